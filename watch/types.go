@@ -1,0 +1,130 @@
+// Package watch is the dashboard's heart with no terminal in it: which tasks
+// are watched, what each last answered, what changed and when, which task to
+// ask about next, and keeping the list on disk. The Bubble Tea model drives
+// it through commands and reads what changed through Collect.
+package watch
+
+import (
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// Phase is the state a row displays. It is derived in one place (Derive) so
+// the list, the detail pane, the counts and snapshot always agree.
+type Phase string
+
+// The displayed phases.
+const (
+	Pending    Phase = "pending"    // no answer yet
+	Idle       Phase = "Idle"       // API: task waiting for streams
+	InProgress Phase = "InProgress" // API: recording
+	Exited     Phase = "Exited"     // API: task is ending
+	Ended      Phase = "ended"      // gone after we saw it alive
+	NotFound   Phase = "not found"  // gone and never seen alive
+	Throttled  Phase = "throttled"  // last call hit the quota
+	AuthError  Phase = "auth error" // credentials rejected
+	Error      Phase = "error"      // any other failure
+)
+
+// Phases lists every phase in display order, for counts and filters.
+var Phases = []Phase{Pending, Idle, InProgress, Exited, Ended, NotFound, Throttled, AuthError, Error}
+
+// Final reports phases that are no longer polled on their own.
+func (p Phase) Final() bool { return p == Ended || p == NotFound }
+
+// Problem reports phases the "only problems" filter shows.
+func (p Phase) Problem() bool {
+	switch p {
+	case Ended, NotFound, Throttled, AuthError, Error:
+		return true
+	}
+	return false
+}
+
+// File is one storage file, with API strings kept raw (sanitise on display).
+type File struct {
+	UserID    string
+	FileName  string
+	TrackType string
+	Begin     time.Time // zero when the API gave none
+}
+
+// Answer is a successful DescribeCloudRecording.
+type Answer struct {
+	Status    string // raw API status
+	Files     []File
+	RequestID string
+	At        time.Time
+}
+
+// Failure is a failed call, classified.
+type Failure struct {
+	Kind      client.Kind
+	Code      string
+	Message   string
+	RequestID string
+	At        time.Time
+}
+
+// Transition is one entry of a task's history.
+type Transition struct {
+	At        time.Time
+	From, To  Phase
+	RequestID string
+}
+
+// Task is a value snapshot of one watched task. The engine hands out copies;
+// holding one never races with polling.
+type Task struct {
+	Ref     taskref.Ref
+	Note    string
+	AddedAt time.Time
+
+	Phase Phase     // derived, see Derive
+	Since time.Time // when Phase was entered
+
+	Last     *Answer  // last good answer, kept through transient errors
+	LastErr  *Failure // last failure; nil once a call succeeds
+	Failures int      // consecutive failures
+	Stale    bool     // Last is older than the latest failed attempt
+	SeenLive bool     // ever answered Idle/InProgress/Exited
+	EndedAt  time.Time
+
+	History  []Transition // oldest first, bounded
+	NextPoll time.Time    // zero while in flight or not scheduled
+	InFlight bool
+}
+
+// Health is the API's state as the header shows it.
+type Health string
+
+// The health values.
+const (
+	HealthOK       Health = "ok"
+	HealthDegraded Health = "degraded" // some calls fail
+	HealthDown     Health = "down"     // every recent call failed at the transport
+	HealthAuth     Health = "auth"     // credentials rejected; polling slowed to a probe
+)
+
+// Stats are the engine's figures for the header.
+type Stats struct {
+	Rate          float64 // calls/s over the last few seconds
+	Limit         float64 // current self-imposed rate (AIMD)
+	Quota         float64 // configured maximum
+	Throttles1m   int     // RequestLimitExceeded answers in the last minute
+	Calls         uint64  // total calls made
+	Paused        bool
+	Health        Health
+	HealthDetail  string   // e.g. the auth error to fix; empty when OK
+	LastError     *Failure // most recent failure of any task
+	WatchWarnings []string // watch-list problems to show the user (corrupt file kept aside, read-only)
+}
+
+// Update is what changed since the last Collect.
+type Update struct {
+	Changed []Task        // tasks whose snapshot changed (added ones too)
+	Removed []taskref.Ref // tasks no longer watched
+	Stats   Stats
+}
