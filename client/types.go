@@ -48,17 +48,17 @@ type StorageFile struct {
 
 // CreateCloudRecordingRequest starts a recording task.
 type CreateCloudRecordingRequest struct {
-	SdkAppId            *uint64              `json:"SdkAppId,omitempty"`
-	RoomId              *string              `json:"RoomId,omitempty"`
-	UserId              *string              `json:"UserId,omitempty"`
-	UserSig             *string              `json:"UserSig,omitempty"`
-	RecordParams        *RecordParams        `json:"RecordParams,omitempty"`
-	StorageParams       *StorageParams       `json:"StorageParams,omitempty"`
-	RoomIdType          *uint64              `json:"RoomIdType,omitempty"`
-	MixTranscodeParams  *MixTranscodeParams  `json:"MixTranscodeParams,omitempty"`
-	MixLayoutParams     *MixLayoutParams     `json:"MixLayoutParams,omitempty"`
-	ResourceExpiredHour *uint64              `json:"ResourceExpiredHour,omitempty"`
-	PrivateMapKey       *string              `json:"PrivateMapKey,omitempty"`
+	SdkAppId            *uint64             `json:"SdkAppId,omitempty"`
+	RoomId              *string             `json:"RoomId,omitempty"`
+	UserId              *string             `json:"UserId,omitempty"`
+	UserSig             *string             `json:"UserSig,omitempty"`
+	RecordParams        *RecordParams       `json:"RecordParams,omitempty"`
+	StorageParams       *StorageParams      `json:"StorageParams,omitempty"`
+	RoomIdType          *uint64             `json:"RoomIdType,omitempty"`
+	MixTranscodeParams  *MixTranscodeParams `json:"MixTranscodeParams,omitempty"`
+	MixLayoutParams     *MixLayoutParams    `json:"MixLayoutParams,omitempty"`
+	ResourceExpiredHour *uint64             `json:"ResourceExpiredHour,omitempty"`
+	PrivateMapKey       *string             `json:"PrivateMapKey,omitempty"`
 }
 
 // CreateCloudRecordingResponse carries the new task's ID.

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// apiFlags are the flags every command that talks to the API shares, so the
+// dashboard and snapshot validate them the same way.
+type apiFlags struct {
+	region   string
+	sdkAppID string
+	endpoint string
+	rate     float64
+	timeout  time.Duration
+	cvmRole  bool
+}
+
+func (f *apiFlags) register(fs *flag.FlagSet) {
+	region := os.Getenv("TENCENTCLOUD_REGION")
+	if region == "" {
+		region = "ap-singapore"
+	}
+	fs.StringVar(&f.region, "region", region, "TRTC region: ap-beijing, ap-guangzhou, ap-mumbai, ap-shanghai or ap-singapore (env TENCENTCLOUD_REGION)")
+	fs.StringVar(&f.sdkAppID, "sdk-app-id", "", "SdkAppId for task IDs given without one (SDKAPPID:TASKID overrides it)")
+	fs.StringVar(&f.endpoint, "endpoint", "", "API endpoint: host, host:port or URL (default https://trtc.intl.tencentcloudapi.com); http:// only to loopback")
+	fs.Float64Var(&f.rate, "rate", 20, "most API calls per second (the DescribeCloudRecording quota is 20; above 20 only against a loopback emulator)")
+	fs.DurationVar(&f.timeout, "timeout", 6*time.Second, "timeout of one API call")
+	fs.BoolVar(&f.cvmRole, "cvm-role", false, "also look for credentials in the CVM instance role (metadata service)")
+}
+
+// appID returns the --sdk-app-id value, 0 when it was not given.
+func (f *apiFlags) appID() (uint64, error) {
+	if f.sdkAppID == "" {
+		return 0, nil
+	}
+	n, err := taskref.ParseSdkAppID(f.sdkAppID)
+	if err != nil {
+		return 0, usagef("--sdk-app-id: %v", err)
+	}
+	return n, nil
+}
+
+// clientConfig validates the flags that need no credentials, so a typo is
+// reported as a usage error before credentials are even looked for.
+func (f *apiFlags) clientConfig() (client.Config, error) {
+	if f.rate <= 0 {
+		return client.Config{}, usagef("--rate must be above 0 calls per second, got %v", f.rate)
+	}
+	if f.timeout <= 0 {
+		return client.Config{}, usagef("--timeout must be a positive duration such as 6s, got %v", f.timeout)
+	}
+	return client.Config{
+		Region:   f.region,
+		Endpoint: f.endpoint,
+		Rate:     f.rate,
+		Timeout:  f.timeout,
+		CVMRole:  f.cvmRole,
+	}, nil
+}

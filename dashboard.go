@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/atotto/clipboard"
+
+	"github.com/trtcwatch/trtcwatch/demo"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// dashboardFlags are the flags of the interactive dashboard.
+type dashboardFlags struct {
+	api      apiFlags
+	interval time.Duration
+	state    string
+	demo     bool
+	bell     bool
+	mouse    bool
+	logFile  string
+}
+
+func (f *dashboardFlags) register(fs *flag.FlagSet) {
+	f.api.register(fs)
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "refresh each task at most this often")
+	fs.StringVar(&f.state, "state", "", "watch list file (default $XDG_STATE_HOME/trtcwatch/watchlist.json)")
+	fs.BoolVar(&f.demo, "demo", false, "run against a built-in local emulator with demo tasks (no account needed)")
+	fs.BoolVar(&f.bell, "bell", false, "ring the terminal bell when a task ends, exits or fails")
+	fs.BoolVar(&f.mouse, "mouse", false, "click to select and wheel to scroll (turns off the terminal's own text selection)")
+	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
+}
+
+func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
+	var f dashboardFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage:
+  trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
+  trtcwatch --demo               the same against a built-in emulator, no account needed
+  trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
+  trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	if err := f.validate(); err != nil {
+		return fail(stderr, err)
+	}
+	log, closeLog, err := openLog(f.logFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer closeLog()
+
+	app, err := f.api.appID()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	var refs []taskref.Ref
+	for _, a := range fs.Args() {
+		r, err := taskref.Parse(a, app, f.api.region)
+		if err != nil {
+			return fail(stderr, usagef("bad TASK %q: %v", a, err))
+		}
+		refs = append(refs, r)
+	}
+	cfg, err := f.api.clientConfig()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	statePath := f.state
+	if f.demo {
+		env, err := demo.Start(log)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer env.Close()
+		cfg.Endpoint, cfg.Credential, cfg.Region = env.URL(), env.Credential(), demo.Region
+		app = demo.SdkAppID
+		refs = append(env.Refs, refs...)
+		dir, err := os.MkdirTemp("", "trtcwatch-demo-")
+		if err != nil {
+			return fail(stderr, fmt.Errorf("demo watch list: %w", err))
+		}
+		defer os.RemoveAll(dir)
+		statePath = filepath.Join(dir, "watchlist.json")
+	}
+	if statePath == "" {
+		if statePath, err = watchlist.DefaultPath(); err != nil {
+			return fail(stderr, usagef("cannot find a place for the watch list (%v); pass --state FILE", err))
+		}
+	}
+	c, err := newClient(cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	eng := watch.New(c, watch.Config{
+		Interval: f.interval,
+		Quota:    c.MaxRate(),
+		Store:    watchlist.Open(statePath),
+		Logger:   log,
+	})
+	done := make(chan struct{})
+	go func() { eng.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	if len(refs) > 0 {
+		if _, err := eng.Add(refs); err != nil {
+			log.Warn("add command-line tasks", "err", err)
+		}
+	}
+	if f.demo {
+		go demo.Feed(ctx, c, eng, 20*time.Second, 75*time.Second, log)
+	}
+
+	m := ui.New(eng, ui.Options{
+		Keys:      defaultKeyMap(),
+		Endpoint:  c.Endpoint(),
+		Region:    cfg.Region,
+		SdkAppID:  app,
+		Bell:      f.bell,
+		Mouse:     f.mouse,
+		Clipboard: clipboard.WriteAll,
+		Now:       time.Now,
+		Log:       log,
+		Demo:      f.demo,
+	})
+	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil && ctx.Err() == nil {
+		return fail(stderr, fmt.Errorf("dashboard: %w", err))
+	}
+	return 0
+}
+
+func (f *dashboardFlags) validate() error {
+	if f.interval <= 0 {
+		return usagef("--interval must be a positive duration such as 2s, got %v", f.interval)
+	}
+	return nil
+}
+
+// openLog opens the --log-file, or returns a logger that discards: the
+// dashboard owns the screen, so nothing may log there.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.DiscardHandler), func() {}, nil
+	}
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, usagef("--log-file: %v", err)
+	}
+	return slog.New(slog.NewTextHandler(fh, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { fh.Close() }, nil
+}

@@ -1,0 +1,140 @@
+// Package demo runs trtcwatch with no cloud account: it starts the emulator
+// in-process on loopback with the built-in scenario and keeps creating and
+// stopping tasks through the real API, so the dashboard always has something
+// moving. Nothing here is used outside --demo.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// SdkAppID is the application every demo task belongs to.
+const SdkAppID = 1400000001
+
+// Region is the region the demo reports; the emulator serves all of them.
+const Region = "ap-singapore"
+
+// Env is a running demo backend.
+type Env struct {
+	srv *emulator.Server
+	// Refs are the tasks to watch from the start: the scenario's tasks and
+	// one ID that never existed, so the "not found" row shows too.
+	Refs []taskref.Ref
+}
+
+// Start serves the emulator with the demo scenario on a loopback port.
+func Start(log *slog.Logger) (*Env, error) {
+	sc := emulator.DemoScenario()
+	srv, err := emulator.New(emulator.Config{Scenario: sc})
+	if err != nil {
+		return nil, fmt.Errorf("demo emulator: %w", err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("demo emulator: %w", err)
+	}
+	env := &Env{srv: srv}
+	for _, id := range sc.TaskIDs() {
+		env.Refs = append(env.Refs, taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: id})
+	}
+	env.Refs = append(env.Refs, taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: emulator.DemoNeverFoundTaskID})
+	if log != nil {
+		log.Info("demo emulator started", "url", srv.URL())
+	}
+	return env, nil
+}
+
+// URL is the emulator's base URL, used as the client's endpoint.
+func (e *Env) URL() string { return e.srv.URL() }
+
+// Credential is the demo key pair the emulator accepts.
+func (e *Env) Credential() *common.Credential {
+	return common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)
+}
+
+// Close stops the emulator.
+func (e *Env) Close() error { return e.srv.Close() }
+
+// Adder is the part of the watch engine the feeder needs.
+type Adder interface {
+	Add(refs []taskref.Ref) ([]taskref.Ref, error)
+}
+
+// Feed creates a recording task through the API every `every`, adds it to
+// the watch list, and stops it again after `life`, so new rows keep
+// appearing and old ones go Exited and then ended. It returns when ctx ends.
+func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n++
+		id, err := createTask(ctx, c, n)
+		if err != nil {
+			if log != nil {
+				log.Warn("demo: create task", "err", err)
+			}
+			continue
+		}
+		ref := taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: id}
+		if _, err := w.Add([]taskref.Ref{ref}); err != nil && log != nil {
+			log.Warn("demo: add task", "err", err)
+		}
+		time.AfterFunc(life, func() { stopTask(ctx, c, id, log) })
+	}
+}
+
+func createTask(ctx context.Context, c *client.Client, n int) (string, error) {
+	users := []*string{ptr(fmt.Sprintf("host-%d", n)), ptr(fmt.Sprintf("guest-%d", rand.IntN(1000)))}
+	storage := &client.StorageParams{CloudStorage: &client.CloudStorage{
+		Vendor: ptr[uint64](0), Region: ptr("ap-singapore"), Bucket: ptr("demo-1250000000"),
+		AccessKey: ptr("demo-access"), SecretKey: ptr("demo-secret"), FileNamePrefix: []*string{ptr("demo")},
+	}}
+	if n%3 == 0 {
+		storage = &client.StorageParams{CloudVod: &client.CloudVod{TencentVod: &client.TencentVod{}}}
+	}
+	resp, err := c.CreateCloudRecording(ctx, Region, &client.CreateCloudRecordingRequest{
+		SdkAppId: ptr[uint64](SdkAppID),
+		RoomId:   ptr(fmt.Sprintf("%d", 8000+n)),
+		UserId:   ptr(fmt.Sprintf("recorder-%d", n)),
+		UserSig:  ptr("demo-usersig"),
+		RecordParams: &client.RecordParams{
+			RecordMode:             ptr[uint64](1),
+			MaxIdleTime:            ptr[uint64](30),
+			SubscribeStreamUserIds: &client.SubscribeStreamUserIds{SubscribeAudioUserIds: users, SubscribeVideoUserIds: users},
+		},
+		StorageParams: storage,
+	})
+	if err != nil {
+		return "", fmt.Errorf("create demo task %d: %w", n, err)
+	}
+	if resp.TaskId == nil {
+		return "", fmt.Errorf("create demo task %d: answer without TaskId", n)
+	}
+	return *resp.TaskId, nil
+}
+
+func stopTask(ctx context.Context, c *client.Client, id string, log *slog.Logger) {
+	_, err := c.DeleteCloudRecording(ctx, Region, &client.DeleteCloudRecordingRequest{
+		SdkAppId: ptr[uint64](SdkAppID), TaskId: ptr(id),
+	})
+	if err != nil && ctx.Err() == nil && log != nil {
+		log.Warn("demo: stop task", "task", id, "err", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

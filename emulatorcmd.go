@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+)
+
+// runEmulator serves the local TRTC API until SIGINT/SIGTERM. The base URL
+// goes alone on stdout's first line so scripts can read it; the request log
+// goes to stderr.
+func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	var (
+		cfg      emulator.Config
+		listen   string
+		scenario string
+		quiet    bool
+	)
+	fs.StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	fs.StringVar(&cfg.SecretID, "secret-id", emulator.DemoSecretID, "SecretId the emulator accepts")
+	fs.StringVar(&cfg.SecretKey, "secret-key", emulator.DemoSecretKey, "SecretKey the emulator accepts")
+	fs.StringVar(&cfg.Token, "token", "", "session token requests must carry (empty: any)")
+	fs.IntVar(&cfg.RateLimit, "rate-limit", 20, "requests per second per action and SecretId (negative: unlimited)")
+	fs.DurationVar(&cfg.Latency, "latency", 0, "delay added to every answer")
+	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0, "share of requests (0 to 1) that fail: InternalError, HTTP 502 HTML, truncated JSON, stall")
+	fs.DurationVar(&cfg.StallFor, "stall", 15*time.Second, "how long a stall fault holds the answer")
+	fs.DurationVar(&cfg.ExitLinger, "exit-linger", 5*time.Second, "how long a task shows Exited before it is gone")
+	fs.StringVar(&cfg.GoneCode, "gone-code", "ResourceNotFound", "error code answered for a task that is gone")
+	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
+	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, usagef("emulator takes no arguments, got %q", fs.Arg(0)))
+	}
+	if cfg.FaultRate < 0 || cfg.FaultRate > 1 {
+		return fail(stderr, usagef("--fault-rate must be between 0 and 1, got %v", cfg.FaultRate))
+	}
+	if scenario != "" {
+		sc, err := emulator.LoadScenario(scenario)
+		if err != nil {
+			return fail(stderr, usagef("--scenario: %v", err))
+		}
+		cfg.Scenario = sc
+	}
+	if !quiet {
+		cfg.Log = stderr
+	}
+	srv, err := emulator.New(cfg)
+	if err != nil {
+		return fail(stderr, usagef("emulator: %v", err))
+	}
+	if err := srv.Start(listen); err != nil {
+		return fail(stderr, fmt.Errorf("--listen %s: %w", listen, err))
+	}
+	fmt.Fprintln(stdout, srv.URL())
+	<-ctx.Done()
+	if err := srv.Close(); err != nil {
+		return fail(stderr, fmt.Errorf("stop emulator: %w", err))
+	}
+	return 0
+}

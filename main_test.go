@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+)
+
+// TestBadFlags: every bad flag is one line naming the flag, exit 2, and no
+// request reaches the API (the emulator counts none).
+func TestBadFlags(t *testing.T) {
+	srv, err := emulator.New(emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
+	ep := srv.URL()
+
+	tests := []struct {
+		name string
+		args []string
+		want string // must appear in the one-line error
+	}{
+		{"unknown region", []string{"snapshot", "--endpoint", ep, "--region", "eu-west-1", "1:abc"}, "--region"},
+		{"sdk app id not a number", []string{"snapshot", "--endpoint", ep, "--sdk-app-id", "abc", "def"}, "--sdk-app-id"},
+		{"sdk app id zero", []string{"snapshot", "--endpoint", ep, "--sdk-app-id", "0", "def"}, "--sdk-app-id"},
+		{"malformed endpoint", []string{"snapshot", "--endpoint", "http://[::1", "1:abc"}, "--endpoint"},
+		{"endpoint with path", []string{"snapshot", "--endpoint", "example.com/x", "1:abc"}, "--endpoint"},
+		{"plain http to a remote host", []string{"snapshot", "--endpoint", "http://example.com", "1:abc"}, "--endpoint"},
+		{"zero rate", []string{"snapshot", "--endpoint", ep, "--rate", "0", "1:abc"}, "--rate"},
+		{"negative rate", []string{"snapshot", "--endpoint", ep, "--rate", "-3", "1:abc"}, "--rate"},
+		{"rate above quota at the real API", []string{"snapshot", "--rate", "25", "1:abc"}, "--rate"},
+		{"zero timeout", []string{"snapshot", "--endpoint", ep, "--timeout", "0s", "1:abc"}, "--timeout"},
+		{"zero interval", []string{"--endpoint", ep, "--interval", "0s", "1:abc"}, "--interval"},
+		{"negative interval", []string{"--endpoint", ep, "--interval", "-2s", "1:abc"}, "--interval"},
+		{"bad task id", []string{"snapshot", "--endpoint", ep, "1:ab*c"}, "bad TASK"},
+		{"task without app id", []string{"snapshot", "--endpoint", ep, "abc"}, "--sdk-app-id"},
+		{"no task", []string{"snapshot", "--endpoint", ep}, "TASK"},
+		{"unknown flag", []string{"snapshot", "--nope"}, "-nope"},
+		{"emulator fault rate", []string{"emulator", "--fault-rate", "2"}, "--fault-rate"},
+		{"emulator extra argument", []string{"emulator", "extra"}, "no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			if code != exitUsage {
+				t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitUsage, stderr.String())
+			}
+			msg := stderr.String()
+			if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tt.want) {
+				t.Fatalf("stderr = %q, want one line naming %q", msg, tt.want)
+			}
+			if stdout.Len() != 0 {
+				t.Fatalf("stdout = %q, want nothing", stdout.String())
+			}
+		})
+	}
+	if n := srv.Stats().Requests(); n != 0 {
+		t.Fatalf("emulator saw %d requests from bad invocations, want 0", n)
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"snapshot", "-h"}, {"emulator", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "Usage") {
+			t.Errorf("%v: no usage on stdout: %q", args, stdout.String())
+		}
+	}
+}
