@@ -1,0 +1,127 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
+)
+
+// CodeBadRegion is returned before any request for a region the recording
+// API does not serve.
+const CodeBadRegion = "ClientError.UnsupportedRegion"
+
+// envelope is the typed response the SDK decodes into: the API wraps every
+// answer in {"Response": {...}}. Embedding BaseResponse gives it the SDK's
+// error parsing.
+type envelope[T any] struct {
+	*tchttp.BaseResponse
+	Response *T `json:"Response"`
+}
+
+// call is the one path every action takes: pace, sign and send through the
+// region's CommonClient under a per-call deadline, then validate and
+// classify. requestID extracts T's RequestId so a 200 answer without one is
+// refused as garbage rather than trusted.
+func call[T any](c *Client, ctx context.Context, region, action string, req any, requestID func(*T) *string) (*T, error) {
+	start := time.Now()
+	out, err := send(c, ctx, region, action, req, requestID)
+	if err != nil {
+		c.log.Debug("api call failed", "action", action, "region", region, "took", time.Since(start),
+			"kind", err.Kind.String(), "code", err.Code, "request_id", err.RequestID)
+		return nil, err
+	}
+	c.log.Debug("api call", "action", action, "region", region, "took", time.Since(start),
+		"request_id", deref(requestID(out)))
+	return out, nil
+}
+
+func send[T any](c *Client, ctx context.Context, region, action string, req any, requestID func(*T) *string) (*T, *Error) {
+	sc, cerr := c.sdkFor(region)
+	if cerr != nil {
+		cerr.Action = action
+		return nil, cerr
+	}
+	if c.cred == nil { // New never allows it; the SDK would panic
+		return nil, &Error{Kind: KindAuth, Code: CodeNoCred, Message: "no credential", Action: action}
+	}
+	params, err := actionParams(req)
+	if err != nil {
+		return nil, &Error{Kind: KindBadRequest, Code: "ClientError.InvalidParameter", Message: err.Error(), Action: action, Err: err}
+	}
+	if err := c.pacer.wait(ctx); err != nil {
+		return nil, waitError(ctx, action, err)
+	}
+
+	callCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	r := tchttp.NewCommonRequest(Service, Version, action)
+	if err := r.SetActionParameters(params); err != nil {
+		return nil, toError(ctx, action, err)
+	}
+	r.SetContext(callCtx)
+	env := &envelope[T]{BaseResponse: &tchttp.BaseResponse{}}
+	if err := sc.Send(r, env); err != nil {
+		return nil, toError(ctx, action, err)
+	}
+	return validate(env, action, requestID)
+}
+
+// validate refuses 200 answers that the SDK accepted but that carry no
+// answer: no Response object, or no RequestId (the API always sends one).
+func validate[T any](env *envelope[T], action string, requestID func(*T) *string) (*T, *Error) {
+	switch {
+	case env.Response == nil:
+		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
+			Message: "answer has no Response object"}
+	case deref(requestID(env.Response)) == "":
+		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
+			Message: "answer has no RequestId"}
+	}
+	return env.Response, nil
+}
+
+// actionParams turns a typed request into the map the CommonRequest sends.
+// It decodes numbers as json.Number (the SDK's own), so a uint64 SdkAppId
+// goes out digit for digit instead of through a float64.
+func actionParams(req any) (map[string]any, error) {
+	if req == nil || (reflect.ValueOf(req).Kind() == reflect.Pointer && reflect.ValueOf(req).IsNil()) {
+		return nil, errors.New("nil request")
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	dec := tcjson.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	m := map[string]any{}
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	return m, nil
+}
+
+// waitError explains why no slot was granted: the caller cancelled, or its
+// deadline (already passed, or earlier than the next free slot) ended it.
+func waitError(ctx context.Context, action string, err error) *Error {
+	if ctx.Err() == context.Canceled {
+		return &Error{Kind: KindTransient, Code: CodeCanceled, Action: action,
+			Message: "cancelled while waiting for a slot under the quota", Err: ctx.Err()}
+	}
+	return &Error{Kind: KindTransient, Code: CodeRateWait, Action: action,
+		Message: "deadline ends before the next slot under the quota: " + err.Error(),
+		Err:     fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

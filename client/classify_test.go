@@ -1,0 +1,151 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+)
+
+// describeCodes is the error table of the DescribeCloudRecording page
+// (trtc-api.md §2), each with the Kind the dashboard must act on.
+var describeCodes = map[string]Kind{
+	"AuthFailure":                         KindAuth,
+	"AuthFailure.UnRealNameAuthenticated": KindAuth,
+	"AuthFailure.UnauthorizedOperation":   KindAuth,
+	"AuthFailure.UnsupportedOperation":    KindAuth,
+	"FailedOperation":                     KindTransient,
+	"FailedOperation.CRUnsupportMethod":   KindBadRequest,
+	"InternalError.CRInternalError":       KindTransient,
+	"InvalidParameter.OutOfRange":         KindBadRequest,
+	"InvalidParameter.SdkAppId":           KindBadRequest,
+	"MissingParameter.RoomId":             KindBadRequest,
+	"MissingParameter.SdkAppId":           KindBadRequest,
+	"MissingParameter.TaskId":             KindBadRequest,
+	"MissingParameter.UserId":             KindBadRequest,
+	"ResourceNotFound":                    KindGone,
+}
+
+func TestClassify(t *testing.T) {
+	tests := map[string]Kind{
+		// gone
+		"ResourceNotFound.ResourceNotFound": KindGone,
+		"FailedOperation.TaskNotExist":      KindGone,
+		"FailedOperation.TaskFinished":      KindGone,
+		"InvalidParameter.TaskId":           KindGone,
+		// throttled
+		"RequestLimitExceeded":                              KindThrottled,
+		"RequestLimitExceeded.UinLimitExceeded":             KindThrottled,
+		"RequestLimitExceeded.IPLimitExceeded":              KindThrottled,
+		"RequestLimitExceeded.GlobalRegionUinLimitExceeded": KindThrottled,
+		"OperationDenied.FreqOverLimit":                     KindThrottled,
+		// auth
+		"AuthFailure.SignatureFailure":     KindAuth,
+		"AuthFailure.SignatureExpire":      KindAuth,
+		"AuthFailure.SecretIdNotFound":     KindAuth,
+		"AuthFailure.TokenFailure":         KindAuth,
+		"AuthFailure.InvalidSecretId":      KindAuth,
+		"AuthFailure.InvalidAuthorization": KindAuth,
+		"AuthFailure.MFAFailure":           KindAuth,
+		"UnauthorizedOperation":            KindAuth,
+		"ClientError.CredentialError":      KindAuth,
+		"IpNotInWhitelist":                 KindAuth,
+		// bad request
+		"InvalidParameter":             KindBadRequest,
+		"InvalidParameterValue":        KindBadRequest,
+		"InvalidParameterValue.Foo":    KindBadRequest,
+		"MissingParameter":             KindBadRequest,
+		"UnknownParameter":             KindBadRequest,
+		"UnsupportedRegion":            KindBadRequest,
+		"InvalidAction":                KindBadRequest,
+		"NoSuchVersion":                KindBadRequest,
+		"NoSuchProduct":                KindBadRequest,
+		"UnsupportedOperation":         KindBadRequest,
+		"UnsupportedProtocol":          KindBadRequest,
+		"RequestSizeLimitExceeded":     KindBadRequest,
+		"ClientError.InvalidParameter": KindBadRequest,
+		CodeBadRegion:                  KindBadRequest,
+		// transient
+		"InternalError":                       KindTransient,
+		"ServiceUnavailable":                  KindTransient,
+		"ResourceUnavailable":                 KindTransient,
+		"FailedOperation.QueryTaskInfoFailed": KindTransient,
+		"ClientError.NetworkError":            KindTransient,
+		"ClientError.ParseJsonError":          KindTransient,
+		"ClientError.HttpStatusCodeError":     KindTransient,
+		"ClientError.IOError":                 KindTransient,
+		"ClientError.TypeError":               KindTransient,
+		CodeBadResponse:                       KindTransient,
+		CodeCanceled:                          KindTransient,
+		CodeRateWait:                          KindTransient,
+		"":                                    KindTransient,
+		"SomethingNew.NeverSeen":              KindTransient,
+		// prefixes must match whole segments
+		"ResourceNotFoundish":     KindTransient,
+		"AuthFailureX":            KindTransient,
+		"RequestLimitExceededish": KindTransient,
+	}
+	for code, want := range describeCodes {
+		tests[code] = want
+	}
+	for code, want := range tests {
+		if got := Classify(code); got != want {
+			t.Errorf("Classify(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+func TestToError(t *testing.T) {
+	bg := context.Background()
+	cancelled, cancel := context.WithCancel(bg)
+	cancel()
+	netErr := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: context.Canceled}
+	long := strings.Repeat("é", 600) + "\xff"
+
+	tests := []struct {
+		name     string
+		ctx      context.Context
+		err      error
+		kind     Kind
+		code     string
+		reqID    string
+		msgHas   string
+		canceled bool
+	}{
+		{"api error", bg, tcerr.NewTencentCloudSDKError("ResourceNotFound", "gone", "rid-1"), KindGone, "ResourceNotFound", "rid-1", "gone", false},
+		{"sdk network, caller cancel", cancelled, tcerr.NewTencentCloudSDKErrorWithCause("ClientError.NetworkError", "Fail to get response", "", netErr),
+			KindTransient, CodeCanceled, "", "context canceled", true},
+		{"sdk network, own timeout", bg, tcerr.NewTencentCloudSDKErrorWithCause("ClientError.NetworkError", "Fail to get response", "",
+			&url.Error{Op: "Post", URL: "u", Err: context.DeadlineExceeded}), KindTransient, "ClientError.NetworkError", "", "deadline exceeded", false},
+		{"plain error", bg, fmt.Errorf("Content-Encoding not support: br"), KindTransient, CodeBadResponse, "", "Content-Encoding", false},
+		{"empty code", bg, tcerr.NewTencentCloudSDKError("", "x", ""), KindTransient, CodeBadResponse, "", "x", false},
+		{"long message", bg, tcerr.NewTencentCloudSDKError("ClientError.ParseJsonError", long, ""), KindTransient, "ClientError.ParseJsonError", "", "é…", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := toError(tt.ctx, ActionDescribe, tt.err)
+			if e.Kind != tt.kind || e.Code != tt.code || e.RequestID != tt.reqID || e.Action != ActionDescribe {
+				t.Fatalf("toError = %+v, want kind %v code %s rid %q", e, tt.kind, tt.code, tt.reqID)
+			}
+			if !strings.Contains(e.Message, tt.msgHas) || len(e.Message) > maxMessage+8 || !utf8Valid(e.Message) {
+				t.Fatalf("message %q (len %d) lacks %q or is too long/invalid", e.Message, len(e.Message), tt.msgHas)
+			}
+			if got := errors.Is(e, context.Canceled); got != tt.canceled {
+				t.Fatalf("errors.Is(Canceled) = %v, want %v", got, tt.canceled)
+			}
+			var se *tcerr.TencentCloudSDKError
+			if errors.As(tt.err, &se) && !errors.As(e, &se) {
+				t.Fatal("SDK error not reachable through Unwrap")
+			}
+			if KindOf(fmt.Errorf("wrapped: %w", e)) != tt.kind {
+				t.Fatal("KindOf does not see through wrapping")
+			}
+		})
+	}
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
