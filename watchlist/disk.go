@@ -1,0 +1,173 @@
+package watchlist
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+var errNotExist = fs.ErrNotExist
+
+// tooBigError is a file larger than MaxSize; it is never read whole.
+type tooBigError struct{ size int64 }
+
+func (e *tooBigError) Error() string {
+	return fmt.Sprintf("%d bytes, more than the %d-byte limit", e.size, MaxSize)
+}
+
+func tooBig(err error) bool {
+	var big *tooBigError
+	return errors.As(err, &big)
+}
+
+// readFile reads at most MaxSize bytes of a regular file. It opens without
+// blocking so that a FIFO at the path is refused rather than waited on.
+func readFile(path string) ([]byte, error) {
+	fd, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer fd.Close()
+	st, err := fd.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.IsDir():
+		return nil, errors.New("it is a directory, not a file")
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("it is not a regular file but %s", kind(st.Mode()))
+	case st.Size() > MaxSize:
+		return nil, &tooBigError{st.Size()}
+	}
+	data, err := io.ReadAll(io.LimitReader(fd, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize { // it grew while we read
+		return nil, &tooBigError{int64(len(data))}
+	}
+	return data, nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "something else"
+}
+
+// writeAtomic replaces dst with data so that a crash leaves the old content
+// or the new, never a mix: temp file in the same directory (named after
+// target, so removeStaleTemps finds it), fsync, 0600, rename, fsync the dir.
+func writeAtomic(target, dst string, data []byte) (err error) {
+	dir := filepath.Dir(dst)
+	tmp, err := os.CreateTemp(dir, filepath.Base(target)+tempInfix+"*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), dst); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+const tempInfix = ".tmp-"
+
+// removeStaleTemps deletes temp files a killed writer left next to target.
+// It runs under the lock, and a writer holds the lock as long as its temp
+// file exists, so every temp file seen here is stale.
+func removeStaleTemps(target string) {
+	dir, prefix := filepath.Dir(target), filepath.Base(target)+tempInfix
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// keepAside preserves a damaged file under a new name before anything else
+// happens to it. A wholly unusable file is renamed (even a 100 MB one costs
+// nothing); one whose valid entries will be kept is copied first, so the
+// original stays at the path until the rewrite replaces it.
+func keepAside(target string, data []byte, whole bool) (string, error) {
+	aside, err := asideName(target)
+	if err != nil {
+		return "", err
+	}
+	if !whole {
+		return aside, writeAtomic(target, aside, data)
+	}
+	if err := os.Rename(target, aside); err != nil {
+		return "", err
+	}
+	syncDir(filepath.Dir(target)) // best effort: the rename is done either way
+	return aside, nil
+}
+
+func asideName(target string) (string, error) {
+	base := target + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
+	name := base
+	for i := 2; i < 1000; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name, nil
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	return "", fmt.Errorf("no free name for a copy of %s", target)
+}
+
+// resolve follows a symlink at path, so that a list kept in a dotfiles repo
+// and linked into place stays linked after a write.
+func resolve(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	return filepath.EvalSymlinks(path)
+}
+
+// cause strips the path from an os error: messages already name the file.
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,206 @@
+package watchlist
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// diskEntry is the JSON form of an Entry: flat, with snake_case names.
+type diskEntry struct {
+	Region   string    `json:"region"`
+	SdkAppID uint64    `json:"sdk_app_id"`
+	TaskID   string    `json:"task_id"`
+	Note     string    `json:"note,omitempty"`
+	AddedAt  time.Time `json:"added_at,omitzero"`
+}
+
+type diskFile struct {
+	Version int         `json:"version"`
+	Tasks   []diskEntry `json:"tasks"`
+}
+
+// problem says what is wrong with a file, completing "watch list PATH ...".
+type problem struct {
+	what  string
+	whole bool // nothing usable: keep the file aside by renaming it
+	newer bool // written by a later format: leave it alone
+}
+
+func wholeProblem(format string, args ...any) *problem {
+	return &problem{what: fmt.Sprintf(format, args...), whole: true}
+}
+
+// parse decodes a file read by readFile (readErr is nil or a tooBigError).
+// It returns the valid entries, and a problem unless the file was perfect.
+// An empty file is an empty list: there is nothing in it to lose.
+func parse(data []byte, readErr error) ([]Entry, *problem) {
+	var big *tooBigError
+	if errors.As(readErr, &big) {
+		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.size, MaxSize>>20)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	var doc struct {
+		Version json.RawMessage   `json:"version"`
+		Tasks   []json.RawMessage `json:"tasks"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, wholeProblem("is not valid JSON (%v at byte %d)", syn, syn.Offset)
+		}
+		return nil, wholeProblem(`is JSON but not a watch list (want an object with "version" and a "tasks" array)`)
+	}
+	if doc.Version == nil {
+		return nil, wholeProblem("has no format version")
+	}
+	var v int64
+	if err := json.Unmarshal(doc.Version, &v); err != nil {
+		return nil, wholeProblem("has a format version that is not a whole number (%.20s)", doc.Version)
+	}
+	if v > Version {
+		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, Version), newer: true}
+	}
+	if v < Version {
+		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, Version)
+	}
+
+	var list []Entry
+	var reasons []string
+	seen := make(map[taskref.Ref]int, len(doc.Tasks))
+	for i, raw := range doc.Tasks {
+		e, err := decodeEntry(raw)
+		if j, dup := seen[e.Ref]; err == nil && dup {
+			err = fmt.Errorf("same task as entry %d", j+1)
+		}
+		if err != nil {
+			reasons = append(reasons, fmt.Sprintf("entry %d: %v", i+1, err))
+			continue
+		}
+		seen[e.Ref] = i
+		list = append(list, e)
+	}
+	if len(reasons) == 0 {
+		return list, nil
+	}
+	const shown = 3
+	summary := strings.Join(reasons[:min(len(reasons), shown)], "; ")
+	if len(reasons) > shown {
+		summary += "; …"
+	}
+	noun := "entries"
+	if len(reasons) == 1 {
+		noun = "entry"
+	}
+	return list, &problem{what: fmt.Sprintf("has %d invalid %s (%s)", len(reasons), noun, summary)}
+}
+
+func decodeEntry(raw json.RawMessage) (Entry, error) {
+	var d diskEntry
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return Entry{}, fmt.Errorf("not a task object (%v)", err)
+	}
+	e := Entry{
+		Ref:     taskref.Ref{Region: d.Region, SdkAppID: d.SdkAppID, TaskID: d.TaskID},
+		Note:    d.Note,
+		AddedAt: d.AddedAt,
+	}
+	return e, validate(e)
+}
+
+// validate holds an entry to what the engine can poll, so that a hand-edited
+// file cannot smuggle in a task the input parser would have refused.
+func validate(e Entry) error {
+	if err := taskref.ValidateTaskID(e.Ref.TaskID); err != nil {
+		return fmt.Errorf("task_id: %w", err)
+	}
+	if e.Ref.SdkAppID == 0 {
+		return errors.New("sdk_app_id is missing or 0")
+	}
+	if !regionName(e.Ref.Region) {
+		return fmt.Errorf("region %q is not a region name", e.Ref.Region)
+	}
+	if y := e.AddedAt.UTC().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("added_at year %d cannot be written as RFC 3339", y)
+	}
+	return nil
+}
+
+// regionName accepts the shape of Tencent Cloud region names
+// ("ap-singapore", "na-siliconvalley"); which ones exist is the client's call.
+func regionName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize checks what an Update callback returned: every entry valid, the
+// first of duplicates kept, times in UTC so the file reads the same anywhere.
+func normalize(list []Entry) ([]Entry, error) {
+	out := make([]Entry, 0, len(list))
+	seen := make(map[taskref.Ref]bool, len(list))
+	for i, e := range list {
+		if err := validate(e); err != nil {
+			return nil, fmt.Errorf("entry %d (%s): %w", i+1, e.Ref, err)
+		}
+		if seen[e.Ref] {
+			continue
+		}
+		seen[e.Ref] = true
+		e.AddedAt = e.AddedAt.UTC()
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func encode(list []Entry) ([]byte, error) {
+	doc := diskFile{Version: Version, Tasks: make([]diskEntry, 0, len(list))}
+	for _, e := range list {
+		doc.Tasks = append(doc.Tasks, diskEntry{
+			Region: e.Ref.Region, SdkAppID: e.Ref.SdkAppID, TaskID: e.Ref.TaskID,
+			Note: e.Note, AddedAt: e.AddedAt.UTC(),
+		})
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// CleanNote is what the dashboard should store for a note the engineer
+// typed or pasted: whitespace (newlines included) collapsed to single spaces,
+// invalid UTF-8 replaced, at most MaxNoteLen runes. It does not make the note
+// terminal-safe; sanitize.String does that on display.
+func CleanNote(s string) string {
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	if utf8.RuneCountInString(s) <= MaxNoteLen {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == MaxNoteLen {
+			return strings.TrimRight(s[:i], " ")
+		}
+		n++
+	}
+	return s
+}
