@@ -84,6 +84,7 @@ Flags:
 	if err != nil {
 		return fail(stderr, err)
 	}
+	cfg.Logger = log
 	statePath := f.state
 	if f.demo {
 		env, err := demo.Start(log)
@@ -142,6 +143,7 @@ Flags:
 		Now:       time.Now,
 		Log:       log,
 		Demo:      f.demo,
+		Context:   ctx,
 	})
 	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil && ctx.Err() == nil {
 		return fail(stderr, fmt.Errorf("dashboard: %w", err))

@@ -124,7 +124,19 @@ type Stats struct {
 
 // Update is what changed since the last Collect.
 type Update struct {
-	Changed []Task        // tasks whose snapshot changed (added ones too)
-	Removed []taskref.Ref // tasks no longer watched
+	Changed []Task        // tasks whose snapshot changed (added ones too), in added order
+	Removed []taskref.Ref // tasks no longer watched (never also in Changed)
 	Stats   Stats
+
+	// Transitions are the phase changes since the last Collect, oldest
+	// first, so the UI can ring the bell or flash a row for "ended",
+	// "Exited" or "error" without diffing snapshots. Bounded: if nobody
+	// collects for a long time the oldest are dropped.
+	Transitions []TransitionEvent
+}
+
+// TransitionEvent is a Transition together with the task it happened to.
+type TransitionEvent struct {
+	Ref taskref.Ref
+	Transition
 }

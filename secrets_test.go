@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// The canary credential every path runs with. The SecretId is not a secret;
+// the key and the token must never come out anywhere, not even in part.
+const (
+	canaryID    = "AKIDtrtcwatchCANARY00000000000000000"
+	canaryKey   = "CANARYKEY-5f2b9e41c7d04a8e9b31d6f0a2c4e8b7"
+	canaryToken = "CANARYTOKEN-0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f"
+)
+
+// leaks names every canary fragment found in s: the whole values, their
+// distinctive prefixes and their last 12 characters (a truncated echo).
+func leaks(s string) []string {
+	var found []string
+	for _, sec := range []string{canaryKey, canaryToken} {
+		for _, frag := range []string{sec, sec[:10], sec[len(sec)-12:]} {
+			if strings.Contains(s, frag) {
+				found = append(found, frag)
+			}
+		}
+	}
+	return found
+}
+
+func noLeak(t *testing.T, where, s string) {
+	t.Helper()
+	if l := leaks(s); len(l) > 0 {
+		t.Errorf("%s leaks %q:\n%s", where, l, s)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+const secretScenario = `{"tasks": [
+  {"task_id": "sec-live-1", "timeline": [{"at": "0s", "status": "InProgress"}]},
+  {"task_id": "sec-idle-2"}
+]}`
+
+// secretEndpoints starts three emulators: the `trtcwatch emulator` command
+// itself, given the canary pair and token (its request log is checked too),
+// one that knows another key, and one that wants another token.
+func secretEndpoints(t *testing.T) (ok, badKey, badToken string) {
+	t.Helper()
+	scen := filepath.Join(t.TempDir(), "scenario.json")
+	if err := os.WriteFile(scen, []byte(secretScenario), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"emulator", "--secret-id", canaryID, "--secret-key", canaryKey, "--token", canaryToken,
+			"--scenario", scen}, nil, pw, &stderr)
+		pw.Close()
+	}()
+	url, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("emulator command: %v; stderr %s", err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr) //nolint:errcheck // drain
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("emulator command exit %d: %s", code, stderr.String())
+		}
+		noLeak(t, "emulator command log", stderr.String())
+		if !strings.Contains(stderr.String(), "AKIDtrtcwatchCANARY") {
+			t.Errorf("emulator command log shows no request: %s", stderr.String())
+		}
+	})
+	sc, err := emulator.ParseScenario([]byte(secretScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(cfg emulator.Config) string {
+		cfg.SecretID, cfg.Scenario = canaryID, sc
+		srv, err := emulator.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Start("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv.URL()
+	}
+	return strings.TrimSpace(url), start(emulator.Config{SecretKey: "another-secret-key-0000000000"}),
+		start(emulator.Config{SecretKey: canaryKey, Token: "another-session-token-000000"})
+}
+
+func setCanaryEnv(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
+	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
+	t.Setenv("TENCENTCLOUD_SECRET_ID", canaryID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", canaryKey)
+	t.Setenv("TENCENTCLOUD_SESSION_TOKEN", canaryToken)
+}
+
+// TestSecretsNeverShown runs every path with the canary credential and
+// greps everything it wrote: snapshot (table and JSON) and the dashboard
+// (screen, watch list file, --log-file) against an API that accepts the
+// key, one that rejects it and one that rejects the token; and the errors
+// of incomplete or broken credential setups.
+func TestSecretsNeverShown(t *testing.T) {
+	setCanaryEnv(t)
+	ok, badKey, badToken := secretEndpoints(t)
+	endpoints := []struct {
+		name, url string
+		wantCode  int
+		want      string // proves the snapshot ran: the answer or the auth error
+		dashWant  string // ... and the dashboard
+	}{
+		{"accepted", ok, 0, "InProgress", "* LIVE"}, // gone is an answer too: exit 0
+		{"wrong key", badKey, 1, "AuthFailure.SignatureFailure", "AUTH FAILED: AuthFailure.SignatureFailure"},
+		{"wrong token", badToken, 1, "AuthFailure.TokenFailure", "AUTH FAILED: AuthFailure.TokenFailure"},
+	}
+	for _, ep := range endpoints {
+		for _, format := range [][]string{nil, {"--json"}} {
+			t.Run("snapshot "+ep.name+" "+strings.Join(format, ""), func(t *testing.T) {
+				args := append([]string{"snapshot", "--endpoint", ep.url, "--sdk-app-id", "1400000001"}, format...)
+				args = append(args, "sec-live-1", "sec-idle-2", "sec-missing-3")
+				var stdout, stderr bytes.Buffer
+				code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+				if code != ep.wantCode || !strings.Contains(stdout.String()+stderr.String(), ep.want) {
+					t.Errorf("exit %d (want %d), output lacks %q:\n%s%s", code, ep.wantCode, ep.want, stdout.String(), stderr.String())
+				}
+				noLeak(t, "stdout", stdout.String())
+				noLeak(t, "stderr", stderr.String())
+			})
+		}
+		t.Run("dashboard "+ep.name, func(t *testing.T) { dashboardNoLeak(t, ep.url, ep.dashWant) })
+	}
+}
+
+// dashboardNoLeak wires the dashboard the way runDashboard does (flags,
+// --log-file, --state, client, engine, model) and runs it in a program with
+// no terminal, pressing the keys that show the most: details, copy details
+// (OSC 52 to the output), help. Then it greps the bytes drawn, the screen,
+// the watch list and the log.
+func dashboardNoLeak(t *testing.T, endpoint, want string) {
+	dir := t.TempDir()
+	logPath, statePath := filepath.Join(dir, "debug.log"), filepath.Join(dir, "watchlist.json")
+	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
+	var f dashboardFlags
+	f.register(fs)
+	err := parseFlags(fs, []string{"--endpoint", endpoint, "--sdk-app-id", "1400000001", "--interval", "200ms",
+		"--log-file", logPath, "--state", statePath, "sec-live-1", "sec-idle-2"}, io.Discard)
+	if err != nil || f.validate() != nil {
+		t.Fatalf("flags: %v", err)
+	}
+	log, closeLog, err := openLog(f.logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeLog()
+	app, _ := f.api.appID()
+	var refs []taskref.Ref
+	for _, a := range fs.Args() {
+		r, err := taskref.Parse(a, app, f.api.region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, r)
+	}
+	cfg, err := f.api.clientConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Logger = log // runDashboard leaves it nil; a client that logs must not leak either
+	c, err := newClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	eng := watch.New(c, watch.Config{Interval: f.interval, Quota: c.MaxRate(), Store: watchlist.Open(f.state), Logger: log})
+	engDone := make(chan struct{})
+	go func() { eng.Run(ctx); close(engDone) }()
+	if _, err := eng.Add(refs); err != nil {
+		t.Fatal(err)
+	}
+	m := ui.New(eng, ui.Options{Keys: defaultKeyMap(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
+		Log: log, Context: ctx})
+	var views lockedBuffer
+	type probe struct{ reply chan string }
+	var out lockedBuffer
+	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(&out), tea.WithWindowSize(160, 40), tea.WithoutSignalHandler(),
+		tea.WithFilter(func(mod tea.Model, msg tea.Msg) tea.Msg {
+			v := mod.(*ui.Model).View()
+			views.Write([]byte(v.Content + v.WindowTitle))
+			if pr, ok := msg.(probe); ok {
+				pr.reply <- v.Content
+				return nil
+			}
+			return msg
+		}))
+	progDone := make(chan error, 1)
+	go func() { _, err := p.Run(); progDone <- err }()
+	screen := func() string {
+		reply := make(chan string, 1)
+		go p.Send(probe{reply})
+		select {
+		case s := <-reply:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatal("no screen")
+		}
+		return ""
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(screen(), want); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("screen never showed %q:\n%s", want, screen())
+		}
+	}
+	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyEnter}, {Code: 'Y', Text: "Y"}, {Code: tea.KeyEscape}, {Code: '?', Text: "?"}} {
+		p.Send(k)
+		screen()
+	}
+	p.Quit()
+	if err := <-progDone; err != nil {
+		t.Errorf("dashboard: %v", err)
+	}
+	cancel()
+	<-engDone
+	closeLog()
+
+	noLeak(t, "drawn output", out.String())
+	noLeak(t, "screens", views.String())
+	for _, path := range []string{statePath, logPath} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noLeak(t, filepath.Base(path), string(b))
+		for _, sdkDebug := range []string{"Authorization", "TC3-HMAC-SHA256", "X-TC-Token", "Signature="} {
+			if strings.Contains(string(b), sdkDebug) {
+				t.Errorf("%s shows %q (SDK debug output is on?):\n%s", filepath.Base(path), sdkDebug, b)
+			}
+		}
+	}
+	if b, _ := os.ReadFile(statePath); !strings.Contains(string(b), "sec-live-1") {
+		t.Errorf("the watch list was not written: %s", b)
+	}
+	if b, _ := os.ReadFile(logPath); !strings.Contains(string(b), "api call") {
+		t.Errorf("the log has no call in it, so grepping it proves nothing: %s", b)
+	}
+}
+
+// TestCredentialErrorsNeverEchoSecrets: an incomplete or broken credential
+// setup is reported naming the variable or file, never its value.
+func TestCredentialErrorsNeverEchoSecrets(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string // on top of a clean environment
+		files map[string]string // relative to HOME; "$CRED" is TENCENTCLOUD_CREDENTIALS_FILE
+		names string            // the error names this variable or file
+	}{
+		{"key without id", map[string]string{"TENCENTCLOUD_SECRET_KEY": canaryKey, "TENCENTCLOUD_SESSION_TOKEN": canaryToken}, nil, "TENCENTCLOUD_SECRET_ID"},
+		{"id and token without key", map[string]string{"TENCENTCLOUD_SECRET_ID": canaryID, "TENCENTCLOUD_SESSION_TOKEN": canaryToken}, nil, "TENCENTCLOUD_SECRET_KEY"},
+		{"token alone", map[string]string{"TENCENTCLOUD_SESSION_TOKEN": canaryToken}, nil, "TENCENTCLOUD_SECRET_KEY"},
+		{"credentials file not INI", nil, map[string]string{"$CRED": "{\"secret_key\": \"" + canaryKey + "\"\n[default"}, "credentials.ini"},
+		{"credentials file without id", nil, map[string]string{"$CRED": "[default]\nsecret_key = " + canaryKey + "\n"}, "credentials.ini"},
+		{"tccli file broken", nil, map[string]string{".tccli/default.credential": "{\"secretKey\": \"" + canaryKey + "\", \"token\": \"" + canaryToken}, "default.credential"},
+		{"tccli file without id", nil, map[string]string{".tccli/default.credential": "{\"secretKey\": \"" + canaryKey + "\", \"token\": \"" + canaryToken + "\"}"}, "default.credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			t.Setenv("HOME", home)
+			for _, v := range []string{"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SESSION_TOKEN", "TENCENTCLOUD_CREDENTIALS_FILE", "TCCLI_PROFILE"} {
+				t.Setenv(v, "")
+				os.Unsetenv(v)
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			for name, content := range tt.files {
+				path := filepath.Join(home, name)
+				if name == "$CRED" {
+					path = filepath.Join(home, "credentials.ini")
+					t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", path)
+				}
+				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"snapshot", "--endpoint", "http://127.0.0.1:1", "1400000001:sec-1"},
+				strings.NewReader(""), &stdout, &stderr)
+			if code == 0 || !strings.Contains(stderr.String(), tt.names) {
+				t.Fatalf("exit %d with stderr %q, want a credential error naming %s", code, stderr.String(), tt.names)
+			}
+			noLeak(t, "stderr", stderr.String())
+			noLeak(t, "stdout", stdout.String())
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package soak
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// authBanner checks the screen has exactly one banner line about the
+// credentials, that it names what to fix, and that no other API banner
+// competes with it.
+func authBanner(t *testing.T, sv screenView, fix string) {
+	t.Helper()
+	var banner []string
+	for _, l := range sv.lines {
+		if strings.Contains(l, "AUTH FAILED:") {
+			banner = append(banner, l)
+		}
+	}
+	switch {
+	case len(banner) != 1:
+		t.Errorf("%d auth banners, want 1:\n%s", len(banner), sv.text())
+	case !strings.Contains(banner[0], "AuthFailure.SignatureFailure") || !strings.Contains(banner[0], fix):
+		t.Errorf("auth banner does not name the code and %s: %q", fix, banner[0])
+	}
+	if sv.count("API DOWN") > 0 || sv.count("API errors") > 0 {
+		t.Errorf("another API banner beside the auth one:\n%s", sv.text())
+	}
+}
+
+// TestAuthFailureStopsTheStorm: with a wrong SecretKey, 50 watched tasks
+// cost a handful of calls, then one probe every ProbeInterval (12s by
+// default), not 20 failing calls a second; the screen has one banner that
+// says which setting to fix. When the credentials start working again (an
+// auth fault window that ends) polling resumes by itself.
+func TestAuthFailureStopsTheStorm(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	t.Run("wrong key", func(t *testing.T) {
+		t.Parallel()
+		sc, refs := steadyScenario("auth", n)
+		srv := startEmulator(t, emulator.Config{Scenario: sc}, "127.0.0.1:0")
+		defer srv.Close()
+		began := time.Now()
+		d := startDash(t, newClient(t, srv.URL(), "not-the-demo-secret-key-000000000", 20, 2*time.Second),
+			watch.Config{}, refs, 160, 70)
+		defer d.stop(t)
+		d.waitScreen(t, "the auth banner", 5*time.Second, func(sv screenView) bool { return sv.count("AUTH FAILED:") > 0 })
+		time.Sleep(time.Until(began.Add(2 * time.Second)))
+		settled := srv.Stats().Requests()
+		time.Sleep(time.Until(began.Add(5500 * time.Millisecond)))
+		total := srv.Stats().Requests()
+		// A storm would be ~110 calls at 20/s. The engine closes the gate at
+		// the first answer; the calls its 16 workers had already taken still
+		// go out (they wait in the client's pacer), then nothing but the
+		// probe, 12s after the first failure.
+		if total > 16+2 || total-settled > 1 {
+			t.Errorf("%d requests in 5.5s (%d from 2s on), want at most 18, then at most one probe", total, total-settled)
+		}
+		if h := d.eng.Stats().Health; h != watch.HealthAuth {
+			t.Errorf("health %q, want %q", h, watch.HealthAuth)
+		}
+		sv := parseScreen(d.screen(t))
+		authBanner(t, sv, "TENCENTCLOUD_SECRET_KEY")
+		if len(sv.rows) != n {
+			t.Errorf("%d rows, want %d", len(sv.rows), n)
+		}
+		for id, r := range sv.rows {
+			if r.label != "AUTH" && r.label != "PENDING" {
+				t.Errorf("%s shows %s %q with bad credentials", id, r.label, r.code)
+			}
+		}
+		t.Logf("wrong key: %d requests in %v (%d from 2s on)", total, time.Since(began).Round(time.Millisecond), total-settled)
+	})
+	t.Run("auth fault window ends", func(t *testing.T) {
+		t.Parallel()
+		const window = 3 * time.Second
+		sc, refs := steadyScenario("authwin", n)
+		for _, r := range refs {
+			sc.Faults = append(sc.Faults, emulator.FaultWindow{TaskID: r.TaskID, At: 0, For: window, Code: "AuthFailure.SignatureFailure"})
+		}
+		srv := startEmulator(t, emulator.Config{Scenario: sc}, "127.0.0.1:0")
+		defer srv.Close()
+		began := time.Now()
+		// A short probe interval keeps the test quick; "wrong key" covers
+		// the default pace.
+		d := startDash(t, newClient(t, srv.URL(), emulator.DemoSecretKey, 20, 2*time.Second),
+			watch.Config{Interval: 500 * time.Millisecond, ProbeInterval: 500 * time.Millisecond}, refs, 160, 70)
+		defer d.stop(t)
+		sv := d.waitScreen(t, "the auth banner", window, func(sv screenView) bool { return sv.count("AUTH FAILED:") > 0 })
+		authBanner(t, sv, "TENCENTCLOUD_SECRET_KEY")
+		time.Sleep(time.Until(began.Add(window - 100*time.Millisecond)))
+		during := srv.Stats().Requests()
+		if max := 16 + int(window/(500*time.Millisecond)) + 1; during > max {
+			t.Errorf("%d requests during the %v auth failure, want at most %d (first calls, then one probe per 500ms)", during, window, max)
+		}
+		d.waitScreen(t, "polling to resume by itself", 12*time.Second, func(sv screenView) bool {
+			return sv.count("AUTH FAILED") == 0 && fresh(n)(sv)
+		})
+		if h := d.eng.Stats().Health; h == watch.HealthAuth {
+			t.Errorf("health still %q after the credentials work again", h)
+		}
+		t.Logf("auth window: %d requests during %v; all %d rows fresh %v after start", during, window, n, time.Since(began).Round(time.Millisecond))
+	})
+}

@@ -1,0 +1,329 @@
+package soak
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+const (
+	region = "ap-singapore"
+	app    = 1400000001
+)
+
+// labels are the badge words the task list shows per phase (ui/styles.go).
+// A rename there fails these tests with a clear diff rather than silently.
+var labels = map[watch.Phase]string{
+	watch.Pending: "PENDING", watch.Idle: "IDLE", watch.InProgress: "LIVE", watch.Exited: "EXITED",
+	watch.Ended: "ENDED", watch.NotFound: "NOTFOUND", watch.Throttled: "THROTTLE",
+	watch.AuthError: "AUTH", watch.Error: "ERROR",
+}
+
+var knownLabel = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range labels {
+		m[l] = true
+	}
+	return m
+}()
+
+// faint is the SGR the list draws stale rows with.
+var faint = ansi.NewStyle().Faint().String()
+
+func refOf(id string) taskref.Ref { return taskref.Ref{Region: region, SdkAppID: app, TaskID: id} }
+
+func startEmulator(t testing.TB, cfg emulator.Config, addr string) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(addr); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func newClient(t testing.TB, endpoint, secretKey string, rate float64, timeout time.Duration) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{Region: region, Endpoint: endpoint, Rate: rate, Timeout: timeout,
+		Credential: common.NewCredential(emulator.DemoSecretID, secretKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// dash is the dashboard as a user runs it, minus the terminal: the real
+// ui.Model in a real tea.Program (input off, frames rendered and thrown
+// away, fixed size) over a real engine.
+type dash struct {
+	eng      *watch.Engine
+	prog     *tea.Program
+	cancel   context.CancelFunc
+	engDone  chan struct{}
+	progDone chan struct{}
+	progErr  error
+}
+
+// probeMsg asks the event loop for the screen; the filter answers it
+// between two Updates, so reading the model never races with it.
+type probeMsg struct{ reply chan string }
+
+func startDash(t testing.TB, c *client.Client, cfg watch.Config, refs []taskref.Ref, w, h int) *dash {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &dash{eng: watch.New(c, cfg), cancel: cancel, engDone: make(chan struct{}), progDone: make(chan struct{})}
+	go func() { d.eng.Run(ctx); close(d.engDone) }()
+	if _, err := d.eng.Add(refs); err != nil {
+		t.Fatal(err)
+	}
+	m := ui.New(d.eng, ui.Options{Keys: ui.KeyMap{Quit: key.NewBinding(key.WithKeys("q"))},
+		Endpoint: c.Endpoint(), Region: region, SdkAppID: app, Context: ctx})
+	filter := func(mod tea.Model, msg tea.Msg) tea.Msg {
+		if p, ok := msg.(probeMsg); ok {
+			p.reply <- mod.(*ui.Model).View().Content
+			return nil
+		}
+		return msg
+	}
+	d.prog = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(w, h),
+		tea.WithFilter(filter), tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.Ascii),
+		tea.WithEnvironment([]string{"TERM=xterm-256color", "TERM_PROGRAM=Apple_Terminal"}))
+	go func() { _, d.progErr = d.prog.Run(); close(d.progDone) }()
+	return d
+}
+
+// screen is what the model draws now (raw, with SGR).
+func (d *dash) screen(t testing.TB) string {
+	t.Helper()
+	reply := make(chan string, 1)
+	go d.prog.Send(probeMsg{reply})
+	select {
+	case s := <-reply:
+		return s
+	case <-d.progDone:
+		t.Fatalf("dashboard exited: %v", d.progErr)
+	case <-time.After(10 * time.Second):
+		t.Fatal("dashboard did not answer a screen probe within 10s")
+	}
+	return ""
+}
+
+// stop quits the program, then the engine, and checks neither failed.
+func (d *dash) stop(t testing.TB) {
+	t.Helper()
+	d.prog.Quit()
+	select {
+	case <-d.progDone:
+	case <-time.After(10 * time.Second):
+		t.Error("dashboard did not quit within 10s")
+	}
+	d.cancel()
+	<-d.engDone
+	if d.progErr != nil {
+		t.Errorf("dashboard: %v", d.progErr)
+	}
+}
+
+// rowView is one task row as drawn.
+type rowView struct {
+	label, code, files string
+	faint              bool
+}
+
+// screenView is a parsed screen.
+type screenView struct {
+	lines []string // stripped
+	rows  map[string]rowView
+}
+
+func (s screenView) text() string { return strings.Join(s.lines, "\n") }
+
+// count is how many lines contain sub.
+func (s screenView) count(sub string) int {
+	n := 0
+	for _, l := range s.lines {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// parseScreen finds the task rows under the column header by the header's
+// positions (the test's IDs, badges and codes are single-cell text).
+func parseScreen(raw string) screenView {
+	rawLines := strings.Split(raw, "\n")
+	sv := screenView{rows: map[string]rowView{}}
+	idAt, errAt, appAt := -1, -1, -1
+	for i, rl := range rawLines {
+		line := ansi.Strip(rl)
+		sv.lines = append(sv.lines, line)
+		if idAt < 0 {
+			if strings.Contains(line, "STATE") && strings.Contains(line, "TASK ID") {
+				idAt, errAt, appAt = strings.Index(line, "TASK ID"), strings.Index(line, "ERROR"), strings.Index(line, "SDKAPPID")
+			}
+			continue
+		}
+		r := []rune(line)
+		if errAt < 0 || appAt < errAt || len(r) <= appAt {
+			continue
+		}
+		f := strings.Fields(string(r[idAt:]))
+		left := strings.Fields(string(r[:errAt]))
+		label := strings.TrimSpace(string(r[3 : idAt-1]))
+		if len(f) == 0 || len(left) == 0 || !knownLabel[label] {
+			continue // not a task row: the hint bar, a flash
+		}
+		sv.rows[f[0]] = rowView{
+			label: label,
+			code:  strings.TrimSpace(string(r[errAt:appAt])),
+			files: left[len(left)-1],
+			faint: strings.HasPrefix(rawLines[i], faint),
+		}
+	}
+	return sv
+}
+
+// codeCell is how the ERROR column shows a code: cut to 14 cells.
+func codeCell(t watch.Task) string {
+	if t.LastErr == nil {
+		return ""
+	}
+	if c := t.LastErr.Code; len(c) > 14 {
+		return c[:13] + "…"
+	}
+	return t.LastErr.Code
+}
+
+// mismatches compares the drawn rows with the engine's tasks: every task
+// has a row, with its phase's badge and its last error's code.
+func mismatches(tasks []watch.Task, sv screenView) []string {
+	var out []string
+	if len(sv.rows) != len(tasks) {
+		out = append(out, fmt.Sprintf("%d rows drawn, engine has %d tasks", len(sv.rows), len(tasks)))
+	}
+	for _, tk := range tasks {
+		r, ok := sv.rows[tk.Ref.TaskID]
+		switch {
+		case !ok:
+			out = append(out, tk.Ref.TaskID+": no row")
+		case r.label != labels[tk.Phase] || r.code != codeCell(tk):
+			out = append(out, fmt.Sprintf("%s: row shows %s %q, engine has %s %q", tk.Ref.TaskID, r.label, r.code, tk.Phase, codeCell(tk)))
+		}
+	}
+	return out
+}
+
+// settle pauses polling, waits for calls in flight to end, then waits for
+// the screen to show exactly what the engine holds, and resumes. It
+// returns the engine's tasks and the matching screen.
+func (d *dash) settle(t testing.TB) ([]watch.Task, screenView) {
+	t.Helper()
+	d.eng.SetPaused(true)
+	defer d.eng.SetPaused(false)
+	tasks := waitTasks(t, d.eng, "calls in flight to end", func(ts []watch.Task) bool {
+		for _, tk := range ts {
+			if tk.InFlight {
+				return false
+			}
+		}
+		return true
+	})
+	var sv screenView
+	var bad []string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		sv = parseScreen(d.screen(t))
+		if bad = mismatches(tasks, sv); len(bad) == 0 {
+			return tasks, sv
+		}
+	}
+	t.Fatalf("screen does not match the engine 5s after polling paused (%d differences), first: %v\nscreen:\n%s",
+		len(bad), bad[:min(len(bad), 5)], sv.text())
+	return nil, sv
+}
+
+// waitTasks polls the engine's tasks until cond holds (at most 10s).
+func waitTasks(t testing.TB, eng *watch.Engine, what string, cond func([]watch.Task) bool) []watch.Task {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ts := eng.Tasks()
+		if cond(ts) {
+			return ts
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitScreen probes the screen until cond holds or the deadline passes.
+func (d *dash) waitScreen(t testing.TB, what string, within time.Duration, cond func(screenView) bool) screenView {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		sv := parseScreen(d.screen(t))
+		if cond(sv) {
+			return sv
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s; screen:\n%s", within, what, sv.text())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// faultLog counts the emulator's request log lines by injected fault.
+type faultLog struct {
+	mu    sync.Mutex
+	kinds map[string]int
+	lines int
+}
+
+func (f *faultLog) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.kinds == nil {
+		f.kinds = map[string]int{}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(p)), "\n") {
+		f.lines++
+		if i := strings.Index(line, "[fault: "); i >= 0 {
+			k := line[i+len("[fault: "):]
+			if j := strings.IndexAny(k, "]("); j >= 0 {
+				k = strings.TrimSpace(k[:j])
+			}
+			f.kinds[k]++
+		}
+	}
+	return len(p), nil
+}
+
+func (f *faultLog) snapshot() (map[string]int, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range f.kinds {
+		out[k] = v
+	}
+	return out, f.lines
+}

@@ -1,0 +1,130 @@
+package soak
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// steadyScenario is n tasks that never change: even ones Idle, odd ones
+// recording (so their rows carry files to keep through an outage).
+func steadyScenario(prefix string, n int) (*emulator.Scenario, []taskref.Ref) {
+	sc := &emulator.Scenario{}
+	var refs []taskref.Ref
+	for i := range n {
+		st := emulator.ScenarioTask{TaskID: fmt.Sprintf("%s-%02d", prefix, i)}
+		if i%2 == 1 {
+			st.Timeline = []emulator.Step{{At: 0, Status: emulator.StatusInProgress}}
+		}
+		sc.Tasks = append(sc.Tasks, st)
+		refs = append(refs, refOf(st.TaskID))
+	}
+	return sc, refs
+}
+
+// fresh: every task drawn with a live badge, no error code, not dimmed.
+func fresh(n int) func(screenView) bool {
+	return func(sv screenView) bool {
+		if len(sv.rows) != n {
+			return false
+		}
+		for _, r := range sv.rows {
+			if r.label != "IDLE" && r.label != "LIVE" || r.code != "" || r.faint {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// TestEmulatorRestart kills the API under a running dashboard and brings a
+// new one up on the same address: the header and one banner say the API is
+// down, every row keeps its last answer (files) dimmed as stale, and once
+// the API is back the dashboard recovers without anyone touching it.
+func TestEmulatorRestart(t *testing.T) {
+	t.Parallel()
+	const n = 10
+	sc, refs := steadyScenario("restart", n)
+	cfg := emulator.Config{Scenario: sc, FileEvery: 200 * time.Millisecond}
+	srv := startEmulator(t, cfg, "127.0.0.1:0")
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL(), "http://")
+	d := startDash(t, newClient(t, srv.URL(), emulator.DemoSecretKey, 20, 300*time.Millisecond),
+		watch.Config{Interval: 200 * time.Millisecond}, refs, 160, 40)
+	defer d.stop(t)
+
+	d.waitScreen(t, "every row fresh, recording ones with files", 10*time.Second, func(sv screenView) bool {
+		for _, r := range sv.rows {
+			if r.label == "LIVE" && r.files == "0" {
+				return false
+			}
+		}
+		return fresh(n)(sv)
+	})
+	known := map[string]string{} // TaskId -> files drawn before the outage
+	for _, tk := range d.eng.Tasks() {
+		known[tk.Ref.TaskID] = fmt.Sprint(len(tk.Last.Files))
+	}
+
+	srv.Close()
+	sv := d.waitScreen(t, "the API shown down", 10*time.Second, func(sv screenView) bool {
+		return sv.count("API DOWN:") == 1
+	})
+	if h := d.eng.Stats().Health; h != watch.HealthDown {
+		t.Errorf("health %q while the emulator is gone, want %q", h, watch.HealthDown)
+	}
+	if !strings.Contains(sv.text(), "showing last known data") {
+		t.Errorf("the down banner does not say the data is the last known:\n%s", sv.text())
+	}
+	if len(sv.rows) != n {
+		t.Fatalf("%d rows while down, want %d:\n%s", len(sv.rows), n, sv.text())
+	}
+	stale := 0
+	for _, tk := range d.eng.Tasks() {
+		id := tk.Ref.TaskID
+		r := sv.rows[id]
+		if tk.Last == nil {
+			t.Errorf("%s lost its last answer while the API is down", id)
+		}
+		if r.files != known[id] {
+			t.Errorf("%s: row shows %s files while down, last known %s", id, r.files, known[id])
+		}
+		if tk.LastErr != nil {
+			stale++
+			if !tk.Stale {
+				t.Errorf("%s failed (%s) but is not marked stale", id, tk.LastErr.Code)
+			}
+		}
+	}
+	if stale == 0 {
+		t.Error("no task recorded a failure while the API was down")
+	}
+	for id, r := range sv.rows {
+		if !r.faint && id != refs[0].TaskID { // the selected row is drawn reversed instead
+			t.Errorf("%s is not dimmed while the API is down", id)
+		}
+	}
+
+	srv2 := startEmulator(t, cfg, addr)
+	defer srv2.Close()
+	back := time.Now()
+	d.waitScreen(t, "rows fresh and the down banner gone", 5*time.Second, func(sv screenView) bool {
+		return sv.count("API DOWN") == 0 && fresh(n)(sv)
+	})
+	t.Logf("rows fresh %v after the emulator came back", time.Since(back).Round(time.Millisecond))
+	// "degraded" may linger while the outage is recent; then it is all clear.
+	sv = d.waitScreen(t, "API ok with no banner", 20*time.Second, func(sv screenView) bool {
+		return sv.count("API ok") == 1 && sv.count("API DOWN") == 0 && sv.count("API errors") == 0 && fresh(n)(sv)
+	})
+	if h := d.eng.Stats().Health; h != watch.HealthOK {
+		t.Errorf("health %q after recovery", h)
+	}
+	if srv2.Stats().Requests() == 0 {
+		t.Error("the new emulator got no request")
+	}
+}

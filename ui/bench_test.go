@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// bigModel is 10,000 watched tasks with 20 files each on a 160×50 terminal.
+func bigModel(b *testing.B) *Model {
+	tasks := make([]watch.Task, 10000)
+	for i := range tasks {
+		files := make([]watch.File, 20)
+		for j := range files {
+			files[j] = watch.File{UserID: fmt.Sprintf("user_%05d_%02d", i, j), TrackType: "audio_video",
+				FileName: fmt.Sprintf("1400000001_room%05d_user_%02d_main_%d.mp4", i, j, j), Begin: t0.Add(-time.Duration(j) * time.Minute)}
+		}
+		tasks[i] = watch.Task{Ref: ref(fmt.Sprintf("1-rJp4NqIK2FYuJD8RvXoKlGAu0e-%05d-AQYZQNSjkI9Ozf0qzAGl12", i)),
+			Note: fmt.Sprintf("note %d", i), Phase: watch.Phases[i%len(watch.Phases)], Since: t0.Add(-time.Duration(i) * time.Second),
+			Last:    &watch.Answer{Status: "InProgress", Files: files, RequestID: fmt.Sprintf("req-%d", i), At: t0.Add(-time.Second)},
+			History: []watch.Transition{{At: t0.Add(-time.Hour), From: watch.Pending, To: watch.Idle}, {At: t0.Add(-time.Minute), From: watch.Idle, To: watch.InProgress}}}
+	}
+	m := newTestModel(b, newCountingEngine(), 160, 50)
+	m.Update(engineMsg{watch.Update{Changed: tasks, Stats: okStats()}})
+	press(m, "pgdown", "pgdown", "j")
+	return m
+}
+
+// BenchmarkView10k is one frame as the program draws it after a message
+// that changed nothing visible in the detail pane (its cache holds).
+func BenchmarkView10k(b *testing.B) {
+	m := bigModel(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkView10kTick is a frame after the 1 s tick: every age and the
+// whole detail pane (20 files) are rebuilt.
+func BenchmarkView10kTick(b *testing.B) {
+	m := bigModel(b)
+	now := t0
+	m.opts.Now = func() time.Time { return now }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		m.Update(tickMsg{})
+		_ = m.View()
+	}
+}
+
+// BenchmarkKeyDown10k is a key press end to end (Update and View): the
+// selection moves, so the detail pane is rebuilt for another task.
+func BenchmarkKeyDown10k(b *testing.B) {
+	m := bigModel(b)
+	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i/100%2 == 1 {
+			k = up
+		}
+		i++
+		m.Update(k)
+		_ = m.View()
+	}
+}
+
+// BenchmarkEngineUpdate10k applies a Collect of 100 changed tasks to a
+// model holding 10,000, sorted by state (the costliest order), each one
+// changing state so the list is re-filtered and re-sorted.
+func BenchmarkEngineUpdate10k(b *testing.B) {
+	m := bigModel(b)
+	press(m, "s")
+	changed := make([]watch.Task, 100)
+	for i := range changed {
+		changed[i] = m.all[i*97].t
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		// Every task changes state, so the list must be re-sorted.
+		for j := range changed {
+			changed[j].Phase = watch.Phases[(i+j)%len(watch.Phases)]
+		}
+		i++
+		m.Update(engineMsg{watch.Update{Changed: changed, Stats: okStats()}})
+	}
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// copyCmd writes the clipboard off the event loop: the native clipboard
+// may spawn xclip. The text is already sanitised.
+func copyCmd(native func(string) error, what, text string) tea.Cmd {
+	return func() tea.Msg {
+		if native == nil {
+			return copiedMsg{what: what, text: text, err: errNoClipboard}
+		}
+		return copiedMsg{what: what, text: text, err: native(text)}
+	}
+}
+
+// ticketText is the selected task as plain text for a support ticket:
+// every string sanitised, times absolute and unambiguous.
+func ticketText(r *row, now time.Time, loc *time.Location) string {
+	t := r.t
+	var b strings.Builder
+	ts := func(x time.Time) string {
+		if x.IsZero() {
+			return "-"
+		}
+		return x.In(loc).Format(time.RFC3339)
+	}
+	line := func(k, v string) { b.WriteString(k + ": " + v + "\n") }
+	line("TaskId", r.id)
+	line("SdkAppId", strconv.FormatUint(t.Ref.SdkAppID, 10))
+	line("Region", clean(t.Ref.Region))
+	status := badgeOf(t.Phase).label
+	if t.Last != nil && t.Last.Status != "" {
+		status += " (API status " + clean(t.Last.Status) + ")"
+	}
+	line("Status", status+" since "+ts(t.Since))
+	if r.note != "" {
+		line("Note", r.note)
+	}
+	if t.Last != nil {
+		line("Last answer", ts(t.Last.At)+" RequestId "+clean(t.Last.RequestID))
+	}
+	if e := t.LastErr; e != nil {
+		line("Last error", clean(e.Code)+": "+clean(e.Message)+" (RequestId "+clean(e.RequestID)+", at "+ts(e.At)+")")
+	}
+	if t.Last != nil {
+		b.WriteString("Files (" + itoa(len(t.Last.Files)) + "):\n")
+		for _, f := range t.Last.Files {
+			b.WriteString("  UserId=" + clean(f.UserID) + " TrackType=" + clean(f.TrackType) +
+				" FileName=" + clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
+		}
+	}
+	if len(t.History) > 0 {
+		b.WriteString("History:\n")
+		for _, h := range t.History {
+			b.WriteString("  " + ts(h.At) + " " + string(h.From) + " -> " + string(h.To))
+			if h.RequestID != "" {
+				b.WriteString(" RequestId " + clean(h.RequestID))
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("Copied " + ts(now) + " from trtcwatch\n")
+	return b.String()
+}

@@ -1,0 +1,235 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
+)
+
+// clean is the one door API and watch-list strings go through before any
+// layout: one line, no control sequences, escapes shown visibly.
+func clean(s string) string {
+	if s == "" {
+		return ""
+	}
+	return sanitize.String(s)
+}
+
+// spaces returns n blanks (none for n <= 0) without allocating for the
+// common short pads.
+func spaces(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if n <= len(blank) {
+		return blank[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+var blank = strings.Repeat(" ", 256)
+
+// plainASCII reports printable ASCII only: its width is its length, and
+// measuring it needs no grapheme segmentation (the costliest part of a
+// frame otherwise).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// width is ansi.StringWidth with the ASCII fast path.
+func width(s string) int {
+	if plainASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// fit cuts s to exactly w cells, padding with spaces. Widths are cells
+// (ansi.StringWidth), never bytes: CJK and combining text stay aligned.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if plainASCII(s) {
+		if len(s) > w {
+			return s[:w-1] + "…"
+		}
+		return s + spaces(w-len(s))
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	return s + spaces(w-sw)
+}
+
+// fitRight is fit with the text right-aligned (numbers, ages).
+func fitRight(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := width(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return spaces(w-sw) + s
+}
+
+// cut truncates s to at most w cells without padding.
+func cut(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// shortenMiddle keeps both ends of a long TaskId, where the distinguishing
+// parts usually are, and pads to w cells.
+func shortenMiddle(s string, w int) string {
+	sw := width(s)
+	if sw <= w {
+		return s + spaces(w-sw)
+	}
+	if w < 5 {
+		return fit(s, w)
+	}
+	head := (w - 1) / 2
+	tail := w - 1 - head
+	out := ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
+	return fit(out, w)
+}
+
+// wrap hard-wraps plain text to lines of at most w cells.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	if width(s) <= w {
+		return []string{s}
+	}
+	if plainASCII(s) {
+		var out []string
+		for len(s) > w {
+			out = append(out, s[:w])
+			s = s[w:]
+		}
+		return append(out, s)
+	}
+	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
+}
+
+// compact formats a duration in at most 6 cells: 9s, 59s, 5m03s, 1h05m, 3d04h.
+func compact(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return strconv.FormatInt(s, 10) + "s"
+	case s < 3600:
+		return strconv.FormatInt(s/60, 10) + "m" + two(s%60) + "s"
+	case s < 86400:
+		return strconv.FormatInt(s/3600, 10) + "h" + two(s%3600/60) + "m"
+	default:
+		d := s / 86400
+		if d > 999 {
+			return ">999d"
+		}
+		return strconv.FormatInt(d, 10) + "d" + two(s%86400/3600) + "h"
+	}
+}
+
+func two(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// since is the age of t at now, "-" when t is unknown.
+func since(now, t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return compact(now.Sub(t))
+}
+
+// ago is since with a word, for the detail pane.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	if t.After(now) {
+		return "in " + compact(t.Sub(now))
+	}
+	return compact(now.Sub(t)) + " ago"
+}
+
+// segment is one styled piece of a header line; plain is measured, sgr wraps it.
+type segment struct {
+	plain string
+	sgr   string
+}
+
+// fitSegments joins segments with two spaces, dropping those that no
+// longer fit instead of cutting them in the middle, so narrow terminals
+// keep the most important figures (they come first).
+func fitSegments(w int, segs []segment) string {
+	var b strings.Builder
+	used := 0
+	for _, s := range segs {
+		if s.plain == "" {
+			continue
+		}
+		sw := width(s.plain)
+		sep := 0
+		if used > 0 {
+			sep = 2
+		}
+		if used+sep+sw > w {
+			if used == 0 {
+				// Even the first does not fit: cut it.
+				s.plain = ansi.Truncate(s.plain, w, "…")
+				sw = ansi.StringWidth(s.plain)
+			} else {
+				continue
+			}
+		}
+		if sep > 0 {
+			b.WriteString("  ")
+		}
+		if s.sgr != "" {
+			b.WriteString(s.sgr)
+			b.WriteString(s.plain)
+			b.WriteString(sgrReset)
+		} else {
+			b.WriteString(s.plain)
+		}
+		used += sep + sw
+	}
+	return b.String()
+}
+
+// styled wraps plain text in an SGR prefix and a reset.
+func styled(sgr, s string) string {
+	if sgr == "" || s == "" {
+		return s
+	}
+	return sgr + s + sgrReset
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

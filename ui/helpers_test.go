@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// t0 is the fixed clock of every test.
+var t0 = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+
+const (
+	testApp    = 1400000001
+	testRegion = "ap-singapore"
+)
+
+// countingEngine is a fake Engine that counts every call, to prove Update
+// and View make none and that the commands make the expected ones.
+type countingEngine struct {
+	mu      sync.Mutex
+	calls   map[string]int
+	ch      chan struct{}
+	pending []watch.Update
+	added   [][]taskref.Ref
+	removed []taskref.Ref
+	notes   map[taskref.Ref]string
+	paused  []bool
+	refresh []taskref.Ref
+	addErr  error
+}
+
+func newCountingEngine() *countingEngine {
+	return &countingEngine{calls: map[string]int{}, ch: make(chan struct{}, 1), notes: map[taskref.Ref]string{}}
+}
+
+func (f *countingEngine) count(name string) {
+	f.mu.Lock()
+	f.calls[name]++
+	f.mu.Unlock()
+}
+
+func (f *countingEngine) total() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		n += c
+	}
+	return n
+}
+
+func (f *countingEngine) n(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[name]
+}
+
+func (f *countingEngine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
+	f.count("Add")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.added = append(f.added, refs)
+	if f.addErr != nil {
+		return nil, f.addErr
+	}
+	return refs, nil
+}
+
+func (f *countingEngine) Remove(ref taskref.Ref) error {
+	f.count("Remove")
+	f.mu.Lock()
+	f.removed = append(f.removed, ref)
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *countingEngine) SetNote(ref taskref.Ref, note string) error {
+	f.count("SetNote")
+	f.mu.Lock()
+	f.notes[ref] = note
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *countingEngine) Has(taskref.Ref) bool { f.count("Has"); return false }
+
+func (f *countingEngine) Refresh(ref taskref.Ref) {
+	f.count("Refresh")
+	f.mu.Lock()
+	f.refresh = append(f.refresh, ref)
+	f.mu.Unlock()
+}
+
+func (f *countingEngine) RefreshAll() { f.count("RefreshAll") }
+
+func (f *countingEngine) SetPaused(p bool) {
+	f.count("SetPaused")
+	f.mu.Lock()
+	f.paused = append(f.paused, p)
+	f.mu.Unlock()
+}
+
+func (f *countingEngine) Changed() <-chan struct{} { f.count("Changed"); return f.ch }
+
+func (f *countingEngine) Collect() watch.Update {
+	f.count("Collect")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var u watch.Update
+	for _, p := range f.pending {
+		u.Changed = append(u.Changed, p.Changed...)
+		u.Removed = append(u.Removed, p.Removed...)
+		u.Stats = p.Stats
+	}
+	f.pending = nil
+	return u
+}
+
+// push queues an update and signals Changed, as the engine does.
+func (f *countingEngine) push(u watch.Update) {
+	f.mu.Lock()
+	f.pending = append(f.pending, u)
+	f.mu.Unlock()
+	select {
+	case f.ch <- struct{}{}:
+	default:
+	}
+}
+
+func ref(id string) taskref.Ref {
+	return taskref.Ref{Region: testRegion, SdkAppID: testApp, TaskID: id}
+}
+
+func okStats() watch.Stats {
+	return watch.Stats{Rate: 18.9, Limit: 20, Quota: 20, Throttles1m: 2, Calls: 4242, Health: watch.HealthOK}
+}
+
+// hostile is a string a TRTC end user could choose: escape sequences
+// (CSI, OSC title and OSC 52, DCS), BEL, a one-rune C1 CSI, bidi override,
+// zero-width, wide and combining characters.
+const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\u202eevil\u200b\x1bP+q\x1b\\日本e\u0301"
+
+// fixtureTasks covers every phase, one task with many files, one VOD-like
+// task (InProgress, empty list), and one with hostile strings everywhere.
+func fixtureTasks() []watch.Task {
+	ans := func(status string, at time.Time, files ...watch.File) *watch.Answer {
+		return &watch.Answer{Status: status, Files: files, RequestID: "req-" + status, At: at}
+	}
+	file := func(i int) watch.File {
+		return watch.File{UserID: fmt.Sprintf("user_%02d", i), TrackType: "audio_video",
+			FileName: fmt.Sprintf("1400000001_room42_user_%02d_main.mp4", i), Begin: t0.Add(-time.Duration(i+1) * time.Minute)}
+	}
+	hist := []watch.Transition{
+		{At: t0.Add(-10 * time.Minute), From: watch.Pending, To: watch.Idle, RequestID: "req-a"},
+		{At: t0.Add(-8 * time.Minute), From: watch.Idle, To: watch.InProgress, RequestID: "req-b"},
+	}
+	long := "1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1tcQUcyDWkPmw0MXwU_q_8qHLkLn"
+	ts := []watch.Task{
+		{Ref: ref(long), Note: "customer A, ticket 1234", Phase: watch.InProgress, Since: t0.Add(-8 * time.Minute),
+			Last: ans("InProgress", t0.Add(-2*time.Second), file(1), file(2), file(3)), SeenLive: true, History: hist,
+			NextPoll: t0.Add(time.Second)},
+		{Ref: ref("task-idle-0002"), Phase: watch.Idle, Since: t0.Add(-3 * time.Minute),
+			Last: ans("Idle", t0.Add(-1*time.Second)), SeenLive: true, NextPoll: t0.Add(2 * time.Second)},
+		{Ref: ref("task-vod-0003"), Note: "VOD storage", Phase: watch.InProgress, Since: t0.Add(-90 * time.Second),
+			Last: ans("InProgress", t0.Add(-3*time.Second)), SeenLive: true},
+		{Ref: ref("task-exit-0004"), Phase: watch.Exited, Since: t0.Add(-20 * time.Second),
+			Last: ans("Exited", t0.Add(-4*time.Second), file(1)), SeenLive: true},
+		{Ref: ref("task-ended-0005"), Phase: watch.Ended, Since: t0.Add(-2 * time.Hour), EndedAt: t0.Add(-2 * time.Hour),
+			Last: ans("InProgress", t0.Add(-2*time.Hour-time.Second), file(4)), SeenLive: true},
+		{Ref: ref("task-missing-06"), Phase: watch.NotFound, Since: t0.Add(-5 * time.Minute),
+			LastErr: &watch.Failure{Kind: client.KindGone, Code: "InvalidParameter.TaskNotExist", Message: "task not exist", RequestID: "req-gone", At: t0.Add(-5 * time.Minute)}},
+		{Ref: ref("task-error-0007"), Phase: watch.Error, Since: t0.Add(-40 * time.Second), Stale: true, Failures: 3,
+			Last:     ans("Idle", t0.Add(-70*time.Second)),
+			LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError", Message: "backend timed out", RequestID: "req-err", At: t0.Add(-3 * time.Second)},
+			NextPoll: t0.Add(4 * time.Second)},
+		{Ref: taskref.Ref{Region: testRegion, SdkAppID: 1400000002, TaskID: "task-pending-8"}, Phase: watch.Pending, Since: t0.Add(-1 * time.Second)},
+		hostileTask(),
+	}
+	for i := range ts {
+		ts[i].AddedAt = t0.Add(-time.Hour + time.Duration(i)*time.Minute)
+	}
+	return ts
+}
+
+func hostileTask() watch.Task {
+	return watch.Task{
+		Ref: ref("task-hostile-9"), Note: "note " + hostile, Phase: watch.Throttled, Since: t0.Add(-7 * time.Second),
+		Last: &watch.Answer{Status: "Idle" + hostile, RequestID: "req" + hostile, At: t0.Add(-9 * time.Second),
+			Files: []watch.File{{UserID: "u" + hostile, TrackType: "t" + hostile, FileName: "f" + hostile + ".mp4", Begin: t0.Add(-time.Minute)}}},
+		LastErr: &watch.Failure{Kind: client.KindThrottled, Code: "RequestLimitExceeded" + hostile, Message: "slow down " + hostile,
+			RequestID: "rq" + hostile, At: t0.Add(-7 * time.Second)},
+		History: []watch.Transition{{At: t0.Add(-7 * time.Second), From: watch.Idle, To: watch.Throttled, RequestID: "h" + hostile}},
+	}
+}
+
+// newTestModel builds a dashboard at w×h with the fixed clock, dark.
+func newTestModel(t testing.TB, eng Engine, w, h int) *Model {
+	t.Helper()
+	m := New(eng, Options{
+		Keys: testKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
+		Now: func() time.Time { return t0 }, Location: time.UTC,
+	})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// loaded is newTestModel fed with the fixture tasks.
+func loaded(t testing.TB, eng Engine, w, h int) *Model {
+	m := newTestModel(t, eng, w, h)
+	m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
+	return m
+}
+
+// keyMsg turns "j", "enter", "ctrl+c", "G" into the key press Bubble Tea sends.
+func keyMsg(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// press sends keys and returns the last command.
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(keyMsg(k))
+	}
+	return cmd
+}
+
+// typeText sends one key press per rune.
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// runCmd runs a command (and batches inside it) and returns the messages
+// that arrive within a short wait. Timers (flash, tick) and the engine wait
+// block longer and are left behind, as the program would leave them pending.
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(100 * time.Millisecond):
+		return nil
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	for _, msg := range runCmd(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func content(m *Model) string { return m.View().Content }
+
+var errBoom = errors.New("disk full")
+
+func lines(s string) []string { return strings.Split(s, "\n") }
+
+func fixedNow() time.Time { return t0 }

@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// maxRejectedShown is how many rejected entries stay listed after an add.
+const maxRejectedShown = 3
+
+func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+func (m *Model) inputFocused() bool {
+	return m.mode == modeAdd || m.mode == modeFilter || m.mode == modeNote
+}
+
+// startInput gives the keyboard to the one-line input for mode.
+func (m *Model) startInput(md mode, value string) tea.Cmd {
+	m.mode = md
+	m.showHelp = false
+	m.input.Reset()
+	switch md {
+	case modeAdd:
+		m.input.Prompt = "add> "
+		m.input.Placeholder = "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines"
+		m.input.CharLimit = 0
+	case modeFilter:
+		m.input.Prompt = "filter> "
+		m.input.Placeholder = "part of a TaskId, note or state"
+		m.input.CharLimit = 200
+	case modeNote:
+		m.input.Prompt = "note> "
+		m.input.Placeholder = "a note for this task (empty clears it)"
+		m.input.CharLimit = 200
+	}
+	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	m.ensureVisible()
+	return m.input.Focus()
+}
+
+func (m *Model) endInput() {
+	m.mode = modeList
+	m.input.Blur()
+	m.ensureVisible()
+}
+
+// inputKey: the input has every key first. Only keys that type nothing
+// (enter, esc, ctrl+c) act; a letter such as q is text.
+func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := &m.keys
+	switch {
+	case k.Text == "" && key.Matches(k, ks.Quit):
+		return m.quit()
+	case key.Matches(k, ks.Back):
+		if m.mode == modeFilter {
+			m.filter = ""
+			m.rebuild(false)
+		}
+		m.endInput()
+		return nil
+	case k.Text == "" && key.Matches(k, ks.Submit):
+		return m.submit()
+	}
+	if strings.IndexFunc(k.Text, unwanted) >= 0 {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(k)
+	if m.mode == modeFilter {
+		m.filter = m.input.Value()
+		m.rebuild(false)
+	}
+	return cmd
+}
+
+// submit acts on the input's text and returns the keyboard to the list.
+func (m *Model) submit() tea.Cmd {
+	value := m.input.Value()
+	md := m.mode
+	m.endInput()
+	switch md {
+	case modeFilter:
+		m.filter = value
+		m.rebuild(false)
+	case modeNote:
+		ref := m.inputRef
+		if r := m.rows[ref]; r != nil {
+			t := r.t
+			t.Note = value
+			r.set(t)
+		}
+		return noteCmd(m.eng, ref, value)
+	case modeAdd:
+		return m.addEntries(value)
+	}
+	return nil
+}
+
+// addEntries parses one entry or a whole pasted list. Valid entries are
+// added even when others are refused; each refusal stays listed with its
+// reason until the next add or esc.
+func (m *Model) addEntries(text string) tea.Cmd {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	b := taskref.ParseList(text, m.opts.SdkAppID, m.opts.Region, m.has)
+	m.rejected = m.rejected[:0]
+	for _, rj := range b.Rejected {
+		m.rejected = append(m.rejected, "rejected "+clean(rj.Entry)+": "+clean(rj.Reason.Error()))
+	}
+	m.ensureVisible()
+	if len(b.Refs) == 0 {
+		kind := flashInfo
+		if len(b.Rejected) > 0 {
+			kind = flashWarn
+		}
+		return m.setFlash(b.Summary(), kind, flashLongTTL)
+	}
+	return tea.Batch(addCmd(m.eng, b.Refs, len(b.Duplicates), len(b.Rejected)),
+		m.setFlash("adding "+plural(len(b.Refs), "task")+"…", flashInfo, flashTTL))
+}
+
+// onPaste handles bracketed paste itself: textinput would squash a list
+// into one line and cut it at its limit. Outside an input, a paste opens
+// the add box with the pasted list in it.
+func (m *Model) onPaste(content string) tea.Cmd {
+	text := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unwanted(r):
+			return -1
+		}
+		return r
+	}, content)
+	switch m.mode {
+	case modeConfirm:
+		return nil
+	case modeList, modeDetail:
+		return m.startInput(modeAdd, strings.TrimSpace(text))
+	}
+	v := m.input.Value()
+	pos := m.input.Position()
+	rs := []rune(v)
+	pos = min(max(pos, 0), len(rs))
+	if m.mode == modeAdd && pos > 0 && rs[pos-1] != ' ' {
+		text = " " + text
+	}
+	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
+	m.input.SetCursor(pos + len([]rune(text)))
+	if m.mode == modeFilter {
+		m.filter = m.input.Value()
+		m.rebuild(false)
+	}
+	return nil
+}
+
+// unwanted are runes that never belong in typed text: controls (escape
+// sequences start with one) and invisible format characters.
+func unwanted(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return itoa(n) + " " + word + "s"
+}

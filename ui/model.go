@@ -1,0 +1,234 @@
+// Package ui is the trtcwatch dashboard: a Bubble Tea v2 model that shows
+// the watched recording tasks and drives the watch engine through commands.
+//
+// The rule that shapes it: Update and View do no I/O and make no call on the
+// engine. Every engine call (the engine persists to disk on Add, Remove and
+// SetNote) runs inside a tea.Cmd built from values captured beforehand; the
+// model keeps its own copy of the task rows, fed by one engineMsg per
+// Collect. So a slow disk or a busy engine never freezes the screen, and the
+// screen never races the engine.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// Engine is what the dashboard needs from the watch engine. *watch.Engine
+// satisfies it; tests use a counting fake to prove Update and View never
+// call it.
+type Engine interface {
+	Add(refs []taskref.Ref) ([]taskref.Ref, error)
+	Remove(ref taskref.Ref) error
+	SetNote(ref taskref.Ref, note string) error
+	Has(ref taskref.Ref) bool
+	Refresh(ref taskref.Ref)
+	RefreshAll()
+	SetPaused(bool)
+	Changed() <-chan struct{}
+	Collect() watch.Update
+}
+
+// Options are the dashboard's settings from the command line.
+type Options struct {
+	Keys     KeyMap
+	Endpoint string // shown in the header
+	Region   string // default region for typed tasks
+	SdkAppID uint64 // default SdkAppId for typed tasks (0: each entry must name one)
+	Bell     bool   // ring when a task ends, exits or fails
+	Mouse    bool   // click to select, wheel to scroll; off keeps terminal text selection
+	// Clipboard writes the system clipboard; nil or an error falls back to
+	// OSC 52, which also works over SSH and tmux.
+	Clipboard func(string) error
+	Now       func() time.Time // nil = time.Now; tests pin it
+	Log       *slog.Logger     // nil = discard; never gets a secret
+	Demo      bool             // marks the header as running against the built-in emulator
+	// Location is where times are shown (nil = time.Local); tests pin it.
+	Location *time.Location
+	// Context stops the model's wait on the engine (nil = Background). The
+	// wait also stops when the user quits.
+	Context context.Context
+}
+
+// mode is what has the keyboard.
+type mode int
+
+const (
+	modeList    mode = iota // the task list
+	modeDetail              // the detail pane scrolls
+	modeAdd                 // the add input
+	modeFilter              // the filter input
+	modeNote                // the note input
+	modeConfirm             // remove? y/n
+)
+
+// sortKey is the list order, cycled with `s`.
+type sortKey int
+
+const (
+	sortAdded sortKey = iota
+	sortState
+	sortChange
+	sortID
+	sortKeys
+)
+
+func (s sortKey) String() string {
+	return [...]string{"added", "state", "last change", "id"}[s]
+}
+
+// row is the model's copy of one task plus what is derived from it once
+// per change (sanitised strings, the filter key), not once per frame.
+type row struct {
+	t      watch.Task
+	seq    int // arrival order, the "added" sort
+	slot   int // phaseSlot(t.Phase), for counts and the state sort
+	ver    int // bumped on each change; keys the detail cache
+	id     string
+	note   string
+	code   string
+	search string // lower-case text the filter matches
+
+	idCell  string // TaskId cut to idCellW, cached per width
+	idCellW int
+}
+
+// flash is a self-clearing message; seq makes sure an older timer never
+// clears a newer message.
+type flash struct {
+	text string
+	kind int // flashInfo, flashWarn, flashErr
+	seq  int
+}
+
+const (
+	flashInfo = iota
+	flashWarn
+	flashErr
+)
+
+// Model is the dashboard. It is used through a pointer: Update mutates it
+// in place and returns it, and the render caches live in it.
+type Model struct {
+	eng    Engine
+	opts   Options
+	keys   KeyMap
+	ctx    context.Context
+	cancel context.CancelFunc
+	log    *slog.Logger
+	loc    *time.Location
+
+	w, h int
+	dark bool
+	st   styles
+	now  time.Time
+
+	rows    map[taskref.Ref]*row
+	all     []*row // arrival order; nil holes are compacted on rebuild
+	nextSeq int
+	counts  [16]int // per watch.Phases index, plus unknown at the end
+
+	visible []*row // filtered and sorted
+	sel     taskref.Ref
+	cursor  int
+	offset  int
+
+	stats  watch.Stats
+	paused bool
+
+	sortBy   sortKey
+	problems bool
+	filter   string
+
+	mode       mode
+	input      textinput.Model
+	confirmRef taskref.Ref // the task a y/n removal is about
+	inputRef   taskref.Ref // the task a note edit is about
+	dscroll    int
+
+	help     help.Model
+	showHelp bool
+
+	flash    flash
+	rejected []string
+	seenWarn map[string]bool
+
+	detail detailCache
+	cols   colCache
+	hint   struct {
+		key [3]int
+		s   string
+	}
+}
+
+// New builds the dashboard around an engine. Nothing runs until the
+// program calls Init.
+func New(eng Engine, opts Options) *Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	parent := opts.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	m := &Model{
+		eng:      eng,
+		opts:     opts,
+		keys:     opts.Keys,
+		ctx:      ctx,
+		cancel:   cancel,
+		log:      log,
+		loc:      loc,
+		dark:     true,
+		now:      opts.Now(),
+		rows:     map[taskref.Ref]*row{},
+		help:     help.New(),
+		seenWarn: map[string]bool{},
+		input:    textinput.New(),
+	}
+	m.setDark(true)
+	return m
+}
+
+// Init reads what the engine already holds, starts the clock that ages
+// the rows, and asks the terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(collectCmd(m.eng), tickCmd(), tea.RequestBackgroundColor)
+}
+
+func (m *Model) setDark(dark bool) {
+	m.dark = dark
+	m.st = newStyles(dark)
+	m.help.Styles = m.st.help
+	m.input.SetStyles(m.st.input)
+	m.detail = detailCache{}
+}
+
+// has is the dedupe check for the add input: the model's own rows, so it
+// needs no engine call.
+func (m *Model) has(ref taskref.Ref) bool { _, ok := m.rows[ref]; return ok }
+
+// selected is the row under the cursor, or nil.
+func (m *Model) selected() *row {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return nil
+	}
+	return m.visible[m.cursor]
+}

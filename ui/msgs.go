@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// engineMsg carries one Collect: the tasks that changed and the figures.
+type engineMsg struct{ up watch.Update }
+
+// tickMsg re-renders the ages once a second.
+type tickMsg struct{ at time.Time }
+
+// flashClearMsg clears the flash only if it is still the one numbered seq.
+type flashClearMsg struct{ seq int }
+
+// addedMsg is the engine's answer to an add.
+type addedMsg struct {
+	asked    int // valid refs sent
+	dups     int // already watched or repeated in the paste
+	rejected int
+	added    []taskref.Ref
+	err      error
+}
+
+// removedMsg is the engine's answer to a removal.
+type removedMsg struct {
+	ref taskref.Ref
+	err error
+}
+
+// noteMsg is the engine's answer to a note edit.
+type noteMsg struct {
+	ref  taskref.Ref
+	note string
+	err  error
+}
+
+// copiedMsg reports a native clipboard write; err means fall back to OSC 52.
+type copiedMsg struct {
+	what string
+	text string
+	err  error
+}
+
+// The commands below are the only places the engine is called. Each takes
+// its inputs as arguments so that nothing reads the model from the
+// command's goroutine.
+
+// collectCmd takes what the engine holds now, without waiting.
+func collectCmd(eng Engine) tea.Cmd {
+	return func() tea.Msg { return engineMsg{eng.Collect()} }
+}
+
+// waitCmd blocks until the engine has news (or the dashboard stops), then
+// collects it. Update re-issues it after each engineMsg, so exactly one
+// wait is outstanding.
+func waitCmd(ctx context.Context, eng Engine) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-eng.Changed():
+			return engineMsg{eng.Collect()}
+		}
+	}
+}
+
+func tickCmd() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{t} })
+}
+
+func addCmd(eng Engine, refs []taskref.Ref, dups, rejected int) tea.Cmd {
+	return func() tea.Msg {
+		added, err := eng.Add(refs)
+		return addedMsg{asked: len(refs), dups: dups, rejected: rejected, added: added, err: err}
+	}
+}
+
+func removeCmd(eng Engine, ref taskref.Ref) tea.Cmd {
+	return func() tea.Msg { return removedMsg{ref: ref, err: eng.Remove(ref)} }
+}
+
+func noteCmd(eng Engine, ref taskref.Ref, note string) tea.Cmd {
+	return func() tea.Msg { return noteMsg{ref: ref, note: note, err: eng.SetNote(ref, note)} }
+}
+
+func refreshCmd(eng Engine, ref taskref.Ref) tea.Cmd {
+	return func() tea.Msg { eng.Refresh(ref); return nil }
+}
+
+func refreshAllCmd(eng Engine) tea.Cmd {
+	return func() tea.Msg { eng.RefreshAll(); return nil }
+}
+
+func pauseCmd(eng Engine, paused bool) tea.Cmd {
+	return func() tea.Msg { eng.SetPaused(paused); return nil }
+}

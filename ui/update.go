@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Flash lifetimes: long enough to read, short enough not to linger.
+const (
+	flashTTL     = 4 * time.Second
+	flashLongTTL = 12 * time.Second
+)
+
+// errNoClipboard means Options.Clipboard was nil: go straight to OSC 52.
+var errNoClipboard = errors.New("no native clipboard")
+
+// Update applies one message. It never blocks, never does I/O and never
+// calls the engine: whatever needs the engine comes back as a Cmd.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.resize()
+	case tea.BackgroundColorMsg:
+		m.setDark(msg.IsDark())
+	case tickMsg:
+		m.now = m.opts.Now()
+		return m, tickCmd()
+	case engineMsg:
+		cmd := m.applyUpdate(msg.up)
+		return m, tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+	case flashClearMsg:
+		if msg.seq == m.flash.seq {
+			m.flash.text = ""
+		}
+	case addedMsg:
+		return m, m.onAdded(msg)
+	case removedMsg:
+		return m, m.onRemoved(msg)
+	case noteMsg:
+		if msg.err != nil {
+			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.log.Debug("native clipboard unavailable, using OSC 52", "err", msg.err)
+			return m, tea.Batch(tea.SetClipboard(msg.text),
+				m.setFlash("copied "+msg.what+" (via OSC 52)", flashInfo, flashTTL))
+		}
+		return m, m.setFlash("copied "+msg.what, flashInfo, flashTTL)
+	case tea.PasteMsg:
+		return m, m.onPaste(msg.Content)
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	case tea.MouseClickMsg:
+		if m.opts.Mouse {
+			m.onClick(msg.Mouse())
+		}
+	case tea.MouseWheelMsg:
+		if m.opts.Mouse {
+			m.onWheel(msg.Mouse())
+		}
+	default:
+		// Cursor blinks and the like belong to the focused input.
+		if m.inputFocused() {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+// setFlash shows text and arms a timer that clears it, unless a newer
+// flash has replaced it by then.
+func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
+	m.flash.seq++
+	m.flash.text, m.flash.kind = text, kind
+	seq := m.flash.seq
+	return tea.Tick(ttl, func(time.Time) tea.Msg { return flashClearMsg{seq} })
+}
+
+func (m *Model) onAdded(msg addedMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setFlash("add failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+	}
+	dups := msg.dups + msg.asked - len(msg.added)
+	text := fmt.Sprintf("%d added, %d already watched, %d rejected", len(msg.added), dups, msg.rejected)
+	if msg.rejected > 0 {
+		return m.setFlash(text+" (reasons above; esc hides them)", flashWarn, flashLongTTL)
+	}
+	return m.setFlash(text, flashInfo, flashTTL)
+}
+
+func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+	}
+	if r := m.rows[msg.ref]; r != nil {
+		m.dropRow(r)
+		m.rebuild(true)
+	}
+	return m.setFlash("removed "+clean(msg.ref.TaskID), flashInfo, flashTTL)
+}
+
+// resize re-fits what depends on the terminal size.
+func (m *Model) resize() {
+	m.help.SetWidth(m.w)
+	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.ensureVisible()
+	m.clampDetail()
+}

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// phaseIndex maps a phase to its slot in counts; unknown phases share
+// the last slot so a newer engine never breaks the header.
+var phaseIndex = func() map[watch.Phase]int {
+	ix := map[watch.Phase]int{}
+	for i, p := range watch.Phases {
+		ix[p] = i
+	}
+	return ix
+}()
+
+func phaseSlot(p watch.Phase) int {
+	if i, ok := phaseIndex[p]; ok {
+		return i
+	}
+	return len(watch.Phases)
+}
+
+// bellPhase is a change worth ringing for: the task ended or failed.
+func bellPhase(p watch.Phase) bool {
+	return p == watch.Ended || p == watch.Exited || p == watch.Error || p == watch.AuthError
+}
+
+// applyUpdate folds one Collect into the model's rows.
+func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
+	m.now = m.opts.Now()
+	membership, reorder, ring := false, false, false
+	// The engine reports every phase change, also those that happened
+	// between two collects (Exited then ended); tasks that only just
+	// arrived (startup, an add) do not ring.
+	for _, ev := range up.Transitions {
+		if _, known := m.rows[ev.Ref]; known && bellPhase(ev.To) {
+			ring = true
+		}
+	}
+	for _, t := range up.Changed {
+		r := m.rows[t.Ref]
+		if r == nil {
+			r = &row{seq: m.nextSeq}
+			m.nextSeq++
+			m.rows[t.Ref] = r
+			m.all = append(m.all, r)
+			membership = true
+		} else {
+			if r.t.Phase != t.Phase && bellPhase(t.Phase) {
+				ring = true
+			}
+			m.counts[r.slot]--
+		}
+		oldSlot, oldSince, oldSearch := r.slot, r.t.Since, r.search
+		r.set(t)
+		m.counts[r.slot]++
+		// Only what the order or the filter looks at can move a row.
+		if r.slot != oldSlot || !r.t.Since.Equal(oldSince) || r.search != oldSearch {
+			reorder = true
+		}
+	}
+	for _, ref := range up.Removed {
+		if r := m.rows[ref]; r != nil {
+			m.dropRow(r)
+			membership = true
+		}
+	}
+	m.stats = up.Stats
+	// Skip the O(n log n) pass when no row can have moved: in arrival order
+	// with no filter, or when no sort or filter input changed.
+	if membership || reorder && (m.sortBy != sortAdded || m.filter != "" || m.problems) {
+		m.rebuild(membership)
+	}
+
+	var cmds []tea.Cmd
+	if ring && m.opts.Bell {
+		cmds = append(cmds, tea.Raw("\a"))
+	}
+	var fresh []string
+	for _, w := range up.Stats.WatchWarnings {
+		if !m.seenWarn[w] {
+			m.seenWarn[w] = true
+			fresh = append(fresh, clean(w))
+		}
+	}
+	if len(fresh) > 0 {
+		cmds = append(cmds, m.setFlash("watch list: "+strings.Join(fresh, "; "), flashWarn, flashLongTTL))
+	}
+	return tea.Batch(cmds...)
+}
+
+// set copies a task in and derives its display strings once.
+func (r *row) set(t watch.Task) {
+	r.t = t
+	r.ver++
+	r.id = clean(t.Ref.TaskID)
+	r.note = clean(t.Note)
+	r.code = ""
+	if t.LastErr != nil {
+		r.code = clean(t.LastErr.Code)
+	}
+	r.idCellW = -1
+	r.slot = phaseSlot(t.Phase)
+	b := badgeOf(t.Phase)
+	r.search = strings.ToLower(r.id + "\x00" + r.note + "\x00" + string(t.Phase) + "\x00" + b.label + "\x00" + r.code)
+}
+
+// dropRow forgets a task; the hole in m.all is compacted by rebuild.
+func (m *Model) dropRow(r *row) {
+	delete(m.rows, r.t.Ref)
+	m.counts[r.slot]--
+	r.seq = -1
+}
+
+// rebuild recomputes the visible rows (filter, problems-only, sort) and
+// puts the cursor back on the same task, so a refresh never moves the
+// selection. compact drops removed rows from the arrival list first.
+func (m *Model) rebuild(compact bool) {
+	if compact {
+		m.all = slices.DeleteFunc(m.all, func(r *row) bool { return r.seq < 0 })
+	}
+	needle := strings.ToLower(m.filter)
+	vis := make([]*row, 0, len(m.all))
+	for _, r := range m.all {
+		if m.problems && !r.t.Phase.Problem() {
+			continue
+		}
+		if needle != "" && !strings.Contains(r.search, needle) {
+			continue
+		}
+		vis = append(vis, r)
+	}
+	// Ties keep the arrival order, so equal rows never swap on a refresh.
+	switch m.sortBy {
+	case sortState:
+		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(a.slot-b.slot, a.seq-b.seq) })
+	case sortChange:
+		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.t.Since.Compare(a.t.Since), a.seq-b.seq) })
+	case sortID:
+		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(strings.Compare(a.id, b.id), a.seq-b.seq) })
+	}
+	m.visible = vis
+	m.reselect()
+}
+
+// reselect finds the selected task again; if it is gone (removed or
+// filtered out) the cursor stays at the same height in the list.
+func (m *Model) reselect() {
+	if i := m.indexOf(m.sel); i >= 0 {
+		m.cursor = i
+	} else {
+		m.cursor = min(m.cursor, len(m.visible)-1)
+		m.cursor = max(m.cursor, 0)
+	}
+	m.syncSel()
+	m.ensureVisible()
+}
+
+func (m *Model) indexOf(ref taskref.Ref) int {
+	if r := m.selected(); r != nil && r.t.Ref == ref {
+		return m.cursor
+	}
+	for i, r := range m.visible {
+		if r.t.Ref == ref {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) syncSel() {
+	prev := m.sel
+	if r := m.selected(); r != nil {
+		m.sel = r.t.Ref
+	} else {
+		m.sel = taskref.Ref{}
+	}
+	if m.sel != prev {
+		m.dscroll = 0
+	}
+}
+
+// move shifts the cursor by n rows, clamped.
+func (m *Model) move(n int) {
+	if len(m.visible) == 0 {
+		return
+	}
+	m.cursor = min(max(m.cursor+n, 0), len(m.visible)-1)
+	m.syncSel()
+	m.ensureVisible()
+}
+
+// ensureVisible scrolls the list only as far as needed to show the cursor.
+func (m *Model) ensureVisible() {
+	m.offset = clampOffset(m.offset, m.cursor, m.layout().listH, len(m.visible))
+}
+
+func clampOffset(off, cursor, rows, n int) int {
+	if rows <= 0 {
+		return 0
+	}
+	if cursor < off {
+		off = cursor
+	}
+	if cursor >= off+rows {
+		off = cursor - rows + 1
+	}
+	off = min(off, n-rows)
+	return max(off, 0)
+}

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// degradedStats puts a hostile error in the banner too.
+func degradedStats() watch.Stats {
+	st := okStats()
+	st.Health = watch.HealthDegraded
+	st.Limit = 12.5
+	h := hostileTask()
+	st.LastError = h.LastErr
+	return st
+}
+
+func TestGoldenView(t *testing.T) {
+	for _, theme := range []string{"dark", "light"} {
+		for _, w := range []int{60, 100, 140} {
+			t.Run(fmt.Sprintf("%s_%d", theme, w), func(t *testing.T) {
+				m := loaded(t, newCountingEngine(), w, 30)
+				if theme == "light" {
+					m.Update(tea.BackgroundColorMsg{Color: color.White})
+				}
+				m.Update(engineMsg{watch.Update{Stats: degradedStats()}})
+				press(m, "G") // the hostile task, so its strings reach the detail pane
+				golden.RequireEqual(t, content(m))
+			})
+		}
+	}
+}
+
+// sgrRE matches the styling sequences the dashboard itself emits.
+var sgrRE = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+// assertTerminalSafe fails on anything but plain text and SGR styling:
+// no escape sequence, BEL, C1 control, bidi or zero-width format rune.
+func assertTerminalSafe(t *testing.T, where, s string) {
+	t.Helper()
+	plain := sgrRE.ReplaceAllString(s, "")
+	for i, r := range plain {
+		bad := r == 0x1b || r == 0x07 || (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) ||
+			(r < 0x20 && r != '\n') || r == 0x7f || r == unicode.ReplacementChar
+		if bad {
+			t.Fatalf("%s: unsafe rune %U at byte %d in %q", where, r, i, plain[max(0, i-20):min(len(plain), i+20)])
+		}
+	}
+}
+
+func TestHostileStringsThroughView(t *testing.T) {
+	hostileID := hostileTask()
+	hostileID.Ref.TaskID = "id" + hostile // as a corrupted watch list could hold
+	for _, size := range [][2]int{{140, 40}, {80, 40}, {44, 20}} {
+		for _, keys := range [][]string{{"G"}, {"G", "k"}, {"G", "enter", "G"}, {"G", "?"}, {"G", "d"}} {
+			t.Run(fmt.Sprintf("%dx%d_%v", size[0], size[1], keys), func(t *testing.T) {
+				t.Parallel()
+				m := loaded(t, newCountingEngine(), size[0], size[1])
+				m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileID}, Stats: degradedStats()}})
+				m.rejected = []string{"rejected " + clean(hostile) + ": bad"}
+				press(m, keys...)
+				v := m.View()
+				out := v.Content
+				assertTerminalSafe(t, "view", out)
+				assertTerminalSafe(t, "title", v.WindowTitle)
+				if keys[len(keys)-1] == "?" {
+					return
+				}
+				if !strings.Contains(ansi.Strip(out), `\x1b]`) {
+					t.Errorf("escaped form not visible:\n%s", ansi.Strip(out))
+				}
+			})
+		}
+	}
+}
+
+func TestHostileStringsInHeaderAndInputs(t *testing.T) {
+	m := New(newCountingEngine(), Options{Keys: testKeyMap(), Endpoint: "https://x" + hostile, Region: "r" + hostile, Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 20})
+	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: "fix " + hostile}}})
+	press(m, "a")
+	m.Update(tea.PasteMsg{Content: hostile})
+	out := content(m)
+	assertTerminalSafe(t, "view", out)
+	if !strings.Contains(ansi.Strip(out), `r\x1b]0;pwned`) {
+		t.Errorf("endpoint not shown escaped:\n%s", ansi.Strip(out))
+	}
+	press(m, "enter")
+	assertTerminalSafe(t, "after add", content(m))
+	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthDown, HealthDetail: hostile}}})
+	assertTerminalSafe(t, "down banner", content(m))
+}
+
+// TestWidthSweep: at every width from 20 to 200, in every state, no line is
+// wider than the terminal and the frame is no taller than it.
+func TestWidthSweep(t *testing.T) {
+	states := map[string]func(m *Model){
+		"list":   func(m *Model) {},
+		"help":   func(m *Model) { press(m, "?") },
+		"detail": func(m *Model) { press(m, "G", "enter", "pgdown") },
+		"add": func(m *Model) {
+			press(m, "a")
+			m.Update(tea.PasteMsg{Content: strings.Repeat("task-一二三-long ", 30)})
+		},
+		"confirm": func(m *Model) { press(m, "G", "d") },
+		"banners": func(m *Model) {
+			m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: strings.Repeat("very long detail ", 20)}}})
+			m.rejected = []string{"rejected a", "rejected b", "rejected c", "rejected d", "rejected e"}
+			m.setFlash(strings.Repeat("flash ", 60), flashWarn, flashTTL)
+		},
+		"filter-none": func(m *Model) { press(m, "/", "z", "z") },
+		"empty":       func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
+	}
+	for name, setup := range states {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, h := range []int{1, 5, 8, 40} {
+				m := loaded(t, newCountingEngine(), 200, h)
+				setup(m)
+				for w := 20; w <= 200; w++ {
+					m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+					ls := lines(content(m))
+					if len(ls) > h {
+						t.Fatalf("%dx%d: %d lines", w, h, len(ls))
+					}
+					for i, l := range ls {
+						if lw := ansi.StringWidth(l); lw > w {
+							t.Fatalf("%dx%d line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestBadgesReadableWithoutColour(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 100, 30)
+	out := ansi.Strip(content(m))
+	for _, want := range []string{"* LIVE", "o IDLE", "v EXITED", "= ENDED", "? NOTFOUND", "x ERROR", "~ PENDING", "% THROTTLE"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("badge %q not in the plain text", want)
+		}
+	}
+	for _, r := range out {
+		if r > 0x7f && !strings.ContainsRune("…│─↑↓•日本é", r) && !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			t.Errorf("non-ASCII glyph %q outside text", r)
+		}
+	}
+}
+
+func TestDetailPane(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 160, 50)
+	out := ansi.Strip(content(m))
+	for _, want := range []string{
+		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1", "tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
+		"region ap-singapore", "(API status InProgress)", "09:18:53 (8m00s ago)", "RequestId req-InProgress",
+		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "IDLE -> LIVE  req-b", "Next poll in 1s",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("detail lacks %q", want)
+		}
+	}
+	press(m, "j", "j") // the VOD-like task
+	if out := ansi.Strip(content(m)); !strings.Contains(out, "empty by design for VOD storage") {
+		t.Errorf("no VOD hint:\n%s", out)
+	}
+	press(m, "j", "j", "j", "j") // the failing task
+	out = ansi.Strip(content(m))
+	for _, want := range []string{"InternalError (transient)", "backend timed out", "RequestId req-err", "3 failures in a row", "in 4s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("error detail lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMouse(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 160, 40)
+	m.Update(tea.MouseClickMsg{X: 5, Y: 5, Button: tea.MouseLeft})
+	if m.cursor != 0 {
+		t.Fatal("a click selected with mouse off")
+	}
+	if m.View().MouseMode != tea.MouseModeNone {
+		t.Error("mouse captured by default")
+	}
+	m.opts.Mouse = true
+	l := m.layout()
+	m.Update(tea.MouseClickMsg{X: 5, Y: l.listY + 3, Button: tea.MouseLeft})
+	if m.sel.TaskID != "task-exit-0004" {
+		t.Errorf("click selected %q", m.sel.TaskID)
+	}
+	m.Update(tea.MouseWheelMsg{X: 5, Y: l.listY, Button: tea.MouseWheelDown})
+	if m.sel.TaskID != "task-error-0007" {
+		t.Errorf("wheel selected %q", m.sel.TaskID)
+	}
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("mouse mode not on")
+	}
+}
+
+func refsOf(m *Model) (out []taskref.Ref) {
+	for r := range m.rows {
+		out = append(out, r)
+	}
+	return out
+}

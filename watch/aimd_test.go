@@ -1,0 +1,179 @@
+package watch
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestAIMDCut(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	tests := []struct {
+		name   string
+		sent   time.Time
+		at     time.Time
+		cut    bool
+		rateTo float64
+	}{
+		{"first throttle cuts", ms(-50), ms(0), true, 14},
+		{"same burst: no second cut", ms(10), ms(500), false, 14},
+		{"queued before the cut: no cut", ms(-10), ms(1500), false, 14},
+		{"new burst cuts", ms(1200), ms(1300), true, 9.8},
+		{"and again", ms(2400), ms(2500), true, 6.86},
+	}
+	a := newAIMD(20, t0)
+	for _, tt := range tests {
+		if got := a.throttled(tt.sent, tt.at); got != tt.cut || !near(a.rate, tt.rateTo) {
+			t.Fatalf("%s: cut=%v rate=%v; want %v, %v", tt.name, got, a.rate, tt.cut, tt.rateTo)
+		}
+	}
+	// The floor: however many bursts, never below 1/s.
+	for i := range 30 {
+		at := ms(3000 + 1100*i)
+		a.throttled(at, at)
+	}
+	if a.rate != aimdFloor {
+		t.Errorf("rate after many cuts = %v, want floor %v", a.rate, aimdFloor)
+	}
+}
+
+func TestAIMDClimb(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	sec := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(time.Second))) }
+	a := newAIMD(20, t0)
+	if a.climb(sec(1)) || a.rate != 20 {
+		t.Fatalf("at the ceiling climb must not move: %v", a.rate)
+	}
+	a.throttled(t0, sec(1)) // wmax = 20, rate 14
+	steps := []struct {
+		at   float64
+		rate float64
+	}{
+		{2, 14.5},    // fast: far below wmax
+		{4, 15.5},    // +0.5/s
+		{6, 16.5},    //
+		{7, 17.0},    // 17 = 0.85 × 20: now near the last cut
+		{9, 17.1},    // slow: +0.05/s
+		{14, 17.35},  //
+		{100, 17.60}, // a stalled ticker counts at most 5s
+	}
+	for _, s := range steps {
+		a.climb(sec(s.at))
+		if math.Abs(a.rate-s.rate) > 1e-6 {
+			t.Fatalf("t=%v: rate %v, want %v", s.at, a.rate, s.rate)
+		}
+	}
+	// Far above the old cut point the climb is fast again, and stops at the ceiling.
+	b := newAIMD(20, t0)
+	b.throttled(t0, t0) // 14
+	b.throttled(sec(2), sec(2))
+	b.throttled(sec(4), sec(4)) // wmax 9.8, rate 6.86
+	b.climb(sec(8))             // +2 fast → 8.86 (≥ 0.85×9.8=8.33: slow from here)
+	b.climb(sec(10))            // +0.1 → 8.96
+	if math.Abs(b.rate-8.96) > 1e-6 {
+		t.Fatalf("rate %v, want 8.96", b.rate)
+	}
+	b.rate = 11 // above 1.1 × wmax
+	b.climb(sec(12))
+	if math.Abs(b.rate-12) > 1e-6 {
+		t.Fatalf("above the old cut the climb is fast again: %v", b.rate)
+	}
+	for i := 13; i < 60; i++ {
+		b.climb(sec(float64(i)))
+	}
+	if b.rate != 20 {
+		t.Fatalf("climb must stop at the ceiling: %v", b.rate)
+	}
+}
+
+func TestMeter(t *testing.T) {
+	var m meter
+	t0 := time.Unix(5000, 0)
+	for i := range 10 {
+		for range i + 1 {
+			m.add(t0.Add(time.Duration(i) * time.Second))
+		}
+	}
+	now := t0.Add(9*time.Second + 500*time.Millisecond) // 10 events in the current second
+	if got := m.sum(now, 5); got != 5+6+7+8+9 {
+		t.Errorf("sum last 5 whole seconds = %d", got)
+	}
+	if got := m.sum(now.Add(time.Second), 60); got != 55 {
+		t.Errorf("sum incl. current = %d, want 55", got)
+	}
+	if got := m.sum(now.Add(2*time.Minute), 60); got != 0 {
+		t.Errorf("old buckets must not count: %d", got)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	f := func(k client.Kind, code string, ms int) *Failure {
+		return &Failure{Kind: k, Code: code, At: at(ms)}
+	}
+	type obs struct {
+		f  *Failure
+		ms int
+	}
+	tests := []struct {
+		name   string
+		seq    []obs
+		gate   gate
+		health Health
+		detail string
+	}{
+		{"ok", []obs{{nil, 0}}, gateOpen, HealthOK, ""},
+		{"gone is fine", []obs{{f(client.KindGone, "ResourceNotFound", 0), 0}}, gateOpen, HealthOK, ""},
+		{"one failure: degraded", []obs{{f(client.KindTransient, "InternalError", 0), 0}, {nil, 10}}, gateOpen, HealthDegraded, "InternalError"},
+		{"auth stops the storm", []obs{{f(client.KindAuth, "AuthFailure.SignatureFailure", 0), 0}},
+			gateAuth, HealthAuth, "TENCENTCLOUD_SECRET_KEY"},
+		{"auth survives a network error", []obs{{f(client.KindAuth, "AuthFailure.SecretIdNotFound", 0), 0}, {f(client.KindTransient, "ClientError.NetworkError", 10), 10}},
+			gateAuth, HealthAuth, "TENCENTCLOUD_SECRET_ID"},
+		{"auth ends on an answer", []obs{{f(client.KindAuth, "AuthFailure.SignatureFailure", 0), 0}, {nil, 10}}, gateOpen, HealthDegraded, "AuthFailure"},
+		{"ten quick transport failures: down", repeat(obs{f(client.KindTransient, "ClientError.NetworkError", 0), 0}, 10),
+			gateDown, HealthDown, "ClientError.NetworkError"},
+		{"nine quick: not down", repeat(obs{f(client.KindTransient, "ClientError.NetworkError", 0), 0}, 9),
+			gateOpen, HealthDegraded, "NetworkError"},
+		{"three over 5s: down", []obs{{f(client.KindTransient, "E", 0), 0}, {f(client.KindTransient, "E", 2500), 2500}, {f(client.KindTransient, "E", 5000), 5000}},
+			gateDown, HealthDown, "showing last known data"},
+		{"an answer breaks the run", []obs{{f(client.KindTransient, "E", 0), 0}, {nil, 2500}, {f(client.KindTransient, "E", 5000), 5000}, {f(client.KindTransient, "E", 6000), 6000}},
+			gateOpen, HealthDegraded, "E"},
+		{"down recovers on an answer", append(repeat(obs{f(client.KindTransient, "E", 0), 0}, 12), obs{nil, 100}), gateOpen, HealthDegraded, "E"},
+		{"throttle means the API is up", append(repeat(obs{f(client.KindTransient, "E", 0), 0}, 12), obs{f(client.KindThrottled, "RequestLimitExceeded", 100), 100}),
+			gateOpen, HealthDegraded, "RequestLimitExceeded"},
+		{"a bad request is the task's problem", []obs{{f(client.KindBadRequest, "UnsupportedRegion", 0), 0}}, gateOpen, HealthOK, ""},
+	}
+	for _, tt := range tests {
+		var h health
+		last := 0
+		for _, o := range tt.seq {
+			h.observe(o.f, at(o.ms))
+			last = o.ms
+		}
+		if h.gate != tt.gate {
+			t.Errorf("%s: gate %v, want %v", tt.name, h.gate, tt.gate)
+		}
+		got, detail := h.state(at(last+1), 12*time.Second, 2*time.Second)
+		if got != tt.health || !strings.Contains(detail, tt.detail) {
+			t.Errorf("%s: state %q %q, want %q containing %q", tt.name, got, detail, tt.health, tt.detail)
+		}
+		if later, _ := h.state(at(last+60_000), 12*time.Second, 2*time.Second); h.gate == gateOpen && later != HealthOK {
+			t.Errorf("%s: degraded should fade after a quiet minute, got %q", tt.name, later)
+		}
+	}
+}
+
+func repeat[T any](v T, n int) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package watch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// Benchmarks for issue 3's "Done when": run with
+//
+//	go test -run XXX -bench Engine -benchtime 1x ./watch
+//
+// They take about 30 s each and report figures with b.ReportMetric.
+
+const benchTasks, benchQuota, benchFor = 500, 20.0, 30 * time.Second
+
+type benchStep struct {
+	at     time.Duration
+	status string
+}
+
+// benchScenario scripts n tasks that start, stream, end and fault at times
+// spread over the run, and returns each task's steps for measuring lag.
+func benchScenario(b *testing.B, n int) (*emulator.Scenario, map[string][]benchStep) {
+	type step struct {
+		At     string `json:"at"`
+		Status string `json:"status"`
+	}
+	type task struct {
+		TaskID   string   `json:"task_id"`
+		Users    []string `json:"users"`
+		Timeline []step   `json:"timeline"`
+	}
+	type fault struct {
+		TaskID string `json:"task_id"`
+		At     string `json:"at"`
+		For    string `json:"for"`
+		Code   string `json:"code"`
+	}
+	var sc struct {
+		Tasks  []task  `json:"tasks"`
+		Faults []fault `json:"faults"`
+	}
+	steps := map[string][]benchStep{}
+	for i := range n {
+		id := fmt.Sprintf("bench-%04d", i)
+		a := time.Duration(1+i*7%25) * time.Second // spread over the run
+		var tl []benchStep
+		switch i % 5 {
+		case 0: // streams all along
+			tl = []benchStep{{0, "InProgress"}}
+		case 1: // starts streaming
+			tl = []benchStep{{a, "InProgress"}}
+		case 2: // ends
+			tl = []benchStep{{0, "InProgress"}, {a, "Exited"}, {a + 5*time.Second, "gone"}}
+		case 3: // whole life inside the run
+			tl = []benchStep{{a / 2, "InProgress"}, {a/2 + 3*time.Second, "Exited"}, {a/2 + 6*time.Second, "gone"}}
+		case 4: // streams, and the API fails for it a while
+			tl = []benchStep{{0, "InProgress"}}
+			sc.Faults = append(sc.Faults, fault{id, a.String(), "3s", "InternalError"})
+		}
+		t := task{TaskID: id, Users: []string{"alice"}}
+		for _, s := range tl {
+			t.Timeline = append(t.Timeline, step{s.at.String(), s.status})
+		}
+		sc.Tasks = append(sc.Tasks, t)
+		steps[id] = tl
+	}
+	data, err := json.Marshal(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	parsed, err := emulator.ParseScenario(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return parsed, steps
+}
+
+// rank orders statuses along a life. "not found" ranks as gone: a task whose
+// whole life fell between two polls is rightly shown as never seen alive.
+var rank = map[string]int{"Idle": 0, "InProgress": 1, "Exited": 2, "gone": 3, string(Ended): 3, string(NotFound): 3}
+
+// lifecycleLag is, over every scripted change, the longest wait until the
+// engine's phase showed that status or a later one. A change never seen
+// although the run outlived it by more than a sweep counts as missed.
+func lifecycleLag(tasks []Task, steps map[string][]benchStep, t0, end time.Time, sweep time.Duration) (maxLag time.Duration, seen, missed int) {
+	for _, task := range tasks {
+		for _, s := range steps[task.Ref.TaskID] {
+			if s.at == 0 {
+				continue // the state at start: not a change
+			}
+			at := t0.Add(s.at)
+			found := false
+			for _, h := range task.History {
+				if r, ok := rank[string(h.To)]; ok && r >= rank[s.status] && !h.At.Before(at) {
+					maxLag, found = max(maxLag, h.At.Sub(at)), true
+					seen++
+					break
+				}
+			}
+			if !found && end.Sub(at) > sweep {
+				missed++
+			}
+		}
+	}
+	return maxLag, seen, missed
+}
+
+// meteredAPI counts the engine's own calls and throttles over time.
+type meteredAPI struct {
+	API
+	mu        sync.Mutex
+	calls     []time.Time
+	throttles []time.Time
+}
+
+func (m *meteredAPI) Describe(ctx context.Context, r taskref.Ref) (*client.DescribeCloudRecordingResponse, error) {
+	resp, err := m.API.Describe(ctx, r)
+	now := time.Now()
+	m.mu.Lock()
+	m.calls = append(m.calls, now)
+	if client.KindOf(err) == client.KindThrottled {
+		m.throttles = append(m.throttles, now)
+	}
+	m.mu.Unlock()
+	return resp, err
+}
+
+func countAfter(ts []time.Time, from time.Time) int {
+	n := 0
+	for _, t := range ts {
+		if !t.Before(from) {
+			n++
+		}
+	}
+	return n
+}
+
+func runBench(b *testing.B, shared bool) {
+	sc, steps := benchScenario(b, benchTasks)
+	s := emu(b, emulator.Config{Scenario: sc, Latency: 20 * time.Millisecond, Seed: 3})
+	t0 := time.Now()
+	api := &meteredAPI{API: realClient(b, s.URL(), emulator.DemoSecretKey, benchQuota)}
+	e := New(api, Config{Quota: benchQuota})
+	var refs []taskref.Ref
+	for i := range benchTasks {
+		refs = append(refs, sref(fmt.Sprintf("bench-%04d", i)))
+	}
+	if _, err := e.Add(refs); err != nil {
+		b.Fatal(err)
+	}
+	// No deadline: the other client's limiter would refuse slots past it
+	// and spin; a plain cancel ends everything cleanly.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer time.AfterFunc(benchFor, cancel).Stop()
+	var other struct{ calls, throttled int }
+	var wg sync.WaitGroup
+	if shared { // another tool on the same SecretId spending 10 req/s
+		oc := realClient(b, s.URL(), emulator.DemoSecretKey, 10)
+		for range 4 {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					_, err := oc.Describe(ctx, refs[0])
+					if ctx.Err() != nil {
+						return
+					}
+					api.mu.Lock()
+					other.calls++
+					if client.KindOf(err) == client.KindThrottled {
+						other.throttled++
+					}
+					api.mu.Unlock()
+				}
+			})
+		}
+	}
+	e.Run(ctx)
+	wg.Wait()
+	end := time.Now()
+	elapsed := end.Sub(t0).Seconds()
+	st := s.Stats().Actions[client.ActionDescribe]
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	calls, throttles := len(api.calls), len(api.throttles)
+	if !shared {
+		rate := float64(st.Requests) / elapsed // what reached the server
+		sweep := time.Duration(float64(benchTasks) / benchQuota * float64(time.Second))
+		lag, seen, missed := lifecycleLag(e.Tasks(), steps, t0, end, sweep)
+		b.ReportMetric(rate, "calls/s")
+		b.ReportMetric(lag.Seconds()*rate/benchTasks, "maxlag-actual-sweeps")
+		b.ReportMetric(float64(st.Throttled), "throttles")
+		b.ReportMetric(100*rate/benchQuota, "quota%")
+		b.ReportMetric(lag.Seconds()/sweep.Seconds(), "maxlag-sweeps")
+		b.ReportMetric(float64(seen), "changes-seen")
+		b.ReportMetric(float64(missed), "changes-missed")
+		b.Logf("server: %d requests, %v; engine calls %d (canceled at the end included), max lag %v", st.Requests, st.Errors, calls, lag)
+		return
+	}
+	settle := t0.Add(5 * time.Second)
+	mine, mineTh := countAfter(api.calls, settle), countAfter(api.throttles, settle)
+	b.ReportMetric(float64(mine)/end.Sub(settle).Seconds(), "settled-calls/s")
+	b.ReportMetric(100*float64(mineTh)/float64(max(mine, 1)), "throttle%")
+	b.ReportMetric(float64(throttles), "throttles-total")
+	b.ReportMetric(float64(other.calls)/elapsed, "other-calls/s")
+	b.ReportMetric(float64(other.throttled), "other-throttles")
+	b.ReportMetric(e.Stats().Limit, "final-limit")
+	var windows []string
+	for w := t0; w.Before(end); w = w.Add(5 * time.Second) {
+		c := countAfter(api.calls, w) - countAfter(api.calls, w.Add(5*time.Second))
+		th := countAfter(api.throttles, w) - countAfter(api.throttles, w.Add(5*time.Second))
+		windows = append(windows, fmt.Sprintf("%.1f/s %dthr", float64(c)/5, th))
+	}
+	b.Logf("engine per 5 s: %v", windows)
+}
+
+func BenchmarkEngine500(b *testing.B) {
+	for range b.N {
+		runBench(b, false)
+	}
+}
+
+func BenchmarkEngineShared(b *testing.B) {
+	for range b.N {
+		runBench(b, true)
+	}
+}

@@ -1,0 +1,313 @@
+package watch
+
+import (
+	"container/heap"
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// API is the one call the engine makes, plus the limiter hook AIMD turns.
+// *client.Client satisfies it; tests use a fake. SetRate must not block: the
+// engine calls it while holding its lock so rate changes apply in order.
+type API interface {
+	Describe(ctx context.Context, ref taskref.Ref) (*client.DescribeCloudRecordingResponse, error)
+	SetRate(perSecond float64)
+}
+
+// Store keeps the watch list across restarts. *watchlist.File satisfies it.
+// Update must merge: it is handed what is on disk now, which may include
+// another dashboard's additions.
+type Store interface {
+	Load() ([]watchlist.Entry, []string)
+	Update(func([]watchlist.Entry) []watchlist.Entry) error
+}
+
+// Config tunes the engine; zero values take the defaults.
+type Config struct {
+	Interval      time.Duration // default 2s: each task refreshed at most this often
+	Quota         float64       // default 20: the max rate the engine will ask the limiter for
+	MaxBackoff    time.Duration // default 30s
+	Workers       int           // default 16: bounded concurrency, independent of task count
+	HistoryLimit  int           // default 50 transitions per task
+	ProbeInterval time.Duration // default 12s: pace of the single probe while credentials fail
+	Store         Store         // nil = memory only
+	Now           func() time.Time
+	Logger        *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Interval <= 0 {
+		c.Interval = 2 * time.Second
+	}
+	if c.Quota <= 0 {
+		c.Quota = 20
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 30 * time.Second
+	}
+	c.MaxBackoff = max(c.MaxBackoff, c.Interval)
+	if c.Workers <= 0 {
+		c.Workers = 16
+	}
+	if c.HistoryLimit <= 0 {
+		c.HistoryLimit = 50
+	}
+	if c.ProbeInterval <= 0 {
+		c.ProbeInterval = 12 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// maxEvents bounds the transitions kept for a UI that stops collecting.
+const maxEvents = 1000
+
+// entry is the engine's private state for one watched task.
+type entry struct {
+	t      Task
+	gen    uint64 // fresh per Add: answers for an older generation are dropped
+	key    key
+	idx    int                // position in the queue, -1 when not queued
+	cancel context.CancelFunc // the in-flight call, nil when none
+}
+
+// Engine watches tasks. All methods are safe for concurrent use; Run owns
+// every goroutine the engine starts.
+type Engine struct {
+	api API
+	cfg Config
+	log *slog.Logger
+
+	storeMu sync.Mutex // serialises Store writes in the order memory changed
+
+	mu        sync.Mutex
+	tasks     map[taskref.Ref]*entry
+	order     []*entry // added order
+	queue     queue
+	gen       uint64
+	paused    bool
+	inflight  int
+	lastProbe time.Time
+	wake      chan struct{} // closed and replaced to wake every waiting worker
+	runCtx    context.Context
+	running   bool
+	started   time.Time
+
+	aimd      aimd
+	health    health
+	calls     uint64
+	callMeter meter
+	throttles meter
+	lastErr   *Failure
+	loadWarn  []string
+	writeWarn string
+
+	dirty   map[taskref.Ref]struct{}
+	removed []taskref.Ref
+	events  []TransitionEvent
+	notify  chan struct{}
+}
+
+// New builds an engine and loads the watch list from cfg.Store; problems
+// with the file become Stats().WatchWarnings rather than errors, because an
+// empty dashboard that says why beats no dashboard.
+func New(api API, cfg Config) *Engine {
+	cfg = cfg.withDefaults()
+	now := cfg.Now()
+	e := &Engine{
+		api:    api,
+		cfg:    cfg,
+		log:    cfg.Logger,
+		tasks:  map[taskref.Ref]*entry{},
+		wake:   make(chan struct{}),
+		aimd:   newAIMD(cfg.Quota, now),
+		dirty:  map[taskref.Ref]struct{}{},
+		notify: make(chan struct{}, 1),
+	}
+	if cfg.Store != nil {
+		entries, warns := cfg.Store.Load()
+		e.loadWarn = warns
+		for _, en := range entries {
+			if validRef(en.Ref) != nil || e.tasks[en.Ref] != nil {
+				continue
+			}
+			added := en.AddedAt
+			if added.IsZero() {
+				added = now
+			}
+			// Loaded tasks are overdue background work, so anything the user
+			// adds or refreshes while the first sweep runs still goes first.
+			e.addLocked(en.Ref, en.Note, added, now, key{class: classPoll})
+		}
+	}
+	return e
+}
+
+// addLocked starts watching r; k.seq is filled in with the new generation.
+func (e *Engine) addLocked(r taskref.Ref, note string, addedAt, now time.Time, k key) {
+	e.gen++
+	k.seq = e.gen
+	ent := &entry{t: Task{Ref: r, Note: note, AddedAt: addedAt, Phase: Pending, Since: now, NextPoll: now}, gen: e.gen, key: k, idx: -1}
+	heap.Push(&e.queue, ent)
+	e.tasks[r] = ent
+	e.order = append(e.order, ent)
+	e.dirty[r] = struct{}{}
+	e.removed = slices.DeleteFunc(e.removed, func(x taskref.Ref) bool { return x == r })
+}
+
+// Has reports whether ref is watched.
+func (e *Engine) Has(ref taskref.Ref) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.tasks[ref] != nil
+}
+
+// Refresh asks about ref ahead of background polling, once even if it has
+// ended. A call already in flight is answer enough.
+func (e *Engine) Refresh(ref taskref.Ref) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ent := e.tasks[ref]; ent != nil {
+		e.askLocked(ent, e.cfg.Now())
+		e.wakeLocked()
+	}
+}
+
+// RefreshAll asks about every watched task ahead of background polling.
+func (e *Engine) RefreshAll() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.cfg.Now()
+	for _, ent := range e.order {
+		e.askLocked(ent, now)
+	}
+	e.wakeLocked()
+}
+
+func (e *Engine) askLocked(ent *entry, now time.Time) {
+	if ent.t.InFlight || ent.key.class == classAsk && ent.idx >= 0 {
+		return
+	}
+	ent.key = key{class: classAsk, due: now, seq: ent.gen}
+	ent.t.NextPoll = now
+	if ent.idx >= 0 {
+		heap.Fix(&e.queue, ent.idx)
+	} else {
+		heap.Push(&e.queue, ent)
+	}
+	e.dirty[ent.t.Ref] = struct{}{}
+	e.signal()
+}
+
+// SetPaused stops or resumes background polling. Explicit asks (Add,
+// Refresh) still go out while paused: the user asked for them.
+func (e *Engine) SetPaused(p bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.paused = p
+	e.wakeLocked()
+	e.signal()
+}
+
+// Tasks is a snapshot of every watched task, in added order.
+func (e *Engine) Tasks() []Task {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Task, 0, len(e.order))
+	for _, ent := range e.order {
+		out = append(out, ent.t.clone())
+	}
+	return out
+}
+
+// Changed is signalled (1-buffered, never blocks the engine) when Collect
+// has news: task changes, or fresh figures at least once a second while Run
+// runs.
+func (e *Engine) Changed() <-chan struct{} { return e.notify }
+
+// Collect returns what changed since the last Collect, one entry per task.
+func (e *Engine) Collect() Update {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := Update{Stats: e.statsLocked(e.cfg.Now()), Removed: e.removed, Transitions: e.events}
+	ents := make([]*entry, 0, len(e.dirty))
+	for r := range e.dirty {
+		if ent := e.tasks[r]; ent != nil {
+			ents = append(ents, ent)
+		}
+	}
+	slices.SortFunc(ents, func(a, b *entry) int { return cmpGen(a.gen, b.gen) })
+	for _, ent := range ents {
+		u.Changed = append(u.Changed, ent.t.clone())
+	}
+	clear(e.dirty)
+	e.removed, e.events = nil, nil
+	return u
+}
+
+func cmpGen(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Stats are the figures for the header.
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.statsLocked(e.cfg.Now())
+}
+
+func (e *Engine) statsLocked(now time.Time) Stats {
+	h, detail := e.health.state(now, e.cfg.ProbeInterval, e.cfg.Interval)
+	s := Stats{
+		Limit:        e.aimd.rate,
+		Quota:        e.cfg.Quota,
+		Throttles1m:  e.throttles.sum(now.Add(time.Second), 60),
+		Calls:        e.calls,
+		Paused:       e.paused,
+		Health:       h,
+		HealthDetail: detail,
+		LastError:    e.lastErr,
+	}
+	if e.running {
+		if span := min(int(now.Unix()-e.started.Unix()), rateSpan); span > 0 {
+			s.Rate = float64(e.callMeter.sum(now, span)) / float64(span)
+		}
+	}
+	s.WatchWarnings = slices.Clone(e.loadWarn)
+	if e.writeWarn != "" {
+		s.WatchWarnings = append(s.WatchWarnings, e.writeWarn)
+	}
+	return s
+}
+
+// signal tells the UI there is news, without ever blocking.
+func (e *Engine) signal() {
+	select {
+	case e.notify <- struct{}{}:
+	default:
+	}
+}
+
+// wakeLocked wakes every worker waiting for work, so they re-read the queue.
+func (e *Engine) wakeLocked() {
+	close(e.wake)
+	e.wake = make(chan struct{})
+}

@@ -1,0 +1,125 @@
+package watch
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+func fails(k client.Kind, code string) func(context.Context, taskref.Ref, int) (*client.DescribeCloudRecordingResponse, error) {
+	return func(context.Context, taskref.Ref, int) (*client.DescribeCloudRecordingResponse, error) {
+		return nil, cerr(k, code)
+	}
+}
+
+func TestThrottleBurstCutsOnceThenClimbs(t *testing.T) {
+	f := newFake(fails(client.KindThrottled, "RequestLimitExceeded"))
+	e := New(f, Config{Interval: time.Millisecond, Quota: 20})
+	e.Add(refs(20))
+	start(t, e)
+	eventually(t, "a burst of throttles", func() bool { return e.Stats().Throttles1m >= 30 })
+	f.mu.Lock()
+	rates := append([]float64(nil), f.rates...)
+	f.mu.Unlock()
+	// Run sets the quota, the burst cuts once: a second cut needs a new
+	// burst at least a second later.
+	if len(rates) < 2 || rates[0] != 20 || !near(rates[1], 14) || len(rates) > 2 && rates[2] < 14 {
+		t.Fatalf("rates %v, want [20 14 ...] with one cut per burst", rates)
+	}
+	if p := e.Tasks()[0].Phase; p != Throttled {
+		t.Errorf("phase %q", p)
+	}
+	f.setAnswer(status("Idle"))
+	eventually(t, "climb back", func() bool { return e.Stats().Limit > 14.2 })
+	s := e.Stats()
+	if s.Quota != 20 || s.Limit > 20 || s.Health != HealthDegraded || s.LastError == nil || s.LastError.Code != "RequestLimitExceeded" {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestAuthFailureSlowsToOneProbe(t *testing.T) {
+	f := newFake(fails(client.KindAuth, "AuthFailure.SignatureFailure"))
+	const probe = 100 * time.Millisecond
+	e := New(f, Config{Interval: time.Millisecond, ProbeInterval: probe, Workers: 16})
+	e.Add(refs(50))
+	start(t, e)
+	eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
+	eventually(t, "calls sent before the failure drained", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
+	c := f.count(nil)
+	time.Sleep(4*probe + probe/2)
+	// At most 5 probes in 4.5 probe intervals; unchecked, 50 tasks at a 1 ms
+	// interval would make thousands of calls.
+	if n := f.count(nil) - c; n > 6 {
+		t.Errorf("%d calls in %v while credentials fail, want one probe per %v", n, 4*probe+probe/2, probe)
+	}
+	eventually(t, "probing goes on", func() bool { return f.count(nil) > c })
+	s := e.Stats()
+	if !strings.Contains(s.HealthDetail, "AuthFailure.SignatureFailure") || !strings.Contains(s.HealthDetail, "TENCENTCLOUD_SECRET_KEY") {
+		t.Errorf("detail %q must say what to fix", s.HealthDetail)
+	}
+	f.setAnswer(status("InProgress"))
+	eventually(t, "normal polling resumes after one good probe", func() bool {
+		for _, task := range e.Tasks() {
+			if task.Phase != InProgress {
+				return false
+			}
+		}
+		return e.Stats().Health != HealthAuth
+	})
+}
+
+func TestAPIDownKeepsDataAndRecovers(t *testing.T) {
+	f := newFake(status("InProgress"))
+	e := New(f, Config{Interval: 2 * time.Millisecond, MaxBackoff: time.Hour})
+	e.Add(refs(20))
+	start(t, e)
+	eventually(t, "all answered", func() bool {
+		for _, task := range e.Tasks() {
+			if task.Phase != InProgress {
+				return false
+			}
+		}
+		return true
+	})
+	f.setAnswer(fails(client.KindTransient, "ClientError.NetworkError"))
+	eventually(t, "down", func() bool { return e.Stats().Health == HealthDown })
+	if d := e.Stats().HealthDetail; !strings.Contains(d, "ClientError.NetworkError") {
+		t.Errorf("detail %q", d)
+	}
+	eventually(t, "every row stale with its last answer", func() bool {
+		for _, task := range e.Tasks() {
+			if !task.Stale || task.Last == nil || task.Last.Status != "InProgress" || task.Phase != Error {
+				return false
+			}
+		}
+		return true
+	})
+	// With an hour of MaxBackoff, only the recovery (not backoff expiry)
+	// can bring every task back.
+	f.setAnswer(status("Idle"))
+	eventually(t, "recovered by itself", func() bool {
+		for _, task := range e.Tasks() {
+			if task.Phase != Idle || task.Stale {
+				return false
+			}
+		}
+		return e.Stats().Health != HealthDown
+	})
+}
+
+func TestChangedTicksWhileRunning(t *testing.T) {
+	e := New(newFake(status("Idle")), Config{})
+	start(t, e)
+	select { // nothing was added: any signal comes from the tick
+	case <-e.Changed():
+		if u := e.Collect(); len(u.Changed) != 0 || u.Stats.Quota != 20 {
+			t.Errorf("tick update %+v", u)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no Changed signal from an idle running engine")
+	}
+}

@@ -1,0 +1,253 @@
+package watch
+
+import (
+	"container/heap"
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// job is one call in flight. gen ties it to the entry it was made for, so an
+// answer for a task removed (or removed and added again) meanwhile is dropped.
+type job struct {
+	ent    *entry
+	gen    uint64
+	ref    taskref.Ref
+	ctx    context.Context
+	cancel context.CancelFunc
+	sentAt time.Time
+}
+
+// Run polls until ctx is done. It starts cfg.Workers workers that pull the
+// most urgent task from one queue; the client's limiter paces them, so the
+// quota is used in full with a fixed number of goroutines however many tasks
+// are watched. Run is meant to be called once; a second concurrent call
+// just waits for ctx.
+func (e *Engine) Run(ctx context.Context) {
+	e.mu.Lock()
+	if e.running {
+		e.mu.Unlock()
+		<-ctx.Done()
+		return
+	}
+	now := e.cfg.Now()
+	// Calls get their own cancellation, not ctx's deadline: a limiter that
+	// sees a deadline refuses to wait past it, and those refusals would look
+	// like an API failing. Ending ctx cancels every call in flight instead.
+	e.running, e.runCtx, e.started = true, context.WithoutCancel(ctx), now
+	e.aimd.lastTick = now
+	e.api.SetRate(e.aimd.rate)
+	e.mu.Unlock()
+
+	stop := context.AfterFunc(ctx, e.cancelInFlight)
+	defer stop()
+	var wg sync.WaitGroup
+	for range e.cfg.Workers {
+		wg.Go(func() { e.worker(ctx) })
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			e.mu.Lock()
+			e.running = false
+			e.mu.Unlock()
+			e.signal()
+			return
+		case <-tick.C:
+			e.tick()
+		}
+	}
+}
+
+// cancelInFlight cancels every call in flight, when Run's context ends.
+func (e *Engine) cancelInFlight() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, ent := range e.order {
+		if ent.cancel != nil {
+			ent.cancel()
+		}
+	}
+}
+
+// tick runs once a second: the additive half of AIMD, and a signal so the
+// header's rate and health stay live even when no task changes.
+func (e *Engine) tick() {
+	e.mu.Lock()
+	if e.aimd.climb(e.cfg.Now()) {
+		e.api.SetRate(e.aimd.rate)
+	}
+	e.mu.Unlock()
+	e.signal()
+}
+
+func (e *Engine) worker(ctx context.Context) {
+	for {
+		j := e.take(ctx)
+		if j == nil {
+			return
+		}
+		resp, err := e.api.Describe(j.ctx, j.ref)
+		e.finish(j, resp, err)
+	}
+}
+
+// take blocks until a task may be called, or ctx is done (nil).
+func (e *Engine) take(ctx context.Context) *job {
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for ctx.Err() == nil {
+		e.mu.Lock()
+		j, wait := e.pickLocked()
+		wake := e.wake
+		e.mu.Unlock()
+		if j != nil {
+			return j
+		}
+		var fire <-chan time.Time
+		if wait >= 0 {
+			if timer == nil {
+				timer = time.NewTimer(wait)
+			} else {
+				timer.Reset(wait)
+			}
+			fire = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+		case <-fire:
+		}
+	}
+	return nil
+}
+
+func (e *Engine) probeEvery() time.Duration {
+	if e.health.gate == gateAuth {
+		return e.cfg.ProbeInterval
+	}
+	return e.cfg.Interval
+}
+
+func (e *Engine) pickLocked() (*job, time.Duration) {
+	if len(e.queue) == 0 || e.runCtx == nil {
+		return nil, forever
+	}
+	now := e.cfg.Now()
+	head := e.queue[0]
+	ok, wait := canTake(head.key, now, e.paused, e.health.gate, e.inflight, e.lastProbe, e.probeEvery())
+	if !ok {
+		return nil, wait
+	}
+	heap.Pop(&e.queue)
+	if e.health.gate != gateOpen {
+		e.lastProbe = now
+	}
+	e.inflight++
+	ctx, cancel := context.WithCancel(e.runCtx)
+	head.cancel = cancel
+	head.t.InFlight, head.t.NextPoll = true, time.Time{}
+	e.dirty[head.t.Ref] = struct{}{}
+	return &job{ent: head, gen: head.gen, ref: head.t.Ref, ctx: ctx, cancel: cancel, sentAt: now}, 0
+}
+
+// finish records a call's outcome and schedules the task's next call.
+func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err error) {
+	canceled := err != nil && j.ctx.Err() != nil
+	j.cancel()
+	now := e.cfg.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.inflight--
+	e.wakeLocked()
+	ent := e.tasks[j.ref]
+	current := ent != nil && ent == j.ent && ent.gen == j.gen
+	if canceled {
+		// Removed (dropped below) or shutting down: not an answer. A task
+		// still watched goes back to the front for the next Run.
+		if current {
+			ent.cancel, ent.t.InFlight = nil, false
+			ent.key = key{class: classAsk, due: now, seq: ent.gen}
+			heap.Push(&e.queue, ent)
+		}
+		return
+	}
+	e.calls++
+	e.callMeter.add(now)
+	var a *Answer
+	var f *Failure
+	if err == nil {
+		a = AnswerFrom(resp, now)
+	} else {
+		f = FailureFrom(err, now)
+		if f.Kind != client.KindGone {
+			e.lastErr = f
+		}
+		if f.Kind == client.KindThrottled {
+			e.throttles.add(now)
+			if e.aimd.throttled(j.sentAt, now) {
+				e.api.SetRate(e.aimd.rate)
+				e.log.Debug("throttled: rate cut", "rate", e.aimd.rate)
+			}
+		}
+	}
+	was := e.health.gate
+	if e.health.observe(f, now) {
+		e.log.Info("API health changed", "gate", e.health.gate, "code", codeOf(f))
+		if was == gateDown && e.health.gate == gateOpen {
+			e.resumeLocked(now)
+		}
+	}
+	e.signal()
+	if !current {
+		return // removed or re-added while in flight: a stale answer
+	}
+	ent.cancel, ent.t.InFlight = nil, false
+	if tr, ok := apply(&ent.t, a, f, now, e.cfg.HistoryLimit); ok {
+		if len(e.events) >= maxEvents {
+			e.events = e.events[1:]
+		}
+		e.events = append(e.events, TransitionEvent{Ref: ent.t.Ref, Transition: tr})
+	}
+	e.dirty[ent.t.Ref] = struct{}{}
+	due, poll := nextDue(now, ent.t.Phase, f, ent.t.Failures, e.cfg.Interval, e.cfg.MaxBackoff, rand.Float64())
+	if !poll {
+		ent.t.NextPoll = time.Time{}
+		return
+	}
+	ent.key = key{class: classPoll, due: due, seq: ent.gen}
+	ent.t.NextPoll = due
+	heap.Push(&e.queue, ent)
+}
+
+// resumeLocked makes every task that backed off while the API was down due
+// now: the API is back, and their backoff said nothing about them.
+func (e *Engine) resumeLocked(now time.Time) {
+	for _, ent := range e.queue {
+		if ent.key.class == classPoll && ent.t.LastErr != nil && ent.t.LastErr.Kind == client.KindTransient && ent.key.due.After(now) {
+			ent.key.due = now
+			ent.t.NextPoll = now
+			e.dirty[ent.t.Ref] = struct{}{}
+		}
+	}
+	heap.Init(&e.queue)
+}
+
+func codeOf(f *Failure) string {
+	if f == nil {
+		return ""
+	}
+	return f.Code
+}

@@ -1,0 +1,160 @@
+package watch
+
+import (
+	"container/heap"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+)
+
+func TestBackoff(t *testing.T) {
+	const iv, ceil = 2 * time.Second, 30 * time.Second
+	tests := []struct {
+		n      int
+		lo, hi time.Duration // bounds over every r in [0,1)
+	}{
+		{0, iv, iv},
+		{1, iv, iv},
+		{2, iv, 2 * iv},
+		{3, 2 * iv, 4 * iv},
+		{4, 4 * iv, 8 * iv},
+		{5, 15 * time.Second, ceil}, // 16s would be 32s: capped, jitter in the upper half of the cap
+		{40, 15 * time.Second, ceil},
+		{1 << 30, 15 * time.Second, ceil},
+	}
+	for _, tt := range tests {
+		seenLo, seenHi := false, false
+		for _, r := range []float64{0, 0.25, 0.5, 0.999999, -1, 2} {
+			d := backoff(tt.n, iv, ceil, r)
+			if d < tt.lo || d > tt.hi {
+				t.Errorf("backoff(%d, r=%v) = %v, want within [%v, %v]", tt.n, r, d, tt.lo, tt.hi)
+			}
+			seenLo = seenLo || d == tt.lo
+			seenHi = seenHi || tt.hi-d < 10*time.Microsecond
+		}
+		if !seenLo || !seenHi {
+			t.Errorf("backoff(%d): jitter does not span [%v, %v]", tt.n, tt.lo, tt.hi)
+		}
+	}
+	if d := backoff(3, iv, time.Second, 0.5); d != iv {
+		t.Errorf("a cap below the interval is raised to it: got %v", d)
+	}
+}
+
+func TestNextDue(t *testing.T) {
+	now := time.Unix(100, 0)
+	const iv, mb = 2 * time.Second, 30 * time.Second
+	tests := []struct {
+		name     string
+		phase    Phase
+		f        *Failure
+		failures int
+		poll     bool
+		lo, hi   time.Duration
+	}{
+		{"answer", InProgress, nil, 0, true, iv, iv},
+		{"ended not polled", Ended, fail(client.KindGone), 0, false, 0, 0},
+		{"not found not polled", NotFound, fail(client.KindGone), 0, false, 0, 0},
+		{"throttled keeps pace (AIMD slows)", Throttled, fail(client.KindThrottled), 5, true, iv, iv},
+		{"auth keeps pace (gate slows)", AuthError, fail(client.KindAuth), 5, true, iv, iv},
+		{"transient backs off", Error, fail(client.KindTransient), 4, true, 4 * iv, 8 * iv},
+		{"bad request backs off", Error, fail(client.KindBadRequest), 20, true, mb / 2, mb},
+	}
+	for _, tt := range tests {
+		for range 20 {
+			due, poll := nextDue(now, tt.phase, tt.f, tt.failures, iv, mb, rand.Float64())
+			if poll != tt.poll {
+				t.Fatalf("%s: poll = %v", tt.name, poll)
+			}
+			if !poll {
+				continue
+			}
+			if d := due.Sub(now); d < tt.lo || d > tt.hi {
+				t.Errorf("%s: due in %v, want [%v, %v]", tt.name, d, tt.lo, tt.hi)
+			}
+		}
+	}
+}
+
+func TestKeyOrder(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	tests := []struct {
+		name string
+		a, b key
+	}{
+		{"ask before overdue poll", key{classAsk, t0, 9}, key{classPoll, t0.Add(-time.Hour), 1}},
+		{"most overdue first", key{classPoll, t0, 9}, key{classPoll, t0.Add(time.Second), 1}},
+		{"older ask first", key{classAsk, t0, 9}, key{classAsk, t0.Add(time.Millisecond), 1}},
+		{"added order breaks ties", key{classPoll, t0, 1}, key{classPoll, t0, 2}},
+	}
+	for _, tt := range tests {
+		if !tt.a.before(tt.b) || tt.b.before(tt.a) {
+			t.Errorf("%s: want a before b", tt.name)
+		}
+	}
+	if (key{classPoll, t0, 1}).before(key{classPoll, t0, 1}) {
+		t.Error("a key is not before itself")
+	}
+}
+
+func TestQueuePopsInOrder(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	var q queue
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 500 {
+		k := key{class(r.IntN(2)), t0.Add(time.Duration(r.IntN(50)) * time.Second), uint64(i)}
+		heap.Push(&q, &entry{key: k, idx: -1})
+	}
+	// Remove and re-key a few, as Remove and Refresh do.
+	heap.Remove(&q, q[17].idx)
+	q[3].key = key{classAsk, t0.Add(-time.Hour), 10_000}
+	heap.Fix(&q, 3)
+	var prev *entry
+	for q.Len() > 0 {
+		e := heap.Pop(&q).(*entry)
+		if e.idx != -1 {
+			t.Fatal("popped entry keeps an index")
+		}
+		if prev != nil && e.key.before(prev.key) {
+			t.Fatalf("popped %+v after %+v", e.key, prev.key)
+		}
+		prev = e
+	}
+}
+
+func TestCanTake(t *testing.T) {
+	now := time.Unix(1000, 0)
+	ask := key{classAsk, now.Add(time.Hour), 1} // asks go at once whatever their due
+	due := key{classPoll, now.Add(-time.Second), 1}
+	later := key{classPoll, now.Add(3 * time.Second), 1}
+	const every = 12 * time.Second
+	tests := []struct {
+		name      string
+		head      key
+		paused    bool
+		g         gate
+		inflight  int
+		lastProbe time.Time
+		ok        bool
+		wait      time.Duration
+	}{
+		{"overdue", due, false, gateOpen, 5, time.Time{}, true, 0},
+		{"not yet due", later, false, gateOpen, 0, time.Time{}, false, 3 * time.Second},
+		{"ask", ask, false, gateOpen, 0, time.Time{}, true, 0},
+		{"paused holds polls", due, true, gateOpen, 0, time.Time{}, false, forever},
+		{"paused lets asks through", ask, true, gateOpen, 0, time.Time{}, true, 0},
+		{"auth: one probe", later, false, gateAuth, 0, now.Add(-every), true, 0},
+		{"auth: probe waits for the last", due, false, gateAuth, 1, time.Time{}, false, forever},
+		{"auth: probe paced", ask, false, gateAuth, 0, now.Add(-2 * time.Second), false, 10 * time.Second},
+		{"down: probe paced", due, false, gateDown, 0, now.Add(-2 * time.Second), false, 10 * time.Second},
+		{"paused beats probe", due, true, gateDown, 0, time.Time{}, false, forever},
+	}
+	for _, tt := range tests {
+		ok, wait := canTake(tt.head, now, tt.paused, tt.g, tt.inflight, tt.lastProbe, every)
+		if ok != tt.ok || wait != tt.wait {
+			t.Errorf("%s: canTake = %v, %v; want %v, %v", tt.name, ok, wait, tt.ok, tt.wait)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package watch
+
+import (
+	"errors"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+)
+
+// Derive is the one place a row's phase comes from, so the list, the detail
+// pane, the counts and snapshot never disagree. It looks only at the last
+// good answer, the failure of the latest call (nil when it succeeded) and
+// whether the task was ever seen alive, which is what tells "ended" (we
+// watched it die) from "not found" (it never existed for us).
+func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
+	if lastErr != nil {
+		switch lastErr.Kind {
+		case client.KindGone:
+			if seenLive {
+				return Ended
+			}
+			return NotFound
+		case client.KindThrottled:
+			return Throttled
+		case client.KindAuth:
+			return AuthError
+		}
+		return Error
+	}
+	if last == nil {
+		return Pending
+	}
+	switch Phase(last.Status) {
+	case Idle, InProgress, Exited:
+		return Phase(last.Status)
+	}
+	// A status this build does not know is shown as an error rather than
+	// guessed at; the raw value stays in Last.Status for the detail pane.
+	return Error
+}
+
+// Live reports whether an API status means the task exists and runs. It is
+// what turns a later "gone" into Ended rather than NotFound.
+func Live(status string) bool {
+	switch Phase(status) {
+	case Idle, InProgress, Exited:
+		return true
+	}
+	return false
+}
+
+// AnswerFrom turns a response into an Answer, so snapshot and the engine read
+// the API's optional fields the same way.
+func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answer {
+	a := &Answer{At: at}
+	if resp == nil {
+		return a
+	}
+	a.Status = str(resp.Status)
+	a.RequestID = str(resp.RequestId)
+	for _, f := range resp.StorageFileList {
+		if f == nil {
+			continue
+		}
+		file := File{UserID: str(f.UserId), FileName: str(f.FileName), TrackType: str(f.TrackType)}
+		if f.BeginTimeStamp != nil && *f.BeginTimeStamp > 0 && *f.BeginTimeStamp < 1<<62 {
+			file.Begin = time.UnixMilli(int64(*f.BeginTimeStamp))
+		}
+		a.Files = append(a.Files, file)
+	}
+	return a
+}
+
+// FailureFrom classifies an error from the client. Errors that are not a
+// *client.Error (a fake, a bug) count as transient so they are retried with
+// backoff rather than trusted.
+func FailureFrom(err error, at time.Time) *Failure {
+	f := &Failure{Kind: client.KindTransient, Message: err.Error(), At: at}
+	var ce *client.Error
+	if errors.As(err, &ce) {
+		f.Code, f.Message, f.RequestID = ce.Code, ce.Message, ce.RequestID
+		if ce.Kind != client.KindUnknown {
+			f.Kind = ce.Kind
+		}
+	}
+	return f
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// apply records one call's outcome on t (exactly one of a and f is non-nil)
+// and reports the transition it caused, if any. It is pure so every
+// transition can be table-tested without an engine.
+func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Transition, bool) {
+	reqID := ""
+	switch {
+	case a != nil:
+		t.Last, t.LastErr, t.Failures, t.Stale = a, nil, 0, false
+		if Live(a.Status) {
+			t.SeenLive = true
+			t.EndedAt = time.Time{}
+		}
+		reqID = a.RequestID
+	case f != nil:
+		t.LastErr = f
+		reqID = f.RequestID
+		if f.Kind == client.KindGone {
+			// Gone is an answer, not a failure: nothing to retry, and the
+			// last files are the task's final state, not stale data.
+			t.Failures, t.Stale = 0, false
+			if t.SeenLive && t.EndedAt.IsZero() {
+				t.EndedAt = f.At
+			}
+		} else {
+			t.Failures++
+			t.Stale = t.Last != nil
+		}
+	default:
+		return Transition{}, false
+	}
+	p := Derive(t.Last, t.LastErr, t.SeenLive)
+	if p == t.Phase {
+		return Transition{}, false
+	}
+	tr := Transition{At: now, From: t.Phase, To: p, RequestID: reqID}
+	t.Phase, t.Since = p, now
+	t.History = append(t.History, tr)
+	if historyLimit > 0 && len(t.History) > historyLimit {
+		t.History = append([]Transition(nil), t.History[len(t.History)-historyLimit:]...)
+	}
+	return tr, true
+}
+
+// clone copies a task so callers can hold it while the engine keeps polling.
+func (t *Task) clone() Task {
+	c := *t
+	c.History = append([]Transition(nil), t.History...)
+	return c
+}

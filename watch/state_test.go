@@ -1,0 +1,225 @@
+package watch
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client"
+)
+
+func ans(status string) *Answer { return &Answer{Status: status, RequestID: "req-" + status} }
+func fail(k client.Kind) *Failure {
+	return &Failure{Kind: k, Code: "Code." + k.String(), RequestID: "req-" + k.String()}
+}
+
+func TestDeriveFailureDecides(t *testing.T) {
+	// When the latest call failed, the failure decides, whatever was answered before.
+	lasts := []*Answer{nil, ans("Idle"), ans("InProgress"), ans("Exited"), ans("Weird")}
+	tests := []struct {
+		kind client.Kind
+		seen bool
+		want Phase
+	}{
+		{client.KindGone, true, Ended},
+		{client.KindGone, false, NotFound},
+		{client.KindThrottled, true, Throttled},
+		{client.KindThrottled, false, Throttled},
+		{client.KindAuth, true, AuthError},
+		{client.KindAuth, false, AuthError},
+		{client.KindTransient, true, Error},
+		{client.KindTransient, false, Error},
+		{client.KindBadRequest, true, Error},
+		{client.KindBadRequest, false, Error},
+		{client.KindUnknown, true, Error},
+		{client.KindUnknown, false, Error},
+	}
+	for _, tt := range tests {
+		for _, last := range lasts {
+			name := fmt.Sprintf("%s/seen=%v/last=%v", tt.kind, tt.seen, last)
+			if got := Derive(last, fail(tt.kind), tt.seen); got != tt.want {
+				t.Errorf("%s: Derive = %q, want %q", name, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestDeriveAnswerDecides(t *testing.T) {
+	tests := []struct {
+		last *Answer
+		want Phase
+	}{
+		{nil, Pending},
+		{ans("Idle"), Idle},
+		{ans("InProgress"), InProgress},
+		{ans("Exited"), Exited},
+		{ans("inprogress"), Error}, // statuses are exact
+		{ans(""), Error},
+		{ans("Paused"), Error},
+	}
+	for _, tt := range tests {
+		for _, seen := range []bool{false, true} {
+			if got := Derive(tt.last, nil, seen); got != tt.want {
+				t.Errorf("Derive(%v, nil, %v) = %q, want %q", tt.last, seen, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestAnswerFrom(t *testing.T) {
+	s := func(v string) *string { return &v }
+	ms := uint64(1_700_000_000_123)
+	huge := uint64(1 << 63)
+	resp := &client.DescribeCloudRecordingResponse{
+		Status: s("InProgress"), RequestId: s("r1"),
+		StorageFileList: []*client.StorageFile{
+			{UserId: s("u1"), FileName: s("a.m3u8"), TrackType: s("audio_video"), BeginTimeStamp: &ms},
+			nil,
+			{FileName: s("b.m3u8"), BeginTimeStamp: &huge},
+		},
+	}
+	at := time.Unix(100, 0)
+	a := AnswerFrom(resp, at)
+	if a.Status != "InProgress" || a.RequestID != "r1" || !a.At.Equal(at) || len(a.Files) != 2 {
+		t.Fatalf("AnswerFrom = %+v", a)
+	}
+	if !a.Files[0].Begin.Equal(time.UnixMilli(int64(ms))) || a.Files[0].UserID != "u1" {
+		t.Errorf("file 0 = %+v", a.Files[0])
+	}
+	if !a.Files[1].Begin.IsZero() {
+		t.Errorf("absurd timestamp should give zero Begin, got %v", a.Files[1].Begin)
+	}
+	if got := AnswerFrom(nil, at); got.Status != "" || got.Files != nil {
+		t.Errorf("AnswerFrom(nil) = %+v", got)
+	}
+}
+
+func TestFailureFrom(t *testing.T) {
+	at := time.Unix(5, 0)
+	ce := &client.Error{Kind: client.KindAuth, Code: "AuthFailure.SignatureFailure", Message: "bad sig", RequestID: "r9"}
+	f := FailureFrom(fmt.Errorf("describe: %w", ce), at)
+	if f.Kind != client.KindAuth || f.Code != ce.Code || f.Message != "bad sig" || f.RequestID != "r9" || !f.At.Equal(at) {
+		t.Errorf("wrapped client error: %+v", f)
+	}
+	f = FailureFrom(errors.New("boom"), at)
+	if f.Kind != client.KindTransient || f.Message != "boom" {
+		t.Errorf("foreign error: %+v", f)
+	}
+	f = FailureFrom(&client.Error{Code: "X"}, at)
+	if f.Kind != client.KindTransient {
+		t.Errorf("unknown kind should be retried as transient, got %v", f.Kind)
+	}
+}
+
+// step is one call outcome fed to apply.
+type step struct {
+	a *Answer
+	f *Failure
+}
+
+func TestApplyTransitions(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	files := &Answer{Status: "InProgress", Files: []File{{FileName: "x.m3u8"}}, RequestID: "r-files"}
+	tests := []struct {
+		name      string
+		steps     []step
+		phase     Phase
+		path      []Phase // History as From of the first, then every To
+		stale     bool
+		failures  int
+		seenLive  bool
+		ended     bool // EndedAt set
+		lastFiles int
+	}{
+		{"first answer", []step{{a: ans("Idle")}}, Idle, []Phase{Pending, Idle}, false, 0, true, false, 0},
+		{"full life", []step{{a: ans("Idle")}, {a: files}, {a: ans("Exited")}, {f: fail(client.KindGone)}},
+			Ended, []Phase{Pending, Idle, InProgress, Exited, Ended}, false, 0, true, true, 0},
+		{"ended keeps last files", []step{{a: files}, {f: fail(client.KindGone)}},
+			Ended, []Phase{Pending, InProgress, Ended}, false, 0, true, true, 1},
+		{"never alive", []step{{f: fail(client.KindGone)}}, NotFound, []Phase{Pending, NotFound}, false, 0, false, false, 0},
+		{"same answer twice: one transition", []step{{a: ans("Idle")}, {a: ans("Idle")}}, Idle, []Phase{Pending, Idle}, false, 0, true, false, 0},
+		{"transient keeps last, stale", []step{{a: files}, {f: fail(client.KindTransient)}},
+			Error, []Phase{Pending, InProgress, Error}, true, 1, true, false, 1},
+		{"failures count, one transition", []step{{a: files}, {f: fail(client.KindTransient)}, {f: fail(client.KindTransient)}, {f: fail(client.KindBadRequest)}},
+			Error, []Phase{Pending, InProgress, Error}, true, 3, true, false, 1},
+		{"recovers at once", []step{{a: files}, {f: fail(client.KindTransient)}, {a: files}},
+			InProgress, []Phase{Pending, InProgress, Error, InProgress}, false, 0, true, false, 1},
+		{"error before any answer is not stale", []step{{f: fail(client.KindTransient)}}, Error, []Phase{Pending, Error}, false, 1, false, false, 0},
+		{"throttled", []step{{a: ans("Idle")}, {f: fail(client.KindThrottled)}}, Throttled, []Phase{Pending, Idle, Throttled}, true, 1, true, false, 0},
+		{"auth", []step{{f: fail(client.KindAuth)}, {a: ans("Exited")}}, Exited, []Phase{Pending, AuthError, Exited}, false, 0, true, false, 0},
+		{"error then gone after alive", []step{{a: ans("Idle")}, {f: fail(client.KindTransient)}, {f: fail(client.KindGone)}},
+			Ended, []Phase{Pending, Idle, Error, Ended}, false, 0, true, true, 0},
+		{"ended, refreshed, error: still knows the end", []step{{a: ans("Idle")}, {f: fail(client.KindGone)}, {f: fail(client.KindTransient)}},
+			Error, []Phase{Pending, Idle, Ended, Error}, true, 1, true, true, 0},
+		{"alive again clears the end", []step{{a: ans("Idle")}, {f: fail(client.KindGone)}, {a: ans("Idle")}},
+			Idle, []Phase{Pending, Idle, Ended, Idle}, false, 0, true, false, 0},
+		{"unknown status", []step{{a: ans("Weird")}}, Error, []Phase{Pending, Error}, false, 0, false, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			task := Task{Phase: Pending}
+			for i, s := range tt.steps {
+				now := t0.Add(time.Duration(i) * time.Second)
+				if s.f != nil {
+					f := *s.f
+					f.At = now
+					s.f = &f
+				}
+				before := task.Phase
+				tr, ok := apply(&task, s.a, s.f, now, 50)
+				if ok != (before != task.Phase) {
+					t.Fatalf("step %d: changed=%v but phase %q -> %q", i, ok, before, task.Phase)
+				}
+				if ok && (tr.From != before || tr.To != task.Phase || !tr.At.Equal(now) || !task.Since.Equal(now) || tr.RequestID == "") {
+					t.Fatalf("step %d: transition %+v, since %v", i, tr, task.Since)
+				}
+			}
+			if task.Phase != tt.phase || task.Stale != tt.stale || task.Failures != tt.failures || task.SeenLive != tt.seenLive {
+				t.Errorf("got phase=%q stale=%v failures=%d seen=%v", task.Phase, task.Stale, task.Failures, task.SeenLive)
+			}
+			if task.EndedAt.IsZero() == tt.ended {
+				t.Errorf("EndedAt = %v, want set=%v", task.EndedAt, tt.ended)
+			}
+			if n := 0; task.Last != nil {
+				n = len(task.Last.Files)
+				if n != tt.lastFiles {
+					t.Errorf("last files = %d, want %d", n, tt.lastFiles)
+				}
+			}
+			var path []Phase
+			for i, h := range task.History {
+				if i == 0 {
+					path = append(path, h.From)
+				}
+				path = append(path, h.To)
+			}
+			if fmt.Sprint(path) != fmt.Sprint(tt.path) {
+				t.Errorf("history %v, want %v", path, tt.path)
+			}
+		})
+	}
+}
+
+func TestApplyHistoryBounded(t *testing.T) {
+	task := Task{Phase: Pending}
+	now := time.Unix(0, 0)
+	for i := range 10 {
+		st := "Idle"
+		if i%2 == 1 {
+			st = "InProgress"
+		}
+		apply(&task, ans(st), nil, now.Add(time.Duration(i)*time.Second), 3)
+	}
+	if len(task.History) != 3 {
+		t.Fatalf("history len %d, want 3", len(task.History))
+	}
+	if got := task.History[2].At; !got.Equal(now.Add(9 * time.Second)) {
+		t.Errorf("newest kept should be the last, got %v", got)
+	}
+	c := task.clone()
+	c.History[0].To = "mutated"
+	if task.History[0].To == "mutated" {
+		t.Error("clone shares History with the engine")
+	}
+}
