@@ -102,6 +102,7 @@ func (e *Engine) SetNote(ref taskref.Ref, note string) error {
 		e.mu.Unlock()
 		return fmt.Errorf("set note: task %s is not watched", ref)
 	}
+	note = watchlist.CleanNote(note)
 	ent.t.Note = note
 	addedAt := ent.t.AddedAt
 	e.dirty[ref] = struct{}{}
@@ -127,11 +128,19 @@ func (e *Engine) persist(what string, fn func([]watchlist.Entry) []watchlist.Ent
 	err := e.cfg.Store.Update(fn)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if err != nil {
+	var aside *watchlist.KeptAsideError
+	switch {
+	case errors.As(err, &aside):
+		// Saved, but a damaged file found on disk was kept aside first:
+		// tell the user where, and report success to the caller.
+		e.writeWarn = aside.Warning
+		e.log.Warn("watch list kept aside", "warning", aside.Warning)
+		err = nil
+	case err != nil:
 		err = fmt.Errorf("save watch list after %s: %w", what, err)
 		e.writeWarn = err.Error() + " (changes kept in memory only)"
 		e.log.Warn("watch list not saved", "err", err)
-	} else {
+	default:
 		e.writeWarn = ""
 	}
 	e.signal()

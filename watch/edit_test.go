@@ -1,0 +1,38 @@
+package watch
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// asideStore saves but reports that a damaged file was kept aside first,
+// as watchlist.File does when it finds one behind a running dashboard.
+type asideStore struct{ saved []watchlist.Entry }
+
+func (s *asideStore) Load() ([]watchlist.Entry, []string) { return nil, nil }
+func (s *asideStore) Update(fn func([]watchlist.Entry) []watchlist.Entry) error {
+	s.saved = fn(s.saved)
+	return &watchlist.KeptAsideError{Warning: "moved it to /x/watchlist.json.corrupt-1"}
+}
+
+func TestEditKeptAsideIsAWarningAndNotesAreCleaned(t *testing.T) {
+	st := &asideStore{}
+	e := New(nil, Config{Store: st})
+	ref := taskref.Ref{Region: "ap-singapore", SdkAppID: 7, TaskID: "abc"}
+	if _, err := e.Add([]taskref.Ref{ref}); err != nil {
+		t.Fatalf("Add with a kept-aside file = %v, want nil (the change was saved)", err)
+	}
+	if err := e.SetNote(ref, "  INC-1\n\x1b[2J  more "); err != nil {
+		t.Fatalf("SetNote = %v", err)
+	}
+	if got, want := st.saved[0].Note, watchlist.CleanNote("  INC-1\n\x1b[2J  more "); got != want {
+		t.Fatalf("saved note = %q, want cleaned %q", got, want)
+	}
+	warn := strings.Join(e.Stats().WatchWarnings, "\n")
+	if !strings.Contains(warn, "corrupt-1") || strings.Contains(warn, "memory only") {
+		t.Fatalf("warnings = %q, want the kept-aside path and no 'memory only'", warn)
+	}
+}
