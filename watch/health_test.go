@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,5 +122,45 @@ func TestChangedTicksWhileRunning(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no Changed signal from an idle running engine")
+	}
+}
+
+// TestAuthFailureCallsBackQueuedCalls: calls other workers already took
+// when the first auth failure lands (in the real client they wait in the
+// limiter) are cancelled rather than sent to fail the same way. Here they
+// block until cancelled, so without the call-back they never end.
+func TestAuthFailureCallsBackQueuedCalls(t *testing.T) {
+	release := make(chan struct{})
+	var cancelled atomic.Int32
+	ref0 := ref(0)
+	f := newFake(func(ctx context.Context, ref taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
+		if ref == ref0 {
+			<-release // let the other workers take their calls first
+			return nil, cerr(client.KindAuth, "AuthFailure.SignatureFailure")
+		}
+		if n > 1 {
+			t.Errorf("%s called again within the hour-long probe interval", ref.TaskID)
+		}
+		<-ctx.Done()
+		cancelled.Add(1)
+		return nil, ctx.Err()
+	})
+	e := New(f, Config{Interval: time.Millisecond, ProbeInterval: time.Hour, Workers: 8})
+	e.Add(refs(20))
+	start(t, e)
+	eventually(t, "every worker holding a call", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 8 })
+	close(release)
+	eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
+	eventually(t, "queued calls called back", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
+	if n := cancelled.Load(); n != 7 {
+		t.Errorf("%d calls cancelled, want the 7 other workers' calls", n)
+	}
+	for _, task := range e.Tasks() {
+		if task.InFlight || task.Phase != Pending && task.Phase != AuthError {
+			t.Errorf("%s: phase %q in flight %v after the call-back", task.Ref.TaskID, task.Phase, task.InFlight)
+		}
+	}
+	if c := e.Stats().Calls; c != 1 {
+		t.Errorf("%d calls counted, want 1: a cancelled call is not an answer", c)
 	}
 }

@@ -70,8 +70,15 @@ func (e *Engine) Run(ctx context.Context) {
 func (e *Engine) cancelInFlight() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.cancelInFlightLocked(nil)
+}
+
+// cancelInFlightLocked cancels every call in flight except the one for
+// keep. Cancelled calls go back to the front of the queue (see finish), so
+// no task loses its turn; they are just not sent while the gate is shut.
+func (e *Engine) cancelInFlightLocked(keep *entry) {
 	for _, ent := range e.order {
-		if ent.cancel != nil {
+		if ent != keep && ent.cancel != nil {
 			ent.cancel()
 		}
 	}
@@ -206,8 +213,17 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 	was := e.health.gate
 	if e.health.observe(f, now) {
 		e.log.Info("API health changed", "gate", e.health.gate, "code", codeOf(f))
-		if was == gateDown && e.health.gate == gateOpen {
+		switch {
+		case was == gateDown && e.health.gate == gateOpen:
 			e.resumeLocked(now)
+		case was == gateOpen:
+			// The gate just shut (bad credentials, or the API is down):
+			// the calls other workers already took would only fail the
+			// same way, up to one per worker queued in the limiter. Call
+			// them back; from now on only the probe goes out.
+			// The failure that shut it counts as the first probe.
+			e.cancelInFlightLocked(j.ent)
+			e.lastProbe = now
 		}
 	}
 	e.signal()
