@@ -3,11 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
 )
+
+// childEnv carries the arguments of a child run of this test binary as
+// the real program, separated by a unit separator.
+const childEnv = "TRTCWATCH_TEST_MAIN_ARGS"
+
+// TestMain runs main itself, not the tests, when a test starts this binary
+// as the real program (see startPTY).
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv(childEnv); ok {
+		os.Args = append(os.Args[:1], strings.Split(args, "\x1f")...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
 
 // TestBadFlags: every bad flag is one line naming the flag, exit 2, and no
 // request reaches the API (the emulator counts none).

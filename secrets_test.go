@@ -206,7 +206,7 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Logger = log // runDashboard leaves it nil; a client that logs must not leak either
+	cfg.Logger = log // as runDashboard does: a client that logs must not leak either
 	c, err := newClient(cfg)
 	if err != nil {
 		t.Fatal(err)
