@@ -20,7 +20,7 @@ func defaultKeyMap() ui.KeyMap {
 
 		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add tasks")),
 		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
-		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "details")),
+		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "details")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Problems: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "only problems")),
@@ -35,9 +35,10 @@ func defaultKeyMap() ui.KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back/clear")),
+		// Two quick escapes reach us as one alt+esc (ESC ESC): still "back".
+		Back:   key.NewBinding(key.WithKeys("esc", "alt+esc"), key.WithHelp("esc", "back/clear")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
 		Yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes, remove")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+		No:     key.NewBinding(key.WithKeys("n", "esc", "alt+esc"), key.WithHelp("n/esc", "keep")),
 	}
 }

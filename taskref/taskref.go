@@ -51,7 +51,7 @@ func ValidateTaskID(s string) error {
 	for i := 0; i < len(s); i++ {
 		if !taskIDByte(s[i]) {
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			return fmt.Errorf("%w (found %q at position %d)", ErrBadChar, r, i+1)
+			return fmt.Errorf("%q at position %d: %w", r, i+1, ErrBadChar) // the culprit first: a narrow screen cuts the end
 		}
 	}
 	return nil

@@ -115,8 +115,8 @@ func (m *Model) buildDetail(r *row, w int) []string {
 	d := &detailBuilder{m: m, w: w}
 	t := r.t
 	head := "Task"
-	if m.mode == modeDetail {
-		head = "Task (j/k scroll, esc back)"
+	if m.mode == modeDetail && m.w >= sideBySide {
+		head = "Task (j/k scroll, esc back)" // stacked, the divider says it
 	}
 	d.title(head)
 	d.kv("TaskId", r.id, m.st.bold, 0)
@@ -142,7 +142,11 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		if e.RequestID != "" {
 			d.kv("", "RequestId "+clean(e.RequestID), "", 2)
 		}
-		d.kv("", "at "+m.clock(e.At)+" ("+ago(m.now, e.At)+"), "+plural(t.Failures, "failure")+" in a row", "", 1)
+		when := "at " + m.clock(e.At) + " (" + ago(m.now, e.At) + ")"
+		if t.Failures > 0 { // a "gone" answer is not a failure to retry
+			when += ", " + plural(t.Failures, "failure") + " in a row"
+		}
+		d.kv("", when, "", 1)
 	}
 	d.kv("Next poll", m.nextPoll(t), "", 1)
 

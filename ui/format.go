@@ -47,7 +47,7 @@ func plainASCII(s string) bool {
 
 // width is ansi.StringWidth with the ASCII fast path.
 func width(s string) int {
-	if plainASCII(s) {
+	if plainASCII(s) && !strings.Contains(s, " ") {
 		return len(s)
 	}
 	return ansi.StringWidth(s)
@@ -59,7 +59,7 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if plainASCII(s) {
+	if plainASCII(s) && !strings.Contains(s, " ") {
 		if len(s) > w {
 			return s[:w-1] + "…"
 		}
@@ -96,6 +96,13 @@ func cut(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// brief names a task in a one-line message: long TaskIds (they run to 90
+// characters) shortened in the middle so the verb and the outcome stay
+// visible on a narrow terminal.
+func brief(id string) string {
+	return strings.TrimRight(shortenMiddle(id, 32), " ")
+}
+
 // shortenMiddle keeps both ends of a long TaskId, where the distinguishing
 // parts usually are, and pads to w cells.
 func shortenMiddle(s string, w int) string {
@@ -112,7 +119,8 @@ func shortenMiddle(s string, w int) string {
 	return fit(out, w)
 }
 
-// wrap hard-wraps plain text to lines of at most w cells.
+// wrap breaks text into lines of at most w cells: prose between words, an
+// ID (no spaces) anywhere, since it has no word to keep whole.
 func wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
@@ -120,13 +128,18 @@ func wrap(s string, w int) []string {
 	if width(s) <= w {
 		return []string{s}
 	}
-	if plainASCII(s) {
+	if plainASCII(s) && !strings.Contains(s, " ") {
 		var out []string
 		for len(s) > w {
 			out = append(out, s[:w])
 			s = s[w:]
 		}
 		return append(out, s)
+	}
+	if strings.Contains(s, " ") {
+		// Prose (error messages, hints): break between words, and inside
+		// a word only when it is longer than the line.
+		return strings.Split(ansi.Wrap(s, w, ""), "\n")
 	}
 	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
 }

@@ -36,16 +36,11 @@ func (m *Model) headerLines() []string {
 	}
 	line1 := fitSegments(m.w, segs)
 
+	// How the list is shown comes before the per-state counts: when the
+	// line is too narrow for both, a hidden filter would be a lie by
+	// omission, while a missing count is only less detail.
 	segs = segs[:0]
 	segs = append(segs, segment{plural(len(m.rows), "task"), m.st.bold})
-	for i, p := range watch.Phases {
-		if n := m.counts[i]; n > 0 {
-			segs = append(segs, segment{badgeOf(p).text() + " " + itoa(n), m.st.phaseSGR(p)})
-		}
-	}
-	if n := m.counts[len(watch.Phases)]; n > 0 {
-		segs = append(segs, segment{"# UNKNOWN " + itoa(n), ""})
-	}
 	if len(m.visible) != len(m.rows) {
 		segs = append(segs, segment{"showing " + itoa(len(m.visible)), m.st.warn})
 	}
@@ -53,10 +48,18 @@ func (m *Model) headerLines() []string {
 		segs = append(segs, segment{"[problems only]", m.st.warn})
 	}
 	if m.filter != "" {
-		segs = append(segs, segment{"[filter: " + clean(m.filter) + "]", m.st.warn})
+		segs = append(segs, segment{"[filter: " + cut(clean(m.filter), 24) + "]", m.st.warn})
 	}
 	if m.sortBy != sortAdded {
 		segs = append(segs, segment{"[sort: " + m.sortBy.String() + "]", m.st.dim})
+	}
+	for i, p := range watch.Phases {
+		if n := m.counts[i]; n > 0 {
+			segs = append(segs, segment{badgeOf(p).text() + " " + itoa(n), m.st.phaseSGR(p)})
+		}
+	}
+	if n := m.counts[len(watch.Phases)]; n > 0 {
+		segs = append(segs, segment{"# UNKNOWN " + itoa(n), ""})
 	}
 	return []string{line1, fitSegments(m.w, segs)}
 }

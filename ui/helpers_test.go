@@ -227,6 +227,8 @@ func keyMsg(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "alt+esc": // what two escapes in one read decode to
+		return tea.KeyPressMsg{Code: tea.KeyEscape, Mod: tea.ModAlt}
 	case "tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab}
 	case "up":

@@ -15,7 +15,7 @@ func testKeyMap() KeyMap {
 
 		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add tasks")),
 		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
-		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "details")),
+		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "details")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Problems: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "only problems")),
@@ -30,9 +30,9 @@ func testKeyMap() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back/clear")),
+		Back:   key.NewBinding(key.WithKeys("esc", "alt+esc"), key.WithHelp("esc", "back/clear")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
 		Yes:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes, remove")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+		No:     key.NewBinding(key.WithKeys("n", "esc", "alt+esc"), key.WithHelp("n/esc", "keep")),
 	}
 }

@@ -103,7 +103,7 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 		m.dropRow(r)
 		m.rebuild(true)
 	}
-	return m.setFlash("removed "+clean(msg.ref.TaskID), flashInfo, flashTTL)
+	return m.setFlash("removed "+brief(clean(msg.ref.TaskID)), flashInfo, flashTTL)
 }
 
 // resize re-fits what depends on the terminal size.

@@ -141,7 +141,9 @@ func (m *Model) rebuild(compact bool) {
 	// Ties keep the arrival order, so equal rows never swap on a refresh.
 	switch m.sortBy {
 	case sortState:
-		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(a.slot-b.slot, a.seq-b.seq) })
+		// Worst first: watch.Phases runs from pending to error, and what
+		// needs a look belongs at the top of the screen.
+		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.slot-a.slot, a.seq-b.seq) })
 	case sortChange:
 		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.t.Since.Compare(a.t.Since), a.seq-b.seq) })
 	case sortID:

@@ -129,7 +129,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		m.mode, m.confirmRef = modeConfirm, r.t.Ref
 		m.ensureVisible()
 	case key.Matches(k, ks.Refresh):
-		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+r.id, flashInfo, flashTTL))
+		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+brief(r.id), flashInfo, flashTTL))
 	case key.Matches(k, ks.Note):
 		m.inputRef = r.t.Ref
 		return m.startInput(modeNote, r.t.Note)
@@ -149,7 +149,7 @@ func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 		m.mode = modeList
 		ref := m.confirmRef
 		m.ensureVisible()
-		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+clean(ref.TaskID), flashInfo, flashTTL))
+		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+brief(clean(ref.TaskID)), flashInfo, flashTTL))
 	case key.Matches(k, ks.No):
 		m.mode = modeList
 		m.ensureVisible()

@@ -42,6 +42,12 @@ func TestKeys(t *testing.T) {
 					t.Errorf("rows = %d, want 9", len(m.visible))
 				}
 			}},
+		{name: "double esc closes the filter input", keys: []string{"/", "q", "alt+esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeList,
+			check: func(t *testing.T, m *Model) {
+				if m.filter != "" || len(m.visible) != 9 {
+					t.Errorf("filter %q with %d rows after esc esc, want none and 9", m.filter, len(m.visible))
+				}
+			}},
 		{name: "a opens add", keys: []string{"a"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeAdd},
 		{name: "n opens note with current note", keys: []string{"n"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeNote,
 			check: func(t *testing.T, m *Model) {
@@ -79,8 +85,8 @@ func TestKeys(t *testing.T) {
 				if m.sortBy != sortState {
 					t.Fatalf("sort = %v", m.sortBy)
 				}
-				if m.visible[0].t.Phase != watch.Pending {
-					t.Errorf("state sort first = %s, want pending", m.visible[0].t.Phase)
+				if first, last := m.visible[0].t.Phase, m.visible[len(m.visible)-1].t.Phase; first != watch.Error || last != watch.Pending {
+					t.Errorf("state sort runs %s..%s, want error (worst) first, pending last", first, last)
 				}
 				press(m, "s")
 				if m.sortBy != sortChange || m.visible[0].t.Ref.TaskID != "task-pending-8" {
@@ -285,7 +291,7 @@ func TestPasteAddsMany(t *testing.T) {
 		m.Update(msg)
 	}
 	out := ansi.Strip(content(m))
-	for _, want := range []string{"2 added, 2 already watched, 2 rejected", "rejected bad!id: task ID may only hold", "rejected 0:zero: SdkAppId must be a positive integer"} {
+	for _, want := range []string{"2 added, 2 already watched, 2 rejected", "rejected bad!id: '!' at position 4: task ID may only hold", "rejected 0:zero: SdkAppId must be a positive integer"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("screen lacks %q:\n%s", want, out)
 		}

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		w    int
+		want []string
+	}{
+		{"fits", "short", 10, []string{"short"}},
+		{"id anywhere", "abcdefghij0123", 5, []string{"abcde", "fghij", "0123"}},
+		{"prose between words", "no running recording task has this TaskId.", 20,
+			[]string{"no running recording", "task has this", "TaskId."}},
+		{"long word in prose", "id abcdefghijklmnop end", 8, []string{"id", "abcdefgh", "ijklmnop", "end"}},
+		{"wide runes", "文字文字文字", 5, []string{"文字", "文字", "文字"}},
+		{"no room", "abc", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := wrap(tt.s, tt.w)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+			}
+			for _, l := range got {
+				if width(l) > tt.w {
+					t.Errorf("line %q is %d cells, wider than %d", l, width(l), tt.w)
+				}
+			}
+		})
+	}
+}
