@@ -86,12 +86,14 @@ Flags:
 	}
 	cfg.Logger = log
 	statePath := f.state
+	var demoEnv *demo.Env
 	if f.demo {
 		env, err := demo.Start(log)
 		if err != nil {
 			return fail(stderr, err)
 		}
 		defer env.Close()
+		demoEnv = env
 		cfg.Endpoint, cfg.Credential, cfg.Region = env.URL(), env.Credential(), demo.Region
 		app = demo.SdkAppID
 		refs = append(env.Refs, refs...)
@@ -129,6 +131,11 @@ Flags:
 		}
 	}
 	if f.demo {
+		for r, note := range demoEnv.Notes {
+			if err := eng.SetNote(r, note); err != nil {
+				log.Warn("demo note", "err", err)
+			}
+		}
 		go demo.Feed(ctx, c, eng, 20*time.Second, 75*time.Second, log)
 	}
 

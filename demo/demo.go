@@ -30,6 +30,25 @@ type Env struct {
 	// Refs are the tasks to watch from the start: the scenario's tasks and
 	// one ID that never existed, so the "not found" row shows too.
 	Refs []taskref.Ref
+	// Notes say what each of Refs is there to show, so a first-time user
+	// knows what to look for (and sees what notes are for).
+	Notes map[taskref.Ref]string
+}
+
+// notes follow emulator.DemoScenario's tasks, in order.
+var notes = []string{
+	"robot in the room, nobody streaming",
+	"a class of five, files keep coming",
+	"starts streaming at 12s",
+	"VOD storage: no file list, by design",
+	"Exited at 35s, ended at 40s",
+	"InternalError from 20s to 35s",
+	"throttled from 45s to 55s",
+	"user names with escape sequences",
+	"flaps idle/streaming, ends at 165s",
+	"VOD storage, ends after 3 min",
+	"a big room: ten users",
+	"nobody streams: Exited at 90s",
 }
 
 // Start serves the emulator with the demo scenario on a loopback port.
@@ -42,11 +61,17 @@ func Start(log *slog.Logger) (*Env, error) {
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("demo emulator: %w", err)
 	}
-	env := &Env{srv: srv}
-	for _, id := range sc.TaskIDs() {
-		env.Refs = append(env.Refs, taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: id})
+	env := &Env{srv: srv, Notes: map[taskref.Ref]string{}}
+	for i, id := range sc.TaskIDs() {
+		r := taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: id}
+		env.Refs = append(env.Refs, r)
+		if i < len(notes) {
+			env.Notes[r] = notes[i]
+		}
 	}
-	env.Refs = append(env.Refs, taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: emulator.DemoNeverFoundTaskID})
+	never := taskref.Ref{Region: Region, SdkAppID: SdkAppID, TaskID: emulator.DemoNeverFoundTaskID}
+	env.Refs = append(env.Refs, never)
+	env.Notes[never] = "never existed: not found"
 	if log != nil {
 		log.Info("demo emulator started", "url", srv.URL())
 	}
@@ -67,6 +92,7 @@ func (e *Env) Close() error { return e.srv.Close() }
 // Adder is the part of the watch engine the feeder needs.
 type Adder interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
+	SetNote(ref taskref.Ref, note string) error
 }
 
 // Feed creates a recording task through the API every `every`, adds it to
@@ -94,6 +120,14 @@ func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Durat
 		if _, err := w.Add([]taskref.Ref{ref}); err != nil && log != nil {
 			log.Warn("demo: add task", "err", err)
 		}
+		storage := "COS"
+		if vod(n) {
+			storage = "VOD"
+		}
+		note := fmt.Sprintf("new from the demo (%s), stopped after %s", storage, life)
+		if err := w.SetNote(ref, note); err != nil && log != nil {
+			log.Warn("demo: note task", "err", err)
+		}
 		time.AfterFunc(life, func() { stopTask(ctx, c, id, log) })
 	}
 }
@@ -104,7 +138,7 @@ func createTask(ctx context.Context, c *client.Client, n int) (string, error) {
 		Vendor: ptr[uint64](0), Region: ptr("ap-singapore"), Bucket: ptr("demo-1250000000"),
 		AccessKey: ptr("demo-access"), SecretKey: ptr("demo-secret"), FileNamePrefix: []*string{ptr("demo")},
 	}}
-	if n%3 == 0 {
+	if vod(n) {
 		storage = &client.StorageParams{CloudVod: &client.CloudVod{TencentVod: &client.TencentVod{}}}
 	}
 	resp, err := c.CreateCloudRecording(ctx, Region, &client.CreateCloudRecordingRequest{
@@ -136,5 +170,8 @@ func stopTask(ctx context.Context, c *client.Client, id string, log *slog.Logger
 		log.Warn("demo: stop task", "task", id, "err", err)
 	}
 }
+
+// vod says which created tasks store to VOD: every third.
+func vod(n int) bool { return n%3 == 0 }
 
 func ptr[T any](v T) *T { return &v }

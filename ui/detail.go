@@ -214,7 +214,7 @@ func (m *Model) filesTable(d *detailBuilder, t watch.Task) {
 	rest := inner - beginW - trackW - 3
 	if rest < 8 {
 		for _, f := range files {
-			d.raw("  " + fit(clean(f.FileName), inner))
+			d.raw("  " + shortenMiddle(clean(f.FileName), inner))
 		}
 		return
 	}
@@ -226,6 +226,6 @@ func (m *Model) filesTable(d *detailBuilder, t watch.Task) {
 		if beginW > 8 && !f.Begin.IsZero() {
 			begin += " (" + compact(m.now.Sub(f.Begin)) + ")"
 		}
-		d.raw("  " + fit(clean(f.UserID), userW) + " " + fit(clean(f.TrackType), trackW) + " " + fit(clean(f.FileName), fileW) + " " + fit(begin, beginW))
+		d.raw("  " + fit(clean(f.UserID), userW) + " " + fit(clean(f.TrackType), trackW) + " " + shortenMiddle(clean(f.FileName), fileW) + " " + fit(begin, beginW))
 	}
 }

@@ -135,6 +135,7 @@ type Model struct {
 	all     []*row // arrival order; nil holes are compacted on rebuild
 	nextSeq int
 	counts  [16]int // per watch.Phases index, plus unknown at the end
+	apps    map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
 
 	visible []*row // filtered and sorted
 	sel     taskref.Ref
@@ -199,6 +200,7 @@ func New(eng Engine, opts Options) *Model {
 		dark:     true,
 		now:      opts.Now(),
 		rows:     map[taskref.Ref]*row{},
+		apps:     map[uint64]int{},
 		help:     help.New(),
 		seenWarn: map[string]bool{},
 		input:    textinput.New(),

@@ -9,6 +9,8 @@ import (
 
 // Column widths of the task list. The badge, TaskId and the two ages are
 // always there; files, error code, SdkAppId and note join as width allows.
+// SdkAppId only joins when it tells rows apart: when every task is in the
+// application the header names, the column would repeat it on every row.
 const (
 	ageW   = 6
 	filesW = 5
@@ -25,12 +27,12 @@ type cols struct {
 
 // colCache keeps the column plan and the header line for one width.
 type colCache struct {
-	key  [3]int // width, widest id, dark
+	key  [4]int // width, widest id, dark, SdkAppId column wanted
 	c    cols
 	head string
 }
 
-func planCols(w, widestID int) cols {
+func planCols(w, widestID int, showApp bool) cols {
 	c := cols{w: w}
 	avail := w - (1 + badgeWidth + 1 + 1 + ageW + 1 + ageW)
 	c.id = min(avail, min(max(widestID, idMinW), idMaxW))
@@ -43,7 +45,7 @@ func planCols(w, widestID int) cols {
 		c.code = codeW
 		avail -= codeW + 1
 	}
-	if avail >= appW+1 {
+	if showApp && avail >= appW+1 {
 		c.app = appW
 		avail -= appW + 1
 	}
@@ -61,11 +63,17 @@ func (m *Model) columns(w int) *colCache {
 			break
 		}
 	}
-	key := [3]int{w, widest, boolInt(m.dark)}
+	showApp := len(m.apps) > 1
+	if len(m.apps) == 1 {
+		for app := range m.apps {
+			showApp = app != m.opts.SdkAppID
+		}
+	}
+	key := [4]int{w, widest, boolInt(m.dark), boolInt(showApp)}
 	if m.cols.key == key && m.cols.head != "" {
 		return &m.cols
 	}
-	c := planCols(w, widest)
+	c := planCols(w, widest, showApp)
 	var b strings.Builder
 	b.WriteString(m.st.colHead)
 	b.WriteString(" ")

@@ -51,6 +51,7 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 			r = &row{seq: m.nextSeq}
 			m.nextSeq++
 			m.rows[t.Ref] = r
+			m.apps[t.Ref.SdkAppID]++
 			m.all = append(m.all, r)
 			membership = true
 		} else {
@@ -116,6 +117,9 @@ func (r *row) set(t watch.Task) {
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.
 func (m *Model) dropRow(r *row) {
 	delete(m.rows, r.t.Ref)
+	if m.apps[r.t.Ref.SdkAppID]--; m.apps[r.t.Ref.SdkAppID] <= 0 {
+		delete(m.apps, r.t.Ref.SdkAppID)
+	}
 	m.counts[r.slot]--
 	r.seq = -1
 }

@@ -215,3 +215,33 @@ func refsOf(m *Model) (out []taskref.Ref) {
 	}
 	return out
 }
+
+// TestSdkAppIdColumn: the column shows only when it tells rows apart, i.e.
+// when a task is in another application than the one the header names.
+func TestSdkAppIdColumn(t *testing.T) {
+	other := taskref.Ref{Region: testRegion, SdkAppID: 1400000002, TaskID: "task-pending-8"}
+	tests := []struct {
+		name    string
+		header  uint64 // the SdkAppId the header names (0: none)
+		drop    bool   // remove the one task in the other application
+		wantCol bool
+	}{
+		{"two applications", testApp, false, true},
+		{"all in the header's application", testApp, true, false},
+		{"header names none", 0, true, true},
+		{"header names another", 1400000009, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestModel(t, newCountingEngine(), 200, 30) // wide enough for every column
+			m.opts.SdkAppID = tt.header
+			m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
+			if tt.drop {
+				m.Update(engineMsg{watch.Update{Removed: []taskref.Ref{other}, Stats: okStats()}})
+			}
+			if got := strings.Contains(ansi.Strip(content(m)), "SDKAPPID"); got != tt.wantCol {
+				t.Errorf("SDKAPPID column shown = %v, want %v:\n%s", got, tt.wantCol, ansi.Strip(content(m)))
+			}
+		})
+	}
+}
