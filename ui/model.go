@@ -134,7 +134,7 @@ type Model struct {
 	rows    map[taskref.Ref]*row
 	all     []*row // arrival order; nil holes are compacted on rebuild
 	nextSeq int
-	counts  [16]int // per watch.Phases index, plus unknown at the end
+	counts  [16]int        // per watch.Phases index, plus unknown at the end
 	apps    map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
 
 	visible []*row // filtered and sorted

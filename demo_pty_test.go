@@ -1,0 +1,56 @@
+//go:build unix
+
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// TestDemoInATerminal runs `trtcwatch --demo` as a user does, in a real
+// (pseudo) terminal at 80x24: the dashboard comes up against the built-in
+// emulator, help opens and closes, a resize to 160x48 switches to the side
+// by side layout, and q quits with exit 0 and the terminal given back
+// (alternate screen left, cursor shown).
+func TestDemoInATerminal(t *testing.T) {
+	t.Setenv("HOME", t.TempDir()) // --demo must not touch the user's watch list either
+	c := startPTY(t, []string{"--demo"}, nil, 80, 24)
+	c.waitText(t, "DEMO (local emulator)", 15*time.Second)
+	c.waitText(t, "* LIVE", 15*time.Second)
+	c.waitText(t, "─ details ", 5*time.Second) // stacked below 120 columns
+
+	c.tty.Write([]byte("?"))
+	c.waitText(t, "Keys (esc or ? closes)", 5*time.Second)
+	mark := len(c.text())
+	c.tty.Write([]byte("?"))
+
+	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 160, Rows: 48}); err != nil {
+		t.Fatal(err)
+	}
+	// Side by side: the detail pane's title sits at the top right, after a
+	// vertical rule, and the header has room for the SdkAppId.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		after := c.text()[mark:]
+		if strings.Contains(after, "│Task") && strings.Contains(after, "SdkAppId 1400000001") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no side-by-side layout after the resize:\n%s", tail(after, 3000))
+		}
+	}
+
+	c.tty.Write([]byte("q"))
+	if code := c.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("exit %d after q:\n%s", code, tail(c.text(), 2000))
+	}
+	out := c.out.String()
+	if !strings.Contains(out, "\x1b[?1049l") {
+		t.Error("the alternate screen was not left on quit")
+	}
+	if i, j := strings.LastIndex(out, "\x1b[?25h"), strings.LastIndex(out, "\x1b[?25l"); i < j {
+		t.Error("the cursor was left hidden on quit")
+	}
+}
