@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 )
 
 // childEnv carries the arguments of a child run of this test binary as
@@ -28,14 +29,7 @@ func TestMain(m *testing.M) {
 // TestBadFlags: every bad flag is one line naming the flag, exit 2, and no
 // request reaches the API (the emulator counts none).
 func TestBadFlags(t *testing.T) {
-	srv, err := emulator.New(emulator.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := emutest.Start(t, emulator.Config{}, "")
 	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
 	t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
 	ep := srv.URL()

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -107,21 +108,9 @@ func secretEndpoints(t *testing.T) (ok, badKey, badToken string) {
 			t.Errorf("emulator command log shows no request: %s", stderr.String())
 		}
 	})
-	sc, err := emulator.ParseScenario([]byte(secretScenario))
-	if err != nil {
-		t.Fatal(err)
-	}
 	start := func(cfg emulator.Config) string {
-		cfg.SecretID, cfg.Scenario = canaryID, sc
-		srv, err := emulator.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.Start("127.0.0.1:0"); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv.URL()
+		cfg.SecretID = canaryID
+		return emutest.Start(t, cfg, secretScenario).URL()
 	}
 	return strings.TrimSpace(url), start(emulator.Config{SecretKey: "another-secret-key-0000000000"}),
 		start(emulator.Config{SecretKey: canaryKey, Token: "another-session-token-000000"})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 )
 
 // BenchmarkSustainedRate drives one client at its default rate against an
@@ -18,7 +19,7 @@ import (
 //
 //	go test -run XXX -bench Sustained -benchtime 5s ./client
 func BenchmarkSustainedRate(b *testing.B) {
-	s := startEmulator(b, emulator.Config{}, `{"tasks":[{"task_id":"bench","sdk_app_id":1400000001}]}`)
+	s := emutest.Start(b, emulator.Config{}, `{"tasks":[{"task_id":"bench","sdk_app_id":1400000001}]}`)
 	c := emuClient(b, s, func(c *Config) { c.Rate = 0 })
 	var ok, throttled, failed atomic.Int64
 	jobs := make(chan struct{})

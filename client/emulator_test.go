@@ -13,31 +13,11 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
 const app = 1400000001
-
-// startEmulator runs the real emulator on loopback for one test.
-func startEmulator(t testing.TB, cfg emulator.Config, scenario string) *emulator.Server {
-	t.Helper()
-	if scenario != "" {
-		sc, err := emulator.ParseScenario([]byte(scenario))
-		if err != nil {
-			t.Fatalf("scenario: %v", err)
-		}
-		cfg.Scenario = sc
-	}
-	s, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // emuClient is a client for s with the demo key, fast enough that tests
 // which are not about pacing do not wait on it.
@@ -68,7 +48,7 @@ func asError(t *testing.T, err error) *Error {
 }
 
 func TestDescribeAgainstEmulator(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1, FileEvery: 10 * time.Millisecond}, `{"tasks":[
+	s := emutest.Start(t, emulator.Config{RateLimit: -1, FileEvery: 10 * time.Millisecond}, `{"tasks":[
 		{"task_id":"task-cos","sdk_app_id":1400000001,"users":["alice","bob"],"timeline":[{"at":"0s","status":"InProgress"}]},
 		{"task_id":"task-vod","sdk_app_id":1400000001,"storage":"vod","timeline":[{"at":"0s","status":"InProgress"}]},
 		{"task_id":"task-idle","sdk_app_id":1400000001}]}`)
@@ -142,7 +122,7 @@ func TestDocumentedErrorCodes(t *testing.T) {
 		ids[c] = id
 		faults = append(faults, fmt.Sprintf(`{"task_id":%q,"at":"0s","for":"1h","code":%q}`, id, c))
 	}
-	s := startEmulator(t, emulator.Config{RateLimit: -1}, `{"faults":[`+strings.Join(faults, ",")+`]}`)
+	s := emutest.Start(t, emulator.Config{RateLimit: -1}, `{"faults":[`+strings.Join(faults, ",")+`]}`)
 	c := emuClient(t, s, nil)
 	ctx := context.Background()
 	for code, kind := range codes {
@@ -170,7 +150,7 @@ func TestDocumentedErrorCodes(t *testing.T) {
 }
 
 func TestErrorClassesAgainstEmulator(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1}, "")
+	s := emutest.Start(t, emulator.Config{RateLimit: -1}, "")
 	ctx := context.Background()
 	good := emuClient(t, s, nil)
 	a, id := uint64(app), "some-task"
@@ -209,7 +189,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	check("unknown id", err, "AuthFailure.SecretIdNotFound", KindAuth)
 
 	// Throttled: a quota of 1 call/s, and a client allowed far more.
-	tight := startEmulator(t, emulator.Config{RateLimit: 1}, "")
+	tight := emutest.Start(t, emulator.Config{RateLimit: 1}, "")
 	fast := emuClient(t, tight, nil)
 	fast.Describe(ctx, ref(id))
 	_, err = fast.Describe(ctx, ref(id))
@@ -219,14 +199,14 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	}
 
 	// Transient: the answer comes after our timeout, or nobody listens.
-	slow := startEmulator(t, emulator.Config{RateLimit: -1, Latency: time.Second}, "")
+	slow := emutest.Start(t, emulator.Config{RateLimit: -1, Latency: time.Second}, "")
 	impatient := emuClient(t, slow, func(c *Config) { c.Timeout = 100 * time.Millisecond })
 	_, err = impatient.Describe(ctx, ref(id))
 	check("timeout", err, "ClientError.NetworkError", KindTransient)
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		t.Errorf("timeout should unwrap to DeadlineExceeded: %v", err)
 	}
-	gone := startEmulator(t, emulator.Config{}, "")
+	gone := emutest.Start(t, emulator.Config{}, "")
 	down := emuClient(t, gone, nil)
 	gone.Close()
 	_, err = down.Describe(ctx, ref(id))
@@ -243,7 +223,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 }
 
 func TestPacingHonoursContext(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1}, "")
+	s := emutest.Start(t, emulator.Config{RateLimit: -1}, "")
 	c := emuClient(t, s, func(c *Config) { c.Rate = 0.5 })
 	ctx := context.Background()
 	c.Describe(ctx, ref("x")) // takes the one token; the next slot is 2 s away
@@ -265,7 +245,7 @@ func TestPacingHonoursContext(t *testing.T) {
 }
 
 func TestRandomFaultsAreTransient(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1, FaultRate: 1, Seed: 7, StallFor: 2 * time.Second}, "")
+	s := emutest.Start(t, emulator.Config{RateLimit: -1, FaultRate: 1, Seed: 7, StallFor: 2 * time.Second}, "")
 	c := emuClient(t, s, func(c *Config) { c.Timeout = 150 * time.Millisecond })
 	seen := map[string]int{}
 	for range 24 {
@@ -286,7 +266,7 @@ func TestRandomFaultsAreTransient(t *testing.T) {
 }
 
 func TestTokenCredential(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1, Token: "session-token-1"}, "")
+	s := emutest.Start(t, emulator.Config{RateLimit: -1, Token: "session-token-1"}, "")
 	ctx := context.Background()
 	withTok := emuClient(t, s, func(c *Config) {
 		c.Credential = common.NewTokenCredential(emulator.DemoSecretID, emulator.DemoSecretKey, "session-token-1")
@@ -314,7 +294,7 @@ func TestTokenCredential(t *testing.T) {
 // token and greps every error and log line for them.
 func TestNoSecretInOutput(t *testing.T) {
 	const token = "tok-" + testSecret
-	s := startEmulator(t, emulator.Config{RateLimit: 1, SecretID: "AKIDsecrettest", SecretKey: testSecret, Token: token},
+	s := emutest.Start(t, emulator.Config{RateLimit: 1, SecretID: "AKIDsecrettest", SecretKey: testSecret, Token: token},
 		`{"tasks":[{"task_id":"t1","sdk_app_id":1400000001}],"faults":[{"task_id":"f1","at":"0s","for":"1h","code":"AuthFailure"}]}`)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
 func TestLifecycle(t *testing.T) {
-	s := startEmulator(t, emulator.Config{RateLimit: -1, StreamDelay: 20 * time.Millisecond,
+	s := emutest.Start(t, emulator.Config{RateLimit: -1, StreamDelay: 20 * time.Millisecond,
 		FileEvery: 20 * time.Millisecond, ExitLinger: 200 * time.Millisecond}, "")
 	c := emuClient(t, s, nil)
 	ctx, region := context.Background(), "ap-guangzhou"
@@ -69,7 +70,7 @@ func TestLifecycle(t *testing.T) {
 func TestQuota(t *testing.T) {
 	const burst = 40
 	t.Run("one client stays under", func(t *testing.T) {
-		s := startEmulator(t, emulator.Config{}, "") // 20/s like the real API
+		s := emutest.Start(t, emulator.Config{}, "") // 20/s like the real API
 		c := emuClient(t, s, func(c *Config) { c.Rate = 0 })
 		errs := fire(burst, func(int) error { _, err := c.Describe(context.Background(), ref("x")); return err })
 		for _, err := range errs {
@@ -82,7 +83,7 @@ func TestQuota(t *testing.T) {
 		}
 	})
 	t.Run("raw calls around the client go over", func(t *testing.T) {
-		s := startEmulator(t, emulator.Config{}, "")
+		s := emutest.Start(t, emulator.Config{}, "")
 		clients := make([]*Client, burst) // each with its own limiter: nothing shared
 		for i := range clients {
 			clients[i] = emuClient(t, s, func(c *Config) { c.Rate = 0 })

@@ -24,7 +24,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"null task", `{"tasks":[null]}`, "tasks[0]: must be a JSON object"},
 		{"unknown task field", task(`{"taskid":"x"}`), `tasks[0]: json: unknown field "taskid"`},
 		{"empty task id", task(`{"task_id":""}`), "tasks[0].task_id: empty"},
-		{"bad task id", task(`{"task_id":"a b"}`), "tasks[0].task_id: task ID may only hold"},
+		{"bad task id", task(`{"task_id":"a b"}`), "tasks[0].task_id: ' ' at position 2: task ID may only hold"},
 		{"duplicate task id", task(`{"task_id":"` + id + `"},{"task_id":"` + id + `"}`), "tasks[1].task_id: same as tasks[0]"},
 		{"app id zero", task(`{"sdk_app_id":0}`), "tasks[0].sdk_app_id: must be a positive integer"},
 		{"app id string", task(`{"sdk_app_id":"1400000001"}`), "tasks[0]: json: cannot unmarshal string"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -43,18 +44,7 @@ const scenario = `{
 func startEmulator(t *testing.T) (*emulator.Server, *client.Client) {
 	t.Helper()
 	users, _ := json.Marshal(hostile)
-	sc, err := emulator.ParseScenario([]byte(strings.Replace(scenario, "HOSTILE", string(users), 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := emulator.New(emulator.Config{Scenario: sc, FileEvery: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := emutest.Start(t, emulator.Config{FileEvery: 10 * time.Millisecond}, strings.Replace(scenario, "HOSTILE", string(users), 1))
 	c, err := client.New(client.Config{Region: "ap-singapore", Endpoint: s.URL(),
 		Credential: common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)})
 	if err != nil {

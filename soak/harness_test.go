@@ -172,18 +172,19 @@ func (s screenView) count(sub string) int {
 func parseScreen(raw string) screenView {
 	rawLines := strings.Split(raw, "\n")
 	sv := screenView{rows: map[string]rowView{}}
-	idAt, errAt, appAt := -1, -1, -1
+	idAt, errAt := -1, -1
 	for i, rl := range rawLines {
 		line := ansi.Strip(rl)
 		sv.lines = append(sv.lines, line)
 		if idAt < 0 {
 			if strings.Contains(line, "STATE") && strings.Contains(line, "TASK ID") {
-				idAt, errAt, appAt = strings.Index(line, "TASK ID"), strings.Index(line, "ERROR"), strings.Index(line, "SDKAPPID")
+				idAt, errAt = strings.Index(line, "TASK ID"), strings.Index(line, "ERROR")
 			}
 			continue
 		}
 		r := []rune(line)
-		if errAt < 0 || appAt < errAt || len(r) <= appAt {
+		errEnd := errAt + 14 // the ERROR column's width
+		if errAt < 0 || len(r) < errEnd {
 			continue
 		}
 		f := strings.Fields(string(r[idAt:]))
@@ -194,7 +195,7 @@ func parseScreen(raw string) screenView {
 		}
 		sv.rows[f[0]] = rowView{
 			label: label,
-			code:  strings.TrimSpace(string(r[errAt:appAt])),
+			code:  strings.TrimSpace(string(r[errAt:errEnd])),
 			files: left[len(left)-1],
 			faint: strings.HasPrefix(rawLines[i], faint),
 		}

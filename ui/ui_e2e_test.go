@@ -17,6 +17,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/watch"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
@@ -85,18 +86,7 @@ func (s *screenLog) waitFor(t *testing.T, what string, cond func(seen map[string
 // add tasks by typing, watch one go live then end, remove one, quit, and
 // check the file.
 func TestEndToEnd(t *testing.T) {
-	sc, err := emulator.ParseScenario([]byte(e2eScenario))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := emulator.New(emulator.Config{Scenario: sc, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := emutest.Start(t, emulator.Config{Seed: 1}, e2eScenario)
 	c, err := client.New(client.Config{Region: testRegion, Endpoint: srv.URL(),
 		Credential: common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)})
 	if err != nil {

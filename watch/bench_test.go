@@ -10,6 +10,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -146,7 +147,7 @@ func countAfter(ts []time.Time, from time.Time) int {
 
 func runBench(b *testing.B, shared bool) {
 	sc, steps := benchScenario(b, benchTasks)
-	s := emu(b, emulator.Config{Scenario: sc, Latency: 20 * time.Millisecond, Seed: 3})
+	s := emutest.Start(b, emulator.Config{Scenario: sc, Latency: 20 * time.Millisecond, Seed: 3}, "")
 	t0 := time.Now()
 	api := &meteredAPI{API: realClient(b, s.URL(), emulator.DemoSecretKey, benchQuota)}
 	e := New(api, Config{Quota: benchQuota})

@@ -9,6 +9,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -16,19 +17,6 @@ import (
 // real signatures, against the emulator.
 
 const app = 1400000001
-
-func emu(t testing.TB, cfg emulator.Config) *emulator.Server {
-	t.Helper()
-	s, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 func realClient(t testing.TB, url, key string, rate float64) *client.Client {
 	t.Helper()
@@ -65,7 +53,7 @@ func TestEmulatorLifecycleFaultsAndGone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := emu(t, emulator.Config{Scenario: sc, FileEvery: 200 * time.Millisecond, Seed: 1})
+	s := emutest.Start(t, emulator.Config{Scenario: sc, FileEvery: 200 * time.Millisecond, Seed: 1}, "")
 	e := New(realClient(t, s.URL(), emulator.DemoSecretKey, 20), Config{Interval: 100 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
 	life, faulty, vod, ghost := sref("life-0001"), sref("faulty-0001"), sref("vod-0001"), sref("ghost-0001")
 	if _, err := e.Add([]taskref.Ref{life, faulty, vod, ghost}); err != nil {
@@ -100,7 +88,7 @@ func TestEmulatorLifecycleFaultsAndGone(t *testing.T) {
 }
 
 func TestEmulatorWrongKeyStopsTheStorm(t *testing.T) {
-	s := emu(t, emulator.Config{Seed: 2})
+	s := emutest.Start(t, emulator.Config{Seed: 2}, "")
 	e := New(realClient(t, s.URL(), "not-the-key", 20), Config{Interval: 10 * time.Millisecond, ProbeInterval: time.Hour})
 	e.Add([]taskref.Ref{sref("a-1"), sref("a-2"), sref("a-3"), sref("a-4"), sref("a-5"), sref("a-6")})
 	start(t, e)

@@ -72,7 +72,7 @@ func TestLoadDamaged(t *testing.T) {
 			{"region":"ap-singapore","sdk_app_id":1400000001,"task_id":"a-0001"},
 			null,
 			{"region":"ap-singapore","sdk_app_id":1400000001,"task_id":"a-0002","added_at":"2026-11-25T21:40:02Z"}]}`),
-			2, copied, []string{"has 7 invalid entries (entry 2: task_id: task ID may only hold", "entry 3: sdk_app_id is missing or 0",
+			2, copied, []string{"has 7 invalid entries (entry 2: task_id: '\\x1b' at position 4: task ID may only hold", "entry 3: sdk_app_id is missing or 0",
 				"kept a copy of it at", "loaded the 2 valid tasks"}},
 		{"all entries invalid", write(`{"version":1,"tasks":[{"task_id":"x"}]}`), 0, copied,
 			[]string{`has 1 invalid entry (entry 1: sdk_app_id is missing or 0)`, "started with an empty list"}},
