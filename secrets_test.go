@@ -1,26 +1,23 @@
+//go:build unix
+
 package main
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
+	"encoding/base64"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
-	"github.com/trtcwatch/trtcwatch/taskref"
-	"github.com/trtcwatch/trtcwatch/ui"
-	"github.com/trtcwatch/trtcwatch/watch"
-	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
 // The canary credential every path runs with. The SecretId is not a secret;
@@ -161,100 +158,42 @@ func TestSecretsNeverShown(t *testing.T) {
 	}
 }
 
-// dashboardNoLeak wires the dashboard the way runDashboard does (flags,
-// --log-file, --state, client, engine, model) and runs it in a program with
-// no terminal, pressing the keys that show the most: details, copy details
-// (OSC 52 to the output), help. Then it greps the bytes drawn, the screen,
-// the watch list and the log.
+// dashboardNoLeak runs the real program (main, in a pseudo-terminal) with
+// --log-file and --state, waits for want, and presses the keys that show
+// the most: details, copy details (OSC 52, decoded before the grep, since
+// it is base64), help. Then it greps every byte drawn, the watch list and
+// the log.
 func dashboardNoLeak(t *testing.T, endpoint, want string) {
 	dir := t.TempDir()
 	logPath, statePath := filepath.Join(dir, "debug.log"), filepath.Join(dir, "watchlist.json")
-	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
-	var f dashboardFlags
-	f.register(fs)
-	err := parseFlags(fs, []string{"--endpoint", endpoint, "--sdk-app-id", "1400000001", "--interval", "200ms",
-		"--log-file", logPath, "--state", statePath, "sec-live-1", "sec-idle-2"}, io.Discard)
-	if err != nil || f.validate() != nil {
-		t.Fatalf("flags: %v", err)
-	}
-	log, closeLog, err := openLog(f.logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeLog()
-	app, _ := f.api.appID()
-	var refs []taskref.Ref
-	for _, a := range fs.Args() {
-		r, err := taskref.Parse(a, app, f.api.region)
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, r)
-	}
-	cfg, err := f.api.clientConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Logger = log // as runDashboard does: a client that logs must not leak either
-	c, err := newClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	eng := watch.New(c, watch.Config{Interval: f.interval, Quota: c.MaxRate(), Store: watchlist.Open(f.state), Logger: log})
-	engDone := make(chan struct{})
-	go func() { eng.Run(ctx); close(engDone) }()
-	if _, err := eng.Add(refs); err != nil {
-		t.Fatal(err)
-	}
-	m := ui.New(eng, ui.Options{Keys: defaultKeyMap(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
-		Log: log, Context: ctx})
-	var views lockedBuffer
-	type probe struct{ reply chan string }
-	var out lockedBuffer
-	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(&out), tea.WithWindowSize(160, 40), tea.WithoutSignalHandler(),
-		tea.WithFilter(func(mod tea.Model, msg tea.Msg) tea.Msg {
-			v := mod.(*ui.Model).View()
-			views.Write([]byte(v.Content + v.WindowTitle))
-			if pr, ok := msg.(probe); ok {
-				pr.reply <- v.Content
-				return nil
+	// No display: copy must take the OSC 52 path that lands in the output,
+	// not a developer's real clipboard.
+	c := startPTY(t, []string{"--endpoint", endpoint, "--sdk-app-id", "1400000001", "--interval", "200ms",
+		"--log-file", logPath, "--state", statePath, "sec-live-1", "sec-idle-2"},
+		[]string{"DISPLAY=", "WAYLAND_DISPLAY="}, 160, 40)
+	c.waitText(t, want, 15*time.Second)
+	for _, k := range []string{"\r", "Y", "\x1b", "?"} {
+		mark := len(c.out.String())
+		c.tty.Write([]byte(k))
+		for deadline := time.Now().Add(5 * time.Second); len(c.out.String()) == mark; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("nothing drawn after key %q", k)
 			}
-			return msg
-		}))
-	progDone := make(chan error, 1)
-	go func() { _, err := p.Run(); progDone <- err }()
-	screen := func() string {
-		reply := make(chan string, 1)
-		go p.Send(probe{reply})
-		select {
-		case s := <-reply:
-			return s
-		case <-time.After(10 * time.Second):
-			t.Fatal("no screen")
-		}
-		return ""
-	}
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(screen(), want); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("screen never showed %q:\n%s", want, screen())
 		}
 	}
-	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyEnter}, {Code: 'Y', Text: "Y"}, {Code: tea.KeyEscape}, {Code: '?', Text: "?"}} {
-		p.Send(k)
-		screen()
+	c.waitText(t, "copied task details", 5*time.Second)
+	c.tty.Write([]byte("q"))
+	if code := c.wait(t, 15*time.Second); code != 0 {
+		t.Errorf("dashboard exit %d:\n%s", code, tail(c.text(), 2000))
 	}
-	p.Quit()
-	if err := <-progDone; err != nil {
-		t.Errorf("dashboard: %v", err)
-	}
-	cancel()
-	<-engDone
-	closeLog()
 
-	noLeak(t, "drawn output", out.String())
-	noLeak(t, "screens", views.String())
+	out := c.out.String()
+	noLeak(t, "drawn output", out)
+	copied := osc52(out)
+	if !strings.Contains(copied, "TaskId: sec-live-1") {
+		t.Errorf("no task details copied through OSC 52, so the grep proves nothing: %q", copied)
+	}
+	noLeak(t, "copied text", copied)
 	for _, path := range []string{statePath, logPath} {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -273,6 +212,19 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 	if b, _ := os.ReadFile(logPath); !strings.Contains(string(b), "api call") {
 		t.Errorf("the log has no call in it, so grepping it proves nothing: %s", b)
 	}
+}
+
+// osc52 decodes every clipboard write (OSC 52) in out.
+func osc52(out string) string {
+	var b strings.Builder
+	for _, m := range regexp.MustCompile(`\x1b\]52;[a-z]*;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)`).FindAllStringSubmatch(out, -1) {
+		dec, err := base64.StdEncoding.DecodeString(m[1])
+		if err != nil {
+			b.WriteString("undecodable OSC 52: " + m[1])
+		}
+		b.Write(dec)
+	}
+	return b.String()
 }
 
 // TestCredentialErrorsNeverEchoSecrets: an incomplete or broken credential
