@@ -9,8 +9,9 @@ import (
 
 // Column widths of the task list. The badge, TaskId and the two ages are
 // always there; files, error code, SdkAppId and note join as width allows.
-// SdkAppId only joins when it tells rows apart: when every task is in the
-// application the header names, the column would repeat it on every row.
+// When every task is in the application the header names, the SdkAppId
+// column would repeat it on every row: it then yields its cells to the note
+// unless there is room for both.
 const (
 	ageW   = 6
 	filesW = 5
@@ -18,6 +19,7 @@ const (
 	appW   = 10
 	idMinW = 12
 	idMaxW = 28 // longer ids are shortened in the middle; the detail pane has them whole
+	noteW  = 24 // what a note needs to be read before a redundant SdkAppId column
 )
 
 type cols struct {
@@ -45,7 +47,8 @@ func planCols(w, widestID int, showApp bool) cols {
 		c.code = codeW
 		avail -= codeW + 1
 	}
-	if showApp && avail >= appW+1 {
+	// Redundant, the SdkAppId still shows when the note keeps noteW cells.
+	if avail >= appW+1 && (showApp || avail-(appW+1) >= noteW+1) {
 		c.app = appW
 		avail -= appW + 1
 	}

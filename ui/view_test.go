@@ -216,24 +216,27 @@ func refsOf(m *Model) (out []taskref.Ref) {
 	return out
 }
 
-// TestSdkAppIdColumn: the column shows only when it tells rows apart, i.e.
-// when a task is in another application than the one the header names.
+// TestSdkAppIdColumn: the column shows when it tells rows apart (a task in
+// another application than the one the header names) or when the note
+// keeps room beside it.
 func TestSdkAppIdColumn(t *testing.T) {
 	other := taskref.Ref{Region: testRegion, SdkAppID: 1400000002, TaskID: "task-pending-8"}
 	tests := []struct {
 		name    string
+		width   int
 		header  uint64 // the SdkAppId the header names (0: none)
 		drop    bool   // remove the one task in the other application
 		wantCol bool
 	}{
-		{"two applications", testApp, false, true},
-		{"all in the header's application", testApp, true, false},
-		{"header names none", 0, true, true},
-		{"header names another", 1400000009, true, true},
+		{"two applications", 160, testApp, false, true},
+		{"all in the header's application", 160, testApp, true, false},
+		{"header names none", 160, 0, true, true},
+		{"header names another", 160, 1400000009, true, true},
+		{"redundant but room for both", 200, testApp, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newTestModel(t, newCountingEngine(), 200, 30) // wide enough for every column
+			m := newTestModel(t, newCountingEngine(), tt.width, 30)
 			m.opts.SdkAppID = tt.header
 			m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
 			if tt.drop {
