@@ -3,6 +3,10 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +20,9 @@ import (
 // by side layout, and q quits with exit 0 and the terminal given back
 // (alternate screen left, cursor shown).
 func TestDemoInATerminal(t *testing.T) {
-	t.Setenv("HOME", t.TempDir()) // --demo must not touch the user's watch list either
+	home := t.TempDir()
+	t.Setenv("HOME", home) // --demo must not touch the user's watch list
+	t.Setenv("XDG_STATE_HOME", "")
 	c := startPTY(t, []string{"--demo"}, nil, 80, 24)
 	c.waitText(t, "DEMO (local emulator)", 15*time.Second)
 	c.waitText(t, "* LIVE", 15*time.Second)
@@ -45,6 +51,9 @@ func TestDemoInATerminal(t *testing.T) {
 	c.tty.Write([]byte("q"))
 	if code := c.wait(t, 15*time.Second); code != 0 {
 		t.Fatalf("exit %d after q:\n%s", code, tail(c.text(), 2000))
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local", "state", "trtcwatch")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("--demo wrote to the user's state directory (%v)", err)
 	}
 	out := c.out.String()
 	if !strings.Contains(out, "\x1b[?1049l") {

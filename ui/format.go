@@ -128,18 +128,18 @@ func wrap(s string, w int) []string {
 	if width(s) <= w {
 		return []string{s}
 	}
-	if plainASCII(s) && !strings.Contains(s, " ") {
+	if strings.Contains(s, " ") {
+		// Prose (error messages, hints): break between words, and inside
+		// a word only when it is longer than the line.
+		return strings.Split(ansi.Wrap(s, w, ""), "\n")
+	}
+	if plainASCII(s) {
 		var out []string
 		for len(s) > w {
 			out = append(out, s[:w])
 			s = s[w:]
 		}
 		return append(out, s)
-	}
-	if strings.Contains(s, " ") {
-		// Prose (error messages, hints): break between words, and inside
-		// a word only when it is longer than the line.
-		return strings.Split(ansi.Wrap(s, w, ""), "\n")
 	}
 	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
 }

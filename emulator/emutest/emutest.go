@@ -1,7 +1,7 @@
 // Package emutest starts the emulator for the tests of other packages, the
 // way net/http/httptest starts a server: on a loopback port, closed when the
-// test ends, failing the test when it cannot start. Every package that
-// tests against "the real server" does so through here.
+// test ends, failing the test when it cannot start. (The emulator's own
+// tests, and the ones that restart it on a fixed address, start it by hand.)
 package emutest
 
 import (
