@@ -35,6 +35,11 @@ type DescribeCloudRecordingResponse struct {
 	StorageFileList []*StorageFile `json:"StorageFileList,omitempty"`
 	RecorderKey     *string        `json:"RecorderKey,omitempty"`
 	RequestId       *string        `json:"RequestId,omitempty"`
+
+	// Raw is the answer's Response object as it came over the wire
+	// (bounded, secrets redacted), for the describe view's "raw JSON". It
+	// is never sent or decoded.
+	Raw []byte `json:"-"`
 }
 
 // StorageFile is one M3U8 index file a task has written to COS.

@@ -58,6 +58,7 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 	}
 	a.Status = str(resp.Status)
 	a.RequestID = str(resp.RequestId)
+	a.Raw = resp.Raw
 	for _, f := range resp.StorageFileList {
 		if f == nil {
 			continue

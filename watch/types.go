@@ -57,6 +57,7 @@ type Answer struct {
 	Files     []File
 	RequestID string
 	At        time.Time
+	Raw       []byte // the Response object as received (redacted), for the describe view
 }
 
 // Failure is a failed call, classified.
