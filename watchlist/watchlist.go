@@ -25,24 +25,42 @@
 //
 // Safety, in the order it matters:
 //
+//   - The place is checked before anything is read or written. The file
+//     itself must not be a symbolic link and must belong to the user; its
+//     directory (links on the way there are resolved once, and the resolved
+//     directory is used from then on) must not be writable by other users,
+//     sticky bit or not, and no directory above it may belong to another
+//     user (root aside) or be writable by others without the sticky bit.
+//     Otherwise the File is refused (UnsafePathError): nothing is read,
+//     created, renamed, replaced or chmodded, and the session is read-only.
+//     Files are opened without following links (O_NOFOLLOW), the lock file
+//     included, and temporary files are created with O_EXCL.
 //   - Every write goes to a temporary file in the same directory, which is
 //     synced, set to mode 0600 and renamed over the list; the directory is
 //     then synced. A crash at any instant leaves the old list or the new one.
 //     Temporary files left by a crash are removed by the next write.
+//   - What is written can be read back: at most MaxTasks tasks, each within
+//     a known size, so the file stays within MaxSize, the read bound. Update
+//     refuses more tasks (ErrTooManyTasks); Load keeps the first MaxTasks of
+//     a longer file, after keeping a copy aside.
 //   - A file that cannot be parsed is never overwritten. Not JSON, the wrong
 //     shape, a version below 1, or larger than MaxSize: it is renamed to
 //     "<path>.corrupt-<UTC time>" and the list starts empty. Valid JSON with
-//     some invalid entries: a copy of the file is written to that name first,
-//     then the valid entries are kept and written back. Either way the
-//     warning says what happened and where the copy is.
+//     some invalid entries, or too many: a copy of the file is written to
+//     that name first, then the valid entries are kept and written back.
+//     Either way the warning says what happened and where the copy is.
 //   - A file from a newer trtcwatch (version above 1), an unreadable one, a
 //     directory at the path, or one that cannot be locked or kept aside (a
-//     read-only filesystem): nothing is moved, the list starts with what
-//     could be read, and the File turns read-only: Update returns an error
-//     and never touches the path, while the program carries on in memory.
-//   - Update holds an exclusive lock on "<path>.lock" (never deleted), reads
-//     the file as it is now and applies its change to that, so two
-//     dashboards sharing the file keep each other's additions.
+//     read-only filesystem, a lock held past the timeout): nothing is moved,
+//     the list starts with what could be read, and the File turns read-only:
+//     Update returns an error and never touches the path, while the program
+//     carries on in memory.
+//   - Update holds an exclusive lock on "<path>.lock" (never deleted; the
+//     holder writes its pid in it), reads the file as it is now and applies
+//     its change to that, so two dashboards sharing the file keep each
+//     other's changes. A held lock is waited for at most
+//     Options.LockTimeout, and Options.OnLockWait hears about the wait.
+//     Changed tells cheaply whether another process rewrote the file.
 package watchlist
 
 import (
