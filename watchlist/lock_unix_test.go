@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -117,5 +118,37 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	}
 	if _, warns := Open(path).Load(); warns != nil {
 		t.Fatalf("after the child let go: %q", warns)
+	}
+}
+
+// TestChanged: another File's save is seen, one's own is not, and a list
+// whose directory did not exist at Load is seen once another process makes it.
+func TestChanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "watchlist.json")
+	a, b := Open(path), Open(path)
+	a.Load()
+	if a.Changed() {
+		t.Fatal("Changed before anyone wrote")
+	}
+	if err := b.Update(add(entry("b", 1))); err != nil {
+		t.Fatal(err)
+	}
+	if !a.Changed() || b.Changed() {
+		t.Fatalf("after b's save: a.Changed()=%v (want true), b.Changed()=%v (want false)", a.Changed(), b.Changed())
+	}
+	if err := a.Update(func(e []Entry) []Entry { return e }); err != nil {
+		t.Fatal(err)
+	}
+	if a.Changed() {
+		t.Fatal("a still sees a change after reading the file")
+	}
+	for i := 2; i < 30; i++ { // same size each time: the rename is what shows
+		if err := b.Update(func(e []Entry) []Entry { e[0].Note = fmt.Sprint(i % 10); return e }); err != nil {
+			t.Fatal(err)
+		}
+		if !a.Changed() {
+			t.Fatalf("save %d by b not seen", i)
+		}
+		a.Update(func(e []Entry) []Entry { return e })
 	}
 }

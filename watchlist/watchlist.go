@@ -204,8 +204,15 @@ func (f *File) refuse(err error, format string, args ...any) []string {
 func (f *File) Changed() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.readOnly != nil || f.real == "" {
+	if f.readOnly != nil {
 		return false
+	}
+	if f.real == "" { // no directory at Load: has another process made one?
+		p, exists, err := checkPlace(f.path)
+		if err != nil || !exists {
+			return false
+		}
+		f.real = p.file
 	}
 	return f.stampNow() != f.seen
 }
