@@ -1,10 +1,8 @@
 package watch
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -25,13 +23,14 @@ func validRef(r taskref.Ref) error {
 
 // Add starts watching refs and asks about them ahead of background polling.
 // It returns the refs actually added (not already watched). Invalid refs are
-// skipped and reported in the error; a failure to save the list is reported
-// too, but the tasks are watched anyway.
+// skipped and reported in the error, and so are refs past
+// watchlist.MaxTasks (errors.Is(err, watchlist.ErrTooManyTasks)); a failure
+// to save the list is reported too, but the tasks are watched anyway.
 func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	now := e.cfg.Now()
-	var added []taskref.Ref
+	var added, full []taskref.Ref
 	var errs []error
 	e.mu.Lock()
 	for _, r := range refs {
@@ -42,6 +41,10 @@ func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 		if e.tasks[r] != nil {
 			continue
 		}
+		if len(e.tasks) >= watchlist.MaxTasks {
+			full = append(full, r)
+			continue
+		}
 		e.addLocked(r, "", now, now, key{class: classAsk, due: now})
 		added = append(added, r)
 	}
@@ -50,17 +53,24 @@ func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 		e.signal()
 	}
 	e.mu.Unlock()
+	if len(full) > 0 {
+		errs = append(errs, fmt.Errorf("%s not added, starting with %s: %w; remove some first",
+			plural(len(full), "task"), full[0], watchlist.ErrTooManyTasks))
+	}
 	if len(added) > 0 {
-		errs = append(errs, e.persist("adding tasks", func(disk []watchlist.Entry) []watchlist.Entry {
-			for _, r := range added {
-				if !slices.ContainsFunc(disk, func(x watchlist.Entry) bool { return x.Ref == r }) {
-					disk = append(disk, watchlist.Entry{Ref: r, AddedAt: now})
-				}
-			}
-			return disk
-		}))
+		for _, r := range added {
+			e.queueOp(op{kind: opAdd, ref: r, at: now})
+		}
+		errs = append(errs, e.save("adding tasks"))
 	}
 	return added, errors.Join(errs...)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Remove stops watching ref, cancels its call in flight and drops any
@@ -74,22 +84,12 @@ func (e *Engine) Remove(ref taskref.Ref) error {
 		e.mu.Unlock()
 		return nil
 	}
-	delete(e.tasks, ref)
-	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return x == ent })
-	if ent.idx >= 0 {
-		heap.Remove(&e.queue, ent.idx)
-	}
-	if ent.cancel != nil {
-		ent.cancel()
-	}
-	delete(e.dirty, ref)
-	e.removed = append(e.removed, ref)
+	e.removeLocked(ent)
 	e.wakeLocked()
 	e.signal()
 	e.mu.Unlock()
-	return e.persist("removing "+ref.String(), func(disk []watchlist.Entry) []watchlist.Entry {
-		return slices.DeleteFunc(disk, func(x watchlist.Entry) bool { return x.Ref == ref })
-	})
+	e.queueOp(op{kind: opRemove, ref: ref})
+	return e.save("removing " + ref.String())
 }
 
 // SetNote attaches free text (a ticket number, say) to a watched task.
@@ -104,45 +104,9 @@ func (e *Engine) SetNote(ref taskref.Ref, note string) error {
 	}
 	note = watchlist.CleanNote(note)
 	ent.t.Note = note
-	addedAt := ent.t.AddedAt
 	e.dirty[ref] = struct{}{}
 	e.signal()
 	e.mu.Unlock()
-	return e.persist("setting the note of "+ref.String(), func(disk []watchlist.Entry) []watchlist.Entry {
-		for i := range disk {
-			if disk[i].Ref == ref {
-				disk[i].Note = note
-				return disk
-			}
-		}
-		return append(disk, watchlist.Entry{Ref: ref, Note: note, AddedAt: addedAt})
-	})
-}
-
-// persist applies fn to the list on disk. A failure is kept as a warning
-// (until a later write succeeds) so the header says the list is not saved.
-func (e *Engine) persist(what string, fn func([]watchlist.Entry) []watchlist.Entry) error {
-	if e.cfg.Store == nil {
-		return nil
-	}
-	err := e.cfg.Store.Update(fn)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var aside *watchlist.KeptAsideError
-	switch {
-	case errors.As(err, &aside):
-		// Saved, but a damaged file found on disk was kept aside first:
-		// tell the user where, and report success to the caller.
-		e.writeWarn = aside.Warning
-		e.log.Warn("watch list kept aside", "warning", aside.Warning)
-		err = nil
-	case err != nil:
-		err = fmt.Errorf("save watch list after %s: %w", what, err)
-		e.writeWarn = err.Error() + " (changes kept in memory only)"
-		e.log.Warn("watch list not saved", "err", err)
-	default:
-		e.writeWarn = ""
-	}
-	e.signal()
-	return err
+	e.queueOp(op{kind: opNote, ref: ref, note: note})
+	return e.save("setting the note of " + ref.String())
 }

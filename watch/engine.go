@@ -37,9 +37,12 @@ type Config struct {
 	Workers       int           // default 16: bounded concurrency, independent of task count
 	HistoryLimit  int           // default 50 transitions per task
 	ProbeInterval time.Duration // default 12s: pace of the single probe while credentials fail
-	Store         Store         // nil = memory only
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// ReloadInterval is how often Run looks for another dashboard's changes
+	// to the watch list (default DefaultReloadInterval).
+	ReloadInterval time.Duration
+	Store          Store // nil = memory only
+	Now            func() time.Time
+	Logger         *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -61,6 +64,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ProbeInterval <= 0 {
 		c.ProbeInterval = 12 * time.Second
+	}
+	if c.ReloadInterval <= 0 {
+		c.ReloadInterval = DefaultReloadInterval
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -90,7 +96,9 @@ type Engine struct {
 	cfg Config
 	log *slog.Logger
 
-	storeMu sync.Mutex // serialises Store writes in the order memory changed
+	storeMu     sync.Mutex // serialises Store writes in the order memory changed
+	pending     []op       // edits not yet saved, oldest first (under storeMu)
+	pendingRefs map[taskref.Ref]int
 
 	mu        sync.Mutex
 	tasks     map[taskref.Ref]*entry
@@ -135,6 +143,8 @@ func New(api API, cfg Config) *Engine {
 		aimd:   newAIMD(cfg.Quota, now),
 		dirty:  map[taskref.Ref]struct{}{},
 		notify: make(chan struct{}, 1),
+
+		pendingRefs: map[taskref.Ref]int{},
 	}
 	if cfg.Store != nil {
 		entries, warns := cfg.Store.Load()

@@ -49,6 +49,9 @@ func (e *Engine) Run(ctx context.Context) {
 	for range e.cfg.Workers {
 		wg.Go(func() { e.worker(ctx) })
 	}
+	if w, ok := e.cfg.Store.(changeWatcher); ok {
+		wg.Go(func() { e.reloadLoop(ctx, w) })
+	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {

@@ -18,7 +18,7 @@ import (
 // The crash and multi-process tests re-run this test binary as a child
 // process; these variables tell the child what to do instead of testing.
 const (
-	childMode = "TRTCWATCH_WATCHLIST_CHILD" // "crash" or "add"
+	childMode = "TRTCWATCH_WATCHLIST_CHILD" // "crash", "add" or "hold"
 	childPath = "TRTCWATCH_WATCHLIST_PATH"
 	childArg  = "TRTCWATCH_WATCHLIST_ARG" // prefix for "add"
 )
@@ -31,6 +31,8 @@ func TestMain(m *testing.M) {
 		crashChild(os.Getenv(childPath))
 	case "add":
 		addChild(os.Getenv(childPath), os.Getenv(childArg))
+	case "hold":
+		holdChild(os.Getenv(childPath))
 	}
 	os.Exit(0)
 }

@@ -107,13 +107,22 @@ const tempInfix = ".tmp-"
 // file exists, so every temp file seen here is stale.
 func removeStaleTemps(target string) {
 	dir, prefix := filepath.Dir(target), filepath.Base(target)+tempInfix
-	entries, err := os.ReadDir(dir)
+	d, err := os.Open(dir)
 	if err != nil {
 		return
 	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
-			os.Remove(filepath.Join(dir, e.Name()))
+	defer d.Close()
+	for {
+		// In batches, so a directory of a million names costs time, not memory.
+		entries, err := d.ReadDir(256)
+		for _, e := range entries {
+			// Regular files only: a link planted under a temp name is not ours.
+			if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+		if err != nil {
+			return
 		}
 	}
 }
@@ -147,16 +156,6 @@ func asideName(target string) (string, error) {
 		name = fmt.Sprintf("%s-%d", base, i)
 	}
 	return "", fmt.Errorf("no free name for a copy of %s", target)
-}
-
-// resolve follows a symlink at path, so that a list kept in a dotfiles repo
-// and linked into place stays linked after a write.
-func resolve(path string) (string, error) {
-	fi, err := os.Lstat(path)
-	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-		return path, nil
-	}
-	return filepath.EvalSymlinks(path)
 }
 
 // cause strips the path from an os error: messages already name the file.

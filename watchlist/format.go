@@ -88,19 +88,31 @@ func parse(data []byte, readErr error) ([]Entry, *problem) {
 		seen[e.Ref] = i
 		list = append(list, e)
 	}
-	if len(reasons) == 0 {
+	var over string
+	if len(list) > MaxTasks {
+		over = fmt.Sprintf("has %d tasks, more than the %d a watch list holds (kept the first %d)", len(list), MaxTasks, MaxTasks)
+		list = list[:MaxTasks:MaxTasks]
+	}
+	if len(reasons) == 0 && over == "" {
 		return list, nil
 	}
-	const shown = 3
-	summary := strings.Join(reasons[:min(len(reasons), shown)], "; ")
-	if len(reasons) > shown {
-		summary += "; …"
+	var what []string
+	if len(reasons) > 0 {
+		const shown = 3
+		summary := strings.Join(reasons[:min(len(reasons), shown)], "; ")
+		if len(reasons) > shown {
+			summary += "; …"
+		}
+		noun := "entries"
+		if len(reasons) == 1 {
+			noun = "entry"
+		}
+		what = append(what, fmt.Sprintf("has %d invalid %s (%s)", len(reasons), noun, summary))
 	}
-	noun := "entries"
-	if len(reasons) == 1 {
-		noun = "entry"
+	if over != "" {
+		what = append(what, over)
 	}
-	return list, &problem{what: fmt.Sprintf("has %d invalid %s (%s)", len(reasons), noun, summary)}
+	return list, &problem{what: strings.Join(what, " and ")}
 }
 
 func decodeEntry(raw json.RawMessage) (Entry, error) {
@@ -110,7 +122,7 @@ func decodeEntry(raw json.RawMessage) (Entry, error) {
 	}
 	e := Entry{
 		Ref:     taskref.Ref{Region: d.Region, SdkAppID: d.SdkAppID, TaskID: d.TaskID},
-		Note:    d.Note,
+		Note:    CleanNote(d.Note), // what the engine would have stored; keeps an entry within maxEntryBytes
 		AddedAt: d.AddedAt,
 	}
 	return e, validate(e)
@@ -150,7 +162,9 @@ func regionName(s string) bool {
 }
 
 // normalize checks what an Update callback returned: every entry valid, the
-// first of duplicates kept, times in UTC so the file reads the same anywhere.
+// first of duplicates kept, notes cleaned (so an entry stays within
+// maxEntryBytes), at most MaxTasks entries, times in UTC so the file reads
+// the same anywhere.
 func normalize(list []Entry) ([]Entry, error) {
 	out := make([]Entry, 0, len(list))
 	seen := make(map[taskref.Ref]bool, len(list))
@@ -163,7 +177,11 @@ func normalize(list []Entry) ([]Entry, error) {
 		}
 		seen[e.Ref] = true
 		e.AddedAt = e.AddedAt.UTC()
+		e.Note = CleanNote(e.Note)
 		out = append(out, e)
+	}
+	if len(out) > MaxTasks {
+		return nil, fmt.Errorf("%d tasks: %w", len(out), ErrTooManyTasks)
 	}
 	return out, nil
 }

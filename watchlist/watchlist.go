@@ -25,24 +25,42 @@
 //
 // Safety, in the order it matters:
 //
+//   - The place is checked before anything is read or written. The file
+//     itself must not be a symbolic link and must belong to the user; its
+//     directory (links on the way there are resolved once, and the resolved
+//     directory is used from then on) must not be writable by other users,
+//     sticky bit or not, and no directory above it may belong to another
+//     user (root aside) or be writable by others without the sticky bit.
+//     Otherwise the File is refused (UnsafePathError): nothing is read,
+//     created, renamed, replaced or chmodded, and the session is read-only.
+//     Files are opened without following links (O_NOFOLLOW), the lock file
+//     included, and temporary files are created with O_EXCL.
 //   - Every write goes to a temporary file in the same directory, which is
 //     synced, set to mode 0600 and renamed over the list; the directory is
 //     then synced. A crash at any instant leaves the old list or the new one.
 //     Temporary files left by a crash are removed by the next write.
+//   - What is written can be read back: at most MaxTasks tasks, each within
+//     a known size, so the file stays within MaxSize, the read bound. Update
+//     refuses more tasks (ErrTooManyTasks); Load keeps the first MaxTasks of
+//     a longer file, after keeping a copy aside.
 //   - A file that cannot be parsed is never overwritten. Not JSON, the wrong
 //     shape, a version below 1, or larger than MaxSize: it is renamed to
 //     "<path>.corrupt-<UTC time>" and the list starts empty. Valid JSON with
-//     some invalid entries: a copy of the file is written to that name first,
-//     then the valid entries are kept and written back. Either way the
-//     warning says what happened and where the copy is.
+//     some invalid entries, or too many: a copy of the file is written to
+//     that name first, then the valid entries are kept and written back.
+//     Either way the warning says what happened and where the copy is.
 //   - A file from a newer trtcwatch (version above 1), an unreadable one, a
 //     directory at the path, or one that cannot be locked or kept aside (a
-//     read-only filesystem): nothing is moved, the list starts with what
-//     could be read, and the File turns read-only: Update returns an error
-//     and never touches the path, while the program carries on in memory.
-//   - Update holds an exclusive lock on "<path>.lock" (never deleted), reads
-//     the file as it is now and applies its change to that, so two
-//     dashboards sharing the file keep each other's additions.
+//     read-only filesystem, a lock held past the timeout): nothing is moved,
+//     the list starts with what could be read, and the File turns read-only:
+//     Update returns an error and never touches the path, while the program
+//     carries on in memory.
+//   - Update holds an exclusive lock on "<path>.lock" (never deleted; the
+//     holder writes its pid in it), reads the file as it is now and applies
+//     its change to that, so two dashboards sharing the file keep each
+//     other's changes. A held lock is waited for at most
+//     Options.LockTimeout, and Options.OnLockWait hears about the wait.
+//     Changed tells cheaply whether another process rewrote the file.
 package watchlist
 
 import (
@@ -58,11 +76,6 @@ import (
 
 // Version is the format version this package reads and writes.
 const Version = 1
-
-// MaxSize caps how much of the file is read. A watch list of ten thousand
-// tasks is about 2 MiB; anything past 8 MiB is not one, and reading it all
-// would only let a stray file exhaust memory.
-const MaxSize = 8 << 20
 
 // MaxNoteLen is the longest note CleanNote keeps, in runes: room for a ticket
 // number and a few words, not for a pasted log.
@@ -93,26 +106,58 @@ func DefaultPath() (string, error) {
 // use, and several Files (in one process or many) may share a path.
 type File struct {
 	path     string
+	opts     Options
 	mu       sync.Mutex
-	readOnly error // why Update must not write; set by Load
+	readOnly error     // why Update must not write; set by Load
+	seen     fileStamp // the file as this File last read or wrote it
+	real     string    // the path with its directory resolved, once known
 }
 
-// Open names the file; nothing is read or created until Load or Update.
-func Open(path string) *File { return &File{path: path} }
+// Open names the file with default Options; nothing is read or created until
+// Load or Update.
+func Open(path string) *File { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with a lock timeout and a way to hear about lock waits.
+func OpenWith(path string, opts Options) *File {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
+	}
+	return &File{path: path, opts: opts}
+}
 
 // Path is where the list lives, for the dashboard's header and messages.
 func (f *File) Path() string { return f.path }
 
+func (f *File) lock(p place) (func(), error) {
+	var waiting func(int)
+	if f.opts.OnLockWait != nil {
+		waiting = func(pid int) { f.opts.OnLockWait(LockWait{Path: f.path, Pid: pid, Timeout: f.opts.LockTimeout}) }
+	}
+	return lockFile(p.file, f.opts.LockTimeout, waiting)
+}
+
 // Load reads the list. It never fails: a missing file is an empty list, and
 // every other problem becomes a warning (one line, meant for the user) while
 // the list starts with whatever could be recovered. See the package doc for
-// what is done with a damaged file.
+// what is done with a damaged file, a symbolic link or an unsafe directory.
 func (f *File) Load() (entries []Entry, warnings []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.readOnly = nil
-	data, readErr := readFile(f.path)
+	p, exists, err := checkPlace(f.path)
+	if isUnsafe(err) {
+		return nil, f.refuse(err, "refused the watch list: %v; started with an empty list", err)
+	}
+	if err != nil {
+		return nil, f.refuse(err, "cannot read watch list %s (%v); started with an empty list", f.path, cause(err))
+	}
+	if !exists {
+		return nil, nil
+	}
+	f.real = p.file
+	data, readErr := readFile(p.file)
 	if errors.Is(readErr, errNotExist) {
+		f.seen = f.stampNow()
 		return nil, nil
 	}
 	if readErr != nil && !tooBig(readErr) {
@@ -122,7 +167,7 @@ func (f *File) Load() (entries []Entry, warnings []string) {
 		// Not ours to move, lock or rewrite.
 		return nil, f.refuse(errors.New(bad.what), "watch list %s %s; left it untouched and started with an empty list", f.path, bad.what)
 	}
-	unlock, err := lockFile(f.path)
+	unlock, err := f.lock(p)
 	if err != nil {
 		// Without the lock the file may not be moved or rewritten, even if
 		// it is damaged: read what we can and stay read-only.
@@ -135,10 +180,11 @@ func (f *File) Load() (entries []Entry, warnings []string) {
 			f.path, bad.what, cause(err), recovered(list))
 	}
 	defer unlock()
-	list, _, warning, err := f.loadLocked(true)
+	list, _, warning, err := f.loadLocked(p, true)
 	if err != nil {
 		return list, f.refuse(err, "%v; %s", err, recovered(list))
 	}
+	f.seen = f.stampNow()
 	if warning != "" {
 		warnings = []string{warning + " and " + recovered(list)}
 	}
@@ -151,11 +197,40 @@ func (f *File) refuse(err error, format string, args ...any) []string {
 	return []string{fmt.Sprintf(format, args...) + "; changes will not be saved this session"}
 }
 
+// Changed reports, cheaply (one lstat, no read, no lock), whether the file
+// differs from what this File last read or wrote: another dashboard saved
+// it. Call Update with a callback that changes nothing to read it. Always
+// false while read-only.
+func (f *File) Changed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.readOnly != nil {
+		return false
+	}
+	if f.real == "" { // no directory at Load: has another process made one?
+		p, exists, err := checkPlace(f.path)
+		if err != nil || !exists {
+			return false
+		}
+		f.real = p.file
+	}
+	return f.stampNow() != f.seen
+}
+
+func (f *File) stampNow() fileStamp {
+	fi, err := os.Lstat(f.real)
+	if err != nil {
+		return fileStamp{}
+	}
+	return stampOf(fi)
+}
+
 // Update changes the list under an exclusive lock: it reads the file as it
 // is now, hands fn a fresh copy of its entries, and writes back what fn
-// returns (duplicates dropped, the first one kept), atomically. An invalid
-// entry from fn is an error and nothing is written. fn runs once, with the
-// lock held: it should be quick and must not call back into the File.
+// returns (duplicates dropped, the first one kept, notes cleaned),
+// atomically. An invalid entry from fn, or more than MaxTasks entries, is an
+// error and nothing is written. fn runs once, with the lock held: it should
+// be quick and must not call back into the File.
 //
 // If the file on disk is damaged, it is kept aside as Load would, fn gets the
 // valid entries, the result is saved, and the returned error is a
@@ -169,12 +244,21 @@ func (f *File) Update(fn func([]Entry) []Entry) error {
 	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
 		return fmt.Errorf("save watch list %s: %w", f.path, err)
 	}
-	unlock, err := lockFile(f.path)
+	p, _, err := checkPlace(f.path)
+	if isUnsafe(err) {
+		f.readOnly = err
+		return fmt.Errorf("not saved: refused the watch list: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("save watch list %s: %w", f.path, err)
+	}
+	f.real = p.file
+	unlock, err := f.lock(p)
 	if err != nil {
 		return fmt.Errorf("save watch list %s: lock: %w", f.path, err)
 	}
 	defer unlock()
-	list, current, warning, err := f.loadLocked(false)
+	list, current, warning, err := f.loadLocked(p, false)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was written", err)
 	}
@@ -190,15 +274,13 @@ func (f *File) Update(fn func([]Entry) []Entry) error {
 		return fmt.Errorf("save watch list %s: %w", f.path, err)
 	}
 	if warning == "" && string(data) == string(current) {
+		f.seen = f.stampNow()
 		return nil
 	}
-	target, err := resolve(f.path)
-	if err == nil {
-		err = writeAtomic(target, target, data)
-	}
-	if err != nil {
+	if err := writeAtomic(p.file, p.file, data); err != nil {
 		return fmt.Errorf("save watch list %s: %w", f.path, err)
 	}
+	f.seen = f.stampNow()
 	if warning != "" {
 		return &KeptAsideError{Warning: warning + " and saved the change on " + onTopOf(list)}
 	}
@@ -216,11 +298,8 @@ func (e *KeptAsideError) Error() string { return e.Warning }
 // something was kept aside; err means the file must be left alone. With
 // rewrite, a file with some invalid entries is rewritten with the valid ones
 // (Update skips that: it writes right after).
-func (f *File) loadLocked(rewrite bool) (list []Entry, data []byte, warning string, err error) {
-	target, err := resolve(f.path)
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("cannot resolve watch list %s (%v)", f.path, cause(err))
-	}
+func (f *File) loadLocked(p place, rewrite bool) (list []Entry, data []byte, warning string, err error) {
+	target := p.file
 	removeStaleTemps(target)
 	data, err = readFile(target)
 	if errors.Is(err, errNotExist) {

@@ -236,22 +236,30 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-func TestSymlinkStaysLinked(t *testing.T) {
+// TestSymlinkedDirectoryIsFollowed: a directory on the way may be a link
+// (a state directory kept on another disk, say): it is resolved once and the
+// list inside it is used and stays there. Only the file itself must not be a
+// link (see TestSymlinkedListIsRefused).
+func TestSymlinkedDirectoryIsFollowed(t *testing.T) {
 	dir := t.TempDir()
-	real := filepath.Join(dir, "dotfiles", "watchlist.json")
-	os.MkdirAll(filepath.Dir(real), 0o700)
-	os.WriteFile(real, []byte(`{"version":1,"tasks":[]}`), 0o600)
-	link := filepath.Join(dir, "watchlist.json")
-	if err := os.Symlink(real, link); err != nil {
+	real := filepath.Join(dir, "dotfiles")
+	os.MkdirAll(real, 0o700)
+	os.WriteFile(filepath.Join(real, "watchlist.json"), []byte(`{"version":1,"tasks":[]}`), 0o600)
+	if err := os.Symlink(real, filepath.Join(dir, "state")); err != nil {
 		t.Fatal(err)
 	}
-	if err := Open(link).Update(add(entry("a", 1))); err != nil {
+	path := filepath.Join(dir, "state", "watchlist.json")
+	f := Open(path)
+	if _, w := f.Load(); w != nil {
+		t.Fatalf("Load through a linked directory: %q", w)
+	}
+	if err := f.Update(add(entry("a", 1))); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
-		t.Fatalf("the symlink was replaced (%v)", err)
+	if st, err := os.Lstat(filepath.Join(dir, "state")); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the directory link was replaced (%v)", err)
 	}
-	if got, _ := Open(real).Load(); !equalEntries(got, []Entry{entry("a", 1)}) {
+	if got, _ := Open(filepath.Join(real, "watchlist.json")).Load(); !equalEntries(got, []Entry{entry("a", 1)}) {
 		t.Fatalf("target holds %v", got)
 	}
 }
