@@ -192,10 +192,12 @@ func ago(now, t time.Time) string {
 	return compact(now.Sub(t)) + " ago"
 }
 
-// segment is one styled piece of a header line; plain is measured, sgr wraps it.
+// segment is one styled piece of a header line; plain is measured, sgr
+// wraps it, short (if any) stands in when plain does not fit.
 type segment struct {
 	plain string
 	sgr   string
+	short string
 }
 
 // fitSegments joins segments with two spaces, dropping those that no
@@ -212,6 +214,10 @@ func fitSegments(w int, segs []segment) string {
 		sep := 0
 		if used > 0 {
 			sep = 2
+		}
+		if used+sep+sw > w && s.short != "" {
+			s.plain = s.short
+			sw = width(s.plain)
 		}
 		if used+sep+sw > w {
 			if used == 0 {
