@@ -97,12 +97,12 @@ type Styles struct {
 
 	// Styles.
 	Title, ColHead, Selected, Dim, Bold lipgloss.Style
-	OK, Warn, Bad, Paused                lipgloss.Style
-	BannerErr, BannerWarn                lipgloss.Style
-	FlashInfo, FlashWarn, FlashErr       lipgloss.Style
-	PaneBorder, PaneBorderFocus          lipgloss.Style
-	FailBadge, ThrottleBadge             lipgloss.Style
-	Phase                                [nTones]lipgloss.Style
+	OK, Warn, Bad, Paused               lipgloss.Style
+	BannerErr, BannerWarn               lipgloss.Style
+	FlashInfo, FlashWarn, FlashErr      lipgloss.Style
+	PaneBorder, PaneBorderFocus         lipgloss.Style
+	FailBadge, ThrottleBadge            lipgloss.Style
+	Phase                               [nTones]lipgloss.Style
 
 	borders lipgloss.Border
 	help    help.Styles
