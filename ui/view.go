@@ -76,7 +76,7 @@ func (m *Model) layout() layout {
 	const in = 1 // a border's thickness
 	if m.w >= sideBySide {
 		l.side = true
-		detOut := min(max(m.w*2/5, 48), 70) + 2*in
+		detOut := min(max(m.w*2/5, 48), 62) + 2*in
 		listOut := m.w - detOut
 		l.listW = listOut - 2*in
 		l.listOutH = l.bodyH

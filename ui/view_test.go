@@ -127,8 +127,10 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 	assertTerminalSafe(t, "down banner", content(m))
 }
 
-// TestWidthSweep: at every width from 20 to 200, in every state, no line is
-// wider than the terminal and the frame is no taller than it.
+// TestWidthSweep: at every width from 20 to 240 and heights from 5 to 80,
+// in every state, no line is wider than the terminal, the frame is no
+// taller than it, and nothing panics. (TestEveryRowNamesItsStateAndNote
+// checks the rows' content from 80 columns up.)
 func TestWidthSweep(t *testing.T) {
 	states := map[string]func(m *Model){
 		"list":   func(m *Model) {},
@@ -150,10 +152,10 @@ func TestWidthSweep(t *testing.T) {
 	for name, setup := range states {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			for _, h := range []int{1, 5, 8, 40} {
+			for _, h := range []int{1, 5, 7, 8, 9, 12, 24, 40, 60, 80} {
 				m := loaded(t, newCountingEngine(), 200, h)
 				setup(m)
-				for w := 20; w <= 200; w++ {
+				for w := 20; w <= 240; w++ {
 					m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 					ls := lines(content(m))
 					if len(ls) > h {
@@ -224,7 +226,7 @@ func TestDetailPane(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 160, 50)
 	out := ansi.Strip(content(m))
 	for _, want := range []string{
-		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1", "tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
+		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12", "-1tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
 		"region ap-singapore", "(API status InProgress)", "09:18:53 (8m00s ago)", "RequestId req-InProgress",
 		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "Idle -> InProgress  req-b", "Next poll in 1s",
 	} {
