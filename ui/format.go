@@ -204,9 +204,18 @@ type segment struct {
 // longer fit instead of cutting them in the middle, so narrow terminals
 // keep the most important figures (they come first).
 func fitSegments(w int, segs []segment) string {
+	// A segment with a short form must not vanish: each segment leaves
+	// room for the short forms of those after it.
+	reserve := make([]int, len(segs)+1)
+	for i := len(segs) - 1; i >= 0; i-- {
+		reserve[i] = reserve[i+1]
+		if segs[i].short != "" {
+			reserve[i] += width(segs[i].short) + 2
+		}
+	}
 	var b strings.Builder
 	used := 0
-	for _, s := range segs {
+	for i, s := range segs {
 		if s.plain == "" {
 			continue
 		}
@@ -215,7 +224,7 @@ func fitSegments(w int, segs []segment) string {
 		if used > 0 {
 			sep = 2
 		}
-		if used+sep+sw > w && s.short != "" {
+		if used+sep+sw+reserve[i+1] > w && s.short != "" {
 			s.plain = s.short
 			sw = width(s.plain)
 		}

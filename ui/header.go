@@ -83,15 +83,9 @@ func (m *Model) whereSegment() segment {
 	return segment{plain: full, short: short}
 }
 
-// shortRegion is "sg" for "ap-singapore": enough to tell regions apart
-// when the full name does not fit.
-func shortRegion(r string) string {
-	r = strings.TrimPrefix(r, "ap-")
-	if len(r) > 3 {
-		return r[:3]
-	}
-	return r
-}
+// shortRegion is "singapore" for "ap-singapore", for when the full name
+// does not fit.
+func shortRegion(r string) string { return strings.TrimPrefix(r, "ap-") }
 
 func (m *Model) healthSegment() segment {
 	switch m.stats.Health {

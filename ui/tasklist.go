@@ -85,8 +85,8 @@ func planCols(w int, wt want) cols {
 	if wt.showApp {
 		c.app = take(appW)
 	}
+	grow(&c.note, min(wt.note, noteMidW)) // a ticket number before more of a shortened id
 	grow(&c.id, min(wt.id, idMidW))
-	grow(&c.note, min(wt.note, noteMidW))
 	grow(&c.id, wt.id)
 	grow(&c.note, wt.note)
 	return c
