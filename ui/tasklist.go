@@ -17,6 +17,7 @@ const (
 	filesW   = 5
 	appW     = 10
 	idMinW   = 16 // a TaskId shortened in the middle still tells rows apart
+	idFloorW = 10 // what it may shrink to so an error code shows whole
 	idMidW   = 40 // the TaskId grows to this before the note grows
 	noteMinW = 12 // a ticket number, readable
 	noteMidW = 24
@@ -73,8 +74,17 @@ func planCols(w int, wt want) cols {
 	}
 	c.note = take(min(wt.note, noteMinW))
 	if wt.code > 0 {
-		if c.code = take(wt.code); c.code == 0 && avail-1 >= codeMinW {
-			c.code = take(avail - 1) // cut rather than hide a failure
+		// A code is shown whole: without its age if need be, then with a
+		// shorter TaskId; cut only when even that does not fit.
+		bare := wt.code - 1 - ageW
+		if c.code = take(wt.code); c.code == 0 {
+			if short := bare + 1 - avail; short > 0 && c.id-short >= idFloorW {
+				c.id -= short
+				avail += short
+			}
+			if c.code = take(bare); c.code == 0 && avail-1 >= codeMinW {
+				c.code = take(avail - 1) // cut rather than hide a failure
+			}
 		}
 	}
 	if avail >= 2*(ageW+1) {
