@@ -129,9 +129,10 @@ func wrap(s string, w int) []string {
 		return []string{s}
 	}
 	if strings.Contains(s, " ") {
-		// Prose (error messages, hints): break between words, and inside
-		// a word only when it is longer than the line.
-		return strings.Split(ansi.Wrap(s, w, ""), "\n")
+		// Prose (error messages, hints): break between words only, and
+		// inside a word only when it is longer than the line. Never at a
+		// hyphen as ansi.Wrap does: a RequestId (a UUID) stays whole.
+		return wrapWords(s, w)
 	}
 	if plainASCII(s) {
 		var out []string
@@ -142,6 +143,39 @@ func wrap(s string, w int) []string {
 		return append(out, s)
 	}
 	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
+}
+
+// wrapWords breaks prose at spaces, greedily.
+func wrapWords(s string, w int) []string {
+	var out []string
+	var line strings.Builder
+	lw := 0
+	for _, word := range strings.Split(s, " ") {
+		ww := width(word)
+		if lw > 0 && lw+1+ww <= w {
+			line.WriteByte(' ')
+			line.WriteString(word)
+			lw += 1 + ww
+			continue
+		}
+		if lw > 0 || line.Len() > 0 {
+			out = append(out, line.String())
+			line.Reset()
+			lw = 0
+		}
+		if ww > w {
+			parts := wrap(word, w) // an ID longer than the line: anywhere
+			out = append(out, parts[:len(parts)-1]...)
+			word = parts[len(parts)-1]
+			ww = width(word)
+		}
+		line.WriteString(word)
+		lw = ww
+	}
+	if lw > 0 || line.Len() > 0 {
+		out = append(out, line.String())
+	}
+	return out
 }
 
 // compact formats a duration in at most 6 cells: 9s, 59s, 5m03s, 1h05m, 3d04h.

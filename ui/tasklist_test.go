@@ -244,7 +244,7 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 			seen := 0
 			for _, l := range lines(ansi.Strip(content(m))) {
 				l, _, _ = strings.Cut(l, "││") // the list pane only
-				for _, r := range m.visible { // every note is unique: it finds the row
+				for _, r := range m.visible {  // every note is unique: it finds the row
 					if !strings.Contains(l, " "+r.note+" ") || strings.Contains(l, " Note ") {
 						continue
 					}
