@@ -225,6 +225,17 @@ func TestBannersSayWhatToFix(t *testing.T) {
 	if flat := strings.Join(strings.Fields(ansi.Strip(content(m))), " "); !strings.Contains(flat, "no such host") {
 		t.Errorf("down banner hides the cause:\n%s", ansi.Strip(content(m)))
 	}
+	// A RequestId is quoted to the service team: whole, on one line, at
+	// any width, even when the message is too long for the banner.
+	rid := "6b8a2f8d-75b2-4561-9ac3-8fa0f9267c65"
+	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthDegraded, LastError: &watch.Failure{
+		Code: "InternalError.CRInternalError", RequestID: rid, At: t0, Message: strings.Repeat("On-cloud recording internal error. ", 20)}}}})
+	for w := 60; w <= 240; w += 7 {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 30})
+		if !strings.Contains(ansi.Strip(content(m)), rid) {
+			t.Fatalf("%d: RequestId cut or split:\n%s", w, ansi.Strip(content(m)))
+		}
+	}
 }
 
 // TestEveryRowNamesItsStateAndNote is the sweep's promise for the list:

@@ -299,10 +299,13 @@ func (m *Model) banners() []banner {
 	case watch.HealthDegraded:
 		text := "API errors"
 		if e := st.LastError; e != nil {
-			text += ": " + clean(e.Code) + ": " + clean(e.Message)
+			// The RequestId before the message: a long message may be
+			// cut at the banner's last line, the id never.
+			text += ": " + clean(e.Code)
 			if e.RequestID != "" {
 				text += " (RequestId " + clean(e.RequestID) + ", " + ago(m.now, e.At) + ")"
 			}
+			text += ": " + clean(e.Message)
 		} else if detail != "" {
 			text += ": " + detail
 		}
