@@ -236,7 +236,9 @@ type segment struct {
 
 // fitSegments joins segments with two spaces, dropping those that no
 // longer fit instead of cutting them in the middle, so narrow terminals
-// keep the most important figures (they come first).
+// keep the most important figures (they come first). A segment with a
+// short form is essential: it is never dropped for a later one, and what
+// comes before it leaves room for its short form.
 func fitSegments(w int, segs []segment) string {
 	// A segment with a short form must not vanish: each segment leaves
 	// room for the short forms of those after it.
@@ -258,9 +260,14 @@ func fitSegments(w int, segs []segment) string {
 		if used > 0 {
 			sep = 2
 		}
-		if used+sep+sw+reserve[i+1] > w && s.short != "" {
-			s.plain = s.short
-			sw = width(s.plain)
+		if used+sep+sw+reserve[i+1] > w {
+			if s.short == "" && used > 0 {
+				continue // room kept for the essential ones after it
+			}
+			if s.short != "" {
+				s.plain = s.short
+				sw = width(s.plain)
+			}
 		}
 		if used+sep+sw > w {
 			if used == 0 {

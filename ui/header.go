@@ -15,7 +15,7 @@ func (m *Model) headerLines() []string {
 	st := m.stats
 	segs := []segment{{plain: "trtcwatch", sgr: m.st.title}}
 	if m.paused {
-		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.paused})
+		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.paused, short: "PAUSED"})
 	}
 	if m.opts.Demo {
 		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.warn, short: "DEMO"})
@@ -94,15 +94,16 @@ func (m *Model) healthSegment() segment {
 			// Nothing answered yet: "ok" would be a claim.
 			return segment{plain: "API: no calls yet", sgr: m.st.dim, short: "API …"}
 		}
-		return segment{plain: "API ok", sgr: m.st.ok}
+		return segment{plain: "API ok", sgr: m.st.ok, short: "API ok"}
 	case watch.HealthDegraded:
-		return segment{plain: "API degraded", sgr: m.st.warn}
+		return segment{plain: "API degraded", sgr: m.st.warn, short: "degraded"}
 	case watch.HealthDown:
-		return segment{plain: "API DOWN", sgr: m.st.bad}
+		return segment{plain: "API DOWN", sgr: m.st.bad, short: "DOWN"}
 	case watch.HealthAuth:
 		return segment{plain: "API AUTH FAILED", sgr: m.st.bad, short: "AUTH FAILED"}
 	}
-	return segment{plain: "API " + clean(string(m.stats.Health)), sgr: m.st.warn}
+	h := "API " + clean(string(m.stats.Health))
+	return segment{plain: h, sgr: m.st.warn, short: h}
 }
 
 // rateText is the live rate against the quota, e.g. "18.9/20 req/s",

@@ -186,10 +186,18 @@ func TestHeaderAndPosition(t *testing.T) {
 	if !strings.Contains(lines(out)[0], "API ok") || !strings.Contains(out, "Tasks 3/9") {
 		t.Errorf("no API ok after calls or no position:\n%s", out)
 	}
-	// Region and SdkAppId never vanish: whole, or short.
-	for w := minWidth; w <= 240; w++ {
+	// Region and SdkAppId never vanish, whole or short, in any health,
+	// with the demo mark or a pause taking room before them.
+	m.opts.Demo, m.paused = true, true
+	for w := 60; w <= 240; w++ { // below 60 the health and the pause come first
+		st := okStats()
+		st.Health = []watch.Health{watch.HealthOK, watch.HealthDegraded, watch.HealthDown, watch.HealthAuth}[w%4]
+		m.Update(engineMsg{watch.Update{Stats: st}})
 		m.Update(tea.WindowSizeMsg{Width: w, Height: 30})
 		head := ansi.Strip(lines(content(m))[0])
+		if !strings.Contains(head, "PAUSED") || !strings.Contains(head, "API") && !strings.Contains(head, "degraded") && !strings.Contains(head, "DOWN") && !strings.Contains(head, "AUTH FAILED") {
+			t.Fatalf("%d: header lost the API health: %q", w, head)
+		}
 		if !strings.Contains(head, "1400000001") {
 			t.Fatalf("%d: header lost the SdkAppId: %q", w, head)
 		}
