@@ -17,8 +17,10 @@ const (
 	sideBySide = 120
 	// minBordered is the body height from which the panes get borders.
 	minBordered = 6
-	// maxBannerLines bounds how many lines one banner may wrap to.
-	maxBannerLines = 3
+	// maxBannerLines bounds how many lines one banner may wrap to; an
+	// error banner (what to fix) may take more.
+	maxBannerLines    = 3
+	maxErrBannerLines = 5
 )
 
 // layout is where each part goes for the current size and state. It is
@@ -255,14 +257,14 @@ func (m *Model) tooSmall() string {
 func (m *Model) bannerLines(n int) []string {
 	var out []string
 	for _, b := range m.banners() {
-		sgr := m.st.bannerW
+		sgr, most := m.st.bannerW, maxBannerLines
 		if b.err {
-			sgr = m.st.bannerE
+			sgr, most = m.st.bannerE, maxErrBannerLines
 		}
 		ls := wrap(b.text, m.w-2)
-		if len(ls) > maxBannerLines {
-			ls = ls[:maxBannerLines]
-			ls[maxBannerLines-1] = cut(ls[maxBannerLines-1]+" …", m.w-2)
+		if len(ls) > most {
+			ls = ls[:most]
+			ls[most-1] = cut(ls[most-1]+" …", m.w-2)
 		}
 		for _, s := range ls {
 			if len(out) == n {
