@@ -47,7 +47,7 @@ func plainASCII(s string) bool {
 
 // width is ansi.StringWidth with the ASCII fast path.
 func width(s string) int {
-	if plainASCII(s) && !strings.Contains(s, " ") {
+	if plainASCII(s) {
 		return len(s)
 	}
 	return ansi.StringWidth(s)
@@ -59,7 +59,7 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if plainASCII(s) && !strings.Contains(s, " ") {
+	if plainASCII(s) {
 		if len(s) > w {
 			return s[:w-1] + "…"
 		}

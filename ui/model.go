@@ -170,6 +170,9 @@ type Model struct {
 
 	detail detailCache
 	cols   colCache
+	wantC  wantCache // what the columns need, per rows generation
+	pads   padCache  // the detail pane's lines padded to its width
+	gen    int       // bumped on every engine update: keys wantC
 	hint   struct {
 		key [3]int
 		s   string

@@ -39,24 +39,36 @@ const (
 type look struct {
 	glyph, ascii string
 	tone         tone
+	means        string // for the legend
 }
 
 var looks = map[watch.Phase]look{
-	watch.Pending:    {"◌", "~", toneMuted},
-	watch.Idle:       {"○", "o", toneInfo},
-	watch.InProgress: {"●", "*", toneLive},
-	watch.Exited:     {"◐", "v", toneWarn},
-	watch.Ended:      {"✓", "=", toneGood},
-	watch.Vanished:   {"⊘", "!", toneBad},
-	watch.NotFound:   {"?", "?", toneBad},
-	watch.Throttled:  {"◔", "%", toneWarn},
-	watch.AuthError:  {"✗", "!", toneBad},
-	watch.Error:      {"✗", "x", toneBad},
+	watch.Pending:    {"◌", "~", toneMuted, "no answer yet"},
+	watch.Idle:       {"○", "o", toneInfo, "API: the task waits for streams to record"},
+	watch.InProgress: {"●", "*", toneLive, "API: recording"},
+	watch.Exited:     {"◐", "v", toneWarn, "API: the task is stopping"},
+	watch.Ended:      {"✓", "=", toneGood, watch.GoneNote(watch.Ended)},
+	watch.Vanished:   {"⊘", "!", toneBad, watch.GoneNote(watch.Vanished)},
+	watch.NotFound:   {"?", "?", toneBad, watch.GoneNote(watch.NotFound)},
+	watch.Throttled:  {"◔", "%", toneWarn, "the last call hit the API quota; retried slower"},
+	watch.AuthError:  {"✗", "!", toneBad, "the credentials were rejected"},
+	watch.Error:      {"✗", "x", toneBad, "the last call failed (or the API answered a status this build does not know)"},
 }
 
 // stateW is the cells of a state cell: glyph, space, the longest word
 // ("InProgress", "auth error").
 const stateW = 12
+
+// slotSeverity is watch.Phase.Severity by count slot (see phaseSlot), so
+// the state sort compares two ints instead of two phase names.
+var slotSeverity = func() []int {
+	s := make([]int, len(watch.Phases)+1)
+	for i, p := range watch.Phases {
+		s[i] = p.Severity()
+	}
+	s[len(watch.Phases)] = watch.Phase("").Severity() // unknown: with errors
+	return s
+}()
 
 // lookOf never fails: a phase this build does not know (a newer engine)
 // is drawn as a problem, under its own word.
@@ -64,7 +76,7 @@ func lookOf(p watch.Phase) look {
 	if l, ok := looks[p]; ok {
 		return l
 	}
-	return look{"#", "#", toneBad}
+	return look{"#", "#", toneBad, "a state this build does not know"}
 }
 
 // word is the phase as the screen names it; an unknown one is sanitised.
@@ -215,6 +227,20 @@ func (s *Styles) failSGR(p watch.Phase) string {
 		return s.throttle
 	}
 	return s.fail
+}
+
+// legendLines describe every state the list can show, styled as on the
+// rows, then how a failed call and a row in trouble look: for the help
+// screen's legend, from the same table the rows are drawn from.
+func (s *Styles) legendLines() []string {
+	out := make([]string, 0, len(watch.Phases)+2)
+	for _, p := range watch.Phases {
+		out = append(out, styled(s.phaseSGR(p), fit(s.stateText(p), stateW))+"  "+lookOf(p).means)
+	}
+	out = append(out,
+		"! marks a row in trouble. When a call fails the row keeps the last API status and shows the",
+		"  error code and its age beside it as a solid badge (LAST ERROR); the detail pane has the rest.")
+	return out
 }
 
 // ASCIIWanted reports whether the environment asks for plain ASCII glyphs:

@@ -141,10 +141,36 @@ func shownPhase(t *watch.Task) watch.Phase {
 	return t.Phase
 }
 
-// wants scans the visible rows for what the columns need. Byte lengths
-// stand in for cells: exact for the ASCII ids and codes, an upper bound
-// otherwise, and no grapheme segmentation on 10,000 rows per frame.
+// wantCache keeps wants for one generation of rows and one visible list.
+type wantCache struct {
+	gen  int
+	vis  *(*row)
+	n    int
+	app  uint64
+	apps int
+	wt   want
+	ok   bool
+}
+
+// wants scans the visible rows for what the columns need, once per engine
+// update or list change. Byte lengths stand in for cells: exact for the
+// ASCII ids and codes, an upper bound otherwise, and no grapheme
+// segmentation on 10,000 rows.
 func (m *Model) wants() want {
+	var vis *(*row)
+	if len(m.visible) > 0 {
+		vis = &m.visible[0]
+	}
+	c := &m.wantC
+	if c.ok && c.gen == m.gen && c.vis == vis && c.n == len(m.visible) && c.app == m.opts.SdkAppID && c.apps == len(m.apps) {
+		return c.wt
+	}
+	wt := m.scanWants()
+	*c = wantCache{gen: m.gen, vis: vis, n: len(m.visible), app: m.opts.SdkAppID, apps: len(m.apps), wt: wt, ok: true}
+	return wt
+}
+
+func (m *Model) scanWants() want {
 	var wt want
 	for _, r := range m.visible {
 		wt.id = max(wt.id, len(r.id))

@@ -279,3 +279,18 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 		}
 	}
 }
+
+func TestLegendCoversEveryState(t *testing.T) {
+	st := newStyles(true, false)
+	legend := ansi.Strip(strings.Join(st.legendLines(), "\n"))
+	for _, p := range watch.Phases {
+		if !strings.Contains(legend, st.stateText(p)+" ") || lookOf(p).means == "" {
+			t.Errorf("legend lacks %s", p)
+		}
+	}
+	for _, want := range []string{"between two polls", "clean stop", "LAST ERROR"} {
+		if !strings.Contains(legend, want) {
+			t.Errorf("legend lacks %q", want)
+		}
+	}
+}

@@ -36,6 +36,7 @@ func bellPhase(p watch.Phase) bool {
 // applyUpdate folds one Collect into the model's rows.
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	m.now = m.opts.Now()
+	m.gen++
 	membership, reorder, ring := false, false, false
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
@@ -148,7 +149,7 @@ func (m *Model) rebuild(compact bool) {
 		// Worst first: what needs a look belongs at the top of the
 		// screen; a clean "ended" sinks to the bottom.
 		slices.SortFunc(vis, func(a, b *row) int {
-			return cmp.Or(b.t.Phase.Severity()-a.t.Phase.Severity(), a.seq-b.seq)
+			return cmp.Or(slotSeverity[b.slot]-slotSeverity[a.slot], a.seq-b.seq)
 		})
 	case sortChange:
 		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.t.Since.Compare(a.t.Since), a.seq-b.seq) })

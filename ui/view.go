@@ -159,7 +159,7 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 	}
 	if l.side {
 		lp := m.pane(m.listTitle(), listFocus, l.listW, l.bodyH, list, true)
-		dp := m.pane(m.detailTitle(), detFocus, l.detW, l.bodyH, det, false)
+		dp := m.pane(m.detailTitle(), detFocus, l.detW, l.bodyH, m.padded(det, l.detW), true)
 		for i := range lp {
 			lines = append(lines, lp[i]+dp[i])
 		}
@@ -167,7 +167,7 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 	}
 	lines = append(lines, m.pane(m.listTitle(), listFocus, l.listW, l.listOutH, list, true)...)
 	if l.detH > 0 {
-		lines = append(lines, m.pane(m.detailTitle(), detFocus, l.detW, l.detH+2, det, false)...)
+		lines = append(lines, m.pane(m.detailTitle(), detFocus, l.detW, l.detH+2, m.padded(det, l.detW), true)...)
 	}
 	return lines
 }
@@ -197,6 +197,29 @@ func (m *Model) detailTitle() string {
 		return "Details (j/k scroll, esc back)"
 	}
 	return "Details"
+}
+
+// padCache keeps the detail window padded to the pane's width: the
+// detail lines are styled, and measuring them is the costliest part of a
+// frame otherwise. It holds the source slice, so its address identifies it.
+type padCache struct {
+	src []string
+	w   int
+	out []string
+}
+
+// padded returns body with every line padded to w cells.
+func (m *Model) padded(body []string, w int) []string {
+	c := &m.pads
+	if len(body) > 0 && len(c.src) == len(body) && &c.src[0] == &body[0] && c.w == w {
+		return c.out
+	}
+	out := make([]string, len(body))
+	for i, s := range body {
+		out[i] = s + spaces(w-ansiWidth(s))
+	}
+	*c = padCache{src: body, w: w, out: out}
+	return out
 }
 
 // pane draws body inside a rounded border (ASCII when asked) of inner
