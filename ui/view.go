@@ -324,13 +324,17 @@ func (m *Model) banners() []banner {
 	case watch.HealthDegraded:
 		text := "API errors"
 		if e := st.LastError; e != nil {
-			// The RequestId before the message: a long message may be
-			// cut at the banner's last line, the id never.
-			text += ": " + clean(e.Code)
+			// Code and RequestId only: the failing row carries the badge
+			// and its detail pane the message, so the banner stays short
+			// and the id is never cut.
+			code := clean(e.Code)
+			if code == "" {
+				code = clean(e.Message)
+			}
+			text += ": " + code
 			if e.RequestID != "" {
 				text += " (RequestId " + clean(e.RequestID) + ", " + ago(m.now, e.At) + ")"
 			}
-			text += ": " + clean(e.Message)
 		} else if detail != "" {
 			text += ": " + detail
 		}
