@@ -25,8 +25,8 @@ func TestDemoInATerminal(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "")
 	c := startPTY(t, []string{"--demo"}, nil, 80, 24)
 	c.waitText(t, "DEMO (local emulator)", 15*time.Second)
-	c.waitText(t, "* LIVE", 15*time.Second)
-	c.waitText(t, "─ details ", 5*time.Second) // stacked below 120 columns
+	c.waitText(t, "● InProgress", 15*time.Second)
+	c.waitText(t, "─ Details ─", 5*time.Second) // stacked below 120 columns
 
 	c.tty.Write([]byte("?"))
 	c.waitText(t, "Keys (esc or ? closes)", 5*time.Second)

@@ -23,8 +23,8 @@ func TestTraceHasNoSecret(t *testing.T) {
 	c := startPTY(t, []string{"--endpoint", ok, "--sdk-app-id", "1400000001", "--interval", "200ms",
 		"--state", filepath.Join(dir, "watchlist.json"), "--log-file", filepath.Join(dir, "debug.log"),
 		"sec-live-1", "sec-idle-2"}, []string{"GOTRACEBACK=system"}, 160, 40)
-	c.waitText(t, "LIVE", 15*time.Second) // an answer came: the key signed calls
-	time.Sleep(500 * time.Millisecond)    // a few more sweeps, so calls are in flight
+	c.waitText(t, "InProgress", 15*time.Second) // an answer came: the key signed calls
+	time.Sleep(500 * time.Millisecond)          // a few more sweeps, so calls are in flight
 	if err := c.cmd.Process.Signal(syscall.SIGQUIT); err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func TestSecretsNeverShown(t *testing.T) {
 		want      string // proves the snapshot ran: the answer or the auth error
 		dashWant  string // ... and the dashboard
 	}{
-		{"accepted", ok, 0, "InProgress", "* LIVE"}, // gone is an answer too: exit 0
+		{"accepted", ok, 0, "InProgress", "● InProgress"}, // gone is an answer too: exit 0
 		{"wrong key", badKey, 1, "AuthFailure.SignatureFailure", "AUTH FAILED: AuthFailure.SignatureFailure"},
 		{"wrong token", badToken, 1, "AuthFailure.TokenFailure", "AUTH FAILED: AuthFailure.TokenFailure"},
 	}

@@ -85,7 +85,7 @@ func TestSnapshotAgainstEmulator(t *testing.T) {
 	out := table.String()
 	for _, want := range []string{
 		"TASK", "REQUEST ID", "1400000001:task-ok", "ap-singapore", "USER", "TRACK", "BEGIN", "FILE",
-		"alice", "bob", ".m3u8", "s ago)", "no files listed", "ResourceNotFound [gone]",
+		"alice", "bob", ".m3u8", "s ago)", "no files listed", "ResourceNotFound [gone]", "  not found  ",
 		"InternalError.CRInternalError [transient]",
 	} {
 		if !strings.Contains(out, want) {

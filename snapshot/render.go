@@ -28,7 +28,7 @@ func WriteTable(w io.Writer, results []Result, now time.Time) error {
 		if r.Resp != nil {
 			files = fmt.Sprint(len(r.Resp.StorageFileList))
 		}
-		rows = append(rows, []string{safe(r.Ref.String()), safe(r.Ref.Region), safe(r.Status()), files, safe(r.requestID())})
+		rows = append(rows, []string{safe(r.Ref.String()), safe(r.Ref.Region), safe(statusWord(r.Status())), files, safe(r.requestID())})
 	}
 	widths := columnWidths(rows)
 	writeRow(bw, "", rows[0], widths)
@@ -37,6 +37,17 @@ func WriteTable(w io.Writer, results []Result, now time.Time) error {
 		writeDetail(bw, r, now)
 	}
 	return bw.Flush()
+}
+
+// statusWord is the table's word for a status: the API's own three, and
+// the dashboard's plain words for ours. One call cannot tell a clean end
+// from a task that vanished, so a gone task is "not found", as the
+// dashboard says of a task it never saw alive. (--json keeps "gone".)
+func statusWord(s string) string {
+	if s == "gone" {
+		return "not found"
+	}
+	return s
 }
 
 // writeDetail prints what sits under a task row: its files, a note when

@@ -70,7 +70,7 @@ func TestAuthFailureStopsTheStorm(t *testing.T) {
 			t.Errorf("%d rows, want %d", len(sv.rows), n)
 		}
 		for id, r := range sv.rows {
-			if r.label != "AUTH" && r.label != "PENDING" {
+			if r.label != "auth error" && r.label != "pending" {
 				t.Errorf("%s shows %s %q with bad credentials", id, r.label, r.code)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -27,23 +28,27 @@ const (
 	app    = 1400000001
 )
 
-// labels are the badge words the task list shows per phase (ui/styles.go).
-// A rename there fails these tests with a clear diff rather than silently.
-var labels = map[watch.Phase]string{
-	watch.Pending: "PENDING", watch.Idle: "IDLE", watch.InProgress: "LIVE", watch.Exited: "EXITED",
-	watch.Ended: "ENDED", watch.NotFound: "NOTFOUND", watch.Throttled: "THROTTLE",
-	watch.AuthError: "AUTH", watch.Error: "ERROR",
-}
-
+// knownLabel are the state words the task list shows (ui/styles.go): the
+// API's own three and the dashboard's plain ones. A rename there fails
+// these tests with a clear diff rather than silently.
 var knownLabel = func() map[string]bool {
 	m := map[string]bool{}
-	for _, l := range labels {
-		m[l] = true
+	for _, p := range watch.Phases {
+		m[string(p)] = true
 	}
 	return m
 }()
 
-// faint is the SGR the list draws stale rows with.
+// shownLabel is the state a row names for a task: a failed call keeps the
+// last API status on the row (the failure is a badge beside it).
+func shownLabel(t watch.Task) string {
+	if t.Phase.Failed() && t.Last != nil && watch.Live(t.Last.Status) {
+		return t.Last.Status
+	}
+	return string(t.Phase)
+}
+
+// faint is the SGR the list draws a stale answer's age with.
 var faint = ansi.NewStyle().Faint().String()
 
 func refOf(id string) taskref.Ref { return taskref.Ref{Region: region, SdkAppID: app, TaskID: id} }
@@ -145,7 +150,7 @@ func (d *dash) stop(t testing.TB) {
 // rowView is one task row as drawn.
 type rowView struct {
 	label, code, files string
-	faint              bool
+	faint              bool // the answer's age is dimmed: stale
 }
 
 // screenView is a parsed screen.
@@ -168,48 +173,84 @@ func (s screenView) count(sub string) int {
 }
 
 // parseScreen finds the task rows under the column header by the header's
-// positions (the test's IDs, badges and codes are single-cell text).
+// positions, in runes (the list pane's border and the state glyphs are one
+// rune each; the test's IDs and codes are single-cell text). A row is
+// "│", a marker, the state cell (glyph, space, word), then the columns.
 func parseScreen(raw string) screenView {
 	rawLines := strings.Split(raw, "\n")
 	sv := screenView{rows: map[string]rowView{}}
-	idAt, errAt := -1, -1
+	var idAt, errAt, errEnd, filesAt int
+	found := false
 	for i, rl := range rawLines {
 		line := ansi.Strip(rl)
 		sv.lines = append(sv.lines, line)
-		if idAt < 0 {
+		if !found {
 			if strings.Contains(line, "STATE") && strings.Contains(line, "TASK ID") {
-				idAt, errAt = strings.Index(line, "TASK ID"), strings.Index(line, "ERROR")
+				found = true
+				idAt, errAt = runeIndex(line, "TASK ID"), runeIndex(line, "LAST ERROR")
+				errEnd = -1
+				if f := runeIndex(line, "FOR"); f >= 0 {
+					errEnd = f + len("FOR") - 6 - 1 // FOR is right-aligned in 6 cells
+				}
+				filesAt = runeIndex(line, "FILES")
 			}
 			continue
 		}
 		r := []rune(line)
-		errEnd := errAt + 14 // the ERROR column's width
-		if errAt < 0 || len(r) < errEnd {
+		if len(r) < idAt+1 || idAt < 14 {
 			continue
 		}
+		label := strings.TrimSpace(string(r[4:14]))
 		f := strings.Fields(string(r[idAt:]))
-		left := strings.Fields(string(r[:errAt]))
-		label := strings.TrimSpace(string(r[3 : idAt-1]))
-		if len(f) == 0 || len(left) == 0 || !knownLabel[label] {
-			continue // not a task row: the hint bar, a flash
+		if len(f) == 0 || !knownLabel[label] {
+			continue // not a task row: the hint bar, a flash, a border
 		}
-		sv.rows[f[0]] = rowView{
-			label: label,
-			code:  strings.TrimSpace(string(r[errAt:errEnd])),
-			files: left[len(left)-1],
-			faint: strings.HasPrefix(rawLines[i], faint),
+		rv := rowView{label: label, faint: strings.Contains(listPart(rawLines[i]), faint)}
+		if errAt >= 0 && errEnd > errAt && len(r) >= errEnd {
+			if c := strings.Fields(string(r[errAt:errEnd])); len(c) > 0 {
+				rv.code = c[0]
+			}
 		}
+		if filesAt >= 0 && len(r) >= filesAt+5 {
+			rv.files = strings.TrimSpace(string(r[filesAt : filesAt+5]))
+		}
+		sv.rows[f[0]] = rv
 	}
 	return sv
 }
 
-// codeCell is how the ERROR column shows a code: cut to 14 cells.
+// listPart is a raw screen line up to the list pane's right border, so the
+// detail pane beside it (its labels are faint) does not count.
+func listPart(raw string) string {
+	const bar = "│"
+	i := strings.Index(raw, bar)
+	if i < 0 {
+		return raw
+	}
+	if j := strings.Index(raw[i+len(bar):], bar); j >= 0 {
+		return raw[:i+len(bar)+j]
+	}
+	return raw
+}
+
+// runeIndex is strings.Index counted in runes, -1 when absent.
+func runeIndex(s, sub string) int {
+	i := strings.Index(s, sub)
+	if i < 0 {
+		return -1
+	}
+	return utf8.RuneCountInString(s[:i])
+}
+
+// codeCell is what the LAST ERROR column shows for a task: the failed
+// call's code (our word when it has none); nothing for an answer, "gone"
+// included.
 func codeCell(t watch.Task) string {
-	if t.LastErr == nil {
+	if !t.Phase.Failed() || t.LastErr == nil {
 		return ""
 	}
-	if c := t.LastErr.Code; len(c) > 14 {
-		return c[:13] + "…"
+	if t.LastErr.Code == "" {
+		return string(t.Phase)
 	}
 	return t.LastErr.Code
 }
@@ -226,8 +267,8 @@ func mismatches(tasks []watch.Task, sv screenView) []string {
 		switch {
 		case !ok:
 			out = append(out, tk.Ref.TaskID+": no row")
-		case r.label != labels[tk.Phase] || r.code != codeCell(tk):
-			out = append(out, fmt.Sprintf("%s: row shows %s %q, engine has %s %q", tk.Ref.TaskID, r.label, r.code, tk.Phase, codeCell(tk)))
+		case r.label != shownLabel(tk) || r.code != codeCell(tk):
+			out = append(out, fmt.Sprintf("%s: row shows %s %q, engine has %s %q", tk.Ref.TaskID, r.label, r.code, shownLabel(tk), codeCell(tk)))
 		}
 	}
 	return out

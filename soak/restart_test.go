@@ -27,14 +27,15 @@ func steadyScenario(prefix string, n int) (*emulator.Scenario, []taskref.Ref) {
 	return sc, refs
 }
 
-// fresh: every task drawn with a live badge, no error code, not dimmed.
+// fresh: every task drawn with a live API status, no error code, its
+// answer's age not dimmed.
 func fresh(n int) func(screenView) bool {
 	return func(sv screenView) bool {
 		if len(sv.rows) != n {
 			return false
 		}
 		for _, r := range sv.rows {
-			if r.label != "IDLE" && r.label != "LIVE" || r.code != "" || r.faint {
+			if r.label != "Idle" && r.label != "InProgress" || r.code != "" || r.faint {
 				return false
 			}
 		}
@@ -44,7 +45,8 @@ func fresh(n int) func(screenView) bool {
 
 // TestEmulatorRestart kills the API under a running dashboard and brings a
 // new one up on the same address: the header and one banner say the API is
-// down, every row keeps its last answer (files) dimmed as stale, and once
+// down, every row keeps its last answer (API status and files) with the
+// failure's code beside it and the answer's age dimmed as stale, and once
 // the API is back the dashboard recovers without anyone touching it.
 func TestEmulatorRestart(t *testing.T) {
 	t.Parallel()
@@ -60,7 +62,7 @@ func TestEmulatorRestart(t *testing.T) {
 
 	d.waitScreen(t, "every row fresh, recording ones with files", 10*time.Second, func(sv screenView) bool {
 		for _, r := range sv.rows {
-			if r.label == "LIVE" && r.files == "0" {
+			if r.label == "InProgress" && r.files == "0" {
 				return false
 			}
 		}
@@ -99,15 +101,17 @@ func TestEmulatorRestart(t *testing.T) {
 			if !tk.Stale {
 				t.Errorf("%s failed (%s) but is not marked stale", id, tk.LastErr.Code)
 			}
+			// The last API status stays; the failure is marked beside it.
+			if r.label != tk.Last.Status || r.code == "" {
+				t.Errorf("%s while down shows %s %q, want its last status %s and the failure's code", id, r.label, r.code, tk.Last.Status)
+			}
+			if !r.faint && id != refs[0].TaskID { // the selected row is drawn reversed instead
+				t.Errorf("%s: the stale answer's age is not dimmed while the API is down", id)
+			}
 		}
 	}
 	if stale == 0 {
 		t.Error("no task recorded a failure while the API was down")
-	}
-	for id, r := range sv.rows {
-		if !r.faint && id != refs[0].TaskID { // the selected row is drawn reversed instead
-			t.Errorf("%s is not dimmed while the API is down", id)
-		}
 	}
 
 	srv2 := startEmulator(t, cfg, addr)

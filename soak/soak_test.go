@@ -234,8 +234,9 @@ func describeAll(t *testing.T, c *client.Client, refs []taskref.Ref) map[taskref
 
 // truthMismatches lists tasks whose engine state is not the truth: a live
 // task shows its status with no error and no stale mark (and never more
-// files than the API lists); a gone one is ended when it was seen alive,
-// else not found.
+// files than the API lists); a gone one has ended when its last answer was
+// Exited, vanished when it was last seen Idle or InProgress (its exit fell
+// between two polls), else not found.
 func truthMismatches(tasks []watch.Task, truth map[taskref.Ref]truthState) []string {
 	var out []string
 	if len(tasks) != len(truth) {
@@ -245,9 +246,13 @@ func truthMismatches(tasks []watch.Task, truth map[taskref.Ref]truthState) []str
 		tr := truth[tk.Ref]
 		want := watch.Phase(tr.status)
 		if tr.status == "" {
-			want = watch.NotFound
-			if tk.SeenLive {
+			switch {
+			case !tk.SeenLive:
+				want = watch.NotFound
+			case tk.Last != nil && tk.Last.Status == "Exited":
 				want = watch.Ended
+			default:
+				want = watch.Vanished
 			}
 		}
 		switch {

@@ -11,7 +11,11 @@ import (
 )
 
 // bigModel is 10,000 watched tasks with 20 files each on a 160×50 terminal.
-func bigModel(b *testing.B) *Model {
+func bigModel(b *testing.B) *Model { return bigModelAt(b, 160, 50) }
+
+// bigModelAt is bigModel on a w×h terminal; every tenth task's latest call
+// failed, so the failure badges and their column are drawn too.
+func bigModelAt(b *testing.B, w, h int) *Model {
 	tasks := make([]watch.Task, 10000)
 	for i := range tasks {
 		files := make([]watch.File, 20)
@@ -24,7 +28,11 @@ func bigModel(b *testing.B) *Model {
 			Last:    &watch.Answer{Status: "InProgress", Files: files, RequestID: fmt.Sprintf("req-%d", i), At: t0.Add(-time.Second)},
 			History: []watch.Transition{{At: t0.Add(-time.Hour), From: watch.Pending, To: watch.Idle}, {At: t0.Add(-time.Minute), From: watch.Idle, To: watch.InProgress}}}
 	}
-	m := newTestModel(b, newCountingEngine(), 160, 50)
+	for i := 0; i < len(tasks); i += 10 {
+		tasks[i].Phase = watch.Error
+		tasks[i].LastErr = &watch.Failure{Code: "InternalError.CRInternalError", At: t0.Add(-time.Second)}
+	}
+	m := newTestModel(b, newCountingEngine(), w, h)
 	m.Update(engineMsg{watch.Update{Changed: tasks, Stats: okStats()}})
 	press(m, "pgdown", "pgdown", "j")
 	return m
@@ -95,5 +103,39 @@ func BenchmarkEngineUpdate10k(b *testing.B) {
 		}
 		i++
 		m.Update(engineMsg{watch.Update{Changed: changed, Stats: okStats()}})
+	}
+}
+
+// BenchmarkView10k200x60 is BenchmarkView10kTick on the budget's screen:
+// 200×60, every age and the detail pane rebuilt (budget: under 2 ms).
+func BenchmarkView10k200x60(b *testing.B) {
+	m := bigModelAt(b, 200, 60)
+	now := t0
+	m.opts.Now = func() time.Time { return now }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		m.Update(tickMsg{})
+		_ = m.View()
+	}
+}
+
+// BenchmarkKeyDown10k200x60 is a key press end to end on 200×60 (budget:
+// under 5 ms).
+func BenchmarkKeyDown10k200x60(b *testing.B) {
+	m := bigModelAt(b, 200, 60)
+	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i/100%2 == 1 {
+			k = up
+		}
+		i++
+		m.Update(k)
+		_ = m.View()
 	}
 }

@@ -38,7 +38,7 @@ func TestCopy(t *testing.T) {
 		{name: "y OSC 52 with no native", key: "y", noNative: true, want: func(s string) bool { return s == sanitize.String("id"+hostile) }},
 		{name: "Y details", key: "Y", want: func(s string) bool {
 			return strings.Contains(s, "TaskId: id\\x1b]0;pwned") && strings.Contains(s, "UserId=u\\x1b]0;pwned") &&
-				strings.Contains(s, "RequestId req\\x1b]0;pwned") && strings.Contains(s, "Status: THROTTLE (API status Idle\\x1b") &&
+				strings.Contains(s, "RequestId req\\x1b]0;pwned") && strings.Contains(s, "Status: throttled (API status Idle\\x1b") &&
 				strings.Contains(s, "Last error: RequestLimitExceeded\\x1b]0;pwned")
 		}},
 	}

@@ -47,7 +47,7 @@ func plainASCII(s string) bool {
 
 // width is ansi.StringWidth with the ASCII fast path.
 func width(s string) int {
-	if plainASCII(s) && !strings.Contains(s, " ") {
+	if plainASCII(s) {
 		return len(s)
 	}
 	return ansi.StringWidth(s)
@@ -59,7 +59,7 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if plainASCII(s) && !strings.Contains(s, " ") {
+	if plainASCII(s) {
 		if len(s) > w {
 			return s[:w-1] + "…"
 		}
@@ -129,9 +129,10 @@ func wrap(s string, w int) []string {
 		return []string{s}
 	}
 	if strings.Contains(s, " ") {
-		// Prose (error messages, hints): break between words, and inside
-		// a word only when it is longer than the line.
-		return strings.Split(ansi.Wrap(s, w, ""), "\n")
+		// Prose (error messages, hints): break between words only, and
+		// inside a word only when it is longer than the line. Never at a
+		// hyphen as ansi.Wrap does: a RequestId (a UUID) stays whole.
+		return wrapWords(s, w)
 	}
 	if plainASCII(s) {
 		var out []string
@@ -142,6 +143,39 @@ func wrap(s string, w int) []string {
 		return append(out, s)
 	}
 	return strings.Split(ansi.Hardwrap(s, w, true), "\n")
+}
+
+// wrapWords breaks prose at spaces, greedily.
+func wrapWords(s string, w int) []string {
+	var out []string
+	var line strings.Builder
+	lw := 0
+	for _, word := range strings.Split(s, " ") {
+		ww := width(word)
+		if lw > 0 && lw+1+ww <= w {
+			line.WriteByte(' ')
+			line.WriteString(word)
+			lw += 1 + ww
+			continue
+		}
+		if lw > 0 || line.Len() > 0 {
+			out = append(out, line.String())
+			line.Reset()
+			lw = 0
+		}
+		if ww > w {
+			parts := wrap(word, w) // an ID longer than the line: anywhere
+			out = append(out, parts[:len(parts)-1]...)
+			word = parts[len(parts)-1]
+			ww = width(word)
+		}
+		line.WriteString(word)
+		lw = ww
+	}
+	if lw > 0 || line.Len() > 0 {
+		out = append(out, line.String())
+	}
+	return out
 }
 
 // compact formats a duration in at most 6 cells: 9s, 59s, 5m03s, 1h05m, 3d04h.
@@ -192,19 +226,32 @@ func ago(now, t time.Time) string {
 	return compact(now.Sub(t)) + " ago"
 }
 
-// segment is one styled piece of a header line; plain is measured, sgr wraps it.
+// segment is one styled piece of a header line; plain is measured, sgr
+// wraps it, short (if any) stands in when plain does not fit.
 type segment struct {
 	plain string
 	sgr   string
+	short string
 }
 
 // fitSegments joins segments with two spaces, dropping those that no
 // longer fit instead of cutting them in the middle, so narrow terminals
-// keep the most important figures (they come first).
+// keep the most important figures (they come first). A segment with a
+// short form is essential: it is never dropped for a later one, and what
+// comes before it leaves room for its short form.
 func fitSegments(w int, segs []segment) string {
+	// A segment with a short form must not vanish: each segment leaves
+	// room for the short forms of those after it.
+	reserve := make([]int, len(segs)+1)
+	for i := len(segs) - 1; i >= 0; i-- {
+		reserve[i] = reserve[i+1]
+		if segs[i].short != "" {
+			reserve[i] += width(segs[i].short) + 2
+		}
+	}
 	var b strings.Builder
 	used := 0
-	for _, s := range segs {
+	for i, s := range segs {
 		if s.plain == "" {
 			continue
 		}
@@ -212,6 +259,15 @@ func fitSegments(w int, segs []segment) string {
 		sep := 0
 		if used > 0 {
 			sep = 2
+		}
+		if used+sep+sw+reserve[i+1] > w {
+			if s.short == "" && used > 0 {
+				continue // room kept for the essential ones after it
+			}
+			if s.short != "" {
+				s.plain = s.short
+				sw = width(s.plain)
+			}
 		}
 		if used+sep+sw > w {
 			if used == 0 {

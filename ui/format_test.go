@@ -18,6 +18,9 @@ func TestWrap(t *testing.T) {
 			[]string{"no running recording", "task has this", "TaskId."}},
 		{"long word in prose", "id abcdefghijklmnop end", 8, []string{"id", "abcdefgh", "ijklmnop", "end"}},
 		{"wide runes", "文字文字文字", 5, []string{"文字", "文字", "文字"}},
+		{"RequestId whole, not at its hyphens", "error (RequestId 6b8a2f8d-75b2-4561-9ac3-8fa0f9267c65, 2s ago)", 40,
+			[]string{"error (RequestId", "6b8a2f8d-75b2-4561-9ac3-8fa0f9267c65, 2s", "ago)"}},
+		{"double spaces kept", "a  b", 10, []string{"a  b"}},
 		{"no room", "abc", 0, nil},
 	}
 	for _, tt := range tests {

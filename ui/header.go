@@ -8,31 +8,27 @@ import (
 )
 
 // headerLines are the two top lines: where we point and how the API is
-// doing, then what the tasks are doing and how the list is shown.
+// doing, then what the tasks are doing and how the list is shown. Where
+// (region and SdkAppId) comes right after the API's health and falls back
+// to a short form rather than vanish.
 func (m *Model) headerLines() []string {
 	st := m.stats
-	segs := []segment{{"trtcwatch", m.st.title}}
+	segs := []segment{{plain: "trtcwatch", sgr: m.st.title}}
 	if m.paused {
-		segs = append(segs, segment{" PAUSED ", m.st.paused})
+		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.paused, short: "PAUSED"})
 	}
 	if m.opts.Demo {
-		segs = append(segs, segment{"DEMO (local emulator)", m.st.warn})
+		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.warn, short: "DEMO"})
 	}
-	segs = append(segs, m.healthSegment(), segment{m.rateText(), ""})
+	segs = append(segs, m.healthSegment(), m.whereSegment(), segment{plain: m.rateText()})
 	thr := "throttled " + itoa(st.Throttles1m) + "/1m"
 	thrSGR := m.st.dim
 	if st.Throttles1m > 0 {
 		thrSGR = m.st.warn
 	}
-	segs = append(segs, segment{thr, thrSGR})
-	if m.opts.Region != "" {
-		segs = append(segs, segment{clean(m.opts.Region), ""})
-	}
-	if m.opts.SdkAppID != 0 {
-		segs = append(segs, segment{"SdkAppId " + strconv.FormatUint(m.opts.SdkAppID, 10), ""})
-	}
+	segs = append(segs, segment{plain: thr, sgr: thrSGR})
 	if m.opts.Endpoint != "" {
-		segs = append(segs, segment{clean(m.opts.Endpoint), m.st.dim})
+		segs = append(segs, segment{plain: clean(m.opts.Endpoint), sgr: m.st.dim})
 	}
 	line1 := fitSegments(m.w, segs)
 
@@ -40,44 +36,74 @@ func (m *Model) headerLines() []string {
 	// line is too narrow for both, a hidden filter would be a lie by
 	// omission, while a missing count is only less detail.
 	segs = segs[:0]
-	segs = append(segs, segment{plural(len(m.rows), "task"), m.st.bold})
+	segs = append(segs, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
 	if len(m.visible) != len(m.rows) {
-		segs = append(segs, segment{"showing " + itoa(len(m.visible)), m.st.warn})
+		segs = append(segs, segment{plain: "showing " + itoa(len(m.visible)), sgr: m.st.warn})
 	}
 	if m.problems {
-		segs = append(segs, segment{"[problems only]", m.st.warn})
+		segs = append(segs, segment{plain: "[problems only]", sgr: m.st.warn})
 	}
 	if m.filter != "" {
-		segs = append(segs, segment{"[filter: " + cut(clean(m.filter), 24) + "]", m.st.warn})
+		segs = append(segs, segment{plain: "[filter: " + cut(clean(m.filter), 24) + "]", sgr: m.st.warn})
 	}
 	if m.sortBy != sortAdded {
-		segs = append(segs, segment{"[sort: " + m.sortBy.String() + "]", m.st.dim})
+		segs = append(segs, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.dim})
 	}
 	for i, p := range watch.Phases {
 		if n := m.counts[i]; n > 0 {
-			segs = append(segs, segment{badgeOf(p).text() + " " + itoa(n), m.st.phaseSGR(p)})
+			segs = append(segs, segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p)})
 		}
 	}
 	if n := m.counts[len(watch.Phases)]; n > 0 {
-		segs = append(segs, segment{"# UNKNOWN " + itoa(n), ""})
+		segs = append(segs, segment{plain: "# unknown " + itoa(n)})
 	}
 	return []string{line1, fitSegments(m.w, segs)}
 }
 
+// whereSegment is the region and the SdkAppId the header names; with none
+// named, the applications the list holds.
+func (m *Model) whereSegment() segment {
+	app := ""
+	switch {
+	case m.opts.SdkAppID != 0:
+		app = strconv.FormatUint(m.opts.SdkAppID, 10)
+	case len(m.apps) == 1:
+		for a := range m.apps {
+			app = strconv.FormatUint(a, 10)
+		}
+	case len(m.apps) > 1:
+		app = itoa(len(m.apps)) + " apps"
+	}
+	region := clean(m.opts.Region)
+	full := strings.TrimSpace(region + " SdkAppId " + app)
+	if app == "" {
+		full = region
+	}
+	short := strings.TrimSpace(app + " " + shortRegion(region))
+	return segment{plain: full, short: short}
+}
+
+// shortRegion is "singapore" for "ap-singapore", for when the full name
+// does not fit.
+func shortRegion(r string) string { return strings.TrimPrefix(r, "ap-") }
+
 func (m *Model) healthSegment() segment {
 	switch m.stats.Health {
-	case watch.HealthOK:
-		return segment{"API ok", m.st.ok}
+	case watch.HealthOK, "":
+		if m.stats.Calls == 0 {
+			// Nothing answered yet: "ok" would be a claim.
+			return segment{plain: "API: no calls yet", sgr: m.st.dim, short: "API …"}
+		}
+		return segment{plain: "API ok", sgr: m.st.ok, short: "API ok"}
 	case watch.HealthDegraded:
-		return segment{"API degraded", m.st.warn}
+		return segment{plain: "API degraded", sgr: m.st.warn, short: "degraded"}
 	case watch.HealthDown:
-		return segment{"API DOWN", m.st.bad}
+		return segment{plain: "API DOWN", sgr: m.st.bad, short: "DOWN"}
 	case watch.HealthAuth:
-		return segment{"API AUTH FAILED", m.st.bad}
-	case "":
-		return segment{"API starting", m.st.dim}
+		return segment{plain: "API AUTH FAILED", sgr: m.st.bad, short: "AUTH FAILED"}
 	}
-	return segment{"API " + clean(string(m.stats.Health)), m.st.warn}
+	h := "API " + clean(string(m.stats.Health))
+	return segment{plain: h, sgr: m.st.warn, short: h}
 }
 
 // rateText is the live rate against the quota, e.g. "18.9/20 req/s",
@@ -113,6 +139,7 @@ func (m *Model) title() string {
 	}{
 		{c(watch.Idle, watch.InProgress, watch.Exited), "live"},
 		{c(watch.Ended), "ended"},
+		{c(watch.Vanished), "vanished"},
 		{c(watch.NotFound), "not found"},
 		{c(watch.Error, watch.AuthError, watch.Throttled), "error"},
 	} {

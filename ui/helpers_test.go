@@ -175,7 +175,7 @@ func fixtureTasks() []watch.Task {
 		{Ref: ref("task-exit-0004"), Phase: watch.Exited, Since: t0.Add(-20 * time.Second),
 			Last: ans("Exited", t0.Add(-4*time.Second), file(1)), SeenLive: true},
 		{Ref: ref("task-ended-0005"), Phase: watch.Ended, Since: t0.Add(-2 * time.Hour), EndedAt: t0.Add(-2 * time.Hour),
-			Last: ans("InProgress", t0.Add(-2*time.Hour-time.Second), file(4)), SeenLive: true},
+			Last: ans("Exited", t0.Add(-2*time.Hour-time.Second), file(4)), SeenLive: true},
 		{Ref: ref("task-missing-06"), Phase: watch.NotFound, Since: t0.Add(-5 * time.Minute),
 			LastErr: &watch.Failure{Kind: client.KindGone, Code: "InvalidParameter.TaskNotExist", Message: "task not exist", RequestID: "req-gone", At: t0.Add(-5 * time.Minute)}},
 		{Ref: ref("task-error-0007"), Phase: watch.Error, Since: t0.Add(-40 * time.Second), Stale: true, Failures: 3,

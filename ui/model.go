@@ -56,6 +56,12 @@ type Options struct {
 	// Context stops the model's wait on the engine (nil = Background). The
 	// wait also stops when the user quits.
 	Context context.Context
+	// ASCII draws glyphs and borders in plain ASCII; the caller sets it
+	// from the environment (see ASCIIWanted), as View never reads it.
+	ASCII bool
+	// CredentialSource names where the credentials came from (env, a
+	// profile, a file, the CVM role) for the auth banner; never a secret.
+	CredentialSource string
 }
 
 // mode is what has the keyboard.
@@ -128,7 +134,7 @@ type Model struct {
 
 	w, h int
 	dark bool
-	st   styles
+	st   Styles
 	now  time.Time
 
 	rows    map[taskref.Ref]*row
@@ -164,6 +170,9 @@ type Model struct {
 
 	detail detailCache
 	cols   colCache
+	wantC  wantCache // what the columns need, per rows generation
+	pads   padCache  // the detail pane's lines padded to its width
+	gen    int       // bumped on every engine update: keys wantC
 	hint   struct {
 		key [3]int
 		s   string
@@ -217,7 +226,7 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) setDark(dark bool) {
 	m.dark = dark
-	m.st = newStyles(dark)
+	m.st = newStyles(dark, m.opts.ASCII)
 	m.help.Styles = m.st.help
 	m.input.SetStyles(m.st.input)
 	m.detail = detailCache{}

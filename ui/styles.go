@@ -1,117 +1,251 @@
 package ui
 
 import (
+	"image/color"
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
-	"github.com/charmbracelet/x/ansi"
+	"charm.land/lipgloss/v2"
 
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// sgrReset ends any styled run. Rows are built as one string with SGR
-// sequences spliced in (no lipgloss Render per cell, see the perf notes):
-// the renderer downsamples these to the terminal's profile, and with
-// NO_COLOR only the attributes (bold, faint, reverse) survive, which is why
-// every badge also carries a text label and an ASCII glyph.
+// sgrReset ends any styled run. Styles are lipgloss values; the hot paths
+// (one line per task) splice the SGR prefix each style renders to instead
+// of calling Render per cell, which measured ten times slower. Bubble Tea
+// downsamples these to the terminal's profile, and with NO_COLOR only the
+// attributes (bold, faint, reverse) survive, which is why every state also
+// carries a word.
 const sgrReset = "\x1b[m"
 
-// badge is how a phase is drawn: glyph and label are ASCII so they read the
-// same without colour and without special fonts.
-type badge struct {
-	glyph byte
-	label string
+// tone is a named colour token: what a colour means, not which colour it is.
+type tone int
+
+const (
+	toneMuted tone = iota // secondary text, pending
+	toneInfo              // Idle: waiting, nothing wrong
+	toneLive              // InProgress: recording
+	toneWarn              // Exited, throttled: worth a look
+	toneGood              // a clean end
+	toneBad               // vanished, errors: act now
+	nTones
+)
+
+// look is how one phase is drawn: a glyph (Unicode, or ASCII when the
+// terminal asks for it), the word (the API's own for its three statuses,
+// plain ones for ours) and its colour token. It is the one table for this:
+// the list, the header counts, the detail pane and the legend all read it.
+type look struct {
+	glyph, ascii string
+	tone         tone
+	means        string // for the legend
 }
 
-// badgeWidth is the cells a badge takes in the list: glyph, space, label.
-const badgeWidth = 10
-
-var badges = map[watch.Phase]badge{
-	watch.Pending:    {'~', "PENDING"},
-	watch.Idle:       {'o', "IDLE"},
-	watch.InProgress: {'*', "LIVE"},
-	watch.Exited:     {'v', "EXITED"},
-	watch.Ended:      {'=', "ENDED"},
-	watch.NotFound:   {'?', "NOTFOUND"},
-	watch.Throttled:  {'%', "THROTTLE"},
-	watch.AuthError:  {'!', "AUTH"},
-	watch.Error:      {'x', "ERROR"},
+var looks = map[watch.Phase]look{
+	watch.Pending:    {"◌", "~", toneMuted, "no answer yet"},
+	watch.Idle:       {"○", "o", toneInfo, "API: the task waits for streams to record"},
+	watch.InProgress: {"●", "*", toneLive, "API: recording"},
+	watch.Exited:     {"◐", "v", toneWarn, "API: the task is stopping"},
+	watch.Ended:      {"✓", "=", toneGood, watch.GoneNote(watch.Ended)},
+	watch.Vanished:   {"⊘", "!", toneBad, watch.GoneNote(watch.Vanished)},
+	watch.NotFound:   {"?", "?", toneBad, watch.GoneNote(watch.NotFound)},
+	watch.Throttled:  {"◔", "%", toneWarn, "the last call hit the API quota; retried slower"},
+	watch.AuthError:  {"✗", "!", toneBad, "the credentials were rejected"},
+	watch.Error:      {"✗", "x", toneBad, "the last call failed (or the API answered a status this build does not know)"},
 }
 
-// badgeOf never fails: an unknown phase (a newer engine) still gets a label.
-func badgeOf(p watch.Phase) badge {
-	if b, ok := badges[p]; ok {
-		return b
+// stateW is the cells of a state cell: glyph, space, the longest word
+// ("InProgress", "auth error").
+const stateW = 12
+
+// slotSeverity is watch.Phase.Severity by count slot (see phaseSlot), so
+// the state sort compares two ints instead of two phase names.
+var slotSeverity = func() []int {
+	s := make([]int, len(watch.Phases)+1)
+	for i, p := range watch.Phases {
+		s[i] = p.Severity()
 	}
-	return badge{'#', "UNKNOWN"}
-}
+	s[len(watch.Phases)] = watch.Phase("").Severity() // unknown: with errors
+	return s
+}()
 
-func (b badge) text() string { return string(b.glyph) + " " + b.label }
-
-// styles holds precomputed SGR prefixes for one background (light or dark).
-type styles struct {
-	phase    map[watch.Phase]string
-	selected string // the selected row
-	dim      string // stale rows, secondary text
-	bold     string
-	title    string
-	colHead  string
-	ok       string
-	warn     string
-	bad      string
-	paused   string
-	bannerE  string // error banner
-	bannerW  string // warning banner
-	flashI   string
-	flashW   string
-	flashE   string
-	help     help.Styles
-	input    textinput.Styles
-}
-
-func sgr(s ansi.Style) string { return s.String() }
-
-func fg(n uint8) ansi.Style { return ansi.NewStyle().ForegroundColor(ansi.IndexedColor(n)) }
-
-// newStyles builds the palette. Colours are 256-colour indexes picked to
-// stay readable on both a black and a white background in their variant.
-func newStyles(dark bool) styles {
-	pick := func(light, darkc uint8) uint8 {
-		if dark {
-			return darkc
-		}
-		return light
+// lookOf never fails: a phase this build does not know (a newer engine)
+// is drawn as a problem, under its own word.
+func lookOf(p watch.Phase) look {
+	if l, ok := looks[p]; ok {
+		return l
 	}
-	st := styles{
-		phase: map[watch.Phase]string{
-			watch.Pending:    sgr(fg(pick(244, 245))),
-			watch.Idle:       sgr(fg(pick(25, 75))),
-			watch.InProgress: sgr(fg(pick(28, 78)).Bold()),
-			watch.Exited:     sgr(fg(pick(130, 214))),
-			watch.Ended:      sgr(fg(pick(96, 176))),
-			watch.NotFound:   sgr(fg(pick(166, 209))),
-			watch.Throttled:  sgr(fg(pick(136, 220))),
-			watch.AuthError:  sgr(fg(pick(160, 203)).Bold()),
-			watch.Error:      sgr(fg(pick(160, 203)).Bold()),
-		},
-		selected: sgr(ansi.NewStyle().Reverse(true)),
-		dim:      sgr(ansi.NewStyle().Faint()),
-		bold:     sgr(ansi.NewStyle().Bold()),
-		title:    sgr(fg(pick(55, 141)).Bold()),
-		colHead:  sgr(fg(pick(240, 248)).Bold()),
-		ok:       sgr(fg(pick(28, 78))),
-		warn:     sgr(fg(pick(130, 214)).Bold()),
-		bad:      sgr(fg(pick(160, 203)).Bold()),
-		paused:   sgr(ansi.NewStyle().Reverse(true).Bold()),
-		bannerE:  sgr(ansi.NewStyle().ForegroundColor(ansi.IndexedColor(231)).BackgroundColor(ansi.IndexedColor(pick(160, 124))).Bold()),
-		bannerW:  sgr(ansi.NewStyle().ForegroundColor(ansi.IndexedColor(16)).BackgroundColor(ansi.IndexedColor(pick(221, 214)))),
-		flashI:   sgr(fg(pick(25, 117))),
-		flashW:   sgr(fg(pick(130, 214)).Bold()),
-		flashE:   sgr(fg(pick(160, 203)).Bold()),
-		help:     help.DefaultStyles(dark),
-		input:    textinput.DefaultStyles(dark),
-	}
-	return st
+	return look{"#", "#", toneBad, "a state this build does not know"}
 }
 
-// phaseSGR is the colour of a phase, or none for an unknown one.
-func (s *styles) phaseSGR(p watch.Phase) string { return s.phase[p] }
+// word is the phase as the screen names it; an unknown one is sanitised.
+func word(p watch.Phase) string {
+	if _, ok := looks[p]; ok {
+		return string(p)
+	}
+	return clean(string(p))
+}
+
+// stateText is glyph and word, e.g. "● InProgress" or "* InProgress".
+func (s *Styles) stateText(p watch.Phase) string {
+	l := lookOf(p)
+	g := l.glyph
+	if s.ascii {
+		g = l.ascii
+	}
+	return g + " " + word(p)
+}
+
+// Styles are the dashboard's named colour tokens and the lipgloss styles
+// built from them, for one background (light or dark, learnt from the
+// terminal) and one glyph set. Change a colour here and every pane follows.
+type Styles struct {
+	ascii bool
+
+	// Colour tokens.
+	Accent, Muted, Border color.Color
+	Tones                 [nTones]color.Color
+
+	// Styles.
+	Title, ColHead, Selected, Dim, Bold lipgloss.Style
+	OK, Warn, Bad, Paused               lipgloss.Style
+	BannerErr, BannerWarn               lipgloss.Style
+	FlashInfo, FlashWarn, FlashErr      lipgloss.Style
+	PaneBorder, PaneBorderFocus         lipgloss.Style
+	FailBadge, ThrottleBadge            lipgloss.Style
+	Phase                               [nTones]lipgloss.Style
+
+	borders lipgloss.Border
+	help    help.Styles
+	input   textinput.Styles
+
+	// SGR prefixes of the styles above, for the per-row hot path.
+	sgrs
+}
+
+// sgrs are the SGR prefixes the styles render to (see prefix).
+type sgrs struct {
+	phase                                    [nTones]string
+	selected, dim, bold, title, colHead      string
+	ok, warn, bad, paused                    string
+	bannerE, bannerW, flashI, flashW, flashE string
+	border, borderFocus, fail, throttle      string
+}
+
+// prefix is the SGR a style opens with, so a row can be built as one
+// string: render a marker and keep what comes before it.
+func prefix(st lipgloss.Style) string {
+	r := st.Render("\x01")
+	if i := strings.IndexByte(r, '\x01'); i > 0 {
+		return r[:i]
+	}
+	return ""
+}
+
+// newStyles builds the palette for one background. Colours are 256-colour
+// indexes picked to stay readable on black and on white in their variant;
+// the renderer lowers them further when the terminal has fewer.
+func newStyles(dark, ascii bool) Styles {
+	ld := lipgloss.LightDark(dark)
+	c := func(light, darkc string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(darkc)) }
+	s := Styles{ascii: ascii}
+	s.Accent = c("55", "141")
+	s.Muted = c("244", "245")
+	s.Border = c("250", "240")
+	s.Tones = [nTones]color.Color{
+		toneMuted: s.Muted,
+		toneInfo:  c("25", "75"),
+		toneLive:  c("28", "78"),
+		toneWarn:  c("130", "214"),
+		toneGood:  c("96", "176"),
+		toneBad:   c("160", "203"),
+	}
+	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
+	for i, col := range s.Tones {
+		s.Phase[i] = fg(col)
+	}
+	s.Phase[toneLive] = s.Phase[toneLive].Bold(true)
+	s.Phase[toneBad] = s.Phase[toneBad].Bold(true)
+	s.Title = fg(s.Accent).Bold(true)
+	s.ColHead = fg(c("240", "248")).Bold(true)
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	s.Dim = lipgloss.NewStyle().Faint(true)
+	s.Bold = lipgloss.NewStyle().Bold(true)
+	s.OK = fg(s.Tones[toneLive])
+	s.Warn = fg(s.Tones[toneWarn]).Bold(true)
+	s.Bad = fg(s.Tones[toneBad]).Bold(true)
+	s.Paused = lipgloss.NewStyle().Reverse(true).Bold(true)
+	white, black := lipgloss.Color("231"), lipgloss.Color("16")
+	s.BannerErr = lipgloss.NewStyle().Foreground(white).Background(c("160", "124")).Bold(true)
+	s.BannerWarn = lipgloss.NewStyle().Foreground(black).Background(c("221", "214"))
+	s.FlashInfo = fg(c("25", "117"))
+	s.FlashWarn = s.Warn
+	s.FlashErr = s.Bad
+	s.PaneBorder = fg(s.Border)
+	s.PaneBorderFocus = fg(s.Accent)
+	// A row in trouble is the most visible thing on screen: its failure
+	// is a solid badge, never faint.
+	s.FailBadge = s.BannerErr
+	s.ThrottleBadge = lipgloss.NewStyle().Foreground(black).Background(c("214", "214")).Bold(true)
+	s.borders = lipgloss.RoundedBorder()
+	if ascii {
+		s.borders = lipgloss.ASCIIBorder()
+	}
+	s.help = help.DefaultStyles(dark)
+	s.input = textinput.DefaultStyles(dark)
+
+	for i := range s.Phase {
+		s.phase[i] = prefix(s.Phase[i])
+	}
+	s.selected, s.dim, s.bold = prefix(s.Selected), prefix(s.Dim), prefix(s.Bold)
+	s.title, s.colHead = prefix(s.Title), prefix(s.ColHead)
+	s.ok, s.warn, s.bad, s.paused = prefix(s.OK), prefix(s.Warn), prefix(s.Bad), prefix(s.Paused)
+	s.bannerE, s.bannerW = prefix(s.BannerErr), prefix(s.BannerWarn)
+	s.flashI, s.flashW, s.flashE = prefix(s.FlashInfo), prefix(s.FlashWarn), prefix(s.FlashErr)
+	s.border, s.borderFocus = prefix(s.PaneBorder), prefix(s.PaneBorderFocus)
+	s.fail, s.throttle = prefix(s.FailBadge), prefix(s.ThrottleBadge)
+	return s
+}
+
+// phaseSGR is the colour of a phase.
+func (s *Styles) phaseSGR(p watch.Phase) string { return s.phase[lookOf(p).tone] }
+
+// badge is a phase's glyph and word for callers that name them apart.
+type badge struct{ glyph, label string }
+
+// badgeOf is the Unicode look of a phase (see Styles.stateText for the
+// one that honours the ASCII fallback).
+func badgeOf(p watch.Phase) badge { return badge{lookOf(p).glyph, word(p)} }
+
+func (b badge) text() string { return b.glyph + " " + b.label }
+
+// failSGR is the badge a failed call gets: throttling is a warning, the
+// rest an error.
+func (s *Styles) failSGR(p watch.Phase) string {
+	if p == watch.Throttled {
+		return s.throttle
+	}
+	return s.fail
+}
+
+// legendLines describe every state the list can show, styled as on the
+// rows, then how a failed call and a row in trouble look: for the help
+// screen's legend, from the same table the rows are drawn from.
+func (s *Styles) legendLines() []string {
+	out := make([]string, 0, len(watch.Phases)+2)
+	for _, p := range watch.Phases {
+		out = append(out, styled(s.phaseSGR(p), fit(s.stateText(p), stateW))+"  "+lookOf(p).means)
+	}
+	out = append(out,
+		"! marks a row in trouble. When a call fails the row keeps the last API status and shows the",
+		"  error code and its age beside it as a solid badge (LAST ERROR); the detail pane has the rest.")
+	return out
+}
+
+// ASCIIWanted reports whether the environment asks for plain ASCII glyphs:
+// NO_COLOR set to anything (https://no-color.org) or TERM=dumb. The caller
+// reads the environment and sets Options.ASCII; View never does.
+func ASCIIWanted(getenv func(string) string) bool {
+	return getenv("NO_COLOR") != "" || getenv("TERM") == "dumb"
+}

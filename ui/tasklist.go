@@ -7,114 +7,221 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// Column widths of the task list. The badge, TaskId and the two ages are
-// always there; files, error code, SdkAppId and note join as width allows.
-// When every task is in the application the header names, the SdkAppId
-// column would repeat it on every row: it then yields its cells to the note
-// unless there is room for both.
+// The task list's columns, in the order they get width (and the order they
+// are drawn): state, TaskId, note, last error, the two ages, files and
+// SdkAppId (only when it tells rows apart). Each takes its minimum while
+// there is room; what is left then goes to the TaskId and the note, up to
+// their widest value (a demo TaskId is whole from 200 columns).
 const (
-	ageW   = 6
-	filesW = 5
-	codeW  = 14
-	appW   = 10
-	idMinW = 12
-	idMaxW = 28 // longer ids are shortened in the middle; the detail pane has them whole
-	noteW  = 24 // what a note needs to be read before a redundant SdkAppId column
+	ageW     = 6
+	filesW   = 5
+	appW     = 10
+	idMinW   = 16 // a TaskId shortened in the middle still tells rows apart
+	idFloorW = 10 // what it may shrink to so an error code shows whole
+	idMidW   = 40 // the TaskId grows to this before the note grows
+	noteMinW = 12 // a ticket number, readable
+	noteMidW = 24
+	codeMinW = 8  // below this a code is not worth cutting to
+	codeMaxW = 40 // the longest TRTC codes are under 40; longer is garbage, cut
+	// badgeWidth is the state cell (kept for the tests that locate it).
+	badgeWidth = stateW
 )
 
+// cols is a plan: 0 means the column is not shown.
 type cols struct {
 	w                          int
-	id, files, code, app, note int
+	id, note, code, files, app int
+	ages                       bool
 }
 
-// colCache keeps the column plan and the header line for one width.
+// want is what the rows would like: the widest TaskId, note and failure
+// cell (0 when no row needs the column) and whether SdkAppId tells rows apart.
+type want struct {
+	id, note, code int
+	showApp        bool
+}
+
+// colCache keeps the column plan and the header line for one width and want.
 type colCache struct {
-	key  [4]int // width, widest id, dark, SdkAppId column wanted
+	key  [6]int
 	c    cols
 	head string
 }
 
-func planCols(w, widestID int, showApp bool) cols {
+// planCols gives width by priority; every column costs its width plus one
+// separating space.
+func planCols(w int, wt want) cols {
 	c := cols{w: w}
-	avail := w - (1 + badgeWidth + 1 + 1 + ageW + 1 + ageW)
-	c.id = min(avail, min(max(widestID, idMinW), idMaxW))
-	avail -= c.id
-	if avail >= filesW+1 {
-		c.files = filesW
-		avail -= filesW + 1
+	avail := w - 1 - stateW - 1 // marker, state, a margin at the right
+	take := func(n int) int {
+		if n <= 0 || avail < n+1 {
+			return 0
+		}
+		avail -= n + 1
+		return n
 	}
-	if avail >= codeW+1 {
-		c.code = codeW
-		avail -= codeW + 1
+	grow := func(cur *int, upTo int) {
+		if *cur == 0 || upTo <= *cur || avail <= 0 {
+			return
+		}
+		g := min(upTo-*cur, avail)
+		*cur += g
+		avail -= g
 	}
-	// Redundant, the SdkAppId still shows when the note keeps noteW cells.
-	if avail >= appW+1 && (showApp || avail-(appW+1) >= noteW+1) {
-		c.app = appW
-		avail -= appW + 1
+	c.id = take(min(max(wt.id, 1), idMinW))
+	if c.id == 0 && avail > 1 { // very narrow: what is left
+		c.id = take(avail - 1)
 	}
-	if avail >= 6 {
-		c.note = avail - 1
+	c.note = take(min(wt.note, noteMinW))
+	if wt.code > 0 {
+		// A code is shown whole: without its age if need be, then with a
+		// shorter TaskId; cut only when even that does not fit.
+		bare := wt.code - 1 - ageW
+		if c.code = take(wt.code); c.code == 0 {
+			if short := bare + 1 - avail; short > 0 && c.id-short >= idFloorW {
+				c.id -= short
+				avail += short
+			}
+			if c.code = take(bare); c.code == 0 && avail-1 >= codeMinW {
+				c.code = take(avail - 1) // cut rather than hide a failure
+			}
+		}
 	}
+	if avail >= 2*(ageW+1) {
+		c.ages = true
+		avail -= 2 * (ageW + 1)
+	}
+	c.files = take(filesW)
+	if wt.showApp {
+		c.app = take(appW)
+	}
+	grow(&c.note, min(wt.note, noteMidW)) // a ticket number before more of a shortened id
+	grow(&c.id, min(wt.id, idMidW))
+	grow(&c.id, wt.id)
+	grow(&c.note, wt.note)
 	return c
 }
 
-func (m *Model) columns(w int) *colCache {
-	widest := 0
-	for _, r := range m.visible {
-		widest = max(widest, len(r.id)) // bytes >= cells; only a hint for the plan
-		if widest >= idMaxW {
-			break
+// used is the cells a plan fills; the rest of the line is padding.
+func (c cols) used() int {
+	n := 1 + stateW
+	for _, x := range []int{c.id, c.note, c.code, c.files, c.app} {
+		if x > 0 {
+			n += x + 1
 		}
 	}
-	showApp := len(m.apps) > 1
+	if c.ages {
+		n += 2 * (ageW + 1)
+	}
+	return n
+}
+
+// failCell is what a row shows beside its state when its latest call
+// failed: the API's error code (or our word when there is none, e.g. a
+// network error) and how long ago. Empty when the latest call answered.
+func failCell(r *row) (code string, ok bool) {
+	if !r.t.Phase.Failed() || r.t.LastErr == nil {
+		return "", false
+	}
+	if r.code != "" {
+		return r.code, true
+	}
+	return string(r.t.Phase), true
+}
+
+// shownPhase is the state a row names. A failed call does not erase what
+// the API last said: the row keeps the last known API status and the
+// failure is marked beside it (failCell). Only a task that never answered
+// shows the failure itself ("error", "throttled", "auth error") as its
+// state. Phase stays the engine's for counts, filter and sort.
+func shownPhase(t *watch.Task) watch.Phase {
+	if t.Phase.Failed() && t.Last != nil && watch.Live(t.Last.Status) {
+		return watch.Phase(t.Last.Status)
+	}
+	return t.Phase
+}
+
+// wantCache keeps wants for one generation of rows and one visible list.
+type wantCache struct {
+	gen  int
+	vis  *(*row)
+	n    int
+	app  uint64
+	apps int
+	wt   want
+	ok   bool
+}
+
+// wants scans the visible rows for what the columns need, once per engine
+// update or list change. Byte lengths stand in for cells: exact for the
+// ASCII ids and codes, an upper bound otherwise, and no grapheme
+// segmentation on 10,000 rows.
+func (m *Model) wants() want {
+	var vis *(*row)
+	if len(m.visible) > 0 {
+		vis = &m.visible[0]
+	}
+	c := &m.wantC
+	if c.ok && c.gen == m.gen && c.vis == vis && c.n == len(m.visible) && c.app == m.opts.SdkAppID && c.apps == len(m.apps) {
+		return c.wt
+	}
+	wt := m.scanWants()
+	*c = wantCache{gen: m.gen, vis: vis, n: len(m.visible), app: m.opts.SdkAppID, apps: len(m.apps), wt: wt, ok: true}
+	return wt
+}
+
+func (m *Model) scanWants() want {
+	var wt want
+	for _, r := range m.visible {
+		wt.id = max(wt.id, len(r.id))
+		wt.note = max(wt.note, len(r.note))
+		if code, ok := failCell(r); ok {
+			wt.code = max(wt.code, min(len(code), codeMaxW)+1+ageW)
+		}
+	}
+	wt.note = min(wt.note, 200)
+	wt.showApp = len(m.apps) > 1
 	if len(m.apps) == 1 {
 		for app := range m.apps {
-			showApp = app != m.opts.SdkAppID
+			wt.showApp = app != m.opts.SdkAppID
 		}
 	}
-	key := [4]int{w, widest, boolInt(m.dark), boolInt(showApp)}
+	return wt
+}
+
+func (m *Model) columns(w int) *colCache {
+	wt := m.wants()
+	key := [6]int{w, wt.id, wt.note, wt.code, boolInt(m.dark), boolInt(wt.showApp)}
 	if m.cols.key == key && m.cols.head != "" {
 		return &m.cols
 	}
-	c := planCols(w, widest, showApp)
+	c := planCols(w, wt)
 	var b strings.Builder
 	b.WriteString(m.st.colHead)
 	b.WriteString(" ")
-	b.WriteString(fit("STATE", badgeWidth))
-	b.WriteString(" ")
-	b.WriteString(fit("TASK ID", c.id))
-	b.WriteString(" ")
-	b.WriteString(fitRight("FOR", ageW))
-	b.WriteString(" ")
-	b.WriteString(fitRight("ANSWER", ageW))
-	if c.files > 0 {
-		b.WriteString(" " + fitRight("FILES", c.files))
-	}
-	if c.code > 0 {
-		b.WriteString(" " + fit("ERROR", c.code))
-	}
-	if c.app > 0 {
-		b.WriteString(" " + fit("SDKAPPID", c.app))
+	b.WriteString(fit("STATE", stateW))
+	if c.id > 0 {
+		b.WriteString(" " + fit("TASK ID", c.id))
 	}
 	if c.note > 0 {
 		b.WriteString(" " + fit("NOTE", c.note))
 	}
-	used := 1 + badgeWidth + 1 + c.id + 1 + ageW + 1 + ageW
-	used += sumCols(c)
-	b.WriteString(spaces(w - used))
+	if c.code > 0 {
+		b.WriteString(" " + fit("LAST ERROR", c.code))
+	}
+	if c.ages {
+		b.WriteString(" " + fitRight("FOR", ageW) + " " + fitRight("ANSWER", ageW))
+	}
+	if c.files > 0 {
+		b.WriteString(" " + fitRight("FILES", c.files))
+	}
+	if c.app > 0 {
+		b.WriteString(" " + fit("SDKAPPID", c.app))
+	}
+	b.WriteString(spaces(w - c.used()))
 	b.WriteString(sgrReset)
 	m.cols = colCache{key: key, c: c, head: b.String()}
 	return &m.cols
-}
-
-func sumCols(c cols) int {
-	n := 0
-	for _, w := range []int{c.files, c.code, c.app, c.note} {
-		if w > 0 {
-			n += w + 1
-		}
-	}
-	return n
 }
 
 func boolInt(b bool) int {
@@ -126,11 +233,10 @@ func boolInt(b bool) int {
 
 // listLines renders the column header and only the visible window of rows:
 // one string per row, cells cut with ansi.Truncate and padded, SGR spliced
-// around the badge. No lipgloss Render per cell (see the perf notes).
-func (m *Model) listLines(l layout) []string {
-	w := l.listW
+// around the state and the failure badge. No lipgloss Render per cell.
+func (m *Model) listLines(w, h int) []string {
 	cc := m.columns(w)
-	out := make([]string, 0, l.listH+1)
+	out := make([]string, 0, h+1)
 	out = append(out, cc.head)
 	if len(m.visible) == 0 {
 		msg := "No tasks watched yet. Press a to add one, or paste a list."
@@ -142,8 +248,8 @@ func (m *Model) listLines(l layout) []string {
 		}
 		return out
 	}
-	off := clampOffset(m.offset, m.cursor, l.listH, len(m.visible))
-	end := min(off+l.listH, len(m.visible))
+	off := clampOffset(m.offset, m.cursor, h, len(m.visible))
+	end := min(off+h, len(m.visible))
 	var b strings.Builder
 	b.Grow(w * 2)
 	for i := off; i < end; i++ {
@@ -154,61 +260,92 @@ func (m *Model) listLines(l layout) []string {
 	return out
 }
 
+// renderRow draws one task. A row in trouble is never faint: its marker
+// and its failure badge are the boldest things on the line. Only the age
+// of a stale answer is dimmed.
 func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	base := ""
-	switch {
-	case sel:
-		base = m.st.selected
-	case r.t.Stale || m.stats.Health == watch.HealthDown:
-		base = m.st.dim
-	}
-	b.WriteString(base)
 	if sel {
-		b.WriteByte('>')
-	} else {
-		b.WriteByte(' ')
+		base = m.st.selected
 	}
-	bd := badgeOf(r.t.Phase)
-	if p := m.st.phaseSGR(r.t.Phase); p != "" {
-		b.WriteString(p)
-		b.WriteString(fit(bd.text(), badgeWidth))
+	// restore ends a styled run and goes back to the row's base style.
+	restore := func() {
 		b.WriteString(sgrReset)
 		b.WriteString(base)
-	} else {
-		b.WriteString(fit(bd.text(), badgeWidth))
 	}
-	b.WriteByte(' ')
-	if r.idCellW != c.id {
-		r.idCell, r.idCellW = shortenMiddle(r.id, c.id), c.id
-	}
-	b.WriteString(r.idCell)
-	b.WriteByte(' ')
-	b.WriteString(fitRight(since(m.now, r.t.Since), ageW))
-	b.WriteByte(' ')
-	answered, files := "-", "-"
-	if r.t.Last != nil {
-		answered = since(m.now, r.t.Last.At)
-		files = strconv.Itoa(len(r.t.Last.Files))
-	}
-	b.WriteString(fitRight(answered, ageW))
-	if c.files > 0 {
+	b.WriteString(base)
+	code, failed := failCell(r)
+	switch {
+	case sel:
+		b.WriteByte('>')
+	case failed || r.t.Phase.Problem():
+		b.WriteString(m.st.bad)
+		b.WriteByte('!')
+		restore()
+	default:
 		b.WriteByte(' ')
-		b.WriteString(fitRight(files, c.files))
 	}
-	if c.code > 0 {
+	p := shownPhase(&r.t)
+	b.WriteString(m.st.phaseSGR(p))
+	b.WriteString(fit(m.st.stateText(p), stateW))
+	restore()
+	if c.id > 0 {
 		b.WriteByte(' ')
-		b.WriteString(fit(r.code, c.code))
-	}
-	if c.app > 0 {
-		b.WriteByte(' ')
-		b.WriteString(fit(strconv.FormatUint(r.t.Ref.SdkAppID, 10), c.app))
+		if r.idCellW != c.id {
+			r.idCell, r.idCellW = shortenMiddle(r.id, c.id), c.id
+		}
+		b.WriteString(r.idCell)
 	}
 	if c.note > 0 {
 		b.WriteByte(' ')
 		b.WriteString(fit(r.note, c.note))
 	}
-	used := 1 + badgeWidth + 1 + c.id + 1 + ageW + 1 + ageW + sumCols(c)
-	b.WriteString(spaces(c.w - used))
+	if c.code > 0 {
+		b.WriteByte(' ')
+		if failed {
+			age := since(m.now, r.t.LastErr.At)
+			cell := code
+			if width(code)+1+width(age) <= c.code {
+				cell = code + " " + age
+			}
+			cell = cut(cell, c.code)
+			b.WriteString(m.st.failSGR(r.t.Phase))
+			b.WriteString(cell)
+			restore()
+			b.WriteString(spaces(c.code - width(cell)))
+		} else {
+			b.WriteString(spaces(c.code))
+		}
+	}
+	if c.ages {
+		b.WriteByte(' ')
+		b.WriteString(fitRight(since(m.now, r.t.Since), ageW))
+		b.WriteByte(' ')
+		answered := "-"
+		if r.t.Last != nil {
+			answered = since(m.now, r.t.Last.At)
+		}
+		if r.t.Stale && !sel {
+			b.WriteString(m.st.dim)
+			b.WriteString(fitRight(answered, ageW))
+			restore()
+		} else {
+			b.WriteString(fitRight(answered, ageW))
+		}
+	}
+	if c.files > 0 {
+		files := "-"
+		if r.t.Last != nil {
+			files = strconv.Itoa(len(r.t.Last.Files))
+		}
+		b.WriteByte(' ')
+		b.WriteString(fitRight(files, c.files))
+	}
+	if c.app > 0 {
+		b.WriteByte(' ')
+		b.WriteString(fit(strconv.FormatUint(r.t.Ref.SdkAppID, 10), c.app))
+	}
+	b.WriteString(spaces(c.w - c.used()))
 	if base != "" {
 		b.WriteString(sgrReset)
 	}

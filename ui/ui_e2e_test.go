@@ -111,8 +111,8 @@ func TestEndToEnd(t *testing.T) {
 	log.waitFor(t, "three rows", func(seen map[string][]string, _ string) bool { return len(seen) == 3 })
 	log.waitFor(t, "the live task to go InProgress, then end", func(seen map[string][]string, _ string) bool {
 		l := seen["e2e-live-1"]
-		live := slices.Index(l, "LIVE")
-		return live >= 0 && slices.Index(l[live:], "ENDED") > 0
+		live := slices.Index(l, "InProgress")
+		return live >= 0 && slices.Index(l[live:], "ended") > 0
 	})
 	tm.Send(keyMsg("G")) // e2e-drop-3, the last added
 	tm.Send(keyMsg("d"))

@@ -30,12 +30,13 @@ func phaseSlot(p watch.Phase) int {
 
 // bellPhase is a change worth ringing for: the task ended or failed.
 func bellPhase(p watch.Phase) bool {
-	return p == watch.Ended || p == watch.Exited || p == watch.Error || p == watch.AuthError
+	return p == watch.Ended || p == watch.Vanished || p == watch.Exited || p == watch.Error || p == watch.AuthError
 }
 
 // applyUpdate folds one Collect into the model's rows.
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	m.now = m.opts.Now()
+	m.gen++
 	membership, reorder, ring := false, false, false
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
@@ -145,9 +146,11 @@ func (m *Model) rebuild(compact bool) {
 	// Ties keep the arrival order, so equal rows never swap on a refresh.
 	switch m.sortBy {
 	case sortState:
-		// Worst first: watch.Phases runs from pending to error, and what
-		// needs a look belongs at the top of the screen.
-		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.slot-a.slot, a.seq-b.seq) })
+		// Worst first: what needs a look belongs at the top of the
+		// screen; a clean "ended" sinks to the bottom.
+		slices.SortFunc(vis, func(a, b *row) int {
+			return cmp.Or(slotSeverity[b.slot]-slotSeverity[a.slot], a.seq-b.seq)
+		})
 	case sortChange:
 		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.t.Since.Compare(a.t.Since), a.seq-b.seq) })
 	case sortID:

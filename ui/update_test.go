@@ -65,15 +65,15 @@ func TestKeys(t *testing.T) {
 					t.Error("esc did not close help")
 				}
 			}},
-		{name: "problems only", keys: []string{"f"}, want: "task-ended-0005",
+		{name: "problems only", keys: []string{"f"}, want: "task-missing-06", // a clean end is not a problem
 			check: func(t *testing.T, m *Model) {
 				for _, r := range m.visible {
 					if !r.t.Phase.Problem() {
 						t.Errorf("%s (%s) shown with problems only", r.id, r.t.Phase)
 					}
 				}
-				if len(m.visible) != 4 {
-					t.Errorf("problems = %d, want 4", len(m.visible))
+				if len(m.visible) != 3 {
+					t.Errorf("problems = %d, want 3", len(m.visible))
 				}
 				press(m, "f")
 				if len(m.visible) != 9 {
@@ -85,8 +85,8 @@ func TestKeys(t *testing.T) {
 				if m.sortBy != sortState {
 					t.Fatalf("sort = %v", m.sortBy)
 				}
-				if first, last := m.visible[0].t.Phase, m.visible[len(m.visible)-1].t.Phase; first != watch.Error || last != watch.Pending {
-					t.Errorf("state sort runs %s..%s, want error (worst) first, pending last", first, last)
+				if first, last := m.visible[0].t.Phase, m.visible[len(m.visible)-1].t.Phase; first != watch.Error || last != watch.Ended {
+					t.Errorf("state sort runs %s..%s, want error (worst) first, a clean end last", first, last)
 				}
 				press(m, "s")
 				if m.sortBy != sortChange || m.visible[0].t.Ref.TaskID != "task-pending-8" {
@@ -184,7 +184,7 @@ func TestFilter(t *testing.T) {
 	}{
 		{"idle", []string{"task-idle-0002"}},
 		{"ticket 1234", []string{"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1tcQUcyDWkPmw0MXwU_q_8qHLkLn"}},
-		{"notfound", []string{"task-missing-06"}},
+		{"not found", []string{"task-missing-06"}},
 		{"internalerror", []string{"task-error-0007"}},
 		{"zzz", nil},
 	}

@@ -15,19 +15,29 @@ const (
 	minHeight = 8
 	// sideBySide is the width from which the detail pane sits beside the list.
 	sideBySide = 120
+	// minBordered is the body height from which the panes get borders.
+	minBordered = 6
+	// maxBannerLines bounds how many lines one banner may wrap to; an
+	// error banner (what to fix) may take more.
+	maxBannerLines    = 3
+	maxErrBannerLines = 5
 )
 
 // layout is where each part goes for the current size and state. It is
 // computed, not stored, so View and the mouse handler always agree.
+// listW/listH/listY and detX/detY/detW/detH are the panes' insides: task
+// rows (below the column header) and detail text.
 type layout struct {
 	tooSmall bool
-	banners  []banner
+	banners  []string // banner lines, styled and padded
 	bodyY    int
 	bodyH    int
 	side     bool
-	listW    int // list width (full width when stacked)
+	border   bool
+	listW    int // list content width
 	listY    int // first task row on screen
 	listH    int // task rows
+	listOutH int // the list pane's height, border included
 	detX     int
 	detY     int
 	detW     int
@@ -56,30 +66,41 @@ func (m *Model) layout() layout {
 	if l.flash {
 		fixed++
 	}
-	l.banners = m.banners()
-	if maxB := max(0, m.h-fixed-4); len(l.banners) > maxB {
-		l.banners = l.banners[:maxB]
-	}
+	l.banners = m.bannerLines(max(0, m.h-fixed-4))
 	l.bodyY = 2 + len(l.banners)
 	l.bodyH = m.h - fixed - len(l.banners)
-	if m.w >= sideBySide {
-		l.side = true
-		l.detW = min(max(m.w*2/5, 48), 80)
-		l.listW = m.w - l.detW - 1
-		l.listY, l.listH = l.bodyY+1, l.bodyH-1
-		l.detX, l.detY, l.detH = l.listW+1, l.bodyY, l.bodyH
+	l.border = l.bodyH >= minBordered
+	if !l.border {
+		// Too short for panes: the list alone, no detail.
+		l.listW, l.listY, l.listH = m.w, l.bodyY+1, l.bodyH-1
 		return l
 	}
-	l.listW, l.detW = m.w, m.w
+	const in = 1 // a border's thickness
+	if m.w >= sideBySide {
+		l.side = true
+		detOut := min(max(m.w*2/5, 48), 62) + 2*in
+		listOut := m.w - detOut
+		l.listW = listOut - 2*in
+		l.listOutH = l.bodyH
+		l.listY, l.listH = l.bodyY+in+1, l.bodyH-2*in-1
+		l.detX, l.detY = listOut+in, l.bodyY+in
+		l.detW, l.detH = detOut-2*in, l.bodyH-2*in
+		return l
+	}
+	l.listW, l.detW = m.w-2*in, m.w-2*in
 	block := l.bodyH * 3 / 5
 	if m.mode == modeDetail {
 		block = l.bodyH * 2 / 5
 	}
 	// Rows the list cannot fill go to the detail pane.
-	block = max(min(block, len(m.visible)+1), 3)
-	l.listY, l.listH = l.bodyY+1, block-1
-	l.detY = l.bodyY + block + 1 // one line for the divider
-	l.detH = max(l.bodyH-block-1, 0)
+	block = max(min(block, len(m.visible)+1+2*in), 2+2*in)
+	if l.bodyH-block < 1+2*in { // no room for a detail pane
+		block = l.bodyH
+	}
+	l.listOutH = block
+	l.listY, l.listH = l.bodyY+in+1, block-2*in-1
+	l.detX, l.detY = in, l.bodyY+block+in
+	l.detH = max(l.bodyH-block-2*in, 0)
 	return l
 }
 
@@ -105,13 +126,7 @@ func (m *Model) render() string {
 	}
 	lines := make([]string, 0, m.h)
 	lines = append(lines, m.headerLines()...)
-	for _, b := range l.banners {
-		sgr := m.st.bannerW
-		if b.err {
-			sgr = m.st.bannerE
-		}
-		lines = append(lines, sgr+fit(" "+b.text, m.w)+sgrReset)
-	}
+	lines = append(lines, l.banners...)
 	lines = m.appendBody(lines, l)
 	if l.prompt {
 		lines = append(lines, m.promptLine())
@@ -136,33 +151,32 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 		}
 		return lines
 	}
-	list := m.listLines(l)
+	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
+	listFocus, detFocus := m.mode != modeDetail, m.mode == modeDetail
+	if !l.border {
+		return appendPadded(lines, list, l.bodyH)
+	}
 	if l.side {
-		sep := m.st.dim + "│" + sgrReset
-		for i := 0; i < l.bodyH; i++ {
-			var b strings.Builder
-			if i < len(list) {
-				b.WriteString(list[i])
-			} else {
-				b.WriteString(spaces(l.listW))
-			}
-			b.WriteString(sep)
-			if i < len(det) {
-				b.WriteString(det[i])
-			}
-			lines = append(lines, b.String())
+		lp := m.pane(m.listTitle(), listFocus, l.listW, l.bodyH, list, true)
+		dp := m.pane(m.detailTitle(), detFocus, l.detW, l.bodyH, m.padded(det, l.detW), true)
+		for i := range lp {
+			lines = append(lines, lp[i]+dp[i])
 		}
 		return lines
 	}
-	lines = append(lines, list...)
-	for i := len(list); i < l.listH+1; i++ {
-		lines = append(lines, "")
+	lines = append(lines, m.pane(m.listTitle(), listFocus, l.listW, l.listOutH, list, true)...)
+	if l.detH > 0 {
+		lines = append(lines, m.pane(m.detailTitle(), detFocus, l.detW, l.detH+2, m.padded(det, l.detW), true)...)
 	}
-	lines = append(lines, m.divider())
-	for i := 0; i < l.detH; i++ {
-		if i < len(det) {
-			lines = append(lines, det[i])
+	return lines
+}
+
+// appendPadded adds exactly n lines of body, blank where body runs out.
+func appendPadded(lines, body []string, n int) []string {
+	for i := 0; i < n; i++ {
+		if i < len(body) {
+			lines = append(lines, body[i])
 		} else {
 			lines = append(lines, "")
 		}
@@ -170,14 +184,82 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 	return lines
 }
 
-// divider separates list and detail in the stacked layout.
-func (m *Model) divider() string {
-	label := "─ details "
-	if m.mode == modeDetail {
-		label = "─ details (j/k scroll, esc back) "
+// listTitle names the list pane and where the cursor is in it: "Tasks 12/47".
+func (m *Model) listTitle() string {
+	if len(m.visible) == 0 {
+		return "Tasks 0/0"
 	}
-	label = cut(label, m.w)
-	return m.st.dim + label + strings.Repeat("─", max(0, m.w-ansiWidth(label))) + sgrReset
+	return "Tasks " + itoa(m.cursor+1) + "/" + itoa(len(m.visible))
+}
+
+func (m *Model) detailTitle() string {
+	if m.mode == modeDetail {
+		return "Details (j/k scroll, esc back)"
+	}
+	return "Details"
+}
+
+// padCache keeps the detail window padded to the pane's width: the
+// detail lines are styled, and measuring them is the costliest part of a
+// frame otherwise. It holds the source slice, so its address identifies it.
+type padCache struct {
+	src []string
+	w   int
+	out []string
+}
+
+// padded returns body with every line padded to w cells.
+func (m *Model) padded(body []string, w int) []string {
+	c := &m.pads
+	if len(body) > 0 && len(c.src) == len(body) && &c.src[0] == &body[0] && c.w == w {
+		return c.out
+	}
+	out := make([]string, len(body))
+	for i, s := range body {
+		out[i] = s + spaces(w-ansiWidth(s))
+	}
+	*c = padCache{src: body, w: w, out: out}
+	return out
+}
+
+// pane draws body inside a rounded border (ASCII when asked) of inner
+// width w and outer height h, the title set in the top edge. exact says
+// the body lines are already w cells wide (the list), which spares
+// measuring them on every frame.
+func (m *Model) pane(title string, focus bool, w, h int, body []string, exact bool) []string {
+	if h < 2 {
+		return nil
+	}
+	bd := m.st.borders
+	sgr := m.st.border
+	if focus {
+		sgr = m.st.borderFocus
+	}
+	out := make([]string, 0, h)
+	t := cut(" "+title+" ", max(w-1, 0))
+	tw := ansiWidth(t)
+	top := sgr + bd.TopLeft + bd.Top + sgrReset + m.st.title + t + sgrReset + sgr +
+		strings.Repeat(bd.Top, max(w-1-tw, 0)) + bd.TopRight + sgrReset
+	if w-1 < tw+1 {
+		top = sgr + bd.TopLeft + sgrReset + m.st.title + cut(t, w) + sgrReset + sgr + strings.Repeat(bd.Top, max(w-tw, 0)) + bd.TopRight + sgrReset
+	}
+	out = append(out, top)
+	left, right := sgr+bd.Left+sgrReset, sgr+bd.Right+sgrReset
+	for i := 0; i < h-2; i++ {
+		s := ""
+		if i < len(body) {
+			s = body[i]
+		}
+		pad := w
+		if exact && i < len(body) {
+			pad = 0
+		} else if s != "" {
+			pad = w - ansiWidth(s)
+		}
+		out = append(out, left+s+spaces(pad)+right)
+	}
+	out = append(out, sgr+bd.BottomLeft+strings.Repeat(bd.Bottom, max(w, 0))+bd.BottomRight+sgrReset)
+	return out
 }
 
 func (m *Model) tooSmall() string {
@@ -192,6 +274,31 @@ func (m *Model) tooSmall() string {
 	return strings.Join(out, "\n")
 }
 
+// bannerLines are the banners wrapped to the width (each at most
+// maxBannerLines, and at most n in all), styled and padded: a banner is
+// never cut at the edge of the terminal.
+func (m *Model) bannerLines(n int) []string {
+	var out []string
+	for _, b := range m.banners() {
+		sgr, most := m.st.bannerW, maxBannerLines
+		if b.err {
+			sgr, most = m.st.bannerE, maxErrBannerLines
+		}
+		ls := wrap(b.text, m.w-2)
+		if len(ls) > most {
+			ls = ls[:most]
+			ls[most-1] = cut(ls[most-1]+" …", m.w-2)
+		}
+		for _, s := range ls {
+			if len(out) == n {
+				return out
+			}
+			out = append(out, sgr+" "+fit(s, m.w-1)+sgrReset)
+		}
+	}
+	return out
+}
+
 // banners are the problems that must stay on screen while they last:
 // the API's health, then the entries an add refused.
 func (m *Model) banners() []banner {
@@ -203,16 +310,28 @@ func (m *Model) banners() []banner {
 		if detail == "" {
 			detail = "no answer from " + clean(m.opts.Endpoint)
 		}
-		bs = append(bs, banner{"API DOWN: " + detail + " | showing last known data, dimmed | retrying by itself", true})
+		text := "API DOWN: " + detail
+		if e := st.LastError; e != nil && e.Message != "" {
+			// The cause, e.g. "no such host" for a mistyped endpoint.
+			text += " | cause: " + clean(e.Message)
+		}
+		bs = append(bs, banner{text + " | last known data kept on each row", true})
 	case watch.HealthAuth:
 		if detail == "" {
 			detail = "credentials rejected"
 		}
-		bs = append(bs, banner{"AUTH FAILED: " + detail + " | fix the SecretId/SecretKey (env, --profile or role) and restart | polling slowed to a probe", true})
+		bs = append(bs, banner{"AUTH FAILED: " + detail + " | " + m.credentialHint(), true})
 	case watch.HealthDegraded:
 		text := "API errors"
 		if e := st.LastError; e != nil {
-			text += ": " + clean(e.Code) + ": " + clean(e.Message)
+			// Code and RequestId only: the failing row carries the badge
+			// and its detail pane the message, so the banner stays short
+			// and the id is never cut.
+			code := clean(e.Code)
+			if code == "" {
+				code = clean(e.Message)
+			}
+			text += ": " + code
 			if e.RequestID != "" {
 				text += " (RequestId " + clean(e.RequestID) + ", " + ago(m.now, e.At) + ")"
 			}
@@ -229,6 +348,17 @@ func (m *Model) banners() []banner {
 		bs = append(bs, banner{r, false})
 	}
 	return bs
+}
+
+// credentialHint says where the credentials in use came from and which
+// switches exist to change them; it names sources and flags, never values.
+func (m *Model) credentialHint() string {
+	src := clean(m.opts.CredentialSource)
+	if src == "" {
+		src = "unknown"
+	}
+	return "credentials from " + src + "; fix them there, or set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, " +
+		"TENCENTCLOUD_CREDENTIALS_FILE, or run on CVM with --cvm-role; then restart"
 }
 
 // promptLine is the focused input or the removal question.

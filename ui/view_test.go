@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,19 +27,43 @@ func degradedStats() watch.Stats {
 	return st
 }
 
+// goldenSizes are the terminal sizes with goldens: the three widths the
+// dashboard was first drawn at, plus the classic 80x24 and a wide 200x60.
+var goldenSizes = [][2]int{{60, 30}, {100, 30}, {140, 30}, {80, 24}, {200, 60}}
+
+func goldenModel(t *testing.T, w, h int, light bool) *Model {
+	m := loaded(t, newCountingEngine(), w, h)
+	if light {
+		m.Update(tea.BackgroundColorMsg{Color: color.White})
+	}
+	m.Update(engineMsg{watch.Update{Stats: degradedStats()}})
+	press(m, "G") // the hostile task, so its strings reach the detail pane
+	return m
+}
+
+// TestGoldenView pins the styled screen, dark and light.
 func TestGoldenView(t *testing.T) {
 	for _, theme := range []string{"dark", "light"} {
-		for _, w := range []int{60, 100, 140} {
-			t.Run(fmt.Sprintf("%s_%d", theme, w), func(t *testing.T) {
-				m := loaded(t, newCountingEngine(), w, 30)
-				if theme == "light" {
-					m.Update(tea.BackgroundColorMsg{Color: color.White})
-				}
-				m.Update(engineMsg{watch.Update{Stats: degradedStats()}})
-				press(m, "G") // the hostile task, so its strings reach the detail pane
-				golden.RequireEqual(t, content(m))
+		for _, sz := range goldenSizes {
+			name := fmt.Sprintf("%s_%d", theme, sz[0])
+			if sz[0] == 80 || sz[0] == 200 {
+				name = fmt.Sprintf("%s_%dx%d", theme, sz[0], sz[1])
+			}
+			t.Run(name, func(t *testing.T) {
+				golden.RequireEqual(t, content(goldenModel(t, sz[0], sz[1], theme == "light")))
 			})
 		}
+	}
+}
+
+// TestGoldenLayout pins the same screens with the colour codes stripped,
+// so a palette tweak changes TestGoldenView only and a layout change
+// shows here as plain text.
+func TestGoldenLayout(t *testing.T) {
+	for _, sz := range goldenSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			golden.RequireEqual(t, ansi.Strip(content(goldenModel(t, sz[0], sz[1], false))))
+		})
 	}
 }
 
@@ -102,8 +127,10 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 	assertTerminalSafe(t, "down banner", content(m))
 }
 
-// TestWidthSweep: at every width from 20 to 200, in every state, no line is
-// wider than the terminal and the frame is no taller than it.
+// TestWidthSweep: at every width from 20 to 240 and heights from 5 to 80,
+// in every state, no line is wider than the terminal, the frame is no
+// taller than it, and nothing panics. (TestEveryRowNamesItsStateAndNote
+// checks the rows' content from 80 columns up.)
 func TestWidthSweep(t *testing.T) {
 	states := map[string]func(m *Model){
 		"list":   func(m *Model) {},
@@ -125,10 +152,10 @@ func TestWidthSweep(t *testing.T) {
 	for name, setup := range states {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			for _, h := range []int{1, 5, 8, 40} {
+			for _, h := range []int{1, 5, 7, 8, 9, 12, 24, 40, 60, 80} {
 				m := loaded(t, newCountingEngine(), 200, h)
 				setup(m)
-				for w := 20; w <= 200; w++ {
+				for w := 20; w <= 240; w++ {
 					m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 					ls := lines(content(m))
 					if len(ls) > h {
@@ -145,17 +172,52 @@ func TestWidthSweep(t *testing.T) {
 	}
 }
 
-func TestBadgesReadableWithoutColour(t *testing.T) {
-	m := loaded(t, newCountingEngine(), 100, 30)
-	out := ansi.Strip(content(m))
-	for _, want := range []string{"* LIVE", "o IDLE", "v EXITED", "= ENDED", "? NOTFOUND", "x ERROR", "~ PENDING", "% THROTTLE"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("badge %q not in the plain text", want)
-		}
+func TestStatesReadableWithoutColour(t *testing.T) {
+	tests := []struct {
+		ascii bool
+		want  []string
+	}{
+		{false, []string{"● InProgress", "○ Idle", "◐ Exited", "✓ ended", "? not found", "✗ error", "◌ pending", "◔ throttled"}},
+		{true, []string{"* InProgress", "o Idle", "v Exited", "= ended", "? not found", "x error", "~ pending", "% throttled"}},
 	}
-	for _, r := range out {
-		if r > 0x7f && !strings.ContainsRune("…│─↑↓•日本é", r) && !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
-			t.Errorf("non-ASCII glyph %q outside text", r)
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("ascii=", tt.ascii), func(t *testing.T) {
+			m := New(newCountingEngine(), Options{Keys: testKeyMap(), Region: testRegion, SdkAppID: testApp, Now: fixedNow, Location: time.UTC, ASCII: tt.ascii})
+			m.Update(tea.WindowSizeMsg{Width: 200, Height: 30}) // wide enough for every count in the header
+			m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
+			out := ansi.Strip(content(m))
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("state %q not in the plain text:\n%s", want, out)
+				}
+			}
+			if !tt.ascii {
+				return
+			}
+			// Header, list and borders (the detail pane has its own test).
+			listPart, _, _ := strings.Cut(out, " Details")
+			for _, r := range listPart {
+				if r > 0x7f && !strings.ContainsRune("…↑↓•日本é", r) && !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+					t.Errorf("non-ASCII glyph %q in ASCII mode", r)
+				}
+			}
+		})
+	}
+}
+
+func TestASCIIWanted(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{"TERM": "xterm-256color"}, false},
+		{map[string]string{"TERM": "xterm-256color", "NO_COLOR": "1"}, true},
+		{map[string]string{"TERM": "dumb"}, true},
+		{map[string]string{}, false},
+	}
+	for _, tt := range tests {
+		if got := ASCIIWanted(func(k string) string { return tt.env[k] }); got != tt.want {
+			t.Errorf("%v: ASCIIWanted = %v", tt.env, got)
 		}
 	}
 }
@@ -164,9 +226,9 @@ func TestDetailPane(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 160, 50)
 	out := ansi.Strip(content(m))
 	for _, want := range []string{
-		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1", "tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
+		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12", "-1tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
 		"region ap-singapore", "(API status InProgress)", "09:18:53 (8m00s ago)", "RequestId req-InProgress",
-		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "IDLE -> LIVE  req-b", "Next poll in 1s",
+		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "Idle -> InProgress  req-b", "Next poll in 1s",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("detail lacks %q", want)
@@ -228,11 +290,11 @@ func TestSdkAppIdColumn(t *testing.T) {
 		drop    bool   // remove the one task in the other application
 		wantCol bool
 	}{
-		{"two applications", 160, testApp, false, true},
-		{"all in the header's application", 160, testApp, true, false},
-		{"header names none", 160, 0, true, true},
-		{"header names another", 160, 1400000009, true, true},
-		{"redundant but room for both", 200, testApp, true, true},
+		{"two applications", 240, testApp, false, true},
+		{"all in the header's application", 240, testApp, true, false},
+		{"header names none", 240, 0, true, true},
+		{"header names another", 240, 1400000009, true, true},
+		{"redundant: the header says it", 240, testApp, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -87,7 +87,7 @@ func benchScenario(b *testing.B, n int) (*emulator.Scenario, map[string][]benchS
 
 // rank orders statuses along a life. "not found" ranks as gone: a task whose
 // whole life fell between two polls is rightly shown as never seen alive.
-var rank = map[string]int{"Idle": 0, "InProgress": 1, "Exited": 2, "gone": 3, string(Ended): 3, string(NotFound): 3}
+var rank = map[string]int{"Idle": 0, "InProgress": 1, "Exited": 2, "gone": 3, string(Ended): 3, string(Vanished): 3, string(NotFound): 3}
 
 // lifecycleLag is, over every scripted change, the longest wait until the
 // engine's phase showed that status or a later one. A change never seen

@@ -234,7 +234,7 @@ func TestEndedAndNotFoundAreNotPolled(t *testing.T) {
 	e := New(f, Config{Interval: 2 * time.Millisecond})
 	e.Add([]taskref.Ref{alive, never})
 	start(t, e)
-	eventually(t, "ended", phaseIs(e, alive, Ended))
+	eventually(t, "vanished", phaseIs(e, alive, Vanished)) // gone after InProgress
 	eventually(t, "not found", phaseIs(e, never, NotFound))
 	time.Sleep(40 * time.Millisecond) // twenty intervals
 	if a, b := f.count(&alive), f.count(&never); a != 2 || b != 1 {

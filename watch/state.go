@@ -10,16 +10,21 @@ import (
 // Derive is the one place a row's phase comes from, so the list, the detail
 // pane, the counts and snapshot never disagree. It looks only at the last
 // good answer, the failure of the latest call (nil when it succeeded) and
-// whether the task was ever seen alive, which is what tells "ended" (we
-// watched it die) from "not found" (it never existed for us).
+// whether the task was ever seen alive. A task gone after its last answer
+// said Exited is "ended" (a clean stop); gone after Idle or InProgress it
+// "vanished" (a problem: perhaps it exited between two polls, perhaps not);
+// gone and never seen alive it is "not found".
 func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
 	if lastErr != nil {
 		switch lastErr.Kind {
 		case client.KindGone:
-			if seenLive {
+			switch {
+			case !seenLive:
+				return NotFound
+			case last != nil && Phase(last.Status) == Exited:
 				return Ended
 			}
-			return NotFound
+			return Vanished
 		case client.KindThrottled:
 			return Throttled
 		case client.KindAuth:
@@ -40,7 +45,7 @@ func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
 }
 
 // Live reports whether an API status means the task exists and runs. It is
-// what turns a later "gone" into Ended rather than NotFound.
+// what turns a later "gone" into Ended or Vanished rather than NotFound.
 func Live(status string) bool {
 	switch Phase(status) {
 	case Idle, InProgress, Exited:

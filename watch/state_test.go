@@ -3,6 +3,7 @@ package watch
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ func TestDeriveFailureDecides(t *testing.T) {
 		seen bool
 		want Phase
 	}{
-		{client.KindGone, true, Ended},
+		{client.KindGone, true, Vanished},
 		{client.KindGone, false, NotFound},
 		{client.KindThrottled, true, Throttled},
 		{client.KindThrottled, false, Throttled},
@@ -38,7 +39,11 @@ func TestDeriveFailureDecides(t *testing.T) {
 	for _, tt := range tests {
 		for _, last := range lasts {
 			name := fmt.Sprintf("%s/seen=%v/last=%v", tt.kind, tt.seen, last)
-			if got := Derive(last, fail(tt.kind), tt.seen); got != tt.want {
+			want := tt.want
+			if want == Vanished && last != nil && last.Status == "Exited" {
+				want = Ended // gone after Exited is a clean stop
+			}
+			if got := Derive(last, fail(tt.kind), tt.seen); got != want {
 				t.Errorf("%s: Derive = %q, want %q", name, got, tt.want)
 			}
 		}
@@ -135,8 +140,12 @@ func TestApplyTransitions(t *testing.T) {
 		{"first answer", []step{{a: ans("Idle")}}, Idle, []Phase{Pending, Idle}, false, 0, true, false, 0},
 		{"full life", []step{{a: ans("Idle")}, {a: files}, {a: ans("Exited")}, {f: fail(client.KindGone)}},
 			Ended, []Phase{Pending, Idle, InProgress, Exited, Ended}, false, 0, true, true, 0},
-		{"ended keeps last files", []step{{a: files}, {f: fail(client.KindGone)}},
-			Ended, []Phase{Pending, InProgress, Ended}, false, 0, true, true, 1},
+		{"vanished while InProgress keeps last files", []step{{a: files}, {f: fail(client.KindGone)}},
+			Vanished, []Phase{Pending, InProgress, Vanished}, false, 0, true, true, 1},
+		{"vanished while Idle", []step{{a: ans("Idle")}, {f: fail(client.KindGone)}},
+			Vanished, []Phase{Pending, Idle, Vanished}, false, 0, true, true, 0},
+		{"Exited, error, gone: still a clean end", []step{{a: ans("Exited")}, {f: fail(client.KindTransient)}, {f: fail(client.KindGone)}},
+			Ended, []Phase{Pending, Exited, Error, Ended}, false, 0, true, true, 0},
 		{"never alive", []step{{f: fail(client.KindGone)}}, NotFound, []Phase{Pending, NotFound}, false, 0, false, false, 0},
 		{"same answer twice: one transition", []step{{a: ans("Idle")}, {a: ans("Idle")}}, Idle, []Phase{Pending, Idle}, false, 0, true, false, 0},
 		{"transient keeps last, stale", []step{{a: files}, {f: fail(client.KindTransient)}},
@@ -149,11 +158,11 @@ func TestApplyTransitions(t *testing.T) {
 		{"throttled", []step{{a: ans("Idle")}, {f: fail(client.KindThrottled)}}, Throttled, []Phase{Pending, Idle, Throttled}, true, 1, true, false, 0},
 		{"auth", []step{{f: fail(client.KindAuth)}, {a: ans("Exited")}}, Exited, []Phase{Pending, AuthError, Exited}, false, 0, true, false, 0},
 		{"error then gone after alive", []step{{a: ans("Idle")}, {f: fail(client.KindTransient)}, {f: fail(client.KindGone)}},
-			Ended, []Phase{Pending, Idle, Error, Ended}, false, 0, true, true, 0},
-		{"ended, refreshed, error: still knows the end", []step{{a: ans("Idle")}, {f: fail(client.KindGone)}, {f: fail(client.KindTransient)}},
-			Error, []Phase{Pending, Idle, Ended, Error}, true, 1, true, true, 0},
+			Vanished, []Phase{Pending, Idle, Error, Vanished}, false, 0, true, true, 0},
+		{"ended, refreshed, error: still knows the end", []step{{a: ans("Exited")}, {f: fail(client.KindGone)}, {f: fail(client.KindTransient)}},
+			Error, []Phase{Pending, Exited, Ended, Error}, true, 1, true, true, 0},
 		{"alive again clears the end", []step{{a: ans("Idle")}, {f: fail(client.KindGone)}, {a: ans("Idle")}},
-			Idle, []Phase{Pending, Idle, Ended, Idle}, false, 0, true, false, 0},
+			Idle, []Phase{Pending, Idle, Vanished, Idle}, false, 0, true, false, 0},
 		{"unknown status", []step{{a: ans("Weird")}}, Error, []Phase{Pending, Error}, false, 0, false, false, 0},
 	}
 	for _, tt := range tests {
@@ -221,5 +230,46 @@ func TestApplyHistoryBounded(t *testing.T) {
 	c.History[0].To = "mutated"
 	if task.History[0].To == "mutated" {
 		t.Error("clone shares History with the engine")
+	}
+}
+
+func TestPhaseClasses(t *testing.T) {
+	tests := []struct {
+		p                      Phase
+		problem, final, failed bool
+		note                   string // a word GoneNote must contain, "" for none
+	}{
+		{Pending, false, false, false, ""},
+		{Idle, false, false, false, ""},
+		{InProgress, false, false, false, ""},
+		{Exited, false, false, false, ""},
+		{Ended, false, true, false, "clean stop"},
+		{Vanished, true, true, false, "between two polls"},
+		{NotFound, true, true, false, "TaskId"},
+		{Throttled, true, false, true, ""},
+		{AuthError, true, false, true, ""},
+		{Error, true, false, true, ""},
+	}
+	if len(tests) != len(Phases) {
+		t.Fatalf("table covers %d phases, Phases has %d", len(tests), len(Phases))
+	}
+	for _, tt := range tests {
+		if tt.p.Problem() != tt.problem || tt.p.Final() != tt.final || tt.p.Failed() != tt.failed {
+			t.Errorf("%s: problem=%v final=%v failed=%v", tt.p, tt.p.Problem(), tt.p.Final(), tt.p.Failed())
+		}
+		if got := GoneNote(tt.p); (tt.note == "") != (got == "") || !strings.Contains(got, tt.note) {
+			t.Errorf("%s: GoneNote = %q, want it to mention %q", tt.p, got, tt.note)
+		}
+	}
+	// Worst first: a clean end sorts below everything live, a vanished
+	// task above every live one, failures on top.
+	order := []Phase{Ended, Pending, Idle, InProgress, Exited, NotFound, Vanished, Throttled, AuthError, Error}
+	for i := 1; i < len(order); i++ {
+		if order[i-1].Severity() >= order[i].Severity() {
+			t.Errorf("Severity(%s) = %d, not below Severity(%s) = %d", order[i-1], order[i-1].Severity(), order[i], order[i].Severity())
+		}
+	}
+	if Phase("Weird").Severity() < Error.Severity() {
+		t.Error("an unknown phase must rank with errors")
 	}
 }

@@ -21,7 +21,8 @@ const (
 	Idle       Phase = "Idle"       // API: task waiting for streams
 	InProgress Phase = "InProgress" // API: recording
 	Exited     Phase = "Exited"     // API: task is ending
-	Ended      Phase = "ended"      // gone after we saw it alive
+	Ended      Phase = "ended"      // gone after last answering Exited: a clean stop
+	Vanished   Phase = "vanished"   // gone after last answering Idle or InProgress
 	NotFound   Phase = "not found"  // gone and never seen alive
 	Throttled  Phase = "throttled"  // last call hit the quota
 	AuthError  Phase = "auth error" // credentials rejected
@@ -29,18 +30,68 @@ const (
 )
 
 // Phases lists every phase in display order, for counts and filters.
-var Phases = []Phase{Pending, Idle, InProgress, Exited, Ended, NotFound, Throttled, AuthError, Error}
+var Phases = []Phase{Pending, Idle, InProgress, Exited, Ended, Vanished, NotFound, Throttled, AuthError, Error}
 
 // Final reports phases that are no longer polled on their own.
-func (p Phase) Final() bool { return p == Ended || p == NotFound }
+func (p Phase) Final() bool { return p == Ended || p == Vanished || p == NotFound }
 
-// Problem reports phases the "only problems" filter shows.
+// Problem reports phases the "only problems" filter shows. A clean "ended"
+// is not one: the task stopped the way tasks stop.
 func (p Phase) Problem() bool {
 	switch p {
-	case Ended, NotFound, Throttled, AuthError, Error:
+	case Vanished, NotFound, Throttled, AuthError, Error:
 		return true
 	}
 	return false
+}
+
+// Failed reports phases that mean the latest call failed (as opposed to
+// an answer, "gone" included). The dashboard keeps the last known API
+// status on such a row and marks the failure beside it.
+func (p Phase) Failed() bool { return p == Throttled || p == AuthError || p == Error }
+
+// Severity orders phases for the "worst first" sort: failures, then tasks
+// that disappeared or never existed, then live ones; pending and a clean
+// "ended" sink to the bottom. Unknown phases rank with errors.
+func (p Phase) Severity() int {
+	switch p {
+	case Ended:
+		return 0
+	case Pending:
+		return 1
+	case Idle:
+		return 2
+	case InProgress:
+		return 3
+	case Exited:
+		return 4
+	case NotFound:
+		return 5
+	case Vanished:
+		return 6
+	case Throttled:
+		return 7
+	case AuthError:
+		return 8
+	}
+	return 9
+}
+
+// GoneNote is the honest caveat about "ended" and "vanished": the API
+// forgets a task soon after it stops, and the engine only sees what a poll
+// answers. The list legend, help and detail pane all quote it, so they never
+// claim more than the polls showed.
+func GoneNote(p Phase) string {
+	switch p {
+	case Ended:
+		return "ended: the last answer was Exited, then the API no longer knew the task: a clean stop."
+	case Vanished:
+		return "vanished: the API stopped knowing the task while it was last seen Idle or InProgress. " +
+			"It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell."
+	case NotFound:
+		return "not found: the API never answered for this task; check the TaskId, the SdkAppId and the region."
+	}
+	return ""
 }
 
 // File is one storage file, with API strings kept raw (sanitise on display).
