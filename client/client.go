@@ -69,8 +69,14 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32 // keep connections for a full quota's worth of overlapping calls
 		t.IdleConnTimeout = 30 * time.Second
+		t.MaxResponseHeaderBytes = MaxHeaderBytes
+		// No Accept-Encoding of our own: the guard decompresses under its
+		// bound whatever a server sends, instead of the transport doing it
+		// without one.
+		t.DisableCompression = true
 		rt = t
 	}
+	rt = &guard{next: rt, ep: ep, timeout: cfg.Timeout}
 	cpf := profile.NewClientProfile()
 	cpf.DisableRegionBreaker = true // it would silently reroute to ap-guangzhou, bypassing the endpoint
 	cpf.RateLimitExceededMaxRetries = 0
