@@ -148,16 +148,16 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse,
 			Message: "answer has an unsupported Content-Encoding " + strconv.Quote(Bound(enc, 40))}
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 && resp.ContentLength <= MaxBodyBytes && enc == "" {
-		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	hint := 0
+	if resp.ContentLength > 0 && enc == "" {
+		hint = int(min(resp.ContentLength, MaxBodyBytes))
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r, MaxBodyBytes+1))
+	body, err := readCapped(r, MaxBodyBytes+1, hint)
 	switch {
 	case wire.n > MaxBodyBytes:
 		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
 			Message: fmt.Sprintf("answer body is larger than %d bytes (MaxBodyBytes, 8 MiB) as sent; stopped reading", MaxBodyBytes)}
-	case buf.Len() > MaxBodyBytes:
+	case len(body) > MaxBodyBytes:
 		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
 			Message: fmt.Sprintf("answer body decompresses (%s) to more than %d bytes (MaxBodyBytes, 8 MiB); stopped reading", enc, MaxBodyBytes)}
 	case err != nil:
@@ -165,7 +165,30 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	case ctx.Err() != nil:
 		return fail(ctx.Err())
 	}
-	return buf.Bytes(), nil
+	return body, nil
+}
+
+// readCapped reads r until EOF or limit bytes, growing its buffer by
+// doubling but never past limit, so a huge answer costs about 2×limit of
+// allocation in all and never more than limit live.
+func readCapped(r io.Reader, limit, hint int) ([]byte, error) {
+	buf := make([]byte, 0, min(max(hint+1, 4096), limit))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), limit))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // deflateReader reads HTTP "deflate", which RFC 9110 defines as zlib but
