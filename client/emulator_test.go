@@ -210,7 +210,12 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	down := emuClient(t, gone, nil)
 	gone.Close()
 	_, err = down.Describe(ctx, ref(id))
-	check("server down", err, "ClientError.NetworkError", KindTransient)
+	// Nothing listening is a configuration problem (wrong --endpoint, or
+	// the emulator not started): the engine gates on it instead of retrying.
+	check("server down", err, "ClientError.NetworkError", KindConfig)
+	if e := asError(t, err); !strings.Contains(e.Message, "connection refused") || !strings.Contains(e.Message, "--endpoint") {
+		t.Errorf("refused connection not explained: %q", e.Message)
+	}
 
 	// The caller cancelling is told apart from a timeout.
 	cctx, cancel := context.WithCancel(ctx)
