@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	"net"
+	"os"
+	"syscall"
 )
 
 // describeCodes is the error table of the DescribeCloudRecording page
@@ -151,3 +154,37 @@ func TestToError(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// TestEndpointError: a host that does not resolve and a port nobody
+// listens on are configuration errors naming the cause; other transport
+// failures stay transient.
+func TestEndpointError(t *testing.T) {
+	ep := endpoint{scheme: "https", host: "trtc.intl.tencentcloudapi.cm"}
+	wrap := func(err error) error {
+		return tcerr.NewTencentCloudSDKErrorWithCause(CodeNetwork, "Fail to get response", "",
+			&url.Error{Op: "Post", URL: "https://" + ep.host + "/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}})
+	}
+	tests := []struct {
+		name   string
+		err    error
+		kind   Kind
+		msgHas string
+	}{
+		{"no such host", wrap(&net.DNSError{Err: "no such host", Name: ep.host, IsNotFound: true}), KindConfig, "no such host"},
+		{"refused", wrap(os.NewSyscallError("connect", syscall.ECONNREFUSED)), KindConfig, "connection refused"},
+		{"dns timeout", wrap(&net.DNSError{Err: "i/o timeout", Name: ep.host, IsTimeout: true}), KindTransient, "Fail to get response"},
+		{"reset", wrap(os.NewSyscallError("read", syscall.ECONNRESET)), KindTransient, "Fail to get response"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := toError(context.Background(), ActionDescribe, tt.err)
+			endpointError(e, tt.err, ep)
+			if e.Kind != tt.kind || !strings.Contains(e.Message, tt.msgHas) {
+				t.Fatalf("got %v %q, want %v with %q", e.Kind, e.Message, tt.kind, tt.msgHas)
+			}
+			if tt.kind == KindConfig && !strings.Contains(e.Message, ep.host) {
+				t.Fatalf("message %q does not name the endpoint", e.Message)
+			}
+		})
+	}
+}

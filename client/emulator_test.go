@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -206,9 +207,16 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		t.Errorf("timeout should unwrap to DeadlineExceeded: %v", err)
 	}
-	gone := emutest.Start(t, emulator.Config{}, "")
-	down := emuClient(t, gone, nil)
-	gone.Close()
+	ln, lerr := net.Listen("tcp", "127.0.0.1:0")
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	ln.Close() // nothing listens on this port now
+	down, derr := New(Config{Region: "ap-singapore", Endpoint: "http://" + ln.Addr().String(), Rate: 500,
+		Credential: common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)})
+	if derr != nil {
+		t.Fatal(derr)
+	}
 	_, err = down.Describe(ctx, ref(id))
 	// Nothing listening is a configuration problem (wrong --endpoint, or
 	// the emulator not started): the engine gates on it instead of retrying.
