@@ -39,9 +39,12 @@ type Config struct {
 	Rate       float64            // max calls/s, 0 = 20; above 20 only for a loopback (emulator) endpoint
 	Timeout    time.Duration      // per call, 0 = 6s
 	Credential *common.Credential // nil = resolve with the credential chain (see credentials.go)
-	CVMRole    bool               // also try the CVM metadata role (short timeout)
-	Language   string             // default "en-US"
-	Logger     *slog.Logger       // may be nil; never logs secrets
+	// CredentialSource names a Credential given directly (e.g. "demo key
+	// pair"), for Client.CredentialSource; ignored when Credential is nil.
+	CredentialSource string
+	CVMRole          bool         // also try the CVM metadata role (short timeout)
+	Language         string       // default "en-US"
+	Logger           *slog.Logger // may be nil; never logs secrets
 }
 
 // ErrConfig and ErrCredentials are wrapped by every error New returns, so
