@@ -175,6 +175,12 @@ func parseEndpoint(s string) (endpoint, error) {
 		return bad("has an empty port")
 	}
 	ep := endpoint{scheme: scheme, host: u.Host, loopback: isLoopback(host)}
+	if ep.loopback && !strings.Contains(raw, "://") {
+		// A local emulator almost always speaks plain HTTP; read as https
+		// its every call would fail with a TLS error that hides the cause.
+		return endpoint{}, fmt.Errorf("endpoint %q is a loopback address without a scheme: add http:// (the emulator: --endpoint http://%s), or https:// if it serves TLS",
+			clip(raw, 60), clip(u.Host, 60))
+	}
 	if scheme == "http" && !ep.loopback {
 		return bad("uses plain http to a host that is not loopback (secrets would travel in clear)")
 	}
