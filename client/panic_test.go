@@ -62,7 +62,10 @@ func TestDeflateForms(t *testing.T) {
 // countRT counts the requests that reach it.
 type countRT struct{ n int }
 
-func (c *countRT) RoundTrip(*http.Request) (*http.Response, error) { c.n++; return nil, http.ErrServerClosed }
+func (c *countRT) RoundTrip(*http.Request) (*http.Response, error) {
+	c.n++
+	return nil, http.ErrServerClosed
+}
 
 // TestGuardSendsOnlyToEndpoint: whatever builds a request (a redirect the
 // HTTP client would follow, a rewritten domain), the guard sends nothing
