@@ -106,10 +106,10 @@ func endpointError(e *Error, err error, ep endpoint) {
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
-		e.Kind, e.Code = KindConfig, CodeNetwork
+		e.Kind, e.Code = KindConfig, CodeNoSuchHost
 		e.Message = "endpoint " + ep.String() + ": no such host (the name does not resolve): check --endpoint"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		e.Kind, e.Code = KindConfig, CodeNetwork
+		e.Kind, e.Code = KindConfig, CodeRefused
 		e.Message = "endpoint " + ep.String() + ": connection refused (nothing listens there): check --endpoint, or start the emulator"
 	}
 }

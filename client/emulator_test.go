@@ -220,7 +220,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	_, err = down.Describe(ctx, ref(id))
 	// Nothing listening is a configuration problem (wrong --endpoint, or
 	// the emulator not started): the engine gates on it instead of retrying.
-	check("server down", err, "ClientError.NetworkError", KindConfig)
+	check("server down", err, CodeRefused, KindConfig)
 	if e := asError(t, err); !strings.Contains(e.Message, "connection refused") || !strings.Contains(e.Message, "--endpoint") {
 		t.Errorf("refused connection not explained: %q", e.Message)
 	}

@@ -42,6 +42,8 @@ const (
 	CodeHTTPStatus = "ClientError.HttpStatusCodeError" // a non-200 answer without an API error (the SDK's code)
 	CodeNetwork    = "ClientError.NetworkError"        // the SDK's code for transport failures
 	CodePanic      = "ClientError.Panic"               // a panic below the client, turned into this call's error
+	CodeNoSuchHost = "ClientError.NoSuchHost"          // the endpoint's host does not resolve (KindConfig)
+	CodeRefused    = "ClientError.ConnectionRefused"   // nothing listens at the endpoint (KindConfig)
 )
 
 // exchange carries what the guard saw of one call's answer back to the

@@ -128,7 +128,7 @@ func failText(f *Failure) string {
 	if f == nil {
 		return ""
 	}
-	if f.Code == "" || f.Kind == client.KindConfig { // a config message says what to fix
+	if f.Code == "" {
 		return f.Message
 	}
 	return f.Code
