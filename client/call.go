@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
+	"strconv"
 	"time"
 
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
@@ -26,13 +28,17 @@ type envelope[T any] struct {
 }
 
 // call is the one path every action takes: pace, sign and send through the
-// region's CommonClient under a per-call deadline, then validate and
+// region's CommonClient under a per-call deadline, then validate, scrub and
 // classify. requestID extracts T's RequestId so a 200 answer without one is
-// refused as garbage rather than trusted.
+// refused as garbage rather than trusted. Whatever the server sends, and
+// even if something below panics, the result is an answer or an *Error
+// whose every string is redacted and bounded (scrub.go).
 func call[T any](c *Client, ctx context.Context, region, action string, req any, requestID func(*T) *string) (*T, error) {
 	start := time.Now()
-	out, err := send(c, ctx, region, action, req, requestID)
+	secrets := c.secrets()
+	out, err := send(c, ctx, region, action, req, requestID, secrets)
 	if err != nil {
+		err = scrubError(err, secrets)
 		c.log.Debug("api call failed", "action", action, "region", region, "took", time.Since(start),
 			"kind", err.Kind.String(), "code", err.Code, "request_id", err.RequestID)
 		return nil, err
@@ -42,7 +48,16 @@ func call[T any](c *Client, ctx context.Context, region, action string, req any,
 	return out, nil
 }
 
-func send[T any](c *Client, ctx context.Context, region, action string, req any, requestID func(*T) *string) (*T, *Error) {
+func send[T any](c *Client, ctx context.Context, region, action string, req any, requestID func(*T) *string, secrets []string) (out *T, cerr *Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, cerr = nil, &Error{Kind: KindTransient, Code: CodePanic, Action: action,
+				Message: "internal error in the API call (a bug in trtcwatch or the SDK; please report it): " +
+					scrub(fmt.Sprint(p), 512, secrets)}
+			c.log.Error("panic in API call", "action", action, "region", region, "panic", cerr.Message,
+				"stack", Bound(string(debug.Stack()), 16<<10))
+		}
+	}()
 	sc, cerr := c.sdkFor(region)
 	if cerr != nil {
 		cerr.Action = action
@@ -61,6 +76,8 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 
 	callCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	ex := &exchange{}
+	callCtx = context.WithValue(callCtx, exchangeKey{}, ex)
 	r := tchttp.NewCommonRequest(Service, Version, action)
 	if err := r.SetActionParameters(params); err != nil {
 		return nil, toError(ctx, action, err)
@@ -68,10 +85,50 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 	r.SetContext(callCtx)
 	env := &envelope[T]{BaseResponse: &tchttp.BaseResponse{}}
 	if err := sc.Send(r, env); err != nil {
-		return nil, toError(ctx, action, err)
+		e := toError(ctx, action, err)
+		endpointError(e, err, c.ep)
+		return nil, e
 	}
-	return validate(env, action, requestID)
+	out, cerr = validate(env, action, requestID)
+	if cerr != nil {
+		return nil, cerr
+	}
+	if cerr := sameTask(req, out, action); cerr != nil {
+		return nil, cerr
+	}
+	scrubResponse(out, secrets)
+	if d, ok := any(out).(*DescribeCloudRecordingResponse); ok {
+		d.Raw = scrubRaw(ex.raw, secrets)
+	}
+	return out, nil
 }
+
+// sameTask refuses an answer that names another task than the one asked
+// for: taking it as the requested task's would show another task's status.
+// An answer without a TaskId is the asked task's (the API echoes it, but
+// its absence proves nothing).
+func sameTask(req, resp any, action string) *Error {
+	q, ok1 := req.(interface{ askedTaskID() *string })
+	a, ok2 := resp.(interface{ answeredTaskID() *string })
+	if !ok1 || !ok2 {
+		return nil
+	}
+	asked, got := q.askedTaskID(), a.answeredTaskID()
+	if asked == nil || got == nil || *got == "" || *got == *asked {
+		return nil
+	}
+	return &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
+		Message: "answer is for task " + strconv.Quote(Bound(*got, MaxTaskIDBytes)) + ", not the task asked for " +
+			strconv.Quote(Bound(*asked, MaxTaskIDBytes))}
+}
+
+func (r *DescribeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }
+func (r *ModifyCloudRecordingRequest) askedTaskID() *string   { return r.TaskId }
+func (r *DeleteCloudRecordingRequest) askedTaskID() *string   { return r.TaskId }
+
+func (r *DescribeCloudRecordingResponse) answeredTaskID() *string { return r.TaskId }
+func (r *ModifyCloudRecordingResponse) answeredTaskID() *string   { return r.TaskId }
+func (r *DeleteCloudRecordingResponse) answeredTaskID() *string   { return r.TaskId }
 
 // validate refuses 200 answers that the SDK accepted but that carry no
 // answer: no Response object, or no RequestId (the API always sends one).

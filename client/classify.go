@@ -3,8 +3,9 @@ package client
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
-	"unicode/utf8"
+	"syscall"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
@@ -66,16 +67,15 @@ func Classify(code string) Kind {
 	return KindTransient
 }
 
-// maxMessage bounds messages kept from the SDK. Its parse errors quote the
-// whole response body, which a broken proxy can make megabytes long.
-const maxMessage = 512
-
 // toError turns anything the SDK or the limiter returned into an *Error.
 // parent is the caller's context: a cancellation by the caller is reported
 // as CodeCanceled so the engine can tell it from a timeout.
 func toError(parent context.Context, action string, err error) *Error {
 	var ce *Error
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) { // made by the guard, under the SDK
+		if ce.Action == "" {
+			ce.Action = action
+		}
 		return ce
 	}
 	e := &Error{Action: action, Err: err}
@@ -91,7 +91,6 @@ func toError(parent context.Context, action string, err error) *Error {
 	if e.Code == "" {
 		e.Code = CodeBadResponse
 	}
-	e.Message = clipMessage(e.Message)
 	e.Kind = Classify(e.Code)
 	if parent.Err() == context.Canceled && errors.Is(err, context.Canceled) {
 		e.Code, e.Kind = CodeCanceled, KindTransient
@@ -99,16 +98,18 @@ func toError(parent context.Context, action string, err error) *Error {
 	return e
 }
 
-// clipMessage keeps a message bounded and valid UTF-8. It does not make it
-// terminal-safe: code that prints it does that (sanitize.String).
-func clipMessage(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) > maxMessage {
-		cut := maxMessage
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
+// endpointError reclassifies a transport failure that means the endpoint
+// is misconfigured (its host does not resolve, or nothing listens on it)
+// as KindConfig, with a message naming the cause and the flag to fix. A
+// DNS timeout or a reset connection stays transient.
+func endpointError(e *Error, err error, ep endpoint) {
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		e.Kind, e.Code = KindConfig, CodeNoSuchHost
+		e.Message = "endpoint " + ep.String() + ": no such host (the name does not resolve): check --endpoint"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Kind, e.Code = KindConfig, CodeRefused
+		e.Message = "endpoint " + ep.String() + ": connection refused (nothing listens there): check --endpoint, or start the emulator"
 	}
-	return s
 }

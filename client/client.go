@@ -34,13 +34,14 @@ const RequestClient = "trtcwatch"
 // concurrent use; all calls, whatever their region, share one pacer
 // because the quota is per action and account, not per region.
 type Client struct {
-	cfg       Config
-	ep        endpoint
-	cred      common.CredentialIface
-	cpf       *profile.ClientProfile
-	transport http.RoundTripper
-	pacer     *pacer
-	log       *slog.Logger
+	cfg        Config
+	ep         endpoint
+	cred       common.CredentialIface
+	credSource string
+	cpf        *profile.ClientProfile
+	transport  http.RoundTripper
+	pacer      *pacer
+	log        *slog.Logger
 
 	mu   sync.Mutex
 	rate float64                   // nominal calls/s; the limiter runs at rate*Headroom
@@ -61,7 +62,7 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 	if err != nil {
 		return nil, tagged{ErrConfig, err}
 	}
-	cred, err := resolveCredential(cfg)
+	cred, src, err := resolveCredential(cfg)
 	if err != nil {
 		return nil, tagged{ErrCredentials, err}
 	}
@@ -69,8 +70,14 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32 // keep connections for a full quota's worth of overlapping calls
 		t.IdleConnTimeout = 30 * time.Second
+		t.MaxResponseHeaderBytes = MaxHeaderBytes
+		// No Accept-Encoding of our own: the guard decompresses under its
+		// bound whatever a server sends, instead of the transport doing it
+		// without one.
+		t.DisableCompression = true
 		rt = t
 	}
+	rt = &guard{next: rt, ep: ep, timeout: cfg.Timeout}
 	cpf := profile.NewClientProfile()
 	cpf.DisableRegionBreaker = true // it would silently reroute to ap-guangzhou, bypassing the endpoint
 	cpf.RateLimitExceededMaxRetries = 0
@@ -88,7 +95,7 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{
-		cfg: cfg, ep: ep, cred: cred, cpf: cpf, transport: rt, log: logger,
+		cfg: cfg, ep: ep, cred: cred, credSource: src, cpf: cpf, transport: rt, log: logger,
 		rate:  cfg.Rate,
 		pacer: newPacer(cfg.Rate),
 		sdk:   map[string]*common.Client{},
@@ -98,6 +105,13 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 
 // Endpoint is the base URL calls go to, for the dashboard header.
 func (c *Client) Endpoint() string { return c.ep.String() }
+
+// CredentialSource says where the credential in use came from, never a
+// secret: e.g. `environment (TENCENTCLOUD_SECRET_ID)`, `tccli profile
+// "default" (~/.tccli/default.credential)`, `credentials file
+// ~/.tencentcloud/credentials [default]` or `CVM instance role (metadata
+// server)`. The auth banner shows it so the user knows what to fix.
+func (c *Client) CredentialSource() string { return c.credSource }
 
 // MaxRate is the ceiling SetRate clamps to: the configured rate.
 func (c *Client) MaxRate() float64 { return c.cfg.Rate }

@@ -39,9 +39,12 @@ type Config struct {
 	Rate       float64            // max calls/s, 0 = 20; above 20 only for a loopback (emulator) endpoint
 	Timeout    time.Duration      // per call, 0 = 6s
 	Credential *common.Credential // nil = resolve with the credential chain (see credentials.go)
-	CVMRole    bool               // also try the CVM metadata role (short timeout)
-	Language   string             // default "en-US"
-	Logger     *slog.Logger       // may be nil; never logs secrets
+	// CredentialSource names a Credential given directly (e.g. "demo key
+	// pair"), for Client.CredentialSource; ignored when Credential is nil.
+	CredentialSource string
+	CVMRole          bool         // also try the CVM metadata role (short timeout)
+	Language         string       // default "en-US"
+	Logger           *slog.Logger // may be nil; never logs secrets
 }
 
 // ErrConfig and ErrCredentials are wrapped by every error New returns, so
@@ -172,6 +175,12 @@ func parseEndpoint(s string) (endpoint, error) {
 		return bad("has an empty port")
 	}
 	ep := endpoint{scheme: scheme, host: u.Host, loopback: isLoopback(host)}
+	if ep.loopback && !strings.Contains(raw, "://") {
+		// A local emulator almost always speaks plain HTTP; read as https
+		// its every call would fail with a TLS error that hides the cause.
+		return endpoint{}, fmt.Errorf("endpoint %q is a loopback address without a scheme: add http:// (the emulator: --endpoint http://%s), or https:// if it serves TLS",
+			clip(raw, 60), clip(u.Host, 60))
+	}
 	if scheme == "http" && !ep.loopback {
 		return bad("uses plain http to a host that is not loopback (secrets would travel in clear)")
 	}

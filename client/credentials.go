@@ -34,53 +34,78 @@ var cvmProvider = func() common.Provider { return common.DefaultCvmRoleProvider(
 // source that holds a credential wins. A source that exists but is broken
 // stops the chain with an error about that source (silently falling through
 // to another identity would be worse). Errors name files and variables,
-// never their values.
-func resolveCredential(cfg Config) (common.CredentialIface, error) {
+// never their values. The second result says where the credential came
+// from, for CredentialSource.
+func resolveCredential(cfg Config) (common.CredentialIface, string, error) {
 	if c := cfg.Credential; c != nil {
 		if c.SecretId == "" || c.SecretKey == "" {
-			return nil, errors.New("the given credential has an empty SecretId or SecretKey")
+			return nil, "", errors.New("the given credential has an empty SecretId or SecretKey")
 		}
-		return c, nil
+		src := cfg.CredentialSource
+		if src == "" {
+			src = "credential given by the program"
+		}
+		return c, src, nil
 	}
 	var looked []string
 
 	cred, err := envCredential()
 	if cred != nil || err != nil {
-		return cred, err
+		src := "environment (" + EnvSecretID + ")"
+		if os.Getenv(EnvSessionToken) != "" {
+			src = "environment (" + EnvSecretID + ", " + EnvSessionToken + ")"
+		}
+		return cred, src, err
 	}
 	looked = append(looked, "env "+EnvSecretID+"/"+EnvSecretKey+" (unset)")
 
-	tccli := tccliPath()
-	cred, err = fileCredential(tccli, common.DefaultTccliProfileProvider())
-	if cred != nil || err != nil {
-		return cred, err
+	tccli, name := tccliPath()
+	if b, err := readCredFile(tccli); err != errNoFile {
+		if err != nil {
+			return nil, "", fmt.Errorf("tccli profile: %w", err) // readCredFile's errors name the file, never its contents
+		}
+		cred, err := parseTccliCredential(tccli, b)
+		if err != nil {
+			return nil, "", err
+		}
+		return cred, fmt.Sprintf("tccli profile %q (%s)", name, tilde(tccli)), nil
 	}
 	looked = append(looked, tccli+" (not found)")
 
 	profile, explicit := profilePath()
-	if explicit {
+	if explicit && profile == "" {
+		return nil, "", errors.New(common.EnvCredentialFile + " is set but empty: unset it or name a credentials file")
+	}
+	if b, err := readCredFile(profile); err != errNoFile {
+		if err != nil {
+			return nil, "", fmt.Errorf("credentials file: %w", err)
+		}
+		cred, err := parseINICredential(profile, b)
+		if err != nil {
+			return nil, "", err
+		}
+		src := fmt.Sprintf("credentials file %s [%s]", tilde(profile), credProfile)
+		if explicit {
+			src += " (" + common.EnvCredentialFile + ")"
+		}
+		return cred, src, nil
+	} else if explicit {
 		// The SDK reads this variable itself; a missing file it names is
 		// a mistake to report, not a source to skip.
-		if _, err := os.Stat(profile); err != nil {
-			return nil, fmt.Errorf("credentials file %s named by TENCENTCLOUD_CREDENTIALS_FILE: %w", profile, safeErr(err))
-		}
-	}
-	cred, err = fileCredential(profile, common.DefaultProfileProvider())
-	if cred != nil || err != nil {
-		return cred, err
+		return nil, "", fmt.Errorf("credentials file %s named by %s does not exist", profile, common.EnvCredentialFile)
 	}
 	looked = append(looked, profile+" (not found)")
 
 	if cfg.CVMRole {
 		cred, err := newCVMCredential(cvmProvider(), cvmWait)
 		if err == nil {
-			return cred, nil
+			return cred, "CVM instance role (metadata server)", nil
 		}
 		looked = append(looked, "CVM metadata role ("+cvmReason(err)+")")
 	} else {
 		looked = append(looked, "CVM metadata role (not asked for: pass --cvm-role)")
 	}
-	return nil, errors.New("no TencentCloud credentials found; looked in: " + strings.Join(looked, "; ") +
+	return nil, "", errors.New("no TencentCloud credentials found; looked in: " + strings.Join(looked, "; ") +
 		". Set " + EnvSecretID + " and " + EnvSecretKey + ", or run `tccli configure`")
 }
 
@@ -99,29 +124,21 @@ func envCredential() (common.CredentialIface, error) {
 	return common.NewTokenCredential(id, key, os.Getenv(EnvSessionToken)), nil
 }
 
-// fileCredential asks an SDK file provider for a credential when its file
-// exists. nil, nil means "no such file".
-func fileCredential(path string, p common.Provider) (common.CredentialIface, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// tilde shows a path under the home directory as ~/…, as users write it.
+func tilde(p string) string {
+	if h := home(); h != "~" && strings.HasPrefix(p, h+string(filepath.Separator)) {
+		return "~" + p[len(h):]
 	}
-	cred, err := p.GetCredential()
-	if err != nil {
-		return nil, fmt.Errorf("credentials file %s: %w", path, safeErr(err))
-	}
-	if cred == nil || cred.GetSecretId() == "" || cred.GetSecretKey() == "" {
-		return nil, fmt.Errorf("credentials file %s: no secret id/key in it", path)
-	}
-	return cred, nil
+	return p
 }
 
-// tccliPath is where the SDK's tccli provider looks.
-func tccliPath() string {
+// tccliPath is where the SDK's tccli provider looks, and the profile name.
+func tccliPath() (string, string) {
 	name, ok := os.LookupEnv(common.EnvTCCLIProfile)
 	if !ok {
 		name = "default"
 	}
-	return filepath.Join(home(), ".tccli", name+".credential")
+	return filepath.Join(home(), ".tccli", name+".credential"), name
 }
 
 // profilePath is where the SDK's profile provider looks; explicit when the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -206,11 +207,23 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		t.Errorf("timeout should unwrap to DeadlineExceeded: %v", err)
 	}
-	gone := emutest.Start(t, emulator.Config{}, "")
-	down := emuClient(t, gone, nil)
-	gone.Close()
+	ln, lerr := net.Listen("tcp", "127.0.0.1:0")
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	ln.Close() // nothing listens on this port now
+	down, derr := New(Config{Region: "ap-singapore", Endpoint: "http://" + ln.Addr().String(), Rate: 500,
+		Credential: common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)})
+	if derr != nil {
+		t.Fatal(derr)
+	}
 	_, err = down.Describe(ctx, ref(id))
-	check("server down", err, "ClientError.NetworkError", KindTransient)
+	// Nothing listening is a configuration problem (wrong --endpoint, or
+	// the emulator not started): the engine gates on it instead of retrying.
+	check("server down", err, CodeRefused, KindConfig)
+	if e := asError(t, err); !strings.Contains(e.Message, "connection refused") || !strings.Contains(e.Message, "--endpoint") {
+		t.Errorf("refused connection not explained: %q", e.Message)
+	}
 
 	// The caller cancelling is told apart from a timeout.
 	cctx, cancel := context.WithCancel(ctx)

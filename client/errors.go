@@ -22,6 +22,10 @@ const (
 	KindBadRequest
 	// KindTransient: network, timeout, server error or garbage reply. Retry with backoff.
 	KindTransient
+	// KindConfig: the endpoint is misconfigured: its host does not resolve,
+	// or nothing listens there. Like KindAuth, retrying at full pace will
+	// not help; the engine gates on it and probes until it works.
+	KindConfig
 )
 
 func (k Kind) String() string {
@@ -36,6 +40,8 @@ func (k Kind) String() string {
 		return "bad request"
 	case KindTransient:
 		return "transient"
+	case KindConfig:
+		return "config"
 	}
 	return "unknown"
 }

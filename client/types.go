@@ -40,6 +40,10 @@ type DescribeCloudRecordingResponse struct {
 	// (bounded, secrets redacted), for the describe view's "raw JSON". It
 	// is never sent or decoded.
 	Raw []byte `json:"-"`
+
+	// FilesCut is how many files past MaxFiles the answer listed and the
+	// client dropped (0 when none were), so a view can say the list is cut.
+	FilesCut int `json:"-"`
 }
 
 // StorageFile is one M3U8 index file a task has written to COS.

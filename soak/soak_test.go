@@ -88,10 +88,20 @@ func soakScenario(h time.Duration) (*emulator.Scenario, []taskref.Ref) {
 // task not back to the emulator's truth one sweep after the faults stop,
 // on goroutine growth and on heap growth.
 func TestSoak(t *testing.T) {
-	size := quickSoak
+	runSoak(t, soakSizeFromEnv(), nil)
+}
+
+func soakSizeFromEnv() soakSize {
 	if os.Getenv("TRTCWATCH_SOAK") == "full" {
-		size = fullSoak
+		return fullSoak
 	}
+	return quickSoak
+}
+
+// runSoak is the soak; with h non-nil the client talks to the emulator
+// through h, which answers a share of the calls with hostile replies, and
+// the engine keeps its watch list in a file checked at the end.
+func runSoak(t *testing.T, size soakSize, h *hostileProxy) {
 	began := time.Now()
 	baseG, rssStart := runtime.NumGoroutine(), procKB("VmRSS:")
 	sc, refs := soakScenario(size.horizon)
@@ -101,8 +111,12 @@ func TestSoak(t *testing.T) {
 	defer srv.Close()
 	srvStart := time.Now()
 	gs := startSampler()
-	d := startDash(t, newClient(t, srv.URL(), emulator.DemoSecretKey, soakRate, clientTimeout),
-		watch.Config{Interval: interval, Quota: soakRate, MaxBackoff: maxBackoff}, refs, 200, 220)
+	endpoint, wcfg := srv.URL(), watch.Config{Interval: interval, Quota: soakRate, MaxBackoff: maxBackoff}
+	if h != nil {
+		endpoint = h.start(t, srv.URL())
+		wcfg.Store = h.store
+	}
+	d := startDash(t, newClient(t, endpoint, emulator.DemoSecretKey, soakRate, clientTimeout), wcfg, refs, 200, 220)
 
 	waitTasks(t, d.eng, "every task asked once", func(ts []watch.Task) bool {
 		return !slices.ContainsFunc(ts, func(tk watch.Task) bool { return tk.Last == nil && tk.LastErr == nil })
@@ -162,6 +176,9 @@ func TestSoak(t *testing.T) {
 	// longest backoff a failed task may still be sitting out.
 	healed := time.Now()
 	srv.SetFaultRate(0)
+	if h != nil {
+		h.heal()
+	}
 	sweep := time.Duration(soakTasks/d.eng.Stats().Limit*float64(time.Second)) + maxBackoff + interval
 	truth := describeAll(t, newClient(t, srv.URL(), emulator.DemoSecretKey, 1000, 2*time.Second), refs)
 	var bad []string
@@ -182,10 +199,16 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	heapEnd := heapAfterGC()
+	if h != nil {
+		h.check(t, d.eng.Tasks(), refs)
+	}
 
 	st := d.eng.Stats()
 	d.stop(t)
 	srv.Close()
+	if h != nil {
+		h.close()
+	}
 	gs.stop()
 	early, late, maxG := gs.split()
 	if late > early+30 {

@@ -3,7 +3,10 @@ package watch
 import (
 	"container/heap"
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,9 +107,27 @@ func (e *Engine) worker(ctx context.Context) {
 		if j == nil {
 			return
 		}
-		resp, err := e.api.Describe(j.ctx, j.ref)
+		resp, err := e.describe(j)
 		e.finish(j, resp, err)
 	}
+}
+
+// describe makes one call; a panic below it (the API client, the SDK, a
+// fake) becomes this task's failure and is logged, instead of taking the
+// whole program down with every task on screen.
+func (e *Engine) describe(j *job) (resp *client.DescribeCloudRecordingResponse, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg := fmt.Sprint(p)
+			if len(msg) > 300 {
+				msg = msg[:300] + "…"
+			}
+			e.log.Error("panic while polling a task", "task", j.ref.TaskID, "panic", msg, "stack", string(debug.Stack()))
+			resp, err = nil, &client.Error{Kind: client.KindTransient, Code: client.CodePanic, Action: client.ActionDescribe,
+				Message: "internal error while polling this task (a bug; please report it): " + strings.ToValidUTF8(msg, "\uFFFD")}
+		}
+	}()
+	return e.api.Describe(j.ctx, j.ref)
 }
 
 // take blocks until a task may be called, or ctx is done (nil).
@@ -255,7 +276,7 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 // now: the API is back, and their backoff said nothing about them.
 func (e *Engine) resumeLocked(now time.Time) {
 	for _, ent := range e.queue {
-		if ent.key.class == classPoll && ent.t.LastErr != nil && ent.t.LastErr.Kind == client.KindTransient && ent.key.due.After(now) {
+		if ent.key.class == classPoll && ent.t.LastErr != nil && (ent.t.LastErr.Kind == client.KindTransient || ent.t.LastErr.Kind == client.KindConfig) && ent.key.due.After(now) {
 			ent.key.due = now
 			ent.t.NextPoll = now
 			e.dirty[ent.t.Ref] = struct{}{}

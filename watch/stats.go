@@ -78,6 +78,18 @@ func (h *health) observe(f *Failure, now time.Time) bool {
 		h.lastFail, h.authFail = f, f
 		h.run = 0
 		h.gate = gateAuth
+	case f.Kind == client.KindConfig:
+		// The endpoint is wrong (its host does not resolve, nothing
+		// listens): every call would fail the same way, so the API counts
+		// as down at once and only the probe goes out until it answers.
+		h.lastFail, h.runLast = f, f
+		if h.run == 0 {
+			h.runSince = now
+		}
+		h.run++
+		if h.gate == gateOpen {
+			h.gate, h.downSince = gateDown, now
+		}
 	case f.Kind == client.KindTransient:
 		h.lastFail, h.runLast = f, f
 		if h.run == 0 {

@@ -1,0 +1,109 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+)
+
+// MaxCredentialFileBytes bounds every credentials or profile file read. A
+// real one is a few hundred bytes; a path pointing at /dev/zero or a huge
+// log must not be read until memory runs out.
+const MaxCredentialFileBytes = 64 << 10
+
+// credProfile is the only profile the SDK's credentials file provider
+// reads, and so the only one trtcwatch looks for.
+const credProfile = "default"
+
+// errNoFile means the file does not exist: the chain moves on.
+var errNoFile = errors.New("no such file")
+
+// readCredFile reads a credentials file, refusing what is not a regular
+// file (a FIFO would block, a device never ends) and anything larger than
+// MaxCredentialFileBytes. Errors name the file, never its contents.
+func readCredFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoFile
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxCredentialFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err) // an I/O error, not contents
+	}
+	if len(b) > MaxCredentialFileBytes {
+		return nil, fmt.Errorf("%s is larger than %d KiB: not a credentials file", path, MaxCredentialFileBytes>>10)
+	}
+	return b, nil
+}
+
+// parseINICredential reads the [default] section's secret_id and
+// secret_key from an INI credentials file, the format the SDK's profile
+// provider reads (whose own parser panics on a file without that section).
+// Lines are `[section]`, `key = value`, blank, or comments (# or ;);
+// anything else means the file is not INI, reported by line number only.
+func parseINICredential(path string, b []byte) (*common.Credential, error) {
+	section, found := "", false
+	vals := map[string]string{}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		switch {
+		case line == "" || line[0] == '#' || line[0] == ';':
+		case line[0] == '[':
+			if !strings.HasSuffix(line, "]") || len(line) < 3 {
+				return nil, fmt.Errorf("credentials file %s is not an INI file: line %d is a broken [section] header", path, i+1)
+			}
+			section = strings.TrimSpace(line[1 : len(line)-1])
+			found = found || section == credProfile
+		case strings.Contains(line, "="):
+			if section == credProfile {
+				k, v, _ := strings.Cut(line, "=")
+				vals[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		default:
+			return nil, fmt.Errorf("credentials file %s is not an INI file (line %d is neither [section] nor key = value); looked for profile [%s] with secret_id and secret_key",
+				path, i+1, credProfile)
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("credentials file %s has no [%s] section: add one with secret_id and secret_key (the only profile read)", path, credProfile)
+	}
+	id, key := vals["secret_id"], vals["secret_key"]
+	if id == "" || key == "" {
+		return nil, fmt.Errorf("credentials file %s: profile [%s] needs both secret_id and secret_key", path, credProfile)
+	}
+	return common.NewCredential(id, key), nil
+}
+
+// parseTccliCredential reads a tccli profile file: a JSON object with
+// secretId, secretKey and optionally token (other keys ignored).
+func parseTccliCredential(path string, b []byte) (*common.Credential, error) {
+	var f struct {
+		SecretID  string `json:"secretId"`
+		SecretKey string `json:"secretKey"`
+		Token     string `json:"token"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("tccli profile %s is not JSON in the format `tccli configure` writes", path)
+	}
+	if f.SecretID == "" || f.SecretKey == "" {
+		return nil, fmt.Errorf("tccli profile %s needs both secretId and secretKey", path)
+	}
+	return common.NewTokenCredential(f.SecretID, f.SecretKey, f.Token), nil
+}

@@ -1,0 +1,274 @@
+package client
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bounds on what one answer may make the client read. Past either, the
+// call fails with CodeTooLarge, naming the bound; memory per call stays
+// under a few times MaxBodyBytes whatever the server sends.
+const (
+	// MaxBodyBytes bounds an answer body twice: the bytes read from the
+	// connection (compressed or not) and the bytes after decompression, so
+	// neither an endless chunked body nor a gzip/deflate bomb can grow the
+	// process. A real Describe answer is a few kilobytes.
+	MaxBodyBytes = 8 << 20
+	// MaxHeaderBytes bounds an answer's header block (the transport's
+	// MaxResponseHeaderBytes); the API sends well under 2 KiB.
+	MaxHeaderBytes = 64 << 10
+	// MaxLocationBytes bounds the Location a refused redirect quotes.
+	MaxLocationBytes = 256
+	// maxExcerpt bounds the part of a malformed body quoted in an error.
+	maxExcerpt = 200
+)
+
+// Codes the hardened path adds to the ClientError family.
+const (
+	CodeRedirect   = "ClientError.Redirect"            // a 3xx answer; redirects are never followed
+	CodeTooLarge   = "ClientError.ResponseTooLarge"    // the body passed MaxBodyBytes
+	CodeHTTPStatus = "ClientError.HttpStatusCodeError" // a non-200 answer without an API error (the SDK's code)
+	CodeNetwork    = "ClientError.NetworkError"        // the SDK's code for transport failures
+	CodePanic      = "ClientError.Panic"               // a panic below the client, turned into this call's error
+	CodeNoSuchHost = "ClientError.NoSuchHost"          // the endpoint's host does not resolve (KindConfig)
+	CodeRefused    = "ClientError.ConnectionRefused"   // nothing listens at the endpoint (KindConfig)
+)
+
+// exchange carries what the guard saw of one call's answer back to the
+// call path, through the request's context.
+type exchange struct {
+	raw []byte // the Response object as received (validated)
+}
+
+type exchangeKey struct{}
+
+// guard is the RoundTripper under the SDK on every call. It is the one
+// place where the bytes of an answer are checked before the SDK's parser
+// sees them: requests go only to the configured endpoint; redirects are
+// refused; the body is read under MaxBodyBytes (before and after
+// gzip/deflate) and under the call's deadline; and only a JSON object with
+// a Response object reaches the SDK, whose parser panics on `null`.
+type guard struct {
+	next    http.RoundTripper
+	ep      endpoint
+	timeout time.Duration // named in the timeout message
+}
+
+func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.EqualFold(req.URL.Scheme, g.ep.scheme) || !strings.EqualFold(req.URL.Host, g.ep.host) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &Error{Kind: KindConfig, Code: CodeRedirect,
+			Message: "refused to send a request to " + safeURL(req.URL.Scheme+"://"+req.URL.Host) + ": only " + g.ep.String() + " is called"}
+	}
+	resp, err := g.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		if loc == "" {
+			loc = "(no Location)"
+		}
+		return nil, &Error{Kind: KindTransient, Code: CodeRedirect,
+			Message: fmt.Sprintf("answer is a redirect (HTTP %d) to %s; redirects are not followed: check --endpoint",
+				resp.StatusCode, safeURL(loc))}
+	}
+	body, cerr := g.read(req.Context(), resp)
+	if cerr != nil {
+		return nil, cerr
+	}
+	raw, ok := responseObject(body)
+	if !ok {
+		if resp.StatusCode == http.StatusOK {
+			return nil, &Error{Kind: KindTransient, Code: CodeBadResponse,
+				Message: "answer is not a JSON object with a Response object: " + excerpt(body)}
+		}
+		return nil, &Error{Kind: KindTransient, Code: CodeHTTPStatus,
+			Message: fmt.Sprintf("HTTP %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), excerpt(body))}
+	}
+	if ex, _ := req.Context().Value(exchangeKey{}).(*exchange); ex != nil {
+		ex.raw = raw
+	}
+	// The SDK gets exactly the checked bytes, plain, as JSON (a
+	// text/event-stream type would send it down its streaming path).
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Encoding")
+	resp.Header.Del("Content-Length")
+	resp.Header.Set("Content-Type", "application/json")
+	resp.Uncompressed = true
+	return resp, nil
+}
+
+// read returns the decompressed body, bounded in size and by ctx: when ctx
+// ends, the body is closed, which ends a read blocked on a slow server.
+func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) {
+	defer resp.Body.Close()
+	stop := context.AfterFunc(ctx, func() { resp.Body.Close() })
+	defer stop()
+	fail := func(err error) ([]byte, *Error) {
+		if ctx.Err() != nil {
+			return nil, &Error{Kind: KindTransient, Code: CodeNetwork, Err: ctx.Err(),
+				Message: fmt.Sprintf("reading the answer took longer than the per-call timeout (%s): %v", g.timeout, ctx.Err())}
+		}
+		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Err: err,
+			Message: "reading the answer: " + err.Error()}
+	}
+	wire := &counter{r: resp.Body}
+	limited := io.LimitReader(wire, MaxBodyBytes+1)
+	var r io.Reader = limited
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	if resp.Uncompressed {
+		enc = "" // the transport already decompressed it; the bound below still holds
+	}
+	switch enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(limited)
+		if err != nil {
+			return fail(fmt.Errorf("gzip body: %w", err))
+		}
+		r = zr
+	case "deflate":
+		r = deflateReader(limited)
+	default:
+		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse,
+			Message: "answer has an unsupported Content-Encoding " + strconv.Quote(Bound(enc, 40))}
+	}
+	hint := 0
+	if resp.ContentLength > 0 && enc == "" {
+		hint = int(min(resp.ContentLength, MaxBodyBytes))
+	}
+	body, err := readCapped(r, MaxBodyBytes+1, hint)
+	switch {
+	case wire.n > MaxBodyBytes:
+		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
+			Message: fmt.Sprintf("answer body is larger than %d bytes (MaxBodyBytes, 8 MiB) as sent; stopped reading", MaxBodyBytes)}
+	case len(body) > MaxBodyBytes:
+		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
+			Message: fmt.Sprintf("answer body decompresses (%s) to more than %d bytes (MaxBodyBytes, 8 MiB); stopped reading", enc, MaxBodyBytes)}
+	case err != nil:
+		return fail(err)
+	case ctx.Err() != nil:
+		return fail(ctx.Err())
+	}
+	return body, nil
+}
+
+// readCapped reads r until EOF or limit bytes, growing its buffer by
+// doubling but never past limit, so a huge answer costs about 2×limit of
+// allocation in all and never more than limit live.
+func readCapped(r io.Reader, limit, hint int) ([]byte, error) {
+	buf := make([]byte, 0, min(max(hint+1, 4096), limit))
+	for len(buf) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), limit))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// deflateReader reads HTTP "deflate", which RFC 9110 defines as zlib but
+// which some servers send as raw DEFLATE: a zlib header picks zlib.
+func deflateReader(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 512)
+	if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+		zr, err := zlib.NewReader(br)
+		if err == nil {
+			return zr
+		}
+		return errReader{fmt.Errorf("deflate body: %w", err)}
+	}
+	return flate.NewReader(br)
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// counter counts the bytes read from the connection.
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// responseObject returns the body's Response object when the body is a
+// JSON object holding one (decoded the way the SDK decodes it).
+func responseObject(body []byte) ([]byte, bool) {
+	var top struct {
+		Response json.RawMessage `json:"Response"`
+	}
+	if err := json.Unmarshal(body, &top); err != nil {
+		return nil, false
+	}
+	raw := bytes.TrimSpace(top.Response)
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, false
+	}
+	return raw, true
+}
+
+// excerpt quotes the start of a malformed body for an error message.
+func excerpt(body []byte) string {
+	if len(body) == 0 {
+		return "empty body"
+	}
+	s := string(body)
+	if len(s) > maxExcerpt {
+		s = Bound(s, maxExcerpt)
+	}
+	return fmt.Sprintf("%d bytes: %q", len(body), strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// safeURL bounds a server-chosen URL and keeps it to one printable line.
+func safeURL(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return strconv.Quote(Bound(s, MaxLocationBytes))
+}
+
+// ctxCause is the context error err wraps, if any.
+func ctxCause(err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return context.DeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package client
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/client/hostiletest"
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// memoryCases are the answers that grew the dashboard to gigabytes before
+// the bounds: each is far larger than MaxBodyBytes.
+var memoryCases = []struct {
+	name  string
+	reply hostiletest.Reply
+}{
+	{"gzip bomb 1 GiB", hostiletest.Reply{Encoding: "gzip", Body: []byte("0"), Size: 1 << 30}},
+	{"deflate bomb 1 GiB", hostiletest.Reply{Encoding: "deflate", Body: []byte("0"), Size: 1 << 30}},
+	{"endless chunked", hostiletest.Reply{Body: []byte(`{"Response":{"x":"`), Size: -1}},
+	{"256 MiB plain", hostiletest.Reply{Body: []byte("{"), Size: 256 << 20}},
+}
+
+// TestMemoryBounded: each call against a huge answer allocates a bounded
+// amount (a few times MaxBodyBytes, not the answer's size), and after many
+// of them the live heap is back where it started.
+func TestMemoryBounded(t *testing.T) {
+	const calls = 4
+	for _, mc := range memoryCases {
+		t.Run(mc.name, func(t *testing.T) {
+			s := hostiletest.Start(t, mc.reply)
+			c := hostileClient(t, s.URL, 10*time.Second, nil)
+			ref := taskref.Ref{SdkAppID: app, TaskID: taskT}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range calls {
+				if _, err := c.Describe(context.Background(), ref); asError(t, err).Code != CodeTooLarge {
+					t.Fatalf("got %v, want %s", err, CodeTooLarge)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			perCall := (after.TotalAlloc - before.TotalAlloc) / calls
+			live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			t.Logf("allocated %.1f MiB per call, live heap %+.1f MiB after %d calls", float64(perCall)/(1<<20), float64(live)/(1<<20), calls)
+			if perCall > 4*MaxBodyBytes {
+				t.Fatalf("allocated %d bytes per call, want at most %d", perCall, 4*MaxBodyBytes)
+			}
+			if live > 2*MaxBodyBytes {
+				t.Fatalf("live heap grew by %d bytes", live)
+			}
+		})
+	}
+}
+
+// BenchmarkHostileBomb reports what one call against a 1 GiB gzip bomb
+// costs (B/op is the figure that must stay near MaxBodyBytes):
+//
+//	go test -run XXX -bench HostileBomb -benchmem ./client
+func BenchmarkHostileBomb(b *testing.B) {
+	s := hostiletest.Start(b, memoryCases[0].reply)
+	c := hostileClient(b, s.URL, 10*time.Second, nil)
+	ref := taskref.Ref{SdkAppID: app, TaskID: taskT}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Describe(context.Background(), ref); KindOf(err) != KindTransient {
+			b.Fatal(err)
+		}
+	}
+}
