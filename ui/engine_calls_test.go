@@ -85,6 +85,7 @@ func TestCommandsCallTheEngine(t *testing.T) {
 				}
 			}},
 		{name: "d n removes nothing", keys: []string{"d", "n"}, want: map[string]int{}},
+		{name: "d enter removes nothing", keys: []string{"d", "enter"}, want: map[string]int{}},
 		{name: "n saves the note", keys: []string{"j", "n"}, typed: "call back", want: map[string]int{"SetNote": 1},
 			check: func(t *testing.T, f *countingEngine) {
 				if f.notes[ref("task-idle-0002")] != "call back" {

@@ -155,17 +155,20 @@ type Model struct {
 	inputRef   taskref.Ref // the task a note edit is about
 	dscroll    int
 
-	help     help.Model
-	showHelp bool
+	help help.Model
+	box  box // help, the add report or the copied text, over the body
 
 	flash    flash
-	rejected []string
 	seenWarn map[string]bool
+
+	zone       zone        // where times are shown and copied (z)
+	lastCopy   copiedMsg   // the last text copied, for v
+	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
 	cols   colCache
 	hint   struct {
-		key [3]int
+		key [7]int
 		s   string
 	}
 }
