@@ -127,7 +127,7 @@ func TestWidthSweep(t *testing.T) {
 			m.Update(copiedMsg{what: "task details", text: strings.Repeat("一二三 RequestId-0123456789abcdef ", 20) + "\n  x\n", err: errBoom})
 			press(m, "v")
 		},
-		"empty":       func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
+		"empty": func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
 	}
 	for name, setup := range states {
 		t.Run(name, func(t *testing.T) {
