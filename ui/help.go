@@ -151,9 +151,35 @@ func (m *Model) legendSections() []legendSection {
 // stateGlyph is the glyph the list draws before a state's word.
 func stateGlyph(p watch.Phase) string { return string(badgeOf(p).glyph) }
 
+// twoColumnHelp is the text width from which keys and legend sit side by
+// side, so the whole help fits a large terminal without scrolling.
+const twoColumnHelp = 150
+
 // helpContent is the whole `?` screen wrapped to w cells: keys, then the
-// legend. It is rebuilt only when the width or the palette changes.
+// legend (side by side when wide). It is laid out again only when the
+// width or the palette changes (see syncBox).
 func (m *Model) helpContent(w int) []string {
+	if w < twoColumnHelp {
+		return append(m.helpKeyLines(w), append([]string{""}, m.legendLines(w)...)...)
+	}
+	lw := (w - 3) / 2
+	left, right := m.helpKeyLines(lw), m.legendLines(w-lw-3)
+	out := make([]string, max(len(left), len(right)))
+	for i := range out {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = l + spaces(lw-ansiWidth(l)) + "   " + r
+	}
+	return out
+}
+
+// helpKeyLines is the key list: every key of a binding and what it does.
+func (m *Model) helpKeyLines(w int) []string {
 	secs := m.keys.helpSections()
 	kw := 0
 	for _, s := range secs {
@@ -170,7 +196,13 @@ func (m *Model) helpContent(w int) []string {
 			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, e.does, w)
 		}
 	}
-	out = append(out, "", styled(m.st.title, cut("Reading the screen", w)))
+	return out
+}
+
+// legendLines is "Reading the screen": each sample drawn as the screen
+// draws it, and what it means.
+func (m *Model) legendLines(w int) []string {
+	out := []string{styled(m.st.title, cut("Reading the screen", w))}
 	legend := m.legendSections()
 	sw := 0
 	for _, s := range legend {

@@ -56,6 +56,9 @@ func TestHelpScrollsAtEverySize(t *testing.T) {
 			}
 			total := m.box.vp.TotalLineCount()
 			page := m.box.vp.Height()
+			if w >= 200 && total > page {
+				t.Errorf("at %dx%d the help (keys and legend side by side) should fit: %d lines in %d", w, h, total, page)
+			}
 			press(m, "j")
 			if got := m.box.vp.YOffset(); total > page && got != 1 {
 				t.Errorf("j scrolled to %d, want 1", got)
