@@ -44,7 +44,7 @@ func TestKeysInATerminal(t *testing.T) {
 	press("\x1b", "a add")
 	press("z", "times in UTC")
 	press("z", "+8") // the renderer writes only the changed cells
-	press("d", "y removes it; any other key keeps it")
+	press("d", "y removes; other keys keep")
 	press("\r", "kept ")
 	mark := len(c.text())
 	raw := len(c.out.String())
@@ -54,7 +54,7 @@ func TestKeysInATerminal(t *testing.T) {
 		if strings.Contains(s, "copied TaskId to the clipboard") {
 			break
 		}
-		if strings.Contains(s, "sent TaskId via OSC 52") {
+		if strings.Contains(s, "sent TaskId to the terminal (OSC 52)") {
 			if !strings.Contains(c.out.String()[raw:], "\x1b]52;c;") {
 				t.Error("said OSC 52 but sent no OSC 52 sequence")
 			}

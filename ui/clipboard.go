@@ -33,7 +33,7 @@ func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
 	}
 	m.log.Debug("native clipboard unavailable, using OSC 52", "err", msg.err)
 	return tea.Batch(tea.SetClipboard(msg.text),
-		m.setFlash("sent "+msg.what+" via OSC 52; not on the clipboard? v shows it", flashInfo, flashLongTTL))
+		m.setFlash("sent "+msg.what+" to the terminal (OSC 52); v shows it if paste fails", flashInfo, flashLongTTL))
 }
 
 // ticketText is the selected task as plain text for a support ticket:

@@ -38,9 +38,9 @@ func TestCopy(t *testing.T) {
 	}{
 		{name: "y native", key: "y", want: isID, wantFlash: "copied TaskId to the clipboard"},
 		{name: "y OSC 52 when native fails", key: "y", native: errBoom, want: isID,
-			wantFlash: "sent TaskId via OSC 52; not on the clipboard? v shows it"},
+			wantFlash: "sent TaskId to the terminal (OSC 52); v shows it if paste fails"},
 		{name: "y OSC 52 with no native", key: "y", noNative: true, want: isID,
-			wantFlash: "sent TaskId via OSC 52; not on the clipboard? v shows it"},
+			wantFlash: "sent TaskId to the terminal (OSC 52); v shows it if paste fails"},
 		{name: "Y details", key: "Y", wantFlash: "copied task details to the clipboard", want: func(s string) bool {
 			return strings.Contains(s, "TaskId: id\\x1b]0;pwned") && strings.Contains(s, "UserId=u\\x1b]0;pwned") &&
 				strings.Contains(s, "RequestId req\\x1b]0;pwned") && strings.Contains(s, "Status: THROTTLE (API status Idle\\x1b") &&

@@ -267,7 +267,8 @@ func (m *Model) hintLine() string {
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.mode == modeConfirm:
 		kind = 2
-		head = []key.Binding{ks.Yes, key.NewBinding(key.WithHelp("any other key", "keeps it"))}
+		head = []key.Binding{ks.Yes, key.NewBinding(key.WithHelp("other keys", "keep"))}
+		must = 2
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.box.kind != boxNone:
 		kind = 3

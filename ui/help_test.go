@@ -241,7 +241,7 @@ func TestHintBar(t *testing.T) {
 		{name: "detail", setup: func(m *Model) { press(m, "enter") }, want: []string{"? help", "q quit"}, wide: []string{"scroll", "esc list"}},
 		{name: "help", setup: func(m *Model) { press(m, "?") }, want: []string{"esc close", "q quit"}, wide: []string{"scroll", "pgup/pgdn page", "g/G top/bottom"}},
 		{name: "add", setup: func(m *Model) { press(m, "a") }, want: []string{"ctrl+c quit"}, wide: []string{"enter ok", "esc cancel"}, not: []string{"q quit"}},
-		{name: "confirm", setup: func(m *Model) { press(m, "d") }, want: []string{"ctrl+c quit"}, wide: []string{"y remove", "any other key keeps it"}},
+		{name: "confirm", setup: func(m *Model) { press(m, "d") }, want: []string{"y remove", "other keys keep", "ctrl+c quit"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,7 +37,7 @@ func TestConfirmDefaultsToNo(t *testing.T) {
 			eng := newCountingEngine()
 			m := loaded(t, eng, 100, 30)
 			press(m, "j", "d")
-			if !strings.Contains(ansi.Strip(content(m)), "y removes it; any other key keeps it") {
+			if !strings.Contains(ansi.Strip(content(m)), "y removes; other keys keep") {
 				t.Errorf("the question does not say what removes:\n%s", ansi.Strip(content(m)))
 			}
 			cmd := press(m, tc.key)

@@ -219,7 +219,7 @@ func (m *Model) banners() []banner {
 func (m *Model) promptLine() string {
 	if m.mode == modeConfirm {
 		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
-		ans := "y removes it; any other key keeps it"
+		ans := "y removes; other keys keep"
 		idW := max(8, m.w-ansiWidth(ans)-1)
 		return m.st.warn + cut(q, idW) + sgrReset + " " + cut(ans, m.w-min(ansiWidth(q), idW)-1)
 	}
