@@ -31,8 +31,9 @@ func TestUpdateAndViewMakeNoEngineCalls(t *testing.T) {
 		removedMsg{ref: ref("task-exit-0004")},
 		noteMsg{ref: ref("p-1"), err: errBoom},
 		copiedMsg{what: "TaskId", text: "x", err: errBoom},
+		tea.ResumeMsg{},
 	}
-	for _, k := range strings.Split("j k G g s s f f r R p p y Y ? ? / x esc tab j esc d n d y n z enter esc a q esc ctrl+c", " ") {
+	for _, k := range strings.Split("j k G g s s f f r R p p y Y ? ? / x esc tab j esc d n d y n z enter esc z v j esc d enter a q esc ctrl+c", " ") {
 		msgs = append(msgs, keyMsg(k))
 	}
 	for i := 0; i < 200; i++ {

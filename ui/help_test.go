@@ -278,3 +278,38 @@ func TestHintBar(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkHelpScroll10k is a key press in the open help over 10,000
+// tasks at 100x30: the viewport scrolls, the box and the hint are drawn.
+func BenchmarkHelpScroll10k(b *testing.B) {
+	m := bigModel(b)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(m, "?")
+	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i/50%2 == 1 {
+			k = up
+		}
+		i++
+		m.Update(k)
+		_ = m.View()
+	}
+}
+
+// BenchmarkZoneKey10k is z end to end at 200x60 over 10,000 tasks: the
+// zone changes, so the detail pane and the hint are laid out again.
+func BenchmarkZoneKey10k(b *testing.B) {
+	m := bigModel(b)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	z := tea.KeyPressMsg{Code: 'z', Text: "z"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(z)
+		_ = m.View()
+	}
+}
