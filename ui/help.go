@@ -89,19 +89,20 @@ type legendSection struct {
 // stateMeanings say what each state word means; the word itself is the
 // API's for Idle, InProgress and Exited and ours for the rest.
 var stateMeanings = []struct {
-	p     watch.Phase
-	means string
+	p      watch.Phase
+	colour string // named for readers without colour (README, NO_COLOR)
+	means  string
 }{
-	{watch.Pending, "no answer yet"},
-	{watch.Idle, "API: the task waits for streams to record"},
-	{watch.InProgress, "API: recording"},
-	{watch.Exited, "API: the task is stopping"},
-	{watch.Ended, "the last answer was Exited, then the API no longer knew the task: a clean stop"},
-	{watch.Phase("vanished"), "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"},
-	{watch.NotFound, "the API never answered for this task: check the TaskId, the SdkAppId and the region"},
-	{watch.Throttled, "the last call hit the API quota; retried slower"},
-	{watch.AuthError, "the credentials were rejected"},
-	{watch.Error, "the last call failed (or the API answered a status this build does not know)"},
+	{watch.Pending, "grey", "no answer yet"},
+	{watch.Idle, "blue", "API: the task waits for streams to record"},
+	{watch.InProgress, "bold green", "API: recording"},
+	{watch.Exited, "amber", "API: the task is stopping"},
+	{watch.Ended, "purple", "the last answer was Exited, then the API no longer knew the task: a clean stop"},
+	{watch.Phase("vanished"), "bold red", "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"},
+	{watch.NotFound, "bold red", "the API never answered for this task: check the TaskId, the SdkAppId and the region"},
+	{watch.Throttled, "amber", "the last call hit the API quota; retried slower"},
+	{watch.AuthError, "bold red", "the credentials were rejected"},
+	{watch.Error, "bold red", "the last call failed (or the API answered a status this build does not know)"},
 }
 
 // legendSections is the `?` screen's legend and README's "Reading the
@@ -110,7 +111,7 @@ var stateMeanings = []struct {
 func (m *Model) legendSections() []legendSection {
 	states := make([]legendItem, 0, len(stateMeanings))
 	for _, s := range stateMeanings {
-		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.means, stateGlyph(s.p)})
+		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + s.means, stateGlyph(s.p)})
 	}
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
