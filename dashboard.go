@@ -140,7 +140,7 @@ Flags:
 	}
 
 	m := ui.New(eng, ui.Options{
-		Keys:      defaultKeyMap(),
+		Keys:      dashboardKeys(),
 		Endpoint:  c.Endpoint(),
 		Region:    cfg.Region,
 		SdkAppID:  app,

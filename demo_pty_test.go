@@ -29,7 +29,7 @@ func TestDemoInATerminal(t *testing.T) {
 	c.waitText(t, "─ Details ─", 5*time.Second) // stacked below 120 columns
 
 	c.tty.Write([]byte("?"))
-	c.waitText(t, "Keys (esc or ? closes)", 5*time.Second)
+	c.waitText(t, "Move (in the list", 5*time.Second)
 	mark := len(c.text())
 	c.tty.Write([]byte("?"))
 

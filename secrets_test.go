@@ -181,7 +181,7 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 			}
 		}
 	}
-	c.waitText(t, "copied task details", 5*time.Second)
+	c.waitText(t, "sent task details to the terminal (OSC 52)", 5*time.Second) // no system clipboard in the pty
 	c.tty.Write([]byte("q"))
 	if code := c.wait(t, 15*time.Second); code != 0 {
 		t.Errorf("dashboard exit %d:\n%s", code, tail(c.text(), 2000))

@@ -19,17 +19,30 @@ func copyCmd(native func(string) error, what, text string) tea.Cmd {
 	}
 }
 
+// onCopied reports a copy truthfully: "copied" only when the system
+// clipboard took the text. Otherwise the text goes out as OSC 52, which
+// the terminal may or may not pass to the clipboard (tmux, some
+// terminals and SSH hops drop it): the message says so and v shows it.
+func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
+	m.lastCopy = copiedMsg{what: msg.what, text: msg.text}
+	if m.box.kind == boxCopied {
+		m.showCopied()
+	}
+	if msg.err == nil {
+		return m.setFlash("copied "+msg.what+" to the clipboard", flashInfo, flashTTL)
+	}
+	m.log.Debug("native clipboard unavailable, using OSC 52", "err", msg.err)
+	return tea.Batch(tea.SetClipboard(msg.text),
+		m.setFlash("sent "+msg.what+" to the terminal (OSC 52); v shows it if paste fails", flashInfo, flashLongTTL))
+}
+
 // ticketText is the selected task as plain text for a support ticket:
-// every string sanitised, times absolute and unambiguous.
+// every string sanitised, times in ISO 8601 with their offset in loc (the
+// zone on screen), the history newest first as the detail pane lists it.
 func ticketText(r *row, now time.Time, loc *time.Location) string {
 	t := r.t
 	var b strings.Builder
-	ts := func(x time.Time) string {
-		if x.IsZero() {
-			return "-"
-		}
-		return x.In(loc).Format(time.RFC3339)
-	}
+	ts := func(x time.Time) string { return isoText(x, loc) }
 	line := func(k, v string) { b.WriteString(k + ": " + v + "\n") }
 	line("TaskId", r.id)
 	line("SdkAppId", strconv.FormatUint(t.Ref.SdkAppID, 10))
@@ -56,8 +69,9 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 		}
 	}
 	if len(t.History) > 0 {
-		b.WriteString("History:\n")
-		for _, h := range t.History {
+		b.WriteString("History (newest first):\n")
+		for i := len(t.History) - 1; i >= 0; i-- {
+			h := t.History[i]
 			b.WriteString("  " + ts(h.At) + " " + string(h.From) + " -> " + string(h.To))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + clean(h.RequestID))

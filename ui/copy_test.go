@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -26,17 +27,21 @@ func setClipboardText(msgs []tea.Msg) (string, bool) {
 func TestCopy(t *testing.T) {
 	hostileID := hostileTask()
 	hostileID.Ref.TaskID = "id" + hostile
+	isID := func(s string) bool { return s == sanitize.String("id"+hostile) }
 	tests := []struct {
-		name     string
-		key      string
-		native   error // nil: native works; errBoom: fails; errNoClipboard: no native at all
-		noNative bool
-		want     func(string) bool
+		name      string
+		key       string
+		native    error // nil: native works; errBoom: it fails
+		noNative  bool  // no native clipboard at all
+		want      func(string) bool
+		wantFlash string
 	}{
-		{name: "y native", key: "y", want: func(s string) bool { return s == sanitize.String("id"+hostile) }},
-		{name: "y OSC 52 when native fails", key: "y", native: errBoom, want: func(s string) bool { return s == sanitize.String("id"+hostile) }},
-		{name: "y OSC 52 with no native", key: "y", noNative: true, want: func(s string) bool { return s == sanitize.String("id"+hostile) }},
-		{name: "Y details", key: "Y", want: func(s string) bool {
+		{name: "y native", key: "y", want: isID, wantFlash: "copied TaskId to the clipboard"},
+		{name: "y OSC 52 when native fails", key: "y", native: errBoom, want: isID,
+			wantFlash: "sent TaskId to the terminal (OSC 52); v shows it if paste fails"},
+		{name: "y OSC 52 with no native", key: "y", noNative: true, want: isID,
+			wantFlash: "sent TaskId to the terminal (OSC 52); v shows it if paste fails"},
+		{name: "Y details", key: "Y", wantFlash: "copied task details to the clipboard", want: func(s string) bool {
 			return strings.Contains(s, "TaskId: id\\x1b]0;pwned") && strings.Contains(s, "UserId=u\\x1b]0;pwned") &&
 				strings.Contains(s, "RequestId req\\x1b]0;pwned") && strings.Contains(s, "Status: throttled (API status Idle\\x1b") &&
 				strings.Contains(s, "Last error: RequestLimitExceeded\\x1b]0;pwned")
@@ -46,7 +51,7 @@ func TestCopy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			var native []string
-			m := New(newCountingEngine(), Options{Keys: testKeyMap(), Now: fixedNow, Location: time.UTC,
+			m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Now: fixedNow, Location: time.UTC,
 				Clipboard: func(s string) error {
 					mu.Lock()
 					defer mu.Unlock()
@@ -80,8 +85,75 @@ func TestCopy(t *testing.T) {
 			if !tc.want(copied) {
 				t.Errorf("copied %q", copied)
 			}
-			if !strings.HasPrefix(m.flash.text, "copied ") {
-				t.Errorf("flash %q", m.flash.text)
+			if m.flash.text != tc.wantFlash {
+				t.Errorf("flash %q, want %q", m.flash.text, tc.wantFlash)
+			}
+			// v shows exactly what was copied, safe for the terminal.
+			press(m, "v")
+			out := content(m)
+			assertTerminalSafe(t, "copied box", out)
+			if m.box.kind != boxCopied || !strings.Contains(ansi.Strip(out), strings.SplitN(copied, "\n", 2)[0]) {
+				t.Errorf("v does not show the copied text:\n%s", ansi.Strip(out))
+			}
+			press(m, "esc")
+			if m.box.kind != boxNone {
+				t.Error("esc did not close the copied text")
+			}
+		})
+	}
+}
+
+func TestShowCopiedBeforeAnyCopy(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 80, 24)
+	press(m, "v")
+	if m.box.kind != boxNone || !strings.Contains(m.flash.text, "nothing copied yet") {
+		t.Errorf("box %v flash %q", m.box.kind, m.flash.text)
+	}
+}
+
+// The copied box has no side borders: a hand selection of its lines picks
+// up the text and nothing else.
+func TestCopiedBoxSelectsCleanly(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 80, 24)
+	m.Update(copiedMsg{what: "task details", text: "TaskId: abc\nHistory (newest first):\n  2026-03-14T17:26:53+08:00 Idle -> InProgress\n", err: errBoom})
+	press(m, "v")
+	want := []string{"TaskId: abc", "History (newest first):", "  2026-03-14T17:26:53+08:00 Idle -> InProgress"}
+	got := lines(ansi.Strip(content(m)))
+	for _, w := range want {
+		found := false
+		for _, l := range got {
+			if strings.TrimRight(l, " ") == w {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no line that is exactly %q:\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+}
+
+func TestTicketTextTimesAndOrder(t *testing.T) {
+	tk := fixtureTasks()[0] // two transitions, oldest first in the engine
+	tests := []struct {
+		zone zone
+		want []string
+	}{
+		{zoneUTC, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
+			"  2026-03-14T09:18:53+00:00 Idle -> InProgress RequestId req-b\n  2026-03-14T09:16:53+00:00 pending -> Idle RequestId req-a",
+			"Copied 2026-03-14T09:26:53+00:00 from trtcwatch"}},
+		{zoneConsole, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
+			"History (newest first):\n  2026-03-14T17:18:53+08:00 Idle -> InProgress"}},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.zone), func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 100, 30)
+			m.zone = tc.zone
+			r := m.rows[tk.Ref]
+			s := ticketText(r, m.now, m.location())
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("ticket lacks %q:\n%s", w, s)
+				}
 			}
 		})
 	}

@@ -100,16 +100,8 @@ func (d *detailBuilder) title(s string) {
 	d.raw(styled(d.m.st.title, cut(s, d.w)))
 }
 
-func (m *Model) clock(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	lt, ln := t.In(m.loc), m.now.In(m.loc)
-	if lt.YearDay() == ln.YearDay() && lt.Year() == ln.Year() {
-		return lt.Format("15:04:05")
-	}
-	return lt.Format("Jan 02 15:04")
-}
+// clock is a time with its zone, in the zone chosen with z (clock.go).
+func (m *Model) clock(t time.Time) string { return m.clockText(t) }
 
 func (m *Model) buildDetail(r *row, w int) []string {
 	d := &detailBuilder{m: m, w: w}

@@ -31,8 +31,9 @@ func TestUpdateAndViewMakeNoEngineCalls(t *testing.T) {
 		removedMsg{ref: ref("task-exit-0004")},
 		noteMsg{ref: ref("p-1"), err: errBoom},
 		copiedMsg{what: "TaskId", text: "x", err: errBoom},
+		tea.ResumeMsg{},
 	}
-	for _, k := range strings.Split("j k G g s s f f r R p p y Y ? ? / x esc tab j esc d n d y n z enter esc a q esc ctrl+c", " ") {
+	for _, k := range strings.Split("j k G g s s f f r R p p y Y ? ? / x esc tab j esc d n d y n z enter esc z v j esc d enter a q esc ctrl+c", " ") {
 		msgs = append(msgs, keyMsg(k))
 	}
 	for i := 0; i < 200; i++ {
@@ -85,6 +86,7 @@ func TestCommandsCallTheEngine(t *testing.T) {
 				}
 			}},
 		{name: "d n removes nothing", keys: []string{"d", "n"}, want: map[string]int{}},
+		{name: "d enter removes nothing", keys: []string{"d", "enter"}, want: map[string]int{}},
 		{name: "n saves the note", keys: []string{"j", "n"}, typed: "call back", want: map[string]int{"SetNote": 1},
 			check: func(t *testing.T, f *countingEngine) {
 				if f.notes[ref("task-idle-0002")] != "call back" {

@@ -206,7 +206,7 @@ func hostileTask() watch.Task {
 func newTestModel(t testing.TB, eng Engine, w, h int) *Model {
 	t.Helper()
 	m := New(eng, Options{
-		Keys: testKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
+		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
 		Now: func() time.Time { return t0 }, Location: time.UTC,
 	})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})

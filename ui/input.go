@@ -11,9 +11,6 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// maxRejectedShown is how many rejected entries stay listed after an add.
-const maxRejectedShown = 3
-
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
 
 func (m *Model) inputFocused() bool {
@@ -23,7 +20,7 @@ func (m *Model) inputFocused() bool {
 // startInput gives the keyboard to the one-line input for mode.
 func (m *Model) startInput(md mode, value string) tea.Cmd {
 	m.mode = md
-	m.showHelp = false
+	m.closeBox()
 	m.input.Reset()
 	switch md {
 	case modeAdd:
@@ -105,16 +102,23 @@ func (m *Model) submit() tea.Cmd {
 }
 
 // addEntries parses one entry or a whole pasted list. Valid entries are
-// added even when others are refused; each refusal stays listed with its
-// reason until the next add or esc.
+// added even when others are refused; every refusal is listed with its
+// reason in a box that scrolls (esc closes it).
 func (m *Model) addEntries(text string) tea.Cmd {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
 	b := taskref.ParseList(text, m.opts.SdkAppID, m.opts.Region, m.has)
-	m.rejected = m.rejected[:0]
-	for _, rj := range b.Rejected {
-		m.rejected = append(m.rejected, "rejected "+clean(rj.Entry)+": "+clean(rj.Reason.Error()))
+	if len(b.Rejected) > 0 {
+		report := make([]string, 0, 2*len(b.Rejected))
+		for _, rj := range b.Rejected {
+			report = append(report, clean(rj.Entry), "    "+clean(rj.Reason.Error()))
+		}
+		title := itoa(len(b.Rejected)) + " entries rejected"
+		if len(b.Rejected) == 1 {
+			title = "1 entry rejected"
+		}
+		m.openBox(boxReport, title+" (esc closes)", report)
 	}
 	m.ensureVisible()
 	if len(b.Refs) == 0 {
@@ -126,6 +130,30 @@ func (m *Model) addEntries(text string) tea.Cmd {
 	}
 	return tea.Batch(addCmd(m.eng, b.Refs, len(b.Duplicates), len(b.Rejected)),
 		m.setFlash("adding "+plural(len(b.Refs), "task")+"…", flashInfo, flashTTL))
+}
+
+// selectAdded puts the cursor on the first task an add brought in, once
+// its row exists (the engine's update and the add's answer race). A filter
+// that would hide it is cleared: the user just asked for this task.
+func (m *Model) selectAdded() {
+	ref := m.pendingSel
+	if ref == (taskref.Ref{}) {
+		return
+	}
+	r := m.rows[ref]
+	if r == nil {
+		return
+	}
+	m.pendingSel = taskref.Ref{}
+	if m.indexOf(ref) < 0 && (m.filter != "" || m.problems) {
+		m.filter, m.problems = "", false
+		m.rebuild(false)
+	}
+	if i := m.indexOf(ref); i >= 0 {
+		m.cursor = i
+		m.syncSel()
+		m.ensureVisible()
+	}
 }
 
 // onPaste handles bracketed paste itself: textinput would squash a list

@@ -2,10 +2,10 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap is every binding the dashboard reacts to. It lives in ui (not in
-// main, which builds the defaults) so that the hint bar and the `?` help are
-// generated from the same bindings the Update code matches on: a key that
-// works is a key that is documented.
+// KeyMap is every binding the dashboard reacts to. It lives in ui, next to
+// its defaults, so that the hint bar and the `?` help are generated from
+// the same bindings the Update code matches on: a key that works is a key
+// that is documented.
 type KeyMap struct {
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 
@@ -13,39 +13,80 @@ type KeyMap struct {
 	Refresh, RefreshAll, Pause, Note           key.Binding
 	Copy, CopyDetails, Help, Quit              key.Binding
 
-	// Back leaves the current mode: clears the filter, closes help, returns
-	// focus to the list, cancels an input. It never quits.
+	// Zone cycles the time zone times are shown and copied in.
+	Zone key.Binding
+	// ShowCopied shows the last copied text in a box to select by hand,
+	// for terminals that ignore OSC 52.
+	ShowCopied key.Binding
+	// Suspend stops the program (ctrl+z); the shell's fg resumes it.
+	Suspend key.Binding
+
+	// Back leaves the current mode: clears the filter, closes help or a
+	// box, returns focus to the list, cancels an input. It never quits.
 	Back key.Binding
 	// Submit accepts an input (add, filter, note).
 	Submit key.Binding
-	// Yes and No answer the remove confirmation.
-	Yes, No key.Binding
+	// Yes is the only answer that removes a task; any other key keeps it.
+	Yes key.Binding
+}
+
+// DefaultKeyMap is the dashboard's bindings. They follow what users of
+// k9s, gh-dash and lazygit already type (j/k, g/G, /, ?, y/Y, r/R) so
+// nothing has to be learnt. Each help key is the short form the hint bar
+// shows; the `?` screen lists every key (see helpSections).
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+
+		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
+		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "details")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Problems: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "only problems")),
+
+		Refresh:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		RefreshAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh all")),
+		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+		Note:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
+
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
+		CopyDetails: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy details")),
+		ShowCopied:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show copied")),
+		Zone:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zone")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Suspend:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		// Two quick escapes reach us as one alt+esc (ESC ESC): still "back".
+		Back:   key.NewBinding(key.WithKeys("esc", "alt+esc"), key.WithHelp("esc", "back")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
+	}
 }
 
 // ShortHelp is the one-line hint bar: the keys a new user needs first.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Add, k.Remove, k.Focus, k.Filter, k.Problems, k.Copy, k.Pause, k.Help, k.Quit}
+	return []key.Binding{k.Add, k.Remove, k.Focus, k.Filter, k.Problems, k.Copy, k.Pause, k.Zone, k.Help, k.Quit}
 }
 
-// FullHelp is the `?` screen, grouped by what the keys act on.
+// FullHelp is every documented binding, grouped as the `?` screen groups
+// them (helpSections adds the words).
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-		{k.Add, k.Remove, k.Note, k.Refresh, k.RefreshAll, k.Pause},
-		{k.Focus, k.Filter, k.Sort, k.Problems, k.Back},
-		{k.Copy, k.CopyDetails, k.Help, k.Quit},
+	var out [][]key.Binding
+	for _, s := range k.helpSections() {
+		var g []key.Binding
+		for _, e := range s.entries {
+			g = append(g, e.b)
+		}
+		out = append(out, g)
 	}
-}
-
-// inputKeys is what the hint bar shows while an input has focus.
-func (k KeyMap) inputKeys() []key.Binding { return []key.Binding{k.Submit, k.Back} }
-
-// confirmKeys is what the hint bar shows while a removal waits for an answer.
-func (k KeyMap) confirmKeys() []key.Binding { return []key.Binding{k.Yes, k.No} }
-
-// detailKeys is what the hint bar shows while the detail pane has focus.
-func (k KeyMap) detailKeys() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Back, k.Copy, k.CopyDetails, k.Help, k.Quit}
+	return out
 }
 
 // bindings adapts a slice to help.KeyMap for the contextual hint bars.

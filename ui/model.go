@@ -161,12 +161,15 @@ type Model struct {
 	inputRef   taskref.Ref // the task a note edit is about
 	dscroll    int
 
-	help     help.Model
-	showHelp bool
+	help help.Model
+	box  box // help, the add report or the copied text, over the body
 
 	flash    flash
-	rejected []string
 	seenWarn map[string]bool
+
+	zone       zone        // where times are shown and copied (z)
+	lastCopy   copiedMsg   // the last text copied, for v
+	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
 	cols   colCache
@@ -174,7 +177,7 @@ type Model struct {
 	pads   padCache  // the detail pane's lines padded to its width
 	gen    int       // bumped on every engine update: keys wantC
 	hint   struct {
-		key [3]int
+		key [7]int
 		s   string
 	}
 }

@@ -208,7 +208,7 @@ func TestHeaderAndPosition(t *testing.T) {
 }
 
 func TestBannersSayWhatToFix(t *testing.T) {
-	m := New(newCountingEngine(), Options{Keys: testKeyMap(), Region: testRegion, SdkAppID: testApp, Now: fixedNow,
+	m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: testRegion, SdkAppID: testApp, Now: fixedNow,
 		Endpoint: "https://trtc.intl.tencentcloudapi.com", CredentialSource: "credentials file /home/u/.tencentcloud/credentials (profile default)"})
 	m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth,

@@ -99,7 +99,7 @@ func TestEndToEnd(t *testing.T) {
 	go func() { eng.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 
-	m := New(eng, Options{Keys: testKeyMap(), Endpoint: c.Endpoint(), Region: testRegion, SdkAppID: testApp, Context: ctx})
+	m := New(eng, Options{Keys: DefaultKeyMap(), Endpoint: c.Endpoint(), Region: testRegion, SdkAppID: testApp, Context: ctx})
 	log := &screenLog{seen: map[string][]string{}}
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithFilter(log.observe),

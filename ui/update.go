@@ -31,7 +31,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tickCmd()
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
+		m.selectAdded()
 		return m, tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+	case tea.ResumeMsg:
+		// Back from ctrl+z: the clock jumped and the terminal may have
+		// been resized; clear so the whole screen is drawn again.
+		m.now = m.opts.Now()
+		return m, tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
 	case flashClearMsg:
 		if msg.seq == m.flash.seq {
 			m.flash.text = ""
@@ -45,12 +51,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 		}
 	case copiedMsg:
-		if msg.err != nil {
-			m.log.Debug("native clipboard unavailable, using OSC 52", "err", msg.err)
-			return m, tea.Batch(tea.SetClipboard(msg.text),
-				m.setFlash("copied "+msg.what+" (via OSC 52)", flashInfo, flashTTL))
-		}
-		return m, m.setFlash("copied "+msg.what, flashInfo, flashTTL)
+		return m, m.onCopied(msg)
 	case tea.PasteMsg:
 		return m, m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
@@ -87,10 +88,14 @@ func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.setFlash("add failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 	}
+	if len(msg.added) > 0 {
+		m.pendingSel = msg.added[0]
+		m.selectAdded()
+	}
 	dups := msg.dups + msg.asked - len(msg.added)
 	text := fmt.Sprintf("%d added, %d already watched, %d rejected", len(msg.added), dups, msg.rejected)
 	if msg.rejected > 0 {
-		return m.setFlash(text+" (reasons above; esc hides them)", flashWarn, flashLongTTL)
+		return m.setFlash(text+" (the box lists why)", flashWarn, flashLongTTL)
 	}
 	return m.setFlash(text, flashInfo, flashTTL)
 }
@@ -112,4 +117,5 @@ func (m *Model) resize() {
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 	m.ensureVisible()
 	m.clampDetail()
+	m.syncBox(m.layout())
 }

@@ -1,29 +1,42 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
-// onKey routes a key press. A focused input or the y/n question takes the
-// key first, so `q` typed in the add box is a letter; `esc` never quits.
+// onKey routes a key press. ctrl+z and ctrl+c act everywhere (they type
+// nothing); then a focused input, the y/n question or an open box takes
+// the key, so `q` typed in the add box is a letter; `esc` never quits.
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := &m.keys
+	if k.Text == "" && key.Matches(k, ks.Suspend) {
+		return tea.Suspend
+	}
 	switch m.mode {
 	case modeAdd, modeFilter, modeNote:
 		return m.inputKey(k)
 	case modeConfirm:
 		return m.confirmKey(k)
 	}
-	ks := &m.keys
+	if m.box.kind != boxNone {
+		return m.boxKey(k)
+	}
 	switch {
 	case key.Matches(k, ks.Quit):
 		return m.quit()
 	case key.Matches(k, ks.Help):
-		m.showHelp = !m.showHelp
+		m.openBox(boxHelp, "Help", nil)
 		return nil
 	case key.Matches(k, ks.Back):
 		m.back()
 		return nil
+	case key.Matches(k, ks.Zone):
+		return m.setFlash(m.cycleZone(), flashInfo, flashTTL)
+	case key.Matches(k, ks.ShowCopied):
+		return m.showCopied()
 	}
 	if m.mode == modeDetail && m.detailKey(k) {
 		return nil
@@ -39,19 +52,62 @@ func (m *Model) quit() tea.Cmd {
 // back undoes the innermost thing on screen, one per press.
 func (m *Model) back() {
 	switch {
-	case m.showHelp:
-		m.showHelp = false
 	case m.mode == modeDetail:
 		m.mode = modeList
 	case m.filter != "":
 		m.filter = ""
 		m.rebuild(false)
-	case len(m.rejected) > 0:
-		m.rejected = nil
-		m.ensureVisible()
 	default:
 		m.flash.text = ""
 	}
+}
+
+// boxKey scrolls the open box; esc closes it, `?` toggles help, q quits,
+// and every other key is ignored while the box is up.
+func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := &m.keys
+	m.syncBox(m.layout())
+	vp := &m.box.vp
+	switch {
+	case key.Matches(k, ks.Quit):
+		return m.quit()
+	case key.Matches(k, ks.Back):
+		m.closeBox()
+	case key.Matches(k, ks.Help):
+		if m.box.kind == boxHelp {
+			m.closeBox()
+		} else {
+			m.openBox(boxHelp, "Help", nil)
+		}
+	case key.Matches(k, ks.ShowCopied) && m.box.kind == boxCopied:
+		m.closeBox()
+	case key.Matches(k, ks.Up):
+		vp.ScrollUp(1)
+	case key.Matches(k, ks.Down):
+		vp.ScrollDown(1)
+	case key.Matches(k, ks.PageUp):
+		vp.PageUp()
+	case key.Matches(k, ks.PageDown):
+		vp.PageDown()
+	case key.Matches(k, ks.Top):
+		vp.GotoTop()
+	case key.Matches(k, ks.Bottom):
+		vp.GotoBottom()
+	}
+	return nil
+}
+
+// showCopied opens the last copied text in a box to select by hand.
+func (m *Model) showCopied() tea.Cmd {
+	if m.lastCopy.text == "" {
+		return m.setFlash("nothing copied yet: y copies the TaskId, Y the details", flashInfo, flashTTL)
+	}
+	title := "Copied " + m.lastCopy.what + ": select it by hand"
+	if m.opts.Mouse {
+		title += " (shift+drag)"
+	}
+	m.openBox(boxCopied, title, strings.Split(strings.TrimRight(m.lastCopy.text, "\n"), "\n"))
+	return nil
 }
 
 // detailKey scrolls the focused detail pane; false lets the key fall
@@ -136,34 +192,31 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Copy):
 		return copyCmd(m.opts.Clipboard, "TaskId", r.id)
 	case key.Matches(k, ks.CopyDetails):
-		return copyCmd(m.opts.Clipboard, "task details", ticketText(r, m.now, m.loc))
+		return copyCmd(m.opts.Clipboard, "task details", ticketText(r, m.now, m.location()))
 	}
 	return nil
 }
 
-// confirmKey answers "remove this task?"; anything but yes or no is ignored.
+// confirmKey answers "remove this task?": only y removes; enter, esc,
+// n and every other key keep it (ctrl+c still quits, see onKey).
 func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
+	m.mode = modeList
+	m.ensureVisible()
 	switch {
 	case key.Matches(k, ks.Yes):
-		m.mode = modeList
 		ref := m.confirmRef
-		m.ensureVisible()
 		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+brief(clean(ref.TaskID)), flashInfo, flashTTL))
-	case key.Matches(k, ks.No):
-		m.mode = modeList
-		m.ensureVisible()
-		return m.setFlash("kept", flashInfo, flashTTL)
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	}
-	return nil
+	return m.setFlash("kept "+brief(clean(m.confirmRef.TaskID)), flashInfo, flashTTL)
 }
 
 // onClick selects the clicked row (mouse is opt-in, see Options.Mouse).
 func (m *Model) onClick(mo tea.Mouse) {
 	l := m.layout()
-	if l.tooSmall || m.showHelp || mo.Button != tea.MouseLeft {
+	if l.tooSmall || m.box.kind != boxNone || mo.Button != tea.MouseLeft {
 		return
 	}
 	if mo.X < l.listW && mo.Y >= l.listY && mo.Y < l.listY+l.listH {
@@ -192,6 +245,15 @@ func (m *Model) onWheel(mo tea.Mouse) {
 	case tea.MouseWheelDown:
 		step = 3
 	default:
+		return
+	}
+	if m.box.kind != boxNone {
+		m.syncBox(l)
+		if step < 0 {
+			m.box.vp.ScrollUp(-step)
+		} else {
+			m.box.vp.ScrollDown(step)
+		}
 		return
 	}
 	inDetail := mo.X >= l.detX && mo.Y >= l.detY && mo.Y < l.detY+l.detH

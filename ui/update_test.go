@@ -57,11 +57,11 @@ func TestKeys(t *testing.T) {
 			}},
 		{name: "help toggles", keys: []string{"?"}, want: fixtureTasks()[0].Ref.TaskID,
 			check: func(t *testing.T, m *Model) {
-				if !m.showHelp || !strings.Contains(ansi.Strip(content(m)), "copy details") {
+				if m.box.kind != boxHelp || !strings.Contains(ansi.Strip(content(m)), "details of the selected task") {
 					t.Error("full help not shown")
 				}
 				press(m, "esc")
-				if m.showHelp {
+				if m.box.kind != boxNone {
 					t.Error("esc did not close help")
 				}
 			}},
@@ -163,12 +163,12 @@ func TestQuitKeys(t *testing.T) {
 func TestFocusedInputEatsKeys(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
 	press(m, "a")
-	typeText(m, "qdjkyYrRp?/")
-	if got := m.input.Value(); got != "qdjkyYrRp?/" {
+	typeText(m, "qdjkyYrRp?/zv")
+	if got := m.input.Value(); got != "qdjkyYrRp?/zv" {
 		t.Errorf("input = %q", got)
 	}
-	if m.mode != modeAdd || m.paused || m.showHelp {
-		t.Errorf("a key acted while typing: mode %d paused %v help %v", m.mode, m.paused, m.showHelp)
+	if m.mode != modeAdd || m.paused || m.box.kind != boxNone || m.zone != zoneLocal {
+		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.mode, m.paused, m.box.kind, m.zone)
 	}
 	// Control characters never reach the input.
 	m.Update(tea.KeyPressMsg{Code: 'x', Text: "\x1b[2J"})
@@ -291,14 +291,14 @@ func TestPasteAddsMany(t *testing.T) {
 		m.Update(msg)
 	}
 	out := ansi.Strip(content(m))
-	for _, want := range []string{"2 added, 2 already watched, 2 rejected", "rejected bad!id: '!' at position 4: task ID may only hold", "rejected 0:zero: SdkAppId must be a positive integer"} {
+	for _, want := range []string{"2 added, 2 already watched, 2 rejected", "2 entries rejected", "bad!id", "'!' at position 4: task ID may only hold", "0:zero", "SdkAppId must be a positive integer"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("screen lacks %q:\n%s", want, out)
 		}
 	}
 	press(m, "esc")
-	if len(m.rejected) != 0 {
-		t.Error("esc did not hide the rejected entries")
+	if m.box.kind != boxNone {
+		t.Error("esc did not close the rejected entries")
 	}
 }
 

@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -140,16 +139,8 @@ func (m *Model) render() string {
 }
 
 func (m *Model) appendBody(lines []string, l layout) []string {
-	if m.showHelp {
-		help := m.helpLines()
-		for i := 0; i < l.bodyH; i++ {
-			if i < len(help) {
-				lines = append(lines, help[i])
-			} else {
-				lines = append(lines, "")
-			}
-		}
-		return lines
+	if m.box.kind != boxNone {
+		return append(lines, m.boxLines(l)...)
 	}
 	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
@@ -300,7 +291,7 @@ func (m *Model) bannerLines(n int) []string {
 }
 
 // banners are the problems that must stay on screen while they last:
-// the API's health, then the entries an add refused.
+// the API's health.
 func (m *Model) banners() []banner {
 	var bs []banner
 	st := m.stats
@@ -340,13 +331,6 @@ func (m *Model) banners() []banner {
 		}
 		bs = append(bs, banner{text + " | retrying", false})
 	}
-	for i, r := range m.rejected {
-		if i == maxRejectedShown {
-			bs = append(bs, banner{"… and " + itoa(len(m.rejected)-i) + " more rejected (esc hides)", false})
-			break
-		}
-		bs = append(bs, banner{r, false})
-	}
 	return bs
 }
 
@@ -365,59 +349,9 @@ func (m *Model) credentialHint() string {
 func (m *Model) promptLine() string {
 	if m.mode == modeConfirm {
 		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
-		ans := "y = remove, n/esc = keep"
+		ans := "y removes; other keys keep"
 		idW := max(8, m.w-ansiWidth(ans)-1)
 		return m.st.warn + cut(q, idW) + sgrReset + " " + cut(ans, m.w-min(ansiWidth(q), idW)-1)
 	}
 	return cut(m.input.View(), m.w)
-}
-
-// hintLine is the one-line key hint, cached per width, context and palette.
-func (m *Model) hintLine() string {
-	var b bindings
-	kind := 0
-	switch {
-	case m.inputFocused():
-		b, kind = m.keys.inputKeys(), 1
-	case m.mode == modeConfirm:
-		b, kind = m.keys.confirmKeys(), 2
-	case m.mode == modeDetail:
-		b, kind = m.keys.detailKeys(), 3
-	default:
-		b = m.keys.ShortHelp()
-	}
-	key := [3]int{m.w, kind, boolInt(m.dark)}
-	if m.hint.key != key || m.hint.s == "" {
-		m.hint.key, m.hint.s = key, cut(m.help.ShortHelpView(b), m.w)
-	}
-	return m.hint.s
-}
-
-// helpLines is the `?` screen; columns are stacked when they do not fit.
-func (m *Model) helpLines() []string {
-	groups := m.keys.FullHelp()
-	full := m.help.FullHelpView(groups)
-	var lines []string
-	if maxLineWidth(full) > m.w {
-		for _, g := range groups {
-			lines = append(lines, strings.Split(m.help.FullHelpView([][]key.Binding{g}), "\n")...)
-			lines = append(lines, "")
-		}
-	} else {
-		lines = strings.Split(full, "\n")
-	}
-	out := make([]string, 0, len(lines)+2)
-	out = append(out, styled(m.st.title, cut("Keys (esc or ? closes)", m.w)), "")
-	for _, s := range lines {
-		out = append(out, cut(s, m.w))
-	}
-	return out
-}
-
-func maxLineWidth(s string) int {
-	w := 0
-	for _, l := range strings.Split(s, "\n") {
-		w = max(w, ansiWidth(l))
-	}
-	return w
 }

@@ -93,7 +93,6 @@ func TestHostileStringsThroughView(t *testing.T) {
 				t.Parallel()
 				m := loaded(t, newCountingEngine(), size[0], size[1])
 				m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileID}, Stats: degradedStats()}})
-				m.rejected = []string{"rejected " + clean(hostile) + ": bad"}
 				press(m, keys...)
 				v := m.View()
 				out := v.Content
@@ -111,7 +110,7 @@ func TestHostileStringsThroughView(t *testing.T) {
 }
 
 func TestHostileStringsInHeaderAndInputs(t *testing.T) {
-	m := New(newCountingEngine(), Options{Keys: testKeyMap(), Endpoint: "https://x" + hostile, Region: "r" + hostile, Now: fixedNow})
+	m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Endpoint: "https://x" + hostile, Region: "r" + hostile, Now: fixedNow})
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 20})
 	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: "fix " + hostile}}})
 	press(m, "a")
@@ -143,11 +142,19 @@ func TestWidthSweep(t *testing.T) {
 		"confirm": func(m *Model) { press(m, "G", "d") },
 		"banners": func(m *Model) {
 			m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: strings.Repeat("very long detail ", 20)}}})
-			m.rejected = []string{"rejected a", "rejected b", "rejected c", "rejected d", "rejected e"}
 			m.setFlash(strings.Repeat("flash ", 60), flashWarn, flashTTL)
 		},
 		"filter-none": func(m *Model) { press(m, "/", "z", "z") },
-		"empty":       func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
+		"report": func(m *Model) {
+			press(m, "a")
+			m.Update(tea.PasteMsg{Content: strings.Repeat("bad!一二三-long ", 30)})
+			press(m, "enter")
+		},
+		"copied": func(m *Model) {
+			m.Update(copiedMsg{what: "task details", text: strings.Repeat("一二三 RequestId-0123456789abcdef ", 20) + "\n  x\n", err: errBoom})
+			press(m, "v")
+		},
+		"empty": func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
 	}
 	for name, setup := range states {
 		t.Run(name, func(t *testing.T) {
@@ -182,7 +189,7 @@ func TestStatesReadableWithoutColour(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint("ascii=", tt.ascii), func(t *testing.T) {
-			m := New(newCountingEngine(), Options{Keys: testKeyMap(), Region: testRegion, SdkAppID: testApp, Now: fixedNow, Location: time.UTC, ASCII: tt.ascii})
+			m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: testRegion, SdkAppID: testApp, Now: fixedNow, Location: time.UTC, ASCII: tt.ascii})
 			m.Update(tea.WindowSizeMsg{Width: 200, Height: 30}) // wide enough for every count in the header
 			m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
 			out := ansi.Strip(content(m))
@@ -227,8 +234,8 @@ func TestDetailPane(t *testing.T) {
 	out := ansi.Strip(content(m))
 	for _, want := range []string{
 		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12", "-1tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
-		"region ap-singapore", "(API status InProgress)", "09:18:53 (8m00s ago)", "RequestId req-InProgress",
-		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "Idle -> InProgress  req-b", "Next poll in 1s",
+		"region ap-singapore", "(API status InProgress)", "09:18:53 UTC (8m00s ago)", "RequestId req-InProgress",
+		"Files (3)", "USERID", "user_01", "09:24:53 UTC", "Idle -> InProgress  req-b", "Next poll in 1s",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("detail lacks %q", want)

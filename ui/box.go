@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/viewport"
+	"charm.land/lipgloss/v2"
+)
+
+// boxKind is what the box over the body shows.
+type boxKind int
+
+const (
+	boxNone   boxKind = iota
+	boxHelp           // `?`: keys and the legend
+	boxReport         // after an add: every rejected entry and why
+	boxCopied         // `v`: the last copied text, to select by hand
+)
+
+// minBoxBorder is the body height from which a box gets a border.
+const minBoxBorder = 6
+
+// box is a scrollable text box drawn in place of the list and detail
+// panes. One at a time; esc closes it. The text scrolls in a bubbles
+// viewport, which is given the lines already wrapped to its width.
+type box struct {
+	kind  boxKind
+	title string
+	text  []string // report and copied text: logical lines, wrapped when laid out
+	vp    viewport.Model
+	key   [6]int // what the laid-out content depends on
+	gen   int    // bumped when the text changes
+}
+
+// openBox shows a box from its top.
+func (m *Model) openBox(kind boxKind, title string, text []string) {
+	gen := m.box.gen + 1
+	m.box = box{kind: kind, title: title, text: text, vp: viewport.New(), gen: gen}
+	m.box.vp.MouseWheelEnabled = false // the model routes the wheel itself
+}
+
+func (m *Model) closeBox() {
+	m.box = box{gen: m.box.gen + 1}
+}
+
+// boxGeom is the box's frame for the body: bordered or a title line, and
+// the text's width and height inside. The copied text has no side
+// borders, so a hand selection picks up nothing but the text.
+func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
+	bordered = bodyH >= minBoxBorder
+	sides = bordered && m.box.kind != boxCopied
+	w = m.w
+	if sides {
+		w = m.w - 4 // border and one space each side
+	}
+	h = bodyH - 1
+	if bordered {
+		h = bodyH - 2
+	}
+	return bordered, sides, max(w, 1), max(h, 1)
+}
+
+// syncBox lays the text out for the current size and palette, keeping the
+// scroll position (clamped) across a resize.
+func (m *Model) syncBox(l layout) {
+	if m.box.kind == boxNone || l.tooSmall {
+		return
+	}
+	_, _, w, h := m.boxGeom(l.bodyH)
+	k := [6]int{w, h, boolInt(m.dark), int(m.box.kind), m.box.gen, int(m.zone)}
+	if m.box.key == k {
+		return
+	}
+	m.box.key = k
+	var content []string
+	if m.box.kind == boxHelp {
+		content = m.helpContent(w)
+	} else {
+		for _, s := range m.box.text {
+			content = append(content, wrapIndented(s, w)...)
+		}
+	}
+	m.box.vp.SetWidth(w)
+	m.box.vp.SetHeight(h)
+	m.box.vp.SetContentLines(content)
+}
+
+// wrapIndented wraps s to w cells, continuing under its own indent.
+func wrapIndented(s string, w int) []string {
+	body := strings.TrimLeft(s, " ")
+	n := len(s) - len(body)
+	if n >= w/2 {
+		n = 0
+	}
+	if body == "" {
+		return []string{""}
+	}
+	parts := wrap(body, w-n)
+	for i := range parts {
+		parts[i] = spaces(n) + parts[i]
+	}
+	return parts
+}
+
+// boxLines draws the box in exactly bodyH lines of m.w cells.
+func (m *Model) boxLines(l layout) []string {
+	m.syncBox(l)
+	bordered, sides, w, h := m.boxGeom(l.bodyH)
+	vp := &m.box.vp
+	body := strings.Split(vp.View(), "\n")
+	total := vp.TotalLineCount()
+	first := vp.YOffset() + 1
+	last := min(vp.YOffset()+h, total)
+	pos := itoa(first) + "-" + itoa(last) + "/" + itoa(total)
+	if total == 0 {
+		pos = "empty"
+	}
+	more := ""
+	if last < total {
+		more = "↓ " + itoa(total-last) + " more"
+	}
+	out := make([]string, 0, l.bodyH)
+	if !bordered {
+		t := cut(m.box.title, max(m.w-ansiWidth(pos)-3, 1))
+		line := styled(m.st.title, t) + " " + styled(m.st.dim, pos)
+		if more != "" && ansiWidth(t)+ansiWidth(pos)+ansiWidth(more)+4 <= m.w {
+			line += "  " + styled(m.st.dim, more)
+		}
+		out = append(out, line)
+		return appendExactly(out, body, h)
+	}
+	bd := lipgloss.RoundedBorder()
+	dim := m.st.dim
+	edge := func(l, r, label, right string) string {
+		inner := m.w - ansiWidth(l) - ansiWidth(r)
+		rw := 0
+		if right != "" {
+			rw = ansiWidth(right) + 2
+		}
+		lab := ""
+		if label != "" {
+			lab = cut(" "+label+" ", max(inner-1-rw, 0))
+		}
+		fill := max(inner-1-ansiWidth(lab)-rw, 0)
+		var b strings.Builder
+		b.WriteString(dim + l + bd.Top + sgrReset)
+		b.WriteString(styled(m.st.title, lab))
+		b.WriteString(dim + strings.Repeat(bd.Top, fill) + sgrReset)
+		if rw > 0 && 1+ansiWidth(lab)+rw <= inner {
+			b.WriteString(" " + styled(dim, right) + " ")
+		}
+		b.WriteString(dim + r + sgrReset)
+		return b.String()
+	}
+	if sides {
+		out = append(out, edge(bd.TopLeft, bd.TopRight, m.box.title, pos))
+		left, right := dim+bd.Left+sgrReset+" ", " "+dim+bd.Right+sgrReset
+		for i := 0; i < h; i++ {
+			s := ""
+			if i < len(body) {
+				s = body[i]
+			}
+			out = append(out, left+s+spaces(w-ansiWidth(s))+right)
+		}
+		return append(out, edge(bd.BottomLeft, bd.BottomRight, "", more))
+	}
+	out = append(out, edge("", "", m.box.title, pos))
+	out = appendExactly(out, body, h)
+	return append(out, edge("", "", "", more))
+}
+
+// appendExactly adds exactly n lines of body, blank where it runs out.
+func appendExactly(out, body []string, n int) []string {
+	for i := 0; i < n; i++ {
+		if i < len(body) {
+			out = append(out, body[i])
+		} else {
+			out = append(out, "")
+		}
+	}
+	return out
+}

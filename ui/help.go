@@ -1,0 +1,389 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// helpEntry is one line of the `?` screen and of README's Keys table: the
+// binding it documents, every key that triggers it and what it does.
+type helpEntry struct {
+	b    key.Binding
+	keys string
+	does string
+}
+
+type helpSection struct {
+	title   string
+	entries []helpEntry
+}
+
+// helpSections is the `?` screen's key list. README's Keys table is the
+// same list (TestReadmeMatchesHelp), so the two never drift apart.
+func (k KeyMap) helpSections() []helpSection {
+	return []helpSection{
+		{"Move (in the list; in details, help and boxes they scroll)", []helpEntry{
+			{k.Up, "↑ k", "up"},
+			{k.Down, "↓ j", "down"},
+			{k.PageUp, "pgup ctrl+u", "page up"},
+			{k.PageDown, "pgdn ctrl+d", "page down"},
+			{k.Top, "g home", "top"},
+			{k.Bottom, "G end", "bottom"},
+		}},
+		{"Tasks", []helpEntry{
+			{k.Add, "a", "add tasks: type or paste many, separated by spaces, commas or newlines; the cursor goes to the first added, and a box lists every rejected entry and why"},
+			{k.Remove, "d", "remove the selected task: asks first, and only y removes (enter, esc or any other key keeps it)"},
+			{k.Note, "n", "edit the selected task's note (a ticket number, say)"},
+			{k.Refresh, "r", "refresh the selected task now"},
+			{k.RefreshAll, "R", "refresh all tasks now"},
+			{k.Pause, "p", "pause or resume polling (the hint bar says p resume while paused)"},
+		}},
+		{"Show", []helpEntry{
+			{k.Focus, "enter tab", "details of the selected task: files, RequestIds, history (↑/↓ scroll, esc back)"},
+			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
+			{k.Sort, "s", "sort: added, state (worst first), last change (newest first), id"},
+			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
+			{k.Zone, "z", "times in local time, UTC or UTC+8 (the console's zone); every time shows its zone"},
+			{k.Back, "esc", "back: close a box or help, leave details, clear the filter; never quits"},
+		}},
+		{"Copy", []helpEntry{
+			{k.Copy, "y", "copy the selected TaskId"},
+			{k.CopyDetails, "Y", "copy the task's details for a ticket (times in ISO 8601 with their offset, history newest first)"},
+			{k.ShowCopied, "v", "show the last copied text in a box, to select by hand when the clipboard did not take it"},
+		}},
+		{"Program", []helpEntry{
+			{k.Help, "?", "this help (esc or ? closes)"},
+			{k.Suspend, "ctrl+z", "suspend to the shell; fg resumes"},
+			{k.Quit, "q ctrl+c", "quit (while typing, only ctrl+c)"},
+		}},
+	}
+}
+
+// legendItem is one line of the "Reading the screen" legend: a sample
+// drawn as the screen draws it, and what it means.
+type legendItem struct {
+	name  string // the word or figure, as README names it
+	sgr   string // how the screen colours it ("" for none)
+	means string
+	glyph string // drawn before name on screen (the state glyphs)
+}
+
+func li(name, sgr, means string) legendItem { return legendItem{name: name, sgr: sgr, means: means} }
+
+// sample is the item as the screen draws it, unstyled.
+func (it legendItem) sample() string {
+	if it.glyph == "" {
+		return it.name
+	}
+	return it.glyph + " " + it.name
+}
+
+type legendSection struct {
+	title string
+	items []legendItem
+}
+
+// stateMeanings say what each state word means; the word itself is the
+// API's for Idle, InProgress and Exited and ours for the rest.
+var stateMeanings = []struct {
+	p      watch.Phase
+	colour string // named for readers without colour (README, NO_COLOR)
+	means  string
+}{
+	{watch.Pending, "grey", "no answer yet"},
+	{watch.Idle, "blue", "API: the task waits for streams to record"},
+	{watch.InProgress, "bold green", "API: recording"},
+	{watch.Exited, "amber", "API: the task is stopping"},
+	{watch.Ended, "purple", "the last answer was Exited, then the API no longer knew the task: a clean stop"},
+	{watch.Phase("vanished"), "bold red", "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"},
+	{watch.NotFound, "bold red", "the API never answered for this task: check the TaskId, the SdkAppId and the region"},
+	{watch.Throttled, "amber", "the last call hit the API quota; retried slower"},
+	{watch.AuthError, "bold red", "the credentials were rejected"},
+	{watch.Error, "bold red", "the last call failed (or the API answered a status this build does not know)"},
+}
+
+// legendSections is the `?` screen's legend and README's "Reading the
+// screen" section. The state samples are drawn from the same badge table
+// and colours as the rows.
+func (m *Model) legendSections() []legendSection {
+	states := make([]legendItem, 0, len(stateMeanings))
+	for _, s := range stateMeanings {
+		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + s.means, stateGlyph(s.p)})
+	}
+	return []legendSection{
+		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
+		{"Rows", []legendItem{
+			li(">", "", "the selected row (drawn reversed)"),
+			li("!", m.st.bad, "a row in trouble: vanished, not found, or its latest call failed"),
+			li("LAST ERROR", m.st.bad, "when a call fails the row keeps the last API status and shows the error code and its age beside it, in a solid badge (amber when throttled)"),
+			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
+		}},
+		{"Columns", []legendItem{
+			li("STATE", "", "the state, as above"),
+			li("TASK ID", "", "shortened in the middle when narrow; the details have it whole"),
+			li("NOTE", "", "your note (n), e.g. the ticket number"),
+			li("LAST ERROR", "", "the failed call's error code and how long ago"),
+			li("FOR", "", "how long the task has been in its state"),
+			li("ANSWER", "", "how long ago the API last answered for the task"),
+			li("FILES", "", "how many recording files the last answer listed"),
+			li("SDKAPPID", "", "shown when the rows belong to more than one application"),
+		}},
+		{"Header", []legendItem{
+			li("API ok", m.st.ok, "the latest calls answered (API: no calls yet before the first)"),
+			li("degraded", m.st.warn, "some calls failed in the last 10 s (throttled or network); the banner names the last code and RequestId"),
+			li("DOWN", m.st.bad, "every recent call failed to reach the API; rows keep their last known data"),
+			li("AUTH FAILED", m.st.bad, "the credentials were rejected; polling slows to one probe"),
+			li("6.5/20 req/s", "", "calls per second over the last 5 s, against the quota of 20"),
+			li("limit 12.0", "", "after RequestLimitExceeded trtcwatch slows itself to this rate (another tool may share the account's quota) and climbs back when quiet"),
+			li("throttled n/1m", m.st.dim, "RequestLimitExceeded answers in the last minute"),
+			li("PAUSED", m.st.paused, "polling is paused (p resumes)"),
+			li("Tasks 12/47", "", "the list's title: the cursor's row and how many rows are shown"),
+		}},
+		{"Banners and messages", []legendItem{
+			li("red", m.st.bannerE, "act now: the API is down or the credentials were rejected"),
+			li("yellow", m.st.bannerW, "a warning: calls fail, or the watch list file has a problem"),
+		}},
+	}
+}
+
+// stateGlyph is the glyph the list draws before a state's word.
+func stateGlyph(p watch.Phase) string { return string(badgeOf(p).glyph) }
+
+// twoColumnHelp is the text width from which keys and legend sit side by
+// side, so the whole help fits a large terminal without scrolling.
+const twoColumnHelp = 150
+
+// helpContent is the whole `?` screen wrapped to w cells: keys, then the
+// legend (side by side when wide). It is laid out again only when the
+// width or the palette changes (see syncBox).
+func (m *Model) helpContent(w int) []string {
+	if w < twoColumnHelp {
+		return append(m.helpKeyLines(w), append([]string{""}, m.legendLines(w)...)...)
+	}
+	lw := (w - 3) / 2
+	left, right := m.helpKeyLines(lw), m.legendLines(w-lw-3)
+	out := make([]string, max(len(left), len(right)))
+	for i := range out {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = l + spaces(lw-ansiWidth(l)) + "   " + r
+	}
+	return out
+}
+
+// helpKeyLines is the key list: every key of a binding and what it does.
+func (m *Model) helpKeyLines(w int) []string {
+	secs := m.keys.helpSections()
+	kw := 0
+	for _, s := range secs {
+		for _, e := range s.entries {
+			kw = max(kw, ansiWidth(e.keys))
+		}
+	}
+	kw = min(kw, max(w/3, 4))
+	out := []string{styled(m.st.title, cut("Keys", w))}
+	for _, s := range secs {
+		out = append(out, "")
+		out = appendTitle(out, m.st.bold, s.title, w)
+		for _, e := range s.entries {
+			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, e.does, w)
+		}
+	}
+	return out
+}
+
+// legendLines is "Reading the screen": each sample drawn as the screen
+// draws it, and what it means.
+func (m *Model) legendLines(w int) []string {
+	out := []string{styled(m.st.title, cut("Reading the screen", w))}
+	legend := m.legendSections()
+	sw := 0
+	for _, s := range legend {
+		for _, it := range s.items {
+			sw = max(sw, ansiWidth(it.sample()))
+		}
+	}
+	sw = min(sw, max(w/3, 4))
+	for _, s := range legend {
+		out = append(out, "")
+		out = appendTitle(out, m.st.bold, s.title, w)
+		for _, it := range s.items {
+			out = appendHanging(out, " ", styled(it.sgr, fit(it.sample(), sw)), sw, it.means, w)
+		}
+	}
+	return out
+}
+
+// appendTitle writes a section title, wrapped rather than cut.
+func appendTitle(out []string, sgr, title string, w int) []string {
+	for _, s := range wrap(title, w) {
+		out = append(out, styled(sgr, s))
+	}
+	return out
+}
+
+// appendHanging writes "<lead><label>  text", the text wrapped at spaces
+// under itself so a long meaning never runs under the labels.
+func appendHanging(out []string, lead, label string, labelW int, text string, w int) []string {
+	indent := ansiWidth(lead) + labelW + 2
+	tw := w - indent
+	if tw < 8 { // too narrow for two columns: the text under the label
+		out = append(out, cut(lead+label, w))
+		for _, s := range wrap(text, max(w-2, 1)) {
+			out = append(out, "  "+s)
+		}
+		return out
+	}
+	for i, s := range wrap(text, tw) {
+		if i == 0 {
+			out = append(out, lead+label+"  "+s)
+		} else {
+			out = append(out, spaces(indent)+s)
+		}
+	}
+	return out
+}
+
+// hintLine is the one-line key hint. Its right end is reserved for the
+// way out (? help and q quit in the list) so they never drop off; the
+// keys before it are dropped from the end when the line is short. Toggles
+// show what they would do now (p resume, f all tasks) and z the zone.
+func (m *Model) hintLine() string {
+	var head, tail []key.Binding
+	must := 0 // the first must of head stay as long as they fit at all
+	ks := m.keys
+	kind := 0
+	switch {
+	case m.inputFocused():
+		kind = 1
+		head = []key.Binding{ks.Submit, withHelp(ks.Back, "cancel")}
+		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
+	case m.mode == modeConfirm:
+		kind = 2
+		head = []key.Binding{ks.Yes, key.NewBinding(key.WithHelp("other keys", "keep"))}
+		must = 2
+		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
+	case m.box.kind != boxNone:
+		kind = 3
+		head = []key.Binding{
+			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
+			onlyKey(ks.Top, "g/G", "top/bottom"),
+		}
+		tail = []key.Binding{withHelp(ks.Back, "close"), ks.Quit}
+	case m.mode == modeDetail:
+		kind = 4
+		head = []key.Binding{
+			onlyKey(ks.Down, "↑↓/jk", "scroll"), withHelp(ks.Back, "list"), ks.Copy, ks.CopyDetails, m.zoneHint(),
+		}
+		tail = []key.Binding{ks.Help, ks.Quit}
+	default:
+		// A toggle that is on comes first, so its state never drops off.
+		var on []key.Binding
+		for _, b := range ks.ShortHelp() {
+			switch {
+			case keyIs(b, ks.Help), keyIs(b, ks.Quit):
+				continue
+			case keyIs(b, ks.Pause) && m.paused:
+				on = append(on, withHelp(b, "resume"))
+				continue
+			case keyIs(b, ks.Problems) && m.problems:
+				on = append(on, withHelp(b, "all tasks"))
+				continue
+			case keyIs(b, ks.Zone):
+				b = m.zoneHint()
+			}
+			head = append(head, b)
+		}
+		head = append(on, head...)
+		must = len(on)
+		tail = []key.Binding{ks.Help, ks.Quit}
+	}
+	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.paused), boolInt(m.problems), int(m.zone), m.now.YearDay()}
+	if m.hint.key == hk && m.hint.s != "" {
+		return m.hint.s
+	}
+	m.hint.key, m.hint.s = hk, m.renderHint(head, must, tail)
+	return m.hint.s
+}
+
+// renderHint fits head before the reserved tail; a dropped key leaves "…"
+// where there is room for it, but never at the cost of one of the first
+// must keys (the state of a toggle).
+func (m *Model) renderHint(head []key.Binding, must int, tail []key.Binding) string {
+	st := m.help.Styles
+	sep := st.ShortSeparator.Render(" • ")
+	sepW := ansiWidth(sep)
+	item := func(b key.Binding) string {
+		h := b.Help()
+		return st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc)
+	}
+	var tparts []string
+	for _, b := range tail {
+		tparts = append(tparts, item(b))
+	}
+	t := strings.Join(tparts, sep)
+	room := m.w - ansiWidth(t)
+	if room < 0 {
+		return cut(t, m.w)
+	}
+	var b strings.Builder
+	used := 0
+	for i, hb := range head {
+		s := item(hb)
+		sw := ansiWidth(s) + sepW
+		more := 0
+		if i >= must && i < len(head)-1 {
+			more = 2 // room for "… " if a later one drops
+		}
+		if used+sw+more > room {
+			if used+2 <= room {
+				b.WriteString(st.Ellipsis.Render("…") + " ")
+				used += 2
+			}
+			break
+		}
+		b.WriteString(s)
+		b.WriteString(sep)
+		used += sw
+	}
+	return b.String() + t
+}
+
+// zoneHint names the zone times are in: "z UTC+8".
+func (m *Model) zoneHint() key.Binding {
+	return withHelp(m.keys.Zone, m.zoneName())
+}
+
+// withHelp is b with another description (its keys unchanged).
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// onlyKey is b shown as one of its keys, e.g. quit as ctrl+c while q types.
+func onlyKey(b key.Binding, k, desc string) key.Binding {
+	b.SetHelp(k, desc)
+	return b
+}
+
+// keyIs reports whether two bindings are the same binding (same keys).
+func keyIs(a, b key.Binding) bool {
+	ak, bk := a.Keys(), b.Keys()
+	if len(ak) != len(bk) || len(ak) == 0 {
+		return false
+	}
+	for i := range ak {
+		if ak[i] != bk[i] {
+			return false
+		}
+	}
+	return true
+}

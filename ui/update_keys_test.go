@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// TestConfirmDefaultsToNo: after d only y removes; enter (which means
+// "details" everywhere else), esc, n and any other key keep the task.
+func TestConfirmDefaultsToNo(t *testing.T) {
+	tests := []struct {
+		key    string
+		remove bool
+		quit   bool
+	}{
+		{"y", true, false},
+		{"enter", false, false},
+		{"esc", false, false},
+		{"alt+esc", false, false},
+		{"n", false, false},
+		{"q", false, false},
+		{"Y", false, false},
+		{"d", false, false},
+		{"tab", false, false},
+		{"ctrl+c", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.key, func(t *testing.T) {
+			eng := newCountingEngine()
+			m := loaded(t, eng, 100, 30)
+			press(m, "j", "d")
+			if !strings.Contains(ansi.Strip(content(m)), "y removes; other keys keep") {
+				t.Errorf("the question does not say what removes:\n%s", ansi.Strip(content(m)))
+			}
+			cmd := press(m, tc.key)
+			msgs := runCmd(cmd)
+			quit := false
+			for _, msg := range msgs {
+				if _, ok := msg.(tea.QuitMsg); ok {
+					quit = true
+				}
+			}
+			if got := eng.n("Remove") == 1; got != tc.remove {
+				t.Errorf("removed = %v, want %v", got, tc.remove)
+			}
+			if quit != tc.quit {
+				t.Errorf("quit = %v, want %v", quit, tc.quit)
+			}
+			if m.mode != modeList {
+				t.Errorf("mode %d after the answer, want the list", m.mode)
+			}
+			if !tc.remove && !tc.quit && !strings.HasPrefix(m.flash.text, "kept task-idle-0002") {
+				t.Errorf("flash %q", m.flash.text)
+			}
+		})
+	}
+}
+
+// TestAddSelectsFirstAdded: the cursor lands on the first added task,
+// whichever of the engine's update and the add's answer arrives first,
+// and a filter that would hide it is cleared.
+func TestAddSelectsFirstAdded(t *testing.T) {
+	newTasks := []watch.Task{
+		{Ref: ref("new-a"), Phase: watch.Pending, Since: t0},
+		{Ref: ref("new-b"), Phase: watch.Pending, Since: t0},
+	}
+	added := addedMsg{asked: 2, added: []taskref.Ref{ref("new-a"), ref("new-b")}}
+	rows := engineMsg{watch.Update{Changed: newTasks, Stats: okStats()}}
+	tests := []struct {
+		name  string
+		setup []string
+		order []tea.Msg
+	}{
+		{"answer first", nil, []tea.Msg{added, rows}},
+		{"rows first", nil, []tea.Msg{rows, added}},
+		{"with problems only", []string{"f"}, []tea.Msg{added, rows}},
+		{"sorted by id, cursor at the bottom", []string{"s", "s", "s", "G"}, []tea.Msg{rows, added}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 100, 30)
+			press(m, tc.setup...)
+			for _, msg := range tc.order {
+				m.Update(msg)
+			}
+			if m.sel != ref("new-a") || m.selected() == nil || m.selected().t.Ref != ref("new-a") {
+				t.Errorf("selected %v, want new-a", m.sel)
+			}
+			if m.pendingSel != (taskref.Ref{}) {
+				t.Error("pending selection left behind")
+			}
+			// A later engine update does not move the cursor back.
+			press(m, "g")
+			m.Update(engineMsg{watch.Update{Changed: newTasks[1:], Stats: okStats()}})
+			if m.cursor != 0 {
+				t.Errorf("cursor %d after a later update, want 0", m.cursor)
+			}
+		})
+	}
+}
+
+// TestRejectedReport: every rejected entry and its reason can be read,
+// not only the first few, by scrolling the report box.
+func TestRejectedReport(t *testing.T) {
+	var entries []string
+	for i := 0; i < 12; i++ {
+		entries = append(entries, fmt.Sprintf("bad%02d!x", i))
+	}
+	entries = append(entries, "0:zero", "good-one", "evil\x1b]0;t\x07")
+	for _, size := range [][2]int{{40, 8}, {80, 24}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), size[0], size[1])
+			m.Update(tea.PasteMsg{Content: strings.Join(entries, "\n")})
+			runCmd(press(m, "enter"))
+			if m.box.kind != boxReport {
+				t.Fatalf("no report box (box %v)", m.box.kind)
+			}
+			seen := ""
+			for i := 0; i < 200; i++ {
+				out := content(m)
+				assertTerminalSafe(t, "report", out)
+				seen += ansi.Strip(out)
+				if m.box.vp.AtBottom() {
+					break
+				}
+				press(m, "j")
+			}
+			for i := 0; i < 12; i++ {
+				if !strings.Contains(seen, fmt.Sprintf("bad%02d!x", i)) {
+					t.Errorf("entry %d never shown", i)
+				}
+			}
+			for _, want := range []string{"'!' at position", "SdkAppId must be a positive integer", "14 entries rejected", "evil]0"} {
+				if !strings.Contains(seen, want) {
+					t.Errorf("report lacks %q", want)
+				}
+			}
+			if strings.Contains(seen, "good-one") {
+				t.Error("a valid entry listed as rejected")
+			}
+			press(m, "esc")
+			if m.box.kind != boxNone {
+				t.Error("esc did not close the report")
+			}
+		})
+	}
+}
+
+func TestZoneCycle(t *testing.T) {
+	india := time.FixedZone("IST", 5*3600+1800)
+	tests := []struct {
+		presses  int
+		zone     zone
+		hint     string
+		detail   string // the first task's "Since", 09:18:53 UTC
+		flash    string
+		location *time.Location
+	}{
+		{0, zoneLocal, "z local UTC+5:30", "14:48:53 UTC+5:30", "", india},
+		{1, zoneUTC, "z UTC", "09:18:53 UTC", "times in UTC", india},
+		{2, zoneConsole, "z UTC+8", "17:18:53 UTC+8", "times in UTC+8", india},
+		{3, zoneLocal, "z local UTC+5:30", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.presses), func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 160, 40)
+			m.loc = tc.location
+			m.detail = detailCache{}
+			for i := 0; i < tc.presses; i++ {
+				press(m, "z")
+			}
+			if m.zone != tc.zone {
+				t.Errorf("zone %d, want %d", m.zone, tc.zone)
+			}
+			out := ansi.Strip(content(m))
+			for _, want := range []string{tc.hint, tc.detail} {
+				if !strings.Contains(out, want) {
+					t.Errorf("screen lacks %q:\n%s", want, out)
+				}
+			}
+			if m.flash.text != tc.flash {
+				t.Errorf("flash %q, want %q", m.flash.text, tc.flash)
+			}
+		})
+	}
+}
+
+func TestClockText(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 100, 30)
+	tests := []struct {
+		zone zone
+		at   time.Time
+		want string
+	}{
+		{zoneUTC, t0, "09:26:53 UTC"},
+		{zoneConsole, t0, "17:26:53 UTC+8"},
+		{zoneConsole, t0.Add(-24 * time.Hour), "Mar 13 17:26 UTC+8"},
+		{zoneConsole, t0.Add(7 * time.Hour), "Mar 15 00:26 UTC+8"}, // another day in UTC+8 only
+		{zoneUTC, time.Time{}, "-"},
+	}
+	for _, tc := range tests {
+		m.zone = tc.zone
+		if got := m.clockText(tc.at); got != tc.want {
+			t.Errorf("zone %d %v: %q, want %q", tc.zone, tc.at, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{
+		{time.UTC, "UTC"}, {time.FixedZone("x", -3*3600-1800), "UTC-3:30"}, {consoleZone, "UTC+8"},
+	} {
+		if got := offsetName(t0.In(tc.loc)); got != tc.want {
+			t.Errorf("offsetName %v = %q, want %q", tc.loc, got, tc.want)
+		}
+	}
+	if got := isoText(t0, consoleZone); got != "2026-03-14T17:26:53+08:00" {
+		t.Errorf("iso %q", got)
+	}
+	if got := isoText(t0, time.UTC); got != "2026-03-14T09:26:53+00:00" {
+		t.Errorf("iso UTC %q", got)
+	}
+}
+
+// TestSuspend: ctrl+z suspends from every mode (it types nothing), and on
+// resume the clock catches up and the screen is drawn afresh.
+func TestSuspend(t *testing.T) {
+	ctrlZ := tea.KeyPressMsg{Code: 'z', Mod: tea.ModCtrl}
+	for _, setup := range [][]string{nil, {"a"}, {"/"}, {"?"}, {"enter"}, {"d"}} {
+		t.Run(fmt.Sprint(setup), func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 100, 30)
+			press(m, setup...)
+			before := m.mode
+			_, cmd := m.Update(ctrlZ)
+			msgs := runCmd(cmd)
+			if len(msgs) != 1 {
+				t.Fatalf("ctrl+z gave %v", msgs)
+			}
+			if _, ok := msgs[0].(tea.SuspendMsg); !ok {
+				t.Fatalf("ctrl+z gave %T, want tea.SuspendMsg", msgs[0])
+			}
+			if m.mode != before || m.input.Value() != "" && before != modeAdd {
+				t.Errorf("ctrl+z changed the mode %d -> %d", before, m.mode)
+			}
+		})
+	}
+	later := t0.Add(10 * time.Minute)
+	m := loaded(t, newCountingEngine(), 100, 30)
+	m.opts.Now = func() time.Time { return later }
+	_, cmd := m.Update(tea.ResumeMsg{})
+	if !m.now.Equal(later) {
+		t.Errorf("clock %v after resume, want %v", m.now, later)
+	}
+	clear, size := false, false
+	for _, msg := range runCmd(cmd) {
+		switch fmt.Sprintf("%T", msg) {
+		case "tea.clearScreenMsg":
+			clear = true
+		case "tea.windowSizeMsg":
+			size = true
+		}
+	}
+	if !clear || !size {
+		t.Errorf("resume: clear screen %v, ask the size %v", clear, size)
+	}
+}
