@@ -166,14 +166,14 @@ func TestDetailPane(t *testing.T) {
 	for _, want := range []string{
 		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12-1", "tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
 		"region ap-singapore", "(API status InProgress)", "09:18:53 (8m00s ago)", "RequestId req-InProgress",
-		"Files (3)", "USERID", "user_01", "09:24:53 (2m00s)", "IDLE -> LIVE  req-b", "Next poll in 1s",
+		"Files (3)", "USER", "user_01", "09:24:53 (2m00s)", "IDLE -> LIVE  req-b", "Next poll in 1s",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("detail lacks %q", want)
 		}
 	}
 	press(m, "j", "j") // the VOD-like task
-	if out := ansi.Strip(content(m)); !strings.Contains(out, "empty by design for VOD storage") {
+	if out := ansi.Strip(content(m)); !strings.Contains(out, "no files listed (COS tasks list them") {
 		t.Errorf("no VOD hint:\n%s", out)
 	}
 	press(m, "j", "j", "j", "j") // the failing task

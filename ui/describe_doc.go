@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// wrapKind says where a value may be broken across lines.
+type wrapKind int
+
+const (
+	// prose breaks between words (messages, hints).
+	prose wrapKind = iota
+	// name breaks after '/', '_', '.' or '-' when it can (file names, folders).
+	name
+	// id is never broken: it goes on a line of its own when it does not fit
+	// beside its label (RequestIds, TaskIds are what support quotes).
+	id
+)
+
+// doc builds a pane twice: styled lines wrapped to the pane's width for the
+// screen, and plain lines (one per field, nothing wrapped) for the
+// clipboard, so `y` in the describe view copies exactly what is shown.
+// Every value handed to it must already be sanitised.
+type doc struct {
+	w      int // cells per screen line
+	indent int // cells before a label
+	labelW int // label column width
+	lines  []string
+	plain  []string
+}
+
+// raw adds one screen line and its plain twin.
+func (d *doc) raw(screen, plain string) {
+	d.lines = append(d.lines, screen)
+	d.plain = append(d.plain, plain)
+}
+
+func (d *doc) blank() { d.raw("", "") }
+
+// title is a section heading, cut only if the pane is narrower than it.
+func (d *doc) title(sgr, s string) {
+	d.raw(styled(sgr, cut(s, d.w)), s)
+}
+
+// text is a paragraph at the current indent, wrapped as kind says, with a
+// hanging indent of two cells.
+func (d *doc) text(sgr, s string, kind wrapKind) {
+	d.hang(d.indent, d.indent+2, sgr, s, kind)
+	d.plain = append(d.plain, spaces(d.indent)+s)
+}
+
+// field writes "label  value" with the value wrapped under itself (a
+// hanging indent at the value column). An id too wide for the value column
+// moves to its own line rather than being cut or broken.
+func (d *doc) field(labelSGR, label, sgr, value string, kind wrapKind) {
+	pad := spaces(d.indent)
+	if label == "" {
+		d.plain = append(d.plain, pad+spaces(d.labelW+1)+value)
+	} else {
+		d.plain = append(d.plain, pad+label+": "+value)
+	}
+	vx := d.indent + d.labelW + 1 // value column
+	vw := d.w - vx
+	switch {
+	case kind == id && width(value) > vw, vw < 12:
+		if label != "" {
+			d.lines = append(d.lines, pad+styled(labelSGR, cut(label, d.w-d.indent)))
+		}
+		x := d.indent + 2
+		if vw := width(value); kind == id && vw > d.w-x && vw <= d.w {
+			x = d.w - vw // whole, even if it must start left of the indent
+		}
+		d.hang(x, x+2, sgr, value, kind)
+	default:
+		for i, p := range wrapAs(value, vw, vw, kind) {
+			head := spaces(vx)
+			if i == 0 {
+				head = pad + styled(labelSGR, fit(label, d.labelW)) + " "
+			}
+			d.lines = append(d.lines, head+styled(sgr, p))
+		}
+	}
+}
+
+// hang writes screen lines of s from column first, continuing at column rest.
+func (d *doc) hang(first, rest int, sgr, s string, kind wrapKind) {
+	if kind == id {
+		rest = first
+	}
+	for i, p := range wrapAs(s, max(d.w-first, 1), max(d.w-rest, 1), kind) {
+		x := rest
+		if i == 0 {
+			x = first
+		}
+		d.lines = append(d.lines, spaces(x)+styled(sgr, p))
+	}
+}
+
+// copyText is the plain form, what `y` puts on the clipboard.
+func (d *doc) copyText() string {
+	var b strings.Builder
+	for _, p := range d.plain {
+		b.WriteString(strings.TrimRight(p, " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// wrapAs breaks s into a first line of w1 cells and further lines of w2.
+func wrapAs(s string, w1, w2 int, kind wrapKind) []string {
+	if w1 <= 0 || w2 <= 0 || width(s) <= w1 {
+		return []string{s}
+	}
+	if kind == prose {
+		first := wrap(s, w1)
+		if w1 == w2 {
+			return first
+		}
+		if rest, ok := strings.CutPrefix(s, first[0]); ok {
+			return append(first[:1:1], wrap(strings.TrimLeft(rest, " "), w2)...)
+		}
+		return wrap(s, min(w1, w2))
+	}
+	var out []string
+	w := w1
+	for s != "" && width(s) > w {
+		var head string
+		head, s = breakName(s, w)
+		out = append(out, head)
+		w = w2
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// breakName splits a name after its last '/', '_', '.' or '-' within w
+// cells (if that keeps at least half the line), else exactly at w cells.
+func breakName(s string, w int) (string, string) {
+	if !plainASCII(s) {
+		head := ansi.Truncate(s, w, "")
+		if head == "" || !strings.HasPrefix(s, head) {
+			// A wide character in a one-cell line: let it stick out
+			// rather than loop for ever.
+			_, n := utf8.DecodeRuneInString(s)
+			head = s[:n]
+		}
+		return head, s[len(head):]
+	}
+	cutAt := w
+	for i := w - 1; i >= w/2 && i > 0; i-- {
+		if strings.IndexByte("/_.-", s[i]) >= 0 {
+			cutAt = i + 1
+			break
+		}
+	}
+	return s[:cutAt], s[cutAt:]
+}
