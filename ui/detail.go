@@ -196,4 +196,3 @@ func (m *Model) nextPoll(t watch.Task) string {
 	}
 	return ago(m.now, t.NextPoll)
 }
-
