@@ -21,6 +21,7 @@ func defaultKeyMap() ui.KeyMap {
 		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add tasks")),
 		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
 		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "details")),
+		Describe: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "describe")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Problems: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "only problems")),

@@ -56,8 +56,8 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 		}
 	}
 	if len(t.History) > 0 {
-		b.WriteString("History:\n")
-		for _, h := range t.History {
+		b.WriteString("History (newest first, as on screen):\n")
+		for _, h := range historyNewestFirst(t.History) {
 			b.WriteString("  " + ts(h.At) + " " + string(h.From) + " -> " + string(h.To))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + clean(h.RequestID))

@@ -21,8 +21,9 @@ const (
 )
 
 // doc builds a pane twice: styled lines wrapped to the pane's width for the
-// screen, and plain lines (one per field, nothing wrapped) for the
-// clipboard, so `y` in the describe view copies exactly what is shown.
+// screen, and the same text unstyled and unwrapped (one line per field) for
+// the clipboard, so `y` in the describe view copies exactly what is shown
+// and a pasted RequestId or file name is whole.
 // Every value handed to it must already be sanitised.
 type doc struct {
 	w      int // cells per screen line
@@ -57,11 +58,7 @@ func (d *doc) text(sgr, s string, kind wrapKind) {
 // moves to its own line rather than being cut or broken.
 func (d *doc) field(labelSGR, label, sgr, value string, kind wrapKind) {
 	pad := spaces(d.indent)
-	if label == "" {
-		d.plain = append(d.plain, pad+spaces(d.labelW+1)+value)
-	} else {
-		d.plain = append(d.plain, pad+label+": "+value)
-	}
+	d.plain = append(d.plain, pad+label+spaces(d.labelW-width(label))+" "+value)
 	vx := d.indent + d.labelW + 1 // value column
 	vw := d.w - vx
 	switch {
@@ -83,6 +80,20 @@ func (d *doc) field(labelSGR, label, sgr, value string, kind wrapKind) {
 			d.lines = append(d.lines, head+styled(sgr, p))
 		}
 	}
+}
+
+// idField writes "prefix id" as one value when it fits the value column,
+// else the prefix and then the id on a line of its own: an id is never
+// broken.
+func (d *doc) idField(labelSGR, label, prefix, value string) {
+	if width(prefix)+1+width(value) <= d.w-d.indent-d.labelW-1 {
+		d.field(labelSGR, label, "", prefix+" "+value, id)
+		return
+	}
+	d.field(labelSGR, label, "", prefix, prose)
+	d.plain = d.plain[:len(d.plain)-1]
+	d.field(labelSGR, "", "", value, id)
+	d.plain[len(d.plain)-1] = spaces(d.indent) + label + spaces(d.labelW-width(label)) + " " + prefix + " " + value
 }
 
 // hang writes screen lines of s from column first, continuing at column rest.
@@ -138,8 +149,10 @@ func wrapAs(s string, w1, w2 int, kind wrapKind) []string {
 	return out
 }
 
-// breakName splits a name after its last '/', '_', '.' or '-' within w
-// cells (if that keeps at least half the line), else exactly at w cells.
+// breakName splits a name where a reader expects it, looking back from w
+// cells but keeping at least half the line: before a "__" (the recording
+// names' field separator), else after '/', else after '_', '.' or '-'
+// (never between the two underscores of "__"); failing all, at w cells.
 func breakName(s string, w int) (string, string) {
 	if !plainASCII(s) {
 		head := ansi.Truncate(s, w, "")
@@ -151,12 +164,17 @@ func breakName(s string, w int) (string, string) {
 		}
 		return head, s[len(head):]
 	}
-	cutAt := w
-	for i := w - 1; i >= w/2 && i > 0; i-- {
-		if strings.IndexByte("/_.-", s[i]) >= 0 {
-			cutAt = i + 1
-			break
+	lo := max(w/2, 1)
+	if i := strings.LastIndex(s[:w+1], "__"); i >= lo {
+		return s[:i], s[i:]
+	}
+	if i := strings.LastIndexByte(s[:w], '/'); i+1 >= lo {
+		return s[:i+1], s[i+1:]
+	}
+	for i := w - 1; i+1 >= lo; i-- {
+		if strings.IndexByte("_.-", s[i]) >= 0 && !(s[i] == '_' && i+1 < len(s) && s[i+1] == '_') {
+			return s[:i+1], s[i+1:]
 		}
 	}
-	return s[:cutAt], s[cutAt:]
+	return s[:w], s[w:]
 }

@@ -134,7 +134,8 @@ func (m *Model) filesTable(d *doc, r *row) {
 		beginW, userMax = max(beginW, width(fr.begin)), max(userMax, width(fr.user))
 	}
 	userW := min(userMax, inner-streamW-trackW-beginW-3)
-	stacked := userW < 6
+	// A user id may wrap inside its column only if the column is roomy.
+	stacked := userW < min(userMax, 16)
 	if !stacked {
 		d.raw("  "+m.st.colHead+fit("USER", userW)+" "+fit("STREAM", streamW)+" "+fit("TRACK", trackW)+" "+fit("BEGIN", beginW)+sgrReset, "")
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -107,7 +106,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		d.field(m.st.dim, "Error", m.st.bad, clean(e.Code)+" ("+e.Kind.String()+")", prose)
 		d.field(m.st.dim, "", "", clean(e.Message), prose)
 		if e.RequestID != "" {
-			d.field(m.st.dim, "", "", "RequestId "+clean(e.RequestID), id)
+			d.idField(m.st.dim, "", "RequestId", clean(e.RequestID))
 		}
 		when := "at " + m.clock(e.At) + " (" + ago(m.now, e.At) + ")"
 		if t.Failures > 0 { // a "gone" answer is not a failure to retry
@@ -125,7 +124,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		d.raw(cut("  no transitions yet", w), "")
 	}
 	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2)
+		m.historyLine(d, h, 2, m.clock)
 	}
 	return d.lines
 }
@@ -141,14 +140,14 @@ func historyNewestFirst(hs []watch.Transition) []watch.Transition {
 
 // historyLine writes one transition; its RequestId goes on the next line
 // when it does not fit whole beside the change.
-func (m *Model) historyLine(d *doc, h watch.Transition, indent int) {
-	s := spaces(indent) + m.clock(h.At) + "  " + badgeOf(h.From).label + " -> " + badgeOf(h.To).label
+func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string) {
+	s := spaces(indent) + ts(h.At) + "  " + badgeOf(h.From).label + " -> " + badgeOf(h.To).label
 	rid := clean(h.RequestID)
-	plain := strings.TrimLeft(s, " ")
+	plain := s
 	if rid != "" {
-		plain += "  RequestId " + rid
+		plain += "  " + rid
 	}
-	d.plain = append(d.plain, spaces(indent)+plain)
+	d.plain = append(d.plain, plain)
 	if rid != "" && width(s)+2+width(rid) <= d.w {
 		d.lines = append(d.lines, s+"  "+m.st.dim+rid+sgrReset)
 		return

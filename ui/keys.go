@@ -13,6 +13,10 @@ type KeyMap struct {
 	Refresh, RefreshAll, Pause, Note           key.Binding
 	Copy, CopyDetails, Help, Quit              key.Binding
 
+	// Describe opens the full describe view of the selected task (so does
+	// Submit, enter, while the detail pane has focus).
+	Describe key.Binding
+
 	// Back leaves the current mode: clears the filter, closes help, returns
 	// focus to the list, cancels an input. It never quits.
 	Back key.Binding
@@ -32,7 +36,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Add, k.Remove, k.Note, k.Refresh, k.RefreshAll, k.Pause},
-		{k.Focus, k.Filter, k.Sort, k.Problems, k.Back},
+		{k.Focus, k.Describe, k.Filter, k.Sort, k.Problems, k.Back},
 		{k.Copy, k.CopyDetails, k.Help, k.Quit},
 	}
 }
@@ -45,7 +49,7 @@ func (k KeyMap) confirmKeys() []key.Binding { return []key.Binding{k.Yes, k.No} 
 
 // detailKeys is what the hint bar shows while the detail pane has focus.
 func (k KeyMap) detailKeys() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Back, k.Copy, k.CopyDetails, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Describe, k.Back, k.Copy, k.CopyDetails, k.Help, k.Quit}
 }
 
 // bindings adapts a slice to help.KeyMap for the contextual hint bars.

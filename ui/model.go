@@ -62,12 +62,13 @@ type Options struct {
 type mode int
 
 const (
-	modeList    mode = iota // the task list
-	modeDetail              // the detail pane scrolls
-	modeAdd                 // the add input
-	modeFilter              // the filter input
-	modeNote                // the note input
-	modeConfirm             // remove? y/n
+	modeList     mode = iota // the task list
+	modeDetail               // the detail pane scrolls
+	modeAdd                  // the add input
+	modeFilter               // the filter input
+	modeNote                 // the note input
+	modeConfirm              // remove? y/n
+	modeDescribe             // the full describe view of one task
 )
 
 // sortKey is the list order, cycled with `s`.
@@ -163,6 +164,7 @@ type Model struct {
 	seenWarn map[string]bool
 
 	detail detailCache
+	desc   describeView
 	cols   colCache
 	hint   struct {
 		key [3]int

@@ -25,6 +25,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.back()
 		return nil
 	}
+	if m.mode == modeDescribe {
+		return m.describeKey(k)
+	}
 	if m.mode == modeDetail && m.detailKey(k) {
 		return nil
 	}
@@ -41,6 +44,8 @@ func (m *Model) back() {
 	switch {
 	case m.showHelp:
 		m.showHelp = false
+	case m.mode == modeDescribe:
+		m.mode = modeDetail
 	case m.mode == modeDetail:
 		m.mode = modeList
 	case m.filter != "":
@@ -72,6 +77,9 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 		m.dscroll = 0
 	case key.Matches(k, ks.Bottom):
 		m.dscroll = 1 << 30
+	case key.Matches(k, ks.Describe), key.Matches(k, ks.Submit):
+		m.openDescribe() // enter twice from the list
+		return true
 	case key.Matches(k, ks.Focus):
 		m.mode = modeList
 	default:
@@ -103,6 +111,8 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 			m.mode = modeDetail
 			m.ensureVisible()
 		}
+	case key.Matches(k, ks.Describe):
+		m.openDescribe()
 	case key.Matches(k, ks.Add):
 		return m.startInput(modeAdd, "")
 	case key.Matches(k, ks.Filter):
@@ -192,6 +202,15 @@ func (m *Model) onWheel(mo tea.Mouse) {
 	case tea.MouseWheelDown:
 		step = 3
 	default:
+		return
+	}
+	if m.mode == modeDescribe {
+		m.syncDescribe()
+		if step < 0 {
+			m.desc.vp.ScrollUp(-step)
+		} else {
+			m.desc.vp.ScrollDown(step)
+		}
 		return
 	}
 	inDetail := mo.X >= l.detX && mo.Y >= l.detY && mo.Y < l.detY+l.detH

@@ -136,6 +136,9 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 		}
 		return lines
 	}
+	if m.mode == modeDescribe {
+		return m.appendDescribe(lines, l)
+	}
 	list := m.listLines(l)
 	det := m.detailWindow(l)
 	if l.side {
@@ -253,6 +256,8 @@ func (m *Model) hintLine() string {
 		b, kind = m.keys.confirmKeys(), 2
 	case m.mode == modeDetail:
 		b, kind = m.keys.detailKeys(), 3
+	case m.mode == modeDescribe:
+		b, kind = m.keys.describeKeys(), 4
 	default:
 		b = m.keys.ShortHelp()
 	}
