@@ -157,15 +157,17 @@ func (n Name) Parts() []Part {
 	case n.RoomString:
 		room += " (string room, base64 " + sanitize.String(n.RoomRaw) + ")"
 	case !digits(n.RoomRaw):
-		room += " (not a number and does not decode from base64: as written)"
+		room += " (not a number; " + undecoded(n.RoomRaw) + ")"
 	}
 	ps := []Part{{"Room", room}, {"SdkAppId", sanitize.String(n.SdkAppID)}}
 	if n.Mixed {
 		ps = append(ps, Part{"Stream", "mixed: every user in one file"})
 	} else {
 		user := sanitize.String(n.User)
-		if !n.UserDecoded {
-			user += " (does not decode from base64: as written)"
+		if n.UserDecoded {
+			user += " (from base64 " + sanitize.String(n.UserRaw) + ")"
+		} else {
+			user += " (" + undecoded(n.UserRaw) + ")"
 		}
 		media := "main (camera)"
 		if n.Media == "aux" {
@@ -220,13 +222,27 @@ func b64Char(c byte) bool {
 
 var fromName = strings.NewReplacer("-", "/", ".", "=")
 
+// Why a UserId or RoomId in a name was not decoded.
+const (
+	notBase64 = "not base64"
+	notUTF8   = "base64 of bytes that are not UTF-8 text"
+	notPrint  = "base64 of text with control or invisible characters"
+)
+
 // decode undoes the name encoding of a UserId or string RoomId. It returns
 // the raw text and false when the text is not TRTC base64 or does not
 // decode to printable UTF-8.
 func decode(s string) (string, bool) {
+	t, why := decodeWhy(s)
+	return t, why == ""
+}
+
+// decodeWhy is decode saying why not: the decoded text, or s and one of
+// notBase64, notUTF8, notPrint.
+func decodeWhy(s string) (string, string) {
 	for i := 0; i < len(s); i++ {
 		if !b64Char(s[i]) {
-			return s, false
+			return s, notBase64
 		}
 	}
 	std := fromName.Replace(s)
@@ -234,16 +250,33 @@ func decode(s string) (string, bool) {
 	if err != nil {
 		// Some writers drop the padding.
 		if b, err = base64.RawStdEncoding.Strict().DecodeString(std); err != nil {
-			return s, false
+			return s, notBase64
 		}
 	}
-	if len(b) == 0 || !utf8.Valid(b) {
-		return s, false
+	if len(b) == 0 {
+		return s, notBase64
+	}
+	if !utf8.Valid(b) {
+		return s, notUTF8
 	}
 	for _, r := range string(b) {
 		if !unicode.IsPrint(r) {
-			return s, false
+			return s, notPrint
 		}
 	}
-	return string(b), true
+	return string(b), ""
+}
+
+// undecoded explains a value shown as written: why it was not decoded and,
+// for text with controls, what it decodes to (sanitised, so harmless).
+func undecoded(raw string) string {
+	_, why := decodeWhy(raw)
+	if why == notPrint {
+		b, _ := base64.StdEncoding.DecodeString(fromName.Replace(raw))
+		if b == nil {
+			b, _ = base64.RawStdEncoding.DecodeString(fromName.Replace(raw))
+		}
+		return "as written: " + why + ", " + sanitize.String(string(b))
+	}
+	return "as written: " + why
 }

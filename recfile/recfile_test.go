@@ -97,7 +97,10 @@ func TestPartsSay(t *testing.T) {
 		{"1_20002__UserId_s_" + enc("bob") + "__UserId_e_aux_video.m3u8", []string{"Room: 20002", "User: bob", "Stream: aux (screen share)", "Type: video"}},
 		{"ha1_1_20013.m3u8", []string{"Room: 20013", "Stream: mixed", "Failover: ha1_"}},
 		{"1_" + enc("math") + ".m3u8", []string{"Room: math (string room"}},
-		{"1_2__UserId_s_raw_user__UserId_e_main_audio.m3u8", []string{"User: raw_user (does not decode"}},
+		{"1_2__UserId_s_raw_user__UserId_e_main_audio.m3u8", []string{"User: raw_user (as written: not base64)"}},
+		{"1_2__UserId_s_" + enc("evil\x1b]0;x\x07") + "__UserId_e_main_audio.m3u8", []string{`(as written: base64 of text with control or invisible characters, evil\x1b]0;x\x07)`}},
+		{"1_2__UserId_s_" + enc("\xff\xfe") + "__UserId_e_main_audio.m3u8", []string{"(as written: base64 of bytes that are not UTF-8 text)"}},
+		{"1_" + enc("\x01") + ".m3u8", []string{"Room: AQ.. (not a number; as written: base64 of text with control"}},
 		{"x.mp4", []string{"Name: not a documented"}},
 	}
 	for _, tt := range tests {

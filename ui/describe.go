@@ -189,7 +189,14 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 			begin = m.isoTime(f.Begin) + ", " + strconv.FormatInt(f.Begin.UnixMilli(), 10) + " ms"
 		}
 		d.field(m.st.dim, "BeginTimeStamp", "", begin, prose)
-		for _, p := range recfile.Parse(f.FileName).Parts() {
+		n := recfile.Parse(f.FileName)
+		for _, p := range n.Parts() {
+			switch {
+			case p.Label == "SdkAppId" && n.SdkAppID == strconv.FormatUint(t.Ref.SdkAppID, 10):
+				continue // the task's own, said at the top
+			case p.Label == "Folder" && n.Folder == t.Ref.TaskID+"/":
+				p.Value = "<TaskId>/ (this task's id)"
+			}
 			d.field(m.st.dim, p.Label, "", p.Value, name)
 		}
 	}

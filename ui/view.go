@@ -177,7 +177,7 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 func (m *Model) divider() string {
 	label := "─ details "
 	if m.mode == modeDetail {
-		label = "─ details (j/k scroll, esc back) "
+		label = "─ details (j/k scroll, enter describe, esc back) "
 	}
 	label = cut(label, m.w)
 	return m.st.dim + label + strings.Repeat("─", max(0, m.w-ansiWidth(label))) + sgrReset
