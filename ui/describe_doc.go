@@ -58,16 +58,16 @@ func (d *doc) text(sgr, s string, kind wrapKind) {
 // moves to its own line rather than being cut or broken.
 func (d *doc) field(labelSGR, label, sgr, value string, kind wrapKind) {
 	pad := spaces(d.indent)
-	d.plain = append(d.plain, pad+label+spaces(d.labelW-width(label))+" "+value)
+	d.plain = append(d.plain, pad+label+spaces(d.labelW-cells(label))+" "+value)
 	vx := d.indent + d.labelW + 1 // value column
 	vw := d.w - vx
 	switch {
-	case kind == id && width(value) > vw, vw < 12:
+	case kind == id && cells(value) > vw, vw < 12:
 		if label != "" {
 			d.lines = append(d.lines, pad+styled(labelSGR, cut(label, d.w-d.indent)))
 		}
 		x := d.indent + 2
-		if vw := width(value); kind == id && vw > d.w-x && vw <= d.w {
+		if vw := cells(value); kind == id && vw > d.w-x && vw <= d.w {
 			x = d.w - vw // whole, even if it must start left of the indent
 		}
 		d.hang(x, x+2, sgr, value, kind)
@@ -86,14 +86,14 @@ func (d *doc) field(labelSGR, label, sgr, value string, kind wrapKind) {
 // else the prefix and then the id on a line of its own: an id is never
 // broken.
 func (d *doc) idField(labelSGR, label, prefix, value string) {
-	if width(prefix)+1+width(value) <= d.w-d.indent-d.labelW-1 {
+	if cells(prefix)+1+cells(value) <= d.w-d.indent-d.labelW-1 {
 		d.field(labelSGR, label, "", prefix+" "+value, id)
 		return
 	}
 	d.field(labelSGR, label, "", prefix, prose)
 	d.plain = d.plain[:len(d.plain)-1]
 	d.field(labelSGR, "", "", value, id)
-	d.plain[len(d.plain)-1] = spaces(d.indent) + label + spaces(d.labelW-width(label)) + " " + prefix + " " + value
+	d.plain[len(d.plain)-1] = spaces(d.indent) + label + spaces(d.labelW-cells(label)) + " " + prefix + " " + value
 }
 
 // hang writes screen lines of s from column first, continuing at column rest.
@@ -120,9 +120,18 @@ func (d *doc) copyText() string {
 	return b.String()
 }
 
+// cells is a string's width: its length for printable ASCII (spaces
+// included; most of a describe view), ansi.StringWidth otherwise.
+func cells(s string) int {
+	if plainASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
 // wrapAs breaks s into a first line of w1 cells and further lines of w2.
 func wrapAs(s string, w1, w2 int, kind wrapKind) []string {
-	if w1 <= 0 || w2 <= 0 || width(s) <= w1 {
+	if w1 <= 0 || w2 <= 0 || cells(s) <= w1 {
 		return []string{s}
 	}
 	if kind == prose {
@@ -137,7 +146,7 @@ func wrapAs(s string, w1, w2 int, kind wrapKind) []string {
 	}
 	var out []string
 	w := w1
-	for s != "" && width(s) > w {
+	for s != "" && cells(s) > w {
 		var head string
 		head, s = breakName(s, w)
 		out = append(out, head)

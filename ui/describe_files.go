@@ -130,8 +130,8 @@ func (m *Model) filesTable(d *doc, r *row) {
 	}
 	streamW, trackW, beginW, userMax := len("STREAM"), len("TRACK"), len("BEGIN"), len("USER")
 	for _, fr := range rows {
-		streamW, trackW = max(streamW, width(fr.stream)), max(trackW, width(fr.track))
-		beginW, userMax = max(beginW, width(fr.begin)), max(userMax, width(fr.user))
+		streamW, trackW = max(streamW, cells(fr.stream)), max(trackW, cells(fr.track))
+		beginW, userMax = max(beginW, cells(fr.begin)), max(userMax, cells(fr.user))
 	}
 	userW := min(userMax, inner-streamW-trackW-beginW-3)
 	// A user id may wrap inside its column only if the column is roomy.

@@ -170,8 +170,12 @@ func phaseExplain(t watch.Task) string {
 	}
 	switch string(t.Phase) {
 	case "ended", "vanished":
-		if last == "Exited" {
+		switch last {
+		case "Exited":
 			return "seen Exited, then the API stopped knowing it: a clean stop."
+		case "":
+			return "gone. Exited lasts only seconds and can fall between two polls, " +
+				"so it may have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
 		}
 		return "gone while last seen " + clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
 			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
