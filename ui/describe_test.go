@@ -205,6 +205,8 @@ func TestDescribeOpensScrollsAndCloses(t *testing.T) {
 		{"j", func(y, _, _ int) bool { return y == 1 }},
 		{"pgdown", func(y, _, h int) bool { return y == 1+h }},
 		{"k", func(y, _, h int) bool { return y == h }},
+		{"pgup", func(y, _, _ int) bool { return y == 0 }},
+		{"down", func(y, _, _ int) bool { return y == 1 }},
 		{"G", func(y, total, h int) bool { return y == total-h }},
 		{"g", func(y, _, _ int) bool { return y == 0 }},
 		{"d", func(y, _, _ int) bool { return y == 0 }}, // no removal from here
