@@ -197,7 +197,7 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 			case p.Label == "Folder" && n.Folder == t.Ref.TaskID+"/":
 				p.Value = "<TaskId>/ (this task's id)"
 			}
-			d.field(m.st.dim, p.Label, "", p.Value, name)
+			d.field(m.st.dim, p.Label, "", p.Value, prose) // breaks between words: a base64 id stays whole
 		}
 	}
 	d.indent = 0
