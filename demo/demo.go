@@ -49,6 +49,8 @@ var notes = []string{
 	"VOD storage, ends after 3 min",
 	"a big room: ten users",
 	"nobody streams: Exited at 90s",
+	"mixed recording: one file, no user",
+	"recorder fails over at 45s: ha1_ files",
 }
 
 // Start serves the emulator with the demo scenario on a loopback port.

@@ -34,6 +34,8 @@ var demoIDs = []string{
 	"d6YdUhqUzRtnIwSBYX8IIgC9omEHbeUTfcgwKRR7YffQWEgRJK9Nz9YPKFZPgWiQXEkAM0mLv2A.",
 	"XyXWUAxSNeco-3-GaLpKI-Iuv5AztRbF-BYpILH+0K1uR3l1mtO+B5J+AX2PRnWkSx3SYAXTmx4.",
 	"yYu8u4mrKoQgQyy7BjkdxgftlK9+EhfzUxauYNYAb2dzl2Qie-GtISmr7GoMHqfCymvTP+10zo4.",
+	"zBQ8kCz0HvlOtCVr9tvqHEUuLCALBkzuxNap5uV8IjKHk5rktVd185HeO2HfF3i7eDv+yML5WJ0.",
+	"g8stxz2ps3CjJPZyG0odNaFxQ5OIiFH1dNOHd0XKfSVaplmCbP-lxmLC8VJQYIjulUcIk7y-9MY.",
 }
 
 // DemoHostileUser is the demo user whose name carries terminal escapes, a
@@ -44,7 +46,8 @@ const DemoHostileUser = "evil\x1b]0;pwned\x07\u202e"
 // tasks that between them show every state and failure the dashboard must
 // render within the first few minutes (idle, streaming with growing file
 // lists, VOD with an empty list, Exited then gone, a fault window, a
-// throttling burst, a hostile user name). Task order and IDs are stable.
+// throttling burst, a hostile user name, a mixed recording, a recorder
+// failover). Task order and IDs are stable.
 func DemoScenario() *Scenario {
 	const sec = time.Second
 	type st = []Step
@@ -74,6 +77,10 @@ func DemoScenario() *Scenario {
 		{Users: []string{"u01", "u02", "u03", "u04", "u05", "u06", "u07", "u08", "u09", "u10"}, Timeline: st{{20 * sec, StatusInProgress}}},
 		// Nobody ever streams: exits as if MaxIdleTime ran out.
 		{Users: []string{"nina"}, Timeline: st{{90 * sec, StatusExited}, {95 * sec, StatusGone}}},
+		// Mixed recording: one <SdkAppId>_<RoomId>.m3u8 for the whole room, UserId empty.
+		{Mixed: true, Users: []string{"host", "guest_1", "guest_2"}, Timeline: st{{4 * sec, StatusInProgress}}},
+		// The recorder fails over at 45 s: every file is written again with the ha1_ prefix.
+		{Users: []string{"olga", "pete"}, Timeline: st{{0, StatusInProgress}}, Failovers: []time.Duration{45 * sec}},
 	}
 	for i := range tasks {
 		tasks[i].TaskID = demoIDs[i]

@@ -25,6 +25,8 @@ import (
 //	    "room_id":    12345,            // optional numeric room, default 10001, 10002, ...
 //	    "storage":    "cos",            // "cos" (default: files listed) or "vod" (list always empty)
 //	    "users":      ["alice", "bob"], // who streams while InProgress, any strings; default two users
+//	    "record_mode": "single",        // "single" (default: one file per user and track) or "mixed" (one file for the room)
+//	    "failovers":  ["90s"],          // up to 3 recorder restarts; files written after the n-th carry the prefix ha<n>_
 //	    "timeline":   [{"at": "3s", "status": "InProgress"}, {"at": "2m", "status": "Exited"}]
 //	  }],
 //	  "faults": [{"task_id": "...", "at": "20s", "for": "15s", "code": "InternalError.CRInternalError"}]
@@ -36,7 +38,9 @@ import (
 // Exited or gone; Exited may only be followed by gone, and gone is final.
 // While InProgress the users stream, and a COS task's StorageFileList gains
 // one .m3u8 per user and track (audio, then video) every Config.FileEvery of
-// streaming. During a fault window [at, at+for) every request naming that
+// streaming; a mixed task gains one <SdkAppId>_<RoomId>.m3u8 with an empty
+// UserId instead. After a failover the restarted recorder writes every
+// index file again, its base name prefixed ha1_, ha2_ or ha3_. During a fault window [at, at+for) every request naming that
 // task answers that error code, whatever the task's state; the task need not
 // be in the scenario. Scenario tasks are found in every region. Parsing is
 // strict: unknown fields, wrong types and out-of-range values are errors
@@ -67,6 +71,10 @@ type ScenarioTask struct {
 	Storage  string // StorageCOS or StorageVOD
 	Users    []string
 	Timeline []Step
+	// Mixed records the room into one file (RecordMode 2).
+	Mixed bool
+	// Failovers are recorder restarts, in increasing time, at most 3.
+	Failovers []time.Duration
 }
 
 // Step is a status change at a time after server start.
@@ -96,6 +104,7 @@ const (
 	maxUsers         = 25 // the real per-task cap on subscribed anchors
 	maxUserLen       = 256
 	maxSteps         = 100
+	maxFailovers     = 3 // the guide's ha1_..ha3_
 	maxScenarioTime  = 1000 * time.Hour
 	defaultAppID     = 1400000001
 )
@@ -106,12 +115,14 @@ type rawScenario struct {
 }
 
 type rawTask struct {
-	TaskID   *string   `json:"task_id"`
-	SdkAppID *uint64   `json:"sdk_app_id"`
-	RoomID   *uint64   `json:"room_id"`
-	Storage  *string   `json:"storage"`
-	Users    []string  `json:"users"`
-	Timeline []rawStep `json:"timeline"`
+	TaskID    *string   `json:"task_id"`
+	SdkAppID  *uint64   `json:"sdk_app_id"`
+	RoomID    *uint64   `json:"room_id"`
+	Storage   *string   `json:"storage"`
+	Users     []string  `json:"users"`
+	Timeline  []rawStep `json:"timeline"`
+	Mode      *string   `json:"record_mode"`
+	Failovers []string  `json:"failovers"`
 }
 
 type rawStep struct {
@@ -182,6 +193,22 @@ func ParseScenario(data []byte) (*Scenario, error) {
 				return nil, fmt.Errorf("tasks[%d].storage: %q is not \"cos\" or \"vod\"", i, clip(*rt.Storage))
 			}
 			st.Storage = *rt.Storage
+		}
+		if rt.Mode != nil {
+			switch *rt.Mode {
+			case "single":
+			case "mixed":
+				st.Mixed = true
+			default:
+				return nil, fmt.Errorf("tasks[%d].record_mode: %q is not \"single\" or \"mixed\"", i, clip(*rt.Mode))
+			}
+		}
+		for j, s := range rt.Failovers {
+			d, err := parseDuration(s)
+			if err != nil {
+				return nil, fmt.Errorf("tasks[%d].failovers[%d]: %w", i, j, err)
+			}
+			st.Failovers = append(st.Failovers, d)
 		}
 		for j, s := range rt.Timeline {
 			d, err := parseDuration(s.At)
@@ -284,6 +311,9 @@ func (sc *Scenario) normalize() error {
 		if err := checkTimeline(t.Timeline); err != nil {
 			return fmt.Errorf("tasks[%d].%w", i, err)
 		}
+		if err := checkFailovers(t.Failovers); err != nil {
+			return fmt.Errorf("tasks[%d].%w", i, err)
+		}
 	}
 	for i, f := range sc.Faults {
 		if err := taskref.ValidateTaskID(f.TaskID); err != nil {
@@ -346,12 +376,28 @@ func checkTimeline(steps []Step) error {
 	return nil
 }
 
+func checkFailovers(fs []time.Duration) error {
+	if len(fs) > maxFailovers {
+		return fmt.Errorf("failovers: %d, at most %d (ha1_ to ha3_)", len(fs), maxFailovers)
+	}
+	for j, d := range fs {
+		if d < 0 || d > maxScenarioTime {
+			return fmt.Errorf("failovers[%d]: %v is outside 0..%v", j, d, maxScenarioTime)
+		}
+		if j > 0 && d <= fs[j-1] {
+			return fmt.Errorf("failovers[%d]: %v is not after the previous failover's %v", j, d, fs[j-1])
+		}
+	}
+	return nil
+}
+
 // prepared is a validated deep copy with every task ID filled in.
 func (sc *Scenario) prepared() (*Scenario, error) {
 	cp := &Scenario{Faults: append([]FaultWindow(nil), sc.Faults...)}
 	for _, t := range sc.Tasks {
 		t.Users = append([]string(nil), t.Users...)
 		t.Timeline = append([]Step(nil), t.Timeline...)
+		t.Failovers = append([]time.Duration(nil), t.Failovers...)
 		cp.Tasks = append(cp.Tasks, t)
 	}
 	if err := cp.normalize(); err != nil {

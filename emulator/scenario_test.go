@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/recfile"
 )
 
 const exampleScenario = "../examples/scenario.json"
@@ -43,6 +45,11 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"steps out of order", task(`{"timeline":[{"at":"5s","status":"Idle"},{"at":"5s","status":"InProgress"}]}`), "tasks[0].timeline[1].at: 5s is not after the previous step's 5s"},
 		{"revive after Exited", task(`{"timeline":[{"at":"5s","status":"Exited"},{"at":"6s","status":"InProgress"}]}`), "tasks[0].timeline[1].status: InProgress cannot follow Exited"},
 		{"step after gone", task(`{"timeline":[{"at":"5s","status":"gone"},{"at":"6s","status":"gone"}]}`), "gone cannot follow gone"},
+		{"bad record mode", task(`{"record_mode":"mix"}`), `tasks[0].record_mode: "mix" is not "single" or "mixed"`},
+		{"bad failover", task(`{"failovers":["soon"]}`), `tasks[0].failovers[0]: "soon" is not a Go duration`},
+		{"too many failovers", task(`{"failovers":["1s","2s","3s","4s"]}`), "tasks[0].failovers: 4, at most 3 (ha1_ to ha3_)"},
+		{"failovers out of order", task(`{"failovers":["5s","5s"]}`), "tasks[0].failovers[1]: 5s is not after the previous failover's 5s"},
+		{"negative failover", task(`{"failovers":["-1s"]}`), "tasks[0].failovers[0]: -1s is outside"},
 		{"fault without task", `{"faults":[{"at":"1s","for":"1s","code":"InternalError"}]}`, "faults[0].task_id: empty task ID"},
 		{"fault bad code", `{"faults":[{"task_id":"x","at":"1s","for":"1s","code":"internal error"}]}`, `faults[0].code: "internal error" is not an API error code`},
 		{"fault zero length", `{"faults":[{"task_id":"x","at":"1s","for":"0s","code":"InternalError"}]}`, "faults[0].for: 0s must be positive"},
@@ -66,8 +73,8 @@ func TestParseScenarioDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := fmt.Sprintf("%+v", *sc)
-	want := "{Tasks:[{TaskID: SdkAppID:1400000001 RoomID:10001 Storage:cos Users:[anchor_1001 anchor_1002] Timeline:[]} " +
-		"{TaskID: SdkAppID:1400000001 RoomID:10002 Storage:vod Users:[x] Timeline:[{At:1m30s Status:InProgress}]}] " +
+	want := "{Tasks:[{TaskID: SdkAppID:1400000001 RoomID:10001 Storage:cos Users:[anchor_1001 anchor_1002] Timeline:[] Mixed:false Failovers:[]} " +
+		"{TaskID: SdkAppID:1400000001 RoomID:10002 Storage:vod Users:[x] Timeline:[{At:1m30s Status:InProgress}] Mixed:false Failovers:[]}] " +
 		"Faults:[{TaskID:abc At:0s For:1ms Code:RequestLimitExceeded}]}"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
@@ -82,7 +89,8 @@ func TestLoadScenario(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example must load: %v", err)
 	}
-	if len(sc.Tasks) != 3 || len(sc.Faults) != 2 || sc.Tasks[2].Users[0] != "evil\x1b]0;pwned\a\u202e" {
+	if len(sc.Tasks) != 5 || len(sc.Faults) != 2 || sc.Tasks[2].Users[0] != "evil\x1b]0;pwned\a\u202e" ||
+		!sc.Tasks[3].Mixed || len(sc.Tasks[4].Failovers) != 1 || sc.Tasks[4].Failovers[0] != 40*time.Second {
 		t.Fatalf("example parsed as %+v", sc)
 	}
 	if _, err := New(Config{Scenario: sc}); err != nil {
@@ -163,6 +171,69 @@ func TestScenarioTimeline(t *testing.T) {
 	}
 }
 
+// TestScenarioMixedAndFailover plays a mixed task and a task whose recorder
+// fails over, and reads the names back with recfile: the documented forms,
+// a mixed file with an empty UserId, and ha1_/ha2_ files after each restart.
+func TestScenarioMixedAndFailover(t *testing.T) {
+	sc, err := ParseScenario([]byte(`{"tasks":[
+		{"task_id":"` + demoIDs[0] + `","room_id":7,"record_mode":"mixed","users":["a","b"],"timeline":[{"at":"1s","status":"InProgress"}]},
+		{"task_id":"` + demoIDs[1] + `","room_id":8,"users":["a"],"failovers":["5s","9s"],"timeline":[{"at":"0s","status":"InProgress"},{"at":"7s","status":"Idle"},{"at":"8s","status":"InProgress"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock()
+	s := startServer(t, Config{RateLimit: -1, FileEvery: 2 * time.Second, Scenario: sc}, clk)
+	c := demoClient(s)
+	start := clk.Now()
+	describe := func(id string) string {
+		r, err := do(t, c, "DescribeCloudRecording", describeParams(1400000001, id))
+		if err != nil {
+			return sdkCode(err)
+		}
+		var files []string
+		for _, f := range r.StorageFileList {
+			n := recfile.Parse(f.FileName)
+			if !n.OK || n.Folder != id+"/" || n.SdkAppID != "1400000001" {
+				t.Fatalf("file %q: parsed %+v", f.FileName, n)
+			}
+			desc := fmt.Sprintf("%s:%s/%s", n.Room, n.User, f.TrackType)
+			if n.Mixed {
+				desc = fmt.Sprintf("%s:mixed(%q)/%s", n.Room, f.UserId, f.TrackType)
+			} else if n.User != f.UserId || n.Type != f.TrackType || n.Media != "main" {
+				t.Fatalf("file %q disagrees with its entry %+v", f.FileName, f)
+			}
+			if n.Failover > 0 {
+				desc = fmt.Sprintf("ha%d:%s", n.Failover, desc)
+			}
+			files = append(files, fmt.Sprintf("%s@%d", desc, (int64(f.BeginTimeStamp)-start.UnixMilli())/1000))
+		}
+		return r.Status + " " + strings.Join(files, ",")
+	}
+	tests := []struct {
+		at       time.Duration
+		id, want string
+	}{
+		{0, demoIDs[0], "Idle "},
+		{time.Second, demoIDs[0], `InProgress 7:mixed("")/audio_video@1`},
+		{30 * time.Second, demoIDs[0], `InProgress 7:mixed("")/audio_video@1`}, // one file for the room, ever
+		{4 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2"},
+		// Restart at 5 s: both tracks again with ha1_, one FileEvery apart.
+		{6 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2,ha1:8:a/audio@5"},
+		{8 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2,ha1:8:a/audio@5,ha1:8:a/video@7"},
+		// Restart at 9 s (8 s of streaming, idle from 7 s to 8 s): ha2_
+		// files at 9 and 11 s of streaming.
+		{9 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2,ha1:8:a/audio@5,ha1:8:a/video@7"},
+		{13 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2,ha1:8:a/audio@5,ha1:8:a/video@7,ha2:8:a/audio@10,ha2:8:a/video@12"},
+		{60 * time.Second, demoIDs[1], "InProgress 8:a/audio@0,8:a/video@2,ha1:8:a/audio@5,ha1:8:a/video@7,ha2:8:a/audio@10,ha2:8:a/video@12"},
+	}
+	for _, tt := range tests {
+		clk.Advance(start.Add(tt.at).Sub(clk.Now()))
+		if got := describe(tt.id); got != tt.want {
+			t.Fatalf("at %v task %.8s:\n got %q\nwant %q", tt.at, tt.id, got, tt.want)
+		}
+	}
+}
+
 // TestDemoScenario checks the demo keeps its promises at a few moments.
 func TestDemoScenario(t *testing.T) {
 	demo := DemoScenario()
@@ -198,11 +269,17 @@ func TestDemoScenario(t *testing.T) {
 			}
 			for _, f := range r.StorageFileList {
 				hostile = hostile || f.UserId == DemoHostileUser
+				n := recfile.Parse(f.FileName)
+				if !n.OK {
+					t.Errorf("demo file name %q is not in the documented form", f.FileName)
+				}
+				seen["mixed"] = seen["mixed"] || n.Mixed && f.UserId == ""
+				seen["failover"] = seen["failover"] || n.Failover == 1
 			}
 		}
 	}
 	for _, want := range []string{StatusIdle, StatusInProgress, StatusExited, "ResourceNotFound", "files", "vod streaming",
-		"InternalError.CRInternalError", "RequestLimitExceeded"} {
+		"InternalError.CRInternalError", "RequestLimitExceeded", "mixed", "failover"} {
 		if !seen[want] {
 			t.Errorf("demo never showed %q (saw %v)", want, seen)
 		}

@@ -53,6 +53,8 @@ type task struct {
 	files      []storageFile
 	have       map[pair]bool
 	nextFile   time.Duration // streaming time after which the next file appears
+	failovers  []time.Time   // recorder restarts (scenario only), in order
+	gen        int           // failovers taken into account so far: files get the prefix ha<gen>_
 }
 
 // newTaskID makes a TaskId shaped like the real ones: 56 random bytes in
@@ -180,7 +182,9 @@ func (t *task) crossing(target time.Duration, now time.Time) (time.Time, bool) {
 
 // advance adds the files written by now: each subscribed (user, track) gets
 // its index file once, one after another every `every` of streaming time.
-// VOD tasks never list files (they arrive by callback only).
+// A failover restarts the recorder: from then on every pair gets its index
+// file again, named with the ha<n>_ prefix. VOD tasks never list files
+// (they arrive by callback only).
 func (t *task) advance(now time.Time, every time.Duration) {
 	if t.vod {
 		return
@@ -194,16 +198,33 @@ func (t *task) advance(now time.Time, every time.Duration) {
 			}
 		}
 		if next == nil {
-			return
+			// Every pair has its file: only a failover makes more.
+			if t.gen >= len(t.failovers) || t.failovers[t.gen].After(now) {
+				return
+			}
+			t.restart()
+			continue
 		}
 		at, ok := t.crossing(t.nextFile, now)
 		if !ok {
 			return
 		}
+		if t.gen < len(t.failovers) && !t.failovers[t.gen].After(at) {
+			t.restart() // the recorder restarted before this file was written
+			continue
+		}
 		t.files = append(t.files, t.file(*next, at))
 		t.have[*next] = true
 		t.nextFile += every
 	}
+}
+
+// restart applies the next failover: the new recorder owes every pair a file.
+func (t *task) restart() {
+	f := t.failovers[t.gen]
+	t.gen++
+	t.have = map[pair]bool{}
+	t.nextFile = max(t.nextFile, t.streamed(f))
 }
 
 // setPairs replaces the subscriptions at now; files already written stay.
@@ -215,9 +236,14 @@ func (t *task) setPairs(p []pair, now time.Time, every time.Duration) {
 
 // file names the index file as the recording guide describes:
 // <Prefix>/<TaskId>/<SdkAppId>_<RoomId>__UserId_s_<UserId>__UserId_e_main_<Type>.m3u8
-// (mixed: <Prefix>/<TaskId>/<SdkAppId>_<RoomId>.m3u8), UserId in base64.
+// (mixed: <Prefix>/<TaskId>/<SdkAppId>_<RoomId>.m3u8), UserId in base64;
+// after the n-th failover the base name starts ha<n>_ (package recfile
+// reads these names back).
 func (t *task) file(p pair, at time.Time) storageFile {
 	name := strconv.FormatUint(t.appID, 10) + "_" + t.roomID
+	if t.gen > 0 {
+		name = "ha" + strconv.Itoa(t.gen) + "_" + name
+	}
 	if !t.mixed {
 		name += "__UserId_s_" + encodeID([]byte(p.user)) + "__UserId_e_main_" + p.track
 	}
@@ -257,6 +283,14 @@ func scenarioTask(st *ScenarioTask, start time.Time) *task {
 		maxIdle:  30 * time.Second,
 		have:     map[pair]bool{},
 		pairs:    userPairs(st.Users),
+		mixed:    st.Mixed,
+	}
+	if st.Mixed {
+		// One file for the room; its TrackType is what StreamType 0 mixes.
+		t.pairs = []pair{{"", "audio_video"}}
+	}
+	for _, d := range st.Failovers {
+		t.failovers = append(t.failovers, start.Add(d))
 	}
 	for _, s := range st.Timeline {
 		t.steps = append(t.steps, step{start.Add(s.At), s.Status})

@@ -15,6 +15,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -85,12 +86,15 @@ func TestSnapshotAgainstEmulator(t *testing.T) {
 	out := table.String()
 	for _, want := range []string{
 		"TASK", "REQUEST ID", "1400000001:task-ok", "ap-singapore", "USER", "TRACK", "BEGIN", "FILE",
-		"alice", "bob", ".m3u8", "s ago)", "no files listed", "ResourceNotFound [gone]", "  not found  ",
+		"alice", "bob", ".m3u8", "s ago)", recfile.NoFilesHint, "ResourceNotFound [gone]", "  not found  ",
 		"InternalError.CRInternalError [transient]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "a task that stores to VOD never lists any") {
+		t.Errorf("the old hint claims the task stores to VOD, which the API never says:\n%s", out)
 	}
 
 	var js bytes.Buffer

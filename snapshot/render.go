@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
@@ -60,7 +61,7 @@ func writeDetail(w *bufio.Writer, r Result, now time.Time) {
 		return
 	}
 	if r.Resp == nil || len(r.Resp.StorageFileList) == 0 {
-		fmt.Fprintf(w, "%sno files listed (a task that stores to VOD never lists any)\n", indent)
+		fmt.Fprintf(w, "%s%s\n", indent, recfile.NoFilesHint)
 		return
 	}
 	rows := [][]string{{"USER", "TRACK", "BEGIN", "FILE"}}

@@ -70,8 +70,7 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 	}
 	if len(t.History) > 0 {
 		b.WriteString("History (newest first):\n")
-		for i := len(t.History) - 1; i >= 0; i-- {
-			h := t.History[i]
+		for _, h := range historyNewestFirst(t.History) {
 			b.WriteString("  " + ts(h.At) + " " + string(h.From) + " -> " + string(h.To))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + clean(h.RequestID))

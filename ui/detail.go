@@ -63,101 +63,119 @@ func (m *Model) detailLines(w int) []string {
 	return lines
 }
 
-// detailBuilder collects label/value lines cut or wrapped to the pane.
-type detailBuilder struct {
-	m     *Model
-	w     int
-	lines []string
-}
-
-func (d *detailBuilder) raw(s string) { d.lines = append(d.lines, s) }
-
-// kv writes "label  value", wrapping value under itself when long.
-func (d *detailBuilder) kv(label, value, sgr string, maxLines int) {
-	vw := d.w - labelW - 1
-	if vw < 4 {
-		d.raw(cut(label+" "+value, d.w))
-		return
-	}
-	parts := wrap(value, vw)
-	if len(parts) == 0 {
-		parts = []string{""}
-	}
-	if maxLines > 0 && len(parts) > maxLines {
-		parts = parts[:maxLines]
-		parts[maxLines-1] = cut(parts[maxLines-1]+"…", vw)
-	}
-	for i, p := range parts {
-		lab := spaces(labelW)
-		if i == 0 {
-			lab = fit(label, labelW)
-		}
-		d.raw(" " + d.m.st.dim + lab + sgrReset + styled(sgr, cut(p, vw)))
-	}
-}
-
-func (d *detailBuilder) title(s string) {
-	d.raw(styled(d.m.st.title, cut(s, d.w)))
-}
-
 // clock is a time with its zone, in the zone chosen with z (clock.go).
 func (m *Model) clock(t time.Time) string { return m.clockText(t) }
 
 func (m *Model) buildDetail(r *row, w int) []string {
-	d := &detailBuilder{m: m, w: w}
+	d := &doc{w: w, indent: 1, labelW: labelW - 1}
 	t := r.t
 	head := "Task"
 	if m.mode == modeDetail && m.w >= sideBySide {
-		head = "Task (j/k scroll, esc back)" // stacked, the divider says it
+		head = "Task (j/k scroll, enter describe, esc back)" // stacked, the divider says it
 	}
-	d.title(head)
-	d.kv("TaskId", r.id, m.st.bold, 0)
-	d.kv("SdkAppId", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+clean(t.Ref.Region), "", 1)
+	d.title(m.st.title, head)
+	d.field(m.st.dim, "TaskId", m.st.bold, r.id, prose) // 76 characters: wraps in place
+	d.field(m.st.dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+clean(t.Ref.Region), prose)
 	status := badgeOf(t.Phase).text()
 	if t.Last != nil && t.Last.Status != "" {
 		status += "  (API status " + clean(t.Last.Status) + ")"
 	}
-	d.kv("Status", status, m.st.phaseSGR(t.Phase), 2)
-	d.kv("Since", m.clock(t.Since)+" ("+ago(m.now, t.Since)+")", "", 1)
+	d.field(m.st.dim, "Status", m.st.phaseSGR(t.Phase), status, prose)
+	if why := phaseExplain(t); why != "" {
+		d.field(m.st.dim, "", "", why, prose)
+	}
+	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+ago(m.now, t.Since)+")", prose)
 	if r.note != "" {
-		d.kv("Note", r.note, "", 3)
+		d.field(m.st.dim, "Note", "", r.note, prose)
 	}
 	if t.Last != nil {
-		d.kv("Answered", m.clock(t.Last.At)+" ("+ago(m.now, t.Last.At)+")", "", 1)
-		d.kv("RequestId", clean(t.Last.RequestID), "", 2)
+		d.field(m.st.dim, "Answered", "", m.clock(t.Last.At)+" ("+ago(m.now, t.Last.At)+")", prose)
+		d.field(m.st.dim, "RequestId", "", clean(t.Last.RequestID), id)
 	} else {
-		d.kv("Answered", "not yet", "", 1)
+		d.field(m.st.dim, "Answered", "", "not yet", prose)
 	}
 	if e := t.LastErr; e != nil {
-		d.kv("Error", clean(e.Code)+" ("+e.Kind.String()+")", m.st.bad, 2)
-		d.kv("", clean(e.Message), "", 4)
+		d.field(m.st.dim, "Error", m.st.bad, clean(e.Code)+" ("+e.Kind.String()+")", prose)
+		d.field(m.st.dim, "", "", clean(e.Message), prose)
 		if e.RequestID != "" {
-			d.kv("", "RequestId "+clean(e.RequestID), "", 2)
+			d.idField(m.st.dim, "", "RequestId", clean(e.RequestID))
 		}
 		when := "at " + m.clock(e.At) + " (" + ago(m.now, e.At) + ")"
 		if t.Failures > 0 { // a "gone" answer is not a failure to retry
 			when += ", " + plural(t.Failures, "failure") + " in a row"
 		}
-		d.kv("", when, "", 1)
+		d.field(m.st.dim, "", "", when, prose)
 	}
-	d.kv("Next poll", m.nextPoll(t), "", 1)
+	d.field(m.st.dim, "Next poll", "", m.nextPoll(t), prose)
 
-	d.raw("")
-	m.filesTable(d, t)
-	d.raw("")
-	d.title("History (newest first)")
+	d.blank()
+	m.filesTable(d, r)
+	d.blank()
+	d.title(m.st.title, "History (newest first)")
 	if len(t.History) == 0 {
-		d.raw(cut("  no transitions yet", w))
+		d.raw(cut("  no transitions yet", w), "")
 	}
-	for i := len(t.History) - 1; i >= 0; i-- {
-		h := t.History[i]
-		s := "  " + m.clock(h.At) + "  " + badgeOf(h.From).label + " -> " + badgeOf(h.To).label
-		if h.RequestID != "" {
-			s += "  " + clean(h.RequestID)
-		}
-		d.raw(cut(s, w))
+	for _, h := range historyNewestFirst(t.History) {
+		m.historyLine(d, h, 2, m.clock)
 	}
 	return d.lines
+}
+
+// historyNewestFirst is the one order history is shown and copied in.
+func historyNewestFirst(hs []watch.Transition) []watch.Transition {
+	out := make([]watch.Transition, len(hs))
+	for i, h := range hs {
+		out[len(hs)-1-i] = h
+	}
+	return out
+}
+
+// historyLine writes one transition; its RequestId goes on the next line
+// when it does not fit whole beside the change.
+func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string) {
+	s := spaces(indent) + ts(h.At) + "  " + badgeOf(h.From).label + " -> " + badgeOf(h.To).label
+	rid := clean(h.RequestID)
+	plain := s
+	if rid != "" {
+		plain += "  " + rid
+	}
+	d.plain = append(d.plain, plain)
+	if rid != "" && width(s)+2+width(rid) <= d.w {
+		d.lines = append(d.lines, s+"  "+m.st.dim+rid+sgrReset)
+		return
+	}
+	d.lines = append(d.lines, cut(s, d.w))
+	if rid != "" {
+		x := min(indent+10, max(d.w-width(rid), 0))
+		d.hang(x, x, m.st.dim, rid, id)
+	}
+}
+
+// phaseExplain says what a gone task's phase means, honestly: the API
+// forgets a task a few seconds after Exited, and polls are seconds apart,
+// so a clean stop can look like a task that vanished. The last good answer
+// tells which was last seen.
+func phaseExplain(t watch.Task) string {
+	last := ""
+	if t.Last != nil {
+		last = t.Last.Status
+	}
+	switch string(t.Phase) {
+	case "ended", "vanished":
+		switch last {
+		case "Exited":
+			return "seen Exited, then the API stopped knowing it: a clean stop."
+		case "":
+			return "gone. Exited lasts only seconds and can fall between two polls, " +
+				"so it may have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
+		}
+		return "gone while last seen " + clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
+			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
+	case "not found":
+		return "the API never knew this task here: check the TaskId, SdkAppId and region, " +
+			"or it ended long ago (ResourceExpiredHour)."
+	}
+	return ""
 }
 
 func (m *Model) nextPoll(t watch.Task) string {
@@ -172,52 +190,4 @@ func (m *Model) nextPoll(t watch.Task) string {
 		return "not scheduled"
 	}
 	return ago(m.now, t.NextPoll)
-}
-
-// filesTable lists the storage files: UserId, TrackType, FileName, begin
-// time (local and relative).
-func (m *Model) filesTable(d *detailBuilder, t watch.Task) {
-	if t.Last == nil {
-		d.title("Files")
-		d.raw(cut("  no answer yet", d.w))
-		return
-	}
-	files := t.Last.Files
-	d.title("Files (" + itoa(len(files)) + ")")
-	if len(files) == 0 {
-		msg := "  none listed"
-		if t.Last.Status == "InProgress" {
-			msg = "  none listed: empty by design for VOD storage (files go to VOD, not listed here)"
-		}
-		for _, s := range wrap(msg, d.w) {
-			d.raw(s)
-		}
-		return
-	}
-	inner := d.w - 2
-	beginW := 8
-	if inner >= 60 {
-		beginW = 17 // "15:04:05 (12m03s)"
-	}
-	trackW := 6
-	if inner >= 70 {
-		trackW = 11
-	}
-	rest := inner - beginW - trackW - 3
-	if rest < 8 {
-		for _, f := range files {
-			d.raw("  " + shortenMiddle(clean(f.FileName), inner))
-		}
-		return
-	}
-	userW := max(6, rest/3)
-	fileW := rest - userW
-	d.raw("  " + m.st.colHead + fit("USERID", userW) + " " + fit("TRACK", trackW) + " " + fit("FILENAME", fileW) + " " + fit("BEGIN", beginW) + sgrReset)
-	for _, f := range files {
-		begin := m.clock(f.Begin)
-		if beginW > 8 && !f.Begin.IsZero() {
-			begin += " (" + compact(m.now.Sub(f.Begin)) + ")"
-		}
-		d.raw("  " + fit(clean(f.UserID), userW) + " " + fit(clean(f.TrackType), trackW) + " " + shortenMiddle(clean(f.FileName), fileW) + " " + fit(begin, beginW))
-	}
 }

@@ -43,6 +43,7 @@ func (k KeyMap) helpSections() []helpSection {
 		}},
 		{"Show", []helpEntry{
 			{k.Focus, "enter tab", "details of the selected task: files, RequestIds, history (↑/↓ scroll, esc back)"},
+			{k.Describe, "i", "describe the task (or enter in the details): every field of the last answer, the last error, every file name whole with its room, user, stream and failover, the whole history, the raw JSON; y copies it, esc goes back"},
 			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
 			{k.Sort, "s", "sort: added, state (worst first), last change (newest first), id"},
 			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
@@ -278,10 +279,18 @@ func (m *Model) hintLine() string {
 			onlyKey(ks.Top, "g/G", "top/bottom"),
 		}
 		tail = []key.Binding{withHelp(ks.Back, "close"), ks.Quit}
+	case m.mode == modeDescribe:
+		kind = 5
+		head = []key.Binding{
+			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
+			withHelp(ks.Copy, "copy all shown"), withHelp(ks.Back, "back"), m.zoneHint(),
+		}
+		tail = []key.Binding{ks.Help, ks.Quit}
 	case m.mode == modeDetail:
 		kind = 4
 		head = []key.Binding{
-			onlyKey(ks.Down, "↑↓/jk", "scroll"), withHelp(ks.Back, "list"), ks.Copy, ks.CopyDetails, m.zoneHint(),
+			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.Submit, "enter", "describe"), withHelp(ks.Back, "list"),
+			ks.Copy, ks.CopyDetails, m.zoneHint(),
 		}
 		tail = []key.Binding{ks.Help, ks.Quit}
 	default:

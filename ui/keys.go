@@ -13,6 +13,9 @@ type KeyMap struct {
 	Refresh, RefreshAll, Pause, Note           key.Binding
 	Copy, CopyDetails, Help, Quit              key.Binding
 
+	// Describe opens the full describe view of the selected task (so does
+	// enter while the detail pane has focus).
+	Describe key.Binding
 	// Zone cycles the time zone times are shown and copied in.
 	Zone key.Binding
 	// ShowCopied shows the last copied text in a box to select by hand,
@@ -46,6 +49,7 @@ func DefaultKeyMap() KeyMap {
 		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
 		Focus:    key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "details")),
+		Describe: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "describe")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Problems: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "only problems")),

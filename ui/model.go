@@ -68,12 +68,13 @@ type Options struct {
 type mode int
 
 const (
-	modeList    mode = iota // the task list
-	modeDetail              // the detail pane scrolls
-	modeAdd                 // the add input
-	modeFilter              // the filter input
-	modeNote                // the note input
-	modeConfirm             // remove? y/n
+	modeList     mode = iota // the task list
+	modeDetail               // the detail pane scrolls
+	modeAdd                  // the add input
+	modeFilter               // the filter input
+	modeNote                 // the note input
+	modeConfirm              // remove? y/n
+	modeDescribe             // the full describe view of one task
 )
 
 // sortKey is the list order, cycled with `s`.
@@ -172,6 +173,7 @@ type Model struct {
 	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
+	desc   describeView
 	cols   colCache
 	wantC  wantCache // what the columns need, per rows generation
 	pads   padCache  // the detail pane's lines padded to its width

@@ -38,6 +38,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.ShowCopied):
 		return m.showCopied()
 	}
+	if m.mode == modeDescribe {
+		return m.describeKey(k)
+	}
 	if m.mode == modeDetail && m.detailKey(k) {
 		return nil
 	}
@@ -52,6 +55,8 @@ func (m *Model) quit() tea.Cmd {
 // back undoes the innermost thing on screen, one per press.
 func (m *Model) back() {
 	switch {
+	case m.mode == modeDescribe:
+		m.mode = modeDetail
 	case m.mode == modeDetail:
 		m.mode = modeList
 	case m.filter != "":
@@ -128,6 +133,9 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 		m.dscroll = 0
 	case key.Matches(k, ks.Bottom):
 		m.dscroll = 1 << 30
+	case key.Matches(k, ks.Describe), key.Matches(k, ks.Submit):
+		m.openDescribe() // enter twice from the list
+		return true
 	case key.Matches(k, ks.Focus):
 		m.mode = modeList
 	default:
@@ -159,6 +167,8 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 			m.mode = modeDetail
 			m.ensureVisible()
 		}
+	case key.Matches(k, ks.Describe):
+		m.openDescribe()
 	case key.Matches(k, ks.Add):
 		return m.startInput(modeAdd, "")
 	case key.Matches(k, ks.Filter):
@@ -253,6 +263,15 @@ func (m *Model) onWheel(mo tea.Mouse) {
 			m.box.vp.ScrollUp(-step)
 		} else {
 			m.box.vp.ScrollDown(step)
+		}
+		return
+	}
+	if m.mode == modeDescribe {
+		m.syncDescribe()
+		if step < 0 {
+			m.desc.vp.ScrollUp(-step)
+		} else {
+			m.desc.vp.ScrollDown(step)
 		}
 		return
 	}

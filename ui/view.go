@@ -142,6 +142,9 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 	if m.box.kind != boxNone {
 		return append(lines, m.boxLines(l)...)
 	}
+	if m.mode == modeDescribe {
+		return m.appendDescribe(lines, l)
+	}
 	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
 	listFocus, detFocus := m.mode != modeDetail, m.mode == modeDetail
@@ -185,7 +188,7 @@ func (m *Model) listTitle() string {
 
 func (m *Model) detailTitle() string {
 	if m.mode == modeDetail {
-		return "Details (j/k scroll, esc back)"
+		return "Details (j/k scroll, enter describe, esc back)"
 	}
 	return "Details"
 }

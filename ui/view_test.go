@@ -233,16 +233,16 @@ func TestDetailPane(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 160, 50)
 	out := ansi.Strip(content(m))
 	for _, want := range []string{
-		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12", "-1tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
+		"1-rJp4NqIK2FYuJD8RvXoKlGAu0e/AQYZQNSjkI9Ozf0qzAGl12", "tcQUcyDWkPmw0MXwU_q_8qHLkLn", // full id, wrapped
 		"region ap-singapore", "(API status InProgress)", "09:18:53 UTC (8m00s ago)", "RequestId req-InProgress",
-		"Files (3)", "USERID", "user_01", "09:24:53 UTC", "Idle -> InProgress  req-b", "Next poll in 1s",
+		"Files (3)", "USER", "user_01", "09:24:53 UTC", "Idle -> InProgress  req-b", "Next poll in 1s",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("detail lacks %q", want)
 		}
 	}
 	press(m, "j", "j") // the VOD-like task
-	if out := ansi.Strip(content(m)); !strings.Contains(out, "empty by design for VOD storage") {
+	if out := ansi.Strip(content(m)); !strings.Contains(out, "no files listed (COS tasks list them") {
 		t.Errorf("no VOD hint:\n%s", out)
 	}
 	press(m, "j", "j", "j", "j") // the failing task

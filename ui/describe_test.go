@@ -1,0 +1,322 @@
+package ui
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/recfile"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// RequestIds as the API writes them: 36 characters.
+const (
+	recReq1 = "2e9d4422-8190-4406-8bf1-852d2123eb89"
+	recReq2 = "467950eb-26de-458d-9a1b-0c2f3e4d5a6b"
+	recReq3 = "9706e566-6155-4bef-bb5b-1aab3931370f"
+	recErr  = "c0ffee00-1111-4222-8333-944455556666"
+)
+
+const recTaskID = "PvRgmGoZMQ21X+H2BFj8j+VYuYvrAVyzly+B4Mu7p4TpLvH4dkRfllBszzX2eDydAthZnwfb+nA."
+
+// b64 is the recording names' encoding, written here independently.
+func b64(s string) string {
+	return strings.NewReplacer("/", "-", "=", ".").Replace(base64.StdEncoding.EncodeToString([]byte(s)))
+}
+
+// recName is a documented single-stream index file name.
+func recName(prefix, user, media, typ string) string {
+	return recTaskID + "/" + prefix + "1400000001_20002__UserId_s_" + b64(user) + "__UserId_e_" + media + "_" + typ + ".m3u8"
+}
+
+// recordingTask has documented names: two users (one with a long id), a
+// screen share, a failover and a mixed file, a last error and history.
+func recordingTask() watch.Task {
+	long := "student_with_a_rather_long_user_id_0001"
+	files := []watch.File{
+		{UserID: "teacher_li", TrackType: "audio", FileName: recName("", "teacher_li", "main", "audio"), Begin: t0.Add(-3 * time.Minute)},
+		{UserID: long, TrackType: "video", FileName: recName("", long, "main", "video"), Begin: t0.Add(-2 * time.Minute)},
+		{UserID: "teacher_li", TrackType: "video", FileName: recName("", "teacher_li", "aux", "video"), Begin: t0.Add(-90 * time.Second)},
+		{UserID: "teacher_li", TrackType: "audio", FileName: recName("ha1_", "teacher_li", "main", "audio"), Begin: t0.Add(-time.Minute)},
+		{UserID: "", TrackType: "audio_video", FileName: recTaskID + "/1400000001_20002.m3u8", Begin: t0.Add(-time.Minute)},
+	}
+	raw := `{"Status":"InProgress","StorageFileList":[{"UserId":"teacher_li","FileName":"` + files[0].FileName +
+		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
+	return watch.Task{
+		Ref: ref(recTaskID), Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
+		Last:     &watch.Answer{Status: "InProgress", Files: files, RequestID: recReq3, At: t0.Add(-2 * time.Second), Raw: []byte(raw)},
+		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
+		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
+		History: []watch.Transition{
+			{At: t0.Add(-5 * time.Minute), From: watch.Pending, To: watch.Idle, RequestID: recReq1},
+			{At: t0.Add(-3 * time.Minute), From: watch.Idle, To: watch.InProgress, RequestID: recReq2},
+		},
+	}
+}
+
+// withRecording is a model at w×h showing only recordingTask, selected.
+func withRecording(t *testing.T, w, h int) *Model {
+	t.Helper()
+	m := newTestModel(t, newCountingEngine(), w, h)
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{recordingTask()}, Stats: okStats()}})
+	return m
+}
+
+// joined is the screen text with lines stripped of styling and leading
+// blanks and glued together, so a wrapped value reads whole again.
+func joined(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(strings.TrimSpace(ansi.Strip(l)))
+	}
+	return b.String()
+}
+
+func checkWidth(t *testing.T, what string, lines []string, w int) {
+	t.Helper()
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Fatalf("%s: line %d is %d cells wide, more than %d: %q", what, i, n, w, ansi.Strip(l))
+		}
+	}
+}
+
+func TestDetailFilesReadable(t *testing.T) {
+	for _, w := range []int{40, 48, 60, 64, 80} {
+		m := withRecording(t, 200, 60)
+		lines := m.buildDetail(m.selected(), w)
+		checkWidth(t, "detail", lines, w)
+		plain := ansi.Strip(strings.Join(lines, "\n"))
+		flat := strings.Join(strings.Fields(plain), " ")
+		for _, want := range []string{"Files (5) room 20002", "in <TaskId>/", "teacher_li", "(all users)", "mixed", "aux", "main ha1",
+			"haN: written after the recorder's Nth restart (failover)"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("w=%d: detail lacks %q:\n%s", w, want, plain)
+			}
+		}
+		if strings.Contains(plain, "student_…") || strings.Contains(plain, "PvRgmGoZM…") {
+			t.Errorf("w=%d: a user or file name is cut:\n%s", w, plain)
+		}
+		all := joined(lines)
+		for _, f := range recordingTask().Last.Files {
+			n := recfile.Parse(f.FileName)
+			if !strings.Contains(all, n.Base) {
+				t.Errorf("w=%d: file name %q not shown whole (wrapped or not)", w, n.Base)
+			}
+		}
+		// A long user id may wrap, inside its column or on its own lines:
+		// the first cells of consecutive lines read it whole.
+		var cells strings.Builder
+		for _, l := range lines {
+			if f := strings.Fields(ansi.Strip(l)); len(f) > 0 {
+				cells.WriteString(f[0])
+			}
+		}
+		if !strings.Contains(cells.String(), "student_with_a_rather_long_user_id_0001") {
+			t.Errorf("w=%d: the long user id is not shown whole:\n%s", w, plain)
+		}
+	}
+}
+
+// TestFileNameWrapsWithHangingIndent: continuation lines sit deeper than
+// the first, and a break never splits the "__" separator.
+func TestFileNameWrapsWithHangingIndent(t *testing.T) {
+	m := withRecording(t, 200, 60)
+	lines := m.buildDetail(m.selected(), 48)
+	saw := false
+	for i, l := range lines {
+		s := ansi.Strip(l)
+		if strings.HasPrefix(s, "    1400000001_20002__UserId_s_"+b64("teacher_li")) && i+1 < len(lines) {
+			next := ansi.Strip(lines[i+1])
+			if !strings.HasPrefix(next, "      __UserId_e_") {
+				t.Errorf("continuation of %q is %q, want a 6-cell hanging indent starting at __UserId_e_", s, next)
+			}
+			saw = true
+		}
+	}
+	if !saw {
+		t.Fatalf("no wrapped file name at width 48:\n%s", ansi.Strip(strings.Join(lines, "\n")))
+	}
+}
+
+// TestRequestIdsNeverCut: every RequestId is whole on one line of the
+// detail pane and of the describe view, at every width the panes take.
+func TestRequestIdsNeverCut(t *testing.T) {
+	ids := []string{recReq1, recReq2, recReq3, recErr}
+	for w := 37; w <= 120; w++ {
+		m := withRecording(t, 200, 60)
+		for what, lines := range map[string][]string{
+			"detail":   m.buildDetail(m.selected(), w),
+			"describe": m.describeDoc(m.selected(), w).lines,
+		} {
+			checkWidth(t, what, lines, w)
+			plain := ansi.Strip(strings.Join(lines, "\n"))
+			for _, id := range ids {
+				if !strings.Contains(plain, id) {
+					t.Fatalf("%s at width %d: RequestId %s cut or broken:\n%s", what, w, id, plain)
+				}
+			}
+		}
+	}
+}
+
+func TestPhaseExplain(t *testing.T) {
+	gone := func(phase watch.Phase, last string) watch.Task {
+		return watch.Task{Phase: phase, Last: &watch.Answer{Status: last}}
+	}
+	tests := []struct {
+		t    watch.Task
+		want string
+	}{
+		{gone(watch.Ended, "Exited"), "a clean stop"},
+		{gone(watch.Ended, "InProgress"), "gone while last seen InProgress. Exited lasts only seconds and can fall between two polls"},
+		{gone("vanished", "Idle"), "gone while last seen Idle"},
+		{watch.Task{Phase: watch.NotFound}, "never knew this task"},
+		{watch.Task{Phase: "vanished"}, "gone. Exited lasts only seconds"},
+		{gone(watch.InProgress, "InProgress"), ""},
+	}
+	for _, tt := range tests {
+		got := phaseExplain(tt.t)
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("phaseExplain(%s, last %v) = %q, want %q", tt.t.Phase, tt.t.Last, got, tt.want)
+		}
+	}
+}
+
+func TestDescribeOpensScrollsAndCloses(t *testing.T) {
+	m := withRecording(t, 80, 24)
+	press(m, "enter", "enter")
+	if m.mode != modeDescribe {
+		t.Fatalf("enter twice: mode %d, want the describe view", m.mode)
+	}
+	out := ansi.Strip(content(m))
+	if !strings.Contains(out, "Describe PvRgmGoZ") || !strings.Contains(out, "1-20 of ") {
+		t.Fatalf("describe title or position missing:\n%s", out)
+	}
+	steps := []struct {
+		key  string
+		want func(y, total, h int) bool
+	}{
+		{"j", func(y, _, _ int) bool { return y == 1 }},
+		{"pgdown", func(y, _, h int) bool { return y == 1+h }},
+		{"k", func(y, _, h int) bool { return y == h }},
+		{"pgup", func(y, _, _ int) bool { return y == 0 }},
+		{"down", func(y, _, _ int) bool { return y == 1 }},
+		{"G", func(y, total, h int) bool { return y == total-h }},
+		{"g", func(y, _, _ int) bool { return y == 0 }},
+		{"d", func(y, _, _ int) bool { return y == 0 }}, // no removal from here
+	}
+	for _, s := range steps {
+		press(m, s.key)
+		vp := m.desc.vp
+		if !s.want(vp.YOffset(), vp.TotalLineCount(), vp.Height()) || m.mode != modeDescribe {
+			t.Fatalf("after %q: offset %d of %d (height %d), mode %d", s.key, vp.YOffset(), vp.TotalLineCount(), vp.Height(), m.mode)
+		}
+	}
+	press(m, "esc")
+	if m.mode != modeDetail {
+		t.Fatalf("esc: mode %d, want the detail pane", m.mode)
+	}
+	press(m, "esc", "i")
+	if m.mode != modeDescribe {
+		t.Fatalf("i from the list: mode %d", m.mode)
+	}
+}
+
+func TestDescribeContent(t *testing.T) {
+	m := withRecording(t, 120, 40)
+	d := m.describeDoc(m.selected(), 120)
+	text := d.copyText()
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{
+		"TaskId " + recTaskID, "Note ticket 4711", "Answered 2026", "RequestId " + recReq3, "Status InProgress",
+		"stale: a later call failed", "StorageFileList 5 files listed",
+		"Code InternalError.CRInternalError", "Message on-cloud recording internal error, try again later please", "RequestId " + recErr,
+		"1. " + recName("", "teacher_li", "main", "audio"), "User student_with_a_rather_long_user_id_0001", "Stream aux (screen share)",
+		"Failover ha1_", "Stream mixed", `UserId "" (empty)`, "BeginTimeStamp 2026",
+		"Raw response", `"RequestId": "` + recReq3 + `"`, `    "StorageFileList": [`,
+	} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("describe lacks %q:\n%s", want, text)
+		}
+	}
+	// History newest first, on screen and in the ticket copy alike.
+	for name, s := range map[string]string{"describe": text, "ticket": ticketText(m.selected(), t0, time.UTC)} {
+		i2, i1 := strings.Index(s, recReq2), strings.Index(s, recReq1)
+		if i2 < 0 || i1 < 0 || i2 > i1 {
+			t.Errorf("%s: history not newest first (%d, %d):\n%s", name, i2, i1, s)
+		}
+	}
+}
+
+func TestDescribeCopiesWhatIsShown(t *testing.T) {
+	m := withRecording(t, 100, 30)
+	press(m, "i")
+	msgs := runCmd(press(m, "y"))
+	if len(msgs) != 1 {
+		t.Fatalf("y: %d messages", len(msgs))
+	}
+	c, ok := msgs[0].(copiedMsg)
+	if !ok || c.what != "the describe view" || c.text != m.desc.text {
+		t.Fatalf("y copied %+v", msgs[0])
+	}
+	// Every line on screen is in the copy, unwrapped.
+	copyText := strings.ReplaceAll(c.text, "\n", "")
+	for _, l := range strings.Split(m.desc.vp.GetContent(), "\n") {
+		s := strings.TrimSpace(ansi.Strip(l))
+		if s != "" && !strings.Contains(copyText, s) {
+			t.Errorf("shown %q is not in the copy", s)
+		}
+	}
+}
+
+func TestDescribeRawSanitised(t *testing.T) {
+	for name, raw := range map[string]string{
+		"JSON escapes": `{"UserId":"evil\u001b]0;pwned\u0007","X":"` + "\u202e" + `"}`,
+		"not JSON":     "{\"a\":\"\x1b]52;c;aGk=\x07\x1b[2J\"",
+	} {
+		t.Run(name, func(t *testing.T) {
+			task := recordingTask()
+			task.Last.Raw = []byte(raw)
+			m := newTestModel(t, newCountingEngine(), 100, 30)
+			m.Update(engineMsg{watch.Update{Changed: []watch.Task{task}, Stats: okStats()}})
+			d := m.describeDoc(m.selected(), 100)
+			for _, l := range append(d.lines, d.plain...) {
+				if s := ansi.Strip(l); strings.ContainsAny(s, "\x1b\x07\u202e") {
+					t.Fatalf("raw control reached the screen: %q", s)
+				}
+			}
+			if name == "not JSON" && !strings.Contains(d.copyText(), "not valid JSON") {
+				t.Error("invalid JSON not flagged")
+			}
+		})
+	}
+}
+
+// TestDescribeSweep: every size from the floor up draws no line wider
+// than the terminal and no more lines than it has.
+func TestDescribeSweep(t *testing.T) {
+	for w := 40; w <= 240; w += 7 {
+		for h := 8; h <= 80; h += 9 {
+			m := withRecording(t, w, h)
+			m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileTask()}}})
+			for _, task := range []string{"G", "g"} {
+				press(m, "esc", "esc", task, "i", "G")
+				out := lines(content(m))
+				checkWidth(t, "describe", out, w)
+				if len(out) > h {
+					t.Fatalf("%dx%d: %d lines", w, h, len(out))
+				}
+			}
+		}
+	}
+	m := withRecording(t, 80, 24)
+	press(m, "i")
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 8})
+	checkWidth(t, "describe after resize", lines(content(m)), 40)
+}

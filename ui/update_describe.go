@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// openDescribe shows the describe view of the selected task, from the top.
+func (m *Model) openDescribe() {
+	r := m.selected()
+	if r == nil {
+		return
+	}
+	m.desc.ref = r.t.Ref
+	m.desc.key = describeKey{}
+	m.mode = modeDescribe
+	m.syncDescribe()
+	m.desc.vp.GotoTop()
+}
+
+// describeKey scrolls the describe view; y copies it; esc (handled by
+// back) returns to the detail pane. Other keys do nothing here, so a
+// stray `d` cannot remove the task being read.
+func (m *Model) describeKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := &m.keys
+	m.syncDescribe()
+	vp := &m.desc.vp
+	switch {
+	case key.Matches(k, ks.Up):
+		vp.ScrollUp(1)
+	case key.Matches(k, ks.Down):
+		vp.ScrollDown(1)
+	case key.Matches(k, ks.PageUp):
+		vp.PageUp()
+	case key.Matches(k, ks.PageDown):
+		vp.PageDown()
+	case key.Matches(k, ks.Top):
+		vp.GotoTop()
+	case key.Matches(k, ks.Bottom):
+		vp.GotoBottom()
+	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
+		return copyCmd(m.opts.Clipboard, "the describe view", m.desc.text)
+	}
+	return nil
+}
+
+// describeKeys is what the hint bar shows in the describe view.
+func (k KeyMap) describeKeys() []key.Binding {
+	copyAll := key.NewBinding(key.WithKeys(k.Copy.Keys()...), key.WithHelp(k.Copy.Help().Key, "copy all"))
+	return []key.Binding{k.Down, k.Up, k.PageDown, k.Top, k.Bottom, copyAll, k.Back, k.Help, k.Quit}
+}
+
+// appendDescribe draws the describe view in the body: a title line with
+// the position, then the scrolled text.
+func (m *Model) appendDescribe(lines []string, l layout) []string {
+	m.syncDescribe()
+	vp := &m.desc.vp
+	total := vp.TotalLineCount()
+	first := min(vp.YOffset()+1, total)
+	last := min(vp.YOffset()+vp.Height(), total)
+	pos := itoa(first) + "-" + itoa(last) + " of " + itoa(total)
+	head := "Describe " + brief(clean(m.desc.ref.TaskID))
+	gap := m.w - width(head) - width(pos) - 1
+	if gap < 1 {
+		head = cut(head, max(m.w-width(pos)-2, 1))
+		gap = max(m.w-width(head)-width(pos)-1, 1)
+	}
+	lines = append(lines, styled(m.st.title, cut(head+spaces(gap)+pos, m.w)))
+	body := strings.Split(vp.View(), "\n")
+	for i := 0; i < l.bodyH-1; i++ {
+		if i < len(body) {
+			lines = append(lines, body[i])
+		} else {
+			lines = append(lines, "")
+		}
+	}
+	return lines
+}
