@@ -33,14 +33,14 @@ func TestDemoInATerminal(t *testing.T) {
 	mark := len(c.text())
 	c.tty.Write([]byte("?"))
 
-	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 160, Rows: 48}); err != nil {
+	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 240, Rows: 60}); err != nil {
 		t.Fatal(err)
 	}
-	// Side by side: the detail pane's title sits at the top right, after a
-	// vertical rule, and the header has room for the SdkAppId.
+	// Side by side: the detail pane's border starts right after the list
+	// pane's top-right corner, and the header has room for the SdkAppId.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		after := c.text()[mark:]
-		if strings.Contains(after, "│Task") && strings.Contains(after, "SdkAppId 1400000001") {
+		if strings.Contains(after, "╮╭─ Details") && strings.Contains(after, "SdkAppId 1400000001") {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
-	"charm.land/lipgloss/v2"
 )
 
 // boxKind is what the box over the body shows.
@@ -129,7 +128,7 @@ func (m *Model) boxLines(l layout) []string {
 		out = append(out, line)
 		return appendExactly(out, body, h)
 	}
-	bd := lipgloss.RoundedBorder()
+	bd := m.st.borders
 	dim := m.st.dim
 	edge := func(l, r, label, right string) string {
 		inner := m.w - ansiWidth(l) - ansiWidth(r)

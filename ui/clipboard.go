@@ -47,7 +47,7 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 	line("TaskId", r.id)
 	line("SdkAppId", strconv.FormatUint(t.Ref.SdkAppID, 10))
 	line("Region", clean(t.Ref.Region))
-	status := badgeOf(t.Phase).label
+	status := word(t.Phase)
 	if t.Last != nil && t.Last.Status != "" {
 		status += " (API status " + clean(t.Last.Status) + ")"
 	}

@@ -96,7 +96,7 @@ func (m *Model) describeDoc(r *row, w int) *doc {
 	if r.note != "" {
 		d.field(dim, "Note", "", r.note, prose)
 	}
-	d.field(dim, "State", m.st.phaseSGR(t.Phase), badgeOf(t.Phase).text()+" since "+m.isoTime(t.Since), prose)
+	d.field(dim, "State", m.st.phaseSGR(t.Phase), m.st.stateText(t.Phase)+" since "+m.isoTime(t.Since), prose)
 	if why := phaseExplain(t); why != "" {
 		d.field(dim, "", "", why, prose)
 	}

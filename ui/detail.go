@@ -69,14 +69,10 @@ func (m *Model) clock(t time.Time) string { return m.clockText(t) }
 func (m *Model) buildDetail(r *row, w int) []string {
 	d := &doc{w: w, indent: 1, labelW: labelW - 1}
 	t := r.t
-	head := "Task"
-	if m.mode == modeDetail && m.w >= sideBySide {
-		head = "Task (j/k scroll, enter describe, esc back)" // stacked, the divider says it
-	}
-	d.title(m.st.title, head)
+	// The pane's own title names it ("Details") and says which keys work.
 	d.field(m.st.dim, "TaskId", m.st.bold, r.id, prose) // 76 characters: wraps in place
 	d.field(m.st.dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+clean(t.Ref.Region), prose)
-	status := badgeOf(t.Phase).text()
+	status := m.st.stateText(t.Phase)
 	if t.Last != nil && t.Last.Status != "" {
 		status += "  (API status " + clean(t.Last.Status) + ")"
 	}
@@ -133,7 +129,7 @@ func historyNewestFirst(hs []watch.Transition) []watch.Transition {
 // historyLine writes one transition; its RequestId goes on the next line
 // when it does not fit whole beside the change.
 func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string) {
-	s := spaces(indent) + ts(h.At) + "  " + badgeOf(h.From).label + " -> " + badgeOf(h.To).label
+	s := spaces(indent) + ts(h.At) + "  " + word(h.From) + " -> " + word(h.To)
 	rid := clean(h.RequestID)
 	plain := s
 	if rid != "" {

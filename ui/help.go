@@ -87,32 +87,32 @@ type legendSection struct {
 	items []legendItem
 }
 
-// stateMeanings say what each state word means; the word itself is the
-// API's for Idle, InProgress and Exited and ours for the rest.
-var stateMeanings = []struct {
+// stateColours name each state's colour for readers without colour
+// (README, NO_COLOR); what a state means comes from the look table
+// (styles.go), the one the rows are drawn from.
+var stateColours = []struct {
 	p      watch.Phase
-	colour string // named for readers without colour (README, NO_COLOR)
-	means  string
+	colour string
 }{
-	{watch.Pending, "grey", "no answer yet"},
-	{watch.Idle, "blue", "API: the task waits for streams to record"},
-	{watch.InProgress, "bold green", "API: recording"},
-	{watch.Exited, "amber", "API: the task is stopping"},
-	{watch.Ended, "purple", "the last answer was Exited, then the API no longer knew the task: a clean stop"},
-	{watch.Phase("vanished"), "bold red", "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"},
-	{watch.NotFound, "bold red", "the API never answered for this task: check the TaskId, the SdkAppId and the region"},
-	{watch.Throttled, "amber", "the last call hit the API quota; retried slower"},
-	{watch.AuthError, "bold red", "the credentials were rejected"},
-	{watch.Error, "bold red", "the last call failed (or the API answered a status this build does not know)"},
+	{watch.Pending, "grey"},
+	{watch.Idle, "blue"},
+	{watch.InProgress, "bold green"},
+	{watch.Exited, "amber"},
+	{watch.Ended, "purple"},
+	{watch.Vanished, "bold red"},
+	{watch.NotFound, "bold red"},
+	{watch.Throttled, "amber"},
+	{watch.AuthError, "bold red"},
+	{watch.Error, "bold red"},
 }
 
 // legendSections is the `?` screen's legend and README's "Reading the
 // screen" section. The state samples are drawn from the same badge table
 // and colours as the rows.
 func (m *Model) legendSections() []legendSection {
-	states := make([]legendItem, 0, len(stateMeanings))
-	for _, s := range stateMeanings {
-		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + s.means, stateGlyph(s.p)})
+	states := make([]legendItem, 0, len(stateColours))
+	for _, s := range stateColours {
+		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + lookOf(s.p).means, m.stateGlyph(s.p)})
 	}
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
@@ -150,8 +150,9 @@ func (m *Model) legendSections() []legendSection {
 	}
 }
 
-// stateGlyph is the glyph the list draws before a state's word.
-func stateGlyph(p watch.Phase) string { return string(badgeOf(p).glyph) }
+// stateGlyph is the glyph the list draws before a state's word (ASCII
+// when the terminal asks for it).
+func (m *Model) stateGlyph(p watch.Phase) string { return m.st.glyph(p) }
 
 // twoColumnHelp is the text width from which keys and legend sit side by
 // side, so the whole help fits a large terminal without scrolling.

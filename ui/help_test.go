@@ -125,8 +125,8 @@ func TestHelpLegend(t *testing.T) {
 		}
 	}
 	// Each state sample is drawn in the colour the rows use.
-	for _, s := range stateMeanings {
-		if sgr := m.st.phaseSGR(s.p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+stateGlyph(s.p)) {
+	for _, s := range stateColours {
+		if sgr := m.st.phaseSGR(s.p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(s.p)) {
 			t.Errorf("%s: sample not in its row colour", s.p)
 		}
 	}

@@ -87,6 +87,14 @@ func word(p watch.Phase) string {
 	return clean(string(p))
 }
 
+// glyph is the state's mark, ASCII when the terminal asks for it.
+func (s *Styles) glyph(p watch.Phase) string {
+	if s.ascii {
+		return lookOf(p).ascii
+	}
+	return lookOf(p).glyph
+}
+
 // stateText is glyph and word, e.g. "● InProgress" or "* InProgress".
 func (s *Styles) stateText(p watch.Phase) string {
 	l := lookOf(p)

@@ -111,8 +111,7 @@ func (r *row) set(t watch.Task) {
 	}
 	r.idCellW = -1
 	r.slot = phaseSlot(t.Phase)
-	b := badgeOf(t.Phase)
-	r.search = strings.ToLower(r.id + "\x00" + r.note + "\x00" + string(t.Phase) + "\x00" + b.label + "\x00" + r.code)
+	r.search = strings.ToLower(r.id + "\x00" + r.note + "\x00" + string(t.Phase) + "\x00" + r.code)
 }
 
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.

@@ -84,12 +84,12 @@ func (p Phase) Severity() int {
 func GoneNote(p Phase) string {
 	switch p {
 	case Ended:
-		return "ended: the last answer was Exited, then the API no longer knew the task: a clean stop."
+		return "the last answer was Exited, then the API no longer knew the task: a clean stop"
 	case Vanished:
-		return "vanished: the API stopped knowing the task while it was last seen Idle or InProgress. " +
-			"It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell."
+		return "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. " +
+			"It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"
 	case NotFound:
-		return "not found: the API never answered for this task; check the TaskId, the SdkAppId and the region."
+		return "the API never answered for this task: check the TaskId, the SdkAppId and the region"
 	}
 	return ""
 }
