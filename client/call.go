@@ -33,6 +33,9 @@ func call[T any](c *Client, ctx context.Context, region, action string, req any,
 	start := time.Now()
 	out, err := send(c, ctx, region, action, req, requestID)
 	if err != nil {
+		if err.Kind == KindThrottled {
+			c.pacer.throttled(time.Now()) // the sends arrived bunched: widen the margin
+		}
 		c.log.Debug("api call failed", "action", action, "region", region, "took", time.Since(start),
 			"kind", err.Kind.String(), "code", err.Code, "request_id", err.RequestID)
 		return nil, err

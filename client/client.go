@@ -93,6 +93,7 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 		pacer: newPacer(cfg.Rate),
 		sdk:   map[string]*common.Client{},
 	}
+	c.transport = c.pacer.gate(c.transport) // count each call when it really leaves (sendclock.go)
 	return c, nil
 }
 

@@ -2,33 +2,53 @@ package client
 
 import (
 	"context"
-	"math"
+	"fmt"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// guardWindow is the span the window guard keeps floor(rate) sends within.
-// It is a little over the API's one-second window so that a few ms of
-// network jitter cannot put one send too many into the server's window, and
-// a little under the 1.031 s that 20 sends at Headroom take, so a steady
-// flow never waits on the guard.
-const guardWindow = time.Second + 25*time.Millisecond
+// The send gate's margin: how much longer than the API's one-second window
+// any rate's worth of consecutive sends must take. At the base margin 20
+// sends span at least 1.025 s, so up to 25 ms of network or scheduler jitter
+// cannot put a 21st into the server's window. A throttle proves the jitter
+// was larger: the margin doubles (at most once per throttleBurst, up to
+// maxMargin), holds for marginHold after the last throttle, then shrinks by
+// marginDecay per quiet second back to the base.
+const (
+	baseMargin    = 25 * time.Millisecond
+	maxMargin     = 150 * time.Millisecond
+	marginHold    = 10 * time.Second
+	marginDecay   = 5 * time.Millisecond // per second, after the hold
+	throttleBurst = time.Second          // throttles this close together are one event
+)
 
-// pacer is the client's one gate for every call. The token bucket (burst 1,
-// rate × Headroom) spreads calls evenly. But a bucket credits lateness: if a
-// GC pause or a busy CPU wakes several waiters late, they all go at once,
-// and a second later that bunch plus the on-time calls make 21 in the
-// server's sliding window. The window guard behind the bucket checks the
-// API's actual rule on our own send times (at most floor(rate) sends in any
-// guardWindow) and delays a call that would break it.
+// pacer is the client's one gate for every call, in two stages.
+//
+// wait, before a call is signed, is a token bucket (burst 1) at
+// rate × Headroom: it spaces the calls evenly and refuses a slot a caller's
+// deadline cannot reach. But a grant is not a send: signing, goroutine
+// scheduling and a starved CPU come between, and a bucket credits lateness,
+// so sends granted 50 ms apart can leave together.
+//
+// admit, called by sendGate at the moment the request leaves (just before
+// the transport writes it), is the rule the server actually enforces, kept
+// on real send times: consecutive sends are at least gap() apart, measured
+// from the previous real send. With gap = (1 s + margin) / rate, any rate's
+// worth of consecutive sends spans 1 s + margin, so no one-second window
+// ever holds more than the rate's calls, however late or bunched the grants
+// were, and the calls stay evenly spaced through every rate change.
 type pacer struct {
 	limiter *rate.Limiter
 
-	mu    sync.Mutex
-	per   int         // most sends in any guardWindow
-	sends []time.Time // planned send times, ascending; the last `per` matter
+	mu        sync.Mutex
+	rate      float64       // nominal calls/s
+	last      time.Time     // the last real send; zero before the first
+	widened   time.Duration // margin set by the last widening
+	throttle  time.Time     // the last throttle; zero until one
+	widenedAt time.Time     // when the margin was last widened
+	limit     rate.Limit    // what limiter was last set to
 }
 
 func newPacer(perSecond float64) *pacer {
@@ -38,55 +58,92 @@ func newPacer(perSecond float64) *pacer {
 }
 
 func (p *pacer) setRate(perSecond float64) {
-	p.limiter.SetLimit(rate.Limit(perSecond * Headroom))
-	p.mu.Lock()
-	p.per = max(1, int(math.Floor(perSecond)))
-	p.mu.Unlock()
-}
-
-// wait returns when a call may be sent, or ctx's error. A slot given up to
-// a cancelled context stays counted: that can only make pacing stricter.
-func (p *pacer) wait(ctx context.Context) error {
-	if err := p.limiter.Wait(ctx); err != nil {
-		return err
-	}
-	at := p.reserve(time.Now())
-	d := time.Until(at)
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// reserve plans the next send at now or, if that would put more than per
-// sends into one guardWindow, when the oldest of them leaves it.
-func (p *pacer) reserve(now time.Time) time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at := now
-	if n := len(p.sends); n > 0 {
-		at = maxTime(at, p.sends[n-1]) // keep the plan ascending
-		if n >= p.per {
-			at = maxTime(at, p.sends[n-p.per].Add(guardWindow))
-		}
-	}
-	p.sends = append(p.sends, at)
-	if len(p.sends) > 2*p.per+8 { // trim now and then, keeping what the rule needs
-		p.sends = append(p.sends[:0], p.sends[len(p.sends)-p.per:]...)
-	}
-	return at
+	p.rate = perSecond
+	p.syncLimiterLocked(time.Now())
 }
 
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+// margin is the send gate's margin at now: base, or widened after a
+// throttle and decaying back once throttles stop.
+func (p *pacer) marginLocked(now time.Time) time.Duration {
+	if p.throttle.IsZero() {
+		return baseMargin
 	}
-	return a
+	quiet := now.Sub(p.throttle) - marginHold
+	if quiet <= 0 {
+		return p.widened
+	}
+	shrink := time.Duration(quiet.Seconds() * float64(marginDecay))
+	return max(baseMargin, p.widened-shrink)
+}
+
+// gapLocked is the least time between two real sends at now.
+func (p *pacer) gapLocked(now time.Time) time.Duration {
+	return time.Duration(float64(time.Second+p.marginLocked(now)) / p.rate)
+}
+
+// syncLimiterLocked keeps the bucket a little slower than the send gate
+// (rate × Headroom at the base margin, scaled down as the margin widens),
+// so in a steady flow nobody waits at the gate, and after a widening the
+// callers wait before their deadline starts rather than inside it.
+func (p *pacer) syncLimiterLocked(now time.Time) {
+	scale := float64(time.Second+baseMargin) / float64(time.Second+p.marginLocked(now))
+	l := rate.Limit(p.rate * Headroom * scale)
+	if l != p.limit {
+		p.limit = l
+		p.limiter.SetLimit(l)
+	}
+}
+
+// throttled widens the margin after a RequestLimitExceeded: the sends we
+// spaced by gap() still arrived bunched, so the jitter between send and
+// arrival is larger than the margin. A burst of throttles within
+// throttleBurst of the last widening answers one bunch and widens once.
+func (p *pacer) throttled(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cur := p.marginLocked(now)
+	p.throttle = now
+	if !p.widenedAt.IsZero() && now.Sub(p.widenedAt) < throttleBurst {
+		p.widened = cur // keep it (and restart the hold) without doubling again
+		return
+	}
+	p.widened, p.widenedAt = min(maxMargin, 2*cur), now
+	p.syncLimiterLocked(now)
+}
+
+// wait returns when a call may be signed and sent, or ctx's error.
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	p.syncLimiterLocked(time.Now()) // the margin may have decayed since
+	p.mu.Unlock()
+	return p.limiter.Wait(ctx)
+}
+
+// admit returns at the moment a request may leave, having counted it as
+// sent then, or ctx's error. It holds no lock while it sleeps; a waiter that
+// wakes to find the slot taken waits for the next one.
+func (p *pacer) admit(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		now := time.Now()
+		next := now
+		if !p.last.IsZero() {
+			next = p.last.Add(p.gapLocked(now))
+		}
+		if !now.Before(next) {
+			p.last = now
+			p.mu.Unlock()
+			return nil
+		}
+		p.mu.Unlock()
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("waiting for a send slot under the quota: %w", ctx.Err())
+		}
+	}
 }

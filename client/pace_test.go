@@ -2,49 +2,276 @@ package client
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/emulator/emutest"
 )
 
-func TestPacerWindowGuard(t *testing.T) {
-	p := newPacer(3)
-	t0 := time.Unix(1000, 0)
-	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
-	steps := []struct{ now, want time.Time }{
-		{ms(0), ms(0)},
-		{ms(10), ms(10)},
-		{ms(20), ms(20)},
-		{ms(30), ms(1025)},   // a 4th send in the window waits for the 1st to leave it
-		{ms(40), ms(1035)},   // and the plan stays ascending
-		{ms(2000), ms(2000)}, // 1025, 1035 and 2000 are three in one window
-		{ms(2001), ms(2050)}, // so a 4th waits for 1025 to leave
-	}
-	for i, s := range steps {
-		if got := p.reserve(s.now); !got.Equal(s.want) {
-			t.Fatalf("step %d: reserve(%v) = %v, want %v", i, s.now.Sub(t0), got.Sub(t0), s.want.Sub(t0))
+// sendLog is a RoundTripper under the send gate standing in for the
+// network: it records the (fake) moment each request reaches it.
+type sendLog struct {
+	mu    sync.Mutex
+	sends []time.Time
+}
+
+func (l *sendLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.record()
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("{}")), Request: req}, nil
+}
+
+func (l *sendLog) record() {
+	l.mu.Lock()
+	l.sends = append(l.sends, time.Now())
+	l.mu.Unlock()
+}
+
+func (l *sendLog) sorted() []time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.SortedFunc(slices.Values(l.sends), time.Time.Compare)
+}
+
+// maxInWindow is the most sends any sliding window of length w holds, as
+// the API counts them: s[i] and s[j] share a window when s[j]-s[i] < w.
+func maxInWindow(s []time.Time, w time.Duration) int {
+	most, j := 0, 0
+	for i := range s {
+		for j < len(s) && s[j].Sub(s[i]) < w {
+			j++
 		}
+		most = max(most, j-i)
 	}
-	p.setRate(1.5) // per = 1: two sends need a full guard window between them
-	if got := p.reserve(ms(2100)); !got.Equal(ms(2050).Add(guardWindow)) {
-		t.Fatalf("after setRate: %v", got.Sub(t0))
+	return most
+}
+
+// gaps returns the time between consecutive sends.
+func gaps(s []time.Time) []time.Duration {
+	var g []time.Duration
+	for i := 1; i < len(s); i++ {
+		g = append(g, s[i].Sub(s[i-1]))
 	}
-	for range 100 {
-		p.reserve(ms(9000))
-	}
-	if len(p.sends) > 2*p.per+8 {
-		t.Fatalf("send log not trimmed: %d entries", len(p.sends))
+	return g
+}
+
+// stalled simulates a starved process: nothing runs during the first 400 ms
+// of every 1.2 s, so a goroutine that wants to send then goes at the end.
+func stalled(t0 time.Time) {
+	const period, stall = 1200 * time.Millisecond, 400 * time.Millisecond
+	if in := time.Since(t0) % period; in < stall {
+		time.Sleep(stall - in)
 	}
 }
 
-func TestPacerWaitHonoursContext(t *testing.T) {
-	p := newPacer(1000)
-	now := time.Now()
-	for range 1000 {
-		p.reserve(now) // fill the window: the next send is ~1 s away
+func post(ctx context.Context) *http.Request {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", strings.NewReader("{}"))
+	if err != nil {
+		panic(err) // a constant URL: cannot happen
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if err := p.wait(ctx); err != context.DeadlineExceeded {
-		t.Fatalf("wait = %v, want deadline exceeded", err)
+	return req
+}
+
+// TestSendGateStarved reproduces the 23 arrivals in one second: grants from
+// the bucket are even, but a starved process sends them in bunches. Counted
+// at the grant the bunch goes out; counted at the send moment it cannot.
+func TestSendGateStarved(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		gated bool
+	}{{"counted at the grant", false}, {"counted at the send", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p, net := newPacer(Quota), &sendLog{}
+				rt := p.gate(net)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				t0 := time.Now()
+				var wg sync.WaitGroup
+				for range 16 {
+					wg.Go(func() {
+						for p.wait(ctx) == nil {
+							stalled(t0) // between grant and send
+							if !tt.gated {
+								net.record()
+							} else if _, err := rt.RoundTrip(post(ctx)); err != nil {
+								return
+							}
+							time.Sleep(150 * time.Millisecond) // the answer's latency
+						}
+					})
+				}
+				wg.Wait()
+				s := net.sorted()
+				most := maxInWindow(s, time.Second)
+				t.Logf("%d sends in 30 s, at most %d in one second", len(s), most)
+				if !tt.gated {
+					if most <= int(Quota) {
+						t.Fatalf("the starved schedule did not bunch (%d in a second): the test reproduces nothing", most)
+					}
+					return
+				}
+				if most > int(Quota) {
+					t.Fatalf("%d sends in one second, quota %v", most, Quota)
+				}
+				if m := maxInWindow(s, time.Second+baseMargin); m > int(Quota) {
+					t.Fatalf("%d sends in 1 s + margin, want ≤ %v", m, Quota)
+				}
+				if g := slices.Min(gaps(s)); g < (time.Second+baseMargin)/time.Duration(Quota) {
+					t.Fatalf("two sends %v apart", g)
+				}
+				if len(s) < 30*12 { // a third of the time is stalled: ≥ 12/s is left
+					t.Fatalf("only %d sends in 30 s: the gate starves the client", len(s))
+				}
+			})
+		})
 	}
+}
+
+// TestPacerEvenThroughRateChanges drives the pacer as the engine does (16
+// workers, 150 ms answers) through AIMD cut and climb cycles. The old window
+// guard replayed the previous second's pattern after a change: a quarter of
+// all gaps under 5 ms, bursts then silence. Every gap must stay near
+// 1/(rate × Headroom), never under the gap at the top rate.
+func TestPacerEvenThroughRateChanges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, net := newPacer(Quota), &sendLog{}
+		rt := p.gate(net)
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for p.wait(ctx) == nil {
+					if _, err := rt.RoundTrip(post(ctx)); err != nil {
+						return
+					}
+					time.Sleep(150 * time.Millisecond)
+				}
+			})
+		}
+		r, slowest, want := Quota, Quota, 0.0
+		for i := range 120 {
+			time.Sleep(time.Second)
+			want += r * Headroom
+			if i%20 == 5 { // a cut every 20 s, climbing back in between
+				r = max(1, r*0.7)
+			} else {
+				r = min(Quota, r+0.5)
+			}
+			slowest = min(slowest, r)
+			p.setRate(r)
+		}
+		cancel()
+		wg.Wait()
+		s := net.sorted()
+		g := gaps(s)
+		floor := (time.Second + baseMargin) / time.Duration(Quota)
+		ceil := time.Duration(1.1 * float64(time.Second) / (slowest * Headroom))
+		if lo, hi := slices.Min(g), slices.Max(g); lo < floor || hi > ceil {
+			t.Fatalf("gaps from %v to %v; want all in [%v, %v]", lo, hi, floor, ceil)
+		} else {
+			t.Logf("%d sends (want ≈ %.0f), gaps from %v to %v", len(s), want, lo, hi)
+		}
+		if most := maxInWindow(s, time.Second); most > int(Quota) {
+			t.Fatalf("%d sends in one second", most)
+		}
+		if float64(len(s)) < 0.97*want {
+			t.Fatalf("%d sends, want about %.0f: pacing slower than the rate", len(s), want)
+		}
+	})
+}
+
+func TestPacerMargin(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	steps := []struct {
+		name     string
+		throttle bool
+		at       time.Duration
+		want     time.Duration
+	}{
+		{"base", false, 0, baseMargin},
+		{"a throttle doubles it", true, 0, 2 * baseMargin},
+		{"same burst: no second doubling", true, 500 * time.Millisecond, 2 * baseMargin},
+		{"held after the last throttle", false, 10*time.Second + 400*time.Millisecond, 2 * baseMargin},
+		{"a new burst doubles again", true, 10*time.Second + 500*time.Millisecond, 4 * baseMargin},
+		{"capped", true, 11*time.Second + 500*time.Millisecond, maxMargin},
+		{"still held", false, 21*time.Second + 500*time.Millisecond, maxMargin},
+		{"then shrinks 5 ms per quiet second", false, 31*time.Second + 500*time.Millisecond, maxMargin - 50*time.Millisecond},
+		{"down to the base, no lower", false, 90 * time.Second, baseMargin},
+		{"after the base a throttle doubles the base", true, 91 * time.Second, 2 * baseMargin},
+	}
+	p := newPacer(Quota)
+	for _, s := range steps {
+		if s.throttle {
+			p.throttled(at(s.at))
+		}
+		p.mu.Lock()
+		got := p.marginLocked(at(s.at))
+		gap := p.gapLocked(at(s.at))
+		p.syncLimiterLocked(at(s.at))
+		p.mu.Unlock()
+		if got != s.want {
+			t.Fatalf("%s: margin %v, want %v", s.name, got, s.want)
+		}
+		if want := time.Duration(float64(time.Second+s.want) / Quota); gap != want {
+			t.Fatalf("%s: gap %v, want %v", s.name, gap, want)
+		}
+		// The bucket stays a little slower than the gate, whatever the margin.
+		if lim := float64(p.limiter.Limit()); lim >= float64(time.Second)/float64(gap) || lim < 0.99*float64(time.Second)/float64(gap) {
+			t.Fatalf("%s: bucket at %.3f/s with the gate at %v", s.name, lim, gap)
+		}
+	}
+}
+
+// TestThrottleWidensMargin: a client the server throttles widens its own
+// send gate, end to end through the real call path.
+func TestThrottleWidensMargin(t *testing.T) {
+	s := emutest.Start(t, emulator.Config{RateLimit: 1}, "")
+	c := emuClient(t, s, nil) // 500/s against a quota of 1/s: the 2nd call is throttled
+	var kinds []Kind
+	for range 2 {
+		_, err := c.Describe(context.Background(), ref("x"))
+		kinds = append(kinds, KindOf(err))
+	}
+	if kinds[1] != KindThrottled {
+		t.Fatalf("second call: %v, want throttled", kinds[1])
+	}
+	c.pacer.mu.Lock()
+	m := c.pacer.marginLocked(time.Now())
+	c.pacer.mu.Unlock()
+	if m != 2*baseMargin {
+		t.Fatalf("margin after a throttle %v, want %v", m, 2*baseMargin)
+	}
+}
+
+func TestSendGateHonoursContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, net := newPacer(1), &sendLog{} // one send per 1.025 s
+		rt := p.gate(net)
+		if _, err := rt.RoundTrip(post(context.Background())); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := rt.RoundTrip(post(ctx))
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 500*time.Millisecond {
+			t.Fatalf("RoundTrip = %v after %v, want deadline exceeded at 500ms", err, time.Since(start))
+		}
+		if n := len(net.sorted()); n != 1 {
+			t.Fatalf("%d requests reached the network, want 1", n)
+		}
+		// The slot given up is not taken: the next send still goes at 1.025 s.
+		if _, err := rt.RoundTrip(post(context.Background())); err != nil || time.Since(start) != time.Second+baseMargin {
+			t.Fatalf("third send: %v at %v", err, time.Since(start))
+		}
+	})
 }
