@@ -22,6 +22,12 @@ const (
 	marginHold    = 10 * time.Second
 	marginDecay   = 5 * time.Millisecond // per second, after the hold
 	throttleBurst = time.Second          // throttles this close together are one event
+	// sendSlack is how late a send may leave after its slot and still keep
+	// the slot's place in the schedule. Without it every timer that fires a
+	// little late (a loaded machine: often a millisecond) would push all
+	// later sends back and the gate would fall behind the bucket. It costs
+	// the promise at most sendSlack once per window, never once per call.
+	sendSlack = 5 * time.Millisecond
 )
 
 // pacer is the client's one gate for every call, in two stages.
@@ -34,17 +40,18 @@ const (
 //
 // admit, called by sendGate at the moment the request leaves (just before
 // the transport writes it), is the rule the server actually enforces, kept
-// on real send times: consecutive sends are at least gap() apart, measured
-// from the previous real send. With gap = (1 s + margin) / rate, any rate's
-// worth of consecutive sends spans 1 s + margin, so no one-second window
-// ever holds more than the rate's calls, however late or bunched the grants
-// were, and the calls stay evenly spaced through every rate change.
+// on real send times: each send takes a place in a schedule spaced gap()
+// apart, never earlier than the moment it really leaves and never more than
+// sendSlack before it. With gap = (1 s + margin) / rate, any rate's worth of
+// consecutive sends spans at least 1 s + margin − sendSlack, so no one-second
+// window ever holds more than the rate's calls, however late or bunched the
+// grants were, and the calls stay evenly spaced through every rate change.
 type pacer struct {
 	limiter *rate.Limiter
 
 	mu        sync.Mutex
 	rate      float64       // nominal calls/s
-	last      time.Time     // the last real send; zero before the first
+	last      time.Time     // the last send's place in the schedule: ≤ its real moment, > it − sendSlack
 	widened   time.Duration // margin set by the last widening
 	throttle  time.Time     // the last throttle; zero until one
 	widenedAt time.Time     // when the margin was last widened
@@ -133,7 +140,7 @@ func (p *pacer) admit(ctx context.Context) error {
 			next = p.last.Add(p.gapLocked(now))
 		}
 		if !now.Before(next) {
-			p.last = now
+			p.last = maxTime(next, now.Add(-sendSlack))
 			p.mu.Unlock()
 			return nil
 		}
@@ -146,4 +153,11 @@ func (p *pacer) admit(ctx context.Context) error {
 			return fmt.Errorf("waiting for a send slot under the quota: %w", ctx.Err())
 		}
 	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

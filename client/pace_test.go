@@ -121,10 +121,10 @@ func TestSendGateStarved(t *testing.T) {
 				if most > int(Quota) {
 					t.Fatalf("%d sends in one second, quota %v", most, Quota)
 				}
-				if m := maxInWindow(s, time.Second+baseMargin); m > int(Quota) {
-					t.Fatalf("%d sends in 1 s + margin, want ≤ %v", m, Quota)
+				if m := maxInWindow(s, time.Second+baseMargin-sendSlack); m > int(Quota) {
+					t.Fatalf("%d sends in 1 s + margin - slack, want ≤ %v", m, Quota)
 				}
-				if g := slices.Min(gaps(s)); g < (time.Second+baseMargin)/time.Duration(Quota) {
+				if g := slices.Min(gaps(s)); g < (time.Second+baseMargin)/time.Duration(Quota)-sendSlack {
 					t.Fatalf("two sends %v apart", g)
 				}
 				if len(s) < 30*12 { // a third of the time is stalled: ≥ 12/s is left
@@ -139,7 +139,7 @@ func TestSendGateStarved(t *testing.T) {
 // workers, 150 ms answers) through AIMD cut and climb cycles. The old window
 // guard replayed the previous second's pattern after a change: a quarter of
 // all gaps under 5 ms, bursts then silence. Every gap must stay near
-// 1/(rate × Headroom), never under the gap at the top rate.
+// 1/(rate × Headroom).
 func TestPacerEvenThroughRateChanges(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p, net := newPacer(Quota), &sendLog{}
@@ -172,8 +172,11 @@ func TestPacerEvenThroughRateChanges(t *testing.T) {
 		wg.Wait()
 		s := net.sorted()
 		g := gaps(s)
-		floor := (time.Second + baseMargin) / time.Duration(Quota)
-		ceil := time.Duration(1.1 * float64(time.Second) / (slowest * Headroom))
+		// Not even one gap under the top rate's gap (less the slack a late
+		// timer may take), none over 1.2 gaps at the slowest rate: no bursts
+		// (the old guard: 25% of gaps under 5 ms), no silences.
+		floor := (time.Second+baseMargin)/time.Duration(Quota) - sendSlack
+		ceil := time.Duration(1.2 * float64(time.Second) / (slowest * Headroom))
 		if lo, hi := slices.Min(g), slices.Max(g); lo < floor || hi > ceil {
 			t.Fatalf("gaps from %v to %v; want all in [%v, %v]", lo, hi, floor, ceil)
 		} else {
@@ -272,6 +275,39 @@ func TestSendGateHonoursContext(t *testing.T) {
 		// The slot given up is not taken: the next send still goes at 1.025 s.
 		if _, err := rt.RoundTrip(post(context.Background())); err != nil || time.Since(start) != time.Second+baseMargin {
 			t.Fatalf("third send: %v at %v", err, time.Since(start))
+		}
+	})
+}
+
+// TestSendGateSchedule: a send that leaves a little after its slot (a timer
+// firing late) keeps the slot's place, so the gate does not fall behind; one
+// that leaves much later moves the schedule to within sendSlack of it.
+func TestSendGateSchedule(t *testing.T) {
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+	steps := []struct{ arrive, sent time.Duration }{
+		{0, 0},
+		{ms(10), ms(51.25)},             // waits one gap (1.025 s / 20)
+		{ms(105.5), ms(105.5)},          // 3 ms after its slot at 102.5: keeps 102.5
+		{ms(153.75), ms(153.75)},        // so the next slot is 153.75, 48.25 ms after the last send
+		{ms(300), ms(300)},              // 95 ms late: the schedule moves to 295
+		{ms(300), ms(346.25)},           // 295 + 51.25
+		{ms(346.25), ms(397.5)},         // one at a time
+		{ms(1000), ms(1000)},            // idle: no credit beyond sendSlack
+		{ms(1000 + 46.25), ms(1046.25)}, // 995 + 51.25
+	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		t0 := time.Now()
+		for i, s := range steps {
+			if d := t0.Add(s.arrive).Sub(time.Now()); d > 0 {
+				time.Sleep(d)
+			}
+			if err := p.admit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := time.Since(t0); got != s.sent {
+				t.Fatalf("step %d: arrived at %v, sent at %v, want %v", i, s.arrive, got, s.sent)
+			}
 		}
 	})
 }
