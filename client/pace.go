@@ -28,6 +28,9 @@ const (
 	// later sends back and the gate would fall behind the bucket. It costs
 	// the promise at most sendSlack once per window, never once per call.
 	sendSlack = 5 * time.Millisecond
+	// grantTTL is how long a granted call may take to reach the send gate
+	// before its seat is given to the next caller (it failed before sending).
+	grantTTL = time.Second
 )
 
 // pacer is the client's one gate for every call, in two stages.
@@ -56,10 +59,12 @@ type pacer struct {
 	throttle  time.Time     // the last throttle; zero until one
 	widenedAt time.Time     // when the margin was last widened
 	limit     rate.Limit    // what limiter was last set to
+	seat      chan struct{} // capacity 1: held from a grant until its send
+	grantedAt time.Time     // when the seat's holder was granted; zero while it waits in the bucket
 }
 
 func newPacer(perSecond float64) *pacer {
-	p := &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond*Headroom), 1)}
+	p := &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond*Headroom), 1), seat: make(chan struct{}, 1)}
 	p.setRate(perSecond)
 	return p
 }
@@ -120,18 +125,80 @@ func (p *pacer) throttled(now time.Time) {
 	p.syncLimiterLocked(now)
 }
 
-// wait returns when a call may be signed and sent, or ctx's error.
+// wait returns when a call may be signed and sent, or ctx's error. Only one
+// caller at a time holds a grant that has not been sent yet (the seat): the
+// next one is not even queued in the bucket until the previous call has
+// left. Otherwise, on a starved CPU, the bucket kept granting on its own
+// clock while the sends fell behind, and every granted call piled up at the
+// send gate, spending its per-call timeout there.
 func (p *pacer) wait(ctx context.Context) error {
+	if err := p.takeSeat(ctx); err != nil {
+		return err
+	}
 	p.mu.Lock()
 	p.syncLimiterLocked(time.Now()) // the margin may have decayed since
 	p.mu.Unlock()
-	return p.limiter.Wait(ctx)
+	if err := p.limiter.Wait(ctx); err != nil {
+		<-p.seat
+		return err
+	}
+	p.mu.Lock()
+	p.grantedAt = time.Now()
+	p.mu.Unlock()
+	return nil
+}
+
+// takeSeat waits for the seat. A grant that never reaches the send gate
+// (its call failed before sending) gives the seat up after grantTTL.
+func (p *pacer) takeSeat(ctx context.Context) error {
+	for {
+		select {
+		case p.seat <- struct{}{}:
+			return nil
+		default:
+		}
+		p.mu.Lock()
+		granted := p.grantedAt
+		p.mu.Unlock()
+		var expired <-chan time.Time
+		if !granted.IsZero() {
+			t := time.NewTimer(time.Until(granted.Add(grantTTL)))
+			defer t.Stop()
+			expired = t.C
+		}
+		select {
+		case p.seat <- struct{}{}:
+			return nil
+		case <-expired:
+			p.mu.Lock()
+			if p.grantedAt.Equal(granted) {
+				p.releaseLocked()
+			}
+			p.mu.Unlock()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// releaseLocked frees the seat held by a granted call, if one is.
+func (p *pacer) releaseLocked() {
+	if !p.grantedAt.IsZero() {
+		p.grantedAt = time.Time{}
+		<-p.seat
+	}
 }
 
 // admit returns at the moment a request may leave, having counted it as
-// sent then, or ctx's error. It holds no lock while it sleeps; a waiter that
-// wakes to find the slot taken waits for the next one.
+// sent then, or ctx's error. Either way the granted call is done with the
+// seat. It holds no lock while it sleeps; a waiter that wakes to find the
+// slot taken waits for the next one.
 func (p *pacer) admit(ctx context.Context) error {
+	defer func() {
+		p.mu.Lock()
+		p.releaseLocked()
+		p.mu.Unlock()
+	}()
 	for {
 		p.mu.Lock()
 		now := time.Now()

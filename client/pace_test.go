@@ -98,6 +98,11 @@ func TestSendGateStarved(t *testing.T) {
 				for range 16 {
 					wg.Go(func() {
 						for p.wait(ctx) == nil {
+							if !tt.gated { // the grant was the send: done with the seat
+								p.mu.Lock()
+								p.releaseLocked()
+								p.mu.Unlock()
+							}
 							stalled(t0) // between grant and send
 							if !tt.gated {
 								net.record()
@@ -308,6 +313,49 @@ func TestSendGateSchedule(t *testing.T) {
 			if got := time.Since(t0); got != s.sent {
 				t.Fatalf("step %d: arrived at %v, sent at %v, want %v", i, s.arrive, got, s.sent)
 			}
+		}
+	})
+}
+
+// TestPacerSeat: one granted call at a time. The next caller is not granted
+// until the previous call has left (or given up, or grantTTL passed without
+// it reaching the gate), so a starved process cannot pile grants up.
+func TestPacerSeat(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		t0 := time.Now()
+		if err := p.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		granted := make(chan time.Duration, 1)
+		go func() {
+			if err := p.wait(context.Background()); err == nil {
+				granted <- time.Since(t0)
+			}
+		}()
+		time.Sleep(500 * time.Millisecond)
+		synctest.Wait()
+		if len(granted) > 0 {
+			t.Fatalf("a second grant at %v before the first call left", <-granted)
+		}
+		// A caller whose deadline ends while the seat is taken gives up cleanly.
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		if err := p.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("wait with the seat taken = %v, want deadline exceeded", err)
+		}
+		if err := p.admit(context.Background()); err != nil { // the first call leaves at 600 ms
+			t.Fatal(err)
+		}
+		if got := <-granted; got != 600*time.Millisecond {
+			t.Fatalf("second grant at %v, want 600ms (when the first left)", got)
+		}
+		// The second call never reaches the gate: its seat frees after grantTTL.
+		if err := p.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := time.Since(t0); got != 600*time.Millisecond+grantTTL {
+			t.Fatalf("third grant at %v, want %v", got, 600*time.Millisecond+grantTTL)
 		}
 	})
 }
