@@ -10,18 +10,22 @@ import (
 )
 
 // The send gate's margin: how much longer than the API's one-second window
-// any rate's worth of consecutive sends must take. At the base margin 20
-// sends span at least 1.025 s, so up to 25 ms of network or scheduler jitter
-// cannot put a 21st into the server's window. A throttle proves the jitter
-// was larger: the margin doubles (at most once per throttleBurst, up to
+// any rate's worth of consecutive sends must take. At the base margin any 21
+// consecutive sends at 20/s span at least 1.020 s (1 s + 25 ms − sendSlack),
+// so 20 ms of network or server jitter cannot put a 21st into the server's
+// window. A throttle proves the jitter
+// was larger: the margin doubles (at most once per widenEvery, up to
 // maxMargin), holds for marginHold after the last throttle, then shrinks by
-// marginDecay per quiet second back to the base.
+// marginDecay per quiet second back to the base. Throttles that come from
+// sharing the quota with another tool also widen it, once: the engine's AIMD
+// answers those by cutting the rate, and a margin doubled every second of
+// contention would cost each client a tenth of its share for half a minute.
 const (
-	baseMargin    = 25 * time.Millisecond
-	maxMargin     = 150 * time.Millisecond
-	marginHold    = 10 * time.Second
-	marginDecay   = 5 * time.Millisecond // per second, after the hold
-	throttleBurst = time.Second          // throttles this close together are one event
+	baseMargin  = 25 * time.Millisecond
+	maxMargin   = 150 * time.Millisecond
+	marginHold  = 10 * time.Second
+	marginDecay = 5 * time.Millisecond // per second, after the hold
+	widenEvery  = 10 * time.Second     // throttles this close to the last widening do not widen again
 	// sendSlack is how late a send may leave after its slot and still keep
 	// the slot's place in the schedule. Without it every timer that fires a
 	// little late (a loaded machine: often a millisecond) would push all
@@ -49,6 +53,9 @@ const (
 // consecutive sends spans at least 1 s + margin − sendSlack, so no one-second
 // window ever holds more than the rate's calls, however late or bunched the
 // grants were, and the calls stay evenly spaced through every rate change.
+//
+// Between the two, one seat: a caller is granted only once the previous
+// grant has left, so the bucket cannot run ahead of the real sends.
 type pacer struct {
 	limiter *rate.Limiter
 
@@ -110,14 +117,14 @@ func (p *pacer) syncLimiterLocked(now time.Time) {
 
 // throttled widens the margin after a RequestLimitExceeded: the sends we
 // spaced by gap() still arrived bunched, so the jitter between send and
-// arrival is larger than the margin. A burst of throttles within
-// throttleBurst of the last widening answers one bunch and widens once.
+// arrival is larger than the margin. Throttles within widenEvery of the last
+// widening only restart the hold: the widened margin gets its chance first.
 func (p *pacer) throttled(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	cur := p.marginLocked(now)
 	p.throttle = now
-	if !p.widenedAt.IsZero() && now.Sub(p.widenedAt) < throttleBurst {
+	if !p.widenedAt.IsZero() && now.Sub(p.widenedAt) < widenEvery {
 		p.widened = cur // keep it (and restart the hold) without doubling again
 		return
 	}
@@ -161,13 +168,19 @@ func (p *pacer) takeSeat(ctx context.Context) error {
 		granted := p.grantedAt
 		p.mu.Unlock()
 		var expired <-chan time.Time
+		var t *time.Timer
 		if !granted.IsZero() {
-			t := time.NewTimer(time.Until(granted.Add(grantTTL)))
-			defer t.Stop()
+			t = time.NewTimer(time.Until(granted.Add(grantTTL)))
 			expired = t.C
+		}
+		stop := func() {
+			if t != nil {
+				t.Stop()
+			}
 		}
 		select {
 		case p.seat <- struct{}{}:
+			stop()
 			return nil
 		case <-expired:
 			p.mu.Lock()
@@ -176,6 +189,7 @@ func (p *pacer) takeSeat(ctx context.Context) error {
 			}
 			p.mu.Unlock()
 		case <-ctx.Done():
+			stop()
 			return ctx.Err()
 		}
 	}

@@ -207,12 +207,12 @@ func TestPacerMargin(t *testing.T) {
 	}{
 		{"base", false, 0, baseMargin},
 		{"a throttle doubles it", true, 0, 2 * baseMargin},
-		{"same burst: no second doubling", true, 500 * time.Millisecond, 2 * baseMargin},
-		{"held after the last throttle", false, 10*time.Second + 400*time.Millisecond, 2 * baseMargin},
-		{"a new burst doubles again", true, 10*time.Second + 500*time.Millisecond, 4 * baseMargin},
-		{"capped", true, 11*time.Second + 500*time.Millisecond, maxMargin},
-		{"still held", false, 21*time.Second + 500*time.Millisecond, maxMargin},
-		{"then shrinks 5 ms per quiet second", false, 31*time.Second + 500*time.Millisecond, maxMargin - 50*time.Millisecond},
+		{"more throttles soon after: no second doubling", true, 9 * time.Second, 2 * baseMargin},
+		{"held 10 s after the last throttle", false, 19 * time.Second, 2 * baseMargin},
+		{"10 s after the widening, another doubles it", true, 19 * time.Second, 4 * baseMargin},
+		{"capped", true, 29 * time.Second, maxMargin},
+		{"still held", false, 39 * time.Second, maxMargin},
+		{"then shrinks 5 ms per quiet second", false, 49 * time.Second, maxMargin - 50*time.Millisecond},
 		{"down to the base, no lower", false, 90 * time.Second, baseMargin},
 		{"after the base a throttle doubles the base", true, 91 * time.Second, 2 * baseMargin},
 	}
