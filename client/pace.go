@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -49,10 +50,11 @@ const (
 // the transport writes it), is the rule the server actually enforces, kept
 // on real send times: each send takes a place in a schedule spaced gap()
 // apart, never earlier than the moment it really leaves and never more than
-// sendSlack before it. With gap = (1 s + margin) / rate, any rate's worth of
-// consecutive sends spans at least 1 s + margin − sendSlack, so no one-second
-// window ever holds more than the rate's calls, however late or bunched the
-// grants were, and the calls stay evenly spaced through every rate change.
+// sendSlack before it. With gap = (1 s + margin) / floor(rate), any
+// floor(rate) + 1 consecutive sends span at least 1 s + margin − sendSlack,
+// so no one-second window ever holds more than floor(rate) calls, however
+// late or bunched the grants were, and the calls stay evenly spaced through
+// every rate change.
 //
 // Between the two, one seat: a caller is granted only once the previous
 // grant has left, so the bucket cannot run ahead of the real sends.
@@ -97,15 +99,28 @@ func (p *pacer) marginLocked(now time.Time) time.Duration {
 	return max(baseMargin, p.widened-shrink)
 }
 
-// gapLocked is the least time between two real sends at now.
-func (p *pacer) gapLocked(now time.Time) time.Duration {
-	return time.Duration(float64(time.Second+p.marginLocked(now)) / p.rate)
+// perWindowLocked is how many sends one window may hold: whole calls, so a
+// rate of 10.9 sends 10 per window. That keeps the engine's climb from
+// spending a fraction of a call per second above another tool's share
+// (two tools at 9.7 + 10.4 would keep the server's window at 20-21).
+func (p *pacer) perWindowLocked() float64 {
+	if p.rate < 1 {
+		return p.rate
+	}
+	return math.Floor(p.rate)
 }
 
-// syncLimiterLocked keeps the bucket a little slower than the send gate
-// (rate × Headroom at the base margin, scaled down as the margin widens),
-// so in a steady flow nobody waits at the gate, and after a widening the
-// callers wait before their deadline starts rather than inside it.
+// gapLocked is the least time between two real sends at now.
+func (p *pacer) gapLocked(now time.Time) time.Duration {
+	return time.Duration(float64(time.Second+p.marginLocked(now)) / p.perWindowLocked())
+}
+
+// syncLimiterLocked keeps the bucket a little slower than the send gate at
+// whole rates (rate × Headroom at the base margin, scaled down as the margin
+// widens), so in a steady flow nobody waits at the gate, and after a
+// widening the callers wait before their deadline starts rather than inside
+// it. At a fractional rate the gate's whole calls per window are the stricter
+// rule and each call waits there a few ms (2 at 14.5/s).
 func (p *pacer) syncLimiterLocked(now time.Time) {
 	scale := float64(time.Second+baseMargin) / float64(time.Second+p.marginLocked(now))
 	l := rate.Limit(p.rate * Headroom * scale)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -164,7 +165,7 @@ func TestPacerEvenThroughRateChanges(t *testing.T) {
 		r, slowest, want := Quota, Quota, 0.0
 		for i := range 120 {
 			time.Sleep(time.Second)
-			want += r * Headroom
+			want += math.Floor(r) * Headroom
 			if i%20 == 5 { // a cut every 20 s, climbing back in between
 				r = max(1, r*0.7)
 			} else {
