@@ -39,6 +39,9 @@ func call[T any](c *Client, ctx context.Context, region, action string, req any,
 	out, err := send(c, ctx, region, action, req, requestID, secrets)
 	if err != nil {
 		err = scrubError(err, secrets)
+		if err.Kind == KindThrottled {
+			c.pacer.throttled(time.Now()) // the sends arrived bunched: widen the margin
+		}
 		c.log.Debug("api call failed", "action", action, "region", region, "took", time.Since(start),
 			"kind", err.Kind.String(), "code", err.Code, "request_id", err.RequestID)
 		return nil, err

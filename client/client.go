@@ -77,7 +77,11 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 		t.DisableCompression = true
 		rt = t
 	}
-	rt = &guard{next: rt, ep: ep, timeout: cfg.Timeout}
+	// The send gate sits closest to the network, so the quota is counted at
+	// the moment a request really leaves (sendclock.go); the guard checks
+	// the destination and bounds the answer around it (guard.go).
+	pc := newPacer(cfg.Rate)
+	rt = &guard{next: pc.gate(rt), ep: ep, timeout: cfg.Timeout}
 	cpf := profile.NewClientProfile()
 	cpf.DisableRegionBreaker = true // it would silently reroute to ap-guangzhou, bypassing the endpoint
 	cpf.RateLimitExceededMaxRetries = 0
@@ -97,7 +101,7 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 	c := &Client{
 		cfg: cfg, ep: ep, cred: cred, credSource: src, cpf: cpf, transport: rt, log: logger,
 		rate:  cfg.Rate,
-		pacer: newPacer(cfg.Rate),
+		pacer: pc,
 		sdk:   map[string]*common.Client{},
 	}
 	return c, nil
