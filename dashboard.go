@@ -158,9 +158,16 @@ Flags:
 	return 0
 }
 
+// The --interval range: faster than minInterval only burns the quota, and
+// slower than maxInterval is no longer watching.
+const (
+	minInterval = 100 * time.Millisecond
+	maxInterval = time.Hour
+)
+
 func (f *dashboardFlags) validate() error {
-	if f.interval <= 0 {
-		return usagef("--interval must be a positive duration such as 2s, got %v", f.interval)
+	if f.interval < minInterval || f.interval > maxInterval {
+		return usagef("--interval must be between %v and %v, such as 2s, got %v", minInterval, maxInterval, f.interval)
 	}
 	return nil
 }
