@@ -126,7 +126,8 @@ func (m *guardedModel) Init() (cmd tea.Cmd) {
 	return m.g.wrap(m.inner.Init())
 }
 
-func (m *guardedModel) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (m *guardedModel) Update(msg tea.Msg) (self tea.Model, cmd tea.Cmd) {
+	self = m // also what a recovered panic returns: never a nil model
 	if m.g.failed() {
 		return m, nil
 	}

@@ -41,10 +41,11 @@ type programEnd struct {
 // ends (SIGINT, SIGTERM, SIGHUP), SIGQUIT comes or anything panics. Bubble
 // Tea's own signal handler is off so one path handles every signal; its
 // panic catcher stays on as the net for panics inside Bubble Tea itself.
-// Every ending goes through Bubble Tea's shutdown, which leaves the
-// alternate screen, shows the cursor and restores the tty mode.
+// Every ending is a Quit, Bubble Tea's orderly shutdown (it waits for its
+// input reader, leaves the alternate screen, shows the cursor and restores
+// the tty mode); Kill, which skips the wait, only if Quit is not taken up.
 func runProgram(ctx context.Context, m tea.Model, g *guard) programEnd {
-	p := tea.NewProgram(&guardedModel{inner: m, g: g}, tea.WithContext(ctx), tea.WithoutSignalHandler())
+	p := tea.NewProgram(&guardedModel{inner: m, g: g}, tea.WithoutSignalHandler())
 	quit := make(chan os.Signal, 1)
 	signal.Notify(quit, syscall.SIGQUIT)
 	defer signal.Stop(quit)
@@ -54,16 +55,25 @@ func runProgram(ctx context.Context, m tea.Model, g *guard) programEnd {
 		select {
 		case <-quit:
 			sigquit.Store(true)
-			p.Kill()
 		case <-g.panicked:
-			p.Kill()
+		case <-ctx.Done():
 		case <-ended:
+			return
+		}
+		p.Quit()
+		select {
+		case <-ended:
+		case <-time.After(quitWait):
+			p.Kill()
 		}
 	}()
 	_, err := p.Run()
 	close(ended)
 	return programEnd{err: err, sigquit: sigquit.Load()}
 }
+
+// quitWait is how long a Quit may take before the program is killed.
+const quitWait = 3 * time.Second
 
 // exitInfo is what the panic report names.
 type exitInfo struct {

@@ -20,6 +20,9 @@ const childEnv = "TRTCWATCH_TEST_MAIN_ARGS"
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childEnv); ok {
 		os.Args = append(os.Args[:1], strings.Split(args, "\x1f")...)
+		if kind := os.Getenv(panicEnv); kind != "" {
+			installPanicHook(kind)
+		}
 		main()
 		return
 	}
