@@ -203,6 +203,11 @@ func openLog(path string) (*slog.Logger, func(), error) {
 	if path == "" {
 		return slog.New(slog.DiscardHandler), func() {}, nil
 	}
+	// Only a regular file: opening a FIFO would block start-up, and a
+	// device (the terminal) would put the log on the screen.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, nil, usagef("--log-file %s is not a regular file (%v)", path, st.Mode().Type())
+	}
 	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, usagef("--log-file: %v", err)

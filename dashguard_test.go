@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"reflect"
 	"testing"
 
@@ -12,9 +13,11 @@ import (
 const panicEnv = "TRTCWATCH_TEST_PANIC"
 
 // installPanicHook makes the dashboard panic at the named place once the
-// user presses "!". The panic value carries the canary key, which must
-// never reach the screen or the crash log.
+// user presses "!". The panic value carries the secret key this process
+// holds (the tests' canary), which must never reach the screen or the
+// crash log.
 func installPanicHook(kind string) {
+	canaryKey := os.Getenv("TENCENTCLOUD_SECRET_KEY")
 	testHook = func(m tea.Model, spawn func(func())) tea.Model {
 		f := &faultyModel{inner: m, kind: kind, armed: make(chan struct{})}
 		if kind == "goroutine" {
@@ -34,6 +37,7 @@ type faultyModel struct {
 func (f *faultyModel) Init() tea.Cmd { return f.inner.Init() }
 
 func (f *faultyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	canaryKey := os.Getenv("TENCENTCLOUD_SECRET_KEY")
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "!" && !f.fired {
 		f.fired = true
 		boom := func() tea.Msg { panic("cmd " + canaryKey) }
@@ -58,7 +62,7 @@ func (f *faultyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (f *faultyModel) View() tea.View {
 	if f.fired && f.kind == "view" {
-		panic("view " + canaryKey)
+		panic("view " + os.Getenv("TENCENTCLOUD_SECRET_KEY"))
 	}
 	return f.inner.View()
 }
@@ -115,5 +119,22 @@ func TestGuardCatchesEveryPlace(t *testing.T) {
 				t.Fatal("the panic was not caught and kept")
 			}
 		})
+	}
+}
+
+// TestRedact: every secret, whole or either half of it (as when a value
+// was cut), is gone from a crash report; short values are left alone.
+func TestRedact(t *testing.T) {
+	key := "CANARYKEY-5f2b9e41c7d04a8e"
+	tests := []struct{ in, want string }{
+		{"panic: " + key, "panic: [redacted]"},
+		{"cut: " + key[:len(key)/2] + "…", "cut: [redacted]…"},
+		{"tail: …" + key[len(key)/2:], "tail: …[redacted]"},
+		{"short secret kept: abc", "short secret kept: abc"},
+	}
+	for _, tt := range tests {
+		if got := redact(tt.in, []string{key, "", "abc"}); got != tt.want {
+			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
