@@ -34,7 +34,12 @@ type faultyModel struct {
 	fired bool
 }
 
-func (f *faultyModel) Init() tea.Cmd { return f.inner.Init() }
+func (f *faultyModel) Init() tea.Cmd {
+	if f.kind == "init" {
+		panic("init " + os.Getenv("TENCENTCLOUD_SECRET_KEY"))
+	}
+	return f.inner.Init()
+}
 
 func (f *faultyModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	canaryKey := os.Getenv("TENCENTCLOUD_SECRET_KEY")
@@ -106,6 +111,7 @@ func TestGuardCatchesEveryPlace(t *testing.T) {
 				t.Errorf("view after a panic = %v, want the last good one", v.Content)
 			}
 		}},
+		{"init", func(g *guard) { (&guardedModel{inner: &faultyModel{kind: "init"}, g: g}).Init() }},
 		{"cmd", func(g *guard) { run(g, boom) }},
 		{"batch", func(g *guard) { run(g, tea.Batch(nil, func() tea.Msg { return nil }, boom)) }},
 		{"sequence", func(g *guard) { run(g, tea.Sequence(func() tea.Msg { return nil }, boom)) }},
