@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"math"
 	"os"
 	"time"
 
@@ -33,6 +34,14 @@ func (f *apiFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.cvmRole, "cvm-role", false, "also look for credentials in the CVM instance role (metadata service)")
 }
 
+// Sanity ranges of the API flags: a value outside them is a typo or a
+// trap (a --rate of 0.001 never lets a call start within its timeout).
+const (
+	minTimeout = 500 * time.Millisecond
+	maxTimeout = 2 * time.Minute
+	maxRate    = 1000 // only a loopback emulator is allowed above client.Quota
+)
+
 // appID returns the --sdk-app-id value, 0 when it was not given.
 func (f *apiFlags) appID() (uint64, error) {
 	if f.sdkAppID == "" {
@@ -48,11 +57,15 @@ func (f *apiFlags) appID() (uint64, error) {
 // clientConfig validates the flags that need no credentials, so a typo is
 // reported as a usage error before credentials are even looked for.
 func (f *apiFlags) clientConfig() (client.Config, error) {
-	if f.rate <= 0 {
-		return client.Config{}, usagef("--rate must be above 0 calls per second, got %v", f.rate)
+	if f.timeout < minTimeout || f.timeout > maxTimeout {
+		return client.Config{}, usagef("--timeout must be between %v and %v, got %v", minTimeout, maxTimeout, f.timeout)
 	}
-	if f.timeout <= 0 {
-		return client.Config{}, usagef("--timeout must be a positive duration such as 6s, got %v", f.timeout)
+	// A call waits for the pacer's next slot inside its timeout, so a rate
+	// slower than one call per timeout could never finish one.
+	low := max(client.MinRate, 1/f.timeout.Seconds())
+	if math.IsNaN(f.rate) || f.rate < low || f.rate > maxRate {
+		return client.Config{}, usagef("--rate must be between %.3g (one call per --timeout %v) and %v calls per second (above %v only against a loopback emulator), got %v",
+			low, f.timeout, client.Quota, client.Quota, f.rate)
 	}
 	return client.Config{
 		Region:   f.region,

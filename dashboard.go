@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,7 +42,11 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
 }
 
-func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// runDashboard runs the interactive dashboard. Every way out gives the
+// terminal back: q, a signal (SIGHUP, SIGTERM, SIGINT, SIGQUIT), a fatal
+// error or a panic anywhere the dashboard runs code; the watch list stays
+// whole because every save replaces the file atomically.
+func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
 	var f dashboardFlags
 	f.register(fs)
@@ -62,12 +67,6 @@ Flags:
 	if err := f.validate(); err != nil {
 		return fail(stderr, err)
 	}
-	log, closeLog, err := openLog(f.logFile)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer closeLog()
-
 	app, err := f.api.appID()
 	if err != nil {
 		return fail(stderr, err)
@@ -84,6 +83,17 @@ Flags:
 	if err != nil {
 		return fail(stderr, err)
 	}
+	// Then the terminal: without one nothing may be saved or started.
+	ttyFd, releaseTTY, err := openTerminal(stdin, stdout)
+	if err != nil {
+		return fail(stderr, usagef("%v", err))
+	}
+	defer releaseTTY()
+	log, closeLog, err := openLog(f.logFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer closeLog()
 	cfg.Logger = log
 	statePath := f.state
 	var demoEnv *demo.Env
@@ -114,7 +124,14 @@ Flags:
 		return fail(stderr, err)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
+	g := newGuard()
+	defer func() { // a panic on this goroutine before or after the program ran
+		if r := recover(); r != nil {
+			g.record(r, debug.Stack())
+			code = g.report(stderr, f.logFile, statePath, knownSecrets(cfg))
+		}
+	}()
+	engCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	eng := watch.New(c, watch.Config{
 		Interval: f.interval,
@@ -123,8 +140,10 @@ Flags:
 		Logger:   log,
 	})
 	done := make(chan struct{})
-	go func() { eng.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	g.Go(func() { defer close(done); eng.Run(engCtx) })
+	defer stopEngine(cancel, done, log)
+	notice := startupNotice(stderr, startupNoticeAfter,
+		"waiting for the watch list "+statePath+" (another trtcwatch may hold its lock); keys typed now are dropped")
 	if len(refs) > 0 {
 		if _, err := eng.Add(refs); err != nil {
 			log.Warn("add command-line tasks", "err", err)
@@ -136,7 +155,7 @@ Flags:
 				log.Warn("demo note", "err", err)
 			}
 		}
-		go demo.Feed(ctx, c, eng, 20*time.Second, 75*time.Second, log)
+		g.Go(func() { demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) })
 	}
 
 	m := ui.New(eng, ui.Options{
@@ -150,17 +169,30 @@ Flags:
 		Now:       time.Now,
 		Log:       log,
 		Demo:      f.demo,
-		Context:   ctx,
+		Context:   engCtx,
 	})
-	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil && ctx.Err() == nil {
-		return fail(stderr, fmt.Errorf("dashboard: %w", err))
+	var model tea.Model = m
+	if testHook != nil {
+		model = testHook(model, g.Go)
 	}
-	return 0
+	notice()
+	if err := discardInput(ttyFd); err != nil {
+		log.Warn("discard typed-ahead keys", "err", err)
+	}
+	out := runProgram(ctx, model, g)
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, knownSecrets(cfg)}, func() { stopEngine(cancel, done, log) })
 }
 
+// The --interval range: faster than minInterval only burns the quota, and
+// slower than maxInterval is no longer watching.
+const (
+	minInterval = 100 * time.Millisecond
+	maxInterval = time.Hour
+)
+
 func (f *dashboardFlags) validate() error {
-	if f.interval <= 0 {
-		return usagef("--interval must be a positive duration such as 2s, got %v", f.interval)
+	if f.interval < minInterval || f.interval > maxInterval {
+		return usagef("--interval must be between %v and %v, such as 2s, got %v", minInterval, maxInterval, f.interval)
 	}
 	return nil
 }
@@ -170,6 +202,11 @@ func (f *dashboardFlags) validate() error {
 func openLog(path string) (*slog.Logger, func(), error) {
 	if path == "" {
 		return slog.New(slog.DiscardHandler), func() {}, nil
+	}
+	// Only a regular file: opening a FIFO would block start-up, and a
+	// device (the terminal) would put the log on the screen.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, nil, usagef("--log-file %s is not a regular file (%v)", path, st.Mode().Type())
 	}
 	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

@@ -20,11 +20,14 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		listen   string
 		scenario string
 		quiet    bool
+		keysFile string
 	)
-	fs.StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
-	fs.StringVar(&cfg.SecretID, "secret-id", emulator.DemoSecretID, "SecretId the emulator accepts")
-	fs.StringVar(&cfg.SecretKey, "secret-key", emulator.DemoSecretKey, "SecretKey the emulator accepts")
-	fs.StringVar(&cfg.Token, "token", "", "session token requests must carry (empty: any)")
+	fs.StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	fs.BoolVar(&cfg.ListenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); needs your own keys, never the demo pair")
+	fs.StringVar(&keysFile, "keys-file", "", "read SecretId=, SecretKey= and Token= lines from this file (mode 600) instead of flags seen in the process list")
+	fs.StringVar(&cfg.SecretID, "secret-id", emulator.DemoSecretID, "SecretId the emulator accepts (or env "+envEmuSecretID+")")
+	fs.StringVar(&cfg.SecretKey, "secret-key", emulator.DemoSecretKey, "SecretKey the emulator accepts (or env "+envEmuSecretKey+"; a flag shows in the process list)")
+	fs.StringVar(&cfg.Token, "token", "", "session token requests must carry, empty: any (or env "+envEmuToken+")")
 	fs.IntVar(&cfg.RateLimit, "rate-limit", 20, "requests per second per action and SecretId (negative: unlimited)")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "delay added to every answer")
 	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0, "share of requests (0 to 1) that fail: InternalError, HTTP 502 HTML, truncated JSON, stall")
@@ -34,7 +37,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback\n(beyond it only with --listen-any and your own keys).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -43,7 +46,10 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if fs.NArg() > 0 {
 		return fail(stderr, usagef("emulator takes no arguments, got %q", fs.Arg(0)))
 	}
-	if cfg.FaultRate < 0 || cfg.FaultRate > 1 {
+	if err := emulatorKeys(fs, keysFile, &cfg); err != nil {
+		return fail(stderr, err)
+	}
+	if cfg.FaultRate < 0 || cfg.FaultRate > 1 || cfg.FaultRate != cfg.FaultRate {
 		return fail(stderr, usagef("--fault-rate must be between 0 and 1, got %v", cfg.FaultRate))
 	}
 	if scenario != "" {
@@ -61,7 +67,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, usagef("emulator: %v", err))
 	}
 	if err := srv.Start(listen); err != nil {
-		return fail(stderr, fmt.Errorf("--listen %s: %w", listen, err))
+		return fail(stderr, usagef("--listen %s: %v", listen, err))
 	}
 	fmt.Fprintln(stdout, srv.URL())
 	<-ctx.Done()

@@ -20,10 +20,53 @@ import (
 const exitUsage = 2
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// signalCause is the cause of a context ended by a signal, so a command
+// can say which one and exit 128+n as a shell does.
+type signalCause struct{ sig os.Signal }
+
+func (c signalCause) Error() string { return "stopped by " + signalName(c.sig) }
+
+// exitCode is 128 plus the signal's number, the shell's convention.
+func (c signalCause) exitCode() int {
+	if n, ok := c.sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 1
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGHUP:
+		return "SIGHUP (terminal closed)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case os.Interrupt:
+		return "SIGINT"
+	}
+	return s.String()
+}
+
+// notifyContext is signal.NotifyContext that keeps the signal as the
+// context's cause. SIGHUP is among them: its default action would kill the
+// process with the terminal still raw.
+func notifyContext(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalCause{s})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 // run is main without the process: tests call it with their own streams.
@@ -38,7 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			args = []string{"-h"}
 		}
 	}
-	return runDashboard(ctx, args, stdout, stderr)
+	return runDashboard(ctx, args, stdin, stdout, stderr)
 }
 
 // usageError is a bad flag or argument: printed as one line, exit 2.

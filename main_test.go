@@ -20,6 +20,9 @@ const childEnv = "TRTCWATCH_TEST_MAIN_ARGS"
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(childEnv); ok {
 		os.Args = append(os.Args[:1], strings.Split(args, "\x1f")...)
+		if kind := os.Getenv(panicEnv); kind != "" {
+			installPanicHook(kind)
+		}
 		main()
 		return
 	}
@@ -48,7 +51,20 @@ func TestBadFlags(t *testing.T) {
 		{"zero rate", []string{"snapshot", "--endpoint", ep, "--rate", "0", "1:abc"}, "--rate"},
 		{"negative rate", []string{"snapshot", "--endpoint", ep, "--rate", "-3", "1:abc"}, "--rate"},
 		{"rate above quota at the real API", []string{"snapshot", "--rate", "25", "1:abc"}, "--rate"},
-		{"zero timeout", []string{"snapshot", "--endpoint", ep, "--timeout", "0s", "1:abc"}, "--timeout"},
+		{"rate that never finishes a call", []string{"snapshot", "--endpoint", ep, "--rate", "0.001", "1:abc"}, "--rate must be between 0.167 (one call per --timeout 6s) and 20"},
+		{"tiny rate", []string{"snapshot", "--endpoint", ep, "--rate", "1e-300", "1:abc"}, "--rate must be between"},
+		{"rate below one call per timeout", []string{"snapshot", "--endpoint", ep, "--rate", "0.15", "1:abc"}, "--rate must be between 0.167"},
+		{"rate below the floor", []string{"snapshot", "--endpoint", ep, "--timeout", "30s", "--rate", "0.05", "1:abc"}, "--rate must be between 0.1 "},
+		{"NaN rate", []string{"snapshot", "--endpoint", ep, "--rate", "NaN", "1:abc"}, "--rate must be between"},
+		{"infinite rate", []string{"snapshot", "--endpoint", ep, "--rate", "+Inf", "1:abc"}, "--rate must be between"},
+		{"minus infinite rate", []string{"snapshot", "--endpoint", ep, "--rate", "-Inf", "1:abc"}, "--rate must be between"},
+		{"huge rate at the emulator", []string{"snapshot", "--endpoint", ep, "--rate", "1e9", "1:abc"}, "--rate must be between"},
+		{"dashboard tiny rate", []string{"--endpoint", ep, "--rate", "0.001", "1:abc"}, "--rate must be between"},
+		{"zero timeout", []string{"snapshot", "--endpoint", ep, "--timeout", "0s", "1:abc"}, "--timeout must be between 500ms and 2m0s"},
+		{"tiny timeout", []string{"snapshot", "--endpoint", ep, "--timeout", "1ns", "1:abc"}, "--timeout must be between"},
+		{"huge timeout", []string{"snapshot", "--endpoint", ep, "--timeout", "100000h", "1:abc"}, "--timeout must be between"},
+		{"tiny interval", []string{"--endpoint", ep, "--interval", "1ns", "1:abc"}, "--interval must be between 100ms and 1h0m0s"},
+		{"huge interval", []string{"--endpoint", ep, "--interval", "1000h", "1:abc"}, "--interval must be between"},
 		{"zero interval", []string{"--endpoint", ep, "--interval", "0s", "1:abc"}, "--interval"},
 		{"negative interval", []string{"--endpoint", ep, "--interval", "-2s", "1:abc"}, "--interval"},
 		{"bad task id", []string{"snapshot", "--endpoint", ep, "1:ab*c"}, "bad TASK"},

@@ -33,6 +33,11 @@ type Config struct {
 	// SecretID and SecretKey are the one key pair the server knows; both
 	// empty means DemoSecretID/DemoSecretKey.
 	SecretID, SecretKey string
+	// ListenAny lets Start listen on an address that is not loopback
+	// (0.0.0.0, ::, a LAN address). Without it such an address is refused;
+	// with it the demo key pair is refused, because it is public and anyone
+	// who can reach the port could then sign requests.
+	ListenAny bool
 	// Token, if set, must arrive as X-TC-Token (v1: Token) on every request,
 	// else AuthFailure.TokenFailure. Empty: any token is accepted.
 	Token string
@@ -208,9 +213,23 @@ func (s *Server) resetLocked(now time.Time) {
 // Start listens on addr ("127.0.0.1:0" picks a free port) and returns once
 // connections are accepted. The scenario clock restarts here.
 func (s *Server) Start(addr string) error {
+	if s.cfg.ListenAny && (s.cfg.SecretID == DemoSecretID || s.cfg.SecretKey == DemoSecretKey) {
+		return errors.New("emulator: refusing to listen beyond loopback with the public demo key pair; give your own SecretId and SecretKey")
+	}
+	if host, _, err := net.SplitHostPort(addr); err == nil && !s.cfg.ListenAny && host != "localhost" {
+		// Refuse a literal wildcard or remote address before binding it,
+		// even for a moment; host names are checked once bound.
+		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
+			return fmt.Errorf("emulator: %s is not a loopback address; use 127.0.0.1 or ::1, or allow other hosts with ListenAny and your own keys", addr)
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("emulator listen %s: %w", addr, err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !s.cfg.ListenAny && (!ok || !tcp.IP.IsLoopback()) {
+		ln.Close()
+		return fmt.Errorf("emulator: %s is not a loopback address (it listens on %v); use 127.0.0.1 or ::1, or allow other hosts with ListenAny and your own keys", addr, ln.Addr())
 	}
 	s.mu.Lock()
 	if s.closed || s.httpSrv != nil {

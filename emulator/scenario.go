@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"time"
 
@@ -139,7 +138,7 @@ type rawFault struct {
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileBounded(path, maxScenarioBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
