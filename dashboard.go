@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -128,16 +129,21 @@ Flags:
 	defer func() { // a panic on this goroutine before or after the program ran
 		if r := recover(); r != nil {
 			g.record(r, debug.Stack())
-			code = g.report(stderr, f.logFile, statePath, knownSecrets(cfg))
+			code = g.report(stderr, f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...))
 		}
 	}()
+	var uiStarted atomic.Bool
 	engCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	eng := watch.New(c, watch.Config{
 		Interval: f.interval,
 		Quota:    c.MaxRate(),
-		Store:    watchlist.Open(statePath),
-		Logger:   log,
+		Store: watchlist.OpenWith(statePath, watchlist.Options{OnLockWait: func(w watchlist.LockWait) {
+			if !uiStarted.Load() { // once the dashboard is up, its header shows the lock trouble
+				fmt.Fprintln(stderr, w)
+			}
+		}}),
+		Logger: log,
 	})
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
@@ -170,17 +176,22 @@ Flags:
 		Log:       log,
 		Demo:      f.demo,
 		Context:   engCtx,
+		// NO_COLOR or TERM=dumb asks for plain glyphs and borders; View
+		// never reads the environment itself.
+		ASCII:            ui.ASCIIWanted(os.Getenv),
+		CredentialSource: c.CredentialSource(),
 	})
 	var model tea.Model = m
 	if testHook != nil {
 		model = testHook(model, g.Go)
 	}
 	notice()
+	uiStarted.Store(true)
 	if err := discardInput(ttyFd); err != nil {
 		log.Warn("discard typed-ahead keys", "err", err)
 	}
 	out := runProgram(ctx, model, g)
-	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, knownSecrets(cfg)}, func() { stopEngine(cancel, done, log) })
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, log) })
 }
 
 // The --interval range: faster than minInterval only burns the quota, and

@@ -29,7 +29,7 @@ func dashboardInPTY(t *testing.T, extraEnv ...string) (c *ptyChild, state, logFi
 	state, logFile = filepath.Join(dir, "watchlist.json"), filepath.Join(dir, "debug.log")
 	c = startPTY(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--interval", "200ms",
 		"--state", state, "--log-file", logFile, "sec-live-1", "sec-idle-2"}, extraEnv, 120, 30)
-	c.waitText(t, "LIVE", 15*time.Second)
+	c.waitText(t, "InProgress", 15*time.Second)
 	return c, state, logFile
 }
 
@@ -170,7 +170,7 @@ func TestTypedAheadKeysDropped(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
 		t.Fatal(err)
 	}
-	c.waitText(t, "LIVE", 15*time.Second)
+	c.waitText(t, "InProgress", 15*time.Second)
 	c.tty.Write([]byte("\r")) // would submit the replayed task name
 	c.tty.Write([]byte("q"))  // quits, or (after a submit) quits too
 	if code := c.wait(t, 15*time.Second); code != 0 {

@@ -63,6 +63,12 @@ func Bound(s string, max int) string {
 	return s[:cut] + "…[cut, " + strconv.Itoa(len(s)) + " bytes]"
 }
 
+// RedactionValues are the secret values this client signs with, wherever
+// they came from (flags, environment, a credentials file, a CVM role), for
+// a caller that must scrub text the client never saw: the dashboard's crash
+// log. Never print them; pass them to a redactor only.
+func (c *Client) RedactionValues() []string { return c.secrets() }
+
 // secrets are the credential values in use, read at call time because a
 // CVM role credential changes as it refreshes.
 func (c *Client) secrets() []string {
