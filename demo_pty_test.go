@@ -33,7 +33,7 @@ func TestDemoInATerminal(t *testing.T) {
 	mark := len(c.text())
 	c.tty.Write([]byte("?"))
 
-	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 240, Rows: 60}); err != nil {
+	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 280, Rows: 60}); err != nil {
 		t.Fatal(err)
 	}
 	// Side by side: the detail pane's border starts right after the list

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -49,9 +50,16 @@ func (m *Model) headerLines() []string {
 	if m.sortBy != sortAdded {
 		segs = append(segs, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.dim})
 	}
-	for i, p := range watch.Phases {
+	// Worst first, and a problem keeps at least its glyph and count
+	// ("✗ 1") however narrow: trouble never drops off the header.
+	for _, i := range countOrder {
+		p := watch.Phases[i]
 		if n := m.counts[i]; n > 0 {
-			segs = append(segs, segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p)})
+			sg := segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p)}
+			if p.Problem() {
+				sg.short = m.st.glyph(p) + " " + itoa(n)
+			}
+			segs = append(segs, sg)
 		}
 	}
 	if n := m.counts[len(watch.Phases)]; n > 0 {
@@ -59,6 +67,18 @@ func (m *Model) headerLines() []string {
 	}
 	return []string{line1, fitSegments(m.w, segs)}
 }
+
+// countOrder is the header's order of the per-state counts: worst first
+// (watch.Phase.Severity), so the counts that drop off a narrow header are
+// the calm ones.
+var countOrder = func() []int {
+	idx := make([]int, len(watch.Phases))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return watch.Phases[b].Severity() - watch.Phases[a].Severity() })
+	return idx
+}()
 
 // whereSegment is the region and the SdkAppId the header names; with none
 // named, the applications the list holds.

@@ -142,7 +142,9 @@ func TestColumnsByPriority(t *testing.T) {
 		{"80, three apps", 80, mk("", 3), noteMinW, false, "", true, true},
 		{"80, a failure", 80, mk("InternalError.CRInternalError", 3), noteMinW, false, "InternalError.CRInternalError", false, false},
 		{"100, a failure", 100, mk("InternalError.CRInternalError", 1), noteMinW, false, "InternalError.CRInternalError", false, true},
-		{"120, three apps", 120, mk("", 3), noteMinW, false, "", false, true},
+		{"120, three apps", 120, mk("", 3), noteMinW, false, "", true, true},
+		{"120, a failure", 120, mk("InternalError.CRInternalError", 1), 20, false, "InternalError.CRInternalError", false, true},
+		{"200, a failure and notes", 200, mk("InternalError.CRInternalError", 3), len("TICKET-4321 customer B"), true, "InternalError.CRInternalError", true, true},
 		{"200, one app", 200, mk("", 1), noteMinW, true, "", false, true},
 		{"240, three apps", 240, mk("", 3), len("TICKET-4321 customer B"), true, "", true, true},
 	}
@@ -291,6 +293,36 @@ func TestLegendCoversEveryState(t *testing.T) {
 	for _, want := range []string{"between two polls", "clean stop", "LAST ERROR"} {
 		if !strings.Contains(legend, want) {
 			t.Errorf("legend lacks %q", want)
+		}
+	}
+}
+
+// TestHeaderKeepsProblemCounts: the per-state counts go worst first and a
+// problem keeps at least its glyph and count, so a narrow header never
+// hides that something is wrong.
+func TestHeaderKeepsProblemCounts(t *testing.T) {
+	t0 := fixedNow()
+	var ts []watch.Task
+	for i := range 12 {
+		ts = append(ts, watch.Task{Ref: ref(fmt.Sprintf("task-live-%02d", i)), Phase: watch.InProgress,
+			Last: &watch.Answer{Status: "InProgress", At: t0}})
+	}
+	ts = append(ts,
+		watch.Task{Ref: ref("task-idle-1"), Phase: watch.Idle, Last: &watch.Answer{Status: "Idle", At: t0}},
+		watch.Task{Ref: ref("task-gone-1"), Phase: watch.NotFound},
+		watch.Task{Ref: ref("task-fail-1"), Phase: watch.Error, Last: &watch.Answer{Status: "InProgress", At: t0},
+			LastErr: &watch.Failure{Kind: client.KindTransient, Code: "InternalError", At: t0}})
+	for _, w := range []int{40, 50, 60, 80, 120} {
+		m := newTestModel(t, newCountingEngine(), w, 24)
+		m.Update(engineMsg{watch.Update{Changed: ts, Stats: okStats()}})
+		counts := lines(ansi.Strip(content(m)))[1]
+		for _, want := range []string{"✗", "?"} {
+			if !strings.Contains(counts, want+" ") {
+				t.Errorf("%d columns: counts line %q lacks %q", w, counts, want)
+			}
+		}
+		if e, i := strings.Index(counts, "✗"), strings.Index(counts, "○"); i >= 0 && e > i {
+			t.Errorf("%d columns: the error count comes after the calm ones: %q", w, counts)
 		}
 	}
 }

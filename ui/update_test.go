@@ -242,8 +242,9 @@ func TestResizeLayout(t *testing.T) {
 		side  bool
 		small bool
 	}{
-		{160, 50, true, false},
-		{120, 30, true, false},
+		{340, 50, true, false}, // the list keeps every column whole beside the detail
+		{160, 50, false, false},
+		{120, 30, false, false},
 		{119, 30, false, false},
 		{80, 24, false, false},
 		{40, 8, false, false},

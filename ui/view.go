@@ -12,7 +12,9 @@ import (
 const (
 	minWidth  = 40
 	minHeight = 8
-	// sideBySide is the width from which the detail pane sits beside the list.
+	// sideBySide is the narrowest screen on which the detail pane may sit
+	// beside the list; it does only when the list keeps every column whole
+	// beside it (see sideFits), since the list is what an engineer reads.
 	sideBySide = 120
 	// minBordered is the body height from which the panes get borders.
 	minBordered = 6
@@ -75,9 +77,8 @@ func (m *Model) layout() layout {
 		return l
 	}
 	const in = 1 // a border's thickness
-	if m.w >= sideBySide {
+	if detOut := min(max(m.w*2/5, 48), 62) + 2*in; m.w >= sideBySide && m.sideFits(m.w-detOut-2*in) {
 		l.side = true
-		detOut := min(max(m.w*2/5, 48), 62) + 2*in
 		listOut := m.w - detOut
 		l.listW = listOut - 2*in
 		l.listOutH = l.bodyH
@@ -101,6 +102,25 @@ func (m *Model) layout() layout {
 	l.detX, l.detY = in, l.bodyY+block+in
 	l.detH = max(l.bodyH-block-2*in, 0)
 	return l
+}
+
+// typicalCodeW is a failure cell for a code as long as the API's usual
+// ones ("InternalError.CRInternalError") with its age.
+const typicalCodeW = 30 + 1 + ageW
+
+// sideFits reports whether a list pane w cells wide shows every column of
+// the visible rows whole: each TaskId, note and error code in full, the
+// ages and the file count. Below that the detail pane goes under the list,
+// so width goes to what is quoted rather than to a second pane.
+func (m *Model) sideFits(w int) bool {
+	wt := m.wants()
+	// Room for a typical failure is kept even while none shows, so the
+	// panes do not jump about as calls fail and recover.
+	full := cols{id: wt.id, note: wt.note, code: max(wt.code, typicalCodeW), files: filesW, ages: true}
+	if wt.showApp {
+		full.app = appW
+	}
+	return w >= full.used()+1
 }
 
 // View draws the screen. It reads the model and its caches only; the clock
