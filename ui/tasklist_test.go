@@ -230,10 +230,16 @@ func TestBannersSayWhatToFix(t *testing.T) {
 			t.Errorf("line wider than the terminal: %q", ansi.Strip(l))
 		}
 	}
-	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthDown, HealthDetail: "no answer since 09:20:00 (ClientError.NetworkError)",
+	m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthDown, HealthDetail: "ClientError.NetworkError; one probe every 2s",
+		DownSince: t0.Add(-time.Minute),
 		LastError: &watch.Failure{Kind: client.KindTransient, Code: "ClientError.NetworkError", Message: "dial tcp: lookup trtc.intl.tencentcloudapi.con: no such host"}}}})
-	if flat := strings.Join(strings.Fields(ansi.Strip(content(m))), " "); !strings.Contains(flat, "no such host") {
+	flat = strings.Join(strings.Fields(ansi.Strip(content(m))), " ")
+	if !strings.Contains(flat, "no such host") {
 		t.Errorf("down banner hides the cause:\n%s", ansi.Strip(content(m)))
+	}
+	// The time it went down is written in the chosen zone, with the zone.
+	if want := "no answer since " + t0.Add(-time.Minute).UTC().Format("15:04:05") + " UTC"; !strings.Contains(flat, want) {
+		t.Errorf("down banner lacks %q:\n%s", want, flat)
 	}
 	// A RequestId is quoted to the service team: whole, on one line, at
 	// any width, even when the message is too long for the banner.

@@ -325,6 +325,9 @@ func (m *Model) banners() []banner {
 			detail = "no answer from " + clean(m.opts.Endpoint)
 		}
 		text := "API DOWN: " + detail
+		if !st.DownSince.IsZero() {
+			text = "API DOWN: no answer since " + m.clock(st.DownSince) + " (" + detail + ")"
+		}
 		if e := st.LastError; e != nil && e.Message != "" {
 			// The cause, e.g. "no such host" for a mistyped endpoint.
 			text += " | cause: " + clean(e.Message)

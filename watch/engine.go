@@ -296,6 +296,9 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		HealthDetail: detail,
 		LastError:    e.lastErr,
 	}
+	if h == HealthDown {
+		s.DownSince = e.health.downSince
+	}
 	if e.running {
 		if span := min(int(now.Unix()-e.started.Unix()), rateSpan); span > 0 {
 			s.Rate = float64(e.callMeter.sum(now, span)) / float64(span)

@@ -115,8 +115,10 @@ func (h *health) state(now time.Time, probeEvery, downEvery time.Duration) (Heal
 	case gateAuth:
 		return HealthAuth, authHint(h.authFail) + fmt.Sprintf("; polling paused, one probe every %s", probeEvery)
 	case gateDown:
-		return HealthDown, fmt.Sprintf("no answer since %s (%s); showing last known data, one probe every %s",
-			h.downSince.Format("15:04:05"), failText(h.runLast), downEvery)
+		// The time the API went down is Stats.DownSince: the UI writes it
+		// in the zone the user chose.
+		return HealthDown, fmt.Sprintf("%s; showing last known data, one probe every %s",
+			failText(h.runLast), downEvery)
 	}
 	if h.lastFail != nil && now.Sub(h.lastFail.At) < degradedSpan {
 		return HealthDegraded, "some calls fail: " + failText(h.lastFail)

@@ -169,9 +169,10 @@ type Stats struct {
 	Calls         uint64  // total calls made
 	Paused        bool
 	Health        Health
-	HealthDetail  string   // e.g. the auth error to fix; empty when OK
-	LastError     *Failure // most recent failure of any task
-	WatchWarnings []string // watch-list problems to show the user (corrupt file kept aside, read-only)
+	HealthDetail  string    // e.g. the auth error to fix; empty when OK
+	DownSince     time.Time // when HealthDown began (zero otherwise)
+	LastError     *Failure  // most recent failure of any task
+	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
 }
 
 // Update is what changed since the last Collect.
