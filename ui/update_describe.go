@@ -28,20 +28,10 @@ func (m *Model) describeKey(k tea.KeyPressMsg) tea.Cmd {
 	m.syncDescribe()
 	vp := &m.desc.vp
 	switch {
-	case key.Matches(k, ks.Up):
-		vp.ScrollUp(1)
-	case key.Matches(k, ks.Down):
-		vp.ScrollDown(1)
-	case key.Matches(k, ks.PageUp):
-		vp.PageUp()
-	case key.Matches(k, ks.PageDown):
-		vp.PageDown()
-	case key.Matches(k, ks.Top):
-		vp.GotoTop()
-	case key.Matches(k, ks.Bottom):
-		vp.GotoBottom()
 	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
 		return copyCmd(m.opts.Clipboard, "the describe view", m.desc.text)
+	default:
+		ks.scroll(vp, k)
 	}
 	return nil
 }

@@ -86,18 +86,8 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(k, ks.ShowCopied) && m.box.kind == boxCopied:
 		m.closeBox()
-	case key.Matches(k, ks.Up):
-		vp.ScrollUp(1)
-	case key.Matches(k, ks.Down):
-		vp.ScrollDown(1)
-	case key.Matches(k, ks.PageUp):
-		vp.PageUp()
-	case key.Matches(k, ks.PageDown):
-		vp.PageDown()
-	case key.Matches(k, ks.Top):
-		vp.GotoTop()
-	case key.Matches(k, ks.Bottom):
-		vp.GotoBottom()
+	default:
+		ks.scroll(vp, k)
 	}
 	return nil
 }
