@@ -16,6 +16,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/sanitize"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // WriteTable prints one row per task and, under each, its files (or the
@@ -119,21 +120,16 @@ func writeRow(w *bufio.Writer, indent string, row []string, widths []int) {
 	w.WriteByte('\n')
 }
 
-// beginTime shows a file's start in local time and relative to now.
-// BeginTimeStamp is documented in milliseconds; an old callback example
-// used seconds, so a value too small to be milliseconds is read as seconds.
+// beginTime shows a file's start in local time and relative to now, read
+// by the dashboard's own decoder (watch.BeginTime).
 func beginTime(ts *uint64, now time.Time) string {
-	if ts == nil || *ts == 0 {
+	t, ok := watch.BeginTime(ts)
+	switch {
+	case ok:
+	case ts == nil || *ts == 0:
 		return "-"
-	}
-	var t time.Time
-	switch v := *ts; {
-	case v < 1e11:
-		t = time.Unix(int64(v), 0)
-	case v < 1<<62:
-		t = time.UnixMilli(int64(v))
 	default:
-		return fmt.Sprintf("%d (invalid)", v)
+		return fmt.Sprintf("%d (invalid)", *ts)
 	}
 	return t.Local().Format("2006-01-02 15:04:05") + " (" + relative(now.Sub(t)) + ")"
 }

@@ -69,12 +69,25 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 			continue
 		}
 		file := File{UserID: str(f.UserId), FileName: str(f.FileName), TrackType: str(f.TrackType)}
-		if f.BeginTimeStamp != nil && *f.BeginTimeStamp > 0 && *f.BeginTimeStamp < 1<<62 {
-			file.Begin = time.UnixMilli(int64(*f.BeginTimeStamp))
-		}
+		file.Begin, _ = BeginTime(f.BeginTimeStamp)
 		a.Files = append(a.Files, file)
 	}
 	return a
+}
+
+// BeginTime reads a file's BeginTimeStamp, the one decoder the dashboard
+// and snapshot share so a task never shows 1970 in one and the right date
+// in the other. The API documents milliseconds; an old callback example
+// used seconds, so a value too small to be milliseconds (before 1973) is
+// read as seconds. ok is false for nil, 0 and values past any real time.
+func BeginTime(ts *uint64) (t time.Time, ok bool) {
+	switch {
+	case ts == nil || *ts == 0 || *ts >= 1<<62:
+		return time.Time{}, false
+	case *ts < 1e11:
+		return time.Unix(int64(*ts), 0), true
+	}
+	return time.UnixMilli(int64(*ts)), true
 }
 
 // FailureFrom classifies an error from the client. Errors that are not a

@@ -273,3 +273,32 @@ func TestPhaseClasses(t *testing.T) {
 		t.Error("an unknown phase must rank with errors")
 	}
 }
+
+// TestBeginTime: one decoder for the dashboard and snapshot. Milliseconds
+// as documented, seconds for the old callback form, nothing for 0, nil or
+// values past any real time.
+func TestBeginTime(t *testing.T) {
+	u := func(v uint64) *uint64 { return &v }
+	tests := []struct {
+		ts   *uint64
+		want time.Time
+		ok   bool
+	}{
+		{u(1622186279144), time.UnixMilli(1622186279144), true},
+		{u(1622186279), time.Unix(1622186279, 0), true},
+		{nil, time.Time{}, false},
+		{u(0), time.Time{}, false},
+		{u(1 << 62), time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := BeginTime(tt.ts)
+		if ok != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("BeginTime(%v) = %v, %v; want %v, %v", tt.ts, got, ok, tt.want, tt.ok)
+		}
+	}
+	// AnswerFrom reads the same way: a seconds value is not 1970.
+	a := AnswerFrom(&client.DescribeCloudRecordingResponse{StorageFileList: []*client.StorageFile{{BeginTimeStamp: u(1622186279)}}}, time.Now())
+	if a.Files[0].Begin.Year() != 2021 {
+		t.Errorf("AnswerFrom read seconds as %v", a.Files[0].Begin)
+	}
+}
