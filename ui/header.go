@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -132,7 +133,7 @@ func (m *Model) rateText() string {
 	st := m.stats
 	quota := st.Quota
 	if quota <= 0 {
-		quota = 20
+		quota = client.Quota
 	}
 	s := strconv.FormatFloat(st.Rate, 'f', 1, 64) + "/" + strconv.FormatFloat(quota, 'f', -1, 64) + " req/s"
 	if st.Limit > 0 && st.Limit < quota {

@@ -50,7 +50,7 @@ func (c Config) withDefaults() Config {
 		c.Interval = 2 * time.Second
 	}
 	if c.Quota <= 0 {
-		c.Quota = 20
+		c.Quota = client.Quota
 	}
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = 30 * time.Second
