@@ -279,8 +279,8 @@ func mismatches(tasks []watch.Task, sv screenView) []string {
 // returns the engine's tasks and the matching screen.
 func (d *dash) settle(t testing.TB) ([]watch.Task, screenView) {
 	t.Helper()
-	d.eng.SetPaused(true)
-	defer d.eng.SetPaused(false)
+	d.eng.SetPaused(true, 0)
+	defer d.eng.SetPaused(false, 0)
 	tasks := waitTasks(t, d.eng, "calls in flight to end", func(ts []watch.Task) bool {
 		for _, tk := range ts {
 			if tk.InFlight {

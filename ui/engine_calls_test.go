@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -75,8 +76,23 @@ func TestCommandsCallTheEngine(t *testing.T) {
 		{name: "R refreshes all", keys: []string{"R"}, want: map[string]int{"RefreshAll": 1}},
 		{name: "p pauses", keys: []string{"p"}, want: map[string]int{"SetPaused": 1},
 			check: func(t *testing.T, f *countingEngine) {
-				if !f.paused[0] {
-					t.Error("SetPaused(false) on first p")
+				if !f.paused[0] || f.pauseSeqs[0] == 0 {
+					t.Errorf("first p sent SetPaused(%v, %d)", f.paused[0], f.pauseSeqs[0])
+				}
+			}},
+		{name: "p p sends two ordered requests", keys: []string{"p", "p"}, want: map[string]int{"SetPaused": 2},
+			check: func(t *testing.T, f *countingEngine) {
+				if len(f.paused) != 2 || f.paused[0] == f.paused[1] {
+					t.Fatalf("p p sent %v", f.paused)
+				}
+				// The commands run in any order; the sequence tells the engine
+				// which press came last.
+				last := 0
+				if f.pauseSeqs[1] > f.pauseSeqs[0] {
+					last = 1
+				}
+				if f.paused[last] {
+					t.Errorf("the newest request (seq %d) pauses: %v %v", f.pauseSeqs[last], f.paused, f.pauseSeqs)
 				}
 			}},
 		{name: "d y removes", keys: []string{"j", "d", "y"}, want: map[string]int{"Remove": 1},
@@ -174,5 +190,26 @@ func TestEngineLoop(t *testing.T) {
 		if _, ok := msg.(engineMsg); ok {
 			t.Error("wait kept running after quit")
 		}
+	}
+}
+
+// TestPauseShownAsPublished: the header's PAUSED is the engine's word, not
+// the key's: a press alone does not claim it, the engine's Update does,
+// and a later Update that says resumed takes it away again.
+func TestPauseShownAsPublished(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 100, 30)
+	press(m, "p")
+	if head := ansi.Strip(lines(content(m))[0]); strings.Contains(head, "PAUSED") {
+		t.Errorf("PAUSED before the engine said so: %q", head)
+	}
+	st := okStats()
+	st.Paused = true
+	m.Update(engineMsg{watch.Update{Stats: st}})
+	if head := ansi.Strip(lines(content(m))[0]); !strings.Contains(head, "PAUSED") {
+		t.Errorf("no PAUSED after the engine published it: %q", head)
+	}
+	m.Update(engineMsg{watch.Update{Stats: okStats()}})
+	if head := ansi.Strip(lines(content(m))[0]); strings.Contains(head, "PAUSED") {
+		t.Errorf("PAUSED after the engine resumed: %q", head)
 	}
 }

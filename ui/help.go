@@ -301,7 +301,7 @@ func (m *Model) hintLine() string {
 			switch {
 			case keyIs(b, ks.Help), keyIs(b, ks.Quit):
 				continue
-			case keyIs(b, ks.Pause) && m.paused:
+			case keyIs(b, ks.Pause) && m.pauseWant:
 				on = append(on, withHelp(b, "resume"))
 				continue
 			case keyIs(b, ks.Problems) && m.problems:
@@ -316,7 +316,7 @@ func (m *Model) hintLine() string {
 		must = len(on)
 		tail = []key.Binding{ks.Help, ks.Quit}
 	}
-	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.paused), boolInt(m.problems), int(m.zone), m.now.YearDay()}
+	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.pauseWant), boolInt(m.problems), int(m.zone), m.now.YearDay()}
 	if m.hint.key == hk && m.hint.s != "" {
 		return m.hint.s
 	}

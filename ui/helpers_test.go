@@ -26,16 +26,17 @@ const (
 // countingEngine is a fake Engine that counts every call, to prove Update
 // and View make none and that the commands make the expected ones.
 type countingEngine struct {
-	mu      sync.Mutex
-	calls   map[string]int
-	ch      chan struct{}
-	pending []watch.Update
-	added   [][]taskref.Ref
-	removed []taskref.Ref
-	notes   map[taskref.Ref]string
-	paused  []bool
-	refresh []taskref.Ref
-	addErr  error
+	mu        sync.Mutex
+	calls     map[string]int
+	ch        chan struct{}
+	pending   []watch.Update
+	added     [][]taskref.Ref
+	removed   []taskref.Ref
+	notes     map[taskref.Ref]string
+	paused    []bool
+	pauseSeqs []uint64
+	refresh   []taskref.Ref
+	addErr    error
 }
 
 func newCountingEngine() *countingEngine {
@@ -102,10 +103,11 @@ func (f *countingEngine) Refresh(ref taskref.Ref) {
 
 func (f *countingEngine) RefreshAll() { f.count("RefreshAll") }
 
-func (f *countingEngine) SetPaused(p bool) {
+func (f *countingEngine) SetPaused(p bool, seq uint64) {
 	f.count("SetPaused")
 	f.mu.Lock()
 	f.paused = append(f.paused, p)
+	f.pauseSeqs = append(f.pauseSeqs, seq)
 	f.mu.Unlock()
 }
 

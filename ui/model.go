@@ -32,7 +32,7 @@ type Engine interface {
 	Has(ref taskref.Ref) bool
 	Refresh(ref taskref.Ref)
 	RefreshAll()
-	SetPaused(bool)
+	SetPaused(paused bool, seq uint64)
 	Changed() <-chan struct{}
 	Collect() watch.Update
 }
@@ -149,8 +149,13 @@ type Model struct {
 	cursor  int
 	offset  int
 
-	stats  watch.Stats
-	paused bool
+	stats watch.Stats
+	// paused is what the engine published (Stats.Paused): the screen says
+	// only that. pauseWant and pauseSeq are the last request p sent, which
+	// the next p toggles.
+	paused    bool
+	pauseWant bool
+	pauseSeq  uint64
 
 	sortBy   sortKey
 	problems bool

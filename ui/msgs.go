@@ -98,6 +98,6 @@ func refreshAllCmd(eng Engine) tea.Cmd {
 	return func() tea.Msg { eng.RefreshAll(); return nil }
 }
 
-func pauseCmd(eng Engine, paused bool) tea.Cmd {
-	return func() tea.Msg { eng.SetPaused(paused); return nil }
+func pauseCmd(eng Engine, paused bool, seq uint64) tea.Cmd {
+	return func() tea.Msg { eng.SetPaused(paused, seq); return nil }
 }

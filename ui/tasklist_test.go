@@ -190,9 +190,10 @@ func TestHeaderAndPosition(t *testing.T) {
 	}
 	// Region and SdkAppId never vanish, whole or short, in any health,
 	// with the demo mark or a pause taking room before them.
-	m.opts.Demo, m.paused = true, true
+	m.opts.Demo = true
 	for w := 60; w <= 240; w++ { // below 60 the health and the pause come first
 		st := okStats()
+		st.Paused = true // the header shows the pause the engine publishes
 		st.Health = []watch.Health{watch.HealthOK, watch.HealthDegraded, watch.HealthDown, watch.HealthAuth}[w%4]
 		m.Update(engineMsg{watch.Update{Stats: st}})
 		m.Update(tea.WindowSizeMsg{Width: w, Height: 30})

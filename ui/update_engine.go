@@ -76,6 +76,7 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 		}
 	}
 	m.stats = up.Stats
+	m.paused = up.Stats.Paused
 	// Skip the O(n log n) pass when no row can have moved: in arrival order
 	// with no filter, or when no sort or filter input changed.
 	if membership || reorder && (m.sortBy != sortAdded || m.filter != "" || m.problems) {

@@ -171,12 +171,13 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		m.problems = !m.problems
 		m.rebuild(false)
 	case key.Matches(k, ks.Pause):
-		m.paused = !m.paused
-		word := "polling resumed"
-		if m.paused {
-			word = "polling paused (p resumes)"
+		m.pauseWant = !m.pauseWant
+		m.pauseSeq++
+		word := "resuming polling"
+		if m.pauseWant {
+			word = "pausing polling (p resumes)"
 		}
-		return tea.Batch(pauseCmd(m.eng, m.paused), m.setFlash(word, flashInfo, flashTTL))
+		return tea.Batch(pauseCmd(m.eng, m.pauseWant, m.pauseSeq), m.setFlash(word, flashInfo, flashTTL))
 	case key.Matches(k, ks.RefreshAll):
 		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", flashInfo, flashTTL))
 	case r == nil:

@@ -106,6 +106,7 @@ type Engine struct {
 	queue     queue
 	gen       uint64
 	paused    bool
+	pauseSeq  uint64 // the newest ordered SetPaused applied
 	inflight  int
 	lastProbe time.Time
 	wake      chan struct{} // closed and replaced to wake every waiting worker
@@ -223,9 +224,21 @@ func (e *Engine) askLocked(ent *entry, now time.Time) {
 
 // SetPaused stops or resumes background polling. Explicit asks (Add,
 // Refresh) still go out while paused: the user asked for them.
-func (e *Engine) SetPaused(p bool) {
+//
+// seq orders the requests of one caller whose calls may arrive out of
+// order (the dashboard sends each from its own command): a request older
+// than one already applied is ignored, so `p p` can never end paused
+// because the first press arrived last. 0 means unordered: always applied.
+// The state in force is published in Stats.Paused.
+func (e *Engine) SetPaused(p bool, seq uint64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if seq != 0 {
+		if seq <= e.pauseSeq {
+			return
+		}
+		e.pauseSeq = seq
+	}
 	e.paused = p
 	e.wakeLocked()
 	e.signal()

@@ -300,7 +300,7 @@ func TestPauseStopsPollingButNotAsks(t *testing.T) {
 	e.Add(refs(5))
 	start(t, e)
 	eventually(t, "polling", func() bool { return f.count(nil) > 30 })
-	e.SetPaused(true)
+	e.SetPaused(true, 0)
 	if !e.Stats().Paused {
 		t.Error("Stats().Paused")
 	}
@@ -318,8 +318,50 @@ func TestPauseStopsPollingButNotAsks(t *testing.T) {
 	if got := f.count(nil); got != c+2 {
 		t.Fatalf("paused engine polled again: %d extra calls", got-c-2)
 	}
-	e.SetPaused(false)
+	e.SetPaused(false, 0)
 	eventually(t, "polling resumes", func() bool { return f.count(nil) > c+20 })
+}
+
+// TestPauseRequestsInOrder: the dashboard sends each press of p from its
+// own command, so they may arrive out of order; an older request than one
+// already applied is ignored, and the state in force is what Stats says.
+func TestPauseRequestsInOrder(t *testing.T) {
+	tests := []struct {
+		name  string
+		calls []struct {
+			p   bool
+			seq uint64
+		}
+		want bool
+	}{
+		{"p p in order", []struct {
+			p   bool
+			seq uint64
+		}{{true, 1}, {false, 2}}, false},
+		{"p p, second arrives first", []struct {
+			p   bool
+			seq uint64
+		}{{false, 2}, {true, 1}}, false},
+		{"p p p, the last arrives first", []struct {
+			p   bool
+			seq uint64
+		}{{true, 3}, {true, 1}, {false, 2}}, true},
+		{"unordered callers always apply", []struct {
+			p   bool
+			seq uint64
+		}{{true, 5}, {false, 0}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(newFake(status("Idle")), Config{})
+			for _, c := range tt.calls {
+				e.SetPaused(c.p, c.seq)
+			}
+			if got := e.Stats().Paused; got != tt.want {
+				t.Errorf("paused = %v, want %v", got, tt.want)
+			}
+		})
+	}
 }
 
 func TestRemoveCancelsInFlight(t *testing.T) {
