@@ -157,7 +157,7 @@ Flags:
 	}
 	if f.demo {
 		for r, note := range demoEnv.Notes {
-			if err := eng.SetNote(r, note); err != nil {
+			if err := eng.SetNote(r, note, 0); err != nil {
 				log.Warn("demo note", "err", err)
 			}
 		}

@@ -94,7 +94,7 @@ func (e *Env) Close() error { return e.srv.Close() }
 // Adder is the part of the watch engine the feeder needs.
 type Adder interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
-	SetNote(ref taskref.Ref, note string) error
+	SetNote(ref taskref.Ref, note string, seq uint64) error
 }
 
 // Feed creates a recording task through the API every `every`, adds it to
@@ -127,7 +127,7 @@ func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Durat
 			storage = "VOD"
 		}
 		note := fmt.Sprintf("new from the demo (%s), stopped after %s", storage, life)
-		if err := w.SetNote(ref, note); err != nil && log != nil {
+		if err := w.SetNote(ref, note, 0); err != nil && log != nil {
 			log.Warn("demo: note task", "err", err)
 		}
 		time.AfterFunc(life, func() { stopTask(ctx, c, id, log) })

@@ -68,7 +68,7 @@ func (r *recorder) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 	return refs, nil
 }
 
-func (r *recorder) SetNote(ref taskref.Ref, note string) error {
+func (r *recorder) SetNote(ref taskref.Ref, note string, _ uint64) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.notes[ref] = note

@@ -108,6 +108,9 @@ func TestCommandsCallTheEngine(t *testing.T) {
 				if f.notes[ref("task-idle-0002")] != "call back" {
 					t.Errorf("notes %v", f.notes)
 				}
+				if f.noteSeqs[0] == 0 {
+					t.Error("a note edit from the dashboard must carry a sequence")
+				}
 			}},
 		{name: "a adds", keys: []string{"a"}, typed: "x-1 1400000009:x-2", want: map[string]int{"Add": 1}},
 		{name: "y copies without the engine", keys: []string{"y"}, want: map[string]int{}},
@@ -211,5 +214,21 @@ func TestPauseShownAsPublished(t *testing.T) {
 	m.Update(engineMsg{watch.Update{Stats: okStats()}})
 	if head := ansi.Strip(lines(content(m))[0]); strings.Contains(head, "PAUSED") {
 		t.Errorf("PAUSED after the engine resumed: %q", head)
+	}
+}
+
+// TestNoteEditsCarryIncreasingSeq: each note edit runs in its own command,
+// so the engine orders them by the sequence the dashboard gives them.
+func TestNoteEditsCarryIncreasingSeq(t *testing.T) {
+	eng := newCountingEngine()
+	m := loaded(t, eng, 100, 30)
+	for _, note := range []string{"INC-1", "INC-2"} {
+		press(m, "n")
+		m.input.SetValue(note)
+		_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		runCmd(cmd)
+	}
+	if len(eng.noteSeqs) != 2 || eng.noteSeqs[1] <= eng.noteSeqs[0] {
+		t.Errorf("note sequences %v, want two increasing", eng.noteSeqs)
 	}
 }

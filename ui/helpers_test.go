@@ -35,6 +35,7 @@ type countingEngine struct {
 	notes     map[taskref.Ref]string
 	paused    []bool
 	pauseSeqs []uint64
+	noteSeqs  []uint64
 	refresh   []taskref.Ref
 	addErr    error
 }
@@ -84,9 +85,10 @@ func (f *countingEngine) Remove(ref taskref.Ref) error {
 	return nil
 }
 
-func (f *countingEngine) SetNote(ref taskref.Ref, note string) error {
+func (f *countingEngine) SetNote(ref taskref.Ref, note string, seq uint64) error {
 	f.count("SetNote")
 	f.mu.Lock()
+	f.noteSeqs = append(f.noteSeqs, seq)
 	f.notes[ref] = note
 	f.mu.Unlock()
 	return nil

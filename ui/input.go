@@ -94,7 +94,8 @@ func (m *Model) submit() tea.Cmd {
 			t.Note = value
 			r.set(t)
 		}
-		return noteCmd(m.eng, ref, value)
+		m.noteSeq++
+		return noteCmd(m.eng, ref, value, m.noteSeq)
 	case modeAdd:
 		return m.addEntries(value)
 	}

@@ -28,7 +28,7 @@ import (
 type Engine interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
 	Remove(ref taskref.Ref) error
-	SetNote(ref taskref.Ref, note string) error
+	SetNote(ref taskref.Ref, note string, seq uint64) error
 	Has(ref taskref.Ref) bool
 	Refresh(ref taskref.Ref)
 	RefreshAll()
@@ -156,6 +156,7 @@ type Model struct {
 	paused    bool
 	pauseWant bool
 	pauseSeq  uint64
+	noteSeq   uint64 // orders note edits (SetNote), which run in their own commands
 
 	sortBy   sortKey
 	problems bool

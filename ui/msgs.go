@@ -86,8 +86,8 @@ func removeCmd(eng Engine, ref taskref.Ref) tea.Cmd {
 	return func() tea.Msg { return removedMsg{ref: ref, err: eng.Remove(ref)} }
 }
 
-func noteCmd(eng Engine, ref taskref.Ref, note string) tea.Cmd {
-	return func() tea.Msg { return noteMsg{ref: ref, note: note, err: eng.SetNote(ref, note)} }
+func noteCmd(eng Engine, ref taskref.Ref, note string, seq uint64) tea.Cmd {
+	return func() tea.Msg { return noteMsg{ref: ref, note: note, err: eng.SetNote(ref, note, seq)} }
 }
 
 func refreshCmd(eng Engine, ref taskref.Ref) tea.Cmd {

@@ -93,7 +93,12 @@ func (e *Engine) Remove(ref taskref.Ref) error {
 }
 
 // SetNote attaches free text (a ticket number, say) to a watched task.
-func (e *Engine) SetNote(ref taskref.Ref, note string) error {
+//
+// seq orders one caller's edits that may arrive out of order (the dashboard
+// sends each from its own command): an edit older than one already applied
+// to this task is dropped, so a late note never overwrites a newer one.
+// 0 means unordered: always applied.
+func (e *Engine) SetNote(ref taskref.Ref, note string, seq uint64) error {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	e.mu.Lock()
@@ -101,6 +106,13 @@ func (e *Engine) SetNote(ref taskref.Ref, note string) error {
 	if ent == nil {
 		e.mu.Unlock()
 		return fmt.Errorf("set note: task %s is not watched", ref)
+	}
+	if seq != 0 {
+		if seq <= ent.noteSeq {
+			e.mu.Unlock()
+			return nil // a newer edit is already in force
+		}
+		ent.noteSeq = seq
 	}
 	note = watchlist.CleanNote(note)
 	ent.t.Note = note

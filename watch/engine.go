@@ -82,11 +82,12 @@ const maxEvents = 1000
 
 // entry is the engine's private state for one watched task.
 type entry struct {
-	t      Task
-	gen    uint64 // fresh per Add: answers for an older generation are dropped
-	key    key
-	idx    int                // position in the queue, -1 when not queued
-	cancel context.CancelFunc // the in-flight call, nil when none
+	t       Task
+	gen     uint64 // fresh per Add: answers for an older generation are dropped
+	key     key
+	idx     int                // position in the queue, -1 when not queued
+	noteSeq uint64             // the newest ordered SetNote applied
+	cancel  context.CancelFunc // the in-flight call, nil when none
 }
 
 // Engine watches tasks. All methods are safe for concurrent use; Run owns

@@ -82,7 +82,7 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 	st.mu.Lock()
 	st.fail = nil
 	st.mu.Unlock()
-	if err := e.SetNote(ref(1), "INC-42"); err != nil {
+	if err := e.SetNote(ref(1), "INC-42", 0); err != nil {
 		t.Fatal(err)
 	}
 	if w := e.Stats().WatchWarnings; len(w) != 0 {
@@ -92,7 +92,7 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 	if st.entries[0].Ref != ref(1) || st.entries[0].Note != "INC-42" {
 		t.Errorf("disk %+v", st.entries)
 	}
-	if err := e.SetNote(ref(99), "x"); err == nil {
+	if err := e.SetNote(ref(99), "x", 0); err == nil {
 		t.Error("note on an unwatched task must fail")
 	}
 }

@@ -42,7 +42,7 @@ func TestTwoDashboardsMergeByOperation(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Collect()
-	if err := a.SetNote(ref(1), "INC-1"); err != nil {
+	if err := a.SetNote(ref(1), "INC-1", 0); err != nil {
 		t.Fatal(err)
 	}
 	if got := diskRefs(t, path); !slices.Equal(got, []taskref.Ref{ref(2)}) {
@@ -58,10 +58,10 @@ func TestTwoDashboardsMergeByOperation(t *testing.T) {
 	if _, err := b.Add([]taskref.Ref{ref(3)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetNote(ref(3), "from B"); err != nil {
+	if err := b.SetNote(ref(3), "from B", 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetNote(ref(2), "from A"); err != nil {
+	if err := a.SetNote(ref(2), "from A", 0); err != nil {
 		t.Fatal(err)
 	}
 	tasks := a.Tasks()
@@ -89,7 +89,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if _, err := b.Add([]taskref.Ref{ref(2)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.SetNote(ref(1), "noted by B"); err != nil {
+		if err := b.SetNote(ref(1), "noted by B", 0); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(DefaultReloadInterval + time.Second)
@@ -143,7 +143,7 @@ func TestPendingEditsStayBounded(t *testing.T) {
 	e := New(newFake(status("Idle")), Config{Store: st})
 	for i := range 50 {
 		e.Add([]taskref.Ref{ref(1), ref(2)})
-		e.SetNote(ref(1), fmt.Sprint("note ", i))
+		e.SetNote(ref(1), fmt.Sprint("note ", i), 0)
 		e.Remove(ref(2))
 	}
 	e.storeMu.Lock()
@@ -155,7 +155,7 @@ func TestPendingEditsStayBounded(t *testing.T) {
 	st.mu.Lock()
 	st.fail = nil
 	st.mu.Unlock()
-	if err := e.SetNote(ref(1), "last"); err != nil {
+	if err := e.SetNote(ref(1), "last", 0); err != nil {
 		t.Fatal(err)
 	}
 	if got := st.refs(); !slices.Equal(got, []taskref.Ref{ref(1)}) || st.entries[0].Note != "last" {
