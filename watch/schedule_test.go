@@ -267,3 +267,44 @@ func TestPasteDoesNotBlindWatched(t *testing.T) {
 		}
 	})
 }
+
+func TestFairPick(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	burst := t0.Add(10 * time.Second) // the paste
+	watched := func(due time.Duration, seq uint64) *entry {
+		return &entry{t: Task{AddedAt: t0}, key: key{class: classPoll, due: burst.Add(due), seq: seq}}
+	}
+	pasted := func(class class, due time.Duration, seq uint64) *entry {
+		return &entry{t: Task{AddedAt: burst}, key: key{class: class, due: burst.Add(due), seq: seq}}
+	}
+	ask := pasted(classAsk, 0, 50)
+	tests := []struct {
+		name    string
+		q       []*entry
+		lastAsk bool
+		want    int // index into q
+	}{
+		{"ask first after a poll", []*entry{ask, watched(-time.Second, 1)}, false, 0},
+		{"overdue watched after an ask", []*entry{ask, watched(-time.Second, 1)}, true, 1},
+		{"due by send time counts", []*entry{ask, watched(time.Second, 1)}, true, 1},
+		{"not yet due: asks go on", []*entry{ask, watched(2*time.Second, 1)}, true, 0},
+		{"most overdue watched", []*entry{ask, watched(-time.Second, 2), watched(-2*time.Second, 3)}, true, 2},
+		{"pasted and answered wait", []*entry{ask, pasted(classPoll, -time.Second, 40)}, true, 0},
+		{"no asks: the heap's head", []*entry{watched(-time.Second, 1), watched(-2*time.Second, 2)}, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var q queue
+			for _, e := range tt.q {
+				heap.Push(&q, e)
+			}
+			sendAt := burst.Add(time.Second)
+			if got := fairPick(q, sendAt, burst, tt.lastAsk); got != tt.q[tt.want] {
+				t.Errorf("picked %+v, want %+v", got.key, tt.q[tt.want].key)
+			}
+		})
+	}
+	if fairPick(nil, burst, burst, true) != nil {
+		t.Error("an empty queue must pick nothing")
+	}
+}
