@@ -233,3 +233,18 @@ func BenchmarkEngineShared(b *testing.B) {
 		runBench(b, true)
 	}
 }
+
+// BenchmarkPaste is issue 11's example on the real clock (about 65 s): 20
+// watched at 2 s plus 600 pasted, under a 20/s limiter.
+//
+//	go test -run XXX -bench Paste -benchtime 1x ./watch
+func BenchmarkPaste(b *testing.B) {
+	for range b.N {
+		f := pasteScenario(20, 600, 62*time.Second)
+		b.ReportMetric(f.maxGap.Seconds(), "watched-maxgap-s")
+		b.ReportMetric(f.steadyGap.Seconds(), "watched-steadygap-s")
+		b.ReportMetric(float64(f.lookedUp)/max(f.allIn.Seconds(), 1e-9), "new-lookups/s")
+		b.ReportMetric(float64(f.lookedUp), "new-looked-up")
+		b.ReportMetric(f.allIn.Seconds(), "new-all-in-s")
+	}
+}

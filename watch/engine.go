@@ -109,6 +109,8 @@ type Engine struct {
 	paused    bool
 	pauseSeq  uint64 // the newest ordered SetPaused applied
 	inflight  int
+	lastAsk   bool      // the last call taken was an ask (see fairPick)
+	burst     time.Time // when the oldest queued ask was made (see fairPick)
 	lastProbe time.Time
 	wake      chan struct{} // closed and replaced to wake every waiting worker
 	runCtx    context.Context

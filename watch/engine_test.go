@@ -217,8 +217,9 @@ func TestNewAndRefreshedGoFirst(t *testing.T) {
 		t.Errorf("loaded tasks must go in added order: %v", log[:20])
 	}
 	iFresh, iRef := slices.Index(log, fresh), slices.Index(log[n0:], ref(250))+n0
-	// One call may already have been taken when we asked.
-	if iFresh > n0+1 || iRef > n0+2 {
+	// One call may already have been taken when we asked, and the loaded
+	// tasks are overdue, so one of them goes between two asks (fairPick).
+	if iFresh > n0+1 || iRef > n0+3 {
 		t.Errorf("asked at call %d; new task went out at %d, refreshed at %d", n0, iFresh, iRef)
 	}
 }

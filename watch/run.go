@@ -182,7 +182,23 @@ func (e *Engine) pickLocked() (*job, time.Duration) {
 	if !ok {
 		return nil, wait
 	}
-	heap.Pop(&e.queue)
+	switch {
+	case head.key.class != classAsk:
+		e.burst = time.Time{}
+	case e.burst.IsZero():
+		e.burst = head.key.due // the oldest ask: the heap orders asks by due
+	}
+	if e.health.gate == gateOpen && !e.paused {
+		// The calls taken before this one wait in the limiter first: a
+		// poll due by the time this call goes out is overdue already.
+		var lead time.Duration
+		if e.aimd.rate > 0 {
+			lead = time.Duration(float64(e.inflight) / e.aimd.rate * float64(time.Second))
+		}
+		head = fairPick(e.queue, now.Add(lead), e.burst, e.lastAsk)
+	}
+	e.lastAsk = head.key.class == classAsk
+	heap.Remove(&e.queue, head.idx)
 	if e.health.gate != gateOpen {
 		e.lastProbe = now
 	}

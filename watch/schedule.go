@@ -132,3 +132,34 @@ func (q *queue) Pop() any {
 	*q = old[:len(old)-1]
 	return e
 }
+
+// fairPick chooses what to call once the head of q may be taken. New and
+// refreshed tasks (asks) go first, but a paste of hundreds must not blind the
+// tasks already watched: while one of those is overdue, asks and polls
+// alternate, so asks take at most half the calls and the other half keeps
+// the watched on their interval as far as the quota allows. lastAsk says
+// whether the previous call was an ask; sendAt is when this call will leave
+// the limiter (polls due by then are overdue); burst is when the oldest queued ask
+// was made. Only tasks added before burst count as watched: pasted tasks
+// answered meanwhile wait until the paste is looked up, or they would crowd
+// the watched out of their half. The scan runs only while asks are queued and
+// costs a comparison per queued task, negligible beside a call at the quota.
+func fairPick(q queue, sendAt, burst time.Time, lastAsk bool) *entry {
+	if len(q) == 0 {
+		return nil
+	}
+	head := q[0]
+	if head.key.class != classAsk || !lastAsk {
+		return head
+	}
+	var best *entry
+	for _, ent := range q {
+		if ent.key.class == classPoll && ent.t.AddedAt.Before(burst) && !ent.key.due.After(sendAt) && (best == nil || ent.key.before(best.key)) {
+			best = ent
+		}
+	}
+	if best == nil {
+		return head
+	}
+	return best
+}

@@ -2,11 +2,17 @@ package watch
 
 import (
 	"container/heap"
+	"context"
 	"math/rand/v2"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
 func TestBackoff(t *testing.T) {
@@ -156,5 +162,149 @@ func TestCanTake(t *testing.T) {
 		if ok != tt.ok || wait != tt.wait {
 			t.Errorf("%s: canTake = %v, %v; want %v, %v", tt.name, ok, wait, tt.ok, tt.wait)
 		}
+	}
+}
+
+// pacedAPI answers every call with status after a limiter at the quota, as
+// the real client's limiter would, and records when each task was asked.
+type pacedAPI struct {
+	lim    *rate.Limiter
+	status string
+	mu     sync.Mutex
+	asked  map[taskref.Ref][]time.Time
+}
+
+func (p *pacedAPI) Describe(ctx context.Context, r taskref.Ref) (*client.DescribeCloudRecordingResponse, error) {
+	if err := p.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.asked[r] = append(p.asked[r], time.Now())
+	p.mu.Unlock()
+	return resp(p.status), nil
+}
+
+func (p *pacedAPI) SetRate(float64) {}
+
+// fairFigures is what a paste does to the tasks already watched.
+type fairFigures struct {
+	maxGap time.Duration // longest wait between polls of a watched task during the lookup
+	// steadyGap leaves out the first poll after the paste: the watched were
+	// answered back to back at the full quota, and their first turn at half
+	// of it spreads them out once (the last is up to half an interval late).
+	steadyGap time.Duration
+	lookedUp  int           // pasted tasks asked at least once
+	allIn     time.Duration // from the paste until the last pasted task was asked
+}
+
+// pasteScenario watches `watched` tasks at a 2 s interval under a quota of
+// 20/s, pastes `pasted` new ones once the watched are answered, and runs for
+// `run` after the paste. It works on whatever clock time.Now gives: the fake
+// one in a synctest bubble, the real one in a benchmark.
+func pasteScenario(watched, pasted int, run time.Duration) fairFigures {
+	api := &pacedAPI{lim: rate.NewLimiter(20, 1), status: "InProgress", asked: map[taskref.Ref][]time.Time{}}
+	e := New(api, Config{Interval: 2 * time.Second, Quota: 20})
+	old := refs(watched)
+	if _, err := e.Add(old); err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	time.Sleep(3 * time.Second) // the watched are answered and on their interval
+	var fresh []taskref.Ref
+	for i := range pasted {
+		fresh = append(fresh, ref(10000+i))
+	}
+	paste := time.Now()
+	if _, err := e.Add(fresh); err != nil {
+		panic(err)
+	}
+	time.Sleep(run)
+	cancel()
+	<-done
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	var f fairFigures
+	for _, r := range fresh {
+		if ts := api.asked[r]; len(ts) > 0 {
+			f.lookedUp++
+			f.allIn = max(f.allIn, ts[0].Sub(paste))
+		}
+	}
+	// Gaps while the paste is looked up; afterwards all share the quota.
+	end := paste.Add(f.allIn)
+	for _, r := range old {
+		prev, n := paste, 0
+		for _, at := range api.asked[r] {
+			if at.After(paste) && !at.After(end) {
+				f.maxGap = max(f.maxGap, at.Sub(prev))
+				if n++; n > 1 {
+					f.steadyGap = max(f.steadyGap, at.Sub(prev))
+				}
+				prev = at
+			}
+		}
+		f.maxGap = max(f.maxGap, end.Sub(prev))
+		f.steadyGap = max(f.steadyGap, end.Sub(prev))
+	}
+	return f
+}
+
+// TestPasteDoesNotBlindWatched is issue 11's example: 20 watched at 2 s plus
+// 600 pasted. Every watched task is still asked about every interval plus one
+// slot (after a first turn that spreads them out), and the pasted are all
+// looked up at about half the quota (~60 s).
+func TestPasteDoesNotBlindWatched(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := pasteScenario(20, 600, 70*time.Second)
+		t.Logf("max gap %v (steady %v), %d looked up, last after %v", f.maxGap, f.steadyGap, f.lookedUp, f.allIn)
+		if f.steadyGap > 2500*time.Millisecond || f.maxGap > 3*time.Second {
+			t.Errorf("a watched task waited %v between polls (%v once spread out), want <= 3s and <= 2.5s", f.maxGap, f.steadyGap)
+		}
+		if f.lookedUp != 600 || f.allIn > 65*time.Second {
+			t.Errorf("%d of 600 pasted looked up, the last after %v; want all within 65s", f.lookedUp, f.allIn)
+		}
+	})
+}
+
+func TestFairPick(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	burst := t0.Add(10 * time.Second) // the paste
+	watched := func(due time.Duration, seq uint64) *entry {
+		return &entry{t: Task{AddedAt: t0}, key: key{class: classPoll, due: burst.Add(due), seq: seq}}
+	}
+	pasted := func(class class, due time.Duration, seq uint64) *entry {
+		return &entry{t: Task{AddedAt: burst}, key: key{class: class, due: burst.Add(due), seq: seq}}
+	}
+	ask := pasted(classAsk, 0, 50)
+	tests := []struct {
+		name    string
+		q       []*entry
+		lastAsk bool
+		want    int // index into q
+	}{
+		{"ask first after a poll", []*entry{ask, watched(-time.Second, 1)}, false, 0},
+		{"overdue watched after an ask", []*entry{ask, watched(-time.Second, 1)}, true, 1},
+		{"due by send time counts", []*entry{ask, watched(time.Second, 1)}, true, 1},
+		{"not yet due: asks go on", []*entry{ask, watched(2*time.Second, 1)}, true, 0},
+		{"most overdue watched", []*entry{ask, watched(-time.Second, 2), watched(-2*time.Second, 3)}, true, 2},
+		{"pasted and answered wait", []*entry{ask, pasted(classPoll, -time.Second, 40)}, true, 0},
+		{"no asks: the heap's head", []*entry{watched(-time.Second, 1), watched(-2*time.Second, 2)}, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var q queue
+			for _, e := range tt.q {
+				heap.Push(&q, e)
+			}
+			sendAt := burst.Add(time.Second)
+			if got := fairPick(q, sendAt, burst, tt.lastAsk); got != tt.q[tt.want] {
+				t.Errorf("picked %+v, want %+v", got.key, tt.q[tt.want].key)
+			}
+		})
+	}
+	if fairPick(nil, burst, burst, true) != nil {
+		t.Error("an empty queue must pick nothing")
 	}
 }
