@@ -161,7 +161,11 @@ Flags:
 				log.Warn("demo note", "err", err)
 			}
 		}
-		g.Go(func() { demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) })
+		fed := make(chan struct{})
+		g.Go(func() { defer close(fed); demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) })
+		// Joined before the demo's emulator and temp dir go (deferred earlier,
+		// so they run after this): the feeder and its stop timers end first.
+		defer func() { cancel(); <-fed }()
 	}
 
 	m := ui.New(eng, ui.Options{

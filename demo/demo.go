@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -103,6 +104,21 @@ type Adder interface {
 func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	// Every stop timer is joined before Feed returns: one not yet fired is
+	// stopped, one firing is waited for (its call ends with ctx), so the
+	// caller may tear the emulator and the watch list down afterwards.
+	var (
+		stops  sync.WaitGroup
+		timers []*time.Timer
+	)
+	defer func() {
+		for _, tm := range timers {
+			if tm.Stop() {
+				stops.Done()
+			}
+		}
+		stops.Wait()
+	}()
 	n := 0
 	for {
 		select {
@@ -130,7 +146,8 @@ func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Durat
 		if err := w.SetNote(ref, note, 0); err != nil && log != nil {
 			log.Warn("demo: note task", "err", err)
 		}
-		time.AfterFunc(life, func() { stopTask(ctx, c, id, log) })
+		stops.Add(1)
+		timers = append(timers, time.AfterFunc(life, func() { defer stops.Done(); stopTask(ctx, c, id, log) }))
 	}
 }
 

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -115,5 +116,44 @@ func TestFeedCreatesAndStopsTasks(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the first task was never stopped: %v", err)
 		}
+	}
+}
+
+// TestFeedJoinsItsTimers: once its context ends, Feed returns only after
+// every stop timer is stopped or has run, so nothing of the demo outlives
+// it (the dashboard removes the demo's files right after).
+func TestFeedJoinsItsTimers(t *testing.T) {
+	for _, life := range []time.Duration{time.Hour, 30 * time.Millisecond} { // pending, and firing
+		t.Run(life.String(), func(t *testing.T) {
+			_, c := start(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			rec := &recorder{notes: map[taskref.Ref]string{}}
+			done := make(chan struct{})
+			go func() { defer close(done); Feed(ctx, c, rec, 10*time.Millisecond, life, nil) }()
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				rec.mu.Lock()
+				n := len(rec.added)
+				rec.mu.Unlock()
+				if n >= 5 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("feeder added %d tasks", n)
+				}
+			}
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Feed did not return after its context ended")
+			}
+			buf := make([]byte, 1<<20)
+			stacks := string(buf[:runtime.Stack(buf, true)])
+			for _, fn := range []string{"demo.Feed", "demo.stopTask", "demo.createTask"} {
+				if strings.Contains(stacks, "trtcwatch/"+fn) {
+					t.Errorf("%s still runs after Feed returned", fn)
+				}
+			}
+		})
 	}
 }
