@@ -126,7 +126,7 @@ func (m *Model) boxLines(l layout) []string {
 			line += "  " + styled(m.st.dim, more)
 		}
 		out = append(out, line)
-		return appendExactly(out, body, h)
+		return appendPadded(out, body, h)
 	}
 	bd := m.st.borders
 	dim := m.st.dim
@@ -164,18 +164,7 @@ func (m *Model) boxLines(l layout) []string {
 		return append(out, edge(bd.BottomLeft, bd.BottomRight, "", more))
 	}
 	out = append(out, edge("", "", m.box.title, pos))
-	out = appendExactly(out, body, h)
+	out = appendPadded(out, body, h)
 	return append(out, edge("", "", "", more))
 }
 
-// appendExactly adds exactly n lines of body, blank where it runs out.
-func appendExactly(out, body []string, n int) []string {
-	for i := 0; i < n; i++ {
-		if i < len(body) {
-			out = append(out, body[i])
-		} else {
-			out = append(out, "")
-		}
-	}
-	return out
-}
