@@ -167,4 +167,3 @@ func (m *Model) boxLines(l layout) []string {
 	out = appendPadded(out, body, h)
 	return append(out, edge("", "", "", more))
 }
-
