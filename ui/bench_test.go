@@ -53,34 +53,14 @@ func BenchmarkView10k(b *testing.B) {
 // whole detail pane (20 files) are rebuilt.
 func BenchmarkView10kTick(b *testing.B) {
 	m := bigModel(b)
-	now := t0
-	m.opts.Now = func() time.Time { return now }
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		now = now.Add(time.Second)
-		m.Update(tickMsg{})
-		_ = m.View()
-	}
+	benchTicks(b, m)
 }
 
 // BenchmarkKeyDown10k is a key press end to end (Update and View): the
 // selection moves, so the detail pane is rebuilt for another task.
 func BenchmarkKeyDown10k(b *testing.B) {
 	m := bigModel(b)
-	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		k := down
-		if i/100%2 == 1 {
-			k = up
-		}
-		i++
-		m.Update(k)
-		_ = m.View()
-	}
+	benchKeySwing(b, m, 100)
 }
 
 // BenchmarkEngineUpdate10k applies a Collect of 100 changed tasks to a
@@ -110,6 +90,19 @@ func BenchmarkEngineUpdate10k(b *testing.B) {
 // 200×60, every age and the detail pane rebuilt (budget: under 2 ms).
 func BenchmarkView10k200x60(b *testing.B) {
 	m := bigModelAt(b, 200, 60)
+	benchTicks(b, m)
+}
+
+// BenchmarkKeyDown10k200x60 is a key press end to end on 200×60 (budget:
+// under 5 ms).
+func BenchmarkKeyDown10k200x60(b *testing.B) {
+	m := bigModelAt(b, 200, 60)
+	benchKeySwing(b, m, 100)
+}
+
+// benchTicks times a frame after each 1 s tick: every age and the detail
+// pane are rebuilt.
+func benchTicks(b *testing.B, m *Model) {
 	now := t0
 	m.opts.Now = func() time.Time { return now }
 	b.ReportAllocs()
@@ -121,17 +114,16 @@ func BenchmarkView10k200x60(b *testing.B) {
 	}
 }
 
-// BenchmarkKeyDown10k200x60 is a key press end to end on 200×60 (budget:
-// under 5 ms).
-func BenchmarkKeyDown10k200x60(b *testing.B) {
-	m := bigModelAt(b, 200, 60)
+// benchKeySwing times a key press end to end (Update and View): down for
+// `swing` presses, then up as many, so the cursor stays in range.
+func benchKeySwing(b *testing.B, m *Model, swing int) {
 	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
 	b.ReportAllocs()
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
 		k := down
-		if i/100%2 == 1 {
+		if i/swing%2 == 1 {
 			k = up
 		}
 		i++

@@ -285,19 +285,7 @@ func BenchmarkHelpScroll10k(b *testing.B) {
 	m := bigModel(b)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	press(m, "?")
-	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		k := down
-		if i/50%2 == 1 {
-			k = up
-		}
-		i++
-		m.Update(k)
-		_ = m.View()
-	}
+	benchKeySwing(b, m, 50)
 }
 
 // BenchmarkZoneKey10k is z end to end at 200x60 over 10,000 tasks: the
