@@ -94,7 +94,6 @@ func (f *countingEngine) SetNote(ref taskref.Ref, note string, seq uint64) error
 	return nil
 }
 
-func (f *countingEngine) Has(taskref.Ref) bool { f.count("Has"); return false }
 
 func (f *countingEngine) Refresh(ref taskref.Ref) {
 	f.count("Refresh")
@@ -312,3 +311,10 @@ var errBoom = errors.New("disk full")
 func lines(s string) []string { return strings.Split(s, "\n") }
 
 func fixedNow() time.Time { return t0 }
+
+// The dashboard runs on the engine itself, and in team mode on one
+// watch.Session per viewer.
+var (
+	_ Engine = (*watch.Engine)(nil)
+	_ Engine = (*watch.Session)(nil)
+)

@@ -41,8 +41,8 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
 	// arrived (startup, an add) do not ring.
-	for _, ev := range up.Transitions {
-		if _, known := m.rows[ev.Ref]; known && bellPhase(ev.To) {
+	for _, ev := range up.Events {
+		if _, known := m.rows[ev.Ref]; known && ev.Kind == watch.EventTransition && bellPhase(ev.To) {
 			ring = true
 		}
 	}

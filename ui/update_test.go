@@ -434,8 +434,8 @@ func TestBellOnTransitionEvents(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
 			m.opts.Bell = tc.bell
-			_, cmd := m.Update(engineMsg{watch.Update{Stats: okStats(), Transitions: []watch.TransitionEvent{
-				{Ref: tc.ref, Transition: watch.Transition{At: t0, From: watch.Exited, To: tc.to}}}}})
+			_, cmd := m.Update(engineMsg{watch.Update{Stats: okStats(), Events: []watch.Event{
+				{At: t0, Kind: watch.EventTransition, Ref: tc.ref, From: watch.Exited, To: tc.to}}}})
 			got := false
 			for _, msg := range runCmd(cmd) {
 				if r, ok := msg.(tea.RawMsg); ok && r.Msg == "\a" {

@@ -26,7 +26,9 @@ func validRef(r taskref.Ref) error {
 // skipped and reported in the error, and so are refs past
 // watchlist.MaxTasks (errors.Is(err, watchlist.ErrTooManyTasks)); a failure
 // to save the list is reported too, but the tasks are watched anyway.
-func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
+func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) { return e.add(refs, e.cfg.Actor) }
+
+func (e *Engine) add(refs []taskref.Ref, by string) ([]taskref.Ref, error) {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	now := e.cfg.Now()
@@ -46,6 +48,7 @@ func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 			continue
 		}
 		e.addLocked(r, "", now, now, key{class: classAsk, due: now})
+		e.eventLocked(Event{At: now, Kind: EventAdd, Ref: r, By: by})
 		added = append(added, r)
 	}
 	if len(added) > 0 {
@@ -76,20 +79,46 @@ func plural(n int, noun string) string {
 // Remove stops watching ref, cancels its call in flight and drops any
 // answer still on its way.
 func (e *Engine) Remove(ref taskref.Ref) error {
+	_, err := e.removeMany([]taskref.Ref{ref}, e.cfg.Actor)
+	return err
+}
+
+// RemoveMany is Remove for many tasks with one save of the watch list, so
+// clearing a thousand ended tasks costs one write, not a thousand. It
+// returns how many were watched.
+func (e *Engine) RemoveMany(refs []taskref.Ref) (int, error) {
+	return e.removeMany(refs, e.cfg.Actor)
+}
+
+func (e *Engine) removeMany(refs []taskref.Ref, by string) (int, error) {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	e.mu.Lock()
-	ent := e.tasks[ref]
-	if ent == nil {
-		e.mu.Unlock()
-		return nil
+	now := e.cfg.Now()
+	var gone []taskref.Ref
+	for _, ref := range refs {
+		if ent := e.tasks[ref]; ent != nil {
+			e.removeLocked(ent)
+			e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ref, By: by})
+			gone = append(gone, ref)
+		}
 	}
-	e.removeLocked(ent)
-	e.wakeLocked()
-	e.signal()
+	if len(gone) > 0 {
+		e.wakeLocked()
+		e.signal()
+	}
 	e.mu.Unlock()
-	e.queueOp(op{kind: opRemove, ref: ref})
-	return e.save("removing " + ref.String())
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	for _, ref := range gone {
+		e.queueOp(op{kind: opRemove, ref: ref})
+	}
+	what := "removing " + gone[0].String()
+	if len(gone) > 1 {
+		what = "removing " + plural(len(gone), "task")
+	}
+	return len(gone), e.save(what)
 }
 
 // SetNote attaches free text (a ticket number, say) to a watched task.
@@ -99,6 +128,10 @@ func (e *Engine) Remove(ref taskref.Ref) error {
 // to this task is dropped, so a late note never overwrites a newer one.
 // 0 means unordered: always applied.
 func (e *Engine) SetNote(ref taskref.Ref, note string, seq uint64) error {
+	return e.setNote(ref, note, seq, e.cfg.Actor)
+}
+
+func (e *Engine) setNote(ref taskref.Ref, note string, seq uint64, by string) error {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	e.mu.Lock()
@@ -115,8 +148,12 @@ func (e *Engine) SetNote(ref taskref.Ref, note string, seq uint64) error {
 		ent.noteSeq = seq
 	}
 	note = watchlist.CleanNote(note)
+	changed := ent.t.Note != note
 	ent.t.Note = note
-	e.dirty[ref] = struct{}{}
+	e.touchLocked(ref)
+	if changed {
+		e.eventLocked(Event{At: e.cfg.Now(), Kind: EventNote, Ref: ref, Note: note, By: by})
+	}
 	e.signal()
 	e.mu.Unlock()
 	e.queueOp(op{kind: opNote, ref: ref, note: note})

@@ -43,6 +43,9 @@ type Config struct {
 	Store          Store // nil = memory only
 	Now            func() time.Time
 	Logger         *slog.Logger
+	// Actor is Event.By for edits made through the engine's own methods
+	// (default "local"); a Session names its own.
+	Actor string
 }
 
 func (c Config) withDefaults() Config {
@@ -70,6 +73,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Actor == "" {
+		c.Actor = "local"
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -126,10 +132,12 @@ type Engine struct {
 	loadWarn  []string
 	writeWarn string
 
-	dirty   map[taskref.Ref]struct{}
-	removed []taskref.Ref
-	events  []TransitionEvent
-	notify  chan struct{}
+	// subs are the readers of news (see subscribe.go); def is the one
+	// behind the engine's own Changed and Collect. Changing subs takes both
+	// mu and subsMu, so either is enough to read it.
+	subs   []*sub
+	subsMu sync.RWMutex
+	def    *sub
 }
 
 // New builds an engine and loads the watch list from cfg.Store; problems
@@ -139,17 +147,17 @@ func New(api API, cfg Config) *Engine {
 	cfg = cfg.withDefaults()
 	now := cfg.Now()
 	e := &Engine{
-		api:    api,
-		cfg:    cfg,
-		log:    cfg.Logger,
-		tasks:  map[taskref.Ref]*entry{},
-		wake:   make(chan struct{}),
-		aimd:   newAIMD(cfg.Quota, now),
-		dirty:  map[taskref.Ref]struct{}{},
-		notify: make(chan struct{}, 1),
+		api:   api,
+		cfg:   cfg,
+		log:   cfg.Logger,
+		tasks: map[taskref.Ref]*entry{},
+		wake:  make(chan struct{}),
+		aimd:  newAIMD(cfg.Quota, now),
+		def:   newSub(),
 
 		pendingRefs: map[taskref.Ref]int{},
 	}
+	e.subs = []*sub{e.def}
 	if cfg.Store != nil {
 		entries, warns := cfg.Store.Load()
 		e.loadWarn = warns
@@ -177,8 +185,8 @@ func (e *Engine) addLocked(r taskref.Ref, note string, addedAt, now time.Time, k
 	heap.Push(&e.queue, ent)
 	e.tasks[r] = ent
 	e.order = append(e.order, ent)
-	e.dirty[r] = struct{}{}
-	e.removed = slices.DeleteFunc(e.removed, func(x taskref.Ref) bool { return x == r })
+	e.touchLocked(r)
+	e.backLocked(r)
 }
 
 // Has reports whether ref is watched.
@@ -221,7 +229,7 @@ func (e *Engine) askLocked(ent *entry, now time.Time) {
 	} else {
 		heap.Push(&e.queue, ent)
 	}
-	e.dirty[ent.t.Ref] = struct{}{}
+	e.touchLocked(ent.t.Ref)
 	e.signal()
 }
 
@@ -261,26 +269,14 @@ func (e *Engine) Tasks() []Task {
 // Changed is signalled (1-buffered, never blocks the engine) when Collect
 // has news: task changes, or fresh figures at least once a second while Run
 // runs.
-func (e *Engine) Changed() <-chan struct{} { return e.notify }
+func (e *Engine) Changed() <-chan struct{} { return e.def.notify }
 
 // Collect returns what changed since the last Collect, one entry per task.
+// Other readers see the same news through their own Session.
 func (e *Engine) Collect() Update {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := Update{Stats: e.statsLocked(e.cfg.Now()), Removed: e.removed, Transitions: e.events}
-	ents := make([]*entry, 0, len(e.dirty))
-	for r := range e.dirty {
-		if ent := e.tasks[r]; ent != nil {
-			ents = append(ents, ent)
-		}
-	}
-	slices.SortFunc(ents, func(a, b *entry) int { return cmpGen(a.gen, b.gen) })
-	for _, ent := range ents {
-		u.Changed = append(u.Changed, ent.t.clone())
-	}
-	clear(e.dirty)
-	e.removed, e.events = nil, nil
-	return u
+	return e.collectLocked(e.def)
 }
 
 func cmpGen(a, b uint64) int {
@@ -325,14 +321,6 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		s.WatchWarnings = append(s.WatchWarnings, e.writeWarn)
 	}
 	return s
-}
-
-// signal tells the UI there is news, without ever blocking.
-func (e *Engine) signal() {
-	select {
-	case e.notify <- struct{}{}:
-	default:
-	}
 }
 
 // wakeLocked wakes every worker waiting for work, so they re-read the queue.

@@ -134,8 +134,8 @@ func TestPollsCollectsAndCoalesces(t *testing.T) {
 		t.Fatalf("one entry per task, got %d", len(u.Changed))
 	}
 	var got []string
-	for _, ev := range u.Transitions {
-		if ev.Ref == ref(0) {
+	for _, ev := range u.Events {
+		if ev.Kind == EventTransition && ev.Ref == ref(0) {
 			got = append(got, string(ev.From)+">"+string(ev.To))
 		}
 	}
@@ -419,8 +419,8 @@ func TestLateAnswerForReaddedTaskIsDropped(t *testing.T) {
 	if task.Phase != Idle || len(task.History) != 1 || task.SeenLive && task.Last.Status != "Idle" {
 		t.Errorf("stale answer leaked into the re-added task: %+v", task)
 	}
-	for _, ev := range e.Collect().Transitions {
-		if ev.To == Exited {
+	for _, ev := range e.Collect().Events {
+		if ev.Kind == EventTransition && ev.To == Exited {
 			t.Error("stale answer produced a transition")
 		}
 	}

@@ -172,16 +172,19 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 				added = now
 			}
 			e.addLocked(d.Ref, d.Note, added, now, key{class: classAsk, due: now})
+			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: OtherDashboard})
 			changed = true
 		case ent.t.Note != d.Note:
 			ent.t.Note = d.Note
-			e.dirty[d.Ref] = struct{}{}
+			e.touchLocked(d.Ref)
+			e.eventLocked(Event{At: now, Kind: EventNote, Ref: d.Ref, Note: d.Note, By: OtherDashboard})
 			changed = true
 		}
 	}
 	for _, ent := range slices.Clone(e.order) {
 		if !onDisk[ent.t.Ref] {
 			e.removeLocked(ent)
+			e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: OtherDashboard})
 			changed = true
 		}
 	}
@@ -203,8 +206,7 @@ func (e *Engine) removeLocked(ent *entry) {
 	if ent.cancel != nil {
 		ent.cancel()
 	}
-	delete(e.dirty, ref)
-	e.removed = append(e.removed, ref)
+	e.goneLocked(ref)
 }
 
 // reloadLoop checks every ReloadInterval whether another dashboard changed

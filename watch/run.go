@@ -206,7 +206,7 @@ func (e *Engine) pickLocked() (*job, time.Duration) {
 	ctx, cancel := context.WithCancel(e.runCtx)
 	head.cancel = cancel
 	head.t.InFlight, head.t.NextPoll = true, time.Time{}
-	e.dirty[head.t.Ref] = struct{}{}
+	e.touchLocked(head.t.Ref)
 	return &job{ent: head, gen: head.gen, ref: head.t.Ref, ctx: ctx, cancel: cancel, sentAt: now}, 0
 }
 
@@ -271,13 +271,20 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 		return // removed or re-added while in flight: a stale answer
 	}
 	ent.cancel, ent.t.InFlight = nil, false
+	prevCode := codeOf(ent.t.LastErr)
 	if tr, ok := apply(&ent.t, a, f, now, e.cfg.HistoryLimit); ok {
-		if len(e.events) >= maxEvents {
-			e.events = e.events[1:]
-		}
-		e.events = append(e.events, TransitionEvent{Ref: ent.t.Ref, Transition: tr})
+		e.eventLocked(Event{At: tr.At, Kind: EventTransition, Ref: ent.t.Ref, From: tr.From, To: tr.To, RequestID: tr.RequestID})
 	}
-	e.dirty[ent.t.Ref] = struct{}{}
+	if code := codeOf(ent.t.LastErr); code != prevCode {
+		ev := Event{At: now, Kind: EventError, Ref: ent.t.Ref, To: ent.t.Phase, Code: code}
+		if ent.t.LastErr != nil {
+			ev.RequestID = ent.t.LastErr.RequestID
+		} else if ent.t.Last != nil {
+			ev.RequestID = ent.t.Last.RequestID
+		}
+		e.eventLocked(ev)
+	}
+	e.touchLocked(ent.t.Ref)
 	due, poll := nextDue(now, ent.t.Phase, f, ent.t.Failures, e.cfg.Interval, e.cfg.MaxBackoff, rand.Float64())
 	if !poll {
 		ent.t.NextPoll = time.Time{}
@@ -295,7 +302,7 @@ func (e *Engine) resumeLocked(now time.Time) {
 		if ent.key.class == classPoll && ent.t.LastErr != nil && (ent.t.LastErr.Kind == client.KindTransient || ent.t.LastErr.Kind == client.KindConfig) && ent.key.due.After(now) {
 			ent.key.due = now
 			ent.t.NextPoll = now
-			e.dirty[ent.t.Ref] = struct{}{}
+			e.touchLocked(ent.t.Ref)
 		}
 	}
 	heap.Init(&e.queue)

@@ -181,15 +181,12 @@ type Update struct {
 	Removed []taskref.Ref // tasks no longer watched (never also in Changed)
 	Stats   Stats
 
-	// Transitions are the phase changes since the last Collect, oldest
-	// first, so the UI can ring the bell or flash a row for "ended",
-	// "Exited" or "error" without diffing snapshots. Bounded: if nobody
-	// collects for a long time the oldest are dropped.
-	Transitions []TransitionEvent
-}
-
-// TransitionEvent is a Transition together with the task it happened to.
-type TransitionEvent struct {
-	Ref taskref.Ref
-	Transition
+	// Events are what happened since the last Collect, oldest first:
+	// phase changes (also those between two collects, Exited then ended),
+	// error-code changes, adds, removals and note edits. The UI rings the
+	// bell from them without diffing snapshots; the event log writes them.
+	// Bounded: a reader that stops collecting loses the oldest, counted in
+	// EventsDropped.
+	Events        []Event
+	EventsDropped int
 }

@@ -1,0 +1,227 @@
+package watch
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+)
+
+// One engine can have many readers: the dashboard, the event log, the
+// hooks, and in team mode one dashboard per SSH session. Each reader is a
+// subscription with its own record of what changed since it last
+// collected, so a slow reader never makes another miss news, and a reader
+// that stops collecting costs at most one entry per task plus maxEvents.
+
+// EventKind says what an Event records.
+type EventKind string
+
+// The kinds of events. Every one names the task; which other fields are set
+// depends on the kind.
+const (
+	EventTransition EventKind = "transition" // From → To, RequestID of the answer (or failure)
+	EventError      EventKind = "error"      // the failure code changed: Code is the new one, "" once calls succeed again
+	EventAdd        EventKind = "add"
+	EventRemove     EventKind = "remove"
+	EventNote       EventKind = "note" // Note is the new text
+)
+
+// Event is one thing that happened to a watched task, in the order the
+// engine saw it. It is what the event log writes, what hooks are told and
+// what rings the bell.
+type Event struct {
+	At        time.Time
+	Kind      EventKind
+	Ref       taskref.Ref
+	From, To  Phase  // EventTransition; To is also set on EventError
+	RequestID string // the call behind a transition or error
+	Code      string // EventError
+	Note      string // EventNote
+	// By names who made an edit (add, remove, note): Config.Actor for this
+	// engine's own callers, the session's name in team mode, OtherDashboard
+	// for edits read back from the shared watch list. Empty for what polls
+	// found.
+	By string
+}
+
+// OtherDashboard is Event.By for edits another process made to the shared
+// watch list, seen when the engine reloads it.
+const OtherDashboard = "another dashboard"
+
+// sub is one reader's news since its last Collect.
+type sub struct {
+	dirty   map[taskref.Ref]struct{}
+	removed []taskref.Ref
+	events  []Event
+	dropped int           // events dropped since the last Collect (bounded by maxEvents)
+	notify  chan struct{} // 1-buffered; never blocks the engine
+}
+
+func newSub() *sub {
+	return &sub{dirty: map[taskref.Ref]struct{}{}, notify: make(chan struct{}, 1)}
+}
+
+// touchLocked records that r's snapshot changed, for every reader.
+func (e *Engine) touchLocked(r taskref.Ref) {
+	for _, s := range e.subs {
+		s.dirty[r] = struct{}{}
+	}
+}
+
+// goneLocked records that r is no longer watched, for every reader.
+func (e *Engine) goneLocked(r taskref.Ref) {
+	for _, s := range e.subs {
+		delete(s.dirty, r)
+		s.removed = append(s.removed, r)
+	}
+}
+
+// backLocked forgets an earlier removal of r (it was added again).
+func (e *Engine) backLocked(r taskref.Ref) {
+	for _, s := range e.subs {
+		s.removed = slices.DeleteFunc(s.removed, func(x taskref.Ref) bool { return x == r })
+	}
+}
+
+// eventLocked hands ev to every reader; a reader that has not collected
+// for maxEvents events loses the oldest and is told how many.
+func (e *Engine) eventLocked(ev Event) {
+	for _, s := range e.subs {
+		if len(s.events) >= maxEvents {
+			s.events = s.events[1:]
+			s.dropped++
+		}
+		s.events = append(s.events, ev)
+	}
+}
+
+// signal tells every reader there is news, without ever blocking. It takes
+// subsMu's read lock, so it can be called with or without e.mu held.
+func (e *Engine) signal() {
+	e.subsMu.RLock()
+	defer e.subsMu.RUnlock()
+	for _, s := range e.subs {
+		select {
+		case s.notify <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// collectLocked returns what changed for s since its last Collect.
+func (e *Engine) collectLocked(s *sub) Update {
+	u := Update{Stats: e.statsLocked(e.cfg.Now()), Removed: s.removed, Events: s.events, EventsDropped: s.dropped}
+	ents := make([]*entry, 0, len(s.dirty))
+	for r := range s.dirty {
+		if ent := e.tasks[r]; ent != nil {
+			ents = append(ents, ent)
+		}
+	}
+	slices.SortFunc(ents, func(a, b *entry) int { return cmpGen(a.gen, b.gen) })
+	for _, ent := range ents {
+		u.Changed = append(u.Changed, ent.t.clone())
+	}
+	clear(s.dirty)
+	s.removed, s.events, s.dropped = nil, nil, 0
+	return u
+}
+
+// Session is one reader and editor of the engine: its own news (Changed,
+// Collect) and a name carried by the edits it makes, so the event log can
+// say who added, removed or noted a task. The dashboard uses one; team mode
+// gives each SSH session its own. It satisfies the dashboard's engine
+// interface.
+type Session struct {
+	e  *Engine
+	s  *sub
+	by string
+
+	// The dashboard sends each edit from its own command, so they may
+	// arrive out of order; seq orders them per session, as Engine.SetPaused
+	// and Engine.SetNote do for the engine's own callers.
+	mu       sync.Mutex
+	pauseSeq uint64
+	noteSeq  map[taskref.Ref]uint64
+}
+
+// Session starts a new reader whose edits are recorded as made by `by`.
+// Its first Collect holds every watched task. Close it when done, or the
+// engine keeps recording news for it.
+func (e *Engine) Session(by string) *Session {
+	s := newSub()
+	e.mu.Lock()
+	for _, ent := range e.order {
+		s.dirty[ent.t.Ref] = struct{}{}
+	}
+	e.subsMu.Lock()
+	e.subs = append(e.subs, s)
+	e.subsMu.Unlock()
+	e.mu.Unlock()
+	s.notify <- struct{}{}
+	return &Session{e: e, s: s, by: by, noteSeq: map[taskref.Ref]uint64{}}
+}
+
+// Close stops recording news for this session. Its edits made before stay.
+func (ss *Session) Close() {
+	e := ss.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
+	e.subs = slices.DeleteFunc(e.subs, func(x *sub) bool { return x == ss.s })
+}
+
+// Changed is signalled when Collect has news for this session.
+func (ss *Session) Changed() <-chan struct{} { return ss.s.notify }
+
+// Collect returns what changed since this session last collected.
+func (ss *Session) Collect() Update {
+	ss.e.mu.Lock()
+	defer ss.e.mu.Unlock()
+	return ss.e.collectLocked(ss.s)
+}
+
+// Add starts watching refs on behalf of this session; see Engine.Add.
+func (ss *Session) Add(refs []taskref.Ref) ([]taskref.Ref, error) { return ss.e.add(refs, ss.by) }
+
+// Remove stops watching ref on behalf of this session; see Engine.Remove.
+func (ss *Session) Remove(ref taskref.Ref) error {
+	_, err := ss.e.removeMany([]taskref.Ref{ref}, ss.by)
+	return err
+}
+
+// RemoveMany stops watching refs with one save; see Engine.RemoveMany.
+func (ss *Session) RemoveMany(refs []taskref.Ref) (int, error) { return ss.e.removeMany(refs, ss.by) }
+
+// SetNote edits a note on behalf of this session; see Engine.SetNote.
+func (ss *Session) SetNote(ref taskref.Ref, note string, seq uint64) error {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if seq != 0 {
+		if seq <= ss.noteSeq[ref] {
+			return nil // a newer edit from this session is already in force
+		}
+		ss.noteSeq[ref] = seq
+	}
+	return ss.e.setNote(ref, note, 0, ss.by)
+}
+
+// Refresh asks about ref now; see Engine.Refresh.
+func (ss *Session) Refresh(ref taskref.Ref) { ss.e.Refresh(ref) }
+
+// RefreshAll asks about every task now; see Engine.RefreshAll.
+func (ss *Session) RefreshAll() { ss.e.RefreshAll() }
+
+// SetPaused pauses or resumes polling for everyone; see Engine.SetPaused.
+func (ss *Session) SetPaused(p bool, seq uint64) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if seq != 0 {
+		if seq <= ss.pauseSeq {
+			return
+		}
+		ss.pauseSeq = seq
+	}
+	ss.e.SetPaused(p, 0)
+}
