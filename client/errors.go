@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind is what the caller should do about a failed call. The dashboard and
@@ -56,6 +57,10 @@ type Error struct {
 	RequestID string
 	Action    string
 	Err       error // underlying cause, if any
+	// At is when the call failed. The engine sets it on the copy it keeps
+	// (as watch.Failure, the same type), so the dashboard can say how long
+	// ago; the client leaves it zero.
+	At time.Time
 }
 
 func (e *Error) Error() string {

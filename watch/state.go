@@ -94,15 +94,19 @@ func BeginTime(ts *uint64) (t time.Time, ok bool) {
 // *client.Error (a fake, a bug) count as transient so they are retried with
 // backoff rather than trusted.
 func FailureFrom(err error, at time.Time) *Failure {
-	f := &Failure{Kind: client.KindTransient, Message: err.Error(), At: at}
 	var ce *client.Error
-	if errors.As(err, &ce) {
-		f.Code, f.Message, f.RequestID = ce.Code, ce.Message, ce.RequestID
-		if ce.Kind != client.KindUnknown {
-			f.Kind = ce.Kind
-		}
+	if !errors.As(err, &ce) {
+		return &Failure{Kind: client.KindTransient, Message: err.Error(), At: at}
 	}
-	return f
+	// The engine keeps its own copy with the time set, and without the
+	// underlying cause: the task snapshots handed to every reader hold only
+	// what is shown, not a network error's internals.
+	f := *ce
+	f.At, f.Err = at, nil
+	if f.Kind == client.KindUnknown {
+		f.Kind = client.KindTransient
+	}
+	return &f
 }
 
 func str(p *string) string {

@@ -102,10 +102,15 @@ func TestAnswerFrom(t *testing.T) {
 
 func TestFailureFrom(t *testing.T) {
 	at := time.Unix(5, 0)
-	ce := &client.Error{Kind: client.KindAuth, Code: "AuthFailure.SignatureFailure", Message: "bad sig", RequestID: "r9"}
+	ce := &client.Error{Kind: client.KindAuth, Code: "AuthFailure.SignatureFailure", Message: "bad sig", RequestID: "r9",
+		Action: "DescribeCloudRecording", Err: errors.New("cause")}
 	f := FailureFrom(fmt.Errorf("describe: %w", ce), at)
-	if f.Kind != client.KindAuth || f.Code != ce.Code || f.Message != "bad sig" || f.RequestID != "r9" || !f.At.Equal(at) {
-		t.Errorf("wrapped client error: %+v", f)
+	want := client.Error{Kind: client.KindAuth, Code: ce.Code, Message: "bad sig", RequestID: "r9", Action: ce.Action, At: at}
+	if *f != want {
+		t.Errorf("wrapped client error: %+v, want the client's own error with At set and no cause", f)
+	}
+	if f == ce || !ce.At.IsZero() {
+		t.Error("the engine must keep its own copy, not change the client's")
 	}
 	f = FailureFrom(errors.New("boom"), at)
 	if f.Kind != client.KindTransient || f.Message != "boom" {

@@ -111,14 +111,10 @@ type Answer struct {
 	Raw       []byte // the Response object as received (redacted), for the describe view
 }
 
-// Failure is a failed call, classified.
-type Failure struct {
-	Kind      client.Kind
-	Code      string
-	Message   string
-	RequestID string
-	At        time.Time
-}
+// Failure is a failed call as the client classified it, with At set to
+// when the engine saw it. It is the client's own error type, so a code,
+// message or RequestId reaches the screen exactly as the client kept it.
+type Failure = client.Error
 
 // Transition is one entry of a task's history.
 type Transition struct {
