@@ -303,7 +303,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	if c.code > 0 {
 		b.WriteByte(' ')
 		if failed {
-			age := since(m.now, r.t.LastErr.At)
+			age := m.since(r.t.LastErr.At)
 			cell := code
 			if width(code)+1+width(age) <= c.code {
 				cell = code + " " + age
@@ -319,11 +319,11 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	}
 	if c.ages {
 		b.WriteByte(' ')
-		b.WriteString(fitRight(since(m.now, r.t.Since), ageW))
+		b.WriteString(fitRight(m.since(r.t.Since), ageW))
 		b.WriteByte(' ')
 		answered := "-"
 		if r.t.Last != nil {
-			answered = since(m.now, r.t.Last.At)
+			answered = m.since(r.t.Last.At)
 		}
 		if r.t.Stale && !sel {
 			b.WriteString(m.st.dim)
