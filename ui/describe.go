@@ -23,8 +23,8 @@ type describeView struct {
 	ref  taskref.Ref
 	vp   viewport.Model
 	key  describeKey
-	wake time.Time // the clock texts in it read right until then (repaint.go)
-	text string    // what `y` copies: the same content, unwrapped and plain
+	span span   // when the clock texts in it read right (repaint.go)
+	text string // what `y` copies: the same content, unwrapped and plain
 }
 
 // describeKey is what the content depends on; a change rebuilds it.
@@ -59,13 +59,12 @@ func (m *Model) syncDescribe() {
 	if r != nil {
 		k.ver = r.ver
 	}
-	if m.desc.key == k && m.fresh(m.desc.wake) {
-		m.noteWake(m.desc.wake)
+	if m.desc.key == k && m.fresh(m.desc.span) {
 		return
 	}
 	m.desc.key = k
 	var d *doc
-	m.desc.wake = m.wakeOf(func() {
+	m.desc.span = m.spanOf(func() {
 		if r == nil {
 			d = &doc{w: w}
 			d.text("", "This task is no longer watched. esc goes back.", prose)

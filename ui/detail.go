@@ -12,13 +12,13 @@ import (
 const labelW = 10
 
 // detailCache holds the selected task's rendered lines; they depend on
-// the task's version, the width, the palette, and the clock until wake
-// (repaint.go).
+// the task's version, the width, the palette, and the clock while span
+// holds (repaint.go).
 type detailCache struct {
 	ref   taskref.Ref
 	ver   int
 	w     int
-	wake  time.Time
+	span  span
 	dark  bool
 	focus bool
 	ok    bool
@@ -51,19 +51,18 @@ func (m *Model) detailLines(w int) []string {
 		ref, ver = r.t.Ref, r.ver
 	}
 	focus := m.mode == modeDetail
-	if c.ok && c.ref == ref && c.ver == ver && c.w == w && m.fresh(c.wake) && c.dark == m.dark && c.focus == focus {
-		m.noteWake(c.wake)
+	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && m.fresh(c.span) {
 		return c.lines
 	}
 	var lines []string
-	wake := m.wakeOf(func() {
+	sp := m.spanOf(func() {
 		if r == nil {
 			lines = []string{cut(" No task selected.", w)}
 		} else {
 			lines = m.buildDetail(r, w)
 		}
 	})
-	*c = detailCache{ref: ref, ver: ver, w: w, wake: wake, dark: m.dark, focus: focus, ok: true, lines: lines}
+	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, ok: true, lines: lines}
 	return lines
 }
 

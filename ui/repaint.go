@@ -44,11 +44,19 @@ const FPS = 20
 // per age.
 const probeAfter = time.Second
 
-// frame is the last screen drawn and when its clock texts next change.
+// frame is the last screen drawn and when its clock texts read right.
 type frame struct {
 	view  tea.View
-	drawn bool      // view shows every message handled so far
-	wake  time.Time // when a text on it next reads differently; zero: never
+	drawn bool // view shows every message handled so far
+	span  span
+}
+
+// span is when something drawn at from reads right: until its wake (zero:
+// for good). A clock set back reads differently too.
+type span struct{ from, wake time.Time }
+
+func (s span) holds(now time.Time) bool {
+	return !now.Before(s.from) && (s.wake.IsZero() || now.Before(s.wake))
 }
 
 // tickState is the one pending tick that matters: at is when it fires
@@ -62,9 +70,7 @@ type tickState struct {
 }
 
 // current reports whether the drawn frame still reads right at now.
-func (f *frame) current(now time.Time) bool {
-	return f.drawn && (f.wake.IsZero() || now.Before(f.wake))
-}
+func (f *frame) current(now time.Time) bool { return f.drawn && f.span.holds(now) }
 
 // draw renders the frame and records its wake.
 func (m *Model) draw() {
@@ -75,7 +81,7 @@ func (m *Model) draw() {
 	if m.opts.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
-	m.frame = frame{view: v, drawn: true, wake: m.wake}
+	m.frame = frame{view: v, drawn: true, span: span{m.now, m.wake}}
 }
 
 // onTick looks at the clock: the frame is drawn again only if a text on it
@@ -93,7 +99,7 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 		m.tick.last = m.now
 	}
 	m.reuse = true
-	wake := m.frame.wake
+	wake := m.frame.span.wake
 	if wake.IsZero() {
 		return nil
 	}
@@ -136,21 +142,29 @@ func (m *Model) noteWake(at time.Time) {
 	}
 }
 
-// wakeOf runs build, which draws part of the frame, and returns the wake
-// of what it drew; that wake counts for the frame too. A cache of the part
-// keeps it, is used only before it, and notes it again when used.
-func (m *Model) wakeOf(build func()) time.Time {
+// spanOf runs build, which draws part of the frame, and returns when what
+// it drew reads right; its wake counts for the frame too. A cache of the
+// part keeps the span, is used only while it holds (fresh), and notes its
+// wake again when used.
+func (m *Model) spanOf(build func()) span {
 	outer := m.wake
 	m.wake = time.Time{}
 	build()
 	inner := m.wake
 	m.wake = outer
 	m.noteWake(inner)
-	return inner
+	return span{m.now, inner}
 }
 
-// fresh reports whether a part drawn with wake still reads right.
-func (m *Model) fresh(wake time.Time) bool { return wake.IsZero() || m.now.Before(wake) }
+// fresh reports whether a cached part drawn over s still reads right, and
+// if so notes its wake for the frame.
+func (m *Model) fresh(s span) bool {
+	if !s.holds(m.now) {
+		return false
+	}
+	m.noteWake(s.wake)
+	return true
+}
 
 // since is the age of t for the screen (see since), noting when it changes.
 func (m *Model) since(t time.Time) string {
