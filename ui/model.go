@@ -103,6 +103,8 @@ type row struct {
 	note   string
 	code   string
 	search string // lower-case text the filter matches
+	placed placed // what it is sorted by in the visible list (order.go)
+	lens   lens   // what it adds to m.widths while shown (widths.go)
 
 	idCell  string // TaskId cut to idCellW, cached per width
 	idCellW int
@@ -181,9 +183,8 @@ type Model struct {
 	detail detailCache
 	desc   describeView
 	cols   colCache
-	wantC  wantCache // what the columns need, per rows generation
-	pads   padCache  // the detail pane's lines padded to its width
-	gen    int       // bumped on every engine update: keys wantC
+	widths widthCounts // the visible rows' lengths, for the column plan
+	pads   padCache    // the detail pane's lines padded to its width
 	hint   struct {
 		key [7]int
 		s   string

@@ -123,8 +123,7 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 	}
 	if r := m.rows[msg.ref]; r != nil {
-		m.dropRow(r)
-		m.rebuild(true)
+		m.reorder(nil, true, m.forget(r))
 	}
 	return m.setFlash("removed "+brief(clean(msg.ref.TaskID)), flashInfo, flashTTL)
 }
