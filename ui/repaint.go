@@ -14,9 +14,11 @@ import (
 // something on it changes:
 //
 //   - Every text that reads the clock (an age, "in 3s", a time shown as
-//     "today") is formatted through the Model's since, ago and clockText,
-//     which note when that text will next read differently. Drawing a
-//     frame gathers the earliest such instant: the frame's wake.
+//     "today", the local zone's name) is formatted through the Model's
+//     since, ago, clockText and zoneName, which note when that text will
+//     next read differently. Drawing a frame gathers the earliest such
+//     instant: the frame's wake. A new clock text on screen must go
+//     through them too (or call noteWake), or it will not move.
 //   - One tick is kept pending, for the frame's wake (but at most one a
 //     second, as before). A frame with no clock text (no tasks, a box over
 //     the list, ages over an hour between their minutes) arms no tick.
@@ -27,7 +29,9 @@ import (
 //
 // Any other message may change anything, so it drops the frame and arms a
 // probe tick a second later, which learns the new frame's wake (View
-// cannot return commands).
+// cannot return commands). View hands a frame back only right after such
+// a quiet message, so a test that sets a field and calls View still sees
+// it drawn.
 
 // FPS is the frame rate the dashboard asks of Bubble Tea (tea.WithFPS).
 // The renderer wakes this often even when nothing changes, and that
