@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/ui"
 )
 
 // testHook, set only by this package's tests, puts a faulty layer around
@@ -45,7 +46,7 @@ type programEnd struct {
 // input reader, leaves the alternate screen, shows the cursor and restores
 // the tty mode); Kill, which skips the wait, only if Quit is not taken up.
 func runProgram(ctx context.Context, m tea.Model, g *guard) programEnd {
-	p := tea.NewProgram(&guardedModel{inner: m, g: g}, tea.WithoutSignalHandler())
+	p := tea.NewProgram(&guardedModel{inner: m, g: g}, tea.WithoutSignalHandler(), tea.WithFPS(ui.FPS))
 	quit := make(chan os.Signal, 1)
 	signal.Notify(quit, syscall.SIGQUIT)
 	defer signal.Stop(quit)

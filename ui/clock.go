@@ -46,7 +46,11 @@ func (m *Model) zoneName() string {
 	case zoneConsole:
 		return "UTC+8"
 	}
-	return "local " + offsetName(m.now.In(m.loc))
+	ln := m.now.In(m.loc)
+	if _, end := ln.ZoneBounds(); !end.IsZero() {
+		m.noteWake(end) // daylight saving time starts or ends
+	}
+	return "local " + offsetName(ln)
 }
 
 // offsetName is t's offset from UTC as "UTC", "UTC+8" or "UTC+5:30".
@@ -74,6 +78,7 @@ func (m *Model) clockText(t time.Time) string {
 	}
 	loc := m.location()
 	lt, ln := t.In(loc), m.now.In(loc)
+	m.noteWake(midnightAfter(m.now, loc)) // "today" then needs its date
 	if lt.YearDay() == ln.YearDay() && lt.Year() == ln.Year() {
 		return lt.Format("15:04:05") + " " + offsetName(lt)
 	}

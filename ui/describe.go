@@ -23,6 +23,7 @@ type describeView struct {
 	ref  taskref.Ref
 	vp   viewport.Model
 	key  describeKey
+	span span   // when the clock texts in it read right (repaint.go)
 	text string // what `y` copies: the same content, unwrapped and plain
 }
 
@@ -31,7 +32,6 @@ type describeKey struct {
 	ok   bool
 	ver  int
 	w, h int
-	sec  int64
 	dark bool
 	loc  string
 	gone bool
@@ -50,26 +50,28 @@ func (m *Model) describeBox() (w, h int) {
 	return m.w, max(l.bodyH-1, 1)
 }
 
-// syncDescribe rebuilds the content when the task, the size, the second or
-// the palette changed, keeping the scroll position.
+// syncDescribe rebuilds the content when the task, the size, a time shown
+// or the palette changed, keeping the scroll position.
 func (m *Model) syncDescribe() {
 	w, h := m.describeBox()
 	r := m.rows[m.desc.ref]
-	k := describeKey{ok: true, w: w, h: h, sec: m.now.Unix(), dark: m.dark, loc: m.loc.String(), gone: r == nil}
+	k := describeKey{ok: true, w: w, h: h, dark: m.dark, loc: m.loc.String(), gone: r == nil}
 	if r != nil {
 		k.ver = r.ver
 	}
-	if m.desc.key == k {
+	if m.desc.key == k && m.fresh(m.desc.span) {
 		return
 	}
 	m.desc.key = k
 	var d *doc
-	if r == nil {
-		d = &doc{w: w}
-		d.text("", "This task is no longer watched. esc goes back.", prose)
-	} else {
-		d = m.describeDoc(r, w)
-	}
+	m.desc.span = m.spanOf(func() {
+		if r == nil {
+			d = &doc{w: w}
+			d.text("", "This task is no longer watched. esc goes back.", prose)
+		} else {
+			d = m.describeDoc(r, w)
+		}
+	})
 	m.desc.text = d.copyText()
 	m.desc.vp.SetWidth(w)
 	m.desc.vp.SetHeight(h)
@@ -82,7 +84,7 @@ func (m *Model) isoTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(m.loc).Format("2006-01-02T15:04:05Z07:00") + " (" + ago(m.now, t) + ")"
+	return t.In(m.loc).Format("2006-01-02T15:04:05Z07:00") + " (" + m.ago(t) + ")"
 }
 
 // describeDoc is the whole account of r at width w.

@@ -12,12 +12,13 @@ import (
 const labelW = 10
 
 // detailCache holds the selected task's rendered lines; they depend on
-// the task's version, the width, the second shown and the palette.
+// the task's version, the width, the palette, and the clock while span
+// holds (repaint.go).
 type detailCache struct {
 	ref   taskref.Ref
 	ver   int
 	w     int
-	sec   int64
+	span  span
 	dark  bool
 	focus bool
 	ok    bool
@@ -50,16 +51,18 @@ func (m *Model) detailLines(w int) []string {
 		ref, ver = r.t.Ref, r.ver
 	}
 	focus := m.mode == modeDetail
-	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.sec == m.now.Unix() && c.dark == m.dark && c.focus == focus {
+	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && m.fresh(c.span) {
 		return c.lines
 	}
 	var lines []string
-	if r == nil {
-		lines = []string{cut(" No task selected.", w)}
-	} else {
-		lines = m.buildDetail(r, w)
-	}
-	*c = detailCache{ref: ref, ver: ver, w: w, sec: m.now.Unix(), dark: m.dark, focus: focus, ok: true, lines: lines}
+	sp := m.spanOf(func() {
+		if r == nil {
+			lines = []string{cut(" No task selected.", w)}
+		} else {
+			lines = m.buildDetail(r, w)
+		}
+	})
+	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, ok: true, lines: lines}
 	return lines
 }
 
@@ -80,12 +83,12 @@ func (m *Model) buildDetail(r *row, w int) []string {
 	if why := phaseExplain(t); why != "" {
 		d.field(m.st.dim, "", "", why, prose)
 	}
-	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+ago(m.now, t.Since)+")", prose)
+	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+m.ago(t.Since)+")", prose)
 	if r.note != "" {
 		d.field(m.st.dim, "Note", "", r.note, prose)
 	}
 	if t.Last != nil {
-		d.field(m.st.dim, "Answered", "", m.clock(t.Last.At)+" ("+ago(m.now, t.Last.At)+")", prose)
+		d.field(m.st.dim, "Answered", "", m.clock(t.Last.At)+" ("+m.ago(t.Last.At)+")", prose)
 		d.field(m.st.dim, "RequestId", "", clean(t.Last.RequestID), id)
 	} else {
 		d.field(m.st.dim, "Answered", "", "not yet", prose)
@@ -96,7 +99,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		if e.RequestID != "" {
 			d.idField(m.st.dim, "", "RequestId", clean(e.RequestID))
 		}
-		when := "at " + m.clock(e.At) + " (" + ago(m.now, e.At) + ")"
+		when := "at " + m.clock(e.At) + " (" + m.ago(e.At) + ")"
 		if t.Failures > 0 { // a "gone" answer is not a failure to retry
 			when += ", " + plural(t.Failures, "failure") + " in a row"
 		}
@@ -185,5 +188,5 @@ func (m *Model) nextPoll(t watch.Task) string {
 	case t.NextPoll.IsZero():
 		return "not scheduled"
 	}
-	return ago(m.now, t.NextPoll)
+	return m.ago(t.NextPoll)
 }

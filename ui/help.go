@@ -316,7 +316,8 @@ func (m *Model) hintLine() string {
 		must = len(on)
 		tail = []key.Binding{ks.Help, ks.Quit}
 	}
-	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.pauseWant), boolInt(m.problems), int(m.zone), m.now.YearDay()}
+	_, off := m.now.In(m.loc).Zone() // the local zone's name in the hint follows daylight saving time
+	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.pauseWant), boolInt(m.problems), int(m.zone), off}
 	if m.hint.key == hk && m.hint.s != "" {
 		return m.hint.s
 	}

@@ -92,7 +92,8 @@ func (m *Model) submit() tea.Cmd {
 		if r := m.rows[ref]; r != nil {
 			t := r.t
 			t.Note = value
-			r.set(t)
+			m.setRow(r, t)
+			m.reorder([]*row{r}, false, true) // the filter may now hide or show it
 		}
 		m.noteSeq++
 		return noteCmd(m.eng, ref, value, m.noteSeq)

@@ -102,6 +102,8 @@ type row struct {
 	note   string
 	code   string
 	search string // lower-case text the filter matches
+	placed placed // what it is sorted by in the visible list (order.go)
+	lens   lens   // what it adds to m.widths while shown (widths.go)
 
 	idCell  string // TaskId cut to idCellW, cached per width
 	idCellW int
@@ -180,13 +182,21 @@ type Model struct {
 	detail detailCache
 	desc   describeView
 	cols   colCache
-	wantC  wantCache // what the columns need, per rows generation
-	pads   padCache  // the detail pane's lines padded to its width
-	gen    int       // bumped on every engine update: keys wantC
+	widths widthCounts // the visible rows' lengths, for the column plan
+	pads   padCache    // the detail pane's lines padded to its width
 	hint   struct {
 		key [7]int
 		s   string
 	}
+
+	// What makes an idle screen cost nothing (repaint.go): the frame
+	// drawn last, whether View may hand it back (the last message changed
+	// nothing on it), the pending tick, and the wake of the frame being
+	// drawn.
+	frame frame
+	reuse bool
+	tick  tickState
+	wake  time.Time
 }
 
 // New builds the dashboard around an engine. Nothing runs until the
@@ -228,10 +238,11 @@ func New(eng Engine, opts Options) *Model {
 	return m
 }
 
-// Init reads what the engine already holds, starts the clock that ages
-// the rows, and asks the terminal for its background colour.
+// Init reads what the engine already holds and asks the terminal for its
+// background colour. The clock ticks only once a frame shows a time that
+// moves (repaint.go).
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(collectCmd(m.eng), tickCmd(), tea.RequestBackgroundColor)
+	return tea.Batch(collectCmd(m.eng), tea.RequestBackgroundColor)
 }
 
 func (m *Model) setDark(dark bool) {

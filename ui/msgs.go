@@ -13,8 +13,12 @@ import (
 // engineMsg carries one Collect: the tasks that changed and the figures.
 type engineMsg struct{ up watch.Update }
 
-// tickMsg re-renders the ages once a second.
-type tickMsg struct{ at time.Time }
+// tickMsg looks at the clock when a text on screen may read differently
+// (repaint.go); seq names the tick armed last.
+type tickMsg struct {
+	at  time.Time
+	seq int
+}
 
 // flashClearMsg clears the flash only if it is still the one numbered seq.
 type flashClearMsg struct{ seq int }
@@ -69,10 +73,6 @@ func waitCmd(ctx context.Context, eng Engine) tea.Cmd {
 			return engineMsg{eng.Collect()}
 		}
 	}
-}
-
-func tickCmd() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{t} })
 }
 
 func addCmd(eng Engine, refs []taskref.Ref, dups, rejected int) tea.Cmd {

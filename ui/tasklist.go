@@ -141,45 +141,12 @@ func shownPhase(t *watch.Task) watch.Phase {
 	return t.Phase
 }
 
-// wantCache keeps wants for one generation of rows and one visible list.
-type wantCache struct {
-	gen  int
-	vis  *(*row)
-	n    int
-	app  uint64
-	apps int
-	wt   want
-	ok   bool
-}
-
-// wants scans the visible rows for what the columns need, once per engine
-// update or list change. Byte lengths stand in for cells: exact for the
-// ASCII ids and codes, an upper bound otherwise, and no grapheme
-// segmentation on 10,000 rows.
+// wants is what the columns need, from the counts of the visible rows'
+// lengths (widths.go), so no update or frame scans 10,000 rows for it.
+// Byte lengths stand in for cells: exact for the ASCII ids and codes, an
+// upper bound otherwise, and no grapheme segmentation on 10,000 rows.
 func (m *Model) wants() want {
-	var vis *(*row)
-	if len(m.visible) > 0 {
-		vis = &m.visible[0]
-	}
-	c := &m.wantC
-	if c.ok && c.gen == m.gen && c.vis == vis && c.n == len(m.visible) && c.app == m.opts.SdkAppID && c.apps == len(m.apps) {
-		return c.wt
-	}
-	wt := m.scanWants()
-	*c = wantCache{gen: m.gen, vis: vis, n: len(m.visible), app: m.opts.SdkAppID, apps: len(m.apps), wt: wt, ok: true}
-	return wt
-}
-
-func (m *Model) scanWants() want {
-	var wt want
-	for _, r := range m.visible {
-		wt.id = max(wt.id, len(r.id))
-		wt.note = max(wt.note, len(r.note))
-		if code, ok := failCell(r); ok {
-			wt.code = max(wt.code, min(len(code), codeMaxW)+1+ageW)
-		}
-	}
-	wt.note = min(wt.note, 200)
+	wt := want{id: m.widths.id.widest(), note: min(m.widths.note.widest(), 200), code: m.widths.code.widest()}
 	wt.showApp = len(m.apps) > 1
 	if len(m.apps) == 1 {
 		for app := range m.apps {
@@ -303,7 +270,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	if c.code > 0 {
 		b.WriteByte(' ')
 		if failed {
-			age := since(m.now, r.t.LastErr.At)
+			age := m.since(r.t.LastErr.At)
 			cell := code
 			if width(code)+1+width(age) <= c.code {
 				cell = code + " " + age
@@ -319,11 +286,11 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	}
 	if c.ages {
 		b.WriteByte(' ')
-		b.WriteString(fitRight(since(m.now, r.t.Since), ageW))
+		b.WriteString(fitRight(m.since(r.t.Since), ageW))
 		b.WriteByte(' ')
 		answered := "-"
 		if r.t.Last != nil {
-			answered = since(m.now, r.t.Last.At)
+			answered = m.since(r.t.Last.At)
 		}
 		if r.t.Stale && !sel {
 			b.WriteString(m.st.dim)

@@ -19,43 +19,61 @@ var errNoClipboard = errors.New("no native clipboard")
 
 // Update applies one message. It never blocks, never does I/O and never
 // calls the engine: whatever needs the engine comes back as a Cmd.
+//
+// The clock's tick and a Collect that changes nothing leave the frame
+// drawn (repaint.go); every other message may change the screen, so View
+// draws it again and a probe tick learns when it next changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tickMsg:
+		return m, m.onTick(msg)
+	case engineMsg:
+		if m.quietUpdate(msg.up) {
+			m.reuse = true
+			return m, waitCmd(m.ctx, m.eng)
+		}
+	}
+	m.reuse = false
+	m.frame.drawn = false
+	cmd := m.apply(msg)
+	return m, tea.Batch(cmd, m.probe())
+}
+
+// apply is Update for a message that may change the screen.
+func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.resize()
 	case tea.BackgroundColorMsg:
 		m.setDark(msg.IsDark())
-	case tickMsg:
-		m.now = m.opts.Now()
-		return m, tickCmd()
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()
-		return m, tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+		return tea.Batch(cmd, waitCmd(m.ctx, m.eng))
 	case tea.ResumeMsg:
 		// Back from ctrl+z: the clock jumped and the terminal may have
 		// been resized; clear so the whole screen is drawn again.
 		m.now = m.opts.Now()
-		return m, tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
+		return tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
 	case flashClearMsg:
 		if msg.seq == m.flash.seq {
 			m.flash.text = ""
 		}
 	case addedMsg:
-		return m, m.onAdded(msg)
+		return m.onAdded(msg)
 	case removedMsg:
-		return m, m.onRemoved(msg)
+		return m.onRemoved(msg)
 	case noteMsg:
 		if msg.err != nil {
-			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+			return m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 		}
 	case copiedMsg:
-		return m, m.onCopied(msg)
+		return m.onCopied(msg)
 	case tea.PasteMsg:
-		return m, m.onPaste(msg.Content)
+		return m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	case tea.MouseClickMsg:
 		if m.opts.Mouse {
 			m.onClick(msg.Mouse())
@@ -69,10 +87,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.inputFocused() {
 			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
-			return m, cmd
+			return cmd
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // setFlash shows text and arms a timer that clears it, unless a newer
@@ -105,8 +123,7 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 	}
 	if r := m.rows[msg.ref]; r != nil {
-		m.dropRow(r)
-		m.rebuild(true)
+		m.reorder(nil, true, m.forget(r))
 	}
 	return m.setFlash("removed "+brief(clean(msg.ref.TaskID)), flashInfo, flashTTL)
 }

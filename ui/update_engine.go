@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -36,8 +35,11 @@ func bellPhase(p watch.Phase) bool {
 // applyUpdate folds one Collect into the model's rows.
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	m.now = m.opts.Now()
-	m.gen++
-	membership, reorder, ring := false, false, false
+	ring := false
+	// Many changes at once (the first load, a paste) sort the whole list;
+	// a few are placed one by one (order.go).
+	bulk := len(up.Changed)+len(up.Removed) > bulkPlace
+	var moved []*row
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
 	// arrived (startup, an add) do not ring.
@@ -54,33 +56,38 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 			m.rows[t.Ref] = r
 			m.apps[t.Ref.SdkAppID]++
 			m.all = append(m.all, r)
-			membership = true
+			moved = append(moved, r)
 		} else {
 			if r.t.Phase != t.Phase && bellPhase(t.Phase) {
 				ring = true
 			}
 			m.counts[r.slot]--
 		}
-		oldSlot, oldSince, oldSearch := r.slot, r.t.Since, r.search
-		r.set(t)
+		oldSlot, oldSince, oldSearch, arrived := r.slot, r.t.Since, r.search, r.ver == 0
+		m.setRow(r, t)
 		m.counts[r.slot]++
 		// Only what the order or the filter looks at can move a row.
-		if r.slot != oldSlot || !r.t.Since.Equal(oldSince) || r.search != oldSearch {
-			reorder = true
+		if !arrived && (r.slot != oldSlot || !r.t.Since.Equal(oldSince) || r.search != oldSearch) {
+			moved = append(moved, r)
 		}
 	}
+	gone, intact := false, true
 	for _, ref := range up.Removed {
 		if r := m.rows[ref]; r != nil {
-			m.dropRow(r)
-			membership = true
+			if bulk {
+				m.dropRow(r)
+			} else {
+				intact = m.forget(r) && intact
+			}
+			gone = true
 		}
 	}
 	m.stats = up.Stats
 	m.paused = up.Stats.Paused
-	// Skip the O(n log n) pass when no row can have moved: in arrival order
-	// with no filter, or when no sort or filter input changed.
-	if membership || reorder && (m.sortBy != sortAdded || m.filter != "" || m.problems) {
-		m.rebuild(membership)
+	if bulk && (len(moved) > 0 || gone) {
+		m.rebuild(gone)
+	} else {
+		m.reorder(moved, gone, intact)
 	}
 
 	var cmds []tea.Cmd
@@ -132,31 +139,7 @@ func (m *Model) rebuild(compact bool) {
 	if compact {
 		m.all = slices.DeleteFunc(m.all, func(r *row) bool { return r.seq < 0 })
 	}
-	needle := strings.ToLower(m.filter)
-	vis := make([]*row, 0, len(m.all))
-	for _, r := range m.all {
-		if m.problems && !r.t.Phase.Problem() {
-			continue
-		}
-		if needle != "" && !strings.Contains(r.search, needle) {
-			continue
-		}
-		vis = append(vis, r)
-	}
-	// Ties keep the arrival order, so equal rows never swap on a refresh.
-	switch m.sortBy {
-	case sortState:
-		// Worst first: what needs a look belongs at the top of the
-		// screen; a clean "ended" sinks to the bottom.
-		slices.SortFunc(vis, func(a, b *row) int {
-			return cmp.Or(slotSeverity[b.slot]-slotSeverity[a.slot], a.seq-b.seq)
-		})
-	case sortChange:
-		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(b.t.Since.Compare(a.t.Since), a.seq-b.seq) })
-	case sortID:
-		slices.SortFunc(vis, func(a, b *row) int { return cmp.Or(strings.Compare(a.id, b.id), a.seq-b.seq) })
-	}
-	m.visible = vis
+	m.sortVisible()
 	m.reselect()
 }
 
@@ -177,8 +160,8 @@ func (m *Model) indexOf(ref taskref.Ref) int {
 	if r := m.selected(); r != nil && r.t.Ref == ref {
 		return m.cursor
 	}
-	for i, r := range m.visible {
-		if r.t.Ref == ref {
+	if r := m.rows[ref]; r != nil {
+		if i, ok := m.position(r); ok {
 			return i
 		}
 	}

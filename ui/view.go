@@ -124,15 +124,13 @@ func (m *Model) sideFits(w int) bool {
 }
 
 // View draws the screen. It reads the model and its caches only; the clock
-// is m.now, set by Update.
+// is m.now, set by Update. After a message that changed nothing on
+// screen it hands back the frame already drawn (repaint.go).
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = m.title()
-	if m.opts.Mouse {
-		v.MouseMode = tea.MouseModeCellMotion
+	if !m.reuse || !m.frame.current(m.now) {
+		m.draw()
 	}
-	return v
+	return m.frame.view
 }
 
 func (m *Model) render() string {
@@ -350,7 +348,7 @@ func (m *Model) banners() []banner {
 			}
 			text += ": " + code
 			if e.RequestID != "" {
-				text += " (RequestId " + clean(e.RequestID) + ", " + ago(m.now, e.At) + ")"
+				text += " (RequestId " + clean(e.RequestID) + ", " + m.ago(e.At) + ")"
 			}
 		} else if detail != "" {
 			text += ": " + detail

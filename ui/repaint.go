@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"reflect"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// An idle dashboard must cost next to nothing (issue 14: under 0.5% of a
+// core with nothing changing). So the screen is drawn again only when
+// something on it changes:
+//
+//   - Every text that reads the clock (an age, "in 3s", a time shown as
+//     "today", the local zone's name) is formatted through the Model's
+//     since, ago, clockText and zoneName, which note when that text will
+//     next read differently. Drawing a frame gathers the earliest such
+//     instant: the frame's wake. A new clock text on screen must go
+//     through them too (or call noteWake), or it will not move.
+//   - One tick is kept pending, for the frame's wake (but at most one a
+//     second, as before). A frame with no clock text (no tasks, a box over
+//     the list, ages over an hour between their minutes) arms no tick.
+//   - A message that changes nothing on screen (a tick before the wake, a
+//     Collect with no task changed and the same figures, as the engine
+//     sends every second) lets View hand back the frame already drawn,
+//     which the renderer then skips as unchanged.
+//
+// Any other message may change anything, so it drops the frame and arms a
+// probe tick a second later, which learns the new frame's wake (View
+// cannot return commands). View hands a frame back only right after such
+// a quiet message, so a test that sets a field and calls View still sees
+// it drawn.
+
+// FPS is the frame rate the dashboard asks of Bubble Tea (tea.WithFPS).
+// The renderer wakes this often even when nothing changes, and that
+// wake-up alone is most of an idle dashboard's CPU: a static Bubble Tea
+// program used 0.65–0.72% of a core at the default 60 fps, 0.35–0.44% at
+// 20 and 0.17–0.21% at 10 (2-vCPU EPYC). Nothing on this screen animates;
+// 20 fps still shows a key press within 50 ms.
+const FPS = 20
+
+// probeAfter is how soon after a change the clock is looked at again,
+// when the new frame's wake is not known yet; it is also the shortest gap
+// between two frames the clock alone causes, so a screen of ages that
+// tick at different sub-second offsets is redrawn once a second, not once
+// per age.
+const probeAfter = time.Second
+
+// frame is the last screen drawn and when its clock texts read right.
+type frame struct {
+	view  tea.View
+	drawn bool // view shows every message handled so far
+	span  span
+}
+
+// span is when something drawn at from reads right: until its wake (zero:
+// for good). A clock set back reads differently too.
+type span struct{ from, wake time.Time }
+
+func (s span) holds(now time.Time) bool {
+	return !now.Before(s.from) && (s.wake.IsZero() || now.Before(s.wake))
+}
+
+// tickState is the one pending tick that matters: at is when it fires
+// (zero: none). Older ticks still arrive; they only look at the clock.
+type tickState struct {
+	seq int
+	at  time.Time
+	// last is when the clock last caused a frame, so the next one waits
+	// at least probeAfter.
+	last time.Time
+}
+
+// current reports whether the drawn frame still reads right at now.
+func (f *frame) current(now time.Time) bool { return f.drawn && f.span.holds(now) }
+
+// draw renders the frame and records its wake.
+func (m *Model) draw() {
+	m.wake = time.Time{}
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.title()
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	m.frame = frame{view: v, drawn: true, span: span{m.now, m.wake}}
+}
+
+// onTick looks at the clock: the frame is drawn again only if a text on it
+// now reads differently, and the next tick is armed for the new frame's
+// wake, or none when nothing on it moves.
+func (m *Model) onTick(msg tickMsg) tea.Cmd {
+	if msg.seq == m.tick.seq {
+		m.tick.at = time.Time{}
+	}
+	m.now = m.opts.Now()
+	if !m.frame.current(m.now) {
+		// Drawn here, not in View, so that the next wake is known now;
+		// View hands this frame back.
+		m.draw()
+		m.tick.last = m.now
+	}
+	m.reuse = true
+	wake := m.frame.span.wake
+	if wake.IsZero() {
+		return nil
+	}
+	if next := m.tick.last.Add(probeAfter); wake.Before(next) {
+		wake = next
+	}
+	return m.armTick(wake)
+}
+
+// armTick makes sure a tick fires by at, unless one already will.
+func (m *Model) armTick(at time.Time) tea.Cmd {
+	if !m.tick.at.IsZero() && !m.tick.at.After(at) {
+		return nil
+	}
+	m.tick.seq++
+	m.tick.at = at
+	seq := m.tick.seq
+	return tea.Tick(max(at.Sub(m.opts.Now()), time.Millisecond), func(t time.Time) tea.Msg { return tickMsg{at: t, seq: seq} })
+}
+
+// probe arms a tick probeAfter from now, after a message that may have
+// changed the screen: that tick learns when the new frame next changes.
+func (m *Model) probe() tea.Cmd { return m.armTick(m.opts.Now().Add(probeAfter)) }
+
+// quietUpdate reports whether a Collect changes nothing on screen: no task
+// changed, appeared, went or moved, and the figures are the same. The
+// engine sends one every second to keep the header's rate live. Stats is
+// compared whole (reflect.DeepEqual), so a field added to it later is not
+// missed.
+func (m *Model) quietUpdate(up watch.Update) bool {
+	return len(up.Changed) == 0 && len(up.Removed) == 0 && len(up.Transitions) == 0 &&
+		reflect.DeepEqual(up.Stats, m.stats)
+}
+
+// noteWake records that a text on the frame being drawn reads differently
+// from at on.
+func (m *Model) noteWake(at time.Time) {
+	if !at.IsZero() && (m.wake.IsZero() || at.Before(m.wake)) {
+		m.wake = at
+	}
+}
+
+// spanOf runs build, which draws part of the frame, and returns when what
+// it drew reads right; its wake counts for the frame too. A cache of the
+// part keeps the span, is used only while it holds (fresh), and notes its
+// wake again when used.
+func (m *Model) spanOf(build func()) span {
+	outer := m.wake
+	m.wake = time.Time{}
+	build()
+	inner := m.wake
+	m.wake = outer
+	m.noteWake(inner)
+	return span{m.now, inner}
+}
+
+// fresh reports whether a cached part drawn over s still reads right, and
+// if so notes its wake for the frame.
+func (m *Model) fresh(s span) bool {
+	if !s.holds(m.now) {
+		return false
+	}
+	m.noteWake(s.wake)
+	return true
+}
+
+// since is the age of t for the screen (see since), noting when it changes.
+func (m *Model) since(t time.Time) string {
+	if !t.IsZero() {
+		m.noteWake(ageWake(m.now, t))
+	}
+	return since(m.now, t)
+}
+
+// ago is ago for the screen, noting when it changes.
+func (m *Model) ago(t time.Time) string {
+	switch {
+	case t.IsZero():
+	case t.After(m.now):
+		m.noteWake(countdownWake(m.now, t))
+	default:
+		m.noteWake(ageWake(m.now, t))
+	}
+	return ago(m.now, t)
+}
+
+// ageUnit is the step in which compact shows a duration of d: seconds
+// under an hour, minutes under a day, hours up to 999 days; 0 beyond,
+// where it shows ">999d" for good.
+func ageUnit(d time.Duration) time.Duration {
+	switch {
+	case d < time.Hour:
+		return time.Second
+	case d < 24*time.Hour:
+		return time.Minute
+	case d < 1000*24*time.Hour:
+		return time.Hour
+	}
+	return 0
+}
+
+// ageWake is when compact(now-t), an age, next reads differently: at the
+// next whole unit of the age. A t in the future reads "0s" until a second
+// after it.
+func ageWake(now, t time.Time) time.Time {
+	d := now.Sub(t)
+	if d < 0 {
+		return t.Add(time.Second)
+	}
+	u := ageUnit(d)
+	if u == 0 {
+		return time.Time{}
+	}
+	return t.Add((d/u + 1) * u)
+}
+
+// countdownWake is when "in "+compact(t-now) next reads differently: as
+// soon as the time left drops below its shown whole units, and at t
+// itself, where it turns into "0s ago".
+func countdownWake(now, t time.Time) time.Time {
+	d := t.Sub(now)
+	u := ageUnit(d)
+	if u == 0 {
+		return t.Add(-1000 * 24 * time.Hour).Add(time.Nanosecond)
+	}
+	k := d / u
+	if k == 0 {
+		return t
+	}
+	return t.Add(-k * u).Add(time.Nanosecond)
+}
+
+// midnightAfter is when the day of now ends in loc: a time shown as
+// "today" (clock only) then needs its date.
+func midnightAfter(now time.Time, loc *time.Location) time.Time {
+	y, mo, d := now.In(loc).Date()
+	return time.Date(y, mo, d+1, 0, 0, 0, 0, loc)
+}

@@ -1,0 +1,77 @@
+package ui
+
+import "github.com/trtcwatch/trtcwatch/watch"
+
+// The list's column plan needs the widest TaskId, note and failure cell
+// of the visible rows (see want). Scanning 10,000 rows for them after
+// every engine update cost more than keeping the list in order, so
+// m.widths counts the visible rows by each length instead: a row entering
+// or leaving the list, or changing, adds or takes away its lengths, and
+// the widest is the highest length with a row.
+
+// maxCounted caps a counted length: a longer one (a hostile TaskId,
+// sanitised) counts as this, which is still wider than any terminal.
+const maxCounted = 1024
+
+// lenCount is rows per length.
+type lenCount []int
+
+func (c *lenCount) add(n, d int) {
+	n = min(n, maxCounted)
+	if n >= len(*c) {
+		*c = append(*c, make([]int, n+1-len(*c))...)
+	}
+	(*c)[n] += d
+}
+
+// widest is the greatest length with a row, 0 when none.
+func (c lenCount) widest() int {
+	for i := len(c) - 1; i > 0; i-- {
+		if c[i] > 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// widthCounts are the visible rows' TaskId, note and failure-cell lengths.
+type widthCounts struct{ id, note, code lenCount }
+
+// lens are the lengths a row adds to the counts (byte lengths stand in
+// for cells: exact for the ASCII ids and codes, an upper bound otherwise).
+type lens struct{ id, note, code int }
+
+func lensOf(r *row) lens {
+	l := lens{id: len(r.id), note: len(r.note)}
+	if code, ok := failCell(r); ok {
+		l.code = min(len(code), codeMaxW) + 1 + ageW
+	}
+	return l
+}
+
+func (w *widthCounts) add(l lens, d int) {
+	w.id.add(l.id, d)
+	w.note.add(l.note, d)
+	w.code.add(l.code, d)
+}
+
+// count adds a row that enters m.visible.
+func (m *Model) count(r *row) {
+	r.lens = lensOf(r)
+	m.widths.add(r.lens, 1)
+}
+
+// uncount takes away a row that leaves m.visible.
+func (m *Model) uncount(r *row) { m.widths.add(r.lens, -1) }
+
+// setRow copies a task into its row and, if the row is shown, updates the
+// counts for what changed.
+func (m *Model) setRow(r *row, t watch.Task) {
+	if r.placed.in {
+		m.uncount(r)
+	}
+	r.set(t)
+	if r.placed.in {
+		m.count(r)
+	}
+}
