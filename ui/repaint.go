@@ -134,7 +134,7 @@ func (m *Model) probe() tea.Cmd { return m.armTick(m.opts.Now().Add(probeAfter))
 // compared whole (reflect.DeepEqual), so a field added to it later is not
 // missed.
 func (m *Model) quietUpdate(up watch.Update) bool {
-	return len(up.Changed) == 0 && len(up.Removed) == 0 && len(up.Transitions) == 0 &&
+	return len(up.Changed) == 0 && len(up.Removed) == 0 && len(up.Events) == 0 &&
 		reflect.DeepEqual(up.Stats, m.stats)
 }
 
