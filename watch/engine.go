@@ -131,6 +131,7 @@ type Engine struct {
 	lastErr   *Failure
 	loadWarn  []string
 	writeWarn string
+	extWarn   map[string]string // SetWarning's texts by source (warn.go)
 
 	// subs are the readers of news (see subscribe.go); def is the one
 	// behind the engine's own Changed and Collect. Changing subs takes both
@@ -320,6 +321,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 	if e.writeWarn != "" {
 		s.WatchWarnings = append(s.WatchWarnings, e.writeWarn)
 	}
+	s.WatchWarnings = append(s.WatchWarnings, e.extraWarningsLocked()...)
 	return s
 }
 
