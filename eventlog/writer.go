@@ -140,7 +140,6 @@ func (w *Writer) Append(r Record) {
 	if r.PID == 0 {
 		r.PID = w.opts.PID
 	}
-	r.bound()
 	select {
 	case <-w.closing:
 		w.dropped.Add(1)
@@ -213,6 +212,7 @@ func (w *Writer) drain() {
 }
 
 func (w *Writer) add(r Record) {
+	r.bound()
 	b, err := json.Marshal(r)
 	if err != nil { // cannot happen for Record; never crash for it
 		w.dropped.Add(1)
