@@ -29,6 +29,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		m.now = m.opts.Now()
 		return m, tickCmd()
+	case eventsMsg:
+		m.openEvents()
+		return m, nil
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()

@@ -37,6 +37,7 @@ func bellPhase(p watch.Phase) bool {
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	m.now = m.opts.Now()
 	m.gen++
+	m.addEvents(up.Events)
 	membership, reorder, ring := false, false, false
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
