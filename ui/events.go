@@ -50,7 +50,7 @@ type evRow struct {
 }
 
 func newEvRow(ev watch.Event) evRow {
-	var what string
+	var what, tail string // tail: the free text, last so it cannot push the rest off
 	switch ev.Kind {
 	case watch.EventTransition:
 		what = clean(string(ev.From)) + " → " + clean(string(ev.To))
@@ -64,7 +64,7 @@ func newEvRow(ev watch.Event) evRow {
 	case watch.EventRemove:
 		what = "removed"
 	case watch.EventNote:
-		what = "note " + clean(ev.Note)
+		what, tail = "note", clean(ev.Note)
 		if ev.Note == "" {
 			what = "note cleared"
 		}
@@ -76,6 +76,9 @@ func newEvRow(ev watch.Event) evRow {
 	}
 	if ev.By != "" {
 		what += "  by " + clean(ev.By)
+	}
+	if tail != "" {
+		what += "  " + tail
 	}
 	id := clean(ev.Ref.TaskID)
 	return evRow{ev: ev, what: what, search: strings.ToLower(id + " " + ev.Ref.String() + " " + what)}
