@@ -197,6 +197,15 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.evp.cursor < len(shown) {
 			return m.jumpToTask(m.evp.ring[shown[m.evp.cursor]].ev.Ref)
 		}
+	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
+		// A narrow row cuts the RequestId; the copy never does.
+		if m.evp.cursor < len(shown) {
+			ev := m.evp.ring[shown[m.evp.cursor]].ev
+			if key.Matches(k, ks.Copy) && ev.RequestID != "" {
+				return copyCmd(m.opts.Clipboard, "RequestId", clean(ev.RequestID))
+			}
+			return copyCmd(m.opts.Clipboard, "the event", m.eventText(ev))
+		}
 	}
 	if moveBy != 0 && len(shown) > 0 {
 		m.evp.cursor = min(max(m.evp.cursor+moveBy, 0), len(shown)-1)
@@ -292,7 +301,25 @@ func (m *Model) eventsHints() (head, tail []key.Binding) {
 	}
 	head = []key.Binding{
 		onlyKey(ks.Down, "↑↓/jk", "move"), onlyKey(ks.Submit, "enter", "go to task"),
-		scope, ks.Filter, withHelp(ks.Back, "back"),
+		scope, ks.Filter, withHelp(ks.Copy, "copy RequestId"), withHelp(ks.Back, "back"),
 	}
 	return head, []key.Binding{ks.Help, ks.Quit}
+}
+
+// eventText is one event whole, for a ticket: the time in ISO 8601 with
+// its offset, the task as SDKAPPID:TASKID, and every field it has.
+func (m *Model) eventText(ev watch.Event) string {
+	parts := []string{isoText(ev.At, m.location()), clean(ev.Ref.String()), clean(ev.Ref.Region), string(ev.Kind)}
+	switch {
+	case ev.Kind == watch.EventTransition:
+		parts = append(parts, clean(string(ev.From))+" → "+clean(string(ev.To)))
+	case ev.To != "":
+		parts = append(parts, "state "+clean(string(ev.To)))
+	}
+	for _, f := range []struct{ name, v string }{{"code", ev.Code}, {"RequestId", ev.RequestID}, {"by", ev.By}, {"note", ev.Note}} {
+		if f.v != "" {
+			parts = append(parts, f.name+" "+clean(f.v))
+		}
+	}
+	return strings.Join(parts, "  ")
 }

@@ -95,6 +95,24 @@ func TestEventsPaneKeys(t *testing.T) {
 			}
 		})
 	}
+	// y copies the event's RequestId whole, Y the whole event.
+	copies := []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"e", "j", "y"}, "req-err"},
+		{[]string{"e", "j", "Y"}, "2026-03-14T09:26:13+00:00  1400000001:task-error-0007  ap-singapore  error  state error  code InternalError  RequestId req-err"},
+		{[]string{"e", "y"}, "2026-03-14T09:26:46+00:00  1400000001:task-hostile-9  ap-singapore  note  by another dashboard  note note \\x1b]0;pwned"},
+	}
+	for _, c := range copies {
+		m := eventsModel(t, 100, 30)
+		var got string
+		m.opts.Clipboard = func(s string) error { got = s; return nil }
+		runCmd(press(m, c.keys...))
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("%v copied %q, want %q…", c.keys, got, c.want)
+		}
+	}
 	m := eventsModel(t, 100, 30)
 	if !isQuit(press(m, "e", "q")) {
 		t.Error("q did not quit from the events pane")
