@@ -25,7 +25,7 @@ func TestRestoreHistory(t *testing.T) {
 		{"restored as given", map[taskref.Ref][]Transition{ref(0): many[:2]}, many[:2]},
 		{"newest HistoryLimit kept", map[taskref.Ref][]Transition{ref(0): many}, many[2:]},
 		{"zero times dropped", map[taskref.Ref][]Transition{ref(0): {{From: Idle, To: Exited}, tr(1)}}, []Transition{tr(1)}},
-		{"unwatched tasks ignored", map[taskref.Ref][]Transition{ref(9): many}, nil},
+		{"other tasks' history not given to this one", map[taskref.Ref][]Transition{ref(9): many}, nil},
 		{"nothing", nil, nil},
 	}
 	for _, tc := range tests {
@@ -79,5 +79,26 @@ func TestSetWarning(t *testing.T) {
 		if got := s.Collect().Stats.WatchWarnings; !slices.Equal(got, st.want) {
 			t.Errorf("after SetWarning(%q, %q): %q, want %q", st.source, st.text, got, st.want)
 		}
+	}
+}
+
+// A task added after the restore (the command line's, the demo's, one the
+// user adds again) gets its history once, before what it records itself.
+func TestRestoreHistoryOnAdd(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	old := []Transition{{At: t0, From: Pending, To: Idle, RequestID: "old-1"}, {At: t0.Add(time.Minute), From: Idle, To: Ended, RequestID: "old-2"}}
+	e := New(newFake(status("Idle")), Config{HistoryLimit: 5})
+	e.RestoreHistory(map[taskref.Ref][]Transition{ref(1): old})
+	if _, err := e.Add([]taskref.Ref{ref(1)}); err != nil {
+		t.Fatal(err)
+	}
+	ts := e.Tasks()
+	if len(ts) != 1 || !slices.Equal(ts[0].History, old) || ts[0].Phase != Pending {
+		t.Fatalf("added task: history %v, phase %q", ts[0].History, ts[0].Phase)
+	}
+	e.Remove(ref(1))
+	e.Add([]taskref.Ref{ref(1)})
+	if h := e.Tasks()[0].History; len(h) != 0 {
+		t.Errorf("history given twice: %v", h)
 	}
 }
