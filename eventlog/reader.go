@@ -118,7 +118,14 @@ func parse(b []byte, f Filter, res *Result) {
 		return
 	}
 	var r Record
-	if json.Unmarshal(b, &r) != nil || !r.valid() {
+	if !fastParse(b, &r) {
+		r = Record{}
+		if json.Unmarshal(b, &r) != nil {
+			res.Skipped++
+			return
+		}
+	}
+	if !r.valid() {
 		res.Skipped++
 		return
 	}
