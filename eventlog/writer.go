@@ -59,7 +59,7 @@ func (o Options) withDefaults() Options {
 
 // Writer appends records to the log from one goroutine of its own, so the
 // dashboard never waits for a disk: Append only puts the record on a
-// bounded queue. A full queue, or a disk that has refused writes for long
+// bounded queue (a short mutex hold, no goroutine hand-off). A full queue, or a disk that has refused writes for long
 // enough to fill MaxPending, drops records and counts them (Dropped). A
 // write error (full disk, read-only filesystem, the directory gone) is
 // reported through Options.OnError and Err, and the write is tried again on
@@ -72,7 +72,10 @@ func (o Options) withDefaults() Options {
 type Writer struct {
 	path    string
 	opts    Options
-	ch      chan Record
+	qmu     sync.Mutex
+	queue   []Record      // waiting for the goroutine, at most opts.Queue
+	spare   []Record      // the goroutine's last batch, reused as the next queue
+	notify  chan struct{} // 1-buffered: there is a queue
 	done    chan struct{}
 	closing chan struct{}
 	once    sync.Once
@@ -102,7 +105,7 @@ func Open(path string, opts Options) (*Writer, error) {
 		done:    make(chan struct{}),
 		closing: make(chan struct{}),
 	}
-	w.ch = make(chan Record, w.opts.Queue)
+	w.notify = make(chan struct{}, 1)
 	go w.loop()
 	return w, nil
 }
@@ -146,10 +149,17 @@ func (w *Writer) Append(r Record) {
 		return
 	default:
 	}
-	select {
-	case w.ch <- r:
-	default:
+	w.qmu.Lock()
+	if len(w.queue) >= w.opts.Queue {
+		w.qmu.Unlock()
 		w.dropped.Add(1)
+		return
+	}
+	w.queue = append(w.queue, r)
+	w.qmu.Unlock()
+	select {
+	case w.notify <- struct{}{}:
+	default:
 	}
 }
 
@@ -183,8 +193,7 @@ func (w *Writer) loop() {
 	defer retry.Stop()
 	for {
 		select {
-		case r := <-w.ch:
-			w.add(r)
+		case <-w.notify:
 			w.drain()
 			w.flush()
 		case <-retry.C:
@@ -199,16 +208,18 @@ func (w *Writer) loop() {
 	}
 }
 
-// drain encodes every record already queued, so one write carries them.
+// drain encodes every record queued, so one write carries them. The
+// queue and the batch swap buffers, so a steady stream allocates nothing.
 func (w *Writer) drain() {
-	for {
-		select {
-		case r := <-w.ch:
-			w.add(r)
-		default:
-			return
-		}
+	w.qmu.Lock()
+	batch := w.queue
+	w.queue = w.spare[:0]
+	w.qmu.Unlock()
+	for i := range batch {
+		w.add(batch[i])
 	}
+	clear(batch) // drop the strings
+	w.spare = batch[:0]
 }
 
 func (w *Writer) add(r Record) {
