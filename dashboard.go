@@ -56,6 +56,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
   trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
   trtcwatch --demo               the same against a built-in emulator, no account needed
   trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
+  trtcwatch events [flags]       print the event log (-h for flags)
   trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)
 
 Flags:
@@ -145,6 +146,12 @@ Flags:
 		}}),
 		Logger: log,
 	})
+	logBeside := statePath // the event log: beside --state when given (the demo's too)
+	if f.state != "" {
+		logBeside = f.state
+	}
+	pastEvents, stopEventLog := startEventLog(eng, logBeside, log, g.Go)
+	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
 	defer stopEngine(cancel, done, log)
@@ -184,6 +191,7 @@ Flags:
 		// never reads the environment itself.
 		ASCII:            ui.ASCIIWanted(os.Getenv),
 		CredentialSource: c.CredentialSource(),
+		PastEvents:       pastEvents,
 	})
 	var model tea.Model = m
 	if testHook != nil {

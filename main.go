@@ -1,7 +1,7 @@
 // Command trtcwatch watches Tencent Cloud TRTC on-cloud recording tasks live
 // in the terminal. This file only parses flags and wires packages together:
-// the dashboard (ui, watch), the one-shot `snapshot` and the local
-// `emulator`. Every flag error is one line naming the flag and the fix,
+// the dashboard (ui, watch), the one-shot `snapshot`, the event log's
+// `events` and the local `emulator`. Every flag error is one line naming the flag and the fix,
 // exit code 2, before any request is made.
 package main
 
@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runSnapshot(ctx, args[1:], stdin, stdout, stderr)
 		case "emulator":
 			return runEmulator(ctx, args[1:], stdout, stderr)
+		case "events":
+			return runEvents(ctx, args[1:], stdout, stderr)
 		case "help":
 			args = []string{"-h"}
 		}

@@ -194,7 +194,8 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 		t.Errorf("no task details copied through OSC 52, so the grep proves nothing: %q", copied)
 	}
 	noLeak(t, "copied text", copied)
-	for _, path := range []string{statePath, logPath} {
+	eventsPath := filepath.Join(dir, "events.jsonl") // the event log, beside --state
+	for _, path := range []string{statePath, logPath, eventsPath} {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -208,6 +209,9 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 	}
 	if b, _ := os.ReadFile(statePath); !strings.Contains(string(b), "sec-live-1") {
 		t.Errorf("the watch list was not written: %s", b)
+	}
+	if b, _ := os.ReadFile(eventsPath); !strings.Contains(string(b), `"task_id":"sec-live-1"`) {
+		t.Errorf("the event log has no event of the task, so grepping it proves nothing: %s", b)
 	}
 	if b, _ := os.ReadFile(logPath); !strings.Contains(string(b), "api call") {
 		t.Errorf("the log has no call in it, so grepping it proves nothing: %s", b)

@@ -47,6 +47,8 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
 			{k.Sort, "s", "sort: added, state (worst first), last change (newest first), id"},
 			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
+			{k.Events, "e", "events pane: every task's changes of state, errors, adds, removes and notes, newest first, kept across restarts (enter goes to the task, / filters, e or esc closes)"},
+			{k.EventsScope, "t", "in the events pane: the selected task's events only, or all tasks again"},
 			{k.Zone, "z", "times in local time, UTC or UTC+8 (the console's zone); every time shows its zone"},
 			{k.Back, "esc", "back: close a box or help, leave details, clear the filter; never quits"},
 		}},
@@ -280,6 +282,9 @@ func (m *Model) hintLine() string {
 			onlyKey(ks.Top, "g/G", "top/bottom"),
 		}
 		tail = []key.Binding{withHelp(ks.Back, "close"), ks.Quit}
+	case m.evp.open && m.box.kind == boxNone:
+		kind = 10 + boolInt(m.evp.follow)
+		head, tail = m.eventsHints()
 	case m.mode == modeDescribe:
 		kind = 5
 		head = []key.Binding{

@@ -27,6 +27,11 @@ type KeyMap struct {
 	ShowCopied key.Binding
 	// Suspend stops the program (ctrl+z); the shell's fg resumes it.
 	Suspend key.Binding
+	// Events opens (and closes) the events pane, k9s's :events.
+	Events key.Binding
+	// EventsScope switches the events pane between the selected task's
+	// events and every task's.
+	EventsScope key.Binding
 
 	// Back leaves the current mode: clears the filter, closes help or a
 	// box, returns focus to the list, cancels an input. It never quits.
@@ -67,6 +72,8 @@ func DefaultKeyMap() KeyMap {
 		CopyDetails: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy details")),
 		ShowCopied:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show copied")),
 		Zone:        key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zone")),
+		Events:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "events")),
+		EventsScope: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "this task")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Suspend:     key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

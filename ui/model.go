@@ -61,6 +61,10 @@ type Options struct {
 	// CredentialSource names where the credentials came from (env, a
 	// profile, a file, the CVM role) for the auth banner; never a secret.
 	CredentialSource string
+	// PastEvents are the event log's newest events, oldest first, read by
+	// the caller before the program starts (Update and View do no I/O);
+	// the events pane shows them before the ones this run sees.
+	PastEvents []watch.Event
 }
 
 // mode is what has the keyboard.
@@ -180,6 +184,7 @@ type Model struct {
 	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
+	evp    eventsPane // the events pane (events.go)
 	desc   describeView
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan

@@ -47,6 +47,9 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		m.resize()
 	case tea.BackgroundColorMsg:
 		m.setDark(msg.IsDark())
+	case eventsMsg:
+		m.openEvents()
+		return nil
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()

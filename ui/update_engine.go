@@ -40,6 +40,7 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	// a few are placed one by one (order.go).
 	bulk := len(up.Changed)+len(up.Removed) > bulkPlace
 	var moved []*row
+	m.addEvents(up.Events)
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
 	// arrived (startup, an add) do not ring.

@@ -38,6 +38,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.ShowCopied):
 		return m.showCopied()
 	}
+	if m.evp.open {
+		return m.eventsKey(k)
+	}
 	if m.mode == modeDescribe {
 		return m.describeKey(k)
 	}
@@ -55,6 +58,8 @@ func (m *Model) quit() tea.Cmd {
 // back undoes the innermost thing on screen, one per press.
 func (m *Model) back() {
 	switch {
+	case m.evp.open:
+		m.evp.open = false
 	case m.mode == modeDescribe:
 		m.mode = modeDetail
 	case m.mode == modeDetail:
@@ -159,6 +164,8 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(k, ks.Describe):
 		m.openDescribe()
+	case key.Matches(k, ks.Events):
+		m.openEvents()
 	case key.Matches(k, ks.Add):
 		return m.startInput(modeAdd, "")
 	case key.Matches(k, ks.Filter):

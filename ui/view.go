@@ -160,6 +160,9 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 	if m.box.kind != boxNone {
 		return append(lines, m.boxLines(l)...)
 	}
+	if m.evp.open {
+		return m.appendEvents(lines, l)
+	}
 	if m.mode == modeDescribe {
 		return m.appendDescribe(lines, l)
 	}

@@ -131,6 +131,8 @@ type Engine struct {
 	lastErr   *Failure
 	loadWarn  []string
 	writeWarn string
+	extWarn   map[string]string            // SetWarning's texts by source (warn.go)
+	past      map[taskref.Ref][]Transition // restored history of tasks not yet added (restore.go)
 
 	// subs are the readers of news (see subscribe.go); def is the one
 	// behind the engine's own Changed and Collect. Changing subs takes both
@@ -185,6 +187,7 @@ func (e *Engine) addLocked(r taskref.Ref, note string, addedAt, now time.Time, k
 	heap.Push(&e.queue, ent)
 	e.tasks[r] = ent
 	e.order = append(e.order, ent)
+	e.restorePastLocked(ent) // history from the event log (restore.go)
 	e.touchLocked(r)
 	e.backLocked(r)
 }
@@ -320,6 +323,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 	if e.writeWarn != "" {
 		s.WatchWarnings = append(s.WatchWarnings, e.writeWarn)
 	}
+	s.WatchWarnings = append(s.WatchWarnings, e.extraWarningsLocked()...)
 	return s
 }
 

@@ -1,0 +1,250 @@
+package eventlog
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+var t0 = time.Date(2026, 11, 28, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func ev(i int, kind watch.EventKind) watch.Event {
+	return watch.Event{
+		At: t0.Add(time.Duration(i) * time.Second), Kind: kind,
+		Ref:  taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-" + string(rune('a'+i%26))},
+		From: watch.Idle, To: watch.InProgress, RequestID: "req-1", Code: "", By: "local",
+	}
+}
+
+// writeAll appends evs through a Writer and closes it.
+func writeAll(t *testing.T, path string, opts Options, evs ...watch.Event) *Writer {
+	t.Helper()
+	w, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		w.Append(FromEvent(e, 0))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", FileName)
+	e := ev(1, watch.EventError)
+	e.Code, e.Note = "InternalError", "INC-1 \x1b[31mred"
+	writeAll(t, path, Options{PID: 42}, ev(0, watch.EventTransition), e)
+	res, err := Load(path, Filter{})
+	if err != nil || res.Skipped != 0 || len(res.Records) != 2 {
+		t.Fatalf("load: %+v, %v", res, err)
+	}
+	got := res.Records[1]
+	back := got.Event()
+	back.At = e.At
+	if back != e || got.PID != 42 || !got.Time.Equal(e.At) {
+		t.Errorf("read back %+v, wrote %+v", got.Event(), e)
+	}
+	b, _ := os.ReadFile(path)
+	for _, want := range []string{`"time":"2026-11-28T10:00:01+08:00"`, `"sdkappid":1400000001`, `"task_id":"task-b"`, `"error_code":"InternalError"`, `"by":"local"`, `"pid":42`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("file lacks %s:\n%s", want, b)
+		}
+	}
+	for _, p := range []string{path, filepath.Dir(path)} {
+		fi, _ := os.Stat(p)
+		want := os.FileMode(0o600)
+		if fi.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+	}
+}
+
+func TestLoadSkipsBadLines(t *testing.T) {
+	good := `{"time":"2026-11-28T10:00:00Z","sdkappid":1,"task_id":"a","region":"r","kind":"add","pid":1}`
+	tests := []struct {
+		name      string
+		text      string
+		n, skiped int
+	}{
+		{"clean", good + "\n" + good + "\n", 2, 0},
+		{"torn last line", good + "\n" + good[:40], 1, 1},
+		{"garbage", "not json\n" + good + "\n", 1, 1},
+		{"unknown kind", strings.Replace(good, `"add"`, `"boom"`, 1) + "\n", 0, 1},
+		{"no task", strings.Replace(good, `"a"`, `""`, 1) + "\n", 0, 1},
+		{"line too long", `{"time":"2026-11-28T10:00:00Z","note":"` + strings.Repeat("x", 3*MaxLine) + `"}` + "\n" + good + "\n", 1, 1},
+		{"blank lines", "\n\n" + good + "\n\n", 1, 0},
+		{"oversized field bounded", strings.Replace(good, `"r"`, `"`+strings.Repeat("é", 1000)+`"`, 1) + "\n", 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), FileName)
+			os.WriteFile(path, []byte(tc.text), 0o600)
+			res, err := Load(path, Filter{})
+			if err != nil || len(res.Records) != tc.n || res.Skipped != tc.skiped {
+				t.Fatalf("got %d records, %d skipped, %v; want %d, %d", len(res.Records), res.Skipped, err, tc.n, tc.skiped)
+			}
+			for _, r := range res.Records {
+				if len(r.Region) > MaxField {
+					t.Errorf("region of %d bytes read back", len(r.Region))
+				}
+			}
+		})
+	}
+}
+
+// Every prefix of a log (a crash at any byte) loads, losing at most the
+// torn line, and a writer opened on it starts the next record on its own
+// line.
+func TestTornAtEveryByte(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "full")
+	writeAll(t, src, Options{}, ev(0, watch.EventTransition), ev(1, watch.EventNote))
+	full, _ := os.ReadFile(src)
+	for i := range len(full) {
+		path := filepath.Join(dir, FileName)
+		os.WriteFile(path, full[:i], 0o600)
+		writeAll(t, path, Options{}, ev(2, watch.EventAdd))
+		res, err := Load(path, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := bytes.Count(full[:i], []byte("\n"))
+		torn := 0
+		if i > 0 && full[i-1] != '\n' {
+			torn = 1
+			if full[i] == '\n' { // only the newline is missing: the record is whole
+				torn, whole = 0, whole+1
+			}
+		}
+		if len(res.Records) != whole+1 || res.Skipped != torn || res.Records[whole].Kind != "add" {
+			t.Fatalf("cut at %d: %d records, %d skipped; want %d, %d", i, len(res.Records), res.Skipped, whole+1, torn)
+		}
+	}
+}
+
+func TestFilter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	writeAll(t, path, Options{}, ev(0, watch.EventAdd), ev(1, watch.EventAdd), ev(2, watch.EventAdd))
+	tests := []struct {
+		f    Filter
+		want int
+	}{
+		{Filter{}, 3},
+		{Filter{Since: t0.Add(time.Second)}, 2},
+		{Filter{Task: "task-b"}, 1},
+		{Filter{Task: "1400000001:task-c"}, 1},
+		{Filter{Task: "1400000002:task-c"}, 0},
+		{Filter{Task: "task-a", Since: t0.Add(time.Second)}, 0},
+	}
+	for _, tc := range tests {
+		res, _ := Load(path, tc.f)
+		if len(res.Records) != tc.want {
+			t.Errorf("%+v: %d records, want %d", tc.f, len(res.Records), tc.want)
+		}
+	}
+}
+
+func TestRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	for i := range 40 { // each Writer's Close writes one batch; ~200 bytes each
+		writeAll(t, path, Options{MaxSize: 1000}, ev(i, watch.EventAdd), ev(i, watch.EventRemove))
+	}
+	res, err := Load(path, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range Files(path) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatalf("%s missing after rotation: %v", p, err)
+		}
+		if fi.Size() > 1000 {
+			t.Errorf("%s is %d bytes, over MaxSize", p, fi.Size())
+		}
+		_ = i
+	}
+	if _, err := os.Stat(path + ".4"); err == nil {
+		t.Error("more than Keep rotated files kept")
+	}
+	// What is kept is the newest, in order.
+	n := len(res.Records)
+	if n < 8 || n >= 80 || !res.Records[n-1].Time.Equal(t0.Add(39*time.Second)) {
+		t.Fatalf("%d records, last %v", n, res.Records[n-1].Time)
+	}
+	for i := 1; i < n; i++ {
+		if res.Records[i].Time.Before(res.Records[i-1].Time) {
+			t.Fatalf("record %d out of order", i)
+		}
+	}
+}
+
+func TestRefusesUnsafePaths(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, nil, 0o600)
+	link := filepath.Join(dir, "link", FileName)
+	os.Mkdir(filepath.Dir(link), 0o700)
+	os.Symlink(target, link)
+	open := filepath.Join(dir, "open")
+	os.Mkdir(open, 0o777)
+	os.Chmod(open, 0o777)
+	rot := filepath.Join(dir, "rot", FileName)
+	os.Mkdir(filepath.Dir(rot), 0o700)
+	os.Symlink(target, rot+".2")
+	for _, p := range []string{link, filepath.Join(open, FileName), rot} {
+		if w, err := Open(p, Options{}); err == nil {
+			w.Close()
+			t.Errorf("Open(%s) accepted an unsafe place", p)
+		}
+	}
+	if _, err := Load(link, Filter{}); err == nil {
+		t.Error("Load followed a symbolic link")
+	}
+}
+
+func TestHistory(t *testing.T) {
+	a := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
+	recs := []Record{
+		FromEvent(watch.Event{At: t0.Add(3 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.InProgress, To: watch.Exited}, 1),
+		FromEvent(watch.Event{At: t0.Add(1 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Pending, To: watch.Idle}, 2),
+		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventNote, Ref: a, Note: "x"}, 1),
+		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "q"}, 1),
+	}
+	tests := []struct {
+		limit int
+		want  []watch.Phase
+	}{{0, []watch.Phase{watch.Idle, watch.InProgress, watch.Exited}}, {2, []watch.Phase{watch.InProgress, watch.Exited}}}
+	for _, tc := range tests {
+		h := History(recs, tc.limit)
+		var got []watch.Phase
+		for _, tr := range h[a] {
+			got = append(got, tr.To)
+		}
+		if len(h) != 1 || strings.Join(phases(got), ",") != strings.Join(phases(tc.want), ",") {
+			t.Errorf("limit %d: %v, want %v", tc.limit, got, tc.want)
+		}
+	}
+	if evs := Events(recs, 2); len(evs) != 2 || evs[1].RequestID != "q" {
+		t.Errorf("Events kept %+v", evs)
+	}
+}
+
+func phases(ps []watch.Phase) []string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return s
+}

@@ -1,0 +1,163 @@
+// Package eventlog keeps a record of what happened to watched recording
+// tasks that outlives the dashboard: every transition, error-code change,
+// add, remove and note edit, one JSON object per line, appended to
+// events.jsonl beside the watch list. A support engineer who restarts
+// trtcwatch keeps each task's history, and can print the log for a ticket
+// (`trtcwatch events`).
+//
+// A line looks like this (fields left out when empty, except time,
+// sdkappid, task_id, region, kind and pid):
+//
+//	{"time":"2026-11-28T23:40:00.123+08:00","sdkappid":1400000001,
+//	 "task_id":"abc","region":"ap-singapore","kind":"transition",
+//	 "from":"Idle","to":"InProgress","request_id":"5f0c…","by":"","pid":4242}
+//
+// The log never holds a secret: Record has no field for one, and each field
+// is bounded (MaxField bytes, notes MaxNote) on write and again on read.
+// Strings in it come from the API and from people: sanitise them before
+// printing (sanitize.String).
+//
+// Writing never blocks the caller (see Writer); reading never fails on a
+// bad line (see Load): a line torn by a crash or garbled by hand is skipped
+// and counted.
+package eventlog
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// FileName is the log's name in its directory.
+const FileName = "events.jsonl"
+
+// MaxField bounds every string field but the note, in bytes: room for any
+// real task ID, RequestId or error code, not for a pasted blob.
+const MaxField = 256
+
+// MaxNote bounds the note field in bytes (the watch list keeps 200 runes).
+const MaxNote = 1024
+
+// Record is one line of the log. The JSON names are shared with the hook
+// package, so a script reading either sees the same shape.
+type Record struct {
+	Time      time.Time `json:"time"`
+	SdkAppID  uint64    `json:"sdkappid"`
+	TaskID    string    `json:"task_id"`
+	Region    string    `json:"region"`
+	Kind      string    `json:"kind"`
+	From      string    `json:"from,omitempty"`
+	To        string    `json:"to,omitempty"`
+	RequestID string    `json:"request_id,omitempty"`
+	ErrorCode string    `json:"error_code,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	By        string    `json:"by,omitempty"`
+	PID       int       `json:"pid"`
+}
+
+// FromEvent is the record of ev as process pid writes it, every field
+// bounded.
+func FromEvent(ev watch.Event, pid int) Record {
+	r := Record{
+		Time:      ev.At,
+		SdkAppID:  ev.Ref.SdkAppID,
+		TaskID:    ev.Ref.TaskID,
+		Region:    ev.Ref.Region,
+		Kind:      string(ev.Kind),
+		From:      string(ev.From),
+		To:        string(ev.To),
+		RequestID: ev.RequestID,
+		ErrorCode: ev.Code,
+		Note:      ev.Note,
+		By:        ev.By,
+		PID:       pid,
+	}
+	r.bound()
+	return r
+}
+
+// Ref is the task the record is about.
+func (r Record) Ref() taskref.Ref {
+	return taskref.Ref{Region: r.Region, SdkAppID: r.SdkAppID, TaskID: r.TaskID}
+}
+
+// Event turns the record back into the engine's form, for the events pane.
+func (r Record) Event() watch.Event {
+	return watch.Event{
+		At: r.Time, Kind: watch.EventKind(r.Kind), Ref: r.Ref(),
+		From: watch.Phase(r.From), To: watch.Phase(r.To),
+		RequestID: r.RequestID, Code: r.ErrorCode, Note: r.Note, By: r.By,
+	}
+}
+
+// bound cuts every string field to its limit, on a rune boundary, and
+// makes it valid UTF-8, so a record read back is never larger than a
+// record written.
+func (r *Record) bound() {
+	for _, p := range []*string{&r.TaskID, &r.Region, &r.Kind, &r.From, &r.To, &r.RequestID, &r.ErrorCode, &r.By} {
+		*p = cut(*p, MaxField)
+	}
+	r.Note = cut(r.Note, MaxNote)
+}
+
+// valid says whether a record read back is one the log could have written.
+func (r *Record) valid() bool {
+	if r.Time.IsZero() || r.TaskID == "" {
+		return false
+	}
+	switch watch.EventKind(r.Kind) {
+	case watch.EventTransition, watch.EventError, watch.EventAdd, watch.EventRemove, watch.EventNote:
+		return true
+	}
+	return false
+}
+
+func cut(s string, n int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// DefaultPath is events.jsonl beside the watch list: beside statePath when
+// one is given (--state), else in $XDG_STATE_HOME/trtcwatch, falling back
+// to ~/.local/state/trtcwatch as watchlist.DefaultPath does.
+func DefaultPath(statePath string) (string, error) {
+	if statePath != "" {
+		return filepath.Join(filepath.Dir(statePath), FileName), nil
+	}
+	if dir := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "trtcwatch", FileName), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("event log location: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "trtcwatch", FileName), nil
+}
+
+// Keep is how many rotated files are kept beside the live one
+// (events.jsonl.1 is the newest of them).
+const Keep = 3
+
+// Files lists the log's files oldest first: path.Keep … path.1, path. Some
+// may not exist; Load skips those.
+func Files(path string) []string {
+	fs := make([]string, 0, Keep+1)
+	for i := Keep; i >= 1; i-- {
+		fs = append(fs, fmt.Sprintf("%s.%d", path, i))
+	}
+	return append(fs, path)
+}

@@ -1,0 +1,325 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// The events pane (k9s's :events): every task's events newest first, from
+// the event log (Options.PastEvents, read before the program starts) and
+// from each engine update. It takes the body like the describe view; `/`
+// filters it with the list's filter, t switches between the selected
+// task's events and all tasks', enter jumps to the event's task.
+
+// eventsRingMax bounds the events the dashboard keeps in memory.
+const eventsRingMax = 5000
+
+// eventsPane is the pane's state. The ring is filled whether or not the
+// pane is open, so opening it never waits for anything.
+type eventsPane struct {
+	open   bool
+	follow bool // only the list's selected task
+	ring   []evRow
+	seeded bool
+	added  int // events ever added: keys the shown cache
+	cursor int
+	offset int
+
+	shown    []int // indexes into ring, newest first
+	shownKey struct {
+		added  int
+		filter string
+		follow bool
+		sel    taskref.Ref
+	}
+}
+
+// evRow is one event and what is derived from it once: its text on the
+// row (sanitised) and the lower-case text the filter matches.
+type evRow struct {
+	ev     watch.Event
+	what   string
+	search string
+}
+
+func newEvRow(ev watch.Event) evRow {
+	var what, tail string // tail: the free text, last so it cannot push the rest off
+	switch ev.Kind {
+	case watch.EventTransition:
+		what = clean(string(ev.From)) + " → " + clean(string(ev.To))
+	case watch.EventError:
+		what = "error " + clean(ev.Code)
+		if ev.Code == "" {
+			what = "error cleared"
+		}
+	case watch.EventAdd:
+		what = "added"
+	case watch.EventRemove:
+		what = "removed"
+	case watch.EventNote:
+		what, tail = "note", clean(ev.Note)
+		if ev.Note == "" {
+			what = "note cleared"
+		}
+	default:
+		what = clean(string(ev.Kind))
+	}
+	if ev.RequestID != "" {
+		what += "  " + clean(ev.RequestID)
+	}
+	if ev.By != "" {
+		what += "  by " + clean(ev.By)
+	}
+	if tail != "" {
+		what += "  " + tail
+	}
+	id := clean(ev.Ref.TaskID)
+	return evRow{ev: ev, what: what, search: strings.ToLower(id + " " + ev.Ref.String() + " " + what)}
+}
+
+// eventsMsg opens the events pane; the `:events` command sends it.
+type eventsMsg struct{}
+
+// openEvents shows the events pane from its newest event.
+func (m *Model) openEvents() {
+	m.seedEvents()
+	m.evp.open = true
+	m.evp.cursor, m.evp.offset = 0, 0
+	m.closeBox()
+}
+
+// seedEvents puts Options.PastEvents in the ring once.
+func (m *Model) seedEvents() {
+	if m.evp.seeded {
+		return
+	}
+	m.evp.seeded = true
+	past := m.opts.PastEvents
+	if len(past) > eventsRingMax {
+		past = past[len(past)-eventsRingMax:]
+	}
+	old := m.evp.ring
+	m.evp.ring = make([]evRow, 0, len(past)+len(old))
+	for _, ev := range past {
+		m.evp.ring = append(m.evp.ring, newEvRow(ev))
+	}
+	m.evp.ring = append(m.evp.ring, old...)
+	m.evp.added += len(past)
+	m.trimEvents()
+}
+
+// addEvents keeps an engine update's events (applyUpdate calls it).
+func (m *Model) addEvents(evs []watch.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	m.seedEvents()
+	for _, ev := range evs {
+		m.evp.ring = append(m.evp.ring, newEvRow(ev))
+	}
+	m.evp.added += len(evs)
+	m.trimEvents()
+	if m.evp.open && m.evp.cursor > 0 {
+		m.evp.cursor += len(evs) // stay on the event being read (approximately, under a filter)
+	}
+}
+
+func (m *Model) trimEvents() {
+	if n := len(m.evp.ring); n > eventsRingMax {
+		m.evp.ring = slices.Clone(m.evp.ring[n-eventsRingMax:])
+	}
+}
+
+// shownEvents is the pane's rows, newest first: filtered by the list's
+// filter and, when following, by the selected task. Cached until one of
+// those changes.
+func (m *Model) shownEvents() []int {
+	p := &m.evp
+	k := p.shownKey
+	if k.added == p.added && k.filter == m.filter && k.follow == p.follow && k.sel == m.sel && p.shown != nil {
+		return p.shown
+	}
+	p.shownKey.added, p.shownKey.filter, p.shownKey.follow, p.shownKey.sel = p.added, m.filter, p.follow, m.sel
+	f := strings.ToLower(strings.TrimSpace(m.filter))
+	p.shown = make([]int, 0, len(p.ring))
+	for i := len(p.ring) - 1; i >= 0; i-- {
+		r := &p.ring[i]
+		if p.follow && r.ev.Ref != m.sel {
+			continue
+		}
+		if f != "" && !strings.Contains(r.search, f) {
+			continue
+		}
+		p.shown = append(p.shown, i)
+	}
+	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
+	return p.shown
+}
+
+// eventsKey handles a key while the pane is open: movement, `/` filter,
+// t all tasks / this task, enter jump, e (or esc, see back) close.
+func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
+	ks := &m.keys
+	shown := m.shownEvents()
+	page := max(1, m.layout().bodyH-2)
+	moveBy := 0
+	switch {
+	case key.Matches(k, ks.Up):
+		moveBy = -1
+	case key.Matches(k, ks.Down):
+		moveBy = 1
+	case key.Matches(k, ks.PageUp):
+		moveBy = -page
+	case key.Matches(k, ks.PageDown):
+		moveBy = page
+	case key.Matches(k, ks.Top):
+		moveBy = -len(shown)
+	case key.Matches(k, ks.Bottom):
+		moveBy = len(shown)
+	case key.Matches(k, ks.Events):
+		m.evp.open = false
+	case key.Matches(k, ks.EventsScope):
+		m.evp.follow = !m.evp.follow
+		m.evp.cursor, m.evp.offset = 0, 0
+		if m.evp.follow && m.sel == (taskref.Ref{}) {
+			return m.setFlash("no task selected: showing all tasks", flashInfo, flashTTL)
+		}
+	case key.Matches(k, ks.Filter):
+		return m.startInput(modeFilter, m.filter)
+	case key.Matches(k, ks.Submit):
+		if m.evp.cursor < len(shown) {
+			return m.jumpToTask(m.evp.ring[shown[m.evp.cursor]].ev.Ref)
+		}
+	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
+		// A narrow row cuts the RequestId; the copy never does.
+		if m.evp.cursor < len(shown) {
+			ev := m.evp.ring[shown[m.evp.cursor]].ev
+			if key.Matches(k, ks.Copy) && ev.RequestID != "" {
+				return copyCmd(m.opts.Clipboard, "RequestId", clean(ev.RequestID))
+			}
+			return copyCmd(m.opts.Clipboard, "the event", m.eventText(ev))
+		}
+	}
+	if moveBy != 0 && len(shown) > 0 {
+		m.evp.cursor = min(max(m.evp.cursor+moveBy, 0), len(shown)-1)
+	}
+	return nil
+}
+
+// jumpToTask closes the pane and selects ref in the list, clearing the
+// filter and "only problems" when they hide it.
+func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
+	if m.rows[ref] == nil {
+		return m.setFlash(brief(clean(ref.TaskID))+" is no longer watched", flashInfo, flashTTL)
+	}
+	m.evp.open = false
+	m.mode = modeList
+	if m.indexOf(ref) < 0 {
+		m.filter, m.problems = "", false
+		m.rebuild(false)
+	}
+	if i := m.indexOf(ref); i >= 0 {
+		m.cursor = i
+		m.syncSel()
+		m.ensureVisible()
+	}
+	return nil
+}
+
+// appendEvents draws the pane in the body: a bordered pane titled with
+// what it shows, one event a line, newest first.
+func (m *Model) appendEvents(lines []string, l layout) []string {
+	shown := m.shownEvents()
+	h := l.bodyH
+	inner := max(h-2, 0)
+	w := max(m.w-2, 1)
+	if !l.border {
+		inner, w = max(h-1, 0), m.w
+	}
+	p := &m.evp
+	p.offset = clampOffset(p.offset, p.cursor, inner, len(shown))
+	body := make([]string, 0, inner)
+	loc := m.location()
+	for i := p.offset; i < len(shown) && len(body) < inner; i++ {
+		r := &p.ring[shown[i]]
+		line := fit(m.eventTime(r.ev.At, loc)+"  "+brief(clean(r.ev.Ref.TaskID))+"  "+r.what, w)
+		if i == p.cursor {
+			line = styled(m.st.selected, line)
+		}
+		body = append(body, line)
+	}
+	if len(shown) == 0 {
+		body = append(body, fit(m.noEventsText(), w))
+	}
+	title := "Events: all tasks"
+	if p.follow {
+		title = "Events: " + brief(clean(m.sel.TaskID))
+	}
+	if m.filter != "" {
+		title += " /" + clean(m.filter)
+	}
+	title += " (" + itoa(len(shown)) + ", newest first, " + m.zoneName() + ")"
+	if !l.border {
+		return appendPadded(append(lines, styled(m.st.title, cut(title, m.w))), body, h-1)
+	}
+	return append(lines, m.pane(title, true, w, h, body, false)...)
+}
+
+// eventTime is an event's time on its row: the time of day today, the
+// date too on another day; the zone is in the pane's title.
+func (m *Model) eventTime(t time.Time, loc *time.Location) string {
+	lt, ln := t.In(loc), m.now.In(loc)
+	if lt.YearDay() == ln.YearDay() && lt.Year() == ln.Year() {
+		return lt.Format("15:04:05")
+	}
+	return lt.Format("Jan 02 15:04")
+}
+
+func (m *Model) noEventsText() string {
+	switch {
+	case m.filter != "":
+		return "no events match the filter (esc clears it)"
+	case m.evp.follow:
+		return "no events for this task yet (t shows all tasks)"
+	}
+	return "no events yet: changes of state, errors, adds, removes and notes appear here"
+}
+
+// eventsHints is the hint bar while the pane is open.
+func (m *Model) eventsHints() (head, tail []key.Binding) {
+	ks := m.keys
+	scope := withHelp(ks.EventsScope, "this task")
+	if m.evp.follow {
+		scope = withHelp(ks.EventsScope, "all tasks")
+	}
+	head = []key.Binding{
+		onlyKey(ks.Down, "↑↓/jk", "move"), onlyKey(ks.Submit, "enter", "go to task"),
+		scope, ks.Filter, withHelp(ks.Copy, "copy RequestId"), withHelp(ks.Back, "back"),
+	}
+	return head, []key.Binding{ks.Help, ks.Quit}
+}
+
+// eventText is one event whole, for a ticket: the time in ISO 8601 with
+// its offset, the task as SDKAPPID:TASKID, and every field it has.
+func (m *Model) eventText(ev watch.Event) string {
+	parts := []string{isoText(ev.At, m.location()), clean(ev.Ref.String()), clean(ev.Ref.Region), string(ev.Kind)}
+	switch {
+	case ev.Kind == watch.EventTransition:
+		parts = append(parts, clean(string(ev.From))+" → "+clean(string(ev.To)))
+	case ev.To != "":
+		parts = append(parts, "state "+clean(string(ev.To)))
+	}
+	for _, f := range []struct{ name, v string }{{"code", ev.Code}, {"RequestId", ev.RequestID}, {"by", ev.By}, {"note", ev.Note}} {
+		if f.v != "" {
+			parts = append(parts, f.name+" "+clean(f.v))
+		}
+	}
+	return strings.Join(parts, "  ")
+}

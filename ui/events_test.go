@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// fixtureEvents: two logged before this run (PastEvents) and three this
+// run saw, one with hostile strings.
+func fixtureEvents() (past, now []watch.Event) {
+	long := fixtureTasks()[0].Ref
+	past = []watch.Event{
+		{At: t0.Add(-26 * time.Hour), Kind: watch.EventAdd, Ref: ref("task-ended-0005"), By: "local"},
+		{At: t0.Add(-10 * time.Minute), Kind: watch.EventTransition, Ref: long, From: watch.Pending, To: watch.Idle, RequestID: "req-a"},
+	}
+	now = []watch.Event{
+		{At: t0.Add(-8 * time.Minute), Kind: watch.EventTransition, Ref: long, From: watch.Idle, To: watch.InProgress, RequestID: "req-b"},
+		{At: t0.Add(-40 * time.Second), Kind: watch.EventError, Ref: ref("task-error-0007"), To: watch.Error, Code: "InternalError", RequestID: "req-err"},
+		{At: t0.Add(-7 * time.Second), Kind: watch.EventNote, Ref: ref("task-hostile-9"), Note: "note " + hostile, By: "another dashboard"},
+	}
+	return past, now
+}
+
+func eventsModel(t testing.TB, w, h int) *Model {
+	past, now := fixtureEvents()
+	m := New(newCountingEngine(), Options{
+		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
+		Now: func() time.Time { return t0 }, Location: time.UTC, PastEvents: past,
+	})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats(), Events: now}})
+	return m
+}
+
+// shownTasks is the pane's rows as task ids, top first.
+func shownTasks(m *Model) []string {
+	var out []string
+	for _, i := range m.shownEvents() {
+		out = append(out, m.evp.ring[i].ev.Ref.TaskID)
+	}
+	return out
+}
+
+func TestEventsPaneKeys(t *testing.T) {
+	long := fixtureTasks()[0].Ref.TaskID
+	all := []string{"task-hostile-9", "task-error-0007", long, long, "task-ended-0005"}
+	tests := []struct {
+		name     string
+		keys     []string
+		open     bool
+		shown    []string
+		selected string // the list's selected task afterwards
+		cursor   int
+	}{
+		{"e opens, newest first, logged ones included", []string{"e"}, true, all, long, 0},
+		{"e again closes", []string{"e", "e"}, false, all, long, 0},
+		{"esc closes", []string{"e", "esc"}, false, all, long, 0},
+		{"j moves, G bottom, k up", []string{"e", "j", "G", "k"}, true, all, long, 3},
+		{"t follows the selected task", []string{"e", "t"}, true, []string{long, long}, long, 0},
+		{"t twice is all tasks again", []string{"e", "t", "t"}, true, all, long, 0},
+		{"follow moves with the list", []string{"j", "j", "j", "j", "j", "j", "e", "t"}, true, []string{"task-error-0007"}, "task-error-0007", 0},
+		{"/ filters the pane", append([]string{"e", "/"}, strings.Split("internal", "")...), true, []string{"task-error-0007"}, "", 0},
+		{"filter kept after enter", append(append([]string{"e", "/"}, strings.Split("req-", "")...), "enter"), true, []string{"task-error-0007", long, long}, "", 0},
+		{"enter jumps to the event's task", []string{"e", "j", "enter"}, false, all, "task-error-0007", 1},
+		{"enter jumps past only-problems hiding the task", []string{"f", "e", "j", "j", "enter"}, false, all, long, 2},
+		{"? over the pane, esc back to it", []string{"e", "?", "esc"}, true, all, long, 0},
+		{"q quits from the pane", []string{"e"}, true, all, long, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := eventsModel(t, 100, 30)
+			press(m, tc.keys...)
+			if m.evp.open != tc.open {
+				t.Fatalf("open %v, want %v", m.evp.open, tc.open)
+			}
+			if got := shownTasks(m); strings.Join(got, ",") != strings.Join(tc.shown, ",") {
+				t.Errorf("shown %v\nwant  %v", got, tc.shown)
+			}
+			if tc.selected != "" && m.sel.TaskID != tc.selected {
+				t.Errorf("selected %q, want %q", m.sel.TaskID, tc.selected)
+			}
+			if m.problems && !tc.open {
+				t.Error("only-problems still on after jumping to a task it hid")
+			}
+			if m.evp.cursor != tc.cursor {
+				t.Errorf("cursor %d, want %d", m.evp.cursor, tc.cursor)
+			}
+		})
+	}
+	// y copies the event's RequestId whole, Y the whole event.
+	copies := []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"e", "j", "y"}, "req-err"},
+		{[]string{"e", "j", "Y"}, "2026-03-14T09:26:13+00:00  1400000001:task-error-0007  ap-singapore  error  state error  code InternalError  RequestId req-err"},
+		{[]string{"e", "y"}, "2026-03-14T09:26:46+00:00  1400000001:task-hostile-9  ap-singapore  note  by another dashboard  note note \\x1b]0;pwned"},
+	}
+	for _, c := range copies {
+		m := eventsModel(t, 100, 30)
+		var got string
+		m.opts.Clipboard = func(s string) error { got = s; return nil }
+		runCmd(press(m, c.keys...))
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("%v copied %q, want %q…", c.keys, got, c.want)
+		}
+	}
+	m := eventsModel(t, 100, 30)
+	if !isQuit(press(m, "e", "q")) {
+		t.Error("q did not quit from the events pane")
+	}
+}
+
+func TestEventsPaneView(t *testing.T) {
+	m := eventsModel(t, 100, 30)
+	press(m, "e")
+	v := ansi.Strip(content(m))
+	for _, want := range []string{"Events: all tasks (5, newest first, local UTC)", "Idle → InProgress  req-b", "error InternalError  req-err",
+		"Mar 13 07:26", "by another dashboard", "enter go to task", "t this task"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("pane lacks %q:\n%s", want, v)
+		}
+	}
+	assertTerminalSafe(t, "events pane", content(m))
+	press(m, "t")
+	if v := ansi.Strip(content(m)); !strings.Contains(v, "t all tasks") || !strings.Contains(v, "(2, newest first") {
+		t.Errorf("follow mode not shown:\n%s", v)
+	}
+	// No events at all: the pane says so.
+	e := newTestModel(t, newCountingEngine(), 80, 24)
+	press(e, "e")
+	if v := content(e); !strings.Contains(v, "no events yet") {
+		t.Errorf("empty pane:\n%s", v)
+	}
+	// The :events command's message opens it too.
+	e.Update(keyMsg("esc"))
+	e.Update(eventsMsg{})
+	if !e.evp.open {
+		t.Error("eventsMsg did not open the pane")
+	}
+}
+
+// The ring keeps the newest eventsRingMax, logged ones first to go.
+func TestEventsRingBounded(t *testing.T) {
+	m := eventsModel(t, 80, 24)
+	for i := range 3 {
+		evs := make([]watch.Event, 2000)
+		for j := range evs {
+			evs[j] = watch.Event{At: t0.Add(time.Duration(i*2000+j) * time.Millisecond), Kind: watch.EventAdd, Ref: ref(fmt.Sprintf("t%d", i*2000+j))}
+		}
+		m.Update(engineMsg{watch.Update{Events: evs}})
+	}
+	if n := len(m.evp.ring); n != eventsRingMax {
+		t.Fatalf("ring holds %d, want %d", n, eventsRingMax)
+	}
+	if got := shownTasks(m); got[0] != "t5999" || got[len(got)-1] != "t1000" {
+		t.Errorf("kept %s … %s", got[0], got[len(got)-1])
+	}
+}
+
+// TestGoldenEvents pins the pane at 80x24 and 140x30, styled and plain.
+func TestGoldenEvents(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {140, 30}} {
+		m := eventsModel(t, sz[0], sz[1])
+		press(m, "e", "j")
+		t.Run(fmt.Sprintf("styled_%dx%d", sz[0], sz[1]), func(t *testing.T) { golden.RequireEqual(t, content(m)) })
+		t.Run(fmt.Sprintf("plain_%dx%d", sz[0], sz[1]), func(t *testing.T) { golden.RequireEqual(t, ansi.Strip(content(m))) })
+	}
+}
