@@ -14,8 +14,8 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
-	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
