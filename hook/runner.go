@@ -84,7 +84,7 @@ type Runner struct {
 	mu     sync.Mutex
 	cond   *sync.Cond // work queued or closed
 	idle   *sync.Cond // a hook finished: Drain re-checks
-	queue  []Event // oldest first, at most cfg.Queue
+	queue  []Event    // oldest first, at most cfg.Queue
 	closed bool
 	stats  Stats
 	wg     sync.WaitGroup
