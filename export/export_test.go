@@ -282,3 +282,26 @@ func FuzzWrite(f *testing.F) {
 		}
 	})
 }
+
+func TestBeginTimeAndRelative(t *testing.T) {
+	begin := now.Add(-125 * time.Second)
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Time{}, "-"},
+		{begin, "2026-11-28 22:40:56 (2m05s ago)"},
+		{now.Add(5 * time.Second), "2026-11-28 22:43:06 (5s ahead)"},
+	} {
+		if got := beginTime(tt.at, zone, now); got != tt.want {
+			t.Errorf("beginTime(%v) = %q, want %q", tt.at, got, tt.want)
+		}
+	}
+	for d, want := range map[time.Duration]string{
+		3 * time.Second: "3s ago", 61 * time.Minute: "1h01m ago", 50 * time.Hour: "2d ago", -90 * time.Second: "1m30s ahead",
+	} {
+		if got := Relative(d); got != want {
+			t.Errorf("Relative(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
