@@ -52,9 +52,9 @@ type Event struct {
 func (e Event) MarshalJSON() ([]byte, error) {
 	type plain Event
 	return json.Marshal(struct {
+		Time string `json:"time"` // shallower than plain.Time, so it wins, and comes first
 		plain
-		Time string `json:"time"`
-	}{plain(e), e.Time.Format(time.RFC3339)})
+	}{e.Time.Format(time.RFC3339), plain(e)})
 }
 
 // env is the event as environment variables, each value sanitised so a
