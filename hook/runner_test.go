@@ -136,7 +136,7 @@ func TestCannotStart(t *testing.T) {
 func TestHangingHookKilled(t *testing.T) {
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 500 * time.Millisecond, OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 2 * time.Second, OnFailure: fails.add, Environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestHangingHookKilled(t *testing.T) {
 	r.Drain() // returns only once the hook is killed
 	r.Close()
 	f := fails.all()
-	if len(f) != 1 || !f[0].TimedOut || !strings.Contains(f[0].Err.Error(), "timed out after 500ms (killed)") {
+	if len(f) != 1 || !f[0].TimedOut || !strings.Contains(f[0].Err.Error(), "timed out after 2s (killed)") {
 		t.Fatalf("failures %+v", f)
 	}
 	pidText, err := os.ReadFile(filepath.Join(dir, "grandchild"))
