@@ -1,8 +1,9 @@
 // Package snapshot is the engine of `trtcwatch snapshot`: look a list of
 // tasks up once, concurrently but under the client's limiter, and print the
-// answers as a table for people or as JSON lines for scripts and tickets.
-// Every string that came from the API is made terminal-safe before it is
-// printed, because TRTC's end users choose some of them (user IDs).
+// answers through package export (table, CSV, JSON lines or Markdown), the
+// renderer the dashboard's export uses, so both give the same shapes.
+// Every string that came from the API is made safe before it is printed,
+// because TRTC's end users choose some of them (user IDs).
 package snapshot
 
 import (
