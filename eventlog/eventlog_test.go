@@ -54,7 +54,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("read back %+v, wrote %+v", got.Event(), e)
 	}
 	b, _ := os.ReadFile(path)
-	for _, want := range []string{`"time":"2026-11-28T10:00:01+08:00"`, `"sdkappid":1400000001`, `"task_id":"task-b"`, `"error_code":"InternalError"`, `"by":"local"`, `"pid":42`} {
+	for _, want := range []string{`"time":"2026-11-28T10:00:01+08:00"`, `"sdk_app_id":1400000001`, `"task_id":"task-b"`, `"error_code":"InternalError"`, `"by":"local"`, `"pid":42`} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("file lacks %s:\n%s", want, b)
 		}
@@ -72,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestLoadSkipsBadLines(t *testing.T) {
-	good := `{"time":"2026-11-28T10:00:00Z","sdkappid":1,"task_id":"a","region":"r","kind":"add","pid":1}`
+	good := `{"time":"2026-11-28T10:00:00Z","sdk_app_id":1,"task_id":"a","region":"r","kind":"add","pid":1}`
 	tests := []struct {
 		name      string
 		text      string

@@ -136,7 +136,7 @@ func setString(r *Record, key, v []byte) bool {
 
 func setUint(r *Record, key []byte, n uint64) bool {
 	switch string(key) {
-	case "sdkappid":
+	case "sdk_app_id":
 		r.SdkAppID = n
 	case "pid":
 		if n > 1<<31-1 {

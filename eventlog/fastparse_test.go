@@ -10,7 +10,7 @@ import (
 // accept what the Writer writes in the common case (or the speed-up is
 // gone).
 func TestFastParseAgreesWithJSON(t *testing.T) {
-	plain := `{"time":"2026-11-28T10:00:00.5+08:00","sdkappid":1400000001,"task_id":"a+b/c.","region":"ap-mumbai","kind":"transition","from":"Idle","to":"InProgress","request_id":"5f0c","by":"local","pid":42}`
+	plain := `{"time":"2026-11-28T10:00:00.5+08:00","sdk_app_id":1400000001,"task_id":"a+b/c.","region":"ap-mumbai","kind":"transition","from":"Idle","to":"InProgress","request_id":"5f0c","by":"local","pid":42}`
 	tests := []struct {
 		line string
 		fast bool // fastParse takes it
@@ -24,12 +24,12 @@ func TestFastParseAgreesWithJSON(t *testing.T) {
 		{`{"note":"tab	in"}`, false},
 		{`{"TASK_ID":"x"}`, false},
 		{`{"other":"x"}`, false},
-		{`{"sdkappid":1.5}`, false},
-		{`{"sdkappid":01}`, false},
-		{`{"sdkappid":-1}`, false},
-		{`{"sdkappid":18446744073709551615}`, false},
+		{`{"sdk_app_id":1.5}`, false},
+		{`{"sdk_app_id":01}`, false},
+		{`{"sdk_app_id":-1}`, false},
+		{`{"sdk_app_id":18446744073709551615}`, false},
 		{`{"pid":9999999999}`, false},
-		{`{"sdkappid":1e3}`, false},
+		{`{"sdk_app_id":1e3}`, false},
 		{`{"task_id":"x"}x`, false},
 		{`{"task_id":"x",}`, false},
 		{`{"task_id":"x"`, false},

@@ -6,9 +6,9 @@
 // (`trtcwatch events`).
 //
 // A line looks like this (fields left out when empty, except time,
-// sdkappid, task_id, region, kind and pid):
+// sdk_app_id, task_id, region, kind and pid):
 //
-//	{"time":"2026-11-28T23:40:00.123+08:00","sdkappid":1400000001,
+//	{"time":"2026-11-28T23:40:00.123+08:00","sdk_app_id":1400000001,
 //	 "task_id":"abc","region":"ap-singapore","kind":"transition",
 //	 "from":"Idle","to":"InProgress","request_id":"5f0c…","by":"","pid":4242}
 //
@@ -48,7 +48,7 @@ const MaxNote = 1024
 // package, so a script reading either sees the same shape.
 type Record struct {
 	Time      time.Time `json:"time"`
-	SdkAppID  uint64    `json:"sdkappid"`
+	SdkAppID  uint64    `json:"sdk_app_id"`
 	TaskID    string    `json:"task_id"`
 	Region    string    `json:"region"`
 	Kind      string    `json:"kind"`

@@ -7,19 +7,29 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// FromTransition is the event for a phase change the engine published. t
-// is the task's snapshot (for its note and error code); a transition into
-// a failed phase is an "error" event, any other a "transition".
-func FromTransition(te watch.TransitionEvent, t watch.Task) Event {
-	ev := Event{Time: te.At, SdkAppID: te.Ref.SdkAppID, TaskID: te.Ref.TaskID, Region: te.Ref.Region,
-		Kind: Transition, From: string(te.From), To: string(te.To), RequestID: te.RequestID, Note: t.Note}
-	if te.To.Failed() {
+// FromEvent is the hook event for what the engine published, if hooks
+// are told about it: a phase change ("transition", or "error" when it is
+// into a failed phase) or a new failure code ("error"). Adds, removals
+// and notes are the user's own doing and run no hook. t is the task's
+// snapshot, for its note and error code.
+func FromEvent(we watch.Event, t watch.Task) (Event, bool) {
+	ev := Event{Time: we.At, SdkAppID: we.Ref.SdkAppID, TaskID: we.Ref.TaskID, Region: we.Ref.Region,
+		From: string(we.From), To: string(we.To), RequestID: we.RequestID, Note: t.Note}
+	switch {
+	case we.Kind == watch.EventTransition && we.To.Failed():
 		ev.Kind = Error
+	case we.Kind == watch.EventTransition:
+		ev.Kind = Transition
+	case we.Kind == watch.EventError && we.Code != "":
+		ev.Kind, ev.ErrorCode = Error, we.Code
+		return ev, true
+	default:
+		return Event{}, false
 	}
 	if t.LastErr != nil {
 		ev.ErrorCode = t.LastErr.Code
 	}
-	return ev
+	return ev, true
 }
 
 // FromFiring is the event for a rule a task started to meet at now; Note
