@@ -147,7 +147,7 @@ Flags:
 	})
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
-	defer stopEngine(cancel, done, log)
+	defer stopEngine(cancel, done, eng.Flush, log)
 	notice := startupNotice(stderr, startupNoticeAfter,
 		"waiting for the watch list "+statePath+" (another trtcwatch may hold its lock); keys typed now are dropped")
 	if len(refs) > 0 {
@@ -195,7 +195,7 @@ Flags:
 		log.Warn("discard typed-ahead keys", "err", err)
 	}
 	out := runProgram(ctx, model, g)
-	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, log) })
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, eng.Flush, log) })
 }
 
 // The --interval range: faster than minInterval only burns the quota, and

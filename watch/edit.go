@@ -3,6 +3,7 @@ package watch
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -25,7 +26,8 @@ func validRef(r taskref.Ref) error {
 // It returns the refs actually added (not already watched). Invalid refs are
 // skipped and reported in the error, and so are refs past
 // watchlist.MaxTasks (errors.Is(err, watchlist.ErrTooManyTasks)); a failure
-// to save the list is reported too, but the tasks are watched anyway.
+// to save the list is not: the write happens after Add returns (see
+// save.go) and its failure shows in Stats().WatchWarnings.
 func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
@@ -61,7 +63,7 @@ func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
 		for _, r := range added {
 			e.queueOp(op{kind: opAdd, ref: r, at: now})
 		}
-		errs = append(errs, e.save("adding tasks"))
+		e.kickLocked("adding tasks")
 	}
 	return added, errors.Join(errs...)
 }
@@ -74,25 +76,53 @@ func plural(n int, noun string) string {
 }
 
 // Remove stops watching ref, cancels its call in flight and drops any
-// answer still on its way.
+// answer still on its way. The list is saved after it returns; a failure
+// shows in Stats().WatchWarnings. The error is kept for callers that
+// check it, and is always nil.
 func (e *Engine) Remove(ref taskref.Ref) error {
+	_, err := e.RemoveMany([]taskref.Ref{ref})
+	return err
+}
+
+// RemoveMany is Remove for any number of tasks at once, as the dashboard's
+// bulk removal needs: one pass over the list in memory and one write of
+// the file, however many are removed. It returns how many were watched;
+// the error is always nil (see Remove).
+func (e *Engine) RemoveMany(refs []taskref.Ref) (int, error) {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
 	e.mu.Lock()
-	ent := e.tasks[ref]
-	if ent == nil {
-		e.mu.Unlock()
-		return nil
+	gone := make(map[*entry]bool, len(refs))
+	for _, r := range refs {
+		if ent := e.tasks[r]; ent != nil && !gone[ent] {
+			gone[ent] = true
+			e.dropLocked(ent)
+		}
 	}
-	e.removeLocked(ent)
+	if len(gone) == 0 {
+		e.mu.Unlock()
+		return 0, nil
+	}
+	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return gone[x] })
 	e.wakeLocked()
 	e.signal()
 	e.mu.Unlock()
-	e.queueOp(op{kind: opRemove, ref: ref})
-	return e.save("removing " + ref.String())
+	what := ""
+	for ent := range gone {
+		e.queueOp(op{kind: opRemove, ref: ent.t.Ref})
+		what = "removing " + ent.t.Ref.String()
+	}
+	if len(gone) > 1 {
+		what = "removing " + plural(len(gone), "task")
+	}
+	e.kickLocked(what)
+	return len(gone), nil
 }
 
 // SetNote attaches free text (a ticket number, say) to a watched task.
+//
+// The list is saved after SetNote returns; a failure shows in
+// Stats().WatchWarnings. The error says only that ref is not watched.
 //
 // seq orders one caller's edits that may arrive out of order (the dashboard
 // sends each from its own command): an edit older than one already applied
@@ -120,5 +150,6 @@ func (e *Engine) SetNote(ref taskref.Ref, note string, seq uint64) error {
 	e.signal()
 	e.mu.Unlock()
 	e.queueOp(op{kind: opNote, ref: ref, note: note})
-	return e.save("setting the note of " + ref.String())
+	e.kickLocked("setting the note of " + ref.String())
+	return nil
 }
