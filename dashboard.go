@@ -154,6 +154,11 @@ Flags:
 		if _, err := eng.Add(refs); err != nil {
 			log.Warn("add command-line tasks", "err", err)
 		}
+		// Saved before the dashboard starts, as before writes were coalesced:
+		// start-up waits (with its notice) for a lock another trtcwatch holds.
+		if err := eng.Flush(); err != nil {
+			log.Warn("save command-line tasks", "err", err)
+		}
 	}
 	if f.demo {
 		for r, note := range demoEnv.Notes {
