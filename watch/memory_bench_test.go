@@ -33,6 +33,8 @@ import (
 // sampled while polling. Run with
 //
 //	go test -run XXX -bench Memory10k -benchtime 1x ./watch
+//
+// HEAPPROF=file also writes a heap profile at the moment of measuring.
 func BenchmarkMemory10k(b *testing.B) {
 	const tasks, files, rounds = 10_000, 20, 3
 	srv := httptest.NewServer(fakeDescribe(files))
