@@ -3,6 +3,7 @@ package watch
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -26,6 +27,13 @@ type saver struct {
 	reread  bool          // write even with nothing queued: the file changed behind us
 	what    string        // the newest edit, for the warning's wording
 	err     error         // the outcome of the last write
+
+	// last is the list as the last write left it; only the writer
+	// goroutine of the moment touches it. A write that finds the file so
+	// has only this engine's edits in it, which memory already shows, and
+	// skips reconciling (O(tasks) under the engine's locks, which an edit
+	// would wait for).
+	last []watchlist.Entry
 }
 
 // kickLocked makes sure a writer will pick up what is queued; storeMu must
@@ -92,12 +100,18 @@ func (e *Engine) Flush() error {
 // while the file is written.
 func (e *Engine) write(ops []op, what string) error {
 	var result []watchlist.Entry
+	ours := false // the file was as this engine last left it
 	err := e.cfg.Store.Update(func(disk []watchlist.Entry) []watchlist.Entry {
+		ours = e.saver.last != nil && slices.EqualFunc(disk, e.saver.last, sameEntry)
 		result = applyOps(disk, ops)
 		return result
 	})
 	var aside *watchlist.KeptAsideError
 	kept := errors.As(err, &aside)
+	e.saver.last = nil
+	if err == nil {
+		e.saver.last = result
+	}
 	if kept {
 		// A damaged file was kept aside and the list on disk restarted from
 		// what could be read: this dashboard's tasks are the best copy, so
@@ -126,6 +140,8 @@ func (e *Engine) write(ops []op, what string) error {
 		e.writeWarn = aside.Warning
 		e.log.Warn("watch list kept aside", "warning", aside.Warning)
 		e.reconcileLocked(e.withPendingLocked(result))
+	case ours:
+		e.writeWarn = ""
 	default:
 		e.writeWarn = ""
 		e.reconcileLocked(e.withPendingLocked(result))
@@ -156,4 +172,9 @@ func (e *Engine) withPendingLocked(written []watchlist.Entry) []watchlist.Entry 
 		return written
 	}
 	return applyOps(append([]watchlist.Entry(nil), written...), e.pending)
+}
+
+// sameEntry compares entries as the file keeps them.
+func sameEntry(a, b watchlist.Entry) bool {
+	return a.Ref == b.Ref && a.Note == b.Note && a.AddedAt.Equal(b.AddedAt)
 }
