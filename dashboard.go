@@ -154,12 +154,17 @@ Flags:
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
-	defer stopEngine(cancel, done, log)
+	defer stopEngine(cancel, done, eng.Flush, log)
 	notice := startupNotice(stderr, startupNoticeAfter,
 		"waiting for the watch list "+statePath+" (another trtcwatch may hold its lock); keys typed now are dropped")
 	if len(refs) > 0 {
 		if _, err := eng.Add(refs); err != nil {
 			log.Warn("add command-line tasks", "err", err)
+		}
+		// Saved before the dashboard starts, as before writes were coalesced:
+		// start-up waits (with its notice) for a lock another trtcwatch holds.
+		if err := eng.Flush(); err != nil {
+			log.Warn("save command-line tasks", "err", err)
 		}
 	}
 	if f.demo {
@@ -203,7 +208,7 @@ Flags:
 		log.Warn("discard typed-ahead keys", "err", err)
 	}
 	out := runProgram(ctx, model, g)
-	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, log) })
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, eng.Flush, log) })
 }
 
 // The --interval range: faster than minInterval only burns the quota, and

@@ -115,13 +115,19 @@ func finish(ctx context.Context, end programEnd, g *guard, stderr io.Writer, inf
 	return 0
 }
 
-// stopEngine cancels the engine and waits (bounded) for it to return.
-func stopEngine(cancel func(), done <-chan struct{}, log *slog.Logger) {
+// stopEngine cancels the engine and waits (bounded) for it to return; Run
+// writes the last watch-list edit before it does, and flush then writes any
+// edit a command made after that, so nothing the user did is lost on exit.
+func stopEngine(cancel func(), done <-chan struct{}, flush func() error, log *slog.Logger) {
 	cancel()
 	select {
 	case <-done:
 	case <-time.After(engineStopWait):
 		log.Warn("engine did not stop in time", "waited", engineStopWait)
+		return
+	}
+	if err := flush(); err != nil {
+		log.Warn("watch list not saved on exit", "err", err)
 	}
 }
 

@@ -144,6 +144,7 @@ func TestStartEventLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state)})
+	t.Cleanup(func() { eng.Flush() }) // note edits are saved after SetNote returns
 	past, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
 	if len(past) != 1 || past[0].RequestID != "req-old" {
 		t.Errorf("past events %+v", past)

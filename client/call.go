@@ -80,6 +80,7 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 	callCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	ex := &exchange{}
+	defer ex.release() // after Send: the SDK has read and decoded the body
 	callCtx = context.WithValue(callCtx, exchangeKey{}, ex)
 	r := tchttp.NewCommonRequest(Service, Version, action)
 	if err := r.SetActionParameters(params); err != nil {

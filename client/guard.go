@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,7 +50,40 @@ const (
 // exchange carries what the guard saw of one call's answer back to the
 // call path, through the request's context.
 type exchange struct {
-	raw []byte // the Response object as received (validated)
+	raw  []byte   // the Response object as received (validated); its own copy
+	bufs [][]byte // bodies read for this call (one per attempt), for release
+}
+
+// release hands the call's body buffers back for the next answer; nothing
+// may use them afterwards (ex.raw is a copy).
+func (ex *exchange) release() {
+	for _, b := range ex.bufs {
+		putBody(b)
+	}
+	ex.bufs = nil
+}
+
+// Body buffers are reused across calls: every answer would otherwise leave
+// a buffer of its size behind as garbage. The pool keeps only buffers up to
+// maxPooledBody, so one huge (hostile) answer is never held on to.
+const maxPooledBody = 64 << 10
+
+var bodyPool sync.Pool // of *[]byte
+
+// getBody returns an empty buffer, reused when one is free.
+func getBody() []byte {
+	if p, ok := bodyPool.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return nil
+}
+
+// putBody gives b back unless it is too large to keep.
+func putBody(b []byte) {
+	if cap(b) == 0 || cap(b) > maxPooledBody {
+		return
+	}
+	bodyPool.Put(&b)
 }
 
 type exchangeKey struct{}
@@ -103,6 +137,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if ex, _ := req.Context().Value(exchangeKey{}).(*exchange); ex != nil {
 		ex.raw = raw
+		ex.bufs = append(ex.bufs, body)
 	}
 	// The SDK gets exactly the checked bytes, plain, as JSON (a
 	// text/event-stream type would send it down its streaming path).
@@ -154,7 +189,7 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	if resp.ContentLength > 0 && enc == "" {
 		hint = int(min(resp.ContentLength, MaxBodyBytes))
 	}
-	body, err := readCapped(r, MaxBodyBytes+1, hint)
+	body, err := readCapped(r, MaxBodyBytes+1, hint, getBody())
 	switch {
 	case wire.n > MaxBodyBytes:
 		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
@@ -170,11 +205,15 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	return body, nil
 }
 
-// readCapped reads r until EOF or limit bytes, growing its buffer by
-// doubling but never past limit, so a huge answer costs about 2×limit of
-// allocation in all and never more than limit live.
-func readCapped(r io.Reader, limit, hint int) ([]byte, error) {
-	buf := make([]byte, 0, min(max(hint+1, 4096), limit))
+// readCapped reads r until EOF or limit bytes into buf (reused when it is
+// large enough), growing it by doubling but never past limit, so a huge
+// answer costs about 2×limit of allocation in all and never more than limit
+// live.
+func readCapped(r io.Reader, limit, hint int, buf []byte) ([]byte, error) {
+	if want := min(max(hint+1, 4096), limit); cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	buf = buf[:0]
 	for len(buf) < limit {
 		if len(buf) == cap(buf) {
 			grown := make([]byte, len(buf), min(2*cap(buf), limit))

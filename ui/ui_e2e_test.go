@@ -129,6 +129,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("final live task %+v", got)
 	}
 
+	if err := eng.Flush(); err != nil { // as the dashboard does on quit
+		t.Fatalf("flush the watch list: %v", err)
+	}
 	entries, warnings := watchlist.Open(path).Load()
 	if len(warnings) > 0 {
 		t.Errorf("watch list warnings: %v", warnings)

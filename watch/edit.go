@@ -3,6 +3,7 @@ package watch
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -25,7 +26,8 @@ func validRef(r taskref.Ref) error {
 // It returns the refs actually added (not already watched). Invalid refs are
 // skipped and reported in the error, and so are refs past
 // watchlist.MaxTasks (errors.Is(err, watchlist.ErrTooManyTasks)); a failure
-// to save the list is reported too, but the tasks are watched anyway.
+// to save the list is not: the write happens after Add returns (see
+// save.go) and its failure shows in Stats().WatchWarnings.
 func (e *Engine) Add(refs []taskref.Ref) ([]taskref.Ref, error) { return e.add(refs, e.cfg.Actor) }
 
 func (e *Engine) add(refs []taskref.Ref, by string) ([]taskref.Ref, error) {
@@ -64,7 +66,7 @@ func (e *Engine) add(refs []taskref.Ref, by string) ([]taskref.Ref, error) {
 		for _, r := range added {
 			e.queueOp(op{kind: opAdd, ref: r, at: now})
 		}
-		errs = append(errs, e.save("adding tasks"))
+		e.kickLocked("adding tasks")
 	}
 	return added, errors.Join(errs...)
 }
@@ -77,15 +79,18 @@ func plural(n int, noun string) string {
 }
 
 // Remove stops watching ref, cancels its call in flight and drops any
-// answer still on its way.
+// answer still on its way. The list is saved after it returns; a failure
+// shows in Stats().WatchWarnings. The error is kept for callers that
+// check it, and is always nil.
 func (e *Engine) Remove(ref taskref.Ref) error {
 	_, err := e.removeMany([]taskref.Ref{ref}, e.cfg.Actor)
 	return err
 }
 
-// RemoveMany is Remove for many tasks with one save of the watch list, so
-// clearing a thousand ended tasks costs one write, not a thousand. It
-// returns how many were watched.
+// RemoveMany is Remove for any number of tasks at once, as the dashboard's
+// bulk removal needs: one pass over the list in memory and one write of
+// the file, however many are removed. It returns how many were watched;
+// the error is always nil (see Remove).
 func (e *Engine) RemoveMany(refs []taskref.Ref) (int, error) {
 	return e.removeMany(refs, e.cfg.Actor)
 }
@@ -95,33 +100,38 @@ func (e *Engine) removeMany(refs []taskref.Ref, by string) (int, error) {
 	defer e.storeMu.Unlock()
 	e.mu.Lock()
 	now := e.cfg.Now()
-	var gone []taskref.Ref
-	for _, ref := range refs {
-		if ent := e.tasks[ref]; ent != nil {
-			e.removeLocked(ent)
-			e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ref, By: by})
-			gone = append(gone, ref)
+	gone := make(map[*entry]bool, len(refs))
+	for _, r := range refs {
+		if ent := e.tasks[r]; ent != nil && !gone[ent] {
+			gone[ent] = true
+			e.dropLocked(ent)
+			e.eventLocked(Event{At: now, Kind: EventRemove, Ref: r, By: by})
 		}
 	}
-	if len(gone) > 0 {
-		e.wakeLocked()
-		e.signal()
-	}
-	e.mu.Unlock()
 	if len(gone) == 0 {
+		e.mu.Unlock()
 		return 0, nil
 	}
-	for _, ref := range gone {
-		e.queueOp(op{kind: opRemove, ref: ref})
+	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return gone[x] })
+	e.wakeLocked()
+	e.signal()
+	e.mu.Unlock()
+	what := ""
+	for ent := range gone {
+		e.queueOp(op{kind: opRemove, ref: ent.t.Ref})
+		what = "removing " + ent.t.Ref.String()
 	}
-	what := "removing " + gone[0].String()
 	if len(gone) > 1 {
 		what = "removing " + plural(len(gone), "task")
 	}
-	return len(gone), e.save(what)
+	e.kickLocked(what)
+	return len(gone), nil
 }
 
 // SetNote attaches free text (a ticket number, say) to a watched task.
+//
+// The list is saved after SetNote returns; a failure shows in
+// Stats().WatchWarnings. The error says only that ref is not watched.
 //
 // seq orders one caller's edits that may arrive out of order (the dashboard
 // sends each from its own command): an edit older than one already applied
@@ -157,5 +167,6 @@ func (e *Engine) setNote(ref taskref.Ref, note string, seq uint64, by string) er
 	e.signal()
 	e.mu.Unlock()
 	e.queueOp(op{kind: opNote, ref: ref, note: note})
-	return e.save("setting the note of " + ref.String())
+	e.kickLocked("setting the note of " + ref.String())
+	return nil
 }

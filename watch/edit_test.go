@@ -28,6 +28,9 @@ func TestEditKeptAsideIsAWarningAndNotesAreCleaned(t *testing.T) {
 	if err := e.SetNote(ref, "  INC-1\n\x1b[2J  more ", 0); err != nil {
 		t.Fatalf("SetNote = %v", err)
 	}
+	if err := e.Flush(); err != nil {
+		t.Fatalf("Flush with a kept-aside file = %v, want nil (the change was saved)", err)
+	}
 	if got, want := st.saved[0].Note, watchlist.CleanNote("  INC-1\n\x1b[2J  more "); got != want {
 		t.Fatalf("saved note = %q, want cleaned %q", got, want)
 	}
@@ -66,6 +69,7 @@ func TestNoteEditsInOrder(t *testing.T) {
 	if got[ref(0)] != "INC-2 (newer)" || got[ref(1)] != "other task" {
 		t.Errorf("notes %v", got)
 	}
+	mustFlush(t, e)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, en := range st.entries {

@@ -106,6 +106,7 @@ type Engine struct {
 	storeMu     sync.Mutex // serialises Store writes in the order memory changed
 	pending     []op       // edits not yet saved, oldest first (under storeMu)
 	pendingRefs map[taskref.Ref]int
+	saver       saver // the one writer of coalesced edits (save.go)
 
 	mu        sync.Mutex
 	tasks     map[taskref.Ref]*entry

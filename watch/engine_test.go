@@ -34,6 +34,7 @@ func TestAddShowsPendingAtOnceAndPersists(t *testing.T) {
 	if len(u.Changed) != 2 || u.Changed[0].Ref != ref(1) || u.Changed[1].Phase != Pending || u.Changed[0].AddedAt.IsZero() {
 		t.Fatalf("collect after add: %+v", u.Changed)
 	}
+	mustFlush(t, e)
 	if !slices.Equal(st.refs(), added) {
 		t.Errorf("store holds %v", st.refs())
 	}
@@ -70,8 +71,11 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 	st := &memStore{fail: errDisk}
 	e := New(newFake(status("Idle")), Config{Store: st})
 	added, err := e.Add([]taskref.Ref{ref(1)})
-	if len(added) != 1 || err == nil || !strings.Contains(err.Error(), "read-only") {
-		t.Fatalf("Add with a failing store: %v, %v", added, err)
+	if len(added) != 1 || err != nil {
+		t.Fatalf("Add with a failing store: %v, %v (the write comes after)", added, err)
+	}
+	if err := e.Flush(); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("Flush with a failing store: %v", err)
 	}
 	if !e.Has(ref(1)) {
 		t.Fatal("task must be watched even when the list cannot be saved")
@@ -85,6 +89,7 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 	if err := e.SetNote(ref(1), "INC-42", 0); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, e)
 	if w := e.Stats().WatchWarnings; len(w) != 0 {
 		t.Errorf("a successful write clears the warning, got %v", w)
 	}
@@ -110,6 +115,7 @@ func TestMergeOnWrite(t *testing.T) {
 	if _, err := e.Add([]taskref.Ref{ref(2)}); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, e)
 	if got := st.refs(); !slices.Equal(got, []taskref.Ref{ref(50), ref(2)}) {
 		t.Errorf("disk %v: the other dashboard's entry must survive", got)
 	}
@@ -380,6 +386,7 @@ func TestRemoveCancelsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "call canceled", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 1 })
+	mustFlush(t, e)
 	u := e.Collect()
 	if !slices.Equal(u.Removed, []taskref.Ref{ref(0)}) || slices.ContainsFunc(u.Changed, func(t Task) bool { return t.Ref == ref(0) }) {
 		t.Errorf("update after remove: removed %v changed %v", u.Removed, u.Changed)

@@ -185,3 +185,11 @@ func phaseIs(e *Engine, r taskref.Ref, p Phase) func() bool {
 }
 
 var errDisk = errors.New("read-only file system")
+
+// mustFlush waits until e's edits are on disk.
+func mustFlush(t *testing.T, e *Engine) {
+	t.Helper()
+	if err := e.Flush(); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+}

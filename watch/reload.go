@@ -3,8 +3,6 @@ package watch
 import (
 	"container/heap"
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -94,56 +92,6 @@ func applyOps(disk []watchlist.Entry, ops []op) []watchlist.Entry {
 	return disk
 }
 
-// save applies the pending edits to the file and then shows what the file
-// holds. storeMu must be held. A failure keeps the edits pending (the next
-// save retries them) and is kept as a warning until a save succeeds.
-func (e *Engine) save(what string) error {
-	if e.cfg.Store == nil {
-		e.pending, e.pendingRefs = nil, map[taskref.Ref]int{}
-		return nil
-	}
-	ops := e.pending
-	var result []watchlist.Entry
-	err := e.cfg.Store.Update(func(disk []watchlist.Entry) []watchlist.Entry {
-		result = applyOps(disk, ops)
-		return result
-	})
-	var aside *watchlist.KeptAsideError
-	kept := errors.As(err, &aside)
-	if err == nil || kept {
-		e.pending, e.pendingRefs = nil, map[taskref.Ref]int{}
-	}
-	if kept {
-		// A damaged file was kept aside and the list on disk restarted from
-		// what could be read: this dashboard's tasks are the best copy, so
-		// write them back rather than drop them from the screen.
-		err = e.cfg.Store.Update(func(disk []watchlist.Entry) []watchlist.Entry {
-			result = e.mergeMemory(disk)
-			return result
-		})
-		if errors.As(err, &aside) {
-			err = nil
-		}
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	switch {
-	case err != nil:
-		err = fmt.Errorf("save watch list after %s: %w", what, err)
-		e.writeWarn = err.Error() + " (changes kept in memory only)"
-		e.log.Warn("watch list not saved", "err", err)
-	case kept:
-		e.writeWarn = aside.Warning
-		e.log.Warn("watch list kept aside", "warning", aside.Warning)
-		e.reconcileLocked(result)
-	default:
-		e.writeWarn = ""
-		e.reconcileLocked(result)
-	}
-	e.signal()
-	return err
-}
-
 // mergeMemory adds every watched task (with its note) missing from disk.
 func (e *Engine) mergeMemory(disk []watchlist.Entry) []watchlist.Entry {
 	e.mu.Lock()
@@ -181,13 +129,16 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 			changed = true
 		}
 	}
-	for _, ent := range slices.Clone(e.order) {
-		if !onDisk[ent.t.Ref] {
-			e.removeLocked(ent)
-			e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: OtherDashboard})
-			changed = true
+	n := len(e.order)
+	e.order = slices.DeleteFunc(e.order, func(ent *entry) bool {
+		if onDisk[ent.t.Ref] {
+			return false
 		}
-	}
+		e.dropLocked(ent)
+		e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: OtherDashboard})
+		return true
+	})
+	changed = changed || len(e.order) != n
 	if changed {
 		e.wakeLocked()
 		e.signal()
@@ -197,9 +148,15 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 // removeLocked stops watching ent, cancels its call in flight and drops any
 // answer still on its way.
 func (e *Engine) removeLocked(ent *entry) {
+	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return x == ent })
+	e.dropLocked(ent)
+}
+
+// dropLocked is removeLocked but for e.order, which the caller updates
+// (once for many, in RemoveMany).
+func (e *Engine) dropLocked(ent *entry) {
 	ref := ent.t.Ref
 	delete(e.tasks, ref)
-	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return x == ent })
 	if ent.idx >= 0 {
 		heap.Remove(&e.queue, ent.idx)
 	}
@@ -210,7 +167,7 @@ func (e *Engine) removeLocked(ent *entry) {
 }
 
 // reloadLoop checks every ReloadInterval whether another dashboard changed
-// the file, and if so saves (with whatever is pending) to take it in.
+// the file, and if so has the writer read it (with whatever is pending).
 func (e *Engine) reloadLoop(ctx context.Context, w changeWatcher) {
 	tick := time.NewTicker(e.cfg.ReloadInterval)
 	defer tick.Stop()
@@ -226,9 +183,11 @@ func (e *Engine) reloadLoop(ctx context.Context, w changeWatcher) {
 	}
 }
 
-// reload takes in the file as another dashboard left it.
+// reload takes in the file as another dashboard left it, through the
+// writer (see save.go), so it never runs beside a write.
 func (e *Engine) reload() {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
-	e.save("reloading it") // a failure is kept as a warning
+	e.saver.reread = true
+	e.kickLocked("reloading it") // a failure is kept as a warning
 }

@@ -37,14 +37,17 @@ func TestTwoDashboardsMergeByOperation(t *testing.T) {
 	if _, err := a.Add([]taskref.Ref{ref(1), ref(2)}); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, a)
 	b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path)})
 	if err := b.Remove(ref(1)); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, b)
 	a.Collect()
 	if err := a.SetNote(ref(1), "INC-1", 0); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, a)
 	if got := diskRefs(t, path); !slices.Equal(got, []taskref.Ref{ref(2)}) {
 		t.Fatalf("disk holds %v after A noted the task B removed; want only %v", got, ref(2))
 	}
@@ -61,9 +64,11 @@ func TestTwoDashboardsMergeByOperation(t *testing.T) {
 	if err := b.SetNote(ref(3), "from B", 0); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, b)
 	if err := a.SetNote(ref(2), "from A", 0); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, a)
 	tasks := a.Tasks()
 	if len(tasks) != 2 || tasks[0].Ref != ref(2) || tasks[0].Note != "from A" || tasks[1].Ref != ref(3) || tasks[1].Note != "from B" {
 		t.Fatalf("A shows %+v", tasks)
@@ -79,6 +84,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if _, err := a.Add([]taskref.Ref{ref(1)}); err != nil {
 			t.Fatal(err)
 		}
+		mustFlush(t, a)
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() { a.Run(ctx); close(done) }()
@@ -92,6 +98,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if err := b.SetNote(ref(1), "noted by B", 0); err != nil {
 			t.Fatal(err)
 		}
+		mustFlush(t, b)
 		time.Sleep(DefaultReloadInterval + time.Second)
 		synctest.Wait()
 		u := a.Collect()
@@ -105,6 +112,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if err := b.Remove(ref(2)); err != nil {
 			t.Fatal(err)
 		}
+		mustFlush(t, b)
 		time.Sleep(DefaultReloadInterval + time.Second)
 		synctest.Wait()
 		if u := a.Collect(); !slices.Equal(u.Removed, []taskref.Ref{ref(2)}) || a.Has(ref(2)) {
@@ -130,6 +138,7 @@ func TestAddStopsAtMaxTasks(t *testing.T) {
 	if len(added) != 1 || !errors.Is(err, watchlist.ErrTooManyTasks) || !strings.Contains(err.Error(), "3 tasks not added") {
 		t.Fatalf("Add past the limit: added %d, err %v", len(added), err)
 	}
+	mustFlush(t, e)
 	if e.Has(refs[watchlist.MaxTasks]) || len(st.refs()) != watchlist.MaxTasks {
 		t.Fatalf("the excess was watched or saved (%d on disk)", len(st.refs()))
 	}
@@ -146,6 +155,9 @@ func TestPendingEditsStayBounded(t *testing.T) {
 		e.SetNote(ref(1), fmt.Sprint("note ", i), 0)
 		e.Remove(ref(2))
 	}
+	if err := e.Flush(); !errors.Is(err, errDisk) {
+		t.Fatalf("Flush while saving fails = %v", err)
+	}
 	e.storeMu.Lock()
 	n := len(e.pending)
 	e.storeMu.Unlock()
@@ -158,6 +170,7 @@ func TestPendingEditsStayBounded(t *testing.T) {
 	if err := e.SetNote(ref(1), "last", 0); err != nil {
 		t.Fatal(err)
 	}
+	mustFlush(t, e)
 	if got := st.refs(); !slices.Equal(got, []taskref.Ref{ref(1)}) || st.entries[0].Note != "last" {
 		t.Fatalf("disk %+v", st.entries)
 	}

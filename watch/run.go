@@ -61,6 +61,7 @@ func (e *Engine) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
+			e.Flush() // the last edit is on disk before Run returns
 			e.mu.Lock()
 			e.running = false
 			e.mu.Unlock()
