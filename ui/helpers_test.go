@@ -32,6 +32,7 @@ type countingEngine struct {
 	pending   []watch.Update
 	added     [][]taskref.Ref
 	removed   []taskref.Ref
+	removedMany [][]taskref.Ref
 	notes     map[taskref.Ref]string
 	paused    []bool
 	pauseSeqs []uint64
@@ -83,6 +84,14 @@ func (f *countingEngine) Remove(ref taskref.Ref) error {
 	f.removed = append(f.removed, ref)
 	f.mu.Unlock()
 	return nil
+}
+
+func (f *countingEngine) RemoveMany(refs []taskref.Ref) (int, error) {
+	f.count("RemoveMany")
+	f.mu.Lock()
+	f.removedMany = append(f.removedMany, refs)
+	f.mu.Unlock()
+	return len(refs), nil
 }
 
 func (f *countingEngine) SetNote(ref taskref.Ref, note string, seq uint64) error {

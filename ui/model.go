@@ -28,6 +28,9 @@ import (
 type Engine interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
 	Remove(ref taskref.Ref) error
+	// RemoveMany removes any number of tasks with one watch-list write
+	// (bulk removal of marked or ended tasks); it returns how many were watched.
+	RemoveMany(refs []taskref.Ref) (int, error)
 	SetNote(ref taskref.Ref, note string, seq uint64) error
 	Refresh(ref taskref.Ref)
 	RefreshAll()
@@ -74,6 +77,7 @@ const (
 	modeNote                 // the note input
 	modeConfirm              // remove? y/n
 	modeDescribe             // the full describe view of one task
+	modeCmd                  // the `:` command line
 )
 
 // sortKey is the list order, cycled with `s`.
@@ -183,6 +187,7 @@ type Model struct {
 	wantC  wantCache // what the columns need, per rows generation
 	pads   padCache  // the detail pane's lines padded to its width
 	gen    int       // bumped on every engine update: keys wantC
+	flow   flowState // marks, bulk confirmations and the command line (marks.go, cmdline.go)
 	hint   struct {
 		key [7]int
 		s   string

@@ -46,6 +46,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onAdded(msg)
 	case removedMsg:
 		return m, m.onRemoved(msg)
+	case removedManyMsg:
+		return m, m.onRemovedMany(msg)
+	case openEventsMsg:
+		return m, m.openEvents()
 	case noteMsg:
 		if msg.err != nil {
 			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)

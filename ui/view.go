@@ -373,6 +373,9 @@ func (m *Model) credentialHint() string {
 
 // promptLine is the focused input or the removal question.
 func (m *Model) promptLine() string {
+	if m.mode == modeConfirm && len(m.flow.confirm) > 0 {
+		return m.confirmManyLine()
+	}
 	if m.mode == modeConfirm {
 		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
 		ans := "y removes; other keys keep"
