@@ -26,19 +26,19 @@ const (
 // countingEngine is a fake Engine that counts every call, to prove Update
 // and View make none and that the commands make the expected ones.
 type countingEngine struct {
-	mu        sync.Mutex
-	calls     map[string]int
-	ch        chan struct{}
-	pending   []watch.Update
-	added     [][]taskref.Ref
-	removed   []taskref.Ref
+	mu          sync.Mutex
+	calls       map[string]int
+	ch          chan struct{}
+	pending     []watch.Update
+	added       [][]taskref.Ref
+	removed     []taskref.Ref
 	removedMany [][]taskref.Ref
-	notes     map[taskref.Ref]string
-	paused    []bool
-	pauseSeqs []uint64
-	noteSeqs  []uint64
-	refresh   []taskref.Ref
-	addErr    error
+	notes       map[taskref.Ref]string
+	paused      []bool
+	pauseSeqs   []uint64
+	noteSeqs    []uint64
+	refresh     []taskref.Ref
+	addErr      error
 }
 
 func newCountingEngine() *countingEngine {

@@ -21,9 +21,9 @@ type flowState struct {
 	confirmWhat string        // how the question names them: "marked", "ended or not-found"
 	noteRefs    []taskref.Ref // a note edit for all of these
 
-	hist    []string // commands run, oldest first
-	histAt  int      // where up/down is in hist; len(hist) is the draft
-	draft   string   // what was typed before up was pressed
+	hist   []string // commands run, oldest first
+	histAt int      // where up/down is in hist; len(hist) is the draft
+	draft  string   // what was typed before up was pressed
 }
 
 // markGlyph is drawn in the mark column of a marked row.
