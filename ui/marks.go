@@ -211,6 +211,9 @@ func (m *Model) confirmManyLine() string {
 	if n == 1 {
 		ans = "y removes it; other keys keep it"
 	}
+	if ansiWidth(q+ans) > m.w {
+		q = "remove " + plural(n, m.flow.confirmWhat+" task") + "? "
+	}
 	return m.st.warn + cut(q, m.w) + sgrReset + cut(ans, max(0, m.w-ansiWidth(q)))
 }
 
