@@ -37,6 +37,8 @@ func commands() []command {
 		{name: "sdkappid", args: "ID", does: "the SdkAppId for tasks typed without one, e.g. :sdkappid 1400000002", run: cmdSdkAppID},
 		{name: "region", args: "REGION", does: "the region for typed tasks, e.g. :region ap-mumbai", run: cmdRegion,
 			words: func(*Model) []string { return client.Regions }},
+		{name: "export", args: "FORMAT", does: "write the marked (else the shown) tasks to a file, e.g. :export md", run: cmdExport,
+			words: func(m *Model) []string { return m.opts.ExportFormats }},
 		{name: "events", does: "open the events pane", run: func(*Model, []string) tea.Cmd {
 			return func() tea.Msg { return openEventsMsg{} }
 		}},

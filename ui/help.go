@@ -60,7 +60,8 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.MarkAll, "*", "mark every task the list shows (after / and f)"},
 			{k.ClearMarks, "u", "clear every mark"},
 			{k.RemoveGone, "D", "remove every ended or not-found task: one question naming how many, and only y removes"},
-			{k.Command, ":", "command line: :sdkappid ID and :region REGION set the defaults for typed tasks, :events, :q (tab completes, ↑/↓ history, esc closes)"},
+			{k.Export, "x", "export the marked tasks, else the shown ones, to a file (Markdown for a ticket unless :export chose csv, json or table); the message says where"},
+			{k.Command, ":", "command line: :sdkappid ID and :region REGION set the defaults for typed tasks, :export FORMAT, :events, :q (tab completes, ↑/↓ history, esc closes)"},
 		}},
 		{"Program", []helpEntry{
 			{k.Help, "?", "this help (esc or ? closes)"},

@@ -47,6 +47,8 @@ type KeyMap struct {
 	RemoveGone key.Binding
 	// Command opens the `:` command line.
 	Command key.Binding
+	// Export writes the marked tasks, else the shown ones, to a file.
+	Export key.Binding
 }
 
 // DefaultKeyMap is the dashboard's bindings. They follow what users of
@@ -95,6 +97,7 @@ func DefaultKeyMap() KeyMap {
 		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
 		RemoveGone: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove ended")),
 		Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
+		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 	}
 }
 

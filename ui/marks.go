@@ -21,6 +21,7 @@ type flowState struct {
 	confirmWhat string        // how the question names them: "marked", "ended or not-found"
 	noteRefs    []taskref.Ref // a note edit for all of these
 
+	format string   // the export format x uses: the last :export's
 	hist   []string // commands run, oldest first
 	histAt int      // where up/down is in hist; len(hist) is the draft
 	draft  string   // what was typed before up was pressed
@@ -109,6 +110,8 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.askRemoveGone(), true
 	case key.Matches(k, ks.Command):
 		return m.openCmdline(), true
+	case key.Matches(k, ks.Export):
+		return m.export(""), true
 	}
 	if len(m.flow.marks) == 0 {
 		if key.Matches(k, ks.Note) {

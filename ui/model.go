@@ -64,6 +64,13 @@ type Options struct {
 	// CredentialSource names where the credentials came from (env, a
 	// profile, a file, the CVM role) for the auth banner; never a secret.
 	CredentialSource string
+	// Export writes tasks to a file in a format (ExportFormats) and returns
+	// its path; x and :export call it inside a tea.Cmd, never in Update.
+	// nil: export is not offered.
+	Export func(format string, tasks []watch.Task, loc *time.Location, now time.Time) (string, error)
+	// ExportFormats are the formats Export takes, the first the default
+	// of x (the command line completes them).
+	ExportFormats []string
 }
 
 // mode is what has the keyboard.

@@ -50,6 +50,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onRemovedMany(msg)
 	case openEventsMsg:
 		return m, m.openEvents()
+	case exportedMsg:
+		return m, m.onExported(msg)
 	case noteMsg:
 		if msg.err != nil {
 			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
