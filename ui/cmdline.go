@@ -39,6 +39,8 @@ func commands() []command {
 			words: func(*Model) []string { return client.Regions }},
 		{name: "export", args: "FORMAT", does: "write the marked (else the shown) tasks to a file, e.g. :export md", run: cmdExport,
 			words: func(m *Model) []string { return m.opts.ExportFormats }},
+		{name: "alert", args: "RULE", does: "flag tasks that meet a rule, e.g. :alert idle>10m (:alert lists them, :alert clear drops them)", run: cmdAlert,
+			words: func(m *Model) []string { return append(slices.Clone(m.opts.AlertExamples), "clear") }},
 		{name: "events", does: "open the events pane", run: func(*Model, []string) tea.Cmd {
 			return func() tea.Msg { return openEventsMsg{} }
 		}},

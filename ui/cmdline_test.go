@@ -118,7 +118,7 @@ func TestCommandCompletion(t *testing.T) {
 	}{
 		{typed: "re", want: "region "},
 		{typed: "s", want: "sdkappid "},
-		{typed: "", want: "", flash: "sdkappid  region  export  events  q"},
+		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q"},
 		{typed: "region ap-mu", want: "region ap-mumbai "},
 		{typed: "region ap-s", want: "region ap-s", flash: "ap-shanghai  ap-singapore"},
 		{typed: "region xx", want: "region xx", flash: "no completion for xx: ap-beijing"},

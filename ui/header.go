@@ -39,6 +39,9 @@ func (m *Model) headerLines() []string {
 	// omission, while a missing count is only less detail.
 	segs = segs[:0]
 	segs = append(segs, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
+	if n := m.alertCount(); n > 0 {
+		segs = append(segs, segment{plain: plural(n, "alert"), sgr: m.st.bad, short: "! " + itoa(n)})
+	}
 	if n := m.markCount(); n > 0 {
 		segs = append(segs, segment{plain: itoa(n) + " marked", sgr: m.st.title})
 	}

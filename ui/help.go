@@ -35,9 +35,9 @@ func (k KeyMap) helpSections() []helpSection {
 		}},
 		{"Tasks", []helpEntry{
 			{k.Add, "a", "add tasks: type or paste many, separated by spaces, commas or newlines; the cursor goes to the first added, and a box lists every rejected entry and why"},
-			{k.Remove, "d", "remove the selected task, or the marked ones: asks first, naming how many, and only y removes (enter, esc or any other key keeps them)"},
-			{k.Note, "n", "edit the selected task's note (a ticket number, say), or set one note on every marked task"},
-			{k.Refresh, "r", "refresh the selected task (or the marked ones) now"},
+			{k.Remove, "d", "remove the selected task (or the marked ones): asks first, and only y removes (enter, esc or any other key keeps it)"},
+			{k.Note, "n", "edit the selected task's note (a ticket number, say)"},
+			{k.Refresh, "r", "refresh the selected task now"},
 			{k.RefreshAll, "R", "refresh all tasks now"},
 			{k.Pause, "p", "pause or resume polling (the hint bar says p resume while paused)"},
 		}},
@@ -51,17 +51,17 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.Back, "esc", "back: close a box or help, leave details, clear the filter; never quits"},
 		}},
 		{"Copy", []helpEntry{
-			{k.Copy, "y", "copy the selected TaskId, or the marked ones, one per line"},
-			{k.CopyDetails, "Y", "copy the task's details (or every marked task's) for a ticket (times in ISO 8601 with their offset, history newest first)"},
+			{k.Copy, "y", "copy the selected TaskId"},
+			{k.CopyDetails, "Y", "copy the task's details for a ticket (times in ISO 8601 with their offset, history newest first)"},
 			{k.ShowCopied, "v", "show the last copied text in a box, to select by hand when the clipboard did not take it"},
 		}},
 		{"Marks and bulk actions", []helpEntry{
-			{k.Mark, "space", "mark or unmark the selected task and move down; while any task is marked, d, r, n, y and Y act on the marked tasks"},
+			{k.Mark, "space", "mark or unmark the selected task; while tasks are marked, d r n y Y act on them"},
 			{k.MarkAll, "*", "mark every task the list shows (after / and f)"},
 			{k.ClearMarks, "u", "clear every mark"},
-			{k.RemoveGone, "D", "remove every ended or not-found task: one question naming how many, and only y removes"},
-			{k.Export, "x", "export the marked tasks, else the shown ones, to a file (Markdown for a ticket unless :export chose csv, json or table); the message says where"},
-			{k.Command, ":", "command line: :sdkappid ID and :region REGION set the defaults for typed tasks, :export FORMAT, :events, :q (tab completes, ↑/↓ history, esc closes)"},
+			{k.RemoveGone, "D", "remove every ended or not-found task (asks once; only y removes)"},
+			{k.Export, "x", "export the marked (else the shown) tasks to a file, Markdown unless :export chose another; the message says where"},
+			{k.Command, ":", "command line: sdkappid ID, region R, export FORMAT, alert RULE, events, q (tab completes, ↑/↓ history)"},
 		}},
 		{"Program", []helpEntry{
 			{k.Help, "?", "this help (esc or ? closes)"},
@@ -126,7 +126,7 @@ func (m *Model) legendSections() []legendSection {
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
 		{"Rows", []legendItem{
 			li(">", "", "the selected row (drawn reversed)"),
-			li("!", m.st.bad, "a row in trouble: vanished, not found, or its latest call failed"),
+			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
 			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
 			li("LAST ERROR", m.st.bad, "when a call fails the row keeps the last API status and shows the error code and its age beside it, in a solid badge (amber when throttled)"),
 			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
@@ -151,6 +151,7 @@ func (m *Model) legendSections() []legendSection {
 			li("throttled n/1m", m.st.dim, "RequestLimitExceeded answers in the last minute"),
 			li("PAUSED", m.st.paused, "polling is paused (p resumes)"),
 			li("3 marked", m.st.title, "how many tasks are marked (u clears the marks)"),
+			li("2 alerts", m.st.bad, "tasks that meet an alert rule (--alert, :alert); f shows them"),
 			li("Tasks 12/47", "", "the list's title: the cursor's row and how many rows are shown"),
 		}},
 		{"Banners and messages", []legendItem{

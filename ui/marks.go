@@ -21,6 +21,8 @@ type flowState struct {
 	confirmWhat string        // how the question names them: "marked", "ended or not-found"
 	noteRefs    []taskref.Ref // a note edit for all of these
 
+	alerts alertState
+
 	format string   // the export format x uses: the last :export's
 	hist   []string // commands run, oldest first
 	histAt int      // where up/down is in hist; len(hist) is the draft

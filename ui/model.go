@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -71,6 +72,15 @@ type Options struct {
 	// ExportFormats are the formats Export takes, the first the default
 	// of x (the command line completes them).
 	ExportFormats []string
+	// Alerts are the rules from --alert; :alert adds more. ParseAlert
+	// reads a typed rule (nil: :alert cannot add). AlertExamples name the
+	// rule shapes for the command line's help and completion.
+	Alerts        []AlertRule
+	ParseAlert    func(string) (AlertRule, error)
+	AlertExamples []string
+	// OnAlert gets each firing (a rule that began to hold for a task). It
+	// is called from Update, so it must only enqueue, never block.
+	OnAlert func(Firing)
 }
 
 // mode is what has the keyboard.
@@ -237,6 +247,7 @@ func New(eng Engine, opts Options) *Model {
 		input:    textinput.New(),
 	}
 	m.setDark(true)
+	m.flow.alerts.rules = slices.Clone(opts.Alerts)
 	return m
 }
 

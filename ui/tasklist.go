@@ -292,7 +292,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	switch {
 	case sel:
 		b.WriteByte('>')
-	case failed || r.t.Phase.Problem():
+	case failed || m.problem(r):
 		b.WriteString(m.st.bad)
 		b.WriteByte('!')
 		restore()

@@ -28,11 +28,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setDark(msg.IsDark())
 	case tickMsg:
 		m.now = m.opts.Now()
-		return m, tickCmd()
+		return m, tea.Batch(tickCmd(), m.evalAlerts())
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()
-		return m, tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+		return m, tea.Batch(cmd, m.evalAlerts(), waitCmd(m.ctx, m.eng))
 	case tea.ResumeMsg:
 		// Back from ctrl+z: the clock jumped and the terminal may have
 		// been resized; clear so the whole screen is drawn again.

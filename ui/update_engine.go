@@ -136,7 +136,7 @@ func (m *Model) rebuild(compact bool) {
 	needle := strings.ToLower(m.filter)
 	vis := make([]*row, 0, len(m.all))
 	for _, r := range m.all {
-		if m.problems && !r.t.Phase.Problem() {
+		if m.problems && !m.problem(r) {
 			continue
 		}
 		if needle != "" && !strings.Contains(r.search, needle) {
