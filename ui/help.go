@@ -275,6 +275,11 @@ func (m *Model) hintLine() string {
 	ks := m.keys
 	kind := 0
 	switch {
+	case m.mode == modeCmd:
+		kind = 6
+		head = []key.Binding{withHelp(ks.Submit, "run"), key.NewBinding(key.WithHelp("tab", "complete")),
+			key.NewBinding(key.WithHelp("↑/↓", "history")), withHelp(ks.Back, "close")}
+		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.inputFocused():
 		kind = 1
 		head = []key.Binding{ks.Submit, withHelp(ks.Back, "cancel")}

@@ -131,6 +131,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.flow.noteRefs = rowRefs(rs)
 		cmd := m.startInput(modeNote, commonNote(rs))
 		m.input.Prompt = "note for " + itoa(len(rs)) + " marked> "
+		m.input.Placeholder = "one note for all of them (empty clears theirs)"
 		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 		return cmd, true
 	case key.Matches(k, ks.Copy):
