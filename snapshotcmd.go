@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/snapshot"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
@@ -22,14 +23,20 @@ func runSnapshot(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	var (
 		api    apiFlags
 		asJSON bool
+		format string
 	)
 	api.register(fs)
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object per task instead of a table")
+	fs.BoolVar(&asJSON, "json", false, "same as --format json")
+	fs.StringVar(&format, "format", "", "output: table (default), csv, json (one JSON object per task per line) or md (a Markdown table for a ticket)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	f, err := snapshotFormat(format, asJSON)
+	if err != nil {
 		return fail(stderr, err)
 	}
 	refs, err := snapshotRefs(fs.Args(), stdin, &api)
@@ -45,18 +52,33 @@ func runSnapshot(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return fail(stderr, err)
 	}
 	results := snapshot.Lookup(ctx, c, refs, 8)
-	if asJSON {
-		err = snapshot.WriteJSON(stdout, results)
-	} else {
-		err = snapshot.WriteTable(stdout, results, time.Now())
-	}
-	if err != nil {
+	if err := snapshot.Write(stdout, f, results, time.Local, time.Now()); err != nil {
 		return fail(stderr, fmt.Errorf("write snapshot: %w", err))
 	}
 	if !snapshot.AllOK(results) {
 		return 1
 	}
 	return 0
+}
+
+// snapshotFormat reads --format and --json. --json is kept as a synonym of
+// --format json (JSON lines, the shape --json has always printed, with new
+// fields added); asking for another format beside it is a contradiction.
+func snapshotFormat(format string, asJSON bool) (export.Format, error) {
+	if format == "" {
+		if asJSON {
+			return export.JSON, nil
+		}
+		return export.Table, nil
+	}
+	f, err := export.ParseFormat(format)
+	if err != nil {
+		return "", usagef("--format: %v", err)
+	}
+	if asJSON && f != export.JSON {
+		return "", usagef("--json means --format json; it cannot go with --format %s", f)
+	}
+	return f, nil
 }
 
 // snapshotRefs gathers the TASK arguments (and stdin for "-"), refusing the

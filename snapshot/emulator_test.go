@@ -15,6 +15,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
@@ -98,14 +99,14 @@ func TestSnapshotAgainstEmulator(t *testing.T) {
 	}
 
 	var js bytes.Buffer
-	if err := WriteJSON(&js, res); err != nil {
+	if err := WriteJSON(&js, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(&js)
 	sc.Buffer(nil, 1<<20)
-	var lines []jsonTask
+	var lines []export.Record
 	for sc.Scan() {
-		var v jsonTask
+		var v export.Record
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -142,7 +143,7 @@ func TestSnapshotHostileStrings(t *testing.T) {
 	if err := WriteTable(&table, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteJSON(&js, res); err != nil {
+	if err := WriteJSON(&js, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for name, out := range map[string][]byte{"table": table.Bytes(), "json": js.Bytes()} {
@@ -162,14 +163,12 @@ func TestSnapshotHostileStrings(t *testing.T) {
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(&js)
 	for sc.Scan() {
-		var v jsonTask
+		var v export.Record
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range v.Files {
-			if f.UserID != nil {
-				seen[*f.UserID] = true
-			}
+			seen[f.UserID] = true
 		}
 	}
 	for _, h := range hostile {

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 func TestReadRefs(t *testing.T) {
@@ -127,16 +129,16 @@ func TestEscapeInvisible(t *testing.T) {
 	hostile := "a\x7fb\u0085c\u009b[2J\u200bd\u202ee\u2066f\ufeffg\U000e0041h\u00adi\u2028j"
 	var buf bytes.Buffer
 	res := []Result{{Ref: taskref.Ref{SdkAppID: 1, TaskID: "t"}, Err: &client.Error{Kind: client.KindTransient, Code: "X", Message: hostile}}}
-	if err := WriteJSON(&buf, res); err != nil {
+	if err := WriteJSON(&buf, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	for _, r := range out {
-		if invisible(r) || r < 0x20 && r != '\n' {
+		if export.Invisible(r) || r < 0x20 && r != '\n' {
 			t.Fatalf("raw %U in JSON output %q", r, out)
 		}
 	}
-	var back jsonTask
+	var back export.Record
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
@@ -145,30 +147,22 @@ func TestEscapeInvisible(t *testing.T) {
 	}
 }
 
-func TestBeginTime(t *testing.T) {
-	now := time.UnixMilli(1622186279144 + 125_000)
-	u := func(v uint64) *uint64 { return &v }
-	tests := []struct {
-		ts   *uint64
-		want string
-	}{
-		{nil, "-"},
-		{u(0), "-"},
-		{u(1622186279144), time.UnixMilli(1622186279144).Local().Format("2006-01-02 15:04:05") + " (2m05s ago)"},
-		{u(1622186279), time.Unix(1622186279, 0).Local().Format("2006-01-02 15:04:05") + " (2m05s ago)"}, // seconds, defensively
-		{u(1622186279144 + 130_000), time.UnixMilli(1622186279144+130_000).Local().Format("2006-01-02 15:04:05") + " (5s ahead)"},
-		{u(1 << 63), "9223372036854775808 (invalid)"},
-	}
-	for _, tt := range tests {
-		if got := beginTime(tt.ts, now); got != tt.want {
-			t.Errorf("beginTime = %q, want %q", got, tt.want)
+// TestTasks: a lookup reads as the dashboard reads an answer, so export
+// renders both the same way.
+func TestTasks(t *testing.T) {
+	refs := []taskref.Ref{{SdkAppID: 1, TaskID: "ok"}, {SdkAppID: 1, TaskID: "gone1"}, {SdkAppID: 1, TaskID: "fail1"}, {SdkAppID: 1, TaskID: "nil1"}}
+	at := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
+	tasks := Tasks(Lookup(context.Background(), &slow{}, refs, 0), at)
+	want := []struct {
+		phase  watch.Phase
+		status string
+	}{{watch.InProgress, "InProgress"}, {watch.NotFound, "not found"}, {watch.Error, "error ("}, {watch.Error, "error ("}}
+	for i, tk := range tasks {
+		if tk.Ref != refs[i] || tk.Phase != want[i].phase || !tk.Since.Equal(at) || !strings.HasPrefix(export.Status(tk), want[i].status) {
+			t.Errorf("%s: phase %q status %q since %v", tk.Ref.TaskID, tk.Phase, export.Status(tk), tk.Since)
 		}
 	}
-	for d, want := range map[time.Duration]string{
-		3 * time.Second: "3s ago", 61 * time.Minute: "1h01m ago", 50 * time.Hour: "2d ago",
-	} {
-		if got := relative(d); got != want {
-			t.Errorf("relative(%v) = %q, want %q", d, got, want)
-		}
+	if tasks[2].LastErr == nil || tasks[2].LastErr.Code == "" || tasks[0].Last == nil || tasks[0].LastErr != nil {
+		t.Errorf("failure/answer not carried: %+v %+v", tasks[2].LastErr, tasks[0].Last)
 	}
 }

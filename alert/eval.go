@@ -1,0 +1,124 @@
+package alert
+
+import (
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// Firing is one rule a task meets: the rule, since when the condition
+// holds, and a short plain reason for the row, the header and a hook.
+type Firing struct {
+	Rule   Rule
+	Since  time.Time // when the condition began (the timed rules fire After later)
+	Reason string    // e.g. "Idle for 7m (rule idle>5m)"; terminal-safe
+}
+
+// Eval returns the rules of s that t meets at now, in display order.
+func (s Set) Eval(t watch.Task, now time.Time) []Firing {
+	var out []Firing
+	for _, r := range s.rules {
+		if f, ok := r.Eval(t, now); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Eval reports whether t meets r at now. A timed rule fires once the
+// condition has held strictly longer than After: idle>5m is quiet at
+// exactly 5m and fires at 5m plus a nanosecond.
+func (r Rule) Eval(t watch.Task, now time.Time) (Firing, bool) {
+	var since time.Time
+	var what, detail string // reason: what + held time + detail
+	switch r.Kind {
+	case Idle:
+		if t.Phase != watch.Idle {
+			return Firing{}, false
+		}
+		since, what = t.Since, "Idle for "
+	case NoFiles:
+		if t.Phase != watch.InProgress {
+			return Firing{}, false
+		}
+		var any bool
+		since, any = LastFileAt(t)
+		what = "InProgress with no new file for "
+		if !any {
+			what = "InProgress with no file listed for "
+		}
+	case Error:
+		if !t.Phase.Failed() {
+			return Firing{}, false
+		}
+		since = FailingSince(t)
+		what = "Failing for "
+		if t.LastErr != nil && t.LastErr.Code != "" {
+			detail = ": " + sanitize.String(t.LastErr.Code)
+		}
+	case Vanished:
+		if t.Phase != watch.Vanished {
+			return Firing{}, false
+		}
+		return Firing{Rule: r, Since: t.Since, Reason: "Vanished while last seen live (rule vanished)"}, true
+	case Auth:
+		if t.Phase != watch.AuthError {
+			return Firing{}, false
+		}
+		reason := "Credentials rejected"
+		if t.LastErr != nil && t.LastErr.Code != "" {
+			reason += ": " + sanitize.String(t.LastErr.Code)
+		}
+		return Firing{Rule: r, Since: t.Since, Reason: reason + " (rule auth)"}, true
+	default:
+		return Firing{}, false
+	}
+	if since.IsZero() {
+		return Firing{}, false // no time known: nothing honest to say
+	}
+	held := now.Sub(since)
+	if held <= r.After {
+		return Firing{}, false
+	}
+	return Firing{Rule: r, Since: since, Reason: what + Dur(held) + detail + " (rule " + r.String() + ")"}, true
+}
+
+// LastFileAt is when an InProgress task last got a new file: the latest
+// Begin time among its listed files, or when it entered its phase if that
+// is later (a task that resumed recording is judged from the resume) or no
+// file has a Begin time. any is false when the task lists no file at all.
+// Begin is when the recorder started the file, so a file that appears is
+// new as of its Begin; this needs no field beyond what the engine keeps.
+func LastFileAt(t watch.Task) (at time.Time, any bool) {
+	at = t.Since
+	if t.Last == nil {
+		return at, false
+	}
+	for _, f := range t.Last.Files {
+		if f.Begin.After(at) {
+			at = f.Begin
+		}
+	}
+	return at, len(t.Last.Files) > 0
+}
+
+// FailingSince is when t's current streak of failed calls began: the
+// oldest of the transitions at the end of its history that went into a
+// failed phase without leaving the failed phases (throttled then error is
+// one streak). Falls back to Since when the history no longer holds the
+// start.
+func FailingSince(t watch.Task) time.Time {
+	start := t.Since
+	for i := len(t.History) - 1; i >= 0; i-- {
+		h := t.History[i]
+		if !h.To.Failed() {
+			break
+		}
+		start = h.At
+		if !h.From.Failed() {
+			break
+		}
+	}
+	return start
+}

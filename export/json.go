@@ -1,0 +1,122 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// Record is one line of the JSON export. It keeps every field
+// `snapshot --json` has always printed, with the same names and meaning
+// (status is the API's word, "gone" or "error"; files are objects), and
+// adds what the dashboard knows: the phase it shows, since when, and the
+// note. Field names are snake_case like the watch list and the event log.
+// Strings are the API's exactly; the encoder escapes what a terminal would
+// act on, so the output is safe to cat and still decodes to the same data.
+type Record struct {
+	SdkAppID     uint64       `json:"sdk_app_id"`
+	TaskID       string       `json:"task_id"`
+	Region       string       `json:"region"`
+	Status       string       `json:"status"`     // Idle|InProgress|Exited as the API says, or gone|error, "" before an answer
+	Phase        string       `json:"phase"`      // the dashboard's word: Idle, InProgress, Exited, ended, vanished, not found, ...
+	Since        string       `json:"since"`      // RFC 3339 with offset: when Phase began ("" if unknown)
+	Note         string       `json:"note"`       // the user's note, "" when none
+	Files        []RecordFile `json:"files"`      // [] when none, never null
+	RequestID    string       `json:"request_id"` // the RequestId to quote
+	ErrorCode    string       `json:"error_code"` // "" unless the latest call failed (or found the task gone)
+	ErrorMessage string       `json:"error_message"`
+	ErrorKind    string       `json:"error_kind"` // gone, throttled, auth, bad_request, transient, ...
+}
+
+// RecordFile is one storage file in a Record.
+type RecordFile struct {
+	UserID    string  `json:"user_id"`
+	TrackType string  `json:"track_type"`
+	FileName  string  `json:"file_name"`
+	BeginMS   *int64  `json:"begin_ms"` // Unix milliseconds, null when the API gave none
+	Begin     *string `json:"begin"`    // the same as RFC 3339 with offset, null when none
+}
+
+// NewRecord builds the JSON export's record of one task.
+func NewRecord(t watch.Task, loc *time.Location) Record {
+	if loc == nil {
+		loc = time.UTC
+	}
+	r := Record{SdkAppID: t.Ref.SdkAppID, TaskID: t.Ref.TaskID, Region: t.Ref.Region,
+		Status: APIStatus(t), Phase: string(t.Phase), Since: since(t, loc), Note: t.Note,
+		Files: []RecordFile{}, RequestID: RequestID(t)}
+	if r.Phase == "" {
+		r.Phase = string(watch.Pending)
+	}
+	for _, f := range files(t) {
+		rf := RecordFile{UserID: f.UserID, TrackType: f.TrackType, FileName: f.FileName}
+		if !f.Begin.IsZero() {
+			ms, s := f.Begin.UnixMilli(), f.Begin.In(loc).Format(time.RFC3339)
+			rf.BeginMS, rf.Begin = &ms, &s
+		}
+		r.Files = append(r.Files, rf)
+	}
+	if e := t.LastErr; e != nil {
+		r.ErrorCode, r.ErrorMessage, r.ErrorKind = e.Code, e.Message, KindName(e.Kind)
+	}
+	return r
+}
+
+// KindName is the machine form of an error kind for scripts ("bad_request").
+func KindName(k client.Kind) string { return strings.ReplaceAll(k.String(), " ", "_") }
+
+func writeJSON(w io.Writer, tasks []watch.Task, loc *time.Location) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, t := range tasks {
+		if err := enc.Encode(NewRecord(t, loc)); err != nil {
+			return fmt.Errorf("encode task %s: %w", t.Ref, err)
+		}
+	}
+	if _, err := w.Write(EscapeInvisible(buf.Bytes())); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// EscapeInvisible rewrites, as \uXXXX, the characters that encoding/json
+// leaves raw but a terminal acts on or hides: DEL, C1 controls, bidi
+// controls, zero-width and other invisible format characters. In JSON
+// output they can only occur inside strings (the rest is ASCII), where the
+// escape decodes back to the same character, so the data stays exact.
+func EscapeInvisible(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if Invisible(r) {
+			if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+			} else {
+				out = fmt.Appendf(out, `\u%04x`, r)
+			}
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}
+
+// Invisible reports the runes EscapeInvisible rewrites.
+func Invisible(r rune) bool {
+	switch {
+	case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0xad, r == 0x061c, r == 0x180e,
+		r >= 0x200b && r <= 0x200f, r >= 0x2028 && r <= 0x202e, r >= 0x2060 && r <= 0x206f,
+		r == 0xfeff, r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
+	return false
+}
