@@ -31,6 +31,7 @@ type dashboardFlags struct {
 	bell     bool
 	mouse    bool
 	logFile  string
+	flow     flowFlags
 }
 
 func (f *dashboardFlags) register(fs *flag.FlagSet) {
@@ -41,6 +42,7 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.bell, "bell", false, "ring the terminal bell when a task ends, exits or fails")
 	fs.BoolVar(&f.mouse, "mouse", false, "click to select and wheel to scroll (turns off the terminal's own text selection)")
 	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
+	f.flow.register(fs)
 }
 
 // runDashboard runs the interactive dashboard. Every way out gives the
@@ -168,7 +170,7 @@ Flags:
 		defer func() { cancel(); <-fed }()
 	}
 
-	m := ui.New(eng, ui.Options{
+	uiOpts := ui.Options{
 		Keys:      dashboardKeys(),
 		Endpoint:  c.Endpoint(),
 		Region:    cfg.Region,
@@ -184,7 +186,9 @@ Flags:
 		// never reads the environment itself.
 		ASCII:            ui.ASCIIWanted(os.Getenv),
 		CredentialSource: c.CredentialSource(),
-	})
+	}
+	f.flow.apply(&uiOpts)
+	m := ui.New(eng, uiOpts)
 	var model tea.Model = m
 	if testHook != nil {
 		model = testHook(model, g.Go)
