@@ -51,9 +51,9 @@ type alertRule struct{ r alert.Rule }
 
 func (a alertRule) String() string { return a.r.String() }
 
-func (a alertRule) Fires(t watch.Task, now time.Time) bool {
-	_, ok := a.r.Eval(t, now)
-	return ok
+func (a alertRule) Check(t watch.Task, now time.Time) (string, bool) {
+	f, ok := a.r.Eval(t, now)
+	return f.Reason, ok
 }
 
 // apply wires exports and alert rules into the dashboard's options. The

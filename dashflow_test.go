@@ -76,7 +76,8 @@ func TestFlowExportAndAlertWiring(t *testing.T) {
 		t.Error("pdf export accepted")
 	}
 	r, err := o.ParseAlert("idle>5m")
-	if err != nil || !r.Fires(task, now) || r.Fires(task, now.Add(-6*time.Minute)) {
+	why, ok := r.Check(task, now)
+	if _, early := r.Check(task, now.Add(-6*time.Minute)); err != nil || !ok || early || !strings.Contains(why, "Idle") {
 		t.Errorf("idle>5m: err %v", err)
 	}
 	if _, err := o.ParseAlert("idle>"); err == nil {

@@ -18,16 +18,18 @@ import (
 type AlertRule interface {
 	// String is the rule as the user typed it, e.g. "idle>5m".
 	String() string
-	// Fires reports whether the task meets the rule at now.
-	Fires(t watch.Task, now time.Time) bool
+	// Check reports whether the task meets the rule at now, and why in a
+	// few plain words (e.g. "Idle for 7m"); reason may be empty.
+	Check(t watch.Task, now time.Time) (reason string, ok bool)
 }
 
 // Firing is a rule that began to hold for a task, handed to
 // Options.OnAlert (the --on-change hooks).
 type Firing struct {
-	Rule string
-	Task watch.Task
-	At   time.Time
+	Rule   string
+	Reason string // from the rule's Check; untrusted, sanitise before showing
+	Task   watch.Task
+	At     time.Time
 }
 
 // alertState is what the rules found on the rows.
@@ -61,21 +63,26 @@ func (m *Model) evalAlerts() tea.Cmd {
 		if r.seq < 0 {
 			continue
 		}
-		var hit []string
+		var hit, why []string
 		for _, rule := range a.rules {
-			if rule.Fires(r.t, now) {
+			if reason, ok := rule.Check(r.t, now); ok {
 				hit = append(hit, rule.String())
+				why = append(why, reason)
 			}
 		}
 		before := a.firing[r.t.Ref]
 		if !slices.Equal(hit, before) {
 			changed = true
 		}
-		for _, h := range hit {
+		for i, h := range hit {
 			if !slices.Contains(before, h) {
-				fresh = append(fresh, brief(r.id)+" meets "+clean(h))
+				text := brief(r.id) + " meets " + clean(h)
+				if why[i] != "" {
+					text = brief(r.id) + ": " + clean(why[i])
+				}
+				fresh = append(fresh, text)
 				if m.opts.OnAlert != nil {
-					m.opts.OnAlert(Firing{Rule: h, Task: r.t, At: now})
+					m.opts.OnAlert(Firing{Rule: h, Reason: why[i], Task: r.t, At: now})
 				}
 			}
 		}

@@ -17,8 +17,8 @@ import (
 type idleRule struct{ d time.Duration }
 
 func (r idleRule) String() string { return "idle>" + r.d.String() }
-func (r idleRule) Fires(t watch.Task, now time.Time) bool {
-	return t.Phase == watch.Idle && now.Sub(t.Since) > r.d
+func (r idleRule) Check(t watch.Task, now time.Time) (string, bool) {
+	return "", t.Phase == watch.Idle && now.Sub(t.Since) > r.d
 }
 
 func parseIdle(s string) (AlertRule, error) {
@@ -166,5 +166,24 @@ func TestAlertCommand(t *testing.T) {
 	pressFlow(m, "tab")
 	if m.input.Value() != "alert nofiles>3m " {
 		t.Errorf("completion %q", m.input.Value())
+	}
+}
+
+// reasonRule says why, as package alert's rules do.
+type reasonRule struct{ idleRule }
+
+func (r reasonRule) Check(t watch.Task, now time.Time) (string, bool) {
+	_, ok := r.idleRule.Check(t, now)
+	return "Idle for " + now.Sub(t.Since).String() + "\x1b[31m", ok
+}
+
+func TestAlertReasonInMessageAndFiring(t *testing.T) {
+	now := t0
+	m, fs, _ := alertModel(t, &now, false, reasonRule{idleRule{time.Minute}})
+	if !strings.HasPrefix(m.flash.text, "alert: task-idle-0002: Idle for 3m0s") || strings.Contains(m.flash.text, "\x1b") {
+		t.Errorf("flash %q (the reason, sanitised)", m.flash.text)
+	}
+	if len(fs.got) != 1 {
+		t.Errorf("firings %v", fs.got)
 	}
 }
