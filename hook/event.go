@@ -1,0 +1,76 @@
+// Package hook runs the user's --on-change command for each transition or
+// alert without ever holding up the dashboard: a bounded queue, a few
+// processes at a time, each with a timeout that kills its whole process
+// group, and every failure reported for the banner and the log.
+//
+// The contract with the command: the event is one JSON object on stdin
+// (Event), and the basics are in the environment (TRTCWATCH_TASK_ID,
+// TRTCWATCH_SDKAPPID, TRTCWATCH_REGION, TRTCWATCH_EVENT, TRTCWATCH_FROM,
+// TRTCWATCH_TO, sanitised). API strings never become arguments, and the
+// child does not inherit TENCENTCLOUD_* or TRTCWATCH_* variables, so no
+// credential reaches a hook.
+package hook
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
+)
+
+// Kind says what an event reports.
+type Kind string
+
+// The event kinds.
+const (
+	Transition Kind = "transition" // a task's phase changed
+	Alert      Kind = "alert"      // a task started to meet an alert rule
+	Error      Kind = "error"      // a task's calls started failing in a new way
+)
+
+// Event is what a hook receives on stdin, as one JSON object. Field names
+// are snake_case like the watch list, export and the event log. Strings
+// are the API's and the user's exactly (JSON escapes what needs it); the
+// environment variables carry sanitised copies.
+type Event struct {
+	Time      time.Time `json:"time"` // RFC 3339 with offset
+	SdkAppID  uint64    `json:"sdk_app_id"`
+	TaskID    string    `json:"task_id"`
+	Region    string    `json:"region"`
+	Kind      Kind      `json:"kind"`       // transition|alert|error
+	From      string    `json:"from"`       // the phase before ("" for an alert)
+	To        string    `json:"to"`         // the phase after (the current phase for an alert)
+	RequestID string    `json:"request_id"` // the RequestId of the call that showed it
+	ErrorCode string    `json:"error_code"` // "" unless a call failed
+	Rule      string    `json:"rule"`       // the alert rule ("idle>5m"), "" otherwise
+	Note      string    `json:"note"`       // the task's note, or the alert's reason
+}
+
+// MarshalJSON writes Time as RFC 3339 with its offset and second precision,
+// the format the event log and export use.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event
+	return json.Marshal(struct {
+		plain
+		Time string `json:"time"`
+	}{plain(e), e.Time.Format(time.RFC3339)})
+}
+
+// env is the event as environment variables, each value sanitised so a
+// script that echoes one cannot be made to print an escape sequence.
+func (e Event) env() []string {
+	app := ""
+	if e.SdkAppID != 0 {
+		app = strconv.FormatUint(e.SdkAppID, 10)
+	}
+	kv := [][2]string{
+		{"TRTCWATCH_TASK_ID", e.TaskID}, {"TRTCWATCH_SDKAPPID", app}, {"TRTCWATCH_REGION", e.Region},
+		{"TRTCWATCH_EVENT", string(e.Kind)}, {"TRTCWATCH_FROM", e.From}, {"TRTCWATCH_TO", e.To},
+	}
+	out := make([]string, len(kv))
+	for i, p := range kv {
+		out[i] = p[0] + "=" + sanitize.String(p[1])
+	}
+	return out
+}
