@@ -32,6 +32,7 @@ type dashboardFlags struct {
 	mouse    bool
 	logFile  string
 	flow     flowFlags
+	hooks    hookFlags
 }
 
 func (f *dashboardFlags) register(fs *flag.FlagSet) {
@@ -43,6 +44,7 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.mouse, "mouse", false, "click to select and wheel to scroll (turns off the terminal's own text selection)")
 	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
 	f.flow.register(fs)
+	f.hooks.register(fs)
 }
 
 // runDashboard runs the interactive dashboard. Every way out gives the
@@ -188,6 +190,11 @@ Flags:
 		CredentialSource: c.CredentialSource(),
 	}
 	f.flow.apply(&uiOpts)
+	stopHooks, _, err := f.hooks.startHooks(engCtx, func() hookFeed { return eng.Session("hooks") }, g.Go, &uiOpts, log)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("--on-change: %w", err))
+	}
+	defer stopHooks()
 	m := ui.New(eng, uiOpts)
 	var model tea.Model = m
 	if testHook != nil {
@@ -213,7 +220,7 @@ func (f *dashboardFlags) validate() error {
 	if f.interval < minInterval || f.interval > maxInterval {
 		return usagef("--interval must be between %v and %v, such as 2s, got %v", minInterval, maxInterval, f.interval)
 	}
-	return nil
+	return f.hooks.validate()
 }
 
 // openLog opens the --log-file, or returns a logger that discards: the

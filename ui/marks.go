@@ -22,6 +22,7 @@ type flowState struct {
 	noteRefs    []taskref.Ref // a note edit for all of these
 
 	alerts alertState
+	hook   hookWarn // the latest --on-change failure, for the banner
 
 	format string   // the export format x uses: the last :export's
 	hist   []string // commands run, oldest first

@@ -81,6 +81,9 @@ type Options struct {
 	// OnAlert gets each firing (a rule that began to hold for a task). It
 	// is called from Update, so it must only enqueue, never block.
 	OnAlert func(Firing)
+	// HookFailures reports failed --on-change runs, one line each; the
+	// model waits on it in a command and shows the latest in a banner.
+	HookFailures <-chan string
 }
 
 // mode is what has the keyboard.
@@ -254,7 +257,7 @@ func New(eng Engine, opts Options) *Model {
 // Init reads what the engine already holds, starts the clock that ages
 // the rows, and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(collectCmd(m.eng), tickCmd(), tea.RequestBackgroundColor)
+	return tea.Batch(collectCmd(m.eng), tickCmd(), tea.RequestBackgroundColor, waitHookFailure(m.ctx, m.opts.HookFailures))
 }
 
 func (m *Model) setDark(dark bool) {

@@ -52,6 +52,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.openEvents()
 	case exportedMsg:
 		return m, m.onExported(msg)
+	case hookFailMsg:
+		return m, m.onHookFail(msg)
 	case noteMsg:
 		if msg.err != nil {
 			return m, m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)

@@ -357,7 +357,7 @@ func (m *Model) banners() []banner {
 		}
 		bs = append(bs, banner{text + " | retrying", false})
 	}
-	return bs
+	return append(bs, m.hookBanners()...)
 }
 
 // credentialHint says where the credentials in use came from and which
