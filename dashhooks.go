@@ -105,7 +105,8 @@ func (f *hookFlags) startHooks(ctx context.Context, open func() hookFeed, goFn f
 
 // hookEvents are the events a hook hears about: transitions, and a call
 // failure that starts or changes its code. Adds, removes and notes are
-// the user's own doing and stay out of the chat.
+// the user's own doing and stay out of the chat, and so does a task's
+// first answer (pending to its state).
 func hookEvents(up watch.Update) []hook.Event {
 	notes := make(map[string]string, len(up.Changed))
 	for _, t := range up.Changed {
@@ -116,6 +117,8 @@ func hookEvents(up watch.Update) []hook.Event {
 		he := hook.Event{Time: ev.At, SdkAppID: ev.Ref.SdkAppID, TaskID: ev.Ref.TaskID, Region: ev.Ref.Region,
 			From: string(ev.From), To: string(ev.To), RequestID: ev.RequestID, Note: notes[ev.Ref.String()]}
 		switch {
+		case ev.Kind == watch.EventTransition && ev.From == watch.Pending:
+			continue // a task's first answer, not a change: a start-up with 500 tasks stays quiet
 		case ev.Kind == watch.EventTransition:
 			he.Kind = hook.Transition
 		case ev.Kind == watch.EventError && ev.Code != "":

@@ -27,6 +27,7 @@ func TestHookEvents(t *testing.T) {
 			{At: at, Kind: watch.EventError, Ref: hookRef, To: watch.Error, Code: "InternalError", RequestID: "rq-2"},
 			{At: at, Kind: watch.EventError, Ref: hookRef, To: watch.Exited}, // calls succeed again
 			{At: at, Kind: watch.EventAdd, Ref: hookRef},
+			{At: at, Kind: watch.EventTransition, Ref: hookRef, From: watch.Pending, To: watch.Idle},
 			{At: at, Kind: watch.EventNote, Ref: hookRef, Note: "T-9"},
 		},
 	}

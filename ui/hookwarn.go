@@ -14,6 +14,9 @@ type hookFailMsg struct{ text string }
 // latest one: long enough to be read on a glance back at the screen.
 const hookBannerTTL = 2 * time.Minute
 
+// hookBannerWide is the width below which a hook failure takes one line.
+const hookBannerWide = 100
+
 // hookWarn is the latest hook failure the banner shows.
 type hookWarn struct {
 	text string
@@ -58,5 +61,10 @@ func (m *Model) hookBanners() []banner {
 	if h.n > 1 {
 		text += " (" + itoa(h.n) + " times so far)"
 	}
-	return []banner{{text + ", last " + ago(m.now, h.at) + ": " + h.text, false}}
+	text += ", last " + ago(m.now, h.at) + ": " + h.text
+	if m.w < hookBannerWide {
+		// A narrow screen keeps its rows: one line, the rest is in the log.
+		text = cut(text, m.w-2)
+	}
+	return []banner{{text, false}}
 }

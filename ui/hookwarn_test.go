@@ -62,3 +62,13 @@ func TestHookFailureBanner(t *testing.T) {
 		t.Errorf("%d engine calls", eng.total())
 	}
 }
+
+// TestHookBannerNarrow: below hookBannerWide the failure takes one line.
+func TestHookBannerNarrow(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 60, 20)
+	m.Update(hookFailMsg{"hook for task " + strings.Repeat("x", 120) + ": exit status 1"})
+	ls := m.layout().banners
+	if len(ls) != 1 || !strings.Contains(ansi.Strip(ls[0]), "--on-change failed, last 0s ago: hook for task xxx") {
+		t.Errorf("banner lines %q", ls)
+	}
+}
