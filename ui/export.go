@@ -79,5 +79,13 @@ func (m *Model) onExported(msg exportedMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.setFlash("export failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
 	}
-	return m.setFlash("exported "+plural(msg.n, "task")+" ("+msg.format+") to "+clean(msg.path), flashInfo, 3*flashLongTTL/2)
+	path := clean(msg.path)
+	text := "exported " + plural(msg.n, "task") + " (" + msg.format + ") to " + path
+	if ansiWidth(text) > m.w {
+		text = "exported to " + path // the path is what is read next: it goes whole
+	}
+	if ansiWidth(text) > m.w {
+		text = path
+	}
+	return m.setFlash(text, flashInfo, 3*flashLongTTL/2)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -110,3 +112,24 @@ func TestExportUnavailable(t *testing.T) {
 type watchTask = watch.Task
 
 func watchUpdate(ts []watch.Task) watch.Update { return watch.Update{Changed: ts, Stats: okStats()} }
+
+// TestExportPathWholeWhenNarrow: on a narrow screen the message keeps the
+// path whole and drops the words around it.
+func TestExportPathWholeWhenNarrow(t *testing.T) {
+	fe := &fakeExport{}
+	m, _ := exportModel(t, fe)
+	m.Update(tea.WindowSizeMsg{Width: 50, Height: 20})
+	for _, msg := range runCmd(pressFlow(m, "x")) {
+		m.Update(msg)
+	}
+	if m.flash.text != "exported to /tmp/exports/trtcwatch-1.md" {
+		t.Errorf("flash %q", m.flash.text)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 38, Height: 20})
+	for _, msg := range runCmd(pressFlow(m, "x")) {
+		m.Update(msg)
+	}
+	if m.flash.text != "/tmp/exports/trtcwatch-1.md" {
+		t.Errorf("flash %q", m.flash.text)
+	}
+}

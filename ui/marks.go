@@ -221,6 +221,9 @@ func (m *Model) confirmManyLine() string {
 	if ansiWidth(q+ans) > m.w {
 		q = "remove " + plural(n, m.flow.confirmWhat+" task") + "? "
 	}
+	if ansiWidth(q+ans) > m.w {
+		ans = "y removes, other keys keep"
+	}
 	return m.st.warn + cut(q, m.w) + sgrReset + cut(ans, max(0, m.w-ansiWidth(q)))
 }
 
