@@ -278,7 +278,7 @@ func (m *Model) hintLine() string {
 	case m.mode == modeCmd:
 		kind = 6
 		head = []key.Binding{withHelp(ks.Submit, "run"), key.NewBinding(key.WithHelp("tab", "complete")),
-			key.NewBinding(key.WithHelp("↑/↓", "history")), withHelp(ks.Back, "close")}
+			withHelp(ks.Back, "close"), key.NewBinding(key.WithHelp("↑/↓", "history"))}
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.inputFocused():
 		kind = 1
