@@ -328,6 +328,11 @@ func (m *Model) hintLine() string {
 			}
 			head = append(head, b)
 		}
+		if m.markCount() > 0 {
+			// While tasks are marked the keys act on them: say how to stop.
+			kind = 7
+			on = append(on, withHelp(ks.ClearMarks, "clear marks"))
+		}
 		head = append(on, head...)
 		must = len(on)
 		tail = []key.Binding{ks.Help, ks.Quit}

@@ -263,3 +263,21 @@ func TestRemoveGoneNone(t *testing.T) {
 		t.Errorf("mode %v flash %q", m.mode, m.flash.text)
 	}
 }
+
+// TestHintNamesClearMarks: while tasks are marked the hint bar says how
+// to clear them, and stops once they are cleared.
+func TestHintNamesClearMarks(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 30)
+	last := func() string { ls := lines(ansi.Strip(content(m))); return ls[len(ls)-1] }
+	if strings.Contains(last(), "clear marks") {
+		t.Fatalf("hint %q before any mark", last())
+	}
+	pressFlow(m, "space")
+	if !strings.HasPrefix(last(), "u clear marks") {
+		t.Errorf("hint %q with a mark", last())
+	}
+	pressFlow(m, "u")
+	if strings.Contains(last(), "clear marks") {
+		t.Errorf("hint %q after u", last())
+	}
+}
