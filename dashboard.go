@@ -31,6 +31,8 @@ type dashboardFlags struct {
 	bell     bool
 	mouse    bool
 	logFile  string
+	flow     flowFlags
+	hooks    hookFlags
 }
 
 func (f *dashboardFlags) register(fs *flag.FlagSet) {
@@ -41,6 +43,8 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.bell, "bell", false, "ring the terminal bell when a task ends, exits or fails")
 	fs.BoolVar(&f.mouse, "mouse", false, "click to select and wheel to scroll (turns off the terminal's own text selection)")
 	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
+	f.flow.register(fs)
+	f.hooks.register(fs)
 }
 
 // runDashboard runs the interactive dashboard. Every way out gives the
@@ -180,7 +184,7 @@ Flags:
 		defer func() { cancel(); <-fed }()
 	}
 
-	m := ui.New(eng, ui.Options{
+	uiOpts := ui.Options{
 		Keys:      dashboardKeys(),
 		Endpoint:  c.Endpoint(),
 		Region:    cfg.Region,
@@ -197,7 +201,14 @@ Flags:
 		ASCII:            ui.ASCIIWanted(os.Getenv),
 		CredentialSource: c.CredentialSource(),
 		PastEvents:       pastEvents,
-	})
+	}
+	f.flow.apply(&uiOpts)
+	stopHooks, _, err := f.hooks.startHooks(engCtx, func() hookFeed { return eng.Session("hooks") }, g.Go, &uiOpts, log)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("--on-change: %w", err))
+	}
+	defer stopHooks()
+	m := ui.New(eng, uiOpts)
 	var model tea.Model = m
 	if testHook != nil {
 		model = testHook(model, g.Go)
@@ -222,7 +233,7 @@ func (f *dashboardFlags) validate() error {
 	if f.interval < minInterval || f.interval > maxInterval {
 		return usagef("--interval must be between %v and %v, such as 2s, got %v", minInterval, maxInterval, f.interval)
 	}
-	return nil
+	return f.hooks.validate()
 }
 
 // openLog opens the --log-file, or returns a logger that discards: the

@@ -39,6 +39,12 @@ func (m *Model) headerLines() []string {
 	// omission, while a missing count is only less detail.
 	segs = segs[:0]
 	segs = append(segs, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
+	if n := m.alertCount(); n > 0 {
+		segs = append(segs, segment{plain: plural(n, "alert"), sgr: m.st.bad, short: "! " + itoa(n)})
+	}
+	if n := m.markCount(); n > 0 {
+		segs = append(segs, segment{plain: itoa(n) + " marked", sgr: m.st.title})
+	}
 	if len(m.visible) != len(m.rows) {
 		segs = append(segs, segment{plain: "showing " + itoa(len(m.visible)), sgr: m.st.warn})
 	}

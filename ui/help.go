@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"charm.land/bubbles/v2/key"
 
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -35,7 +37,7 @@ func (k KeyMap) helpSections() []helpSection {
 		}},
 		{"Tasks", []helpEntry{
 			{k.Add, "a", "add tasks: type or paste many, separated by spaces, commas or newlines; the cursor goes to the first added, and a box lists every rejected entry and why"},
-			{k.Remove, "d", "remove the selected task: asks first, and only y removes (enter, esc or any other key keeps it)"},
+			{k.Remove, "d", "remove the selected task (or the marked ones): asks first, and only y removes (enter, esc or any other key keeps it)"},
 			{k.Note, "n", "edit the selected task's note (a ticket number, say)"},
 			{k.Refresh, "r", "refresh the selected task now"},
 			{k.RefreshAll, "R", "refresh all tasks now"},
@@ -56,6 +58,14 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.Copy, "y", "copy the selected TaskId"},
 			{k.CopyDetails, "Y", "copy the task's details for a ticket (times in ISO 8601 with their offset, history newest first)"},
 			{k.ShowCopied, "v", "show the last copied text in a box, to select by hand when the clipboard did not take it"},
+		}},
+		{"Marks and bulk actions", []helpEntry{
+			{k.Mark, "space", "mark or unmark the selected task; while tasks are marked, d r n y Y act on them"},
+			{k.MarkAll, "*", "mark every task the list shows (after / and f)"},
+			{k.ClearMarks, "u", "clear every mark"},
+			{k.RemoveGone, "D", "remove every ended or not-found task (asks once; only y removes)"},
+			{k.Export, "x", "export the marked (else the shown) tasks to a file, Markdown unless :export chose another; the message says where"},
+			{k.Command, ":", "command line: sdkappid ID, region R, export FORMAT, alert RULE, events, q (tab completes, ↑/↓ history)"},
 		}},
 		{"Program", []helpEntry{
 			{k.Help, "?", "this help (esc or ? closes)"},
@@ -120,7 +130,8 @@ func (m *Model) legendSections() []legendSection {
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
 		{"Rows", []legendItem{
 			li(">", "", "the selected row (drawn reversed)"),
-			li("!", m.st.bad, "a row in trouble: vanished, not found, or its latest call failed"),
+			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
+			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
 			li("LAST ERROR", m.st.bad, "when a call fails the row keeps the last API status and shows the error code and its age beside it, in a solid badge (amber when throttled)"),
 			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
 		}},
@@ -128,7 +139,6 @@ func (m *Model) legendSections() []legendSection {
 			li("STATE", "", "the state, as above"),
 			li("TASK ID", "", "shortened in the middle when narrow; the details have it whole"),
 			li("NOTE", "", "your note (n), e.g. the ticket number"),
-			li("LAST ERROR", "", "the failed call's error code and how long ago"),
 			li("FOR", "", "how long the task has been in its state"),
 			li("ANSWER", "", "how long ago the API last answered for the task"),
 			li("FILES", "", "how many recording files the last answer listed"),
@@ -143,6 +153,8 @@ func (m *Model) legendSections() []legendSection {
 			li("limit 12.0", "", "after RequestLimitExceeded trtcwatch slows itself to this rate (another tool may share the account's quota) and climbs back when quiet"),
 			li("throttled n/1m", m.st.dim, "RequestLimitExceeded answers in the last minute"),
 			li("PAUSED", m.st.paused, "polling is paused (p resumes)"),
+			li("3 marked", m.st.title, "how many tasks are marked (u clears the marks)"),
+			li("2 alerts", m.st.bad, "tasks that meet an alert rule (--alert, :alert); f shows them"),
 			li("Tasks 12/47", "", "the list's title: the cursor's row and how many rows are shown"),
 		}},
 		{"Banners and messages", []legendItem{
@@ -167,8 +179,13 @@ func (m *Model) helpContent(w int) []string {
 	if w < twoColumnHelp {
 		return append(m.helpKeyLines(w), append([]string{""}, m.legendLines(w)...)...)
 	}
+	// Two even columns: the keys and the legend read on from the left
+	// column to the right one, split where the columns come out most
+	// even: at a section break, or between two entries of a section, whose
+	// title the right column then repeats.
 	lw := (w - 3) / 2
-	left, right := m.helpKeyLines(lw), m.legendLines(w-lw-3)
+	all := append(m.helpKeyLines(lw), append([]string{""}, m.legendLines(lw)...)...)
+	left, right := splitHelp(all)
 	out := make([]string, max(len(left), len(right)))
 	for i := range out {
 		l, r := "", ""
@@ -194,8 +211,10 @@ func (m *Model) helpKeyLines(w int) []string {
 	}
 	kw = min(kw, max(w/3, 4))
 	out := []string{styled(m.st.title, cut("Keys", w))}
-	for _, s := range secs {
-		out = append(out, "")
+	for i, s := range secs {
+		if i > 0 {
+			out = append(out, "")
+		}
 		out = appendTitle(out, m.st.bold, s.title, w)
 		for _, e := range s.entries {
 			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, e.does, w)
@@ -216,8 +235,10 @@ func (m *Model) legendLines(w int) []string {
 		}
 	}
 	sw = min(sw, max(w/3, 4))
-	for _, s := range legend {
-		out = append(out, "")
+	for i, s := range legend {
+		if i > 0 {
+			out = append(out, "")
+		}
 		out = appendTitle(out, m.st.bold, s.title, w)
 		for _, it := range s.items {
 			out = appendHanging(out, " ", styled(it.sgr, fit(it.sample(), sw)), sw, it.means, w)
@@ -266,6 +287,11 @@ func (m *Model) hintLine() string {
 	ks := m.keys
 	kind := 0
 	switch {
+	case m.mode == modeCmd:
+		kind = 6
+		head = []key.Binding{withHelp(ks.Submit, "run"), key.NewBinding(key.WithHelp("tab", "complete")),
+			withHelp(ks.Back, "close"), key.NewBinding(key.WithHelp("↑/↓", "history"))}
+		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.inputFocused():
 		kind = 1
 		head = []key.Binding{ks.Submit, withHelp(ks.Back, "cancel")}
@@ -316,6 +342,11 @@ func (m *Model) hintLine() string {
 				b = m.zoneHint()
 			}
 			head = append(head, b)
+		}
+		if m.markCount() > 0 {
+			// While tasks are marked the keys act on them: say how to stop.
+			kind = 7
+			on = append(on, withHelp(ks.ClearMarks, "clear marks"))
 		}
 		head = append(on, head...)
 		must = len(on)
@@ -402,4 +433,43 @@ func keyIs(a, b key.Binding) bool {
 		}
 	}
 	return true
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// splitHelp cuts the help's lines into two columns as even as can be
+// without splitting an entry: at a blank line between sections, or
+// before an entry (a line that starts with one space), in which case the
+// right column opens with the section's title again.
+func splitHelp(all []string) (left, right []string) {
+	best, bestH, title := len(all), len(all), ""
+	var bestTitle string
+	for i := 1; i < len(all); i++ {
+		if all[i-1] == "" {
+			title = all[i]
+		}
+		var l, r int
+		var t string
+		switch plain := ansi.Strip(all[i]); {
+		case plain == "":
+			l, r = i, len(all)-i-1
+		case strings.HasPrefix(plain, " ") && !strings.HasPrefix(plain, "  ") && all[i-1] != "" && i > 0 && title != "":
+			t = title + " (continued)"
+			l, r = i, len(all)-i+1
+		default:
+			continue
+		}
+		if h := max(l, r); h < bestH {
+			best, bestH, bestTitle = i, h, t
+		}
+	}
+	if bestTitle == "" {
+		return all[:best], all[min(best+1, len(all)):]
+	}
+	return all[:best], append([]string{bestTitle}, all[best:]...)
 }

@@ -26,18 +26,19 @@ const (
 // countingEngine is a fake Engine that counts every call, to prove Update
 // and View make none and that the commands make the expected ones.
 type countingEngine struct {
-	mu        sync.Mutex
-	calls     map[string]int
-	ch        chan struct{}
-	pending   []watch.Update
-	added     [][]taskref.Ref
-	removed   []taskref.Ref
-	notes     map[taskref.Ref]string
-	paused    []bool
-	pauseSeqs []uint64
-	noteSeqs  []uint64
-	refresh   []taskref.Ref
-	addErr    error
+	mu          sync.Mutex
+	calls       map[string]int
+	ch          chan struct{}
+	pending     []watch.Update
+	added       [][]taskref.Ref
+	removed     []taskref.Ref
+	removedMany [][]taskref.Ref
+	notes       map[taskref.Ref]string
+	paused      []bool
+	pauseSeqs   []uint64
+	noteSeqs    []uint64
+	refresh     []taskref.Ref
+	addErr      error
 }
 
 func newCountingEngine() *countingEngine {
@@ -83,6 +84,14 @@ func (f *countingEngine) Remove(ref taskref.Ref) error {
 	f.removed = append(f.removed, ref)
 	f.mu.Unlock()
 	return nil
+}
+
+func (f *countingEngine) RemoveMany(refs []taskref.Ref) (int, error) {
+	f.count("RemoveMany")
+	f.mu.Lock()
+	f.removedMany = append(f.removedMany, refs)
+	f.mu.Unlock()
+	return len(refs), nil
 }
 
 func (f *countingEngine) SetNote(ref taskref.Ref, note string, seq uint64) error {

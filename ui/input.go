@@ -14,7 +14,7 @@ import (
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
 
 func (m *Model) inputFocused() bool {
-	return m.mode == modeAdd || m.mode == modeFilter || m.mode == modeNote
+	return m.mode == modeAdd || m.mode == modeFilter || m.mode == modeNote || m.mode == modeCmd
 }
 
 // startInput gives the keyboard to the one-line input for mode.
@@ -88,6 +88,9 @@ func (m *Model) submit() tea.Cmd {
 		m.filter = value
 		m.rebuild(false)
 	case modeNote:
+		if len(m.flow.noteRefs) > 0 {
+			return m.submitNoteMany(value)
+		}
 		ref := m.inputRef
 		if r := m.rows[ref]; r != nil {
 			t := r.t

@@ -40,6 +40,20 @@ type KeyMap struct {
 	Submit key.Binding
 	// Yes is the only answer that removes a task; any other key keeps it.
 	Yes key.Binding
+
+	// Mark marks or unmarks the selected task; while any task is marked,
+	// remove, refresh, note and copy act on the marked tasks.
+	Mark key.Binding
+	// MarkAll marks every task the list shows (filter and f respected).
+	MarkAll key.Binding
+	// ClearMarks unmarks every task.
+	ClearMarks key.Binding
+	// RemoveGone removes every ended or not-found task after one question.
+	RemoveGone key.Binding
+	// Command opens the `:` command line.
+	Command key.Binding
+	// Export writes the marked tasks, else the shown ones, to a file.
+	Export key.Binding
 }
 
 // DefaultKeyMap is the dashboard's bindings. They follow what users of
@@ -82,6 +96,15 @@ func DefaultKeyMap() KeyMap {
 		Back:   key.NewBinding(key.WithKeys("esc", "alt+esc"), key.WithHelp("esc", "back")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
 		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
+
+		// ctrl+space (k9s) reaches many terminals as NUL or not at all;
+		// * and u type the same everywhere.
+		Mark:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		MarkAll:    key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all shown")),
+		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
+		RemoveGone: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove ended")),
+		Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
+		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 	}
 }
 

@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -28,6 +29,9 @@ import (
 type Engine interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
 	Remove(ref taskref.Ref) error
+	// RemoveMany removes any number of tasks with one watch-list write
+	// (bulk removal of marked or ended tasks); it returns how many were watched.
+	RemoveMany(refs []taskref.Ref) (int, error)
 	SetNote(ref taskref.Ref, note string, seq uint64) error
 	Refresh(ref taskref.Ref)
 	RefreshAll()
@@ -65,6 +69,25 @@ type Options struct {
 	// the caller before the program starts (Update and View do no I/O);
 	// the events pane shows them before the ones this run sees.
 	PastEvents []watch.Event
+	// Export writes tasks to a file in a format (ExportFormats) and returns
+	// its path; x and :export call it inside a tea.Cmd, never in Update.
+	// nil: export is not offered.
+	Export func(format string, tasks []watch.Task, loc *time.Location, now time.Time) (string, error)
+	// ExportFormats are the formats Export takes, the first the default
+	// of x (the command line completes them).
+	ExportFormats []string
+	// Alerts are the rules from --alert; :alert adds more. ParseAlert
+	// reads a typed rule (nil: :alert cannot add). AlertExamples name the
+	// rule shapes for the command line's help and completion.
+	Alerts        []AlertRule
+	ParseAlert    func(string) (AlertRule, error)
+	AlertExamples []string
+	// OnAlert gets each firing (a rule that began to hold for a task). It
+	// is called from Update, so it must only enqueue, never block.
+	OnAlert func(Firing)
+	// HookFailures reports failed --on-change runs, one line each; the
+	// model waits on it in a command and shows the latest in a banner.
+	HookFailures <-chan string
 }
 
 // mode is what has the keyboard.
@@ -78,6 +101,7 @@ const (
 	modeNote                 // the note input
 	modeConfirm              // remove? y/n
 	modeDescribe             // the full describe view of one task
+	modeCmd                  // the `:` command line
 )
 
 // sortKey is the list order, cycled with `s`.
@@ -189,6 +213,7 @@ type Model struct {
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
 	pads   padCache    // the detail pane's lines padded to its width
+	flow   flowState   // marks, bulk confirmations and the command line (marks.go, cmdline.go)
 	hint   struct {
 		key [7]int
 		s   string
@@ -240,6 +265,7 @@ func New(eng Engine, opts Options) *Model {
 		input:    textinput.New(),
 	}
 	m.setDark(true)
+	m.flow.alerts.rules = slices.Clone(opts.Alerts)
 	return m
 }
 
@@ -247,7 +273,7 @@ func New(eng Engine, opts Options) *Model {
 // background colour. The clock ticks only once a frame shows a time that
 // moves (repaint.go).
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(collectCmd(m.eng), tea.RequestBackgroundColor)
+	return tea.Batch(collectCmd(m.eng), tea.RequestBackgroundColor, waitHookFailure(m.ctx, m.opts.HookFailures))
 }
 
 func (m *Model) setDark(dark bool) {

@@ -51,7 +51,7 @@ func (m *Model) cmpPlaced(a, b *row) int {
 // shows reports whether the problems-only switch and the filter let r in.
 // needle is the filter, lower-cased.
 func (m *Model) shows(r *row, needle string) bool {
-	if m.problems && !r.t.Phase.Problem() {
+	if m.problems && !m.problem(r) {
 		return false
 	}
 	return needle == "" || strings.Contains(r.search, needle)

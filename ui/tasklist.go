@@ -32,6 +32,7 @@ type cols struct {
 	w                          int
 	id, note, code, files, app int
 	ages                       bool
+	mark                       bool // the mark column (marks.go) is drawn
 }
 
 // want is what the rows would like: the widest TaskId, note and failure
@@ -105,6 +106,9 @@ func planCols(w int, wt want) cols {
 // used is the cells a plan fills; the rest of the line is padding.
 func (c cols) used() int {
 	n := 1 + stateW
+	if c.mark {
+		n += markW
+	}
 	for _, x := range []int{c.id, c.note, c.code, c.files, c.app} {
 		if x > 0 {
 			n += x + 1
@@ -158,14 +162,24 @@ func (m *Model) wants() want {
 
 func (m *Model) columns(w int) *colCache {
 	wt := m.wants()
-	key := [6]int{w, wt.id, wt.note, wt.code, boolInt(m.dark), boolInt(wt.showApp)}
+	marks := m.markCount() > 0
+	key := [6]int{w, wt.id, wt.note, wt.code, boolInt(m.dark), boolInt(wt.showApp) | boolInt(marks)<<1}
 	if m.cols.key == key && m.cols.head != "" {
 		return &m.cols
 	}
 	c := planCols(w, wt)
+	if marks {
+		// While tasks are marked, the list gives up markW cells for a mark
+		// column rather than hide the mark behind the cursor or a '!'.
+		c = planCols(w-markW, wt)
+		c.w, c.mark = w, true
+	}
 	var b strings.Builder
 	b.WriteString(m.st.colHead)
 	b.WriteString(" ")
+	if c.mark {
+		b.WriteString(spaces(markW))
+	}
 	b.WriteString(fit("STATE", stateW))
 	if c.id > 0 {
 		b.WriteString(" " + fit("TASK ID", c.id))
@@ -245,12 +259,15 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	switch {
 	case sel:
 		b.WriteByte('>')
-	case failed || r.t.Phase.Problem():
+	case failed || m.problem(r):
 		b.WriteString(m.st.bad)
 		b.WriteByte('!')
 		restore()
 	default:
 		b.WriteByte(' ')
+	}
+	if c.mark {
+		m.writeMark(b, r, restore)
 	}
 	p := shownPhase(&r.t)
 	b.WriteString(m.st.phaseSGR(p))

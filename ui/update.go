@@ -29,8 +29,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onTick(msg)
 	case engineMsg:
 		if m.quietUpdate(msg.up) {
-			m.reuse = true
-			return m, waitCmd(m.ctx, m.eng)
+			// The engine's once-a-second news is also when alert rules
+			// (idle>5m…) are looked at again; the frame stays unless one
+			// began or stopped holding.
+			if cmd, changed := m.quietAlerts(); !changed {
+				m.reuse = true
+				return m, tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+			}
 		}
 	}
 	m.reuse = false
@@ -53,7 +58,7 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()
-		return tea.Batch(cmd, waitCmd(m.ctx, m.eng))
+		return tea.Batch(cmd, m.evalAlerts(), waitCmd(m.ctx, m.eng))
 	case tea.ResumeMsg:
 		// Back from ctrl+z: the clock jumped and the terminal may have
 		// been resized; clear so the whole screen is drawn again.
@@ -67,6 +72,12 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.onAdded(msg)
 	case removedMsg:
 		return m.onRemoved(msg)
+	case removedManyMsg:
+		return m.onRemovedMany(msg)
+	case exportedMsg:
+		return m.onExported(msg)
+	case hookFailMsg:
+		return m.onHookFail(msg)
 	case noteMsg:
 		if msg.err != nil {
 			return m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)

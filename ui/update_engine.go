@@ -126,6 +126,7 @@ func (r *row) set(t watch.Task) {
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.
 func (m *Model) dropRow(r *row) {
 	delete(m.rows, r.t.Ref)
+	delete(m.flow.marks, r.t.Ref) // a task removed elsewhere keeps no mark
 	if m.apps[r.t.Ref.SdkAppID]--; m.apps[r.t.Ref.SdkAppID] <= 0 {
 		delete(m.apps, r.t.Ref.SdkAppID)
 	}

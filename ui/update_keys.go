@@ -16,6 +16,8 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Suspend
 	}
 	switch m.mode {
+	case modeCmd:
+		return m.cmdKey(k)
 	case modeAdd, modeFilter, modeNote:
 		return m.inputKey(k)
 	case modeConfirm:
@@ -46,6 +48,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.mode == modeDetail && m.detailKey(k) {
 		return nil
+	}
+	if cmd, ok := m.flowKey(k); ok {
+		return cmd
 	}
 	return m.listKey(k)
 }
@@ -208,6 +213,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 // confirmKey answers "remove this task?": only y removes; enter, esc,
 // n and every other key keep it (ctrl+c still quits, see onKey).
 func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
+	if len(m.flow.confirm) > 0 {
+		return m.confirmManyKey(k)
+	}
 	ks := &m.keys
 	m.mode = modeList
 	m.ensureVisible()

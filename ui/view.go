@@ -358,7 +358,7 @@ func (m *Model) banners() []banner {
 		}
 		bs = append(bs, banner{text + " | retrying", false})
 	}
-	return bs
+	return append(bs, m.hookBanners()...)
 }
 
 // credentialHint says where the credentials in use came from and which
@@ -374,6 +374,9 @@ func (m *Model) credentialHint() string {
 
 // promptLine is the focused input or the removal question.
 func (m *Model) promptLine() string {
+	if m.mode == modeConfirm && len(m.flow.confirm) > 0 {
+		return m.confirmManyLine()
+	}
 	if m.mode == modeConfirm {
 		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
 		ans := "y removes; other keys keep"

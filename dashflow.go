@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"strings"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/alert"
+	"github.com/trtcwatch/trtcwatch/export"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// flowFlags are the escalation workflow's flags: alert rules and where
+// exports go (the hook flags are in dashhooks.go).
+type flowFlags struct {
+	alerts    ruleList
+	exportDir string
+}
+
+// ruleList is a repeatable --alert; each value is parsed as it is given,
+// so a typo is a usage error naming the rule.
+type ruleList []alert.Rule
+
+func (l *ruleList) String() string {
+	var s []string
+	for _, r := range *l {
+		s = append(s, r.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *ruleList) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		r, err := alert.Parse(part)
+		if err != nil {
+			return err
+		}
+		*l = append(*l, r)
+	}
+	return nil
+}
+
+func (f *flowFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.alerts, "alert", "flag tasks that meet RULE: idle>5m, nofiles>3m, vanished, error>2m, auth (repeatable, or comma-separated)")
+	fs.StringVar(&f.exportDir, "export-dir", "", "where x and :export write files (default $XDG_STATE_HOME/trtcwatch/exports)")
+}
+
+// alertRule adapts an alert.Rule to the dashboard's AlertRule.
+type alertRule struct{ r alert.Rule }
+
+func (a alertRule) String() string { return a.r.String() }
+
+func (a alertRule) Check(t watch.Task, now time.Time) (string, bool) {
+	f, ok := a.r.Eval(t, now)
+	return f.Reason, ok
+}
+
+// apply wires exports and alert rules into the dashboard's options. The
+// file is written by export.WriteFile inside the UI's command, never in
+// Update.
+func (f *flowFlags) apply(o *ui.Options) {
+	dir := f.exportDir
+	o.Export = func(format string, tasks []watch.Task, loc *time.Location, now time.Time) (string, error) {
+		fm, err := export.ParseFormat(format)
+		if err != nil {
+			return "", err
+		}
+		return export.WriteFile(dir, fm, tasks, loc, now)
+	}
+	// Markdown first: x makes a table ready to paste into a ticket.
+	o.ExportFormats = []string{string(export.Markdown), string(export.CSV), string(export.JSON), string(export.Table)}
+	for _, r := range f.alerts {
+		o.Alerts = append(o.Alerts, alertRule{r})
+	}
+	o.ParseAlert = func(s string) (ui.AlertRule, error) {
+		r, err := alert.Parse(s)
+		if err != nil {
+			return nil, err
+		}
+		return alertRule{r}, nil
+	}
+	o.AlertExamples = []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"}
+}

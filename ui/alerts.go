@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// AlertRule is one alert rule, such as idle>5m. The dashboard's wiring
+// adapts package alert's rules to it, so ui needs no parser of its own.
+// Fires must be pure and quick: Update calls it for every row once a
+// second and on every engine update.
+type AlertRule interface {
+	// String is the rule as the user typed it, e.g. "idle>5m".
+	String() string
+	// Check reports whether the task meets the rule at now, and why in a
+	// few plain words (e.g. "Idle for 7m"); reason may be empty.
+	Check(t watch.Task, now time.Time) (reason string, ok bool)
+}
+
+// Firing is a rule that began to hold for a task, handed to
+// Options.OnAlert (the --on-change hooks).
+type Firing struct {
+	Rule   string
+	Reason string // from the rule's Check; untrusted, sanitise before showing
+	Task   watch.Task
+	At     time.Time
+}
+
+// alertState is what the rules found on the rows.
+type alertState struct {
+	rules []AlertRule
+	// firing holds, per task, the rules it meets now (in rule order).
+	firing map[taskref.Ref][]string
+	// changes counts evaluations that flagged or cleared a task.
+	changes int
+}
+
+// alerts returns the rules a task meets now (nil when none).
+func (m *Model) alerts(ref taskref.Ref) []string { return m.flow.alerts.firing[ref] }
+
+// evalAlerts runs every rule on every row. A rule that newly holds for a
+// task is a firing: it rings with --bell and goes to Options.OnAlert,
+// which only enqueues. A row that stops meeting a rule is cleared, and
+// rings again if it meets it later.
+func (m *Model) evalAlerts() tea.Cmd {
+	a := &m.flow.alerts
+	if len(a.rules) == 0 {
+		if len(a.firing) > 0 {
+			a.firing = nil
+			m.rebuildIfProblems()
+		}
+		return nil
+	}
+	now := m.now
+	next := make(map[taskref.Ref][]string, len(a.firing))
+	var fresh []string // "TASK meets RULE", for the message
+	changed := false
+	for _, r := range m.all {
+		if r.seq < 0 {
+			continue
+		}
+		var hit, why []string
+		for _, rule := range a.rules {
+			if reason, ok := rule.Check(r.t, now); ok {
+				hit = append(hit, rule.String())
+				why = append(why, reason)
+			}
+		}
+		before := a.firing[r.t.Ref]
+		if !slices.Equal(hit, before) {
+			changed = true
+		}
+		for i, h := range hit {
+			if !slices.Contains(before, h) {
+				text := brief(r.id) + " meets " + clean(h)
+				if why[i] != "" {
+					text = brief(r.id) + ": " + clean(why[i])
+				}
+				fresh = append(fresh, text)
+				if m.opts.OnAlert != nil {
+					m.opts.OnAlert(Firing{Rule: h, Reason: why[i], Task: r.t, At: now})
+				}
+			}
+		}
+		if hit != nil {
+			next[r.t.Ref] = hit
+		}
+	}
+	a.firing = next
+	if changed {
+		a.changes++
+		m.rebuildIfProblems()
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	text := "alert: " + fresh[0]
+	if len(fresh) > 1 {
+		text += " (and " + itoa(len(fresh)-1) + " more; f shows them)"
+	}
+	cmd := m.setFlash(text, flashWarn, flashLongTTL)
+	if m.opts.Bell {
+		return tea.Batch(tea.Raw("\a"), cmd)
+	}
+	return cmd
+}
+
+// quietAlerts looks at the rules again when nothing else changed (the
+// engine's once-a-second news, no task changed): the clock alone can make
+// a task meet idle>5m. changed reports whether any flag came or went, so
+// the frame must be drawn again.
+func (m *Model) quietAlerts() (tea.Cmd, bool) {
+	a := &m.flow.alerts
+	if len(a.rules) == 0 {
+		return nil, false
+	}
+	before := a.changes
+	m.now = m.opts.Now()
+	cmd := m.evalAlerts()
+	return cmd, a.changes != before
+}
+
+// rebuildIfProblems re-filters when f shows problems, which include the
+// rows an alert flags.
+func (m *Model) rebuildIfProblems() {
+	if m.problems {
+		m.rebuild(false)
+	}
+}
+
+// problem is what f shows: a task in trouble, or one an alert flags.
+func (m *Model) problem(r *row) bool {
+	return r.t.Phase.Problem() || len(m.flow.alerts.firing[r.t.Ref]) > 0
+}
+
+// alertCount is how many tasks an alert flags, for the header.
+func (m *Model) alertCount() int { return len(m.flow.alerts.firing) }
+
+func cmdAlert(m *Model, args []string) tea.Cmd {
+	a := &m.flow.alerts
+	names := func() string {
+		var s []string
+		for _, r := range a.rules {
+			s = append(s, r.String())
+		}
+		return strings.Join(s, ", ")
+	}
+	switch {
+	case len(args) == 0:
+		if len(a.rules) == 0 {
+			return m.setFlash("no alert rules (e.g. :alert idle>5m; rules: "+strings.Join(m.opts.AlertExamples, ", ")+")", flashInfo, flashLongTTL)
+		}
+		return m.setFlash("alert rules: "+names()+" (:alert clear removes them)", flashInfo, flashLongTTL)
+	case len(args) == 1 && args[0] == "clear":
+		a.rules = nil
+		cmd := m.evalAlerts()
+		return tea.Batch(cmd, m.setFlash("alert rules cleared", flashInfo, flashTTL))
+	case m.opts.ParseAlert == nil:
+		return m.setFlash("alert rules are not available in this build", flashWarn, flashTTL)
+	}
+	var added []AlertRule
+	for _, s := range args {
+		rule, err := m.opts.ParseAlert(s)
+		if err != nil {
+			return m.setFlash(":alert: "+clean(err.Error()), flashErr, flashLongTTL)
+		}
+		added = append(added, rule)
+	}
+	for _, r := range added {
+		if !slices.ContainsFunc(a.rules, func(x AlertRule) bool { return x.String() == r.String() }) {
+			a.rules = append(a.rules, r)
+		}
+	}
+	cmd := m.evalAlerts()
+	return tea.Batch(cmd, m.setFlash("alert rules: "+names()+"; "+plural(m.alertCount(), "task")+" flagged now", flashInfo, flashTTL))
+}

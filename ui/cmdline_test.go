@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// runLine opens the command line, types line and presses enter.
+func runLine(m *Model, line string) tea.Cmd {
+	pressFlow(m, ":")
+	typeText(m, line)
+	return pressFlow(m, "enter")
+}
+
+func TestCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		line  string
+		flash string // part of the message it leaves
+		err   bool
+		check func(t *testing.T, m *Model, msgs []tea.Msg)
+	}{
+		{name: "sdkappid sets the default", line: "sdkappid 1400000002", flash: "typed tasks now use SdkAppId 1400000002",
+			check: func(t *testing.T, m *Model, _ []tea.Msg) {
+				if m.opts.SdkAppID != 1400000002 {
+					t.Errorf("SdkAppID = %d", m.opts.SdkAppID)
+				}
+			}},
+		{name: "sdkappid rejects a non-number", line: "sdkappid 14000x", flash: ":sdkappid:", err: true,
+			check: func(t *testing.T, m *Model, _ []tea.Msg) {
+				if m.opts.SdkAppID != testApp {
+					t.Errorf("SdkAppID changed to %d", m.opts.SdkAppID)
+				}
+			}},
+		{name: "sdkappid takes one word", line: "sdkappid 1 2", flash: "takes one SdkAppId", err: true},
+		{name: "bare sdkappid says the current", line: "sdkappid", flash: "typed tasks use SdkAppId 1400000001"},
+		{name: "region sets the default", line: ":region ap-mumbai", flash: "typed tasks now use region ap-mumbai",
+			check: func(t *testing.T, m *Model, _ []tea.Msg) {
+				if m.opts.Region != "ap-mumbai" || !strings.Contains(lines(ansi.Strip(content(m)))[0], "ap-mumbai") {
+					t.Errorf("region %q; header %q", m.opts.Region, lines(ansi.Strip(content(m)))[0])
+				}
+			}},
+		{name: "region rejects an unknown one", line: "region mars-1", flash: "mars-1 is not one of ap-beijing", err: true,
+			check: func(t *testing.T, m *Model, _ []tea.Msg) {
+				if m.opts.Region != testRegion {
+					t.Errorf("region changed to %q", m.opts.Region)
+				}
+			}},
+		{name: "unknown command", line: "frobnicate now", flash: "unknown command :frobnicate (commands: sdkappid, region", err: true},
+		{name: "events asks for the pane", line: "events",
+			check: func(t *testing.T, _ *Model, msgs []tea.Msg) {
+				if len(msgs) != 1 {
+					t.Fatalf("messages %v", msgs)
+				}
+				if _, ok := msgs[0].(eventsMsg); !ok {
+					t.Errorf("got %T, want eventsMsg", msgs[0])
+				}
+			}},
+		{name: "q quits", line: "q",
+			check: func(t *testing.T, _ *Model, msgs []tea.Msg) {
+				if len(msgs) != 1 {
+					t.Fatalf("messages %v", msgs)
+				}
+				if _, ok := msgs[0].(tea.QuitMsg); !ok {
+					t.Errorf("got %T, want quit", msgs[0])
+				}
+			}},
+		{name: "empty line does nothing", line: "  "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			eng := newCountingEngine()
+			m := loaded(t, eng, 120, 30)
+			cmd := runLine(m, tc.line)
+			if m.mode != modeList {
+				t.Errorf("mode %v after enter, want the list", m.mode)
+			}
+			if eng.total() != 0 {
+				t.Errorf("Update made %d engine calls", eng.total())
+			}
+			if !strings.Contains(m.flash.text, tc.flash) || (tc.err != (m.flash.kind == flashErr)) {
+				t.Errorf("flash %q (kind %d), want %q (error %v)", m.flash.text, m.flash.kind, tc.flash, tc.err)
+			}
+			var msgs []tea.Msg
+			if tc.flash == "" {
+				msgs = runCmd(cmd)
+			}
+			if tc.check != nil {
+				tc.check(t, m, msgs)
+			}
+		})
+	}
+}
+
+// TestCommandDefaultsReachAdd: a typed task takes the SdkAppId and region
+// set on the command line, without a restart.
+func TestCommandDefaultsReachAdd(t *testing.T) {
+	eng := newCountingEngine()
+	m := loaded(t, eng, 120, 30)
+	runLine(m, "sdkappid 1400000002")
+	runLine(m, "region ap-mumbai")
+	pressFlow(m, "a")
+	typeText(m, "newtask-1")
+	runCmd(pressFlow(m, "enter"))
+	if len(eng.added) != 1 || len(eng.added[0]) != 1 {
+		t.Fatalf("added %v", eng.added)
+	}
+	if r := eng.added[0][0]; r.SdkAppID != 1400000002 || r.Region != "ap-mumbai" || r.TaskID != "newtask-1" {
+		t.Errorf("added %+v", r)
+	}
+}
+
+func TestCommandCompletion(t *testing.T) {
+	for _, tc := range []struct {
+		typed, want, flash string
+	}{
+		{typed: "re", want: "region "},
+		{typed: "s", want: "sdkappid "},
+		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q"},
+		{typed: "region ap-mu", want: "region ap-mumbai "},
+		{typed: "region ap-s", want: "region ap-s", flash: "ap-shanghai  ap-singapore"},
+		{typed: "region xx", want: "region xx", flash: "no completion for xx: ap-beijing"},
+		{typed: "zzz", want: "zzz", flash: "no completion for zzz"},
+		{typed: "events x", want: "events x"}, // no arguments to complete
+	} {
+		t.Run(tc.typed, func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 120, 30)
+			pressFlow(m, ":")
+			typeText(m, tc.typed)
+			pressFlow(m, "tab")
+			if m.mode != modeCmd || m.input.Value() != tc.want {
+				t.Errorf("mode %v, value %q, want %q", m.mode, m.input.Value(), tc.want)
+			}
+			if tc.flash != "" && !strings.Contains(m.flash.text, tc.flash) {
+				t.Errorf("flash %q, want %q", m.flash.text, tc.flash)
+			}
+		})
+	}
+}
+
+func TestCommandHistoryAndEsc(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 30)
+	runLine(m, "region ap-mumbai")
+	runLine(m, "sdkappid 1400000002")
+	pressFlow(m, ":")
+	typeText(m, "reg")
+	for _, step := range []struct{ key, want string }{
+		{"up", "sdkappid 1400000002"}, {"up", "region ap-mumbai"}, {"up", "region ap-mumbai"},
+		{"down", "sdkappid 1400000002"}, {"down", "reg"},
+	} {
+		pressFlow(m, step.key)
+		if got := m.input.Value(); got != step.want {
+			t.Fatalf("after %s: %q, want %q", step.key, got, step.want)
+		}
+	}
+	if !strings.Contains(ansi.Strip(content(m)), ":reg") {
+		t.Errorf("the command line is not on screen:\n%s", ansi.Strip(content(m)))
+	}
+	pressFlow(m, "esc")
+	if m.mode != modeList || m.opts.Region != "ap-mumbai" {
+		t.Errorf("esc: mode %v", m.mode)
+	}
+	// q typed on the command line is a letter, not quit.
+	pressFlow(m, ":")
+	if cmd := pressFlow(m, "q"); isQuit(cmd) || m.input.Value() != "q" {
+		t.Errorf("q on the command line quit or was lost (%q)", m.input.Value())
+	}
+}

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// exportedMsg is the answer of an export: where the file went.
+type exportedMsg struct {
+	format string
+	n      int
+	path   string
+	err    error
+}
+
+// exportTasks are what x and :export write: the marked tasks when any are
+// marked, else every task the list shows (filter, f and sort respected).
+func (m *Model) exportTasks() []watch.Task {
+	rs := m.visible
+	if m.markCount() > 0 {
+		rs = m.targets()
+	}
+	out := make([]watch.Task, len(rs))
+	for i, r := range rs {
+		out[i] = r.t
+	}
+	return out
+}
+
+// export starts writing the file in a command; format "" is x's: the last
+// one :export used, else the first of Options.ExportFormats.
+func (m *Model) export(format string) tea.Cmd {
+	if m.opts.Export == nil || len(m.opts.ExportFormats) == 0 {
+		return m.setFlash("export is not available in this build", flashWarn, flashTTL)
+	}
+	if format == "" {
+		format = orDefault(m.flow.format, m.opts.ExportFormats[0])
+	}
+	tasks := m.exportTasks()
+	if len(tasks) == 0 {
+		return m.setFlash("nothing to export: no task is shown", flashInfo, flashTTL)
+	}
+	write, loc, now := m.opts.Export, m.location(), m.opts.Now()
+	return tea.Batch(func() tea.Msg {
+		path, err := write(format, tasks, loc, now)
+		return exportedMsg{format: format, n: len(tasks), path: path, err: err}
+	}, m.setFlash("exporting "+plural(len(tasks), "task")+" as "+format+"…", flashInfo, flashTTL))
+}
+
+func orDefault(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func cmdExport(m *Model, args []string) tea.Cmd {
+	if len(args) != 1 {
+		return m.setFlash(":export takes one format: "+strings.Join(m.opts.ExportFormats, ", "), flashErr, flashLongTTL)
+	}
+	f := strings.ToLower(args[0])
+	if f == "markdown" {
+		f = "md"
+	}
+	if !slices.Contains(m.opts.ExportFormats, f) {
+		return m.setFlash(":export: "+cut(clean(args[0]), 24)+" is not one of "+strings.Join(m.opts.ExportFormats, ", "), flashErr, flashLongTTL)
+	}
+	m.flow.format = f
+	return m.export(f)
+}
+
+// onExported says where the file went, whole: the path is what the user
+// opens next.
+func (m *Model) onExported(msg exportedMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setFlash("export failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+	}
+	path := clean(msg.path)
+	text := "exported " + plural(msg.n, "task") + " (" + msg.format + ") to " + path
+	if ansiWidth(text) > m.w {
+		text = "exported to " + path // the path is what is read next: it goes whole
+	}
+	if ansiWidth(text) > m.w {
+		text = path
+	}
+	return m.setFlash(text, flashInfo, 3*flashLongTTL/2)
+}

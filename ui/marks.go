@@ -1,0 +1,304 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
+
+// flowState is what the escalation workflow adds to the model: marked
+// tasks, a pending bulk removal, a note meant for many tasks, and the
+// command line's history (cmdline.go). Marks are keyed by task, so a
+// sort, a filter or a refresh never moves them to another row.
+type flowState struct {
+	marks map[taskref.Ref]bool
+
+	confirm     []taskref.Ref // a removal of these waits for y
+	confirmWhat string        // how the question names them: "marked", "ended or not-found"
+	noteRefs    []taskref.Ref // a note edit for all of these
+
+	alerts alertState
+	hook   hookWarn // the latest --on-change failure, for the banner
+
+	format string   // the export format x uses: the last :export's
+	hist   []string // commands run, oldest first
+	histAt int      // where up/down is in hist; len(hist) is the draft
+	draft  string   // what was typed before up was pressed
+}
+
+// markGlyph is drawn in the mark column of a marked row.
+func (m *Model) markGlyph() string {
+	if m.opts.ASCII {
+		return "+"
+	}
+	return "◆"
+}
+
+// marked reports whether the task is marked.
+func (m *Model) marked(ref taskref.Ref) bool { return m.flow.marks[ref] }
+
+// markCount is how many tasks are marked (tasks removed since are unmarked
+// by dropRow).
+func (m *Model) markCount() int { return len(m.flow.marks) }
+
+func (m *Model) setMark(ref taskref.Ref, on bool) {
+	if !on {
+		delete(m.flow.marks, ref)
+		return
+	}
+	if m.flow.marks == nil {
+		m.flow.marks = map[taskref.Ref]bool{}
+	}
+	m.flow.marks[ref] = true
+}
+
+// targets are the tasks an action applies to: the marked ones (in arrival
+// order, shown or not) when any are marked, else the selected one.
+func (m *Model) targets() []*row {
+	if len(m.flow.marks) == 0 {
+		if r := m.selected(); r != nil {
+			return []*row{r}
+		}
+		return nil
+	}
+	out := make([]*row, 0, len(m.flow.marks))
+	for _, r := range m.all {
+		if r.seq >= 0 && m.flow.marks[r.t.Ref] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func rowRefs(rs []*row) []taskref.Ref {
+	out := make([]taskref.Ref, len(rs))
+	for i, r := range rs {
+		out[i] = r.t.Ref
+	}
+	return out
+}
+
+// flowKey handles the workflow keys in the list and the detail pane: the
+// marks, bulk removal, export, the command line, and the task actions
+// while tasks are marked. false leaves the key to listKey (the single-task
+// actions of before).
+func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	ks := &m.keys
+	switch {
+	case key.Matches(k, ks.Mark):
+		r := m.selected()
+		if r == nil {
+			return nil, true
+		}
+		m.setMark(r.t.Ref, !m.marked(r.t.Ref))
+		m.move(1)
+		return nil, true
+	case key.Matches(k, ks.MarkAll):
+		for _, r := range m.visible {
+			m.setMark(r.t.Ref, true)
+		}
+		return m.setFlash(plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", flashInfo, flashTTL), true
+	case key.Matches(k, ks.ClearMarks):
+		n := m.markCount()
+		m.flow.marks = nil
+		if n == 0 {
+			return m.setFlash("no task is marked (space marks one)", flashInfo, flashTTL), true
+		}
+		return m.setFlash("cleared "+plural(n, "mark"), flashInfo, flashTTL), true
+	case key.Matches(k, ks.RemoveGone):
+		return m.askRemoveGone(), true
+	case key.Matches(k, ks.Command):
+		return m.openCmdline(), true
+	case key.Matches(k, ks.Export):
+		return m.export(""), true
+	}
+	if len(m.flow.marks) == 0 {
+		if key.Matches(k, ks.Note) {
+			m.flow.noteRefs = nil // n on one task after an abandoned bulk note
+		}
+		return nil, false
+	}
+	rs := m.targets()
+	switch {
+	case key.Matches(k, ks.Remove):
+		m.askRemove(rowRefs(rs), "marked")
+	case key.Matches(k, ks.Refresh):
+		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+plural(len(rs), "marked task"), flashInfo, flashTTL)), true
+	case key.Matches(k, ks.Note):
+		m.flow.noteRefs = rowRefs(rs)
+		cmd := m.startInput(modeNote, commonNote(rs))
+		m.input.Prompt = "note for " + itoa(len(rs)) + " marked> "
+		m.input.Placeholder = "one note for all of them (empty clears theirs)"
+		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+		return cmd, true
+	case key.Matches(k, ks.Copy):
+		ids := make([]string, len(rs))
+		for i, r := range rs {
+			ids[i] = r.id
+		}
+		return copyCmd(m.opts.Clipboard, plural(len(rs), "TaskId"), strings.Join(ids, "\n")), true
+	case key.Matches(k, ks.CopyDetails):
+		parts := make([]string, len(rs))
+		for i, r := range rs {
+			parts[i] = ticketText(r, m.now, m.location())
+		}
+		return copyCmd(m.opts.Clipboard, "details of "+plural(len(rs), "task"), strings.Join(parts, "\n")), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// commonNote is the note every row shares, else empty: the input starts
+// from it so a shared ticket number is edited, not retyped.
+func commonNote(rs []*row) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	n := rs[0].t.Note
+	for _, r := range rs[1:] {
+		if r.t.Note != n {
+			return ""
+		}
+	}
+	return n
+}
+
+// gone are the tasks whose recording is over for good (ended) or that the
+// API does not know (not found): the ones a clean-up removes.
+func gone(p watch.Phase) bool { return p == watch.Ended || p == watch.NotFound }
+
+// askRemoveGone asks once to remove every ended or not-found task.
+func (m *Model) askRemoveGone() tea.Cmd {
+	var refs []taskref.Ref
+	for _, r := range m.all {
+		if r.seq >= 0 && gone(r.t.Phase) {
+			refs = append(refs, r.t.Ref)
+		}
+	}
+	if len(refs) == 0 {
+		return m.setFlash("no ended or not-found task to remove", flashInfo, flashTTL)
+	}
+	m.askRemove(refs, "ended or not-found")
+	return nil
+}
+
+// askRemove puts the one y/n question for a bulk removal.
+func (m *Model) askRemove(refs []taskref.Ref, what string) {
+	m.mode = modeConfirm
+	m.flow.confirm, m.flow.confirmWhat = refs, what
+	m.ensureVisible()
+}
+
+// confirmManyKey answers a bulk removal: only y removes, with one
+// RemoveMany call (one watch-list write); every other key keeps them.
+func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
+	refs, what := m.flow.confirm, m.flow.confirmWhat
+	m.flow.confirm, m.flow.confirmWhat = nil, ""
+	m.mode = modeList
+	m.ensureVisible()
+	switch {
+	case key.Matches(k, m.keys.Yes):
+		return tea.Batch(removeManyCmd(m.eng, refs), m.setFlash("removing "+plural(len(refs), what+" task")+"…", flashInfo, flashTTL))
+	case k.Text == "" && key.Matches(k, m.keys.Quit):
+		return m.quit()
+	}
+	return m.setFlash("kept "+plural(len(refs), what+" task"), flashInfo, flashTTL)
+}
+
+// confirmManyLine is the bulk removal's question, naming the count.
+func (m *Model) confirmManyLine() string {
+	n := len(m.flow.confirm)
+	q := "remove " + plural(n, m.flow.confirmWhat+" task") + " from the watch list? "
+	ans := "y removes all " + itoa(n) + "; other keys keep them"
+	if n == 1 {
+		ans = "y removes it; other keys keep it"
+	}
+	if ansiWidth(q+ans) > m.w {
+		q = "remove " + plural(n, m.flow.confirmWhat+" task") + "? "
+	}
+	if ansiWidth(q+ans) > m.w {
+		ans = "y removes, other keys keep"
+	}
+	return m.st.warn + cut(q, m.w) + sgrReset + cut(ans, max(0, m.w-ansiWidth(q)))
+}
+
+// removedManyMsg is the engine's answer to a bulk removal.
+type removedManyMsg struct {
+	refs []taskref.Ref
+	n    int
+	err  error
+}
+
+func removeManyCmd(eng Engine, refs []taskref.Ref) tea.Cmd {
+	return func() tea.Msg {
+		n, err := eng.RemoveMany(refs)
+		return removedManyMsg{refs: refs, n: n, err: err}
+	}
+}
+
+func refreshManyCmd(eng Engine, refs []taskref.Ref) tea.Cmd {
+	return func() tea.Msg {
+		for _, ref := range refs {
+			eng.Refresh(ref)
+		}
+		return nil
+	}
+}
+
+// onRemovedMany drops the removed rows at once (the engine's update
+// follows) and says how many went.
+func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+	}
+	drop := false
+	for _, ref := range msg.refs {
+		if r := m.rows[ref]; r != nil {
+			m.dropRow(r)
+			drop = true
+		}
+	}
+	if drop {
+		m.rebuild(true)
+	}
+	return m.setFlash("removed "+plural(msg.n, "task"), flashInfo, flashTTL)
+}
+
+// submitNoteMany saves one note on every task it was typed for, each edit
+// numbered like a single one so a late older edit never wins.
+func (m *Model) submitNoteMany(value string) tea.Cmd {
+	refs := m.flow.noteRefs
+	m.flow.noteRefs = nil
+	cmds := make([]tea.Cmd, 0, len(refs)+1)
+	for _, ref := range refs {
+		if r := m.rows[ref]; r != nil {
+			t := r.t
+			t.Note = value
+			r.set(t)
+		}
+		m.noteSeq++
+		cmds = append(cmds, noteCmd(m.eng, ref, value, m.noteSeq))
+	}
+	cmds = append(cmds, m.setFlash("note set on "+plural(len(refs), "task"), flashInfo, flashTTL))
+	return tea.Batch(cmds...)
+}
+
+// markW is the mark column: the glyph and a space.
+const markW = 2
+
+// writeMark draws a row's mark cell (see cols.mark).
+func (m *Model) writeMark(b *strings.Builder, r *row, restore func()) {
+	if !m.marked(r.t.Ref) {
+		b.WriteString(spaces(markW))
+		return
+	}
+	b.WriteString(m.st.title)
+	b.WriteString(m.markGlyph())
+	restore()
+	b.WriteByte(' ')
+}
