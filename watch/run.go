@@ -272,11 +272,11 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 		return // removed or re-added while in flight: a stale answer
 	}
 	ent.cancel, ent.t.InFlight = nil, false
-	prevCode := codeOf(ent.t.LastErr)
+	prevCode := failCode(ent.t.LastErr)
 	if tr, ok := apply(&ent.t, a, f, now, e.cfg.HistoryLimit); ok {
 		e.eventLocked(Event{At: tr.At, Kind: EventTransition, Ref: ent.t.Ref, From: tr.From, To: tr.To, RequestID: tr.RequestID})
 	}
-	if code := codeOf(ent.t.LastErr); code != prevCode {
+	if code := failCode(ent.t.LastErr); code != prevCode {
 		ev := Event{At: now, Kind: EventError, Ref: ent.t.Ref, To: ent.t.Phase, Code: code}
 		if ent.t.LastErr != nil {
 			ev.RequestID = ent.t.LastErr.RequestID
@@ -307,6 +307,16 @@ func (e *Engine) resumeLocked(now time.Time) {
 		}
 	}
 	heap.Init(&e.queue)
+}
+
+// failCode is the code an error event reports: a task the API no longer
+// knows is not failing (its transition to ended, vanished or not found
+// says it), so "gone" has none.
+func failCode(f *Failure) string {
+	if f == nil || f.Kind == client.KindGone {
+		return ""
+	}
+	return f.Code
 }
 
 func codeOf(f *Failure) string {

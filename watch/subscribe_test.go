@@ -187,6 +187,13 @@ func TestEventsForTransitionsAndErrorCodes(t *testing.T) {
 				t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 			}
 		}
+		// The API forgetting the task ends it; that is no error.
+		gone := step(func(context.Context, taskref.Ref, int) (*client.DescribeCloudRecordingResponse, error) {
+			return nil, cerr(client.KindGone, "InvalidParameter.TaskNotExist")
+		})
+		if got := flat(gone); len(got) != 1 || got[0].kind != EventTransition || got[0].to != Vanished {
+			t.Errorf("gone: %+v, want only the transition to vanished", got)
+		}
 		for _, ev := range errs {
 			if ev.Kind == EventError && ev.RequestID != "req-err" {
 				t.Errorf("an error event carries the failed call's RequestId, got %q", ev.RequestID)
