@@ -61,6 +61,9 @@ type Options struct {
 	// CredentialSource names where the credentials came from (env, a
 	// profile, a file, the CVM role) for the auth banner; never a secret.
 	CredentialSource string
+	// ReadOnly is a team-mode session whose key may only look: add,
+	// remove, note, pause and refresh-all answer with a clear refusal.
+	ReadOnly bool
 }
 
 // mode is what has the keyboard.

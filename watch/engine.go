@@ -129,6 +129,7 @@ type Engine struct {
 	callMeter meter
 	throttles meter
 	lastErr   *Failure
+	viewers   int // see SetViewers
 	loadWarn  []string
 	writeWarn string
 
@@ -307,6 +308,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		Health:       h,
 		HealthDetail: detail,
 		LastError:    e.lastErr,
+		Viewers:      e.viewers,
 	}
 	if h == HealthDown {
 		s.DownSince = e.health.downSince
