@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runSnapshot(ctx, args[1:], stdin, stdout, stderr)
 		case "emulator":
 			return runEmulator(ctx, args[1:], stdout, stderr)
+		case "serve":
+			return runServe(ctx, args[1:], stdout, stderr)
 		case "help":
 			args = []string{"-h"}
 		}
