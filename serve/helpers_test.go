@@ -263,3 +263,63 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// stallConn is a client connection whose reads stop when told: the whole
+// client stops reading from the socket, as a frozen laptop does.
+type stallConn struct {
+	net.Conn
+	mu      sync.Mutex
+	stalled bool
+	gate    chan struct{}
+}
+
+func (c *stallConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	stalled := c.stalled
+	c.mu.Unlock()
+	if stalled {
+		<-c.gate
+		return 0, io.EOF
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *stallConn) stall() {
+	c.mu.Lock()
+	c.stalled = true
+	c.mu.Unlock()
+}
+
+// openStalling is open over a connection that can stop reading.
+func openStalling(t testing.TB, addr string, key gossh.Signer) (*term, *stallConn) {
+	t.Helper()
+	raw, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := &stallConn{Conn: raw, gate: make(chan struct{})}
+	cc, chans, reqs, err := gossh.NewClientConn(sc, addr, &gossh.ClientConfig{User: "oncall",
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(key)}, HostKeyCallback: gossh.InsecureIgnoreHostKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := gossh.NewClient(cc, chans, reqs)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{c: c, s: s, out: &lockedBuffer{}, done: make(chan error, 1)}
+	s.Stdout, s.Stderr = tm.out, tm.out
+	if tm.in, err = s.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", 60, 250, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { tm.done <- s.Wait() }()
+	t.Cleanup(func() { close(sc.gate); raw.Close() })
+	return tm, sc
+}
