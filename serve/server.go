@@ -73,6 +73,7 @@ type Server struct {
 	copiers  sync.WaitGroup // frame writers' copy goroutines
 
 	refused atomic.Int64 // sessions turned away because the server was full
+	conns   atomic.Int64 // open connections, logged in or not (see connLimit)
 	drops   atomic.Int64 // frames dropped for slow clients, all sessions
 }
 
@@ -115,6 +116,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	srv.HandshakeTimeout = 20 * time.Second
+	srv.ConnCallback = s.countConn
 	srv.Handler = s.admit(bm.MiddlewareWithProgramHandler(s.program)(s.goodbye))
 	s.ssh = srv
 	return s, nil
@@ -262,4 +264,29 @@ func (s *Server) goodbye(sess ssh.Session) {
 			c.Close() //nolint:errcheck // cutting a client that stopped reading
 		}
 	}
+}
+
+// connLimit bounds open connections, logged in or not, so a flood of
+// handshakes cannot exhaust the server before MaxSessions applies.
+func (s *Server) connLimit() int64 { return int64(2*s.cfg.MaxSessions + 16) }
+
+// countConn admits a connection while under connLimit; the returned
+// conn gives its place back when the server closes it.
+func (s *Server) countConn(_ ssh.Context, c net.Conn) net.Conn {
+	if s.conns.Add(1) > s.connLimit() {
+		s.conns.Add(-1)
+		s.log.Warn("connection refused: too many open", "remote", c.RemoteAddr().String(), "limit", s.connLimit())
+		return nil
+	}
+	return &countedConn{Conn: c, release: sync.OnceFunc(func() { s.conns.Add(-1) })}
+}
+
+type countedConn struct {
+	net.Conn
+	release func()
+}
+
+func (c *countedConn) Close() error {
+	c.release()
+	return c.Conn.Close()
 }

@@ -3,6 +3,8 @@ package serve
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -210,5 +212,54 @@ func TestSlowReaderDoesNotStall(t *testing.T) {
 			t.Fatalf("shutdown with a stalled client: %v", err)
 		}
 		<-r.served
+	}
+}
+
+// TestConnectionFloodIsBounded: connections that never log in count too;
+// past the limit the server closes new ones at once, and a closed one
+// gives its place back.
+func TestConnectionFloodIsBounded(t *testing.T) {
+	r := startRig(t, 1, time.Second, func(c *Config) { c.MaxSessions = 1 })
+	limit := int(r.srv.connLimit())
+	banner := func(c net.Conn) bool {
+		c.SetReadDeadline(time.Now().Add(wait))
+		buf := make([]byte, 4)
+		_, err := io.ReadFull(c, buf)
+		return err == nil && string(buf) == "SSH-"
+	}
+	var conns []net.Conn
+	for range limit {
+		c, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if !banner(c) {
+			t.Fatalf("connection %d of %d refused", len(conns)+1, limit)
+		}
+		conns = append(conns, c)
+	}
+	over, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	if banner(over) {
+		t.Fatalf("connection %d past the limit %d was served", limit+1, limit)
+	}
+	conns[0].Close()
+	for deadline := time.Now().Add(wait); ; {
+		c, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := banner(c)
+		c.Close()
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a closed connection never gave its place back")
+		}
 	}
 }
