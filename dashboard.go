@@ -62,6 +62,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
   trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
   trtcwatch events [flags]       print the event log (-h for flags)
   trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)
+  trtcwatch serve --authorized-keys FILE [flags]   team mode: the dashboard over SSH (-h for flags)
 
 Flags:
 `)

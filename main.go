@@ -79,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return runEmulator(ctx, args[1:], stdout, stderr)
 		case "events":
 			return runEvents(ctx, args[1:], stdout, stderr)
+		case "serve":
+			return runServe(ctx, args[1:], stdout, stderr)
 		case "help":
 			args = []string{"-h"}
 		}

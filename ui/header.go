@@ -22,6 +22,9 @@ func (m *Model) headerLines() []string {
 	if m.opts.Demo {
 		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.warn, short: "DEMO"})
 	}
+	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
+		segs = append(segs, segment{plain: itoa(n) + " viewers", sgr: m.st.bold, short: itoa(n) + " viewers"})
+	}
 	segs = append(segs, m.healthSegment(), m.whereSegment(), segment{plain: m.rateText()})
 	thr := "throttled " + itoa(st.Throttles1m) + "/1m"
 	thrSGR := m.st.dim

@@ -178,6 +178,9 @@ func (m *Model) onPaste(content string) tea.Cmd {
 	case modeConfirm:
 		return nil
 	case modeList, modeDetail:
+		if m.opts.ReadOnly {
+			return m.setFlash(readOnlyText("adding tasks"), flashWarn, flashLongTTL)
+		}
 		return m.startInput(modeAdd, strings.TrimSpace(text))
 	}
 	v := m.input.Value()

@@ -88,6 +88,9 @@ type Options struct {
 	// HookFailures reports failed --on-change runs, one line each; the
 	// model waits on it in a command and shows the latest in a banner.
 	HookFailures <-chan string
+	// ReadOnly is a team-mode session whose key may only look: add,
+	// remove, note, pause and refresh-all answer with a clear refusal.
+	ReadOnly bool
 }
 
 // mode is what has the keyboard.

@@ -149,6 +149,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
 	page := max(1, m.layout().listH-1)
 	r := m.selected()
+	if why := m.readOnlyRefusal(k); why != "" {
+		return m.setFlash(why, flashWarn, flashLongTTL)
+	}
 	switch {
 	case key.Matches(k, ks.Up):
 		m.move(-1)

@@ -130,6 +130,7 @@ type Engine struct {
 	callMeter meter
 	throttles meter
 	lastErr   *Failure
+	viewers   int // see SetViewers
 	loadWarn  []string
 	writeWarn string
 	extWarn   map[string]string            // SetWarning's texts by source (warn.go)
@@ -311,6 +312,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		Health:       h,
 		HealthDetail: detail,
 		LastError:    e.lastErr,
+		Viewers:      e.viewers,
 	}
 	if h == HealthDown {
 		s.DownSince = e.health.downSince

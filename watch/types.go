@@ -169,6 +169,7 @@ type Stats struct {
 	DownSince     time.Time // when HealthDown began (zero otherwise)
 	LastError     *Failure  // most recent failure of any task
 	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
+	Viewers       int       // dashboards watching this engine in team mode (see SetViewers); 0 when nobody says
 }
 
 // Update is what changed since the last Collect.

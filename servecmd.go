@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/demo"
+	"github.com/trtcwatch/trtcwatch/serve"
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// serveFlags are team mode's flags: the dashboard's API and watch-list
+// flags plus where and to whom the SSH server answers.
+type serveFlags struct {
+	dash        dashboardFlags
+	listen      string
+	listenAny   bool
+	authKeys    string
+	hostKey     string
+	maxSessions int
+	idle        time.Duration
+}
+
+// serveShutdownWait bounds the goodbyes on SIGTERM.
+const serveShutdownWait = 10 * time.Second
+
+// runServe runs one engine and serves its dashboard over SSH (team mode).
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var f serveFlags
+	f.dash.register(fs)
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to serve SSH on (loopback unless --listen-any)")
+	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host")
+	fs.StringVar(&f.authKeys, "authorized-keys", "", "OpenSSH authorized_keys file of who may connect (required; re-read on change; option "+serve.ReadOnlyOption+" or restrict: look only)")
+	fs.StringVar(&f.hostKey, "host-key", "", "the server's SSH host key, created (ed25519, mode 600) if absent (default beside the watch list)")
+	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
+	fs.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK...]
+
+Team mode: one engine polls the tasks once for everyone, and every engineer
+runs "ssh -p 2222 HOST" to get their own dashboard on the shared list.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	if err := f.validate(); err != nil {
+		return fail(stderr, err)
+	}
+	app, err := f.dash.api.appID()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	var refs []taskref.Ref
+	for _, a := range fs.Args() {
+		r, err := taskref.Parse(a, app, f.dash.api.region)
+		if err != nil {
+			return fail(stderr, usagef("bad TASK %q: %v", a, err))
+		}
+		refs = append(refs, r)
+	}
+	cfg, err := f.dash.api.clientConfig()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	log, closeLog, err := openLog(f.dash.logFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer closeLog()
+	cfg.Logger = log
+	if _, err := os.Stat(f.authKeys); err != nil {
+		return fail(stderr, usagef("--authorized-keys: %v", err))
+	}
+	statePath := f.dash.state
+	var demoEnv *demo.Env
+	if f.dash.demo {
+		if demoEnv, err = demo.Start(log); err != nil {
+			return fail(stderr, err)
+		}
+		defer demoEnv.Close()
+		cfg.Endpoint, cfg.Credential, cfg.Region = demoEnv.URL(), demoEnv.Credential(), demo.Region
+		app = demo.SdkAppID
+		refs = append(demoEnv.Refs, refs...)
+		dir, err := os.MkdirTemp("", "trtcwatch-demo-")
+		if err != nil {
+			return fail(stderr, fmt.Errorf("demo watch list: %w", err))
+		}
+		defer os.RemoveAll(dir)
+		statePath = filepath.Join(dir, "watchlist.json")
+	}
+	if statePath == "" {
+		if statePath, err = watchlist.DefaultPath(); err != nil {
+			return fail(stderr, usagef("cannot find a place for the watch list (%v); pass --state FILE", err))
+		}
+	}
+	hostKey := f.hostKey
+	if hostKey == "" {
+		hostKey = filepath.Join(filepath.Dir(statePath), "ssh_host_ed25519_key")
+		if f.dash.demo {
+			hostKey = filepath.Join(filepath.Dir(statePath), "demo_host_key")
+		}
+	}
+	hostPEM, fingerprint, created, err := serve.LoadOrCreateHostKey(hostKey)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	ln, err := f.listenLoopback()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer ln.Close()
+	c, err := newClient(cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	engCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	eng := watch.New(c, watch.Config{Interval: f.dash.interval, Quota: c.MaxRate(), Store: watchlist.Open(statePath), Logger: log, Actor: "server"})
+	// The event log sits beside the watch list (the demo's in its temp dir).
+	pastEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
+	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
+	done := make(chan struct{})
+	go func() { defer close(done); eng.Run(engCtx) }()
+	defer stopEngine(cancel, done, eng.Flush, log)
+	if len(refs) > 0 {
+		if _, err := eng.Add(refs); err != nil {
+			log.Warn("add command-line tasks", "err", err)
+		}
+	}
+	if f.dash.demo {
+		for r, note := range demoEnv.Notes {
+			if err := eng.SetNote(r, note, 0); err != nil {
+				log.Warn("demo note", "err", err)
+			}
+		}
+		fed := make(chan struct{})
+		go func() { defer close(fed); demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) }()
+		defer func() { cancel(); <-fed }()
+	}
+	srv, err := serve.New(serve.Config{
+		HostKeyPEM: hostPEM, AuthorizedKeys: f.authKeys, Engine: eng,
+		// Nothing secret: this template is drawn on every viewer's screen.
+		Options: ui.Options{Keys: dashboardKeys(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
+			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
+			PastEvents: pastEvents},
+		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
+	})
+	if err != nil {
+		return fail(stderr, usagef("%v", err))
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	made := ""
+	if created {
+		made = " (new)"
+	}
+	fmt.Fprintf(stdout, "trtcwatch serve: listening on %s\nhost key %s%s: %s\nconnect with: ssh -p %s HOST\n",
+		ln.Addr(), hostKey, made, fingerprint, port(ln.Addr()))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), serveShutdownWait)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("serve shutdown", "err", err)
+	}
+	if serveErr == nil {
+		serveErr = <-served
+	}
+	stopEngine(cancel, done, eng.Flush, log)
+	if serveErr != nil {
+		return fail(stderr, fmt.Errorf("serve: %w", serveErr))
+	}
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		fmt.Fprintf(stderr, "trtcwatch: %v; the watch list is saved\n", sc)
+		return sc.exitCode()
+	}
+	return 0
+}
+
+func (f *serveFlags) validate() error {
+	if err := f.dash.validate(); err != nil {
+		return err
+	}
+	if f.authKeys == "" {
+		return usagef("--authorized-keys FILE is required: the OpenSSH public keys of who may connect")
+	}
+	if f.maxSessions < 1 || f.maxSessions > 1000 {
+		return usagef("--max-sessions must be between 1 and 1000, got %d", f.maxSessions)
+	}
+	if f.idle < time.Second {
+		return usagef("--idle-timeout must be at least 1s, such as 30m, got %v", f.idle)
+	}
+	return nil
+}
+
+// listenLoopback binds --listen, refusing an address beyond loopback
+// unless --listen-any says so (checked before binding a literal address
+// and again once a host name resolved), as `trtcwatch emulator` does.
+func (f *serveFlags) listenLoopback() (net.Listener, error) {
+	host, _, err := net.SplitHostPort(f.listen)
+	if err != nil {
+		return nil, usagef("--listen %s: %v", f.listen, err)
+	}
+	if !f.listenAny && host != "localhost" {
+		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
+			return nil, usagef("--listen %s is not a loopback address; use 127.0.0.1 or ::1 (and an SSH jump host), or add --listen-any", f.listen)
+		}
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return nil, usagef("--listen %s: %v", f.listen, err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !f.listenAny && (!ok || !tcp.IP.IsLoopback()) {
+		ln.Close()
+		return nil, usagef("--listen %s resolved beyond loopback; add --listen-any to allow it", f.listen)
+	}
+	return ln, nil
+}
+
+func port(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return fmt.Sprint(tcp.Port)
+	}
+	return "PORT"
+}
