@@ -6,6 +6,7 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -82,18 +83,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Engine == nil {
 		return nil, errors.New("serve: no engine")
 	}
-	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = DefaultMaxSessions
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.MaxPaste <= 0 {
-		cfg.MaxPaste = DefaultMaxPaste
-	}
-	if cfg.OutputLimit <= 0 {
-		cfg.OutputLimit = DefaultOutputLimit
-	}
+	// Zero or less takes the default.
+	cfg.MaxSessions = cmp.Or(max(cfg.MaxSessions, 0), DefaultMaxSessions)
+	cfg.IdleTimeout = cmp.Or(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
+	cfg.MaxPaste = cmp.Or(max(cfg.MaxPaste, 0), DefaultMaxPaste)
+	cfg.OutputLimit = cmp.Or(max(cfg.OutputLimit, 0), DefaultOutputLimit)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

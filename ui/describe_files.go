@@ -63,16 +63,7 @@ func roomOf(n recfile.Name) string {
 
 // commonFolder is the folder every file shares, or "" (none or mixed).
 func commonFolder(rows []fileRow) string {
-	if len(rows) == 0 {
-		return ""
-	}
-	f := rows[0].n.Folder
-	for _, r := range rows[1:] {
-		if r.n.Folder != f {
-			return ""
-		}
-	}
-	return f
+	return shared(rows, func(r fileRow) string { return r.n.Folder })
 }
 
 // filesTable lists the storage files across the pane's whole width: who,

@@ -221,15 +221,7 @@ func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
 	}
 	m.evp.open = false
 	m.mode = modeList
-	if m.indexOf(ref) < 0 {
-		m.filter, m.problems = "", false
-		m.rebuild(false)
-	}
-	if i := m.indexOf(ref); i >= 0 {
-		m.cursor = i
-		m.syncSel()
-		m.ensureVisible()
-	}
+	m.selectTask(ref)
 	return nil
 }
 

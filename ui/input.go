@@ -150,6 +150,12 @@ func (m *Model) selectAdded() {
 		return
 	}
 	m.pendingSel = taskref.Ref{}
+	m.selectTask(ref)
+}
+
+// selectTask puts the cursor on ref, clearing the filter and "only
+// problems" when they hide it: the user asked for this task.
+func (m *Model) selectTask(ref taskref.Ref) {
 	if m.indexOf(ref) < 0 && (m.filter != "" || m.problems) {
 		m.filter, m.problems = "", false
 		m.rebuild(false)

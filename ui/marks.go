@@ -155,17 +155,20 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // commonNote is the note every row shares, else empty: the input starts
 // from it so a shared ticket number is edited, not retyped.
-func commonNote(rs []*row) string {
-	if len(rs) == 0 {
+func commonNote(rs []*row) string { return shared(rs, func(r *row) string { return r.t.Note }) }
+
+// shared is the value of every x, or "" when there are none or they differ.
+func shared[T any](xs []T, of func(T) string) string {
+	if len(xs) == 0 {
 		return ""
 	}
-	n := rs[0].t.Note
-	for _, r := range rs[1:] {
-		if r.t.Note != n {
+	v := of(xs[0])
+	for _, x := range xs[1:] {
+		if of(x) != v {
 			return ""
 		}
 	}
-	return n
+	return v
 }
 
 // gone are the tasks whose recording is over for good (ended) or that the

@@ -150,12 +150,9 @@ func (e *Engine) setNote(ref taskref.Ref, note string, seq uint64, by string) er
 		e.mu.Unlock()
 		return fmt.Errorf("set note: task %s is not watched", ref)
 	}
-	if seq != 0 {
-		if seq <= ent.noteSeq {
-			e.mu.Unlock()
-			return nil // a newer edit is already in force
-		}
-		ent.noteSeq = seq
+	if !inOrder(seq, &ent.noteSeq) {
+		e.mu.Unlock()
+		return nil // a newer edit is already in force
 	}
 	note = watchlist.CleanNote(note)
 	changed := ent.t.Note != note

@@ -249,11 +249,8 @@ func (e *Engine) askLocked(ent *entry, now time.Time) {
 func (e *Engine) SetPaused(p bool, seq uint64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if seq != 0 {
-		if seq <= e.pauseSeq {
-			return
-		}
-		e.pauseSeq = seq
+	if !inOrder(seq, &e.pauseSeq) {
+		return
 	}
 	e.paused = p
 	e.wakeLocked()
@@ -328,6 +325,20 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 	}
 	s.WatchWarnings = append(s.WatchWarnings, e.extraWarningsLocked()...)
 	return s
+}
+
+// inOrder applies the ordering rule of SetPaused and SetNote: seq 0 is
+// unordered and always applies; otherwise a request applies only if it is
+// newer than *last, which it then becomes.
+func inOrder(seq uint64, last *uint64) bool {
+	if seq == 0 {
+		return true
+	}
+	if seq <= *last {
+		return false
+	}
+	*last = seq
+	return true
 }
 
 // wakeLocked wakes every worker waiting for work, so they re-read the queue.

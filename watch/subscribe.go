@@ -198,12 +198,11 @@ func (ss *Session) RemoveMany(refs []taskref.Ref) (int, error) { return ss.e.rem
 func (ss *Session) SetNote(ref taskref.Ref, note string, seq uint64) error {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if seq != 0 {
-		if seq <= ss.noteSeq[ref] {
-			return nil // a newer edit from this session is already in force
-		}
-		ss.noteSeq[ref] = seq
+	last := ss.noteSeq[ref]
+	if !inOrder(seq, &last) {
+		return nil // a newer edit from this session is already in force
 	}
+	ss.noteSeq[ref] = last
 	return ss.e.setNote(ref, note, 0, ss.by)
 }
 
@@ -217,11 +216,7 @@ func (ss *Session) RefreshAll() { ss.e.RefreshAll() }
 func (ss *Session) SetPaused(p bool, seq uint64) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if seq != 0 {
-		if seq <= ss.pauseSeq {
-			return
-		}
-		ss.pauseSeq = seq
+	if inOrder(seq, &ss.pauseSeq) {
+		ss.e.SetPaused(p, 0)
 	}
-	ss.e.SetPaused(p, 0)
 }
