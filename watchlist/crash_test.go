@@ -100,7 +100,18 @@ func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 func TestCrash(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "watchlist.json")
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("TRTCWATCH_CRASH_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("TRTCWATCH_CRASH_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	// The kill moments come from this seed: a failure is replayed with
+	// TRTCWATCH_CRASH_SEED set to the logged value.
+	t.Logf("kill moments from seed %d (replay: TRTCWATCH_CRASH_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
 	last, leftovers := 0, 0
 	for kill := range 200 {
 		cmd := child(t, "crash", path, "")
