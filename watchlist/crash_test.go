@@ -98,6 +98,7 @@ func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 // time, the file must hold one complete generation, no older than the last
 // one seen, and load without a warning.
 func TestCrash(t *testing.T) {
+	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	dir := t.TempDir()
 	path := filepath.Join(dir, "watchlist.json")
 	seed := uint64(time.Now().UnixNano())
@@ -172,6 +173,7 @@ func checkGeneration(t *testing.T, path string) int {
 // TestConcurrentProcesses: two processes and this one add to one file at
 // once; every addition survives.
 func TestConcurrentProcesses(t *testing.T) {
+	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	var wg sync.WaitGroup
 	for _, p := range []string{"proc1", "proc2"} {
