@@ -23,7 +23,7 @@ func TestUpdateAndViewMakeNoEngineCalls(t *testing.T) {
 	msgs := []tea.Msg{
 		engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}},
 		tea.BackgroundColorMsg{Color: color.White},
-		tickMsg{at: t0},
+		tickMsg{},
 		tea.WindowSizeMsg{Width: 80, Height: 24},
 		engineMsg{watch.Update{Removed: []taskref.Ref{ref("task-idle-0002")}, Stats: degradedStats()}},
 		flashClearMsg{seq: 1},
@@ -42,7 +42,7 @@ func TestUpdateAndViewMakeNoEngineCalls(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		tk := fixtureTasks()[i%9]
 		tk.Phase = watch.Phases[i%len(watch.Phases)]
-		msgs = append(msgs, engineMsg{watch.Update{Changed: []watch.Task{tk}, Stats: okStats()}}, tickMsg{at: t0})
+		msgs = append(msgs, engineMsg{watch.Update{Changed: []watch.Task{tk}, Stats: okStats()}}, tickMsg{})
 	}
 	var addCmd tea.Cmd
 	addAt := slices.Index(msgs, tea.Msg(submitAdd))

@@ -232,7 +232,7 @@ func New(eng Engine, opts Options) *Model {
 // Init reads what the engine already holds, starts the clock that ages
 // the rows, and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(collectCmd(m.eng), tickCmd(), tea.RequestBackgroundColor)
+	return tea.Batch(collectCmd(m.eng), tickCmd(m.ctx), tea.RequestBackgroundColor)
 }
 
 func (m *Model) setDark(dark bool) {

@@ -13,8 +13,9 @@ import (
 // engineMsg carries one Collect: the tasks that changed and the figures.
 type engineMsg struct{ up watch.Update }
 
-// tickMsg re-renders the ages once a second.
-type tickMsg struct{ at time.Time }
+// tickMsg re-renders the ages once a second (Update reads the clock from
+// Options.Now, so the tick carries no time).
+type tickMsg struct{}
 
 // flashClearMsg clears the flash only if it is still the one numbered seq.
 type flashClearMsg struct{ seq int }
@@ -71,8 +72,19 @@ func waitCmd(ctx context.Context, eng Engine) tea.Cmd {
 	}
 }
 
-func tickCmd() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{t} })
+// tickCmd waits a second, or until the dashboard stops: unlike tea.Tick
+// its goroutine never outlives the program.
+func tickCmd(ctx context.Context) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(time.Second)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			return tickMsg{}
+		}
+	}
 }
 
 func addCmd(eng Engine, refs []taskref.Ref, dups, rejected int) tea.Cmd {

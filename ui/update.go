@@ -28,7 +28,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setDark(msg.IsDark())
 	case tickMsg:
 		m.now = m.opts.Now()
-		return m, tickCmd()
+		return m, tickCmd(m.ctx)
 	case engineMsg:
 		cmd := m.applyUpdate(msg.up)
 		m.selectAdded()
