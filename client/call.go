@@ -47,7 +47,7 @@ func call[T any](c *Client, ctx context.Context, region, action string, req any,
 		return nil, err
 	}
 	c.log.Debug("api call", "action", action, "region", region, "took", time.Since(start),
-		"request_id", deref(requestID(out)))
+		"request_id", Deref(requestID(out)))
 	return out, nil
 }
 
@@ -140,7 +140,7 @@ func validate[T any](env *envelope[T], action string, requestID func(*T) *string
 	case env.Response == nil:
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
 			Message: "answer has no Response object"}
-	case deref(requestID(env.Response)) == "":
+	case Deref(requestID(env.Response)) == "":
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
 			Message: "answer has no RequestId"}
 	}
@@ -179,7 +179,9 @@ func waitError(ctx context.Context, action string, err error) *Error {
 		Err:     fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)}
 }
 
-func deref(s *string) string {
+// Deref reads one of the API's optional strings, absent as "": one reader
+// for every package that takes an answer apart.
+func Deref(s *string) string {
 	if s == nil {
 		return ""
 	}

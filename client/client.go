@@ -19,6 +19,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -145,7 +146,7 @@ func (c *Client) SetRate(perSecond float64) {
 func (c *Client) sdkFor(region string) (*common.Client, *Error) {
 	if !slices.Contains(Regions, region) {
 		return nil, &Error{Kind: KindBadRequest, Code: CodeBadRegion,
-			Message: "region " + clip(region, 40) + " is not served by the recording API"}
+			Message: "region " + sanitize.Clip(region, 40) + " is not served by the recording API"}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -70,11 +70,11 @@ func writeDetail(w *bufio.Writer, r Result, now time.Time) {
 		if f == nil {
 			continue
 		}
-		user := deref(f.UserId)
+		user := client.Deref(f.UserId)
 		if f.UserId != nil && user == "" {
 			user = `""` // mixed-mode files have an empty UserId: show that it is empty, not missing
 		}
-		rows = append(rows, []string{safe(user), safe(deref(f.TrackType)), beginTime(f.BeginTimeStamp, now), safe(deref(f.FileName))})
+		rows = append(rows, []string{safe(user), safe(client.Deref(f.TrackType)), beginTime(f.BeginTimeStamp, now), safe(client.Deref(f.FileName))})
 	}
 	widths := columnWidths(rows)
 	for _, row := range rows {
@@ -88,13 +88,6 @@ func safe(s string) string {
 		return "-"
 	}
 	return sanitize.String(s)
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func columnWidths(rows [][]string) []int {
@@ -222,12 +215,6 @@ func escapeInvisible(b []byte) []byte {
 	return out
 }
 
-func invisible(r rune) bool {
-	switch {
-	case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0xad, r == 0x061c, r == 0x180e,
-		r >= 0x200b && r <= 0x200f, r >= 0x2028 && r <= 0x202e, r >= 0x2060 && r <= 0x206f,
-		r == 0xfeff, r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
-		return true
-	}
-	return false
-}
+// invisible: the runes sanitize escapes on screen, above ASCII (the
+// encoder has escaped the ASCII controls; a raw newline ends each object).
+func invisible(r rune) bool { return r >= 0x7f && sanitize.Escaped(r) }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
 // MaxTaskIDLen is the longest TaskId we accept. Real ones are 76 characters;
@@ -108,13 +110,7 @@ func trimEntry(s string) string {
 }
 
 // clip keeps error messages one line long even when the input was a paste.
-func clip(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}
+func clip(s string) string { return sanitize.Clip(s, 40) }
 
 // Rejection is one entry that could not be used, and why.
 type Rejection struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -119,9 +120,7 @@ func (e *Engine) describe(j *job) (resp *client.DescribeCloudRecordingResponse, 
 	defer func() {
 		if p := recover(); p != nil {
 			msg := fmt.Sprint(p)
-			if len(msg) > 300 {
-				msg = msg[:300] + "…"
-			}
+			msg = sanitize.Clip(msg, 300)
 			e.log.Error("panic while polling a task", "task", j.ref.TaskID, "panic", msg, "stack", string(debug.Stack()))
 			resp, err = nil, &client.Error{Kind: client.KindTransient, Code: client.CodePanic, Action: client.ActionDescribe,
 				Message: "internal error while polling this task (a bug; please report it): " + strings.ToValidUTF8(msg, "\uFFFD")}

@@ -61,14 +61,14 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 	if resp == nil {
 		return a
 	}
-	a.Status = str(resp.Status)
-	a.RequestID = str(resp.RequestId)
+	a.Status = client.Deref(resp.Status)
+	a.RequestID = client.Deref(resp.RequestId)
 	a.Raw = resp.Raw
 	for _, f := range resp.StorageFileList {
 		if f == nil {
 			continue
 		}
-		file := File{UserID: str(f.UserId), FileName: str(f.FileName), TrackType: str(f.TrackType)}
+		file := File{UserID: client.Deref(f.UserId), FileName: client.Deref(f.FileName), TrackType: client.Deref(f.TrackType)}
 		file.Begin, _ = BeginTime(f.BeginTimeStamp)
 		a.Files = append(a.Files, file)
 	}
@@ -103,13 +103,6 @@ func FailureFrom(err error, at time.Time) *Failure {
 		}
 	}
 	return f
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // apply records one call's outcome on t (exactly one of a and f is non-nil)
