@@ -58,7 +58,7 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 				Message: "internal error in the API call (a bug in trtcwatch or the SDK; please report it): " +
 					scrub(fmt.Sprint(p), 512, secrets)}
 			c.log.Error("panic in API call", "action", action, "region", region, "panic", cerr.Message,
-				"stack", Bound(string(debug.Stack()), 16<<10))
+				"stack", boundText(string(debug.Stack()), 16<<10))
 		}
 	}()
 	sc, cerr := c.sdkFor(region)
@@ -121,8 +121,8 @@ func sameTask(req, resp any, action string) *Error {
 		return nil
 	}
 	return &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
-		Message: "answer is for task " + strconv.Quote(Bound(*got, MaxTaskIDBytes)) + ", not the task asked for " +
-			strconv.Quote(Bound(*asked, MaxTaskIDBytes))}
+		Message: "answer is for task " + strconv.Quote(boundText(*got, MaxTaskIDBytes)) + ", not the task asked for " +
+			strconv.Quote(boundText(*asked, MaxTaskIDBytes))}
 }
 
 func (r *DescribeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }

@@ -96,7 +96,7 @@ func TestClassify(t *testing.T) {
 		tests[code] = want
 	}
 	for code, want := range tests {
-		if got := Classify(code); got != want {
+		if got := classifyCode(code); got != want {
 			t.Errorf("Classify(%q) = %v, want %v", code, got, want)
 		}
 	}

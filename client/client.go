@@ -121,8 +121,8 @@ func (c *Client) CredentialSource() string { return c.credSource }
 // MaxRate is the ceiling SetRate clamps to: the configured rate.
 func (c *Client) MaxRate() float64 { return c.cfg.Rate }
 
-// Rate is the nominal rate now in force (before Headroom).
-func (c *Client) Rate() float64 {
+// nominalRate is the rate now in force (before Headroom).
+func (c *Client) nominalRate() float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.rate

@@ -137,7 +137,7 @@ func TestHostileAnswers(t *testing.T) {
 			}
 			for _, m := range tt.msgHas {
 				if !strings.Contains(e.Message, m) {
-					t.Errorf("message %q lacks %q", Bound(e.Message, 400), m)
+					t.Errorf("message %q lacks %q", boundText(e.Message, 400), m)
 				}
 			}
 			checkBounded(t, e)
@@ -170,7 +170,7 @@ func checkNoSecret(t *testing.T, where, s string) {
 	t.Helper()
 	for _, sec := range []string{hostileID, hostileKey, hostileToken} {
 		if strings.Contains(s, sec) {
-			t.Fatalf("%s holds a secret: %s", where, Bound(s, 300))
+			t.Fatalf("%s holds a secret: %s", where, boundText(s, 300))
 		}
 	}
 }
@@ -230,8 +230,8 @@ func TestSuccessScrubbed(t *testing.T) {
 		t.Errorf("escaped secret not redacted: %q", got)
 	}
 	f0 := resp.StorageFileList[0]
-	if Deref(f0.UserId) != Redacted || Deref(f0.FileName) != Bound(long, MaxFileFieldBytes) || !strings.HasSuffix(Deref(f0.FileName), "…[cut, 3000 bytes]") {
-		t.Errorf("file 0: %q %q", Deref(f0.UserId), Bound(Deref(f0.FileName), 40))
+	if Deref(f0.UserId) != Redacted || Deref(f0.FileName) != boundText(long, MaxFileFieldBytes) || !strings.HasSuffix(Deref(f0.FileName), "…[cut, 3000 bytes]") {
+		t.Errorf("file 0: %q %q", Deref(f0.UserId), boundText(Deref(f0.FileName), 40))
 	}
 	if len(resp.StorageFileList) != MaxFiles || resp.FilesCut != 6 {
 		t.Errorf("files %d, cut %d; want %d and 6", len(resp.StorageFileList), resp.FilesCut, MaxFiles)

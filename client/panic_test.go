@@ -39,7 +39,7 @@ func TestPanicBecomesCallError(t *testing.T) {
 		}
 	}
 	if l := logs.String(); !strings.Contains(l, "panic in API call") || strings.Contains(l, testSecret) || !strings.Contains(l, "stack=") {
-		t.Fatalf("log %q", Bound(l, 500))
+		t.Fatalf("log %q", boundText(l, 500))
 	}
 }
 

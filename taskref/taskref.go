@@ -132,8 +132,8 @@ func (b Batch) Summary() string {
 		len(b.Refs), len(b.Duplicates), len(b.Rejected))
 }
 
-// Split cuts a paste into entries at spaces, commas, semicolons and newlines.
-func Split(input string) []string {
+// split cuts a paste into entries at spaces, commas, semicolons and newlines.
+func split(input string) []string {
 	return strings.FieldsFunc(input, func(r rune) bool {
 		switch r {
 		case ' ', '\t', '\n', '\r', ',', ';', '\v', '\f':
@@ -149,7 +149,7 @@ func Split(input string) []string {
 func ParseList(input string, defaultApp uint64, region string, exists func(Ref) bool) Batch {
 	var b Batch
 	seen := map[Ref]bool{}
-	for _, e := range Split(input) {
+	for _, e := range split(input) {
 		ref, err := Parse(e, defaultApp, region)
 		if err != nil {
 			b.Rejected = append(b.Rejected, Rejection{Entry: clip(e), Reason: err})

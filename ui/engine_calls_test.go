@@ -32,7 +32,7 @@ func TestUpdateAndViewMakeNoEngineCalls(t *testing.T) {
 		submitAdd, // submits the add: returns a Cmd, calls nothing
 		addedMsg{asked: 2, added: []taskref.Ref{ref("p-1"), ref("p-2")}},
 		removedMsg{ref: ref("task-exit-0004")},
-		noteMsg{ref: ref("p-1"), err: errBoom},
+		noteMsg{err: errBoom},
 		copiedMsg{what: "TaskId", text: "x", err: errBoom},
 		tea.ResumeMsg{},
 	}

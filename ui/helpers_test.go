@@ -94,8 +94,6 @@ func (f *countingEngine) SetNote(ref taskref.Ref, note string, seq uint64) error
 	return nil
 }
 
-func (f *countingEngine) Has(taskref.Ref) bool { f.count("Has"); return false }
-
 func (f *countingEngine) Refresh(ref taskref.Ref) {
 	f.count("Refresh")
 	f.mu.Lock()

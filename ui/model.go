@@ -29,7 +29,6 @@ type Engine interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
 	Remove(ref taskref.Ref) error
 	SetNote(ref taskref.Ref, note string, seq uint64) error
-	Has(ref taskref.Ref) bool
 	Refresh(ref taskref.Ref)
 	RefreshAll()
 	SetPaused(paused bool, seq uint64)

@@ -92,7 +92,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if err := b.SetNote(ref(1), "noted by B", 0); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(DefaultReloadInterval + time.Second)
+		time.Sleep(defaultReloadInterval + time.Second)
 		synctest.Wait()
 		u := a.Collect()
 		changed := map[taskref.Ref]Task{}
@@ -105,7 +105,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		if err := b.Remove(ref(2)); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(DefaultReloadInterval + time.Second)
+		time.Sleep(defaultReloadInterval + time.Second)
 		synctest.Wait()
 		if u := a.Collect(); !slices.Equal(u.Removed, []taskref.Ref{ref(2)}) || a.Has(ref(2)) {
 			t.Fatalf("A's Update after B's removal: removed %v", u.Removed)

@@ -235,9 +235,9 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 	var a *Answer
 	var f *Failure
 	if err == nil {
-		a = AnswerFrom(resp, now)
+		a = answerFrom(resp, now)
 	} else {
-		f = FailureFrom(err, now)
+		f = failureFrom(err, now)
 		if f.Kind != client.KindGone {
 			e.lastErr = f
 		}

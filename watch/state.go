@@ -7,14 +7,14 @@ import (
 	"github.com/trtcwatch/trtcwatch/client"
 )
 
-// Derive is the one place a row's phase comes from, so the list, the detail
+// derive is the one place a row's phase comes from, so the list, the detail
 // pane, the counts and snapshot never disagree. It looks only at the last
 // good answer, the failure of the latest call (nil when it succeeded) and
 // whether the task was ever seen alive. A task gone after its last answer
 // said Exited is "ended" (a clean stop); gone after Idle or InProgress it
 // "vanished" (a problem: perhaps it exited between two polls, perhaps not);
 // gone and never seen alive it is "not found".
-func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
+func derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
 	if lastErr != nil {
 		switch lastErr.Kind {
 		case client.KindGone:
@@ -54,9 +54,9 @@ func Live(status string) bool {
 	return false
 }
 
-// AnswerFrom turns a response into an Answer, so snapshot and the engine read
-// the API's optional fields the same way.
-func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answer {
+// answerFrom turns a response into an Answer; its file times come from
+// BeginTime, the decoder snapshot uses too, so both show the same date.
+func answerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answer {
 	a := &Answer{At: at}
 	if resp == nil {
 		return a
@@ -90,10 +90,10 @@ func BeginTime(ts *uint64) (t time.Time, ok bool) {
 	return time.UnixMilli(int64(*ts)), true
 }
 
-// FailureFrom classifies an error from the client. Errors that are not a
+// failureFrom classifies an error from the client. Errors that are not a
 // *client.Error (a fake, a bug) count as transient so they are retried with
 // backoff rather than trusted.
-func FailureFrom(err error, at time.Time) *Failure {
+func failureFrom(err error, at time.Time) *Failure {
 	f := &Failure{Kind: client.KindTransient, Message: err.Error(), At: at}
 	var ce *client.Error
 	if errors.As(err, &ce) {
@@ -135,7 +135,7 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 	default:
 		return Transition{}, false
 	}
-	p := Derive(t.Last, t.LastErr, t.SeenLive)
+	p := derive(t.Last, t.LastErr, t.SeenLive)
 	if p == t.Phase {
 		return Transition{}, false
 	}

@@ -43,8 +43,8 @@ func TestDeriveFailureDecides(t *testing.T) {
 			if want == Vanished && last != nil && last.Status == "Exited" {
 				want = Ended // gone after Exited is a clean stop
 			}
-			if got := Derive(last, fail(tt.kind), tt.seen); got != want {
-				t.Errorf("%s: Derive = %q, want %q", name, got, tt.want)
+			if got := derive(last, fail(tt.kind), tt.seen); got != want {
+				t.Errorf("%s: derive = %q, want %q", name, got, tt.want)
 			}
 		}
 	}
@@ -65,8 +65,8 @@ func TestDeriveAnswerDecides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, seen := range []bool{false, true} {
-			if got := Derive(tt.last, nil, seen); got != tt.want {
-				t.Errorf("Derive(%v, nil, %v) = %q, want %q", tt.last, seen, got, tt.want)
+			if got := derive(tt.last, nil, seen); got != tt.want {
+				t.Errorf("derive(%v, nil, %v) = %q, want %q", tt.last, seen, got, tt.want)
 			}
 		}
 	}
@@ -85,9 +85,9 @@ func TestAnswerFrom(t *testing.T) {
 		},
 	}
 	at := time.Unix(100, 0)
-	a := AnswerFrom(resp, at)
+	a := answerFrom(resp, at)
 	if a.Status != "InProgress" || a.RequestID != "r1" || !a.At.Equal(at) || len(a.Files) != 2 {
-		t.Fatalf("AnswerFrom = %+v", a)
+		t.Fatalf("answerFrom = %+v", a)
 	}
 	if !a.Files[0].Begin.Equal(time.UnixMilli(int64(ms))) || a.Files[0].UserID != "u1" {
 		t.Errorf("file 0 = %+v", a.Files[0])
@@ -95,23 +95,23 @@ func TestAnswerFrom(t *testing.T) {
 	if !a.Files[1].Begin.IsZero() {
 		t.Errorf("absurd timestamp should give zero Begin, got %v", a.Files[1].Begin)
 	}
-	if got := AnswerFrom(nil, at); got.Status != "" || got.Files != nil {
-		t.Errorf("AnswerFrom(nil) = %+v", got)
+	if got := answerFrom(nil, at); got.Status != "" || got.Files != nil {
+		t.Errorf("answerFrom(nil) = %+v", got)
 	}
 }
 
 func TestFailureFrom(t *testing.T) {
 	at := time.Unix(5, 0)
 	ce := &client.Error{Kind: client.KindAuth, Code: "AuthFailure.SignatureFailure", Message: "bad sig", RequestID: "r9"}
-	f := FailureFrom(fmt.Errorf("describe: %w", ce), at)
+	f := failureFrom(fmt.Errorf("describe: %w", ce), at)
 	if f.Kind != client.KindAuth || f.Code != ce.Code || f.Message != "bad sig" || f.RequestID != "r9" || !f.At.Equal(at) {
 		t.Errorf("wrapped client error: %+v", f)
 	}
-	f = FailureFrom(errors.New("boom"), at)
+	f = failureFrom(errors.New("boom"), at)
 	if f.Kind != client.KindTransient || f.Message != "boom" {
 		t.Errorf("foreign error: %+v", f)
 	}
-	f = FailureFrom(&client.Error{Code: "X"}, at)
+	f = failureFrom(&client.Error{Code: "X"}, at)
 	if f.Kind != client.KindTransient {
 		t.Errorf("unknown kind should be retried as transient, got %v", f.Kind)
 	}
@@ -296,9 +296,9 @@ func TestBeginTime(t *testing.T) {
 			t.Errorf("BeginTime(%v) = %v, %v; want %v, %v", tt.ts, got, ok, tt.want, tt.ok)
 		}
 	}
-	// AnswerFrom reads the same way: a seconds value is not 1970.
-	a := AnswerFrom(&client.DescribeCloudRecordingResponse{StorageFileList: []*client.StorageFile{{BeginTimeStamp: u(1622186279)}}}, time.Now())
+	// answerFrom reads the same way: a seconds value is not 1970.
+	a := answerFrom(&client.DescribeCloudRecordingResponse{StorageFileList: []*client.StorageFile{{BeginTimeStamp: u(1622186279)}}}, time.Now())
 	if a.Files[0].Begin.Year() != 2021 {
-		t.Errorf("AnswerFrom read seconds as %v", a.Files[0].Begin)
+		t.Errorf("answerFrom read seconds as %v", a.Files[0].Begin)
 	}
 }
