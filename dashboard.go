@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -43,6 +42,16 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.logFile, "log-file", "", "write a debug log to this file (never to the screen)")
 }
 
+// dashboardUsage is what -h prints above the flags.
+const dashboardUsage = `Usage:
+  trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
+  trtcwatch --demo               the same against a built-in emulator, no account needed
+  trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
+  trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)
+
+Flags:
+`
+
 // runDashboard runs the interactive dashboard. Every way out gives the
 // terminal back: q, a signal (SIGHUP, SIGTERM, SIGINT, SIGQUIT), a fatal
 // error or a panic anywhere the dashboard runs code; the watch list stays
@@ -51,18 +60,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
 	var f dashboardFlags
 	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage:
-  trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
-  trtcwatch --demo               the same against a built-in emulator, no account needed
-  trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
-  trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, dashboardUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if err := f.validate(); err != nil {
@@ -97,23 +95,14 @@ Flags:
 	defer closeLog()
 	cfg.Logger = log
 	statePath := f.state
-	var demoEnv *demo.Env
+	var dm *demo.Attached
 	if f.demo {
-		env, err := demo.Start(log)
-		if err != nil {
+		if dm, err = demo.Attach(log); err != nil {
 			return fail(stderr, err)
 		}
-		defer env.Close()
-		demoEnv = env
-		cfg.Endpoint, cfg.Credential, cfg.Region = env.URL(), env.Credential(), demo.Region
-		app = demo.SdkAppID
-		refs = append(env.Refs, refs...)
-		dir, err := os.MkdirTemp("", "trtcwatch-demo-")
-		if err != nil {
-			return fail(stderr, fmt.Errorf("demo watch list: %w", err))
-		}
-		defer os.RemoveAll(dir)
-		statePath = filepath.Join(dir, "watchlist.json")
+		defer dm.Close()
+		cfg.Endpoint, cfg.Credential, cfg.Region, app, statePath = dm.URL(), dm.Credential(), demo.Region, demo.SdkAppID, dm.StatePath
+		refs = append(dm.Refs, refs...)
 	}
 	if statePath == "" {
 		if statePath, err = watchlist.DefaultPath(); err != nil {
@@ -155,16 +144,10 @@ Flags:
 			log.Warn("add command-line tasks", "err", err)
 		}
 	}
-	if f.demo {
-		for r, note := range demoEnv.Notes {
-			if err := eng.SetNote(r, note, 0); err != nil {
-				log.Warn("demo note", "err", err)
-			}
-		}
+	if dm != nil {
 		fed := make(chan struct{})
-		g.Go(func() { defer close(fed); demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) })
-		// Joined before the demo's emulator and temp dir go (deferred earlier,
-		// so they run after this): the feeder and its stop timers end first.
+		g.Go(func() { defer close(fed); dm.Run(engCtx, c, eng, log) })
+		// Joined before dm.Close (deferred earlier, so it runs after this).
 		defer func() { cancel(); <-fed }()
 	}
 

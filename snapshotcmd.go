@@ -14,6 +14,9 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
+// snapshotUsage is what -h prints above the flags.
+const snapshotUsage = "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:\n"
+
 // runSnapshot looks every task up once and prints the result: the path end
 // to end for scripts and tickets. Exit 0 when every lookup got an answer,
 // 1 when any failed, 2 for bad usage.
@@ -25,11 +28,7 @@ func runSnapshot(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	)
 	api.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per task instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, snapshotUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	refs, err := snapshotRefs(fs.Args(), stdin, &api)
