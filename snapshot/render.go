@@ -128,19 +128,10 @@ func beginTime(ts *uint64, now time.Time) string {
 }
 
 func relative(d time.Duration) string {
-	suffix := " ago"
 	if d < 0 {
-		d, suffix = -d, " ahead"
+		return watch.Compact(-d) + " ahead"
 	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds%s", int(d.Seconds()), suffix)
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds%s", int(d.Minutes()), int(d.Seconds())%60, suffix)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm%s", int(d.Hours()), int(d.Minutes())%60, suffix)
-	}
-	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
+	return watch.Compact(d) + " ago"
 }
 
 // jsonTask is one line of --json output. Field names are snake_case like

@@ -165,7 +165,7 @@ func TestBeginTime(t *testing.T) {
 		}
 	}
 	for d, want := range map[time.Duration]string{
-		3 * time.Second: "3s ago", 61 * time.Minute: "1h01m ago", 50 * time.Hour: "2d ago",
+		3 * time.Second: "3s ago", 61 * time.Minute: "1h01m ago", 50 * time.Hour: "2d02h ago",
 	} {
 		if got := relative(d); got != want {
 			t.Errorf("relative(%v) = %q, want %q", d, got, want)

@@ -45,7 +45,7 @@ func (m *Model) fileRows(files []watch.File, long bool) []fileRow {
 			fr.track = "-"
 		}
 		if long && !f.Begin.IsZero() {
-			fr.begin += " (" + compact(m.now.Sub(f.Begin)) + ")"
+			fr.begin += " (" + watch.Compact(m.now.Sub(f.Begin)) + ")"
 		}
 		out[i] = fr
 	}
