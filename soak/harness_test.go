@@ -302,7 +302,7 @@ func (d *dash) settle(t testing.TB) ([]watch.Task, screenView) {
 	return nil, sv
 }
 
-// waitTasks polls the engine's tasks until cond holds (at most 10s).
+// waitTasks polls the engine's tasks until cond holds (at most 60s).
 func waitTasks(t testing.TB, eng *watch.Engine, what string, cond func([]watch.Task) bool) []watch.Task {
 	t.Helper()
 	// A wait for behaviour, not a speed check: on a loaded 2-core machine
