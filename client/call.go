@@ -15,9 +15,9 @@ import (
 	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
 )
 
-// CodeBadRegion is returned before any request for a region the recording
+// codeBadRegion is returned before any request for a region the recording
 // API does not serve.
-const CodeBadRegion = "ClientError.UnsupportedRegion"
+const codeBadRegion = "ClientError.UnsupportedRegion"
 
 // envelope is the typed response the SDK decodes into: the API wraps every
 // answer in {"Response": {...}}. Embedding BaseResponse gives it the SDK's

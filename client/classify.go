@@ -43,7 +43,7 @@ var badRequestCodes = map[string]bool{
 	"DryRunOperation":                   true,
 	"FailedOperation.CRUnsupportMethod": true,
 	"ClientError.InvalidParameter":      true,
-	CodeBadRegion:                       true,
+	codeBadRegion:                       true,
 }
 
 // classifyCode maps an API or SDK error code to what the caller should do about

@@ -71,7 +71,7 @@ func TestClassify(t *testing.T) {
 		"UnsupportedProtocol":          KindBadRequest,
 		"RequestSizeLimitExceeded":     KindBadRequest,
 		"ClientError.InvalidParameter": KindBadRequest,
-		CodeBadRegion:                  KindBadRequest,
+		codeBadRegion:                  KindBadRequest,
 		// transient
 		"InternalError":                       KindTransient,
 		"ServiceUnavailable":                  KindTransient,

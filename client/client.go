@@ -145,7 +145,7 @@ func (c *Client) SetRate(perSecond float64) {
 // sdkFor returns the region's CommonClient, making it on first use.
 func (c *Client) sdkFor(region string) (*common.Client, *Error) {
 	if !slices.Contains(Regions, region) {
-		return nil, &Error{Kind: KindBadRequest, Code: CodeBadRegion,
+		return nil, &Error{Kind: KindBadRequest, Code: codeBadRegion,
 			Message: "region " + sanitize.Clip(region, 40) + " is not served by the recording API"}
 	}
 	c.mu.Lock()

@@ -177,7 +177,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 
 	before := s.Stats().Total().Requests
 	_, err = good.Describe(ctx, taskref.Ref{Region: "eu-frankfurt", SdkAppID: app, TaskID: id})
-	check("bad region", err, CodeBadRegion, KindBadRequest)
+	check("bad region", err, codeBadRegion, KindBadRequest)
 	if s.Stats().Total().Requests != before {
 		t.Error("a request was sent for an unsupported region")
 	}
