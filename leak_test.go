@@ -17,8 +17,8 @@ import (
 )
 
 // TestDashboardLeavesNoGoroutine runs the whole program in this process
-// (run, as main does, with --demo) on a pseudo-terminal, lets the demo's
-// emulator, feeder, engine and Bubble Tea work for a while, quits with q,
+// (run, as main does, with --demo) on a pseudo-terminal, waits until the
+// demo's emulator, feeder, engine and Bubble Tea all run, quits with q,
 // and then requires every goroutine started since to have ended: the
 // engine, the demo's feeder and its stop timers, the emulator's server,
 // the client's connections, the guard's and Bubble Tea's own.
@@ -67,14 +67,14 @@ func TestDashboardLeavesNoGoroutine(t *testing.T) {
 	os.Stdin, os.Stdout = tty, tty
 	code := make(chan int, 1)
 	go func() { code <- run(context.Background(), []string{"--demo"}, tty, tty, io.Discard) }()
-	// Wait for the demo's rows and a few seconds of feeding and polling.
+	// Wait until the engine has polled (a row shows the API's InProgress):
+	// by then the emulator, client, engine, feeder and Bubble Tea all run.
 	var up bool
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if up = drawn("● InProgress"); up {
 			break
 		}
 	}
-	time.Sleep(time.Second) // the feeder's first create, the engine's polls
 	ptmx.Write([]byte("q")) //nolint:errcheck // a failed write shows as the exit timeout below
 	var got int
 	var ended bool
