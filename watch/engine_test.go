@@ -311,6 +311,9 @@ func TestPauseStopsPollingButNotAsks(t *testing.T) {
 		if !e.Stats().Paused {
 			t.Error("Stats().Paused")
 		}
+		// Calls taken before the pause may still be on their way to the
+		// fake: wait until every goroutine of the bubble is idle first.
+		synctest.Wait()
 		eventually(t, "in-flight calls done", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
 		c := f.count(nil)
 		time.Sleep(40 * time.Millisecond) // twenty intervals of the bubble's clock

@@ -41,13 +41,17 @@ func (e *Engine) Run(ctx context.Context) {
 	now := e.cfg.Now()
 	// Calls get their own cancellation, not ctx's deadline: a limiter that
 	// sees a deadline refuses to wait past it, and those refusals would look
-	// like an API failing. Ending ctx cancels every call in flight instead.
-	e.running, e.runCtx, e.started = true, context.WithoutCancel(ctx), now
+	// like an API failing. Ending ctx cancels every call in flight instead,
+	// and runCtx with it, so a call a worker takes after that (it checked
+	// ctx just before) is born cancelled rather than left to block Run.
+	runCtx, runCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer runCancel()
+	e.running, e.runCtx, e.started = true, runCtx, now
 	e.aimd.lastTick = now
 	e.api.SetRate(e.aimd.rate)
 	e.mu.Unlock()
 
-	stop := context.AfterFunc(ctx, e.cancelInFlight)
+	stop := context.AfterFunc(ctx, func() { runCancel(); e.cancelInFlight() })
 	defer stop()
 	var wg sync.WaitGroup
 	for range e.cfg.Workers {
