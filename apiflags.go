@@ -2,12 +2,15 @@ package main
 
 import (
 	"flag"
+	"log/slog"
 	"math"
 	"os"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/demo"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
 // apiFlags are the flags every command that talks to the API shares, so the
@@ -74,4 +77,45 @@ func (f *apiFlags) clientConfig() (client.Config, error) {
 		Timeout:  f.timeout,
 		CVMRole:  f.cvmRole,
 	}, nil
+}
+
+// tasks reads the TASK arguments with the flags' SdkAppId and region, and
+// the client's configuration: what the dashboard and serve both need
+// before anything starts.
+func (f *apiFlags) tasks(args []string) (app uint64, refs []taskref.Ref, cfg client.Config, err error) {
+	if app, err = f.appID(); err != nil {
+		return 0, nil, cfg, err
+	}
+	for _, a := range args {
+		r, err := taskref.Parse(a, app, f.region)
+		if err != nil {
+			return 0, nil, cfg, usagef("bad TASK %q: %v", a, err)
+		}
+		refs = append(refs, r)
+	}
+	cfg, err = f.clientConfig()
+	return app, refs, cfg, err
+}
+
+// placeWatchList finds the watch list: --state, or the default place, or
+// with --demo the demo's own throwaway list, in which case cfg, app and
+// refs are pointed at the demo too and the caller closes what it returns.
+func placeWatchList(demoOn bool, state string, log *slog.Logger, cfg *client.Config, app *uint64, refs *[]taskref.Ref) (string, *demo.Attached, error) {
+	if demoOn {
+		dm, err := demo.Attach(log)
+		if err != nil {
+			return "", nil, err
+		}
+		cfg.Endpoint, cfg.Credential, cfg.Region, *app = dm.URL(), dm.Credential(), demo.Region, demo.SdkAppID
+		*refs = append(dm.Refs, *refs...)
+		return dm.StatePath, dm, nil
+	}
+	if state != "" {
+		return state, nil, nil
+	}
+	path, err := watchlist.DefaultPath()
+	if err != nil {
+		return "", nil, usagef("cannot find a place for the watch list (%v); pass --state FILE", err)
+	}
+	return path, nil, nil
 }

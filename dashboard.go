@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -15,8 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/atotto/clipboard"
 
-	"github.com/trtcwatch/trtcwatch/demo"
-	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -47,16 +44,8 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	f.hooks.register(fs)
 }
 
-// runDashboard runs the interactive dashboard. Every way out gives the
-// terminal back: q, a signal (SIGHUP, SIGTERM, SIGINT, SIGQUIT), a fatal
-// error or a panic anywhere the dashboard runs code; the watch list stays
-// whole because every save replaces the file atomically.
-func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
-	var f dashboardFlags
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage:
+// dashboardUsage is what -h prints above the flags.
+const dashboardUsage = `Usage:
   trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
   trtcwatch --demo               the same against a built-in emulator, no account needed
   trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
@@ -65,28 +54,23 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
   trtcwatch serve --authorized-keys FILE [flags]   team mode: the dashboard over SSH (-h for flags)
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+`
+
+// runDashboard runs the interactive dashboard. Every way out gives the
+// terminal back: q, a signal (SIGHUP, SIGTERM, SIGINT, SIGQUIT), a fatal
+// error or a panic anywhere the dashboard runs code; the watch list stays
+// whole because every save replaces the file atomically.
+func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
+	var f dashboardFlags
+	f.register(fs)
+	if err := parseFlags(fs, dashboardUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if err := f.validate(); err != nil {
 		return fail(stderr, err)
 	}
-	app, err := f.api.appID()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	var refs []taskref.Ref
-	for _, a := range fs.Args() {
-		r, err := taskref.Parse(a, app, f.api.region)
-		if err != nil {
-			return fail(stderr, usagef("bad TASK %q: %v", a, err))
-		}
-		refs = append(refs, r)
-	}
-	cfg, err := f.api.clientConfig()
+	app, refs, cfg, err := f.api.tasks(fs.Args())
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -102,29 +86,12 @@ Flags:
 	}
 	defer closeLog()
 	cfg.Logger = log
-	statePath := f.state
-	var demoEnv *demo.Env
-	if f.demo {
-		env, err := demo.Start(log)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		defer env.Close()
-		demoEnv = env
-		cfg.Endpoint, cfg.Credential, cfg.Region = env.URL(), env.Credential(), demo.Region
-		app = demo.SdkAppID
-		refs = append(env.Refs, refs...)
-		dir, err := os.MkdirTemp("", "trtcwatch-demo-")
-		if err != nil {
-			return fail(stderr, fmt.Errorf("demo watch list: %w", err))
-		}
-		defer os.RemoveAll(dir)
-		statePath = filepath.Join(dir, "watchlist.json")
+	statePath, dm, err := placeWatchList(f.demo, f.state, log, &cfg, &app, &refs)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	if statePath == "" {
-		if statePath, err = watchlist.DefaultPath(); err != nil {
-			return fail(stderr, usagef("cannot find a place for the watch list (%v); pass --state FILE", err))
-		}
+	if dm != nil {
+		defer dm.Close()
 	}
 	c, err := newClient(cfg)
 	if err != nil {
@@ -172,16 +139,10 @@ Flags:
 			log.Warn("save command-line tasks", "err", err)
 		}
 	}
-	if f.demo {
-		for r, note := range demoEnv.Notes {
-			if err := eng.SetNote(r, note, 0); err != nil {
-				log.Warn("demo note", "err", err)
-			}
-		}
+	if dm != nil {
 		fed := make(chan struct{})
-		g.Go(func() { defer close(fed); demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) })
-		// Joined before the demo's emulator and temp dir go (deferred earlier,
-		// so they run after this): the feeder and its stop timers end first.
+		g.Go(func() { defer close(fed); dm.Run(engCtx, c, eng, log) })
+		// Joined before dm.Close (deferred earlier, so it runs after this).
 		defer func() { cancel(); <-fed }()
 	}
 

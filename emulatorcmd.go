@@ -10,6 +10,9 @@ import (
 	"github.com/trtcwatch/trtcwatch/emulator"
 )
 
+// emulatorUsage is what -h prints above the flags.
+const emulatorUsage = "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback\n(beyond it only with --listen-any and your own keys).\n\nFlags:\n"
+
 // runEmulator serves the local TRTC API until SIGINT/SIGTERM. The base URL
 // goes alone on stdout's first line so scripts can read it; the request log
 // goes to stderr.
@@ -36,11 +39,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&cfg.GoneCode, "gone-code", "ResourceNotFound", "error code answered for a task that is gone")
 	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback\n(beyond it only with --listen-any and your own keys).\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, emulatorUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if fs.NArg() > 0 {

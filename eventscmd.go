@@ -33,11 +33,7 @@ func runEvents(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&since, "since", 0, "only events from this long ago on, such as 2h or 30m (default: all)")
 	fs.StringVar(&task, "task", "", "only this task's events: TASKID or SDKAPPID:TASKID")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per event (the log's format) instead of columns")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: trtcwatch events [flags]   print the event log, oldest first\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, eventsUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if fs.NArg() > 0 {
@@ -118,3 +114,5 @@ func writeEventsTable(w io.Writer, recs []eventlog.Record) error {
 	}
 	return tw.Flush()
 }
+
+const eventsUsage = "Usage: trtcwatch events [flags]   print the event log, oldest first\n\nFlags:\n"

@@ -112,13 +112,15 @@ func fail(stderr io.Writer, err error) int {
 var errHelpShown = errors.New("help shown")
 
 // parseFlags parses and turns flag-package errors into our one-line form.
-// -h prints the usage to stdout, where a user asking for it can page it.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+// -h prints usage and then the flags to stdout, where a user asking for
+// them can page them.
+func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
-		fs.Usage()
+		fmt.Fprint(stdout, usage)
+		fs.PrintDefaults()
 		return errHelpShown
 	}
 	if err != nil {

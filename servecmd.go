@@ -11,9 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/trtcwatch/trtcwatch/demo"
 	"github.com/trtcwatch/trtcwatch/serve"
-	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -45,35 +43,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.hostKey, "host-key", "", "the server's SSH host key, created (ed25519, mode 600) if absent (default beside the watch list)")
 	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
 	fs.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK...]
-
-Team mode: one engine polls the tasks once for everyone, and every engineer
-runs "ssh -p 2222 HOST" to get their own dashboard on the shared list.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, serveUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	if err := f.validate(); err != nil {
 		return fail(stderr, err)
 	}
-	app, err := f.dash.api.appID()
-	if err != nil {
-		return fail(stderr, err)
-	}
-	var refs []taskref.Ref
-	for _, a := range fs.Args() {
-		r, err := taskref.Parse(a, app, f.dash.api.region)
-		if err != nil {
-			return fail(stderr, usagef("bad TASK %q: %v", a, err))
-		}
-		refs = append(refs, r)
-	}
-	cfg, err := f.dash.api.clientConfig()
+	app, refs, cfg, err := f.dash.api.tasks(fs.Args())
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -86,27 +62,12 @@ Flags:
 	if _, err := os.Stat(f.authKeys); err != nil {
 		return fail(stderr, usagef("--authorized-keys: %v", err))
 	}
-	statePath := f.dash.state
-	var demoEnv *demo.Env
-	if f.dash.demo {
-		if demoEnv, err = demo.Start(log); err != nil {
-			return fail(stderr, err)
-		}
-		defer demoEnv.Close()
-		cfg.Endpoint, cfg.Credential, cfg.Region = demoEnv.URL(), demoEnv.Credential(), demo.Region
-		app = demo.SdkAppID
-		refs = append(demoEnv.Refs, refs...)
-		dir, err := os.MkdirTemp("", "trtcwatch-demo-")
-		if err != nil {
-			return fail(stderr, fmt.Errorf("demo watch list: %w", err))
-		}
-		defer os.RemoveAll(dir)
-		statePath = filepath.Join(dir, "watchlist.json")
+	statePath, dm, err := placeWatchList(f.dash.demo, f.dash.state, log, &cfg, &app, &refs)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	if statePath == "" {
-		if statePath, err = watchlist.DefaultPath(); err != nil {
-			return fail(stderr, usagef("cannot find a place for the watch list (%v); pass --state FILE", err))
-		}
+	if dm != nil {
+		defer dm.Close()
 	}
 	hostKey := f.hostKey
 	if hostKey == "" {
@@ -143,14 +104,10 @@ Flags:
 			log.Warn("add command-line tasks", "err", err)
 		}
 	}
-	if f.dash.demo {
-		for r, note := range demoEnv.Notes {
-			if err := eng.SetNote(r, note, 0); err != nil {
-				log.Warn("demo note", "err", err)
-			}
-		}
+	if dm != nil {
 		fed := make(chan struct{})
-		go func() { defer close(fed); demo.Feed(engCtx, c, eng, 20*time.Second, 75*time.Second, log) }()
+		go func() { defer close(fed); dm.Run(engCtx, c, eng, log) }()
+		// Joined before dm.Close (deferred earlier, so it runs after this).
 		defer func() { cancel(); <-fed }()
 	}
 	srv, err := serve.New(serve.Config{
@@ -244,3 +201,11 @@ func port(a net.Addr) string {
 	}
 	return "PORT"
 }
+
+const serveUsage = `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK...]
+
+Team mode: one engine polls the tasks once for everyone, and every engineer
+runs "ssh -p 2222 HOST" to get their own dashboard on the shared list.
+
+Flags:
+`

@@ -28,11 +28,7 @@ func runSnapshot(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	api.register(fs)
 	fs.BoolVar(&asJSON, "json", false, "same as --format json")
 	fs.StringVar(&format, "format", "", "output: table (default), csv, json (one JSON object per task per line) or md (a Markdown table for a ticket)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args, stdout); err != nil {
+	if err := parseFlags(fs, snapshotUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	f, err := snapshotFormat(format, asJSON)
@@ -141,3 +137,5 @@ func newClient(cfg client.Config) (*client.Client, error) {
 	}
 	return c, err
 }
+
+const snapshotUsage = "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:\n"

@@ -15,9 +15,9 @@ import (
 	tcjson "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/json"
 )
 
-// CodeBadRegion is returned before any request for a region the recording
+// codeBadRegion is returned before any request for a region the recording
 // API does not serve.
-const CodeBadRegion = "ClientError.UnsupportedRegion"
+const codeBadRegion = "ClientError.UnsupportedRegion"
 
 // envelope is the typed response the SDK decodes into: the API wraps every
 // answer in {"Response": {...}}. Embedding BaseResponse gives it the SDK's
@@ -47,7 +47,7 @@ func call[T any](c *Client, ctx context.Context, region, action string, req any,
 		return nil, err
 	}
 	c.log.Debug("api call", "action", action, "region", region, "took", time.Since(start),
-		"request_id", deref(requestID(out)))
+		"request_id", Deref(requestID(out)))
 	return out, nil
 }
 
@@ -58,7 +58,7 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 				Message: "internal error in the API call (a bug in trtcwatch or the SDK; please report it): " +
 					scrub(fmt.Sprint(p), 512, secrets)}
 			c.log.Error("panic in API call", "action", action, "region", region, "panic", cerr.Message,
-				"stack", Bound(string(debug.Stack()), 16<<10))
+				"stack", boundText(string(debug.Stack()), 16<<10))
 		}
 	}()
 	sc, cerr := c.sdkFor(region)
@@ -122,8 +122,8 @@ func sameTask(req, resp any, action string) *Error {
 		return nil
 	}
 	return &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
-		Message: "answer is for task " + strconv.Quote(Bound(*got, MaxTaskIDBytes)) + ", not the task asked for " +
-			strconv.Quote(Bound(*asked, MaxTaskIDBytes))}
+		Message: "answer is for task " + strconv.Quote(boundText(*got, MaxTaskIDBytes)) + ", not the task asked for " +
+			strconv.Quote(boundText(*asked, MaxTaskIDBytes))}
 }
 
 func (r *DescribeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }
@@ -141,7 +141,7 @@ func validate[T any](env *envelope[T], action string, requestID func(*T) *string
 	case env.Response == nil:
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
 			Message: "answer has no Response object"}
-	case deref(requestID(env.Response)) == "":
+	case Deref(requestID(env.Response)) == "":
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
 			Message: "answer has no RequestId"}
 	}
@@ -180,7 +180,9 @@ func waitError(ctx context.Context, action string, err error) *Error {
 		Err:     fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)}
 }
 
-func deref(s *string) string {
+// Deref reads one of the API's optional strings, absent as "": one reader
+// for every package that takes an answer apart.
+func Deref(s *string) string {
 	if s == nil {
 		return ""
 	}

@@ -43,13 +43,13 @@ var badRequestCodes = map[string]bool{
 	"DryRunOperation":                   true,
 	"FailedOperation.CRUnsupportMethod": true,
 	"ClientError.InvalidParameter":      true,
-	CodeBadRegion:                       true,
+	codeBadRegion:                       true,
 }
 
-// Classify maps an API or SDK error code to what the caller should do about
+// classifyCode maps an API or SDK error code to what the caller should do about
 // it. Unknown codes are transient: retrying with backoff is the safe default
 // for a code we have never seen, and the code is shown to the user anyway.
-func Classify(code string) Kind {
+func classifyCode(code string) Kind {
 	has := func(prefix string) bool { return code == prefix || strings.HasPrefix(code, prefix+".") }
 	switch {
 	case has("ResourceNotFound") || goneCodes[code]:
@@ -91,7 +91,7 @@ func toError(parent context.Context, action string, err error) *Error {
 	if e.Code == "" {
 		e.Code = CodeBadResponse
 	}
-	e.Kind = Classify(e.Code)
+	e.Kind = classifyCode(e.Code)
 	if parent.Err() == context.Canceled && errors.Is(err, context.Canceled) {
 		e.Code, e.Kind = CodeCanceled, KindTransient
 	}

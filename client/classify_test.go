@@ -71,7 +71,7 @@ func TestClassify(t *testing.T) {
 		"UnsupportedProtocol":          KindBadRequest,
 		"RequestSizeLimitExceeded":     KindBadRequest,
 		"ClientError.InvalidParameter": KindBadRequest,
-		CodeBadRegion:                  KindBadRequest,
+		codeBadRegion:                  KindBadRequest,
 		// transient
 		"InternalError":                       KindTransient,
 		"ServiceUnavailable":                  KindTransient,
@@ -96,7 +96,7 @@ func TestClassify(t *testing.T) {
 		tests[code] = want
 	}
 	for code, want := range tests {
-		if got := Classify(code); got != want {
+		if got := classifyCode(code); got != want {
 			t.Errorf("Classify(%q) = %v, want %v", code, got, want)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -120,8 +121,8 @@ func (c *Client) CredentialSource() string { return c.credSource }
 // MaxRate is the ceiling SetRate clamps to: the configured rate.
 func (c *Client) MaxRate() float64 { return c.cfg.Rate }
 
-// Rate is the nominal rate now in force (before Headroom).
-func (c *Client) Rate() float64 {
+// nominalRate is the rate now in force (before Headroom).
+func (c *Client) nominalRate() float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.rate
@@ -144,8 +145,8 @@ func (c *Client) SetRate(perSecond float64) {
 // sdkFor returns the region's CommonClient, making it on first use.
 func (c *Client) sdkFor(region string) (*common.Client, *Error) {
 	if !slices.Contains(Regions, region) {
-		return nil, &Error{Kind: KindBadRequest, Code: CodeBadRegion,
-			Message: "region " + clip(region, 40) + " is not served by the recording API"}
+		return nil, &Error{Kind: KindBadRequest, Code: codeBadRegion,
+			Message: "region " + sanitize.Clip(region, 40) + " is not served by the recording API"}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

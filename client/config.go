@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
 // Defaults a zero Config falls back to. Quota is the documented limit of the
@@ -86,7 +88,7 @@ func (cfg Config) withDefaults() (Config, endpoint, error) {
 	}
 	if !slices.Contains(Regions, cfg.Region) {
 		return cfg, endpoint{}, fmt.Errorf("region %q is not served by the recording API: set --region to one of %s",
-			clip(cfg.Region, 40), strings.Join(Regions, ", "))
+			sanitize.Clip(cfg.Region, 40), strings.Join(Regions, ", "))
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
@@ -110,7 +112,7 @@ func (cfg Config) withDefaults() (Config, endpoint, error) {
 		cfg.Language = DefaultLanguage
 	}
 	if !validLanguage(cfg.Language) {
-		return cfg, endpoint{}, fmt.Errorf("language %q is not a language tag: use en-US or zh-CN", clip(cfg.Language, 20))
+		return cfg, endpoint{}, fmt.Errorf("language %q is not a language tag: use en-US or zh-CN", sanitize.Clip(cfg.Language, 20))
 	}
 	return cfg, ep, nil
 }
@@ -138,7 +140,7 @@ func parseEndpoint(s string) (endpoint, error) {
 	}
 	bad := func(why string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("endpoint %q %s: set --endpoint to a host, host:port, https://host[:port] or http://127.0.0.1:PORT",
-			clip(raw, 60), why)
+			sanitize.Clip(raw, 60), why)
 	}
 	withScheme := raw
 	if !strings.Contains(raw, "://") {
@@ -154,7 +156,7 @@ func parseEndpoint(s string) (endpoint, error) {
 	scheme := strings.ToLower(u.Scheme)
 	switch {
 	case scheme != "http" && scheme != "https":
-		return bad("has scheme " + strconv.Quote(clip(u.Scheme, 10)) + " (only http and https)")
+		return bad("has scheme " + strconv.Quote(sanitize.Clip(u.Scheme, 10)) + " (only http and https)")
 	case u.User != nil:
 		return bad("has a user part")
 	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", u.ForceQuery, u.Opaque != "":
@@ -179,7 +181,7 @@ func parseEndpoint(s string) (endpoint, error) {
 		// A local emulator almost always speaks plain HTTP; read as https
 		// its every call would fail with a TLS error that hides the cause.
 		return endpoint{}, fmt.Errorf("endpoint %q is a loopback address without a scheme: add http:// (the emulator: --endpoint http://%s), or https:// if it serves TLS",
-			clip(raw, 60), clip(u.Host, 60))
+			sanitize.Clip(raw, 60), sanitize.Clip(u.Host, 60))
 	}
 	if scheme == "http" && !ep.loopback {
 		return bad("uses plain http to a host that is not loopback (secrets would travel in clear)")
@@ -217,16 +219,3 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// clip keeps echoed user input short enough for a one-line error.
-func clip(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	for max > 0 && max < len(s) && !utf8RuneStart(s[max]) {
-		max--
-	}
-	return s[:max] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

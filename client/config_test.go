@@ -125,8 +125,8 @@ func TestNewDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Rate() != Quota || c.MaxRate() != Quota || c.cfg.Timeout != DefaultTimeout || c.cfg.Language != "en-US" {
-		t.Fatalf("defaults: rate %v max %v timeout %v lang %q", c.Rate(), c.MaxRate(), c.cfg.Timeout, c.cfg.Language)
+	if c.nominalRate() != Quota || c.MaxRate() != Quota || c.cfg.Timeout != DefaultTimeout || c.cfg.Language != "en-US" {
+		t.Fatalf("defaults: rate %v max %v timeout %v lang %q", c.nominalRate(), c.MaxRate(), c.cfg.Timeout, c.cfg.Language)
 	}
 	if c.Endpoint() != "https://trtc.intl.tencentcloudapi.com" {
 		t.Fatalf("Endpoint = %s", c.Endpoint())
@@ -150,8 +150,8 @@ func TestSetRateClamps(t *testing.T) {
 		{2.5, 2.5},
 	} {
 		c.SetRate(tt.in)
-		if c.Rate() != tt.want {
-			t.Fatalf("SetRate(%v): Rate = %v, want %v", tt.in, c.Rate(), tt.want)
+		if c.nominalRate() != tt.want {
+			t.Fatalf("SetRate(%v): Rate = %v, want %v", tt.in, c.nominalRate(), tt.want)
 		}
 		if got, want := float64(c.pacer.limiter.Limit()), tt.want*Headroom; math.Abs(got-want) > 1e-9 {
 			t.Fatalf("SetRate(%v): limiter at %v, want %v", tt.in, got, want)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
 // Environment variables of the credential chain. The SDK's env provider
@@ -181,7 +183,7 @@ func cvmReason(err error) string {
 	case errors.Is(err, errCVMTimeout):
 		return err.Error()
 	case errors.As(err, &ue):
-		return "metadata server unreachable: " + clip(ue.Err.Error(), 80)
+		return "metadata server unreachable: " + sanitize.Clip(ue.Err.Error(), 80)
 	}
-	return clip(safeErr(err).Error(), 120)
+	return sanitize.Clip(safeErr(err).Error(), 120)
 }

@@ -12,10 +12,10 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 )
 
-// MaxCredentialFileBytes bounds every credentials or profile file read. A
+// maxCredentialFileBytes bounds every credentials or profile file read. A
 // real one is a few hundred bytes; a path pointing at /dev/zero or a huge
 // log must not be read until memory runs out.
-const MaxCredentialFileBytes = 64 << 10
+const maxCredentialFileBytes = 64 << 10
 
 // credProfile is the only profile the SDK's credentials file provider
 // reads, and so the only one trtcwatch looks for.
@@ -26,7 +26,7 @@ var errNoFile = errors.New("no such file")
 
 // readCredFile reads a credentials file, refusing what is not a regular
 // file (a FIFO would block, a device never ends) and anything larger than
-// MaxCredentialFileBytes. Errors name the file, never its contents.
+// maxCredentialFileBytes. Errors name the file, never its contents.
 func readCredFile(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -43,12 +43,12 @@ func readCredFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxCredentialFileBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, maxCredentialFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err) // an I/O error, not contents
 	}
-	if len(b) > MaxCredentialFileBytes {
-		return nil, fmt.Errorf("%s is larger than %d KiB: not a credentials file", path, MaxCredentialFileBytes>>10)
+	if len(b) > maxCredentialFileBytes {
+		return nil, fmt.Errorf("%s is larger than %d KiB: not a credentials file", path, maxCredentialFileBytes>>10)
 	}
 	return b, nil
 }

@@ -93,7 +93,7 @@ func TestDecode(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, err := decodeOnce(t, tt.in)
 			if tt.code == "" {
-				if err != nil || resp == nil || deref(resp.RequestId) == "" {
+				if err != nil || resp == nil || Deref(resp.RequestId) == "" {
 					t.Fatalf("want success, got %v %v", resp, err)
 				}
 				if f := resp.StorageFileList; len(f) != 1 || *f[0].BeginTimeStamp != 1622186279144 {
@@ -141,7 +141,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		st := int(status%500) + 100
 		resp, err := decodeOnce(t, canned{st, ctype, enc, body})
 		if err == nil {
-			if resp == nil || deref(resp.RequestId) == "" {
+			if resp == nil || Deref(resp.RequestId) == "" {
 				t.Fatalf("success without RequestId: %+v", resp)
 			}
 			return

@@ -64,40 +64,40 @@ func TestDescribeAgainstEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if deref(resp.Status) != "InProgress" || deref(resp.TaskId) != "task-cos" || deref(resp.RequestId) == "" {
-		t.Fatalf("describe: status %q task %q rid %q", deref(resp.Status), deref(resp.TaskId), deref(resp.RequestId))
+	if Deref(resp.Status) != "InProgress" || Deref(resp.TaskId) != "task-cos" || Deref(resp.RequestId) == "" {
+		t.Fatalf("describe: status %q task %q rid %q", Deref(resp.Status), Deref(resp.TaskId), Deref(resp.RequestId))
 	}
 	if len(resp.StorageFileList) < 2 {
 		t.Fatalf("want files after streaming, got %d", len(resp.StorageFileList))
 	}
 	now := uint64(time.Now().UnixMilli())
 	for _, f := range resp.StorageFileList {
-		if u := deref(f.UserId); u != "alice" && u != "bob" {
+		if u := Deref(f.UserId); u != "alice" && u != "bob" {
 			t.Errorf("file of unknown user %q", u)
 		}
-		if tr := deref(f.TrackType); tr != "audio" && tr != "video" && tr != "audio_video" {
+		if tr := Deref(f.TrackType); tr != "audio" && tr != "video" && tr != "audio_video" {
 			t.Errorf("track type %q", tr)
 		}
-		if !strings.HasSuffix(deref(f.FileName), ".m3u8") || f.BeginTimeStamp == nil ||
+		if !strings.HasSuffix(Deref(f.FileName), ".m3u8") || f.BeginTimeStamp == nil ||
 			*f.BeginTimeStamp > now || *f.BeginTimeStamp < now-60_000 {
-			t.Errorf("file %q begins at %v (want ms within the last minute)", deref(f.FileName), f.BeginTimeStamp)
+			t.Errorf("file %q begins at %v (want ms within the last minute)", Deref(f.FileName), f.BeginTimeStamp)
 		}
 	}
 
 	// VOD storage lists no files; a task in another region goes through a
 	// second CommonClient sharing the limiter.
 	vod, err := c.Describe(ctx, taskref.Ref{Region: "ap-mumbai", SdkAppID: app, TaskID: "task-vod"})
-	if err != nil || deref(vod.Status) != "InProgress" || len(vod.StorageFileList) != 0 {
+	if err != nil || Deref(vod.Status) != "InProgress" || len(vod.StorageFileList) != 0 {
 		t.Fatalf("vod: %+v %v", vod, err)
 	}
 	idle, err := c.Describe(ctx, ref("task-idle"))
-	if err != nil || deref(idle.Status) != "Idle" {
+	if err != nil || Deref(idle.Status) != "Idle" {
 		t.Fatalf("idle: %+v %v", idle, err)
 	}
 	if len(c.sdk) != 2 {
 		t.Fatalf("%d region clients, want 2", len(c.sdk))
 	}
-	if !strings.Contains(logs.String(), "request_id="+deref(resp.RequestId)) || strings.Contains(logs.String(), emulator.DemoSecretKey) {
+	if !strings.Contains(logs.String(), "request_id="+Deref(resp.RequestId)) || strings.Contains(logs.String(), emulator.DemoSecretKey) {
 		t.Fatalf("debug log should name the RequestId and never the key:\n%s", logs.String())
 	}
 }
@@ -177,7 +177,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 
 	before := s.Stats().Total().Requests
 	_, err = good.Describe(ctx, taskref.Ref{Region: "eu-frankfurt", SdkAppID: app, TaskID: id})
-	check("bad region", err, CodeBadRegion, KindBadRequest)
+	check("bad region", err, codeBadRegion, KindBadRequest)
 	if s.Stats().Total().Requests != before {
 		t.Error("a request was sent for an unsupported region")
 	}

@@ -63,20 +63,20 @@ func FuzzHostile(f *testing.F) {
 		srv.Set(r)
 		resp, err := c.Describe(context.Background(), ref)
 		if err == nil {
-			if resp == nil || deref(resp.RequestId) == "" {
+			if resp == nil || Deref(resp.RequestId) == "" {
 				t.Fatalf("success without RequestId: %+v", resp)
 			}
-			checkNoSecret(t, "answer", deref(resp.Status)+deref(resp.TaskId)+deref(resp.RequestId)+deref(resp.RecorderKey)+string(resp.Raw))
+			checkNoSecret(t, "answer", Deref(resp.Status)+Deref(resp.TaskId)+Deref(resp.RequestId)+Deref(resp.RecorderKey)+string(resp.Raw))
 			for _, fl := range resp.StorageFileList {
 				if fl != nil {
-					s := deref(fl.UserId) + deref(fl.FileName) + deref(fl.TrackType)
+					s := Deref(fl.UserId) + Deref(fl.FileName) + Deref(fl.TrackType)
 					checkNoSecret(t, "file", s)
 					if len(s) > 3*(MaxFileFieldBytes+32) {
 						t.Fatalf("unbounded file fields: %d bytes", len(s))
 					}
 				}
 			}
-			if len(resp.StorageFileList) > MaxFiles || len(resp.Raw) > MaxRawBytes+32 || len(deref(resp.Status)) > MaxStatusBytes+32 {
+			if len(resp.StorageFileList) > MaxFiles || len(resp.Raw) > MaxRawBytes+32 || len(Deref(resp.Status)) > MaxStatusBytes+32 {
 				t.Fatal("unbounded answer")
 			}
 			return

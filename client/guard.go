@@ -183,7 +183,7 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 		r = deflateReader(limited)
 	default:
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse,
-			Message: "answer has an unsupported Content-Encoding " + strconv.Quote(Bound(enc, 40))}
+			Message: "answer has an unsupported Content-Encoding " + strconv.Quote(boundText(enc, 40))}
 	}
 	hint := 0
 	if resp.ContentLength > 0 && enc == "" {
@@ -285,7 +285,7 @@ func excerpt(body []byte) string {
 	}
 	s := string(body)
 	if len(s) > maxExcerpt {
-		s = Bound(s, maxExcerpt)
+		s = boundText(s, maxExcerpt)
 	}
 	return fmt.Sprintf("%d bytes: %q", len(body), strings.ToValidUTF8(s, "\uFFFD"))
 }
@@ -298,7 +298,7 @@ func safeURL(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, ""))
-	return strconv.Quote(Bound(s, MaxLocationBytes))
+	return strconv.Quote(boundText(s, MaxLocationBytes))
 }
 
 // ctxCause is the context error err wraps, if any.

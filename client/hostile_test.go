@@ -126,7 +126,7 @@ func TestHostileAnswers(t *testing.T) {
 			resp, err := c.Describe(context.Background(), taskref.Ref{SdkAppID: app, TaskID: taskT})
 			checkNoSecret(t, "logs", logs.String())
 			if tt.code == "" {
-				if err != nil || resp == nil || deref(resp.Status) != "InProgress" {
+				if err != nil || resp == nil || Deref(resp.Status) != "InProgress" {
 					t.Fatalf("want success, got %v %v", resp, err)
 				}
 				return
@@ -137,7 +137,7 @@ func TestHostileAnswers(t *testing.T) {
 			}
 			for _, m := range tt.msgHas {
 				if !strings.Contains(e.Message, m) {
-					t.Errorf("message %q lacks %q", Bound(e.Message, 400), m)
+					t.Errorf("message %q lacks %q", boundText(e.Message, 400), m)
 				}
 			}
 			checkBounded(t, e)
@@ -170,7 +170,7 @@ func checkNoSecret(t *testing.T, where, s string) {
 	t.Helper()
 	for _, sec := range []string{hostileID, hostileKey, hostileToken} {
 		if strings.Contains(s, sec) {
-			t.Fatalf("%s holds a secret: %s", where, Bound(s, 300))
+			t.Fatalf("%s holds a secret: %s", where, boundText(s, 300))
 		}
 	}
 }
@@ -223,15 +223,15 @@ func TestSuccessScrubbed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := deref(resp.Status); got != Redacted {
+	if got := Deref(resp.Status); got != Redacted {
 		t.Errorf("status %q", got)
 	}
-	if got := deref(resp.RecorderKey); got != Redacted {
+	if got := Deref(resp.RecorderKey); got != Redacted {
 		t.Errorf("escaped secret not redacted: %q", got)
 	}
 	f0 := resp.StorageFileList[0]
-	if deref(f0.UserId) != Redacted || deref(f0.FileName) != Bound(long, MaxFileFieldBytes) || !strings.HasSuffix(deref(f0.FileName), "…[cut, 3000 bytes]") {
-		t.Errorf("file 0: %q %q", deref(f0.UserId), Bound(deref(f0.FileName), 40))
+	if Deref(f0.UserId) != Redacted || Deref(f0.FileName) != boundText(long, MaxFileFieldBytes) || !strings.HasSuffix(Deref(f0.FileName), "…[cut, 3000 bytes]") {
+		t.Errorf("file 0: %q %q", Deref(f0.UserId), boundText(Deref(f0.FileName), 40))
 	}
 	if len(resp.StorageFileList) != MaxFiles || resp.FilesCut != 6 {
 		t.Errorf("files %d, cut %d; want %d and 6", len(resp.StorageFileList), resp.FilesCut, MaxFiles)

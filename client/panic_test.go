@@ -39,7 +39,7 @@ func TestPanicBecomesCallError(t *testing.T) {
 		}
 	}
 	if l := logs.String(); !strings.Contains(l, "panic in API call") || strings.Contains(l, testSecret) || !strings.Contains(l, "stack=") {
-		t.Fatalf("log %q", Bound(l, 500))
+		t.Fatalf("log %q", boundText(l, 500))
 	}
 }
 
@@ -51,7 +51,7 @@ func TestDeflateForms(t *testing.T) {
 	w.Write([]byte(okBody))
 	w.Close()
 	resp, err := decodeOnce(t, canned{200, "application/json", "deflate", z.Bytes()})
-	if err != nil || deref(resp.Status) != "InProgress" {
+	if err != nil || Deref(resp.Status) != "InProgress" {
 		t.Fatalf("zlib deflate: %v %v", resp, err)
 	}
 	if string(resp.Raw) != okBody[len(`{"Response":`):len(okBody)-1] {

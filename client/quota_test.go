@@ -29,25 +29,25 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	id := deref(created.TaskId)
-	if err := taskref.ValidateTaskID(id); err != nil || deref(created.RequestId) == "" {
+	id := Deref(created.TaskId)
+	if err := taskref.ValidateTaskID(id); err != nil || Deref(created.RequestId) == "" {
 		t.Fatalf("created task id %q: %v", id, err)
 	}
 	r := taskref.Ref{Region: region, SdkAppID: app, TaskID: id}
 	d, err := c.Describe(ctx, r)
-	if err != nil || !slices.Contains([]string{"Idle", "InProgress"}, deref(d.Status)) {
+	if err != nil || !slices.Contains([]string{"Idle", "InProgress"}, Deref(d.Status)) {
 		t.Fatalf("describe new task: %+v %v", d, err)
 	}
 	m, err := c.ModifyCloudRecording(ctx, region, &ModifyCloudRecordingRequest{SdkAppId: u(app), TaskId: &id,
 		SubscribeStreamUserIds: &SubscribeStreamUserIds{SubscribeAudioUserIds: []*string{str("bob")}}})
-	if err != nil || deref(m.TaskId) != id {
+	if err != nil || Deref(m.TaskId) != id {
 		t.Fatalf("modify: %+v %v", m, err)
 	}
 	del, err := c.DeleteCloudRecording(ctx, region, &DeleteCloudRecordingRequest{SdkAppId: u(app), TaskId: &id})
-	if err != nil || deref(del.TaskId) != id {
+	if err != nil || Deref(del.TaskId) != id {
 		t.Fatalf("delete: %+v %v", del, err)
 	}
-	if d, err := c.Describe(ctx, r); err != nil || deref(d.Status) != "Exited" {
+	if d, err := c.Describe(ctx, r); err != nil || Deref(d.Status) != "Exited" {
 		t.Fatalf("after delete: %+v %v", d, err)
 	}
 	deadline := time.Now().Add(5 * time.Second)

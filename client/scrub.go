@@ -47,11 +47,11 @@ const Redacted = "[redacted]"
 // anything real (API keys are 32-40 bytes).
 const minSecretLen = 4
 
-// Bound cuts s to at most max bytes (on a rune boundary, invalid UTF-8
+// boundText cuts s to at most max bytes (on a rune boundary, invalid UTF-8
 // replaced) and says so with a suffix "…[cut, N bytes]" naming the full
 // length, so a reader never mistakes a cut value for the whole one. The
 // result is at most max+len(suffix) bytes long.
-func Bound(s string, max int) string {
+func boundText(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= max {
 		return s
@@ -98,7 +98,7 @@ func redact(s string, secrets []string) string {
 // scrub is the one function every string from the network passes through
 // before the client keeps it: secrets redacted, then bounded.
 func scrub(s string, max int, secrets []string) string {
-	return Bound(redact(s, secrets), max)
+	return boundText(redact(s, secrets), max)
 }
 
 func scrubPtr(p *string, max int, secrets []string) {
@@ -189,7 +189,7 @@ func scrubRaw(raw []byte, secrets []string) []byte {
 		}
 	}
 	if len(out) > MaxRawBytes {
-		return []byte(Bound(string(out), MaxRawBytes))
+		return []byte(boundText(string(out), MaxRawBytes))
 	}
 	return bytes.Clone(out)
 }

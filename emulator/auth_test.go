@@ -30,7 +30,7 @@ func tc3Request(ts, service, sig, body string) *http.Request {
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-TC-Timestamp", ts)
 	r.Header.Set("X-TC-Action", "DescribeCloudRecording")
-	r.Header.Set("X-TC-Version", APIVersion)
+	r.Header.Set("X-TC-Version", apiVersion)
 	r.Header.Set("X-TC-Region", "ap-singapore")
 	// Both vector timestamps fall on 2026-11-25 UTC.
 	r.Header.Set("Authorization", "TC3-HMAC-SHA256 Credential=AKIDtest/2026-11-25/"+service+"/tc3_request, SignedHeaders=content-type;host, Signature="+sig)
@@ -83,7 +83,7 @@ func TestVerifySDKVectors(t *testing.T) {
 			if got != tt.wantCode {
 				t.Fatalf("verify = %q (%v), want %q", got, aerr, tt.wantCode)
 			}
-			if aerr == nil && (c.Action != "DescribeCloudRecording" || c.Version != APIVersion || c.Region != "ap-singapore" || c.SecretID != "AKIDtest") {
+			if aerr == nil && (c.Action != "DescribeCloudRecording" || c.Version != apiVersion || c.Region != "ap-singapore" || c.SecretID != "AKIDtest") {
 				t.Fatalf("call = %+v", c)
 			}
 		})

@@ -38,9 +38,9 @@ var demoIDs = []string{
 	"g8stxz2ps3CjJPZyG0odNaFxQ5OIiFH1dNOHd0XKfSVaplmCbP-lxmLC8VJQYIjulUcIk7y-9MY.",
 }
 
-// DemoHostileUser is the demo user whose name carries terminal escapes, a
+// demoHostileUser is the demo user whose name carries terminal escapes, a
 // bell and a right-to-left override; the dashboard must show it defanged.
-const DemoHostileUser = "evil\x1b]0;pwned\x07\u202e"
+const demoHostileUser = "evil\x1b]0;pwned\x07\u202e"
 
 // DemoScenario is the built-in scenario behind `trtcwatch --demo`: a dozen
 // tasks that between them show every state and failure the dashboard must
@@ -68,7 +68,7 @@ func DemoScenario() *Scenario {
 		// Answers RequestLimitExceeded for 10 s (see faults).
 		{Users: []string{"ivan"}, Timeline: st{{5 * sec, StatusInProgress}}},
 		// Hostile user names for the sanitiser.
-		{Users: []string{DemoHostileUser, "mallory\r\n[fake] log line", "normal_user"}, Timeline: st{{3 * sec, StatusInProgress}}},
+		{Users: []string{demoHostileUser, "mallory\r\n[fake] log line", "normal_user"}, Timeline: st{{3 * sec, StatusInProgress}}},
 		// Flaps between streaming and idle, then ends.
 		{Users: []string{"judy", "ken"}, Timeline: st{{5 * sec, StatusInProgress}, {50 * sec, StatusIdle}, {80 * sec, StatusInProgress}, {130 * sec, StatusIdle}, {160 * sec, StatusExited}, {165 * sec, StatusGone}}},
 		// VOD task that ends after three minutes.

@@ -34,7 +34,7 @@ func TestRandomFaults(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
 				defer cancel()
 			}
-			_, err := send(ctx, demoClient(s), APIVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
+			_, err := send(ctx, demoClient(s), apiVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
 			if got := sdkCode(err); got != tt.want {
 				t.Fatalf("SDK error %q (%v), want %q", got, err, tt.want)
 			}
@@ -105,7 +105,7 @@ func TestLatency(t *testing.T) {
 	s := startServer(t, Config{Latency: time.Minute, Scenario: oneTask}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err := send(ctx, demoClient(s), APIVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
+	_, err := send(ctx, demoClient(s), apiVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
 	wantCode(t, err, "ClientError.NetworkError")
 
 	slow := startServer(t, Config{Latency: 30 * time.Millisecond, Scenario: oneTask}, nil)
@@ -113,7 +113,7 @@ func TestLatency(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	// A request sleeping in latency when Close comes.
-	go send(context.Background(), demoClient(s), APIVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0])) //nolint:errcheck
+	go send(context.Background(), demoClient(s), apiVersion, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0])) //nolint:errcheck
 	time.Sleep(50 * time.Millisecond)
 	closeWithin(t, s, 10*time.Second)
 }
@@ -180,7 +180,7 @@ func TestRequestLog(t *testing.T) {
 	mustDo(t, c, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
 	_, err := do(t, c, "DescribeCloudRecording", describeParams(1400000001, "evil\x1b]0;x\x07"))
 	wantCode(t, err, "ResourceNotFound")
-	_, err = send(context.Background(), sdkClient(s, DemoSecretID, "wrong", "", "ap-singapore"), APIVersion, "DescribeCloudRecording", describeParams(1, "x"))
+	_, err = send(context.Background(), sdkClient(s, DemoSecretID, "wrong", "", "ap-singapore"), apiVersion, "DescribeCloudRecording", describeParams(1, "x"))
 	wantCode(t, err, codeSignatureFailure)
 	log := buf.String()
 	lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")

@@ -13,12 +13,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// APIVersion is the only version of the trtc service the emulator serves.
-const APIVersion = "2019-07-22"
+// apiVersion is the only version of the trtc service the emulator serves.
+const apiVersion = "2019-07-22"
 
-// Regions the recording actions serve (DOC-46958); the same list as
+// regions are the regions the recording actions serve (DOC-46958); the same list as
 // client.Regions, repeated here because client tests import this package.
-var Regions = []string{"ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-shanghai", "ap-singapore"}
+var regions = []string{"ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-shanghai", "ap-singapore"}
 
 const maxBody = 1 << 20
 
@@ -139,21 +139,21 @@ func (s *Server) admit(r *http.Request, rec *record) (*call, map[string]any, *ap
 	switch {
 	case c.Version == "":
 		return nil, nil, errorf("MissingParameter", "The request is missing a required parameter `Version`.")
-	case c.Version != APIVersion:
+	case c.Version != apiVersion:
 		return nil, nil, errorf("NoSuchVersion", "The requested version `%s` of service `trtc` does not exist.", clip(c.Version))
 	case c.Action == "":
 		return nil, nil, errorf("MissingParameter", "The request is missing a required parameter `Action`.")
 	case actions[c.Action] == nil:
 		rec.action = "(invalid)"
-		return nil, nil, errorf("InvalidAction", "The action `%s` of version `%s` of service `trtc` does not exist.", clip(c.Action), APIVersion)
+		return nil, nil, errorf("InvalidAction", "The action `%s` of version `%s` of service `trtc` does not exist.", clip(c.Action), apiVersion)
 	}
 	rec.action = c.Action
 	if n, ok := s.quota.arrive(c.Action, c.SecretID, time.Now()); !ok {
 		rec.throttled = true
 		return nil, nil, errorf("RequestLimitExceeded", "%s", limitMessage(n, s.quota.limit))
 	}
-	if !slices.Contains(Regions, c.Region) {
-		return nil, nil, errorf("UnsupportedRegion", "The action `%s` does not support region `%s`; it supports %v.", c.Action, clip(c.Region), Regions)
+	if !slices.Contains(regions, c.Region) {
+		return nil, nil, errorf("UnsupportedRegion", "The action `%s` does not support region `%s`; it supports %v.", c.Action, clip(c.Region), regions)
 	}
 	params, aerr := parseParams(c, r, body)
 	if aerr != nil {

@@ -101,7 +101,7 @@ func send(ctx context.Context, c *common.Client, version, action string, params 
 
 func do(t testing.TB, c *common.Client, action string, params any) (*reply, error) {
 	t.Helper()
-	return send(context.Background(), c, APIVersion, action, params)
+	return send(context.Background(), c, apiVersion, action, params)
 }
 
 // sdkCode is the error code the SDK reports ("" for success).

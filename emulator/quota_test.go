@@ -70,7 +70,7 @@ func burst(t *testing.T, c *common.Client, n int) (accepted int, counts []int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := send(context.Background(), c, APIVersion, "DescribeCloudRecording", describeParams(1400000001, DemoNeverFoundTaskID))
+			_, err := send(context.Background(), c, apiVersion, "DescribeCloudRecording", describeParams(1400000001, DemoNeverFoundTaskID))
 			mu.Lock()
 			defer mu.Unlock()
 			var e *sdkerrors.TencentCloudSDKError

@@ -268,7 +268,7 @@ func TestDemoScenario(t *testing.T) {
 				seen["vod streaming"] = true
 			}
 			for _, f := range r.StorageFileList {
-				hostile = hostile || f.UserId == DemoHostileUser
+				hostile = hostile || f.UserId == demoHostileUser
 				n := recfile.Parse(f.FileName)
 				if !n.OK {
 					t.Errorf("demo file name %q is not in the documented form", f.FileName)

@@ -86,7 +86,7 @@ func TestSDKRequests(t *testing.T) {
 			} else if tt.region != "" {
 				region = tt.region
 			}
-			version, action := APIVersion, "DescribeCloudRecording"
+			version, action := apiVersion, "DescribeCloudRecording"
 			if tt.version != "" {
 				version = tt.version
 			}

@@ -26,7 +26,7 @@ func signedV1(t testing.TB, s *Server, method, httpMethod string, params map[str
 	t.Helper()
 	host := strings.TrimPrefix(s.URL(), "http://")
 	p := map[string]string{
-		"Version": APIVersion, "Region": "ap-singapore", "Timestamp": strconv.FormatInt(time.Now().Unix(), 10),
+		"Version": apiVersion, "Region": "ap-singapore", "Timestamp": strconv.FormatInt(time.Now().Unix(), 10),
 		"Nonce": "6110", "SecretId": DemoSecretID, "SignatureMethod": method, "Language": "en-US",
 		"RequestClient": "SDK_NODEJS_INTL_EN3.0.1335",
 	}

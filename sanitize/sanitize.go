@@ -233,3 +233,28 @@ func writeRuneEscape(b *strings.Builder, r rune) {
 		b.WriteByte(hexDigits[(r>>shift)&0xf])
 	}
 }
+
+// Escaped reports whether String escapes r wherever it stands: controls,
+// format and other invisible characters, emoji presentation selectors,
+// private-use and unassigned runes. A writer that must keep the exact data
+// (snapshot's JSON, which escapes them as \uXXXX) uses it so that one list
+// of dangerous runes serves the whole program.
+func Escaped(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r < 0x20 || r == 0x7f
+	}
+	return classify(r) == escape
+}
+
+// Clip cuts s to at most max bytes on a rune boundary, marking the cut
+// with "…", so a one-line error or log value stays short whatever was
+// pasted or panicked. It does not make s safe to print; String does.
+func Clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max] + "…"
+}

@@ -201,3 +201,45 @@ func BenchmarkStringHostile(b *testing.B) {
 		sink = String(s)
 	}
 }
+
+func TestEscapedAgreesWithString(t *testing.T) {
+	tests := []struct {
+		r    rune
+		want bool
+	}{
+		{'a', false}, {'\n', true}, {0x1b, true}, {0x7f, true}, {0x85, true}, {0x9b, true},
+		{0xad, true}, {0x200b, true}, {0x200d, true}, {0x202e, true}, {0x2028, true},
+		{0xfeff, true}, {0xfe0f, true}, {0xe0041, true}, {0xe000, true}, {0x0301, false},
+		{'录', false}, {'é', false}, {0x1f600, false},
+	}
+	for _, tt := range tests {
+		if got := Escaped(tt.r); got != tt.want {
+			t.Errorf("Escaped(%U) = %v, want %v", tt.r, got, tt.want)
+		}
+		// After a base letter, String keeps r exactly when Escaped says no.
+		if kept := strings.Contains(String("a"+string(tt.r)), string(tt.r)); kept == tt.want && tt.r != 0x7f && tt.r >= 0x20 {
+			t.Errorf("String(\"a%+q\") kept=%v, Escaped=%v", tt.r, kept, tt.want)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"abcdefghijk", 4, "abcd…"},
+		{"录制录制", 4, "录…"}, // 3-byte runes: never half of one
+		{"录制", 2, "…"},
+		{"", 0, ""},
+	}
+	for _, tt := range tests {
+		got := Clip(tt.in, tt.max)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}

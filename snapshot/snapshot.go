@@ -30,10 +30,10 @@ type Result struct {
 	Err  error
 }
 
-// DefaultConcurrency is used when Lookup is given none. Beyond the quota's
+// defaultConcurrency is used when Lookup is given none. Beyond the quota's
 // 20 calls/s more workers only queue at the limiter, so a few suffice to
 // hide the latency of each call.
-const DefaultConcurrency = 8
+const defaultConcurrency = 8
 
 // Lookup describes every ref once, with at most concurrency calls in
 // flight, and returns the results in input order. The Describer's limiter
@@ -41,7 +41,7 @@ const DefaultConcurrency = 8
 func Lookup(ctx context.Context, d Describer, refs []taskref.Ref, concurrency int) []Result {
 	results := make([]Result, len(refs))
 	if concurrency <= 0 {
-		concurrency = DefaultConcurrency
+		concurrency = defaultConcurrency
 	}
 	concurrency = min(concurrency, len(refs))
 	next := make(chan int)

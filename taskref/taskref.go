@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
 // MaxTaskIDLen is the longest TaskId we accept. Real ones are 76 characters;
@@ -108,13 +110,7 @@ func trimEntry(s string) string {
 }
 
 // clip keeps error messages one line long even when the input was a paste.
-func clip(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}
+func clip(s string) string { return sanitize.Clip(s, 40) }
 
 // Rejection is one entry that could not be used, and why.
 type Rejection struct {
@@ -136,8 +132,8 @@ func (b Batch) Summary() string {
 		len(b.Refs), len(b.Duplicates), len(b.Rejected))
 }
 
-// Split cuts a paste into entries at spaces, commas, semicolons and newlines.
-func Split(input string) []string {
+// split cuts a paste into entries at spaces, commas, semicolons and newlines.
+func split(input string) []string {
 	return strings.FieldsFunc(input, func(r rune) bool {
 		switch r {
 		case ' ', '\t', '\n', '\r', ',', ';', '\v', '\f':
@@ -153,7 +149,7 @@ func Split(input string) []string {
 func ParseList(input string, defaultApp uint64, region string, exists func(Ref) bool) Batch {
 	var b Batch
 	seen := map[Ref]bool{}
-	for _, e := range Split(input) {
+	for _, e := range split(input) {
 		ref, err := Parse(e, defaultApp, region)
 		if err != nil {
 			b.Rejected = append(b.Rejected, Rejection{Entry: clip(e), Reason: err})

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // clean is the one door API and watch-list strings go through before any
@@ -178,28 +179,6 @@ func wrapWords(s string, w int) []string {
 	return out
 }
 
-// compact formats a duration in at most 6 cells: 9s, 59s, 5m03s, 1h05m, 3d04h.
-func compact(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return strconv.FormatInt(s, 10) + "s"
-	case s < 3600:
-		return strconv.FormatInt(s/60, 10) + "m" + two(s%60) + "s"
-	case s < 86400:
-		return strconv.FormatInt(s/3600, 10) + "h" + two(s%3600/60) + "m"
-	default:
-		d := s / 86400
-		if d > 999 {
-			return ">999d"
-		}
-		return strconv.FormatInt(d, 10) + "d" + two(s%86400/3600) + "h"
-	}
-}
-
 func two(n int64) string {
 	if n < 10 {
 		return "0" + strconv.FormatInt(n, 10)
@@ -212,7 +191,7 @@ func since(now, t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return compact(now.Sub(t))
+	return watch.Compact(now.Sub(t))
 }
 
 // ago is since with a word, for the detail pane.
@@ -221,9 +200,9 @@ func ago(now, t time.Time) string {
 		return "never"
 	}
 	if t.After(now) {
-		return "in " + compact(t.Sub(now))
+		return "in " + watch.Compact(t.Sub(now))
 	}
-	return compact(now.Sub(t)) + " ago"
+	return watch.Compact(now.Sub(t)) + " ago"
 }
 
 // segment is one styled piece of a header line; plain is measured, sgr

@@ -39,11 +39,7 @@ type removedMsg struct {
 }
 
 // noteMsg is the engine's answer to a note edit.
-type noteMsg struct {
-	ref  taskref.Ref
-	note string
-	err  error
-}
+type noteMsg struct{ err error }
 
 // copiedMsg reports a native clipboard write; err means fall back to OSC 52.
 type copiedMsg struct {
@@ -87,7 +83,7 @@ func removeCmd(eng Engine, ref taskref.Ref) tea.Cmd {
 }
 
 func noteCmd(eng Engine, ref taskref.Ref, note string, seq uint64) tea.Cmd {
-	return func() tea.Msg { return noteMsg{ref: ref, note: note, err: eng.SetNote(ref, note, seq)} }
+	return func() tea.Msg { return noteMsg{err: eng.SetNote(ref, note, seq)} }
 }
 
 func refreshCmd(eng Engine, ref taskref.Ref) tea.Cmd {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"reflect"
 	"time"
 
@@ -121,7 +122,22 @@ func (m *Model) armTick(at time.Time) tea.Cmd {
 	m.tick.seq++
 	m.tick.at = at
 	seq := m.tick.seq
-	return tea.Tick(max(at.Sub(m.opts.Now()), time.Millisecond), func(t time.Time) tea.Msg { return tickMsg{at: t, seq: seq} })
+	return tickAfter(m.ctx, max(at.Sub(m.opts.Now()), time.Millisecond), seq)
+}
+
+// tickAfter is tea.Tick that also ends when the dashboard does, so its
+// goroutine never outlives the program (tea.Tick's waits out its timer).
+func tickAfter(ctx context.Context, d time.Duration, seq int) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			return tickMsg{at: now, seq: seq}
+		}
+	}
 }
 
 // probe arms a tick probeAfter from now, after a message that may have

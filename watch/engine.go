@@ -38,7 +38,7 @@ type Config struct {
 	HistoryLimit  int           // default 50 transitions per task
 	ProbeInterval time.Duration // default 12s: pace of the single probe while credentials fail
 	// ReloadInterval is how often Run looks for another dashboard's changes
-	// to the watch list (default DefaultReloadInterval).
+	// to the watch list (default defaultReloadInterval).
 	ReloadInterval time.Duration
 	Store          Store // nil = memory only
 	Now            func() time.Time
@@ -69,7 +69,7 @@ func (c Config) withDefaults() Config {
 		c.ProbeInterval = 12 * time.Second
 	}
 	if c.ReloadInterval <= 0 {
-		c.ReloadInterval = DefaultReloadInterval
+		c.ReloadInterval = defaultReloadInterval
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
@@ -231,32 +232,36 @@ func TestNewAndRefreshedGoFirst(t *testing.T) {
 }
 
 func TestEndedAndNotFoundAreNotPolled(t *testing.T) {
-	alive, never := ref(1), ref(2)
-	f := newFake(func(_ context.Context, r taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
-		if r == alive && n == 1 {
-			return resp("InProgress"), nil
+	synctest.Test(t, func(t *testing.T) {
+		alive, never := ref(1), ref(2)
+		f := newFake(func(_ context.Context, r taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
+			if r == alive && n == 1 {
+				return resp("InProgress"), nil
+			}
+			return nil, cerr(client.KindGone, "ResourceNotFound")
+		})
+		e := New(f, Config{Interval: 2 * time.Millisecond})
+		e.Add([]taskref.Ref{alive, never})
+		start(t, e)
+		eventually(t, "vanished", phaseIs(e, alive, Vanished)) // gone after InProgress
+		eventually(t, "not found", phaseIs(e, never, NotFound))
+		time.Sleep(40 * time.Millisecond) // twenty intervals of the bubble's clock
+		synctest.Wait()
+		if a, b := f.count(&alive), f.count(&never); a != 2 || b != 1 {
+			t.Fatalf("final tasks kept polling: %d, %d calls", a, b)
 		}
-		return nil, cerr(client.KindGone, "ResourceNotFound")
+		task, _ := taskOf(e, alive)
+		if task.EndedAt.IsZero() || task.Last == nil || task.Last.Status != "InProgress" || task.Stale || !task.NextPoll.IsZero() {
+			t.Errorf("ended task %+v", task)
+		}
+		e.Refresh(alive)
+		eventually(t, "refresh asks once", func() bool { return f.count(&alive) == 3 })
+		time.Sleep(40 * time.Millisecond) // twenty intervals of the bubble's clock
+		synctest.Wait()
+		if a := f.count(&alive); a != 3 {
+			t.Errorf("refresh of an ended task must ask once, got %d calls", a)
+		}
 	})
-	e := New(f, Config{Interval: 2 * time.Millisecond})
-	e.Add([]taskref.Ref{alive, never})
-	start(t, e)
-	eventually(t, "vanished", phaseIs(e, alive, Vanished)) // gone after InProgress
-	eventually(t, "not found", phaseIs(e, never, NotFound))
-	time.Sleep(40 * time.Millisecond) // twenty intervals
-	if a, b := f.count(&alive), f.count(&never); a != 2 || b != 1 {
-		t.Fatalf("final tasks kept polling: %d, %d calls", a, b)
-	}
-	task, _ := taskOf(e, alive)
-	if task.EndedAt.IsZero() || task.Last == nil || task.Last.Status != "InProgress" || task.Stale || !task.NextPoll.IsZero() {
-		t.Errorf("ended task %+v", task)
-	}
-	e.Refresh(alive)
-	eventually(t, "refresh asks once", func() bool { return f.count(&alive) == 3 })
-	time.Sleep(40 * time.Millisecond)
-	if a := f.count(&alive); a != 3 {
-		t.Errorf("refresh of an ended task must ask once, got %d calls", a)
-	}
 }
 
 func TestBackoffThenRecoverAtOnce(t *testing.T) {
@@ -302,31 +307,38 @@ func TestBackoffThenRecoverAtOnce(t *testing.T) {
 }
 
 func TestPauseStopsPollingButNotAsks(t *testing.T) {
-	f := newFake(status("Idle"))
-	e := New(f, Config{Interval: 2 * time.Millisecond})
-	e.Add(refs(5))
-	start(t, e)
-	eventually(t, "polling", func() bool { return f.count(nil) > 30 })
-	e.SetPaused(true, 0)
-	if !e.Stats().Paused {
-		t.Error("Stats().Paused")
-	}
-	eventually(t, "in-flight calls done", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
-	c := f.count(nil)
-	time.Sleep(40 * time.Millisecond)
-	if got := f.count(nil); got != c {
-		t.Fatalf("paused engine made %d calls", got-c)
-	}
-	fresh := ref(100)
-	e.Add([]taskref.Ref{fresh})
-	e.Refresh(ref(0))
-	eventually(t, "asks go out while paused", func() bool { return f.count(&fresh) == 1 && f.count(nil) == c+2 })
-	time.Sleep(40 * time.Millisecond)
-	if got := f.count(nil); got != c+2 {
-		t.Fatalf("paused engine polled again: %d extra calls", got-c-2)
-	}
-	e.SetPaused(false, 0)
-	eventually(t, "polling resumes", func() bool { return f.count(nil) > c+20 })
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(status("Idle"))
+		e := New(f, Config{Interval: 2 * time.Millisecond})
+		e.Add(refs(5))
+		start(t, e)
+		eventually(t, "polling", func() bool { return f.count(nil) > 30 })
+		e.SetPaused(true, 0)
+		if !e.Stats().Paused {
+			t.Error("Stats().Paused")
+		}
+		// Calls taken before the pause may still be on their way to the
+		// fake: wait until every goroutine of the bubble is idle first.
+		synctest.Wait()
+		eventually(t, "in-flight calls done", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
+		c := f.count(nil)
+		time.Sleep(40 * time.Millisecond) // twenty intervals of the bubble's clock
+		synctest.Wait()
+		if got := f.count(nil); got != c {
+			t.Fatalf("paused engine made %d calls", got-c)
+		}
+		fresh := ref(100)
+		e.Add([]taskref.Ref{fresh})
+		e.Refresh(ref(0))
+		eventually(t, "asks go out while paused", func() bool { return f.count(&fresh) == 1 && f.count(nil) == c+2 })
+		time.Sleep(40 * time.Millisecond) // twenty intervals of the bubble's clock
+		synctest.Wait()
+		if got := f.count(nil); got != c+2 {
+			t.Fatalf("paused engine polled again: %d extra calls", got-c-2)
+		}
+		e.SetPaused(false, 0)
+		eventually(t, "polling resumes", func() bool { return f.count(nil) > c+20 })
+	})
 }
 
 // TestPauseRequestsInOrder: the dashboard sends each press of p from its

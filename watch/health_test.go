@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
@@ -43,33 +44,36 @@ func TestThrottleBurstCutsOnceThenClimbs(t *testing.T) {
 }
 
 func TestAuthFailureSlowsToOneProbe(t *testing.T) {
-	f := newFake(fails(client.KindAuth, "AuthFailure.SignatureFailure"))
-	const probe = 100 * time.Millisecond
-	e := New(f, Config{Interval: time.Millisecond, ProbeInterval: probe, Workers: 16})
-	e.Add(refs(50))
-	start(t, e)
-	eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
-	eventually(t, "calls sent before the failure drained", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
-	c := f.count(nil)
-	time.Sleep(4*probe + probe/2)
-	// At most 5 probes in 4.5 probe intervals; unchecked, 50 tasks at a 1 ms
-	// interval would make thousands of calls.
-	if n := f.count(nil) - c; n > 6 {
-		t.Errorf("%d calls in %v while credentials fail, want one probe per %v", n, 4*probe+probe/2, probe)
-	}
-	eventually(t, "probing goes on", func() bool { return f.count(nil) > c })
-	s := e.Stats()
-	if !strings.Contains(s.HealthDetail, "AuthFailure.SignatureFailure") || !strings.Contains(s.HealthDetail, "TENCENTCLOUD_SECRET_KEY") {
-		t.Errorf("detail %q must say what to fix", s.HealthDetail)
-	}
-	f.setAnswer(status("InProgress"))
-	eventually(t, "normal polling resumes after one good probe", func() bool {
-		for _, task := range e.Tasks() {
-			if task.Phase != InProgress {
-				return false
-			}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(fails(client.KindAuth, "AuthFailure.SignatureFailure"))
+		const probe = 100 * time.Millisecond
+		e := New(f, Config{Interval: time.Millisecond, ProbeInterval: probe, Workers: 16})
+		e.Add(refs(50))
+		start(t, e)
+		eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
+		eventually(t, "calls sent before the failure drained", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
+		c := f.count(nil)
+		time.Sleep(4*probe + probe/2) // on the bubble's clock
+		synctest.Wait()
+		// At most 5 probes in 4.5 probe intervals; unchecked, 50 tasks at a 1 ms
+		// interval would make thousands of calls.
+		if n := f.count(nil) - c; n > 6 {
+			t.Errorf("%d calls in %v while credentials fail, want one probe per %v", n, 4*probe+probe/2, probe)
 		}
-		return e.Stats().Health != HealthAuth
+		eventually(t, "probing goes on", func() bool { return f.count(nil) > c })
+		s := e.Stats()
+		if !strings.Contains(s.HealthDetail, "AuthFailure.SignatureFailure") || !strings.Contains(s.HealthDetail, "TENCENTCLOUD_SECRET_KEY") {
+			t.Errorf("detail %q must say what to fix", s.HealthDetail)
+		}
+		f.setAnswer(status("InProgress"))
+		eventually(t, "normal polling resumes after one good probe", func() bool {
+			for _, task := range e.Tasks() {
+				if task.Phase != InProgress {
+					return false
+				}
+			}
+			return e.Stats().Health != HealthAuth
+		})
 	})
 }
 
@@ -130,37 +134,43 @@ func TestChangedTicksWhileRunning(t *testing.T) {
 // limiter) are cancelled rather than sent to fail the same way. Here they
 // block until cancelled, so without the call-back they never end.
 func TestAuthFailureCallsBackQueuedCalls(t *testing.T) {
-	release := make(chan struct{})
-	var cancelled atomic.Int32
-	ref0 := ref(0)
-	f := newFake(func(ctx context.Context, ref taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
-		if ref == ref0 {
-			<-release // let the other workers take their calls first
-			return nil, cerr(client.KindAuth, "AuthFailure.SignatureFailure")
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var cancelled atomic.Int32
+		ref0 := ref(0)
+		f := newFake(func(ctx context.Context, ref taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
+			if ref == ref0 {
+				<-release // let the other workers take their calls first
+				return nil, cerr(client.KindAuth, "AuthFailure.SignatureFailure")
+			}
+			if n > 1 {
+				t.Errorf("%s called again within the hour-long probe interval", ref.TaskID)
+			}
+			<-ctx.Done()
+			cancelled.Add(1)
+			return nil, ctx.Err()
+		})
+		e := New(f, Config{Interval: time.Millisecond, ProbeInterval: time.Hour, Workers: 8})
+		e.Add(refs(20))
+		start(t, e)
+		eventually(t, "every worker holding a call", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 8 })
+		close(release)
+		eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
+		eventually(t, "queued calls called back", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
+		// The fake's counter drops before the engine has taken the cancelled
+		// results in; wait until every goroutine of the bubble is idle, so the
+		// engine's state below is the one after the call-back, not during it.
+		synctest.Wait()
+		if n := cancelled.Load(); n != 7 {
+			t.Errorf("%d calls cancelled, want the 7 other workers' calls", n)
 		}
-		if n > 1 {
-			t.Errorf("%s called again within the hour-long probe interval", ref.TaskID)
+		for _, task := range e.Tasks() {
+			if task.InFlight || task.Phase != Pending && task.Phase != AuthError {
+				t.Errorf("%s: phase %q in flight %v after the call-back", task.Ref.TaskID, task.Phase, task.InFlight)
+			}
 		}
-		<-ctx.Done()
-		cancelled.Add(1)
-		return nil, ctx.Err()
+		if c := e.Stats().Calls; c != 1 {
+			t.Errorf("%d calls counted, want 1: a cancelled call is not an answer", c)
+		}
 	})
-	e := New(f, Config{Interval: time.Millisecond, ProbeInterval: time.Hour, Workers: 8})
-	e.Add(refs(20))
-	start(t, e)
-	eventually(t, "every worker holding a call", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 8 })
-	close(release)
-	eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
-	eventually(t, "queued calls called back", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 0 })
-	if n := cancelled.Load(); n != 7 {
-		t.Errorf("%d calls cancelled, want the 7 other workers' calls", n)
-	}
-	for _, task := range e.Tasks() {
-		if task.InFlight || task.Phase != Pending && task.Phase != AuthError {
-			t.Errorf("%s: phase %q in flight %v after the call-back", task.Ref.TaskID, task.Phase, task.InFlight)
-		}
-	}
-	if c := e.Stats().Calls; c != 1 {
-		t.Errorf("%d calls counted, want 1: a cancelled call is not an answer", c)
-	}
 }

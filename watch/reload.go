@@ -15,11 +15,11 @@ import (
 // not yet saved to the file as it is now, under the file's lock; the result
 // is then what the engine watches. So a note on a task another dashboard
 // removed does not bring it back, and what the others added shows up at the
-// next save, or at the next reload when the file changes (DefaultReloadInterval).
+// next save, or at the next reload when the file changes (defaultReloadInterval).
 
-// DefaultReloadInterval is how often Run checks whether another dashboard
+// defaultReloadInterval is how often Run checks whether another dashboard
 // changed the watch list (one lstat; the file is read only when it changed).
-const DefaultReloadInterval = 2 * time.Second
+const defaultReloadInterval = 2 * time.Second
 
 // changeWatcher is the optional part of a Store that tells whether the file
 // changed behind the engine; *watchlist.File has it.

@@ -99,7 +99,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustFlush(t, b)
-		time.Sleep(DefaultReloadInterval + time.Second)
+		time.Sleep(defaultReloadInterval + time.Second)
 		synctest.Wait()
 		u := a.Collect()
 		changed := map[taskref.Ref]Task{}
@@ -113,7 +113,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustFlush(t, b)
-		time.Sleep(DefaultReloadInterval + time.Second)
+		time.Sleep(defaultReloadInterval + time.Second)
 		synctest.Wait()
 		if u := a.Collect(); !slices.Equal(u.Removed, []taskref.Ref{ref(2)}) || a.Has(ref(2)) {
 			t.Fatalf("A's Update after B's removal: removed %v", u.Removed)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -40,13 +41,17 @@ func (e *Engine) Run(ctx context.Context) {
 	now := e.cfg.Now()
 	// Calls get their own cancellation, not ctx's deadline: a limiter that
 	// sees a deadline refuses to wait past it, and those refusals would look
-	// like an API failing. Ending ctx cancels every call in flight instead.
-	e.running, e.runCtx, e.started = true, context.WithoutCancel(ctx), now
+	// like an API failing. Ending ctx cancels every call in flight instead,
+	// and runCtx with it, so a call a worker takes after that (it checked
+	// ctx just before) is born cancelled rather than left to block Run.
+	runCtx, runCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer runCancel()
+	e.running, e.runCtx, e.started = true, runCtx, now
 	e.aimd.lastTick = now
 	e.api.SetRate(e.aimd.rate)
 	e.mu.Unlock()
 
-	stop := context.AfterFunc(ctx, e.cancelInFlight)
+	stop := context.AfterFunc(ctx, func() { runCancel(); e.cancelInFlight() })
 	defer stop()
 	var wg sync.WaitGroup
 	for range e.cfg.Workers {
@@ -120,9 +125,7 @@ func (e *Engine) describe(j *job) (resp *client.DescribeCloudRecordingResponse, 
 	defer func() {
 		if p := recover(); p != nil {
 			msg := fmt.Sprint(p)
-			if len(msg) > 300 {
-				msg = msg[:300] + "…"
-			}
+			msg = sanitize.Clip(msg, 300)
 			e.log.Error("panic while polling a task", "task", j.ref.TaskID, "panic", msg, "stack", string(debug.Stack()))
 			resp, err = nil, &client.Error{Kind: client.KindTransient, Code: client.CodePanic, Action: client.ActionDescribe,
 				Message: "internal error while polling this task (a bug; please report it): " + strings.ToValidUTF8(msg, "\uFFFD")}

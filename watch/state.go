@@ -67,9 +67,9 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 		return a
 	}
 	raw := rawText{b: resp.Raw}
-	a.Status = intern(str(resp.Status))
+	a.Status = intern(client.Deref(resp.Status))
 	// Not shared with Raw: History keeps RequestIDs after the answer goes.
-	a.RequestID = str(resp.RequestId)
+	a.RequestID = client.Deref(resp.RequestId)
 	a.Raw = resp.Raw
 	n := 0
 	for _, f := range resp.StorageFileList {
@@ -84,7 +84,7 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 		if f == nil {
 			continue
 		}
-		file := File{UserID: intern(str(f.UserId)), FileName: raw.share(str(f.FileName)), TrackType: intern(str(f.TrackType))}
+		file := File{UserID: intern(client.Deref(f.UserId)), FileName: raw.share(client.Deref(f.FileName)), TrackType: intern(client.Deref(f.TrackType))}
 		file.Begin, _ = BeginTime(f.BeginTimeStamp)
 		a.Files = append(a.Files, file)
 	}
@@ -123,13 +123,6 @@ func FailureFrom(err error, at time.Time) *Failure {
 		f.Kind = client.KindTransient
 	}
 	return &f
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // apply records one call's outcome on t (exactly one of a and f is non-nil)

@@ -44,7 +44,7 @@ func TestDeriveFailureDecides(t *testing.T) {
 				want = Ended // gone after Exited is a clean stop
 			}
 			if got := Derive(last, fail(tt.kind), tt.seen); got != want {
-				t.Errorf("%s: Derive = %q, want %q", name, got, tt.want)
+				t.Errorf("%s: derive = %q, want %q", name, got, tt.want)
 			}
 		}
 	}
@@ -87,7 +87,7 @@ func TestAnswerFrom(t *testing.T) {
 	at := time.Unix(100, 0)
 	a := AnswerFrom(resp, at)
 	if a.Status != "InProgress" || a.RequestID != "r1" || !a.At.Equal(at) || len(a.Files) != 2 {
-		t.Fatalf("AnswerFrom = %+v", a)
+		t.Fatalf("answerFrom = %+v", a)
 	}
 	if !a.Files[0].Begin.Equal(time.UnixMilli(int64(ms))) || a.Files[0].UserID != "u1" {
 		t.Errorf("file 0 = %+v", a.Files[0])
@@ -301,9 +301,9 @@ func TestBeginTime(t *testing.T) {
 			t.Errorf("BeginTime(%v) = %v, %v; want %v, %v", tt.ts, got, ok, tt.want, tt.ok)
 		}
 	}
-	// AnswerFrom reads the same way: a seconds value is not 1970.
+	// answerFrom reads the same way: a seconds value is not 1970.
 	a := AnswerFrom(&client.DescribeCloudRecordingResponse{StorageFileList: []*client.StorageFile{{BeginTimeStamp: u(1622186279)}}}, time.Now())
 	if a.Files[0].Begin.Year() != 2021 {
-		t.Errorf("AnswerFrom read seconds as %v", a.Files[0].Begin)
+		t.Errorf("answerFrom read seconds as %v", a.Files[0].Begin)
 	}
 }

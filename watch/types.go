@@ -11,7 +11,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// Phase is the state a row displays. It is derived in one place (Derive) so
+// Phase is the state a row displays. It is derived in one place (derive) so
 // the list, the detail pane, the counts and snapshot always agree.
 type Phase string
 
@@ -130,7 +130,7 @@ type Task struct {
 	Note    string
 	AddedAt time.Time
 
-	Phase Phase     // derived, see Derive
+	Phase Phase     // derived, see derive
 	Since time.Time // when Phase was entered
 
 	Last     *Answer  // last good answer, kept through transient errors

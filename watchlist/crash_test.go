@@ -98,9 +98,21 @@ func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 // time, the file must hold one complete generation, no older than the last
 // one seen, and load without a warning.
 func TestCrash(t *testing.T) {
+	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	dir := t.TempDir()
 	path := filepath.Join(dir, "watchlist.json")
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("TRTCWATCH_CRASH_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("TRTCWATCH_CRASH_SEED=%q: %v", v, err)
+		}
+		seed = n
+	}
+	// The kill moments come from this seed: a failure is replayed with
+	// TRTCWATCH_CRASH_SEED set to the logged value.
+	t.Logf("kill moments from seed %d (replay: TRTCWATCH_CRASH_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
 	last, leftovers := 0, 0
 	for kill := range 200 {
 		cmd := child(t, "crash", path, "")
@@ -161,6 +173,7 @@ func checkGeneration(t *testing.T, path string) int {
 // TestConcurrentProcesses: two processes and this one add to one file at
 // once; every addition survives.
 func TestConcurrentProcesses(t *testing.T) {
+	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	var wg sync.WaitGroup
 	for _, p := range []string{"proc1", "proc2"} {

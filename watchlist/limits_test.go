@@ -30,6 +30,7 @@ func worstEntry(i int) Entry {
 // TestMaxListRoundTrips: the largest list trtcwatch can write (MaxTasks
 // tasks, each as large as it can be) is read back whole, not moved aside.
 func TestMaxListRoundTrips(t *testing.T) {
+	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	list := make([]Entry, MaxTasks)
 	for i := range list {
 		list[i] = worstEntry(i)

@@ -125,9 +125,6 @@ func OpenWith(path string, opts Options) *File {
 	return &File{path: path, opts: opts}
 }
 
-// Path is where the list lives, for the dashboard's header and messages.
-func (f *File) Path() string { return f.path }
-
 func (f *File) lock(p place) (func(), error) {
 	var waiting func(int)
 	if f.opts.OnLockWait != nil {
