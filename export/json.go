@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"io"
 	"strings"
 	"time"
@@ -110,13 +111,8 @@ func EscapeInvisible(b []byte) []byte {
 	return out
 }
 
-// Invisible reports the runes EscapeInvisible rewrites.
-func Invisible(r rune) bool {
-	switch {
-	case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0xad, r == 0x061c, r == 0x180e,
-		r >= 0x200b && r <= 0x200f, r >= 0x2028 && r <= 0x202e, r >= 0x2060 && r <= 0x206f,
-		r == 0xfeff, r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
-		return true
-	}
-	return false
-}
+// Invisible reports the runes a terminal would act on or hide that JSON
+// lines write as \uXXXX: sanitize's one list (sanitize.Escaped), except
+// the newline that ends each line (encoding/json already escapes every
+// control inside a string).
+func Invisible(r rune) bool { return r != '\n' && sanitize.Escaped(r) }
