@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"reflect"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,13 +81,29 @@ func (f *frame) current(now time.Time) bool { return f.drawn && f.span.holds(now
 // draw renders the frame and records its wake.
 func (m *Model) draw() {
 	m.wake = time.Time{}
-	v := tea.NewView(m.render())
+	v := tea.NewView(asciiOnly(m.render(), m.opts.ASCII))
 	v.AltScreen = true
 	v.WindowTitle = m.title()
 	if m.opts.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	m.frame = frame{view: v, drawn: true, span: span{m.now, m.wake}}
+}
+
+// asciiMarks are the non-ASCII marks the screen's own text uses outside
+// the look table (a shortened text's ellipsis, the hint bar's separator,
+// the arrows of scroll hints) and their one-cell ASCII stand-ins.
+var asciiMarks = strings.NewReplacer("…", "~", "•", "|", "↑", "^", "↓", "v", "→", ">", "─", "-")
+
+// asciiOnly keeps a frame to ASCII marks when the terminal asks for it
+// (Options.ASCII): the state glyphs and borders have their fallbacks in
+// the styles; this covers the rest. Widths do not
+// change: each stand-in is one cell, as the mark was.
+func asciiOnly(frame string, ascii bool) string {
+	if !ascii {
+		return frame
+	}
+	return asciiMarks.Replace(frame)
 }
 
 // onTick looks at the clock: the frame is drawn again only if a text on it
