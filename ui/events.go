@@ -239,9 +239,20 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	p.offset = clampOffset(p.offset, p.cursor, inner, len(shown))
 	body := make([]string, 0, inner)
 	loc := m.location()
+	// The TaskId gives way first: what happened and its RequestId are what
+	// an engineer quotes, so they keep their cells and the TaskId (whole
+	// in the details and in Y) is shortened in the middle to what is left.
+	whatW, idsW := 0, 0
+	for i := p.offset; i < len(shown) && i-p.offset < inner; i++ {
+		r := &p.ring[shown[i]]
+		whatW = max(whatW, min(width(r.what), eventWhatW))
+		idsW = max(idsW, width(clean(r.ev.Ref.TaskID)))
+	}
+	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), eventIDMaxW, idsW)
 	for i := p.offset; i < len(shown) && len(body) < inner; i++ {
 		r := &p.ring[shown[i]]
-		line := fit(m.eventTime(r.ev.At, loc)+"  "+brief(clean(r.ev.Ref.TaskID))+"  "+r.what, w)
+		id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
+		line := fit(m.eventTime(r.ev.At, loc)+"  "+fit(id, idW)+"  "+r.what, w)
 		if i == p.cursor {
 			line = styled(m.st.selected, line)
 		}
@@ -263,6 +274,15 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	}
 	return append(lines, m.pane(title, true, w, h, body, false)...)
 }
+
+// An event row's TaskId column: never wider than brief's 32 cells, never
+// narrower than both ends of an id; eventWhatW is the most a row's "what"
+// (change and RequestId) may claim from it.
+const (
+	eventIDMinW = 12
+	eventIDMaxW = 32
+	eventWhatW  = 58
+)
 
 // eventTime is an event's time on its row: the time of day today, the
 // date too on another day; the zone is in the pane's title.
