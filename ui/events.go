@@ -46,6 +46,7 @@ type eventsPane struct {
 type evRow struct {
 	ev     watch.Event
 	what   string
+	headW  int // the cells of what before the free text (a note): what the TaskId gives way to
 	search string
 }
 
@@ -77,11 +78,12 @@ func newEvRow(ev watch.Event) evRow {
 	if ev.By != "" {
 		what += "  by " + clean(ev.By)
 	}
+	headW := width(what)
 	if tail != "" {
 		what += "  " + tail
 	}
 	id := clean(ev.Ref.TaskID)
-	return evRow{ev: ev, what: what, search: strings.ToLower(id + " " + ev.Ref.String() + " " + what)}
+	return evRow{ev: ev, what: what, headW: headW, search: strings.ToLower(id + " " + ev.Ref.String() + " " + what)}
 }
 
 // eventsMsg opens the events pane; the `:events` command sends it.
@@ -245,7 +247,7 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	whatW, idsW := 0, 0
 	for i := p.offset; i < len(shown) && i-p.offset < inner; i++ {
 		r := &p.ring[shown[i]]
-		whatW = max(whatW, min(width(r.what), eventWhatW))
+		whatW = max(whatW, min(r.headW, eventWhatW))
 		idsW = max(idsW, width(clean(r.ev.Ref.TaskID)))
 	}
 	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), eventIDMaxW, idsW)
