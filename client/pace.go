@@ -60,6 +60,7 @@ const (
 // grant has left, so the bucket cannot run ahead of the real sends.
 type pacer struct {
 	limiter *rate.Limiter
+	lat     latency // round trips from the send gate to the answer
 
 	mu        sync.Mutex
 	rate      float64       // nominal calls/s
