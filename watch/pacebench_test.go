@@ -108,3 +108,12 @@ func realClientTimeout(b *testing.B, url string, rate float64, slowest time.Dura
 	}
 	return c
 }
+
+// Latency passes the client's estimate through, so the engine sizes its
+// concurrency as it does with the bare client.
+func (m *meteredAPI) Latency() time.Duration {
+	if ls, ok := m.API.(latencySource); ok {
+		return ls.Latency()
+	}
+	return 0
+}
