@@ -1,6 +1,7 @@
 package client
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -13,7 +14,13 @@ type latency struct {
 	mu        sync.Mutex
 	mean, dev time.Duration
 	n         int
+	recent    [spreadOf]time.Duration // the last spreadOf round trips, a ring
+	spread    time.Duration           // their 95th less their 5th percentile
 }
+
+// spreadOf is how many recent round trips the spread is taken over: three
+// seconds at the full quota, so a stretch of slow answers shows quickly.
+const spreadOf = 64
 
 func (l *latency) observe(d time.Duration) {
 	if d < 0 {
@@ -28,7 +35,23 @@ func (l *latency) observe(d time.Duration) {
 		l.mean += diff / 8
 		l.dev += (diff.Abs() - l.dev) / 4
 	}
+	l.recent[l.n%spreadOf] = d
 	l.n++
+	if l.n >= spreadOf/4 {
+		s := slices.Clone(l.recent[:min(l.n, spreadOf)])
+		slices.Sort(s)
+		l.spread = s[len(s)*95/100] - s[len(s)*5/100]
+	}
+}
+
+// jitter is how much the round trip varies (95th less 5th percentile of
+// the recent ones; 0 until 16 are known). Two calls sent a gap apart can
+// arrive that much closer together, so the send gate keeps at least this
+// margin (see marginLocked).
+func (l *latency) jitter() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.spread
 }
 
 // estimate is mean + 2 × deviation: a round trip most calls finish within,

@@ -58,3 +58,39 @@ func TestSendGateMeasuresLatency(t *testing.T) {
 		}
 	})
 }
+
+// TestJitterSetsMargin: the send gate's margin is at least the measured
+// spread of round trips (95th less 5th percentile), capped at maxMargin.
+func TestJitterSetsMargin(t *testing.T) {
+	spreadOver := func(lo, hi time.Duration, n int) []time.Duration {
+		var out []time.Duration
+		for i := range n {
+			out = append(out, lo+(hi-lo)*time.Duration(i)/time.Duration(n-1))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		obs  []time.Duration
+		want time.Duration
+	}{
+		{"nothing measured: the base", nil, baseMargin},
+		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 15), baseMargin},
+		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
+		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
+		{"a huge spread: capped", spreadOver(0, time.Second, 64), maxMargin},
+	}
+	for _, tt := range tests {
+		p := newPacer(Quota)
+		for _, d := range tt.obs {
+			p.lat.observe(d)
+		}
+		now := time.Now()
+		p.mu.Lock()
+		got, gap := p.marginLocked(now), p.gapLocked(now)
+		p.mu.Unlock()
+		if got != tt.want || gap != (time.Second+tt.want)/time.Duration(Quota) {
+			t.Errorf("%s: margin %v gap %v, want %v and %v", tt.name, got, gap, tt.want, (time.Second+tt.want)/time.Duration(Quota))
+		}
+	}
+}
