@@ -214,6 +214,10 @@ func runBenchWith(b *testing.B, o benchOpts) {
 	arr.mu.Unlock()
 	b.ReportMetric(100*short, "gaps<5ms%")
 	b.ReportMetric(float64(burst), "max-in-100ms")
+	// Arrivals from 5 s after the latency on: the steady state, past the
+	// first round trips that size the concurrency.
+	from := t0.Add(o.latency + 5*time.Second)
+	b.ReportMetric(float64(countAfter(arr.mine, from))/end.Sub(from).Seconds(), "settled-arrivals/s")
 	if !shared {
 		rate := float64(st.Requests) / elapsed // what reached the server
 		sweep := time.Duration(float64(benchTasks) / benchQuota * float64(time.Second))
