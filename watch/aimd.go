@@ -10,12 +10,13 @@ import "time"
 // spend long stretches just under their fair share instead of hitting the
 // limit every few seconds.
 //
-// A throttle while running at the full quota is most likely not another
-// tool: it is our own calls arriving bunched (the server's processing time
-// stretching, a congested path), which the client answers by widening its
-// send margin. AIMD then cuts only to aimdCutLone and climbs straight back,
-// instead of paying 30% for half a minute; if the throttles go on below the
-// ceiling, someone else is spending the quota and the next one cuts deep.
+// A throttle while running at the full quota (or within one gentle cut of
+// it) is most likely not another tool: it is our own calls arriving bunched
+// (the server's processing time stretching, a starved CPU), which the
+// client answers by widening its send margin. AIMD then cuts only by
+// aimdCutLone and climbs straight back, instead of paying 30% for half a
+// minute; if the throttles go on further below the ceiling, someone else is
+// spending the quota and the next one cuts deep.
 type aimd struct {
 	rate     float64
 	ceiling  float64   // the configured quota: never ask for more
@@ -40,8 +41,8 @@ func newAIMD(ceiling float64, now time.Time) aimd {
 }
 
 // throttled records a RequestLimitExceeded for a call dispatched at sentAt
-// and reports whether the rate was cut: to aimdCutLone at the ceiling, to
-// aimdCut below it. A throttle for a call sent before the
+// and reports whether the rate was cut: by aimdCutLone near the ceiling,
+// by aimdCut below that. A throttle for a call sent before the
 // last cut, or within a second of it, belongs to the burst already answered:
 // those calls were queued at the old rate, and cutting again for them would
 // collapse the rate for no reason.
@@ -49,7 +50,7 @@ func (a *aimd) throttled(sentAt, now time.Time) bool {
 	if !a.lastCut.IsZero() && (sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < aimdBurst) {
 		return false
 	}
-	if a.rate >= a.ceiling {
+	if a.rate >= a.ceiling*aimdCutLone {
 		a.wmax = 0 // no sign of a share to creep up on: climb straight back
 		a.rate = max(aimdFloor, a.rate*aimdCutLone)
 	} else {

@@ -24,8 +24,9 @@ func TestAIMDCut(t *testing.T) {
 		{"a throttle at the ceiling cuts a little", ms(-50), ms(0), true, 18},
 		{"same burst: no second cut", ms(10), ms(500), false, 18},
 		{"queued before the cut: no cut", ms(-10), ms(1500), false, 18},
-		{"a new burst below the ceiling cuts deep", ms(1200), ms(1300), true, 12.6},
-		{"and again", ms(2400), ms(2500), true, 8.82},
+		{"a new burst within one gentle cut of the ceiling: gentle again", ms(1200), ms(1300), true, 16.2},
+		{"a new burst further below cuts deep", ms(2400), ms(2500), true, 11.34},
+		{"and again", ms(3600), ms(3700), true, 7.938},
 	}
 	a := newAIMD(20, t0)
 	for _, tt := range tests {
@@ -35,7 +36,7 @@ func TestAIMDCut(t *testing.T) {
 	}
 	// The floor: however many bursts, never below 1/s.
 	for i := range 30 {
-		at := ms(3000 + 1100*i)
+		at := ms(4000 + 1100*i)
 		a.throttled(at, at)
 	}
 	if a.rate != aimdFloor {
@@ -55,16 +56,17 @@ func TestAIMDClimb(t *testing.T) {
 	if a.rate != 19 {
 		t.Fatalf("after a lone throttle the climb is fast: %v, want 19", a.rate)
 	}
-	a.throttled(sec(2), sec(2)) // below the ceiling: wmax = 19, rate 13.3
+	a.rate = 17                 // further below the ceiling than one gentle cut
+	a.throttled(sec(2), sec(2)) // so: wmax = 17, rate 11.9
 	steps := []struct {
 		at   float64
 		rate float64
 	}{
-		{3, 14.3},    // fast: far below wmax, +1/s
-		{5, 16.3},    // ≥ 16.15 = 0.85 × 19: now near the last cut
-		{6, 16.35},   // slow: +0.05/s
-		{11, 16.6},   //
-		{100, 16.85}, // a stalled ticker counts at most 5s
+		{3, 12.9},    // fast: far below wmax, +1/s
+		{5, 14.9},    // ≥ 14.45 = 0.85 × 17: now near the last cut
+		{6, 14.95},   // slow: +0.05/s
+		{11, 15.2},   //
+		{100, 15.45}, // a stalled ticker counts at most 5s
 	}
 	for _, s := range steps {
 		a.climb(sec(s.at))
@@ -74,20 +76,21 @@ func TestAIMDClimb(t *testing.T) {
 	}
 	// Far above the old cut point the climb is fast again, and stops at the ceiling.
 	b := newAIMD(20, t0)
-	b.throttled(t0, t0) // 18
-	b.throttled(sec(2), sec(2))
-	b.throttled(sec(4), sec(4)) // wmax 12.6, rate 8.82
-	b.climb(sec(6))             // +2 fast → 10.82 (≥ 0.85×12.6=10.71: slow from here)
-	b.climb(sec(8))             // +0.1 → 10.92
-	if math.Abs(b.rate-10.92) > 1e-6 {
-		t.Fatalf("rate %v, want 10.92", b.rate)
+	b.throttled(t0, t0)         // 18
+	b.throttled(sec(2), sec(2)) // 16.2
+	b.throttled(sec(4), sec(4)) // 11.34
+	b.throttled(sec(6), sec(6)) // wmax 11.34, rate 7.938
+	b.climb(sec(8))             // +2 fast → 9.938 (≥ 0.85×11.34=9.639: slow from here)
+	b.climb(sec(10))            // +0.1 → 10.038
+	if math.Abs(b.rate-10.038) > 1e-6 {
+		t.Fatalf("rate %v, want 10.038", b.rate)
 	}
-	b.rate = 14 // above 1.1 × wmax
-	b.climb(sec(9))
-	if math.Abs(b.rate-15) > 1e-6 {
+	b.rate = 13 // above 1.1 × wmax
+	b.climb(sec(11))
+	if math.Abs(b.rate-14) > 1e-6 {
 		t.Fatalf("above the old cut the climb is fast again: %v", b.rate)
 	}
-	for i := 10; i < 60; i++ {
+	for i := 12; i < 60; i++ {
 		b.climb(sec(float64(i)))
 	}
 	if b.rate != 20 {

@@ -230,7 +230,11 @@ func runBenchWith(b *testing.B, o benchOpts) {
 		b.ReportMetric(lag.Seconds()/sweep.Seconds(), "maxlag-sweeps")
 		b.ReportMetric(float64(seen), "changes-seen")
 		b.ReportMetric(float64(missed), "changes-missed")
-		b.Logf("server: %d requests, %v; engine calls %d (canceled at the end included), max lag %v", st.Requests, st.Errors, calls, lag)
+		var at []string
+		for _, th := range api.throttles {
+			at = append(at, th.Sub(t0).Round(100*time.Millisecond).String())
+		}
+		b.Logf("server: %d requests, %v; engine calls %d (canceled at the end included), max lag %v; throttled at %v", st.Requests, st.Errors, calls, lag, at)
 		return
 	}
 	settle := t0.Add(5 * time.Second)
