@@ -37,7 +37,7 @@ func (l *latency) observe(d time.Duration) {
 	}
 	l.recent[l.n%spreadOf] = d
 	l.n++
-	if l.n >= spreadOf/4 {
+	if l.n >= spreadOf/8 {
 		s := slices.Clone(l.recent[:min(l.n, spreadOf)])
 		slices.Sort(s)
 		l.spread = s[len(s)*95/100] - s[len(s)*5/100]
@@ -45,7 +45,7 @@ func (l *latency) observe(d time.Duration) {
 }
 
 // jitter is how much the round trip varies (95th less 5th percentile of
-// the recent ones; 0 until 16 are known). Two calls sent a gap apart can
+// the recent ones; 0 until 8 are known). Two calls sent a gap apart can
 // arrive that much closer together, so the send gate keeps at least this
 // margin (see marginLocked).
 func (l *latency) jitter() time.Duration {

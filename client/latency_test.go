@@ -75,7 +75,8 @@ func TestJitterSetsMargin(t *testing.T) {
 		want time.Duration
 	}{
 		{"nothing measured: the base", nil, baseMargin},
-		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 15), baseMargin},
+		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), baseMargin},
+		{"eight tell: their range", spreadOver(150*time.Millisecond, 250*time.Millisecond, 8), 100 * time.Millisecond},
 		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
 		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
 		{"a huge spread: capped", spreadOver(0, time.Second, 64), maxMargin},
