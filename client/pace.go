@@ -60,6 +60,7 @@ const (
 // grant has left, so the bucket cannot run ahead of the real sends.
 type pacer struct {
 	limiter *rate.Limiter
+	lat     latency // round trips from the send gate to the answer
 
 	mu        sync.Mutex
 	rate      float64       // nominal calls/s
@@ -87,7 +88,18 @@ func (p *pacer) setRate(perSecond float64) {
 
 // margin is the send gate's margin at now: base, or widened after a
 // throttle and decaying back once throttles stop.
+//
+// It is never less than the jitter measured on recent round trips (up to
+// maxMargin): when the server's processing time swings between 150 and
+// 250 ms, calls sent 50 ms apart can arrive together, and a margin that
+// waits for a throttle to widen pays a cut rate for every swing.
 func (p *pacer) marginLocked(now time.Time) time.Duration {
+	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter()))
+}
+
+// throttleMarginLocked is the margin the throttles set: base, or widened
+// after one and decaying back once they stop.
+func (p *pacer) throttleMarginLocked(now time.Time) time.Duration {
 	if p.throttle.IsZero() {
 		return baseMargin
 	}
@@ -137,7 +149,7 @@ func (p *pacer) syncLimiterLocked(now time.Time) {
 func (p *pacer) throttled(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	cur := p.marginLocked(now)
+	cur := p.throttleMarginLocked(now)
 	p.throttle = now
 	if !p.widenedAt.IsZero() && now.Sub(p.widenedAt) < widenEvery {
 		p.widened = cur // keep it (and restart the hold) without doubling again

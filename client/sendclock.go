@@ -2,6 +2,7 @@ package client
 
 import (
 	"net/http"
+	"time"
 )
 
 // sendGate is the RoundTripper just above the network: it holds each request
@@ -20,7 +21,9 @@ func (p *pacer) gate(rt http.RoundTripper) http.RoundTripper {
 }
 
 // RoundTrip waits for the send slot, then sends. A request whose context
-// ends first is not sent; its body is closed, as the contract requires.
+// ends first is not sent; its body is closed, as the contract requires. The
+// time from the send to the answer's headers feeds the latency estimate the
+// engine sizes its concurrency from (Client.Latency).
 func (g *sendGate) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := g.pacer.admit(req.Context()); err != nil {
 		if req.Body != nil {
@@ -28,7 +31,12 @@ func (g *sendGate) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	return g.next.RoundTrip(req)
+	sent := time.Now()
+	resp, err := g.next.RoundTrip(req)
+	if err == nil {
+		g.pacer.lat.observe(time.Since(sent))
+	}
+	return resp, err
 }
 
 // CloseIdleConnections passes through, so http.Client.CloseIdleConnections

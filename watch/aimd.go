@@ -9,6 +9,14 @@ import "time"
 // slows right down (as TCP CUBIC does), so two tools sharing the account
 // spend long stretches just under their fair share instead of hitting the
 // limit every few seconds.
+//
+// A throttle while running at the full quota (or within one gentle cut of
+// it) is most likely not another tool: it is our own calls arriving bunched
+// (the server's processing time stretching, a starved CPU), which the
+// client answers by widening its send margin. AIMD then cuts only by
+// aimdCutLone and climbs straight back, instead of paying 30% for half a
+// minute; if the throttles go on further below the ceiling, someone else is
+// spending the quota and the next one cuts deep.
 type aimd struct {
 	rate     float64
 	ceiling  float64   // the configured quota: never ask for more
@@ -19,8 +27,9 @@ type aimd struct {
 
 const (
 	aimdCut      = 0.7  // multiplicative decrease
+	aimdCutLone  = 0.9  // ... for a throttle at the ceiling (see aimd)
 	aimdFloor    = 1.0  // calls/s: never stop polling altogether
-	aimdFast     = 0.5  // calls/s gained per quiet second far from wmax
+	aimdFast     = 1.0  // calls/s gained per quiet second far from wmax
 	aimdSlow     = 0.05 // ... and near it
 	aimdNearLow  = 0.85 // "near wmax" is [0.85, 1.1] × wmax
 	aimdNearHigh = 1.1
@@ -32,7 +41,8 @@ func newAIMD(ceiling float64, now time.Time) aimd {
 }
 
 // throttled records a RequestLimitExceeded for a call dispatched at sentAt
-// and reports whether the rate was cut. A throttle for a call sent before the
+// and reports whether the rate was cut: by aimdCutLone near the ceiling,
+// by aimdCut below that. A throttle for a call sent before the
 // last cut, or within a second of it, belongs to the burst already answered:
 // those calls were queued at the old rate, and cutting again for them would
 // collapse the rate for no reason.
@@ -40,8 +50,13 @@ func (a *aimd) throttled(sentAt, now time.Time) bool {
 	if !a.lastCut.IsZero() && (sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < aimdBurst) {
 		return false
 	}
-	a.wmax = a.rate
-	a.rate = max(aimdFloor, a.rate*aimdCut)
+	if a.rate >= a.ceiling*aimdCutLone {
+		a.wmax = 0 // no sign of a share to creep up on: climb straight back
+		a.rate = max(aimdFloor, a.rate*aimdCutLone)
+	} else {
+		a.wmax = a.rate
+		a.rate = max(aimdFloor, a.rate*aimdCut)
+	}
 	a.lastCut, a.lastTick = now, now
 	return true
 }

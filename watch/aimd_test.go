@@ -21,11 +21,12 @@ func TestAIMDCut(t *testing.T) {
 		cut    bool
 		rateTo float64
 	}{
-		{"first throttle cuts", ms(-50), ms(0), true, 14},
-		{"same burst: no second cut", ms(10), ms(500), false, 14},
-		{"queued before the cut: no cut", ms(-10), ms(1500), false, 14},
-		{"new burst cuts", ms(1200), ms(1300), true, 9.8},
-		{"and again", ms(2400), ms(2500), true, 6.86},
+		{"a throttle at the ceiling cuts a little", ms(-50), ms(0), true, 18},
+		{"same burst: no second cut", ms(10), ms(500), false, 18},
+		{"queued before the cut: no cut", ms(-10), ms(1500), false, 18},
+		{"a new burst within one gentle cut of the ceiling: gentle again", ms(1200), ms(1300), true, 16.2},
+		{"a new burst further below cuts deep", ms(2400), ms(2500), true, 11.34},
+		{"and again", ms(3600), ms(3700), true, 7.938},
 	}
 	a := newAIMD(20, t0)
 	for _, tt := range tests {
@@ -35,7 +36,7 @@ func TestAIMDCut(t *testing.T) {
 	}
 	// The floor: however many bursts, never below 1/s.
 	for i := range 30 {
-		at := ms(3000 + 1100*i)
+		at := ms(4000 + 1100*i)
 		a.throttled(at, at)
 	}
 	if a.rate != aimdFloor {
@@ -50,18 +51,22 @@ func TestAIMDClimb(t *testing.T) {
 	if a.climb(sec(1)) || a.rate != 20 {
 		t.Fatalf("at the ceiling climb must not move: %v", a.rate)
 	}
-	a.throttled(t0, sec(1)) // wmax = 20, rate 14
+	a.throttled(t0, sec(1)) // at the ceiling: 18, and no wmax to creep up on
+	a.climb(sec(2))
+	if a.rate != 19 {
+		t.Fatalf("after a lone throttle the climb is fast: %v, want 19", a.rate)
+	}
+	a.rate = 17                 // further below the ceiling than one gentle cut
+	a.throttled(sec(2), sec(2)) // so: wmax = 17, rate 11.9
 	steps := []struct {
 		at   float64
 		rate float64
 	}{
-		{2, 14.5},    // fast: far below wmax
-		{4, 15.5},    // +0.5/s
-		{6, 16.5},    //
-		{7, 17.0},    // 17 = 0.85 × 20: now near the last cut
-		{9, 17.1},    // slow: +0.05/s
-		{14, 17.35},  //
-		{100, 17.60}, // a stalled ticker counts at most 5s
+		{3, 12.9},    // fast: far below wmax, +1/s
+		{5, 14.9},    // ≥ 14.45 = 0.85 × 17: now near the last cut
+		{6, 14.95},   // slow: +0.05/s
+		{11, 15.2},   //
+		{100, 15.45}, // a stalled ticker counts at most 5s
 	}
 	for _, s := range steps {
 		a.climb(sec(s.at))
@@ -71,20 +76,21 @@ func TestAIMDClimb(t *testing.T) {
 	}
 	// Far above the old cut point the climb is fast again, and stops at the ceiling.
 	b := newAIMD(20, t0)
-	b.throttled(t0, t0) // 14
-	b.throttled(sec(2), sec(2))
-	b.throttled(sec(4), sec(4)) // wmax 9.8, rate 6.86
-	b.climb(sec(8))             // +2 fast → 8.86 (≥ 0.85×9.8=8.33: slow from here)
-	b.climb(sec(10))            // +0.1 → 8.96
-	if math.Abs(b.rate-8.96) > 1e-6 {
-		t.Fatalf("rate %v, want 8.96", b.rate)
+	b.throttled(t0, t0)         // 18
+	b.throttled(sec(2), sec(2)) // 16.2
+	b.throttled(sec(4), sec(4)) // 11.34
+	b.throttled(sec(6), sec(6)) // wmax 11.34, rate 7.938
+	b.climb(sec(8))             // +2 fast → 9.938 (≥ 0.85×11.34=9.639: slow from here)
+	b.climb(sec(10))            // +0.1 → 10.038
+	if math.Abs(b.rate-10.038) > 1e-6 {
+		t.Fatalf("rate %v, want 10.038", b.rate)
 	}
-	b.rate = 11 // above 1.1 × wmax
-	b.climb(sec(12))
-	if math.Abs(b.rate-12) > 1e-6 {
+	b.rate = 13 // above 1.1 × wmax
+	b.climb(sec(11))
+	if math.Abs(b.rate-14) > 1e-6 {
 		t.Fatalf("above the old cut the climb is fast again: %v", b.rate)
 	}
-	for i := 13; i < 60; i++ {
+	for i := 12; i < 60; i++ {
 		b.climb(sec(float64(i)))
 	}
 	if b.rate != 20 {

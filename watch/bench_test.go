@@ -145,12 +145,30 @@ func countAfter(ts []time.Time, from time.Time) int {
 	return n
 }
 
-func runBench(b *testing.B, shared bool) {
+// benchOpts varies the engine benchmark: another tool on the account, the
+// server's latency and a jitter on top of it (uniform in [0, jitter)), and
+// the engine's Workers.
+type benchOpts struct {
+	shared  bool
+	latency time.Duration // 0: 20 ms
+	jitter  time.Duration
+	workers int
+	seed    uint64
+}
+
+func runBench(b *testing.B, shared bool) { runBenchWith(b, benchOpts{shared: shared}) }
+
+func runBenchWith(b *testing.B, o benchOpts) {
+	shared := o.shared
+	if o.latency == 0 {
+		o.latency = 20 * time.Millisecond
+	}
 	sc, steps := benchScenario(b, benchTasks)
-	s := emutest.Start(b, emulator.Config{Scenario: sc, Latency: 20 * time.Millisecond, Seed: 3}, "")
+	s := emutest.Start(b, emulator.Config{Scenario: sc, Latency: o.latency, Seed: 3}, "")
+	arr, url := serveWithArrivals(b, s, o.jitter, o.seed+1)
 	t0 := time.Now()
-	api := &meteredAPI{API: realClient(b, s.URL(), emulator.DemoSecretKey, benchQuota)}
-	e := New(api, Config{Quota: benchQuota})
+	api := &meteredAPI{API: realClientTimeout(b, url, benchQuota, o.latency+o.jitter)}
+	e := New(api, Config{Quota: benchQuota, Workers: o.workers})
 	var refs []taskref.Ref
 	for i := range benchTasks {
 		refs = append(refs, sref(fmt.Sprintf("bench-%04d", i)))
@@ -165,11 +183,11 @@ func runBench(b *testing.B, shared bool) {
 	var other struct{ calls, throttled int }
 	var wg sync.WaitGroup
 	if shared { // another tool on the same SecretId spending 10 req/s
-		oc := realClient(b, s.URL(), emulator.DemoSecretKey, 10)
+		oc := realClientTimeout(b, url, 10, o.latency+o.jitter)
 		for range 4 {
 			wg.Go(func() {
 				for ctx.Err() == nil {
-					_, err := oc.Describe(ctx, refs[0])
+					_, err := oc.Describe(ctx, sref("other-0000"))
 					if ctx.Err() != nil {
 						return
 					}
@@ -191,18 +209,32 @@ func runBench(b *testing.B, shared bool) {
 	api.mu.Lock()
 	defer api.mu.Unlock()
 	calls, throttles := len(api.calls), len(api.throttles)
+	arr.mu.Lock()
+	short, burst := gapStats(arr.mine)
+	arr.mu.Unlock()
+	b.ReportMetric(100*short, "gaps<5ms%")
+	b.ReportMetric(float64(burst), "max-in-100ms")
+	// Arrivals from 5 s after the latency on: the steady state, past the
+	// first round trips that size the concurrency.
+	from := t0.Add(o.latency + 5*time.Second)
+	b.ReportMetric(float64(countAfter(arr.mine, from))/end.Sub(from).Seconds(), "settled-arrivals/s")
 	if !shared {
 		rate := float64(st.Requests) / elapsed // what reached the server
 		sweep := time.Duration(float64(benchTasks) / benchQuota * float64(time.Second))
 		lag, seen, missed := lifecycleLag(e.Tasks(), steps, t0, end, sweep)
 		b.ReportMetric(rate, "calls/s")
+		b.ReportMetric(float64(st.Requests-st.Throttled)/elapsed, "ok/s") // accepted under the quota
 		b.ReportMetric(lag.Seconds()*rate/benchTasks, "maxlag-actual-sweeps")
 		b.ReportMetric(float64(st.Throttled), "throttles")
 		b.ReportMetric(100*rate/benchQuota, "quota%")
 		b.ReportMetric(lag.Seconds()/sweep.Seconds(), "maxlag-sweeps")
 		b.ReportMetric(float64(seen), "changes-seen")
 		b.ReportMetric(float64(missed), "changes-missed")
-		b.Logf("server: %d requests, %v; engine calls %d (canceled at the end included), max lag %v", st.Requests, st.Errors, calls, lag)
+		var at []string
+		for _, th := range api.throttles {
+			at = append(at, th.Sub(t0).Round(100*time.Millisecond).String())
+		}
+		b.Logf("server: %d requests, %v; engine calls %d (canceled at the end included), max lag %v; throttled at %v", st.Requests, st.Errors, calls, lag, at)
 		return
 	}
 	settle := t0.Add(5 * time.Second)
@@ -246,5 +278,35 @@ func BenchmarkPaste(b *testing.B) {
 		b.ReportMetric(float64(f.lookedUp)/max(f.allIn.Seconds(), 1e-9), "new-lookups/s")
 		b.ReportMetric(float64(f.lookedUp), "new-looked-up")
 		b.ReportMetric(f.allIn.Seconds(), "new-all-in-s")
+	}
+}
+
+// BenchmarkEngineLatency is issue 14's concurrency line: the engine alone at
+// 0.15, 1 and 2 s of server latency must still fill the quota (ok/s), which
+// a fixed pool of workers cannot past workers ÷ latency.
+//
+//	go test -run XXX -bench EngineLatency -benchtime 1x ./watch
+func BenchmarkEngineLatency(b *testing.B) {
+	for _, lat := range []time.Duration{150 * time.Millisecond, time.Second, 2 * time.Second} {
+		b.Run(lat.String(), func(b *testing.B) {
+			for range b.N {
+				runBenchWith(b, benchOpts{latency: lat})
+			}
+		})
+	}
+}
+
+// BenchmarkEngineJitter puts a jitter of up to 100 ms on top of 150 ms of
+// server latency (its processing stretching to 250 ms), alone and with
+// another tool on the account.
+//
+//	go test -run XXX -bench EngineJitter -benchtime 1x ./watch
+func BenchmarkEngineJitter(b *testing.B) {
+	for _, shared := range []bool{false, true} {
+		b.Run(map[bool]string{false: "alone", true: "shared"}[shared], func(b *testing.B) {
+			for i := range b.N {
+				runBenchWith(b, benchOpts{shared: shared, latency: 150 * time.Millisecond, jitter: 100 * time.Millisecond, seed: uint64(i)})
+			}
+		})
 	}
 }

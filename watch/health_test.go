@@ -29,14 +29,14 @@ func TestThrottleBurstCutsOnceThenClimbs(t *testing.T) {
 	f.mu.Unlock()
 	// Run sets the quota, the burst cuts once: a second cut needs a new
 	// burst at least a second later.
-	if len(rates) < 2 || rates[0] != 20 || !near(rates[1], 14) || len(rates) > 2 && rates[2] < 14 {
-		t.Fatalf("rates %v, want [20 14 ...] with one cut per burst", rates)
+	if len(rates) < 2 || rates[0] != 20 || !near(rates[1], 18) || len(rates) > 2 && rates[2] < 18 {
+		t.Fatalf("rates %v, want [20 18 ...] with one cut per burst (to 90%%: at the ceiling)", rates)
 	}
 	if p := e.Tasks()[0].Phase; p != Throttled {
 		t.Errorf("phase %q", p)
 	}
 	f.setAnswer(status("Idle"))
-	eventually(t, "climb back", func() bool { return e.Stats().Limit > 14.2 })
+	eventually(t, "climb back", func() bool { return e.Stats().Limit > 18.2 })
 	s := e.Stats()
 	if s.Quota != 20 || s.Limit > 20 || s.Health != HealthDegraded || s.LastError == nil || s.LastError.Code != "RequestLimitExceeded" {
 		t.Errorf("stats %+v", s)

@@ -26,11 +26,13 @@ type job struct {
 	sentAt time.Time
 }
 
-// Run polls until ctx is done. It starts cfg.Workers workers that pull the
-// most urgent task from one queue; the client's limiter paces them, so the
-// quota is used in full with a fixed number of goroutines however many tasks
-// are watched. Run is meant to be called once; a second concurrent call
-// just waits for ctx.
+// Run polls until ctx is done. It starts cfg.Workers workers (the cap on
+// calls in flight) that pull the most urgent task from one queue, but lets
+// only inFlightLimit of them hold a call at once: enough to fill the rate at
+// the measured latency (Little's law), so a slow path still uses the quota
+// in full, while a fast one does not take tasks from the queue long before
+// their calls can leave. The client's limiter paces them. Run is meant to
+// be called once; a second concurrent call just waits for ctx.
 func (e *Engine) Run(ctx context.Context) {
 	e.mu.Lock()
 	if e.running {
@@ -103,6 +105,9 @@ func (e *Engine) tick() {
 	if e.aimd.climb(e.cfg.Now()) {
 		e.api.SetRate(e.aimd.rate)
 	}
+	if e.inflight >= e.inFlightLimitLocked()-1 {
+		e.wakeLocked() // the limit may have grown with the latency or the rate
+	}
 	e.mu.Unlock()
 	e.signal()
 }
@@ -144,7 +149,10 @@ func (e *Engine) take(ctx context.Context) *job {
 	}()
 	for ctx.Err() == nil {
 		e.mu.Lock()
-		j, wait := e.pickLocked()
+		j, wait := (*job)(nil), forever
+		if e.inflight < e.inFlightLimitLocked() {
+			j, wait = e.pickLocked()
+		}
 		wake := e.wake
 		e.mu.Unlock()
 		if j != nil {

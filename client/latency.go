@@ -1,0 +1,73 @@
+package client
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// latency estimates a call's round trip as TCP estimates its RTT: a moving
+// mean and mean deviation (gains 1/8 and 1/4) of the time from the send
+// gate to the answer's headers. Only answered calls count; the time a call
+// waits for its slot is the pacer's, not the network's, and is left out.
+type latency struct {
+	mu        sync.Mutex
+	mean, dev time.Duration
+	n         int
+	recent    [spreadOf]time.Duration // the last spreadOf round trips, a ring
+	spread    time.Duration           // their 95th less their 5th percentile
+}
+
+// spreadOf is how many recent round trips the spread is taken over: three
+// seconds at the full quota, so a stretch of slow answers shows quickly.
+const spreadOf = 64
+
+func (l *latency) observe(d time.Duration) {
+	if d < 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n == 0 {
+		l.mean, l.dev = d, d/2
+	} else {
+		diff := d - l.mean
+		l.mean += diff / 8
+		l.dev += (diff.Abs() - l.dev) / 4
+	}
+	l.recent[l.n%spreadOf] = d
+	l.n++
+	if l.n >= spreadOf/8 {
+		s := slices.Clone(l.recent[:min(l.n, spreadOf)])
+		slices.Sort(s)
+		l.spread = s[len(s)*95/100] - s[len(s)*5/100]
+	}
+}
+
+// jitter is how much the round trip varies (95th less 5th percentile of
+// the recent ones; 0 until 8 are known). Two calls sent a gap apart can
+// arrive that much closer together, so the send gate keeps at least this
+// margin (see marginLocked).
+func (l *latency) jitter() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.spread
+}
+
+// estimate is mean + 2 × deviation: a round trip most calls finish within,
+// or 0 before the first answer.
+func (l *latency) estimate() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n == 0 {
+		return 0
+	}
+	return l.mean + 2*l.dev
+}
+
+// Latency is how long a call takes from leaving this client to its answer
+// (mean plus twice the mean deviation of recent calls; 0 before the first
+// answer). The engine sizes how many calls it keeps in flight from it
+// (Little's law: rate × latency), so the quota is filled on a slow path
+// without a fixed pool of workers capping it at workers ÷ latency.
+func (c *Client) Latency() time.Duration { return c.pacer.lat.estimate() }

@@ -1,0 +1,97 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestLatencyEstimate(t *testing.T) {
+	ms := func(n float64) time.Duration { return time.Duration(n * float64(time.Millisecond)) }
+	tests := []struct {
+		name string
+		obs  []time.Duration
+		want time.Duration
+	}{
+		{"nothing measured", nil, 0},
+		{"one answer: mean + its half as deviation", []time.Duration{ms(200)}, ms(400)},
+		{"steady: the deviation decays", []time.Duration{ms(200), ms(200), ms(200)}, ms(200 + 2*100*0.75*0.75)},
+		{"a slower answer moves the mean by 1/8", []time.Duration{ms(200), ms(1000)}, ms(300 + 2*(100+(800-100)/4.0))},
+		{"a negative duration is ignored", []time.Duration{-ms(5)}, 0},
+	}
+	for _, tt := range tests {
+		var l latency
+		for _, d := range tt.obs {
+			l.observe(d)
+		}
+		if got := l.estimate(); got != tt.want {
+			t.Errorf("%s: estimate %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// slowNet answers every request after a fixed delay.
+type slowNet struct{ d time.Duration }
+
+func (n slowNet) RoundTrip(req *http.Request) (*http.Response, error) {
+	time.Sleep(n.d)
+	return (&sendLog{}).RoundTrip(req)
+}
+
+// TestSendGateMeasuresLatency: the estimate is the network's round trip,
+// not the time a call waited for its slot (at 1/s the second call waits
+// about a second at the gate; the network takes 300 ms).
+func TestSendGateMeasuresLatency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(1)
+		rt := p.gate(slowNet{300 * time.Millisecond})
+		for range 30 {
+			if _, err := rt.RoundTrip(post(context.Background())); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := p.lat.estimate()
+		if got < 300*time.Millisecond || got > 302*time.Millisecond {
+			t.Fatalf("latency %v after 30 calls of 300 ms, want ≈ 300ms", got)
+		}
+	})
+}
+
+// TestJitterSetsMargin: the send gate's margin is at least the measured
+// spread of round trips (95th less 5th percentile), capped at maxMargin.
+func TestJitterSetsMargin(t *testing.T) {
+	spreadOver := func(lo, hi time.Duration, n int) []time.Duration {
+		var out []time.Duration
+		for i := range n {
+			out = append(out, lo+(hi-lo)*time.Duration(i)/time.Duration(n-1))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		obs  []time.Duration
+		want time.Duration
+	}{
+		{"nothing measured: the base", nil, baseMargin},
+		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), baseMargin},
+		{"eight tell: their range", spreadOver(150*time.Millisecond, 250*time.Millisecond, 8), 100 * time.Millisecond},
+		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
+		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
+		{"a huge spread: capped", spreadOver(0, time.Second, 64), maxMargin},
+	}
+	for _, tt := range tests {
+		p := newPacer(Quota)
+		for _, d := range tt.obs {
+			p.lat.observe(d)
+		}
+		now := time.Now()
+		p.mu.Lock()
+		got, gap := p.marginLocked(now), p.gapLocked(now)
+		p.mu.Unlock()
+		if got != tt.want || gap != (time.Second+tt.want)/time.Duration(Quota) {
+			t.Errorf("%s: margin %v gap %v, want %v and %v", tt.name, got, gap, tt.want, (time.Second+tt.want)/time.Duration(Quota))
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package watch
+
+import (
+	"math"
+	"time"
+)
+
+// latencySource is what an API that measures its calls' round trip offers;
+// *client.Client does (Client.Latency).
+type latencySource interface {
+	Latency() time.Duration
+}
+
+const (
+	// legacyInFlight is the concurrency before any latency is known, and
+	// always for an API that does not measure it: the old fixed pool.
+	legacyInFlight = 16
+	// minInFlight keeps a few calls going even on a fast path, so one slow
+	// answer does not leave the quota idle.
+	minInFlight = 4
+	// inFlightHeadroom over Little's law covers the wait at the send gate
+	// and a latency that grows faster than the estimate follows it.
+	inFlightHeadroom = 1.5
+	// DefaultMaxInFlight is Config.Workers' default: the cap on calls in
+	// flight, which fills the 20/s quota up to about 2 s of latency.
+	DefaultMaxInFlight = 64
+)
+
+// inFlightLimitLocked is how many calls may be in flight now: rate ×
+// latency × inFlightHeadroom, plus two, within [minInFlight, cfg.Workers].
+func (e *Engine) inFlightLimitLocked() int {
+	cap := max(1, e.cfg.Workers)
+	ls, ok := e.api.(latencySource)
+	if !ok {
+		return min(cap, legacyInFlight)
+	}
+	lat := ls.Latency()
+	if lat <= 0 {
+		return min(cap, legacyInFlight)
+	}
+	n := e.aimd.rate * lat.Seconds() * inFlightHeadroom
+	if math.IsNaN(n) || n > float64(cap) {
+		return cap
+	}
+	return min(cap, max(minInFlight, int(math.Ceil(n))+2))
+}
