@@ -96,8 +96,10 @@ type entry struct {
 	cancel  context.CancelFunc // the in-flight call, nil when none
 }
 
-// Engine watches tasks. All methods are safe for concurrent use; Run owns
-// every goroutine the engine starts.
+// Engine watches tasks. All methods are safe for concurrent use. Run owns
+// the pollers and joins them; the one writer of the watch list (save.go)
+// lives only while edits wait to be saved, and Flush (which Run calls as
+// it returns) waits for it.
 type Engine struct {
 	api API
 	cfg Config
