@@ -164,6 +164,9 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		CredentialSource: c.CredentialSource(),
 		PastEvents:       pastEvents,
 	}
+	if f.demo {
+		f.flow.demoDefaults()
+	}
 	f.flow.apply(&uiOpts)
 	stopHooks, _, err := f.hooks.startHooks(engCtx, func() hookFeed { return eng.Session("hooks") }, g.Go, &uiOpts, log)
 	if err != nil {

@@ -46,6 +46,17 @@ func (f *flowFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.exportDir, "export-dir", "", "where x and :export write files (default $XDG_STATE_HOME/trtcwatch/exports)")
 }
 
+// demoRule is the alert rule --demo turns on when no --alert is given, so
+// the demo shows a rule firing: its "robot in the room" task sits Idle.
+const demoRule = "idle>30s"
+
+// demoDefaults gives the demo its alert rule unless the user chose some.
+func (f *flowFlags) demoDefaults() {
+	if len(f.alerts) == 0 {
+		f.alerts.Set(demoRule) //nolint:errcheck // a constant that parses (TestDemoRule)
+	}
+}
+
 // alertRule adapts an alert.Rule to the dashboard's AlertRule.
 type alertRule struct{ r alert.Rule }
 

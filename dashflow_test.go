@@ -84,3 +84,25 @@ func TestFlowExportAndAlertWiring(t *testing.T) {
 		t.Error("idle> parsed")
 	}
 }
+
+// TestDemoRule: --demo shows a rule firing unless the user chose rules.
+func TestDemoRule(t *testing.T) {
+	for _, tc := range []struct {
+		given []string
+		want  string
+	}{
+		{nil, demoRule},
+		{[]string{"vanished"}, "vanished"},
+	} {
+		var f flowFlags
+		for _, g := range tc.given {
+			if err := f.alerts.Set(g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.demoDefaults()
+		if got := f.alerts.String(); got != tc.want {
+			t.Errorf("given %v: rules %q, want %q", tc.given, got, tc.want)
+		}
+	}
+}
