@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -21,6 +22,7 @@ type detailCache struct {
 	span  span
 	dark  bool
 	focus bool
+	alert string // the rules the task met when drawn
 	ok    bool
 	lines []string
 }
@@ -51,7 +53,8 @@ func (m *Model) detailLines(w int) []string {
 		ref, ver = r.t.Ref, r.ver
 	}
 	focus := m.mode == modeDetail
-	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && m.fresh(c.span) {
+	alert := strings.Join(m.alerts(ref), ", ")
+	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && c.alert == alert && m.fresh(c.span) {
 		return c.lines
 	}
 	var lines []string
@@ -62,7 +65,7 @@ func (m *Model) detailLines(w int) []string {
 			lines = m.buildDetail(r, w)
 		}
 	})
-	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, ok: true, lines: lines}
+	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, alert: alert, ok: true, lines: lines}
 	return lines
 }
 
@@ -84,6 +87,10 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		d.field(m.st.dim, "", "", why, prose)
 	}
 	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+m.ago(t.Since)+")", prose)
+	if fired := m.alerts(t.Ref); len(fired) > 0 {
+		// The row's ! may sit under the cursor: the pane says why too.
+		d.field(m.st.dim, "Alert", m.st.bad, "meets "+clean(strings.Join(fired, ", "))+" (--alert, :alert)", prose)
+	}
 	if r.note != "" {
 		d.field(m.st.dim, "Note", "", r.note, prose)
 	}

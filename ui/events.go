@@ -250,7 +250,7 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 		whatW = max(whatW, min(r.headW, eventWhatW))
 		idsW = max(idsW, width(clean(r.ev.Ref.TaskID)))
 	}
-	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), eventIDMaxW, idsW)
+	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), idsW)
 	for i := p.offset; i < len(shown) && len(body) < inner; i++ {
 		r := &p.ring[shown[i]]
 		id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
@@ -277,12 +277,11 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	return append(lines, m.pane(title, true, w, h, body, false)...)
 }
 
-// An event row's TaskId column: never wider than brief's 32 cells, never
+// An event row's TaskId column is whole when there is room, and never
 // narrower than both ends of an id; eventWhatW is the most a row's "what"
 // (change and RequestId) may claim from it.
 const (
 	eventIDMinW = 12
-	eventIDMaxW = 32
 	eventWhatW  = 58
 )
 
