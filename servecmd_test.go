@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -58,6 +59,8 @@ func TestServeSIGTERM(t *testing.T) {
 			t.Fatalf("exit %d, %q", c, stderr.String())
 		}
 	case <-time.After(30 * time.Second):
+		// Say where it is stuck: every goroutine's stack.
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2) //nolint:errcheck // diagnostics
 		t.Fatal("serve did not stop on SIGTERM")
 	}
 }
