@@ -151,17 +151,7 @@ func TestPacerEvenThroughRateChanges(t *testing.T) {
 		p, net := newPacer(Quota), &sendLog{}
 		rt := p.gate(net)
 		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(func() {
-				for p.wait(ctx) == nil {
-					if _, err := rt.RoundTrip(post(ctx)); err != nil {
-						return
-					}
-					time.Sleep(150 * time.Millisecond)
-				}
-			})
-		}
+		wg := engineWorkers(ctx, p, rt)
 		r, slowest, want := Quota, Quota, 0.0
 		for i := range 120 {
 			time.Sleep(time.Second)

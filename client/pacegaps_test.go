@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"math"
+	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -84,17 +85,7 @@ func drivePacer(t *testing.T, steps []rateStep) []time.Duration {
 	rt := p.gate(net)
 	ctx, cancel := context.WithCancel(context.Background())
 	t0 := time.Now()
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			for p.wait(ctx) == nil {
-				if _, err := rt.RoundTrip(post(ctx)); err != nil {
-					return
-				}
-				time.Sleep(150 * time.Millisecond)
-			}
-		})
-	}
+	wg := engineWorkers(ctx, p, rt)
 	for _, s := range steps[1:] {
 		time.Sleep(time.Until(t0.Add(s.at)))
 		p.setRate(s.rate)
@@ -109,6 +100,24 @@ func drivePacer(t *testing.T, steps []rateStep) []time.Duration {
 		t.Fatalf("only %d sends", len(out))
 	}
 	return out
+}
+
+// engineWorkers drives p as the engine does: 16 workers, each waiting for
+// the pacer, sending through rt and taking 150 ms for the answer, until
+// ctx ends. Wait on the group after cancelling.
+func engineWorkers(ctx context.Context, p *pacer, rt http.RoundTripper) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for p.wait(ctx) == nil {
+				if _, err := rt.RoundTrip(post(ctx)); err != nil {
+					return
+				}
+				time.Sleep(150 * time.Millisecond) // the answer's latency, on the caller's clock
+			}
+		})
+	}
+	return &wg
 }
 
 // big reports whether step k changes the rate by more than 10%: a cut or a

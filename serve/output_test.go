@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -25,6 +26,12 @@ func (g *gate) Write(p []byte) (int, error) {
 }
 
 func TestFrameWriterDropsInsteadOfBlocking(t *testing.T) {
+	synctest.Test(t, frameWriterDrops)
+}
+
+// frameWriterDrops runs on synctest's clock: "Write did not block" and
+// "the copier caught up" are exact, not timed.
+func frameWriterDrops(t *testing.T) {
 	g := &gate{open: make(chan struct{})}
 	var resyncs atomic.Int32
 	w := newFrameWriter(g, 100, func() { resyncs.Add(1) })
@@ -48,12 +55,9 @@ func TestFrameWriterDropsInsteadOfBlocking(t *testing.T) {
 		t.Fatal("resync before the client caught up")
 	}
 	close(g.open) // the client reads again
-	deadline := time.Now().Add(5 * time.Second)
-	for resyncs.Load() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no resync after the client caught up")
-		}
-		time.Sleep(time.Millisecond)
+	synctest.Wait()
+	if resyncs.Load() == 0 {
+		t.Fatal("no resync after the client caught up")
 	}
 	w.Write(frame('z'))
 	if !w.Close(5 * time.Second) {

@@ -162,7 +162,7 @@ func cmdAlert(m *Model, args []string) tea.Cmd {
 		cmd := m.evalAlerts()
 		return tea.Batch(cmd, m.setFlash("alert rules cleared", flashInfo, flashTTL))
 	case m.opts.ParseAlert == nil:
-		return m.setFlash("alert rules are not offered here: in team mode they would run on the server for everyone (run trtcwatch yourself for your own)", flashWarn, flashTTL)
+		return m.setFlash("alert rules are off in team mode (they run on the server)", flashWarn, flashTTL)
 	}
 	var added []AlertRule
 	for _, s := range args {

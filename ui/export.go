@@ -35,7 +35,7 @@ func (m *Model) exportTasks() []watch.Task {
 // one :export used, else the first of Options.ExportFormats.
 func (m *Model) export(format string) tea.Cmd {
 	if m.opts.Export == nil || len(m.opts.ExportFormats) == 0 {
-		return m.setFlash("export is not offered here: in team mode the file would be written on the server (run trtcwatch yourself to export)", flashWarn, flashTTL)
+		return m.setFlash("export is off in team mode (it would write on the server)", flashWarn, flashTTL)
 	}
 	if format == "" {
 		format = orDefault(m.flow.format, m.opts.ExportFormats[0])

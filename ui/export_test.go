@@ -104,7 +104,7 @@ func TestExport(t *testing.T) {
 func TestExportUnavailable(t *testing.T) {
 	m, _ := exportModel(t, nil)
 	pressFlow(m, "x")
-	if !strings.Contains(m.flash.text, "export is not offered here") {
+	if !strings.Contains(m.flash.text, "export is off in team mode") {
 		t.Errorf("flash %q", m.flash.text)
 	}
 }
