@@ -16,14 +16,14 @@ func TestEval(t *testing.T) {
 	}
 	idle := watch.Task{Phase: watch.Idle, Since: t0, Last: &watch.Answer{Status: "Idle"}}
 	rec := func(begins ...time.Duration) watch.Task {
-		a := &watch.Answer{Status: "InProgress"}
+		var files []watch.File
 		for _, b := range begins {
-			a.Files = append(a.Files, watch.File{FileName: "f", Begin: t0.Add(b)})
+			files = append(files, watch.File{FileName: "f", Begin: t0.Add(b)})
 		}
-		return watch.Task{Phase: watch.InProgress, Since: t0, Last: a}
+		return watch.Task{Phase: watch.InProgress, Since: t0, Last: watch.NewAnswer("InProgress", "", time.Time{}, files, nil)}
 	}
 	noBegin := rec()
-	noBegin.Last.Files = []watch.File{{FileName: "no-begin"}}
+	noBegin.Last = watch.NewAnswer("InProgress", "", time.Time{}, []watch.File{{FileName: "no-begin"}}, nil)
 	failing := func(code string, kind client.Kind, phase watch.Phase, hist ...watch.Transition) watch.Task {
 		return watch.Task{Phase: phase, Since: hist[len(hist)-1].At, History: hist,
 			LastErr: &watch.Failure{Kind: kind, Code: code}}

@@ -143,7 +143,7 @@ func files(t watch.Task) []watch.File {
 	if t.Last == nil {
 		return nil
 	}
-	return t.Last.Files
+	return t.Last.Files()
 }
 
 // since is the RFC 3339 time (with the zone's offset) the phase began.

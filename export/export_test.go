@@ -36,7 +36,7 @@ func fixture() []watch.Task {
 		{UserID: "alice", FileName: "1400000001_room1_alice_main.m3u8", TrackType: "audio_video", Begin: now.Add(-3 * time.Minute)},
 		{UserID: "", FileName: "1400000001_room1__mix.mp4", TrackType: "audio_video"},
 	}
-	rec := &watch.Answer{Status: "InProgress", Files: files, RequestID: "req-ok-1", At: at}
+	rec := watch.NewAnswer("InProgress", "req-ok-1", at, files, nil)
 	return []watch.Task{
 		{Ref: ref("task-ok"), Phase: watch.InProgress, Since: at, Last: rec, SeenLive: true},
 		{Ref: ref("task-idle"), Note: "waiting for host", Phase: watch.Idle, Since: at,
@@ -46,16 +46,16 @@ func fixture() []watch.Task {
 		{Ref: ref("task-auth"), Phase: watch.AuthError, Since: at,
 			LastErr: &watch.Failure{Kind: client.KindAuth, Code: "AuthFailure.SignatureFailure", Message: "bad signature", RequestID: "req-auth"}},
 		{Ref: ref("task-end"), Phase: watch.Ended, Since: at, SeenLive: true,
-			Last:    &watch.Answer{Status: "Exited", Files: files[:1], RequestID: "req-exit"},
+			Last:    watch.NewAnswer("Exited", "req-exit", time.Time{}, files[:1], nil),
 			LastErr: &watch.Failure{Kind: client.KindGone, Code: "ResourceNotFound", Message: "no such task", RequestID: "req-gone"}},
 		{Ref: ref("task-nf"), Phase: watch.NotFound, Since: at,
 			LastErr: &watch.Failure{Kind: client.KindGone, Code: "ResourceNotFound", Message: "no such task", RequestID: "req-nf"}},
 		{Ref: taskref.Ref{SdkAppID: 1400000002, TaskID: "=cmd|' /C calc'!A0", Region: "ap-mumbai"},
 			Note: "-2+3 | pipe\nnew line \x1b[31mred\x1b[0m *bold* <b>x</b>", Phase: watch.InProgress, Since: at, SeenLive: true,
-			Last: &watch.Answer{Status: "InProgress", RequestID: "@SUM(1)", Files: []watch.File{
+			Last: watch.NewAnswer("InProgress", "@SUM(1)", time.Time{}, []watch.File{
 				{UserID: "\x1b]52;c;aGFja2Vk\x07", FileName: "+evil|name\r\n.mp4", TrackType: "audio"},
 				{UserID: "bob", FileName: "\u202egnp.exe", TrackType: "video"},
-			}}},
+			}, nil)},
 	}
 }
 
@@ -250,7 +250,7 @@ var hostile = []string{
 
 func hostileTask(s string) watch.Task {
 	return watch.Task{Ref: taskref.Ref{SdkAppID: 1, TaskID: s, Region: s}, Note: s, Phase: watch.Throttled, Since: now,
-		Last:    &watch.Answer{Status: "InProgress", RequestID: s, Files: []watch.File{{UserID: s, FileName: s, TrackType: s}, {FileName: s + s}}},
+		Last:    watch.NewAnswer("InProgress", s, time.Time{}, []watch.File{{UserID: s, FileName: s, TrackType: s}, {FileName: s + s}}, nil),
 		LastErr: &watch.Failure{Kind: client.KindThrottled, Code: s, Message: s, RequestID: s}}
 }
 

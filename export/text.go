@@ -132,7 +132,7 @@ func writeTable(w io.Writer, tasks []watch.Task, loc *time.Location, now time.Ti
 	for _, t := range tasks {
 		nfiles := "-"
 		if t.Last != nil {
-			nfiles = strconv.Itoa(len(t.Last.Files))
+			nfiles = strconv.Itoa(t.Last.FileCount)
 		}
 		rows = append(rows, []string{safe(t.Ref.String()), safe(t.Ref.Region), safe(Status(t)),
 			safe(since(t, loc)), nfiles, safe(RequestID(t)), safe(t.Note)})

@@ -70,7 +70,7 @@ func TestEmulatorRestart(t *testing.T) {
 	})
 	known := map[string]string{} // TaskId -> files drawn before the outage
 	for _, tk := range d.eng.Tasks() {
-		known[tk.Ref.TaskID] = fmt.Sprint(len(tk.Last.Files))
+		known[tk.Ref.TaskID] = fmt.Sprint(tk.Last.FileCount)
 	}
 
 	srv.Close()

@@ -281,7 +281,7 @@ func truthMismatches(tasks []watch.Task, truth map[taskref.Ref]truthState) []str
 		switch {
 		case tk.Phase != want:
 			out = append(out, fmt.Sprintf("%s: %s, truth %s", tk.Ref.TaskID, tk.Phase, want))
-		case tr.status != "" && (tk.LastErr != nil || tk.Stale || tk.Last == nil || len(tk.Last.Files) > tr.files):
+		case tr.status != "" && (tk.LastErr != nil || tk.Stale || tk.Last == nil || tk.Last.FileCount > tr.files):
 			out = append(out, fmt.Sprintf("%s: %s with error %v stale %v", tk.Ref.TaskID, tk.Phase, tk.LastErr, tk.Stale))
 		}
 	}

@@ -25,7 +25,7 @@ func bigModelAt(b *testing.B, w, h int) *Model {
 		}
 		tasks[i] = watch.Task{Ref: ref(fmt.Sprintf("1-rJp4NqIK2FYuJD8RvXoKlGAu0e-%05d-AQYZQNSjkI9Ozf0qzAGl12", i)),
 			Note: fmt.Sprintf("note %d", i), Phase: watch.Phases[i%len(watch.Phases)], Since: t0.Add(-time.Duration(i) * time.Second),
-			Last:    &watch.Answer{Status: "InProgress", Files: files, RequestID: fmt.Sprintf("req-%d", i), At: t0.Add(-time.Second)},
+			Last:    watch.NewAnswer("InProgress", fmt.Sprintf("req-%d", i), t0.Add(-time.Second), files, nil),
 			History: []watch.Transition{{At: t0.Add(-time.Hour), From: watch.Pending, To: watch.Idle}, {At: t0.Add(-time.Minute), From: watch.Idle, To: watch.InProgress}}}
 	}
 	for i := 0; i < len(tasks); i += 10 {

@@ -62,8 +62,8 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 		line("Last error", clean(e.Code)+": "+clean(e.Message)+" (RequestId "+clean(e.RequestID)+", at "+ts(e.At)+")")
 	}
 	if t.Last != nil {
-		b.WriteString("Files (" + itoa(len(t.Last.Files)) + "):\n")
-		for _, f := range t.Last.Files {
+		b.WriteString("Files (" + itoa(t.Last.FileCount) + "):\n")
+		for _, f := range t.Last.Files() {
 			b.WriteString("  UserId=" + clean(f.UserID) + " TrackType=" + clean(f.TrackType) +
 				" FileName=" + clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
 		}

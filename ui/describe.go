@@ -120,7 +120,7 @@ func (m *Model) describeDoc(r *row, w int) *doc {
 		}
 		d.field(dim, "RequestId", "", clean(a.RequestID), id)
 		d.field(dim, "Status", "", clean(a.Status), prose)
-		d.field(dim, "StorageFileList", "", plural(len(a.Files), "file")+" listed", prose)
+		d.field(dim, "StorageFileList", "", plural(a.FileCount, "file")+" listed", prose)
 	}
 	d.indent = 0
 
@@ -166,7 +166,7 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 		d.raw("  no answer yet", "  no answer yet")
 		return
 	}
-	files := t.Last.Files
+	files := t.Last.Files()
 	d.title(m.st.title, "Files ("+itoa(len(files))+")")
 	if len(files) == 0 {
 		d.indent = 2
@@ -209,13 +209,14 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 // sanitised: a server can put anything in a string.
 func (m *Model) describeRaw(d *doc, a *watch.Answer) {
 	d.title(m.st.title, "Raw response (last answer, pretty-printed)")
-	if a == nil || len(a.Raw) == 0 {
+	raw := a.Raw()
+	if len(raw) == 0 {
 		d.raw("  none kept", "  none kept")
 		return
 	}
 	var buf bytes.Buffer
-	body := a.Raw
-	if err := json.Indent(&buf, a.Raw, "", "  "); err == nil {
+	body := raw
+	if err := json.Indent(&buf, raw, "", "  "); err == nil {
 		body = buf.Bytes()
 	} else {
 		d.raw("  (not valid JSON; shown as received)", "  (not valid JSON; shown as received)")

@@ -12,16 +12,17 @@ import (
 // few failovers) and a full history.
 func bigRecording() watch.Task {
 	t := recordingTask()
-	t.Last.Files = nil
+	var files []watch.File
 	for i := range 200 {
 		user := fmt.Sprintf("student_%03d", i%25)
 		prefix := ""
 		if i >= 50 {
 			prefix = fmt.Sprintf("ha%d_", min(i/50, 3))
 		}
-		t.Last.Files = append(t.Last.Files, watch.File{UserID: user, TrackType: "audio",
+		files = append(files, watch.File{UserID: user, TrackType: "audio",
 			FileName: recName(prefix, user, "main", "audio"), Begin: t0.Add(-time.Duration(i) * time.Second)})
 	}
+	t.Last = watch.NewAnswer(t.Last.Status, t.Last.RequestID, t.Last.At, files, t.Last.Raw())
 	for i := range 50 {
 		t.History = append(t.History, watch.Transition{At: t0.Add(-time.Duration(i) * time.Minute), From: watch.Idle, To: watch.InProgress, RequestID: recReq1})
 	}

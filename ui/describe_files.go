@@ -77,7 +77,7 @@ func (m *Model) filesTable(d *doc, r *row) {
 		d.raw("  no answer yet", "  no answer yet")
 		return
 	}
-	files := t.Last.Files
+	files := t.Last.Files()
 	if len(files) == 0 {
 		d.title(m.st.title, "Files (0)")
 		d.hang(2, 4, "", recfile.NoFilesHint, prose)

@@ -49,7 +49,7 @@ func recordingTask() watch.Task {
 		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
 	return watch.Task{
 		Ref: ref(recTaskID), Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
-		Last:     &watch.Answer{Status: "InProgress", Files: files, RequestID: recReq3, At: t0.Add(-2 * time.Second), Raw: []byte(raw)},
+		Last:     watch.NewAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
 		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
 		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
 		History: []watch.Transition{
@@ -103,7 +103,7 @@ func TestDetailFilesReadable(t *testing.T) {
 			t.Errorf("w=%d: a user or file name is cut:\n%s", w, plain)
 		}
 		all := joined(lines)
-		for _, f := range recordingTask().Last.Files {
+		for _, f := range recordingTask().Last.Files() {
 			n := recfile.Parse(f.FileName)
 			if !strings.Contains(all, n.Base) {
 				t.Errorf("w=%d: file name %q not shown whole (wrapped or not)", w, n.Base)
@@ -282,7 +282,7 @@ func TestDescribeRawSanitised(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			task := recordingTask()
-			task.Last.Raw = []byte(raw)
+			task.Last = watch.NewAnswer(task.Last.Status, task.Last.RequestID, task.Last.At, task.Last.Files(), []byte(raw))
 			m := newTestModel(t, newCountingEngine(), 100, 30)
 			m.Update(engineMsg{watch.Update{Changed: []watch.Task{task}, Stats: okStats()}})
 			d := m.describeDoc(m.selected(), 100)

@@ -164,7 +164,7 @@ const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\u202eevil\
 // task (InProgress, empty list), and one with hostile strings everywhere.
 func fixtureTasks() []watch.Task {
 	ans := func(status string, at time.Time, files ...watch.File) *watch.Answer {
-		return &watch.Answer{Status: status, Files: files, RequestID: "req-" + status, At: at}
+		return watch.NewAnswer(status, "req-"+status, at, files, nil)
 	}
 	file := func(i int) watch.File {
 		return watch.File{UserID: fmt.Sprintf("user_%02d", i), TrackType: "audio_video",
@@ -205,8 +205,8 @@ func fixtureTasks() []watch.Task {
 func hostileTask() watch.Task {
 	return watch.Task{
 		Ref: ref("task-hostile-9"), Note: "note " + hostile, Phase: watch.Throttled, Since: t0.Add(-7 * time.Second),
-		Last: &watch.Answer{Status: "Idle" + hostile, RequestID: "req" + hostile, At: t0.Add(-9 * time.Second),
-			Files: []watch.File{{UserID: "u" + hostile, TrackType: "t" + hostile, FileName: "f" + hostile + ".mp4", Begin: t0.Add(-time.Minute)}}},
+		Last: watch.NewAnswer("Idle"+hostile, "req"+hostile, t0.Add(-9*time.Second),
+			[]watch.File{{UserID: "u" + hostile, TrackType: "t" + hostile, FileName: "f" + hostile + ".mp4", Begin: t0.Add(-time.Minute)}}, nil),
 		LastErr: &watch.Failure{Kind: client.KindThrottled, Code: "RequestLimitExceeded" + hostile, Message: "slow down " + hostile,
 			RequestID: "rq" + hostile, At: t0.Add(-7 * time.Second)},
 		History: []watch.Transition{{At: t0.Add(-7 * time.Second), From: watch.Idle, To: watch.Throttled, RequestID: "h" + hostile}},

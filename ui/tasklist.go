@@ -320,7 +320,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	if c.files > 0 {
 		files := "-"
 		if r.t.Last != nil {
-			files = strconv.Itoa(len(r.t.Last.Files))
+			files = strconv.Itoa(r.t.Last.FileCount)
 		}
 		b.WriteByte(' ')
 		b.WriteString(fitRight(files, c.files))

@@ -69,14 +69,14 @@ func TestEmulatorLifecycleFaultsAndGone(t *testing.T) {
 	if got, want := path(lt), []Phase{Idle, InProgress, Exited, Ended}; !slices.Equal(got, want) {
 		t.Errorf("life went %v, want %v", got, want)
 	}
-	if lt.Last == nil || len(lt.Last.Files) == 0 || lt.EndedAt.IsZero() || lt.LastErr.Code != "ResourceNotFound" {
+	if lt.Last == nil || lt.Last.FileCount == 0 || lt.EndedAt.IsZero() || lt.LastErr.Code != "ResourceNotFound" {
 		t.Errorf("ended task keeps its last files and end time: %+v", lt)
 	}
 	ft, _ := taskOf(e, faulty)
 	if got, want := path(ft), []Phase{InProgress, Error, InProgress}; !slices.Equal(got, want) {
 		t.Errorf("faulty went %v, want %v", got, want)
 	}
-	if vt, _ := taskOf(e, vod); vt.Phase != InProgress || len(vt.Last.Files) != 0 {
+	if vt, _ := taskOf(e, vod); vt.Phase != InProgress || vt.Last.FileCount != 0 {
 		t.Errorf("vod task %+v", vt)
 	}
 	if gt, _ := taskOf(e, ghost); gt.Phase != NotFound {

@@ -30,7 +30,7 @@ import (
 // the fly, so the figures are the engine's and the client's), until every
 // task has been answered three times. It reports the heap in use after a
 // GC and the process's RSS (Linux /proc/self/status VmRSS; -1 elsewhere),
-// sampled while polling. Run with
+// sampled while polling. Answers are kept packed (pack.go). Run with
 //
 //	go test -run XXX -bench Memory10k -benchtime 1x ./watch
 //

@@ -55,40 +55,22 @@ func Live(status string) bool {
 }
 
 // AnswerFrom turns a response into an Answer, so snapshot and the engine read
-// the API's optional fields the same way. It keeps one copy of the answer:
-// file names share resp.Raw's memory where the raw JSON
-// holds them verbatim, and the strings many answers repeat (status, user
-// ids, track types) are interned, so 10,000 tasks with 20 files each stay
-// within a few tens of megabytes (BenchmarkMemory10k). resp.Raw must not be
-// modified afterwards.
+// the API's optional fields the same way. The status is interned (thousands
+// of answers repeat it); files and the raw JSON are packed (NewAnswer).
 func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answer {
-	a := &Answer{At: at}
 	if resp == nil {
-		return a
+		return &Answer{At: at}
 	}
-	raw := rawText{b: resp.Raw}
-	a.Status = intern(client.Deref(resp.Status))
-	// Not shared with Raw: History keeps RequestIDs after the answer goes.
-	a.RequestID = client.Deref(resp.RequestId)
-	a.Raw = resp.Raw
-	n := 0
-	for _, f := range resp.StorageFileList {
-		if f != nil {
-			n++
-		}
-	}
-	if n > 0 {
-		a.Files = make([]File, 0, n)
-	}
+	var files []File
 	for _, f := range resp.StorageFileList {
 		if f == nil {
 			continue
 		}
-		file := File{UserID: intern(client.Deref(f.UserId)), FileName: raw.share(client.Deref(f.FileName)), TrackType: intern(client.Deref(f.TrackType))}
+		file := File{UserID: client.Deref(f.UserId), FileName: client.Deref(f.FileName), TrackType: client.Deref(f.TrackType)}
 		file.Begin, _ = BeginTime(f.BeginTimeStamp)
-		a.Files = append(a.Files, file)
+		files = append(files, file)
 	}
-	return a
+	return NewAnswer(intern(client.Deref(resp.Status)), client.Deref(resp.RequestId), at, files, resp.Raw)
 }
 
 // BeginTime reads a file's BeginTimeStamp, the one decoder the dashboard

@@ -86,16 +86,17 @@ func TestAnswerFrom(t *testing.T) {
 	}
 	at := time.Unix(100, 0)
 	a := AnswerFrom(resp, at)
-	if a.Status != "InProgress" || a.RequestID != "r1" || !a.At.Equal(at) || len(a.Files) != 2 {
+	files := a.Files()
+	if a.Status != "InProgress" || a.RequestID != "r1" || !a.At.Equal(at) || len(files) != 2 || a.FileCount != 2 {
 		t.Fatalf("answerFrom = %+v", a)
 	}
-	if !a.Files[0].Begin.Equal(time.UnixMilli(int64(ms))) || a.Files[0].UserID != "u1" {
-		t.Errorf("file 0 = %+v", a.Files[0])
+	if !files[0].Begin.Equal(time.UnixMilli(int64(ms))) || files[0].UserID != "u1" || !a.LastBegin.Equal(files[0].Begin) {
+		t.Errorf("file 0 = %+v, LastBegin %v", files[0], a.LastBegin)
 	}
-	if !a.Files[1].Begin.IsZero() {
-		t.Errorf("absurd timestamp should give zero Begin, got %v", a.Files[1].Begin)
+	if !files[1].Begin.IsZero() {
+		t.Errorf("absurd timestamp should give zero Begin, got %v", files[1].Begin)
 	}
-	if got := AnswerFrom(nil, at); got.Status != "" || got.Files != nil {
+	if got := AnswerFrom(nil, at); got.Status != "" || got.Files() != nil || got.FileCount != 0 {
 		t.Errorf("AnswerFrom(nil) = %+v", got)
 	}
 }
@@ -130,7 +131,7 @@ type step struct {
 
 func TestApplyTransitions(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	files := &Answer{Status: "InProgress", Files: []File{{FileName: "x.m3u8"}}, RequestID: "r-files"}
+	files := NewAnswer("InProgress", "r-files", time.Time{}, []File{{FileName: "x.m3u8"}}, nil)
 	tests := []struct {
 		name      string
 		steps     []step
@@ -196,7 +197,7 @@ func TestApplyTransitions(t *testing.T) {
 				t.Errorf("EndedAt = %v, want set=%v", task.EndedAt, tt.ended)
 			}
 			if n := 0; task.Last != nil {
-				n = len(task.Last.Files)
+				n = task.Last.FileCount
 				if n != tt.lastFiles {
 					t.Errorf("last files = %d, want %d", n, tt.lastFiles)
 				}
@@ -303,7 +304,7 @@ func TestBeginTime(t *testing.T) {
 	}
 	// answerFrom reads the same way: a seconds value is not 1970.
 	a := AnswerFrom(&client.DescribeCloudRecordingResponse{StorageFileList: []*client.StorageFile{{BeginTimeStamp: u(1622186279)}}}, time.Now())
-	if a.Files[0].Begin.Year() != 2021 {
-		t.Errorf("answerFrom read seconds as %v", a.Files[0].Begin)
+	if f := a.Files(); len(f) != 1 || f[0].Begin.Year() != 2021 {
+		t.Errorf("answerFrom read seconds as %v", f)
 	}
 }

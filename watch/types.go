@@ -102,13 +102,18 @@ type File struct {
 	Begin     time.Time // zero when the API gave none
 }
 
-// Answer is a successful DescribeCloudRecording.
+// Answer is a successful DescribeCloudRecording. Build one with NewAnswer:
+// its files and raw JSON are kept packed (see pack.go) and read with Files
+// and Raw; FileCount and LastBegin answer the list and the alerts without
+// unpacking. An Answer is never modified once built, so copies of a Task
+// share it safely.
 type Answer struct {
 	Status    string // raw API status
-	Files     []File
 	RequestID string
 	At        time.Time
-	Raw       []byte // the Response object as received (redacted), for the describe view
+	FileCount int       // how many files the answer listed
+	LastBegin time.Time // the latest Begin among them; zero when none has one
+	packed    []byte    // files and the raw Response object, deflated
 }
 
 // Failure is a failed call as the client classified it, with At set to
