@@ -26,7 +26,7 @@ func (m *Model) startInput(md mode, value string) tea.Cmd {
 	case modeAdd:
 		m.input.Prompt = "add> "
 		m.input.Placeholder = "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines"
-		m.input.CharLimit = 0
+		m.input.CharLimit = maxAddRunes
 	case modeFilter:
 		m.input.Prompt = "filter> "
 		m.input.Placeholder = "part of a TaskId, note or state"
@@ -166,6 +166,12 @@ func (m *Model) selectTask(ref taskref.Ref) {
 		m.ensureVisible()
 	}
 }
+
+// maxAddRunes bounds the add box: room for a paste of the watch list's
+// whole 10,000 tasks at their longest usual form (SdkAppId, colon, a
+// 64-character TaskId, a separator), with keys typed or sent one by one
+// held to the same bound, so a session cannot grow it without end.
+const maxAddRunes = 10_000 * 80
 
 // onPaste handles bracketed paste itself: textinput would squash a list
 // into one line and cut it at its limit. Outside an input, a paste opens
