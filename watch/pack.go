@@ -68,7 +68,7 @@ func (a *Answer) Raw() []byte {
 
 var (
 	flaters = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.DefaultCompression) // only an invalid level errs
+		w, _ := flate.NewWriter(nil, flate.BestSpeed) // only an invalid level errs
 		return w
 	}}
 	plainBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
