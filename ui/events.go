@@ -251,7 +251,13 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 		idsW = max(idsW, width(clean(r.ev.Ref.TaskID)))
 	}
 	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), idsW)
-	for i := p.offset; i < len(shown) && len(body) < inner; i++ {
+	// When the selected row is cut, its change and RequestId are shown
+	// whole under the rows (wrapped between words, a RequestId never
+	// broken), so a narrow terminal still shows what an engineer quotes.
+	strip := m.eventStrip(shown, idW, w, inner)
+	rows := inner - len(strip)
+	p.offset = clampOffset(p.offset, p.cursor, rows, len(shown))
+	for i := p.offset; i < len(shown) && len(body) < rows; i++ {
 		r := &p.ring[shown[i]]
 		id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
 		line := fit(m.eventTime(r.ev.At, loc)+"  "+fit(id, idW)+"  "+r.what, w)
@@ -259,6 +265,14 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 			line = styled(m.st.selected, line)
 		}
 		body = append(body, line)
+	}
+	if len(strip) > 0 {
+		for len(body) < rows {
+			body = append(body, "")
+		}
+		for _, l := range strip {
+			body = append(body, styled(m.st.title, fit(l, w)))
+		}
 	}
 	if len(shown) == 0 {
 		body = append(body, fit(m.noEventsText(), w))
@@ -276,6 +290,29 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	}
 	return append(lines, m.pane(title, true, w, h, body, false)...)
 }
+
+// eventStrip is the selected event's change, RequestId and note, whole, when its
+// row (time, TaskId cut to idW, what) is wider than w; nil when the row
+// shows them whole or the pane has too few rows to spare the lines.
+func (m *Model) eventStrip(shown []int, idW, w, inner int) []string {
+	p := &m.evp
+	if p.cursor >= len(shown) {
+		return nil
+	}
+	r := &p.ring[shown[p.cursor]]
+	if len("15:04:05")+2+idW+2+width(r.what) <= w {
+		return nil
+	}
+	strip := wrap("▸ "+r.what, w)
+	if inner-len(strip) < eventStripMinRows {
+		return nil
+	}
+	return strip
+}
+
+// eventStripMinRows is the fewest event rows the pane keeps when it shows
+// the selected event's strip.
+const eventStripMinRows = 4
 
 // An event row's TaskId column is whole when there is room, and never
 // narrower than both ends of an id; eventWhatW is the most a row's "what"

@@ -175,3 +175,52 @@ func TestGoldenEvents(t *testing.T) {
 		t.Run(fmt.Sprintf("plain_%dx%d", sz[0], sz[1]), func(t *testing.T) { golden.RequireEqual(t, ansi.Strip(content(m))) })
 	}
 }
+
+// TestEventsStrip: when the selected row is too narrow for its change and
+// RequestId, they are shown whole under the rows; when the row shows them
+// whole, or the pane cannot spare the lines, there is no strip.
+func TestEventsStrip(t *testing.T) {
+	const uuid = "bb452f42-a03f-4de2-8a51-9db1bac0b698"
+	long := watch.Event{At: t0.Add(-time.Second), Kind: watch.EventError, Ref: ref("task-error-0007"), To: watch.Error,
+		Code: "InternalError.CRInternalError", RequestID: uuid}
+	tests := []struct {
+		name  string
+		w, h  int
+		keys  []string
+		strip []string // the strip's lines, trimmed; nil: none
+	}{
+		{"60 columns: cut row, strip wraps between words", 60, 20, []string{"e"},
+			[]string{"▸ error InternalError.CRInternalError", uuid}},
+		{"80 columns: one line", 80, 24, []string{"e"}, []string{"▸ error InternalError.CRInternalError  " + uuid}},
+		{"200 columns: the row is whole", 200, 40, []string{"e"}, nil},
+		{"a row that fits has no strip", 80, 24, []string{"e", "j", "j"}, nil},
+		{"too few rows to spare", 60, 9, []string{"e"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := eventsModel(t, tc.w, tc.h)
+			m.Update(engineMsg{watch.Update{Events: []watch.Event{long}}})
+			press(m, tc.keys...)
+			v := ansi.Strip(content(m))
+			var got []string // from the ▸ line to the pane's bottom border
+			for _, l := range strings.Split(v, "\n") {
+				l = strings.Trim(l, "│ ")
+				if strings.HasPrefix(l, "╰") {
+					break
+				}
+				if got != nil || strings.HasPrefix(l, "▸") {
+					got = append(got, l)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.strip, "|") {
+				t.Errorf("strip %q, want %q\n%s", got, tc.strip, v)
+			}
+			for _, l := range strings.Split(v, "\n") {
+				if ansi.StringWidth(l) > tc.w {
+					t.Errorf("line wider than %d: %q", tc.w, l)
+				}
+			}
+			assertTerminalSafe(t, "events strip", content(m))
+		})
+	}
+}

@@ -93,7 +93,7 @@ func (m *Model) draw() {
 // asciiMarks are the non-ASCII marks the screen's own text uses outside
 // the look table (a shortened text's ellipsis, the hint bar's separator,
 // the arrows of scroll hints) and their one-cell ASCII stand-ins.
-var asciiMarks = strings.NewReplacer("…", "~", "•", "|", "↑", "^", "↓", "v", "→", ">", "─", "-")
+var asciiMarks = strings.NewReplacer("…", "~", "•", "|", "↑", "^", "↓", "v", "→", ">", "▸", ">", "─", "-")
 
 // asciiOnly keeps a frame to ASCII marks when the terminal asks for it
 // (Options.ASCII): the state glyphs and borders have their fallbacks in
