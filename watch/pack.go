@@ -141,12 +141,12 @@ func unpack(packed []byte) ([]File, []byte, error) {
 	}
 	d := decoder{b: plain}
 	count := d.uvarint()
-	if count > uint64(len(plain)) { // each file takes at least 4 bytes
+	if count > uint64(len(plain)/4) { // each file takes at least 4 bytes
 		return nil, nil, errPacked
 	}
 	var files []File
 	if count > 0 {
-		files = make([]File, 0, count)
+		files = make([]File, 0, min(count, 1000)) // the client keeps at most 1,000
 	}
 	for range count {
 		f := File{UserID: d.str(), FileName: d.str(), TrackType: d.str()}
