@@ -163,3 +163,30 @@ func BenchmarkAnswerFiles(b *testing.B) {
 		a.Files()
 	}
 }
+
+// FuzzPack: any files and raw bytes come back exactly, and any bytes given
+// to unpack give an error or files, never a panic.
+//
+//	go test -run XXX -fuzz FuzzPack -fuzztime 30s ./watch
+func FuzzPack(f *testing.F) {
+	f.Add("user_1", "a/b_main_audio.m3u8", "audio", int64(1764300000), []byte(`{"RequestId":"r"}`))
+	f.Add("", "", "", int64(0), []byte{})
+	f.Add("\x1b]52;c;x\x07", "\xff\xfe", "\u202e", int64(-1), []byte{0x78, 0x9c})
+	f.Fuzz(func(t *testing.T, user, name, track string, sec int64, raw []byte) {
+		file := File{UserID: user, FileName: name, TrackType: track}
+		if sec != 0 {
+			file.Begin = time.Unix(sec, 0)
+		}
+		a := NewAnswer("Idle", "r", time.Time{}, []File{file, {FileName: name + name}}, raw)
+		got := a.Files()
+		if len(got) != 2 || got[0].UserID != user || got[0].FileName != name || got[0].TrackType != track ||
+			!got[0].Begin.Equal(file.Begin) || got[1].FileName != name+name {
+			t.Fatalf("files %+v", got)
+		}
+		if len(raw) > 0 && !bytes.Equal(a.Raw(), raw) {
+			t.Fatalf("raw %q, want %q", a.Raw(), raw)
+		}
+		_, _, _ = unpack(raw)          // arbitrary bytes as a packed form
+		_, _, _ = unpack(deflate(raw)) // arbitrary bytes as the plain form
+	})
+}
