@@ -70,6 +70,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	closing  bool
+	ln       net.Listener   // what Serve accepts on; closed by Shutdown
 	wg       sync.WaitGroup // session handlers
 	copiers  sync.WaitGroup // frame writers' copy goroutines
 
@@ -116,8 +117,19 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Serve accepts sessions on l until Shutdown; it then returns nil.
+// Serve accepts sessions on l until Shutdown; it then returns nil, also
+// when Shutdown came first. The ssh server only closes listeners it has
+// started tracking, so a Shutdown that ran before its Serve got that far
+// left Serve accepting for ever: Server closes l itself.
 func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		_ = l.Close()
+		return nil
+	}
+	s.ln = l
+	s.mu.Unlock()
 	err := s.ssh.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -141,6 +153,7 @@ func (s *Server) Dropped() int64 { return s.drops.Load() }
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
+	ln := s.ln
 	list := make([]*session, 0, len(s.sessions))
 	for st := range s.sessions {
 		list = append(list, st)
@@ -162,6 +175,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	if cerr := s.ssh.Close(); cerr != nil && err == nil && !errors.Is(cerr, ssh.ErrServerClosed) {
 		err = fmt.Errorf("serve: close: %w", cerr)
+	}
+	if ln != nil {
+		_ = ln.Close() // after ssh.Close, so its Serve reads this as shut down
 	}
 	<-done
 	s.copiers.Wait()

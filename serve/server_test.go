@@ -6,12 +6,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -260,6 +262,57 @@ func TestConnectionFloodIsBounded(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("a closed connection never gave its place back")
+		}
+	}
+}
+
+// TestShutdownRacesServe: a Shutdown that comes before Serve, or while
+// Serve is still starting (a SIGTERM right after start), still ends Serve
+// with nil. The ssh server only closes listeners it already tracks; before
+// the fix Serve went on accepting and serve never exited.
+func TestShutdownRacesServe(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "authorized_keys")
+	writeFile(t, keys, authLine(newKey(t), "", "alice@laptop"))
+	hostPEM, _, _, err := LoadOrCreateHostKey(filepath.Join(dir, "host_key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := watch.New(nil, watch.Config{})
+	for i := range 40 {
+		srv, err := New(Config{HostKeyPEM: hostPEM, AuthorizedKeys: keys, Engine: eng,
+			Options: ui.Options{Keys: ui.DefaultKeyMap(), Region: "ap-singapore"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		first := i%4 == 0 // every fourth: Shutdown before Serve is even called
+		if first {
+			if err := srv.Shutdown(context.Background()); err != nil {
+				t.Fatalf("shutdown: %v", err)
+			}
+		}
+		go func() { served <- srv.Serve(l) }()
+		if !first {
+			if err := srv.Shutdown(context.Background()); err != nil {
+				t.Fatalf("shutdown: %v", err)
+			}
+		}
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Fatalf("run %d: serve: %v", i, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("run %d: Serve still accepting after Shutdown", i)
+		}
+		if c, err := net.Dial("tcp", l.Addr().String()); err == nil {
+			c.Close()
+			t.Fatalf("run %d: the listener still accepts", i)
 		}
 	}
 }
