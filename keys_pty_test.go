@@ -89,6 +89,6 @@ func TestKeysInATerminal(t *testing.T) {
 	}
 	press("q", "")
 	if code := c.wait(t, 15*time.Second); code != 0 {
-		t.Fatalf("exit %d after q:\n%s", code, tail(c.text(), 2000))
+		t.Fatalf("exit %d after q:\n%s", code, tail(c.text(), 20000))
 	}
 }

@@ -174,3 +174,50 @@ func TestAuthFailureCallsBackQueuedCalls(t *testing.T) {
 		}
 	})
 }
+
+// TestCalledBackPollWaitsOutThePause: a call the engine calls back
+// when the gate shuts goes back to the front of the queue, but as a poll for
+// a task that already answered, not as an ask. Asks go out even while
+// paused, so before the fix a paused dashboard kept probing such tasks and
+// changing them (the hostile soak saw its screen "change" after pausing).
+// A task that never answered stays an ask and is looked up once the pause
+// ends.
+func TestCalledBackPollWaitsOutThePause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		ref0, ref1 := ref(0), ref(1)
+		f := newFake(func(ctx context.Context, r taskref.Ref, n int) (*client.DescribeCloudRecordingResponse, error) {
+			switch {
+			case n == 1:
+				return resp("InProgress"), nil
+			case r == ref0 && n == 2:
+				<-release // ref1's second call is in flight by now
+				return nil, cerr(client.KindAuth, "AuthFailure.SignatureFailure")
+			case r == ref1 && n == 2:
+				<-ctx.Done() // called back when the gate shuts
+				return nil, ctx.Err()
+			}
+			return resp("InProgress"), nil
+		})
+		e := New(f, Config{Interval: time.Second, ProbeInterval: time.Minute, Workers: 4})
+		e.Add([]taskref.Ref{ref0, ref1})
+		start(t, e)
+		eventually(t, "both second calls out", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.inflight == 2 })
+		e.SetPaused(true, 0)
+		close(release)
+		eventually(t, "auth health", func() bool { return e.Stats().Health == HealthAuth })
+		synctest.Wait()
+		before := f.count(&ref1)
+		time.Sleep(5 * time.Minute) // five probe intervals, all paused
+		synctest.Wait()
+		if n := f.count(&ref1); n != before {
+			t.Errorf("a paused engine called %s %d more times", ref1.TaskID, n-before)
+		}
+		task, _ := taskOf(e, ref1)
+		if task.InFlight || task.NextPoll.IsZero() {
+			t.Errorf("called-back task: in flight %v, next poll %v", task.InFlight, task.NextPoll)
+		}
+		e.SetPaused(false, 0)
+		eventually(t, "polled again after the pause", func() bool { return f.count(&ref1) > before })
+	})
+}

@@ -234,12 +234,20 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 	ent := e.tasks[j.ref]
 	current := ent != nil && ent == j.ent && ent.gen == j.gen
 	if canceled {
-		// Removed (dropped below) or shutting down: not an answer. A task
-		// still watched goes back to the front for the next Run.
+		// Removed (dropped below), called back (the gate shut) or shutting
+		// down: not an answer. A task still watched goes back to the front,
+		// so it loses no turn: as an ask if it never had an answer, else as
+		// a poll due now. Not as an ask then: asks go out even while paused,
+		// and a paused dashboard must not call for tasks it already knows.
 		if current {
 			ent.cancel, ent.t.InFlight = nil, false
-			ent.key = key{class: classAsk, due: now, seq: ent.gen}
+			ent.key = key{class: classPoll, due: now, seq: ent.gen}
+			ent.t.NextPoll = now
+			if ent.t.Last == nil && ent.t.LastErr == nil {
+				ent.key.class, ent.t.NextPoll = classAsk, time.Time{}
+			}
 			heap.Push(&e.queue, ent)
+			e.touchLocked(ent.t.Ref)
 		}
 		return
 	}
