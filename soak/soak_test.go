@@ -131,7 +131,7 @@ func runSoak(t *testing.T, size soakSize, h *hostileProxy) {
 		tasks, sv := d.settle(t)
 		checks++
 		if heapStatic > 0 {
-			heaps = append(heaps, heapAfterGC()>>10)
+			heaps = append(heaps, d.heapQuiet(t)>>10)
 		}
 		for _, tk := range tasks {
 			if tk.LastErr != nil && tk.LastErr.Kind != client.KindGone {
@@ -159,7 +159,7 @@ func runSoak(t *testing.T, size soakSize, h *hostileProxy) {
 			t.Fatalf("only %d calls after %v", calls, time.Since(began))
 		}
 		if heapStatic == 0 && time.Since(srvStart) > size.horizon*7/10 {
-			heapStatic = heapAfterGC()
+			heapStatic = d.heapQuiet(t)
 		}
 		if time.Now().After(next) {
 			check()
@@ -198,7 +198,7 @@ func runSoak(t *testing.T, size soakSize, h *hostileProxy) {
 			t.Errorf("after recovery row %s still shows %q (faint %v)", id, r.code, r.faint)
 		}
 	}
-	heapEnd := heapAfterGC()
+	heapEnd := d.heapQuiet(t)
 	if h != nil {
 		h.check(t, d.eng.Tasks(), refs)
 	}
@@ -358,6 +358,7 @@ func settleGoroutines(want int) int {
 
 func heapAfterGC() uint64 {
 	runtime.GC()
+	runtime.GC() // the second empties the pools' victim caches too
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
