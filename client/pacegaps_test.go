@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -80,7 +81,7 @@ func TestPacerGapsAfterRateChanges(t *testing.T) {
 }
 
 // drivePacer runs the profile and returns the send times, relative to its start.
-func drivePacer(t *testing.T, steps []rateStep) []time.Duration {
+func drivePacer(t testing.TB, steps []rateStep) []time.Duration {
 	p, net := newPacer(steps[0].rate), &sendLog{}
 	rt := p.gate(net)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -140,26 +141,8 @@ func settled(steps []rateStep, k int) time.Duration {
 // change (the last step only marks the end).
 func checkGaps(t *testing.T, sends []time.Duration, steps []rateStep) {
 	t.Helper()
-	var judged, off int
-	var worst time.Duration
-	for i := 1; i < len(sends); i++ {
-		from, to := sends[i-1], sends[i]
-		k := 0
-		for k+1 < len(steps) && steps[k+1].at <= from {
-			k++
-		}
-		if k+1 >= len(steps) || from < settled(steps, k) || (to > steps[k+1].at && big(steps, k+1)) {
-			continue // settling after a change, or spanning one
-		}
-		want := time.Duration(float64(time.Second) / steps[k].rate)
-		judged++
-		if d := to - from; math.Abs(float64(d-want)) > 0.2*float64(want) {
-			off++
-			if math.Abs(float64(d-want)) > math.Abs(float64(worst)) {
-				worst = d - want
-			}
-		}
-	}
+	g := judgeGaps(sends, steps)
+	judged, off, worst := len(g.ratios), g.off, g.worst
 	if judged < len(sends)/2 {
 		t.Fatalf("only %d of %d gaps judged: the profile is all changes", judged, len(sends)-1)
 	}
@@ -171,5 +154,81 @@ func checkGaps(t *testing.T, sends []time.Duration, steps []rateStep) {
 		if sends[i]-sends[i-2] < 10*time.Millisecond {
 			t.Fatalf("a burst: 3 sends within %v at %v", sends[i]-sends[i-2], sends[i-2])
 		}
+	}
+}
+
+// gapJudgement is every judged gap as a share of 1/rate, and those off it
+// by more than 20% (the worst by how much).
+type gapJudgement struct {
+	ratios []float64
+	off    int
+	worst  time.Duration
+}
+
+// judgeGaps measures each gap between consecutive sends against the step
+// in force when it began, from one second after a big change on.
+func judgeGaps(sends []time.Duration, steps []rateStep) gapJudgement {
+	var g gapJudgement
+	for i := 1; i < len(sends); i++ {
+		from, to := sends[i-1], sends[i]
+		k := 0
+		for k+1 < len(steps) && steps[k+1].at <= from {
+			k++
+		}
+		if k+1 >= len(steps) || from < settled(steps, k) || (to > steps[k+1].at && big(steps, k+1)) {
+			continue // settling after a change, or spanning one
+		}
+		want := time.Duration(float64(time.Second) / steps[k].rate)
+		d := to - from
+		g.ratios = append(g.ratios, float64(d)/float64(want))
+		if math.Abs(float64(d-want)) > 0.2*float64(want) {
+			g.off++
+			if math.Abs(float64(d-want)) > math.Abs(float64(g.worst)) {
+				g.worst = d - want
+			}
+		}
+	}
+	return g
+}
+
+// BenchmarkPacerGaps is issue 14's pacing line on the real clock: the pacer
+// driven as the engine drives it (16 workers, 150 ms answers) through two
+// AIMD cut/climb cycles (33 s) and through a second client joining the
+// account (30 s). It reports the share of gaps within ±20% of 1/rate once
+// a second has passed since a change, the 5th/50th/95th percentile gap as a
+// share of 1/rate, and how many consecutive sends left under 5 ms apart
+// (the old window guard's bursts made that about half of them).
+//
+//	go test -run XXX -bench PacerGaps -benchtime 1x ./client
+func BenchmarkPacerGaps(b *testing.B) {
+	for _, tt := range []struct {
+		name  string
+		steps []rateStep
+	}{
+		{"aimd-2-cycles", aimdCycles(2)},
+		{"second-client", sharing()},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			for range b.N {
+				sends := drivePacer(b, tt.steps)
+				g := judgeGaps(sends, tt.steps)
+				r := slices.Sorted(slices.Values(g.ratios))
+				if len(r) == 0 {
+					b.Fatal("no gap judged")
+				}
+				bunched := 0
+				for i := 1; i < len(sends); i++ {
+					if sends[i]-sends[i-1] < 5*time.Millisecond {
+						bunched++
+					}
+				}
+				b.ReportMetric(100*float64(len(r)-g.off)/float64(max(len(r), 1)), "%within20")
+				b.ReportMetric(r[len(r)*5/100], "p5-gap/nominal")
+				b.ReportMetric(r[len(r)/2], "p50-gap/nominal")
+				b.ReportMetric(r[len(r)*95/100], "p95-gap/nominal")
+				b.ReportMetric(float64(bunched), "gaps<5ms")
+				b.ReportMetric(float64(len(sends)), "sends")
+			}
+		})
 	}
 }
