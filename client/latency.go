@@ -1,6 +1,7 @@
 package client
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ type latency struct {
 	n         int
 	recent    [spreadOf]time.Duration // the last spreadOf round trips, a ring
 	spread    time.Duration           // their 95th less their 5th percentile
+	longest   time.Duration           // the longest round trip so far
 }
 
 // spreadOf is how many recent round trips the spread is taken over: three
@@ -37,6 +39,7 @@ func (l *latency) observe(d time.Duration) {
 	}
 	l.recent[l.n%spreadOf] = d
 	l.n++
+	l.longest = max(l.longest, d)
 	if l.n >= spreadOf/8 {
 		s := slices.Clone(l.recent[:min(l.n, spreadOf)])
 		slices.Sort(s)
@@ -44,15 +47,33 @@ func (l *latency) observe(d time.Duration) {
 	}
 }
 
-// jitter is how much the round trip varies (95th less 5th percentile of
-// the recent ones; 0 until 8 are known). Two calls sent a gap apart can
-// arrive that much closer together, so the send gate keeps at least this
-// margin (see marginLocked).
+// jitter is how much the round trip varies: the 95th less the 5th
+// percentile of the recent ones. Two calls sent a gap apart can arrive that
+// much closer together, so the send gate keeps at least this margin (see
+// marginLocked).
+//
+// Until spreadOf/8 round trips are known, a spread of so few says little,
+// and the first second's sends (the calls in flight before the first
+// answers) would be spaced for no jitter at all: 2-3 throttles per run on a
+// server whose processing swings between 150 and 250 ms. Then the longest
+// round trip so far stands in for it, since two one-way delays cannot differ
+// by more than a whole round trip (on a fast path that is a few ms, so it
+// costs nothing), and before the first answer nothing bounds it: unknown
+// (the pacer then keeps its widest margin).
 func (l *latency) jitter() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	switch {
+	case l.n == 0:
+		return unknownJitter
+	case l.n < spreadOf/8:
+		return l.longest
+	}
 	return l.spread
 }
+
+// unknownJitter is jitter's answer before any round trip is measured.
+const unknownJitter = time.Duration(math.MaxInt64)
 
 // estimate is mean + 2 × deviation: a round trip most calls finish within,
 // or 0 before the first answer.

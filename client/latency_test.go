@@ -74,8 +74,10 @@ func TestJitterSetsMargin(t *testing.T) {
 		obs  []time.Duration
 		want time.Duration
 	}{
-		{"nothing measured: the base", nil, baseMargin},
-		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), baseMargin},
+		{"nothing measured: the widest", nil, maxMargin},
+		{"a few fast answers: their longest, under the base", spreadOver(time.Millisecond, 20*time.Millisecond, 3), baseMargin},
+		{"a few answers of 40 ms: the longest", spreadOver(30*time.Millisecond, 40*time.Millisecond, 7), 40 * time.Millisecond},
+		{"a few slow answers: the longest, capped", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), maxMargin},
 		{"eight tell: their range", spreadOver(150*time.Millisecond, 250*time.Millisecond, 8), 100 * time.Millisecond},
 		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
 		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
@@ -93,5 +95,13 @@ func TestJitterSetsMargin(t *testing.T) {
 		if got != tt.want || gap != (time.Second+tt.want)/time.Duration(Quota) {
 			t.Errorf("%s: margin %v gap %v, want %v and %v", tt.name, got, gap, tt.want, (time.Second+tt.want)/time.Duration(Quota))
 		}
+	}
+}
+
+// steadyPath gives p's latency estimate spreadOf/8 equal round trips, as a
+// path measured without jitter: the margin is then the throttles' alone.
+func steadyPath(p *pacer) {
+	for range spreadOf / 8 {
+		p.lat.observe(time.Millisecond)
 	}
 }

@@ -92,7 +92,9 @@ func (p *pacer) setRate(perSecond float64) {
 // It is never less than the jitter measured on recent round trips (up to
 // maxMargin): when the server's processing time swings between 150 and
 // 250 ms, calls sent 50 ms apart can arrive together, and a margin that
-// waits for a throttle to widen pays a cut rate for every swing.
+// waits for a throttle to widen pays a cut rate for every swing. Before
+// enough round trips are measured, the jitter's bound is used (the longest
+// round trip, or maxMargin before the first answer: see latency.jitter).
 func (p *pacer) marginLocked(now time.Time) time.Duration {
 	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter()))
 }

@@ -208,6 +208,7 @@ func TestPacerMargin(t *testing.T) {
 		{"after the base a throttle doubles the base", true, 91 * time.Second, 2 * baseMargin},
 	}
 	p := newPacer(Quota)
+	steadyPath(p)
 	for _, s := range steps {
 		if s.throttle {
 			p.throttled(at(s.at))
@@ -293,6 +294,7 @@ func TestSendGateSchedule(t *testing.T) {
 	}
 	synctest.Test(t, func(t *testing.T) {
 		p := newPacer(Quota)
+		steadyPath(p)
 		t0 := time.Now()
 		for i, s := range steps {
 			if d := t0.Add(s.arrive).Sub(time.Now()); d > 0 {
