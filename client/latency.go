@@ -18,6 +18,32 @@ type latency struct {
 	recent    [spreadOf]time.Duration // the last spreadOf round trips, a ring
 	spread    time.Duration           // their 95th less their 5th percentile
 	longest   time.Duration           // the longest round trip so far
+	pending   map[uint64]time.Time    // calls sent and not answered yet, by send
+	seq       uint64
+}
+
+// sent records a call leaving at at; answered must follow with its id.
+func (l *latency) sent(at time.Time) uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pending == nil {
+		l.pending = map[uint64]time.Time{}
+	}
+	l.seq++
+	l.pending[l.seq] = at
+	return l.seq
+}
+
+// answered ends the call sent as id: its round trip is observed when it
+// was answered (ok), and just forgotten when it failed or was cancelled.
+func (l *latency) answered(id uint64, ok bool) {
+	l.mu.Lock()
+	at, found := l.pending[id]
+	delete(l.pending, id)
+	l.mu.Unlock()
+	if found && ok {
+		l.observe(time.Since(at))
+	}
 }
 
 // spreadOf is how many recent round trips the spread is taken over: three
@@ -75,20 +101,30 @@ func (l *latency) jitter() time.Duration {
 // unknownJitter is jitter's answer before any round trip is measured.
 const unknownJitter = time.Duration(math.MaxInt64)
 
-// estimate is mean + 2 × deviation: a round trip most calls finish within,
-// or 0 before the first answer.
+// estimate is mean + 2 × deviation, a round trip most calls finish within,
+// but never less than the age of the oldest call still unanswered: a call
+// out for a second proves the round trip is at least that, before any
+// answer and whenever the path slows down, while the mean only learns of it
+// from the answers (at 2 s of latency the first comes after 2 s, and the
+// engine kept 16 calls in flight, sent by 0.8 s, until then). 0 when
+// nothing is known.
 func (l *latency) estimate() time.Duration {
+	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.n == 0 {
-		return 0
+	var d time.Duration
+	if l.n > 0 {
+		d = l.mean + 2*l.dev
 	}
-	return l.mean + 2*l.dev
+	for _, at := range l.pending {
+		d = max(d, now.Sub(at))
+	}
+	return d
 }
 
 // Latency is how long a call takes from leaving this client to its answer
-// (mean plus twice the mean deviation of recent calls; 0 before the first
-// answer). The engine sizes how many calls it keeps in flight from it
+// (mean plus twice the mean deviation of recent calls, or the age of the
+// oldest call unanswered if longer; 0 before the first call leaves). The engine sizes how many calls it keeps in flight from it
 // (Little's law: rate × latency), so the quota is filled on a slow path
 // without a fixed pool of workers capping it at workers ÷ latency.
 func (c *Client) Latency() time.Duration { return c.pacer.lat.estimate() }

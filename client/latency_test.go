@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"testing/synctest"
@@ -104,4 +105,50 @@ func steadyPath(p *pacer) {
 	for range spreadOf / 8 {
 		p.lat.observe(time.Millisecond)
 	}
+}
+
+// failNet fails every request after a delay.
+type failNet struct{ d time.Duration }
+
+func (n failNet) RoundTrip(*http.Request) (*http.Response, error) {
+	time.Sleep(n.d)
+	return nil, errors.New("connection reset")
+}
+
+// TestLatencyCountsUnanswered: a call out for a while proves the round trip
+// is at least that long, before any answer and whatever the mean says; a
+// call that failed says nothing and is forgotten.
+func TestLatencyCountsUnanswered(t *testing.T) {
+	steps := []struct {
+		name string
+		at   time.Duration // since the first send
+		want time.Duration
+	}{
+		{"nothing sent yet", -1, 0},
+		{"one call out 1.5 s", 1500 * time.Millisecond, 1500 * time.Millisecond},
+		{"answered at 2 s: mean + 2 × its half", 2000 * time.Millisecond, 4 * time.Second},
+		{"a second call out 5 s, longer than the estimate", 2000*time.Millisecond + 5*time.Second, 5 * time.Second},
+		{"which failed at 6 s: forgotten", 2000*time.Millisecond + 6*time.Second, 4 * time.Second},
+	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		if got := p.lat.estimate(); got != steps[0].want {
+			t.Fatalf("%s: %v, want %v", steps[0].name, got, steps[0].want)
+		}
+		t0 := time.Now()
+		go p.gate(slowNet{2 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // the estimate is what is checked
+		check := func(i int) {
+			t.Helper()
+			time.Sleep(t0.Add(steps[i].at).Sub(time.Now()))
+			synctest.Wait()
+			if got := p.lat.estimate(); got != steps[i].want {
+				t.Fatalf("%s: %v, want %v", steps[i].name, got, steps[i].want)
+			}
+		}
+		check(1)
+		check(2)
+		go p.gate(failNet{6 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // it fails by design
+		check(3)
+		check(4)
+	})
 }

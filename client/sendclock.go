@@ -31,11 +31,9 @@ func (g *sendGate) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	sent := time.Now()
+	id := g.pacer.lat.sent(time.Now())
 	resp, err := g.next.RoundTrip(req)
-	if err == nil {
-		g.pacer.lat.observe(time.Since(sent))
-	}
+	g.pacer.lat.answered(id, err == nil)
 	return resp, err
 }
 

@@ -224,6 +224,12 @@ func runBenchWith(b *testing.B, o benchOpts) {
 	// first round trips that size the concurrency.
 	from := t0.Add(o.latency + 5*time.Second)
 	b.ReportMetric(float64(countAfter(arr.mine, from))/end.Sub(from).Seconds(), "settled-arrivals/s")
+	var first []int // arrivals in each of the first seconds
+	for w := t0; w.Before(t0.Add(o.latency + 5*time.Second)); w = w.Add(time.Second) {
+		first = append(first, countAfter(arr.mine, w)-countAfter(arr.mine, w.Add(time.Second)))
+	}
+	b.ReportMetric(float64(len(arr.mine))/elapsed, "arrivals/s")
+	b.Logf("arrivals in each second from the start: %v", first)
 	dials, settledDials := api.trace.dials(from)
 	b.Logf("connections dialled: %d, %d of them after %v; in-flight limit at the end %d, latency estimate %v",
 		dials, settledDials, from.Sub(t0), e.inFlightLimit(), api.Latency())
