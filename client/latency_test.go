@@ -61,7 +61,8 @@ func TestSendGateMeasuresLatency(t *testing.T) {
 }
 
 // TestJitterSetsMargin: the send gate's margin is at least the measured
-// spread of round trips (95th less 5th percentile), capped at maxMargin.
+// spread of round trips (longest less shortest of the last 64), capped at
+// maxMargin.
 func TestJitterSetsMargin(t *testing.T) {
 	spreadOver := func(lo, hi time.Duration, n int) []time.Duration {
 		var out []time.Duration
@@ -81,7 +82,9 @@ func TestJitterSetsMargin(t *testing.T) {
 		{"a few slow answers: the longest, capped", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), maxMargin},
 		{"eight tell: their range", spreadOver(150*time.Millisecond, 250*time.Millisecond, 8), 100 * time.Millisecond},
 		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
-		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
+		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100 * time.Millisecond},
+		{"one held up 45 ms among 64: counted", append(spreadOver(20*time.Millisecond, 20*time.Millisecond, 63), 65*time.Millisecond), 45 * time.Millisecond},
+		{"... until 64 later ones have pushed it out", append(append(spreadOver(20*time.Millisecond, 20*time.Millisecond, 63), 65*time.Millisecond), spreadOver(20*time.Millisecond, 21*time.Millisecond, 64)...), baseMargin},
 		{"a huge spread: capped", spreadOver(0, time.Second, 64), maxMargin},
 	}
 	for _, tt := range tests {
