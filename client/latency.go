@@ -16,7 +16,9 @@ type latency struct {
 	mean, dev time.Duration
 	n         int
 	recent    [spreadOf]time.Duration // the last spreadOf round trips, a ring
-	spread    time.Duration           // their longest less their shortest
+	recentAt  [spreadOf]time.Time     // ... and when each was sent
+	spread    time.Duration           // their 95th less their 5th percentile
+	shortest  time.Duration           // the shortest of them
 	longest   time.Duration           // the longest round trip so far
 	pending   map[uint64]time.Time    // calls sent and not answered yet, by send
 	seq       uint64
@@ -42,7 +44,7 @@ func (l *latency) answered(id uint64, ok bool) {
 	delete(l.pending, id)
 	l.mu.Unlock()
 	if found && ok {
-		l.observe(time.Since(at))
+		l.observeAt(at, time.Since(at))
 	}
 }
 
@@ -50,7 +52,10 @@ func (l *latency) answered(id uint64, ok bool) {
 // seconds at the full quota, so a stretch of slow answers shows quickly.
 const spreadOf = 64
 
-func (l *latency) observe(d time.Duration) {
+func (l *latency) observe(d time.Duration) { l.observeAt(time.Now().Add(-d), d) }
+
+// observeAt records a round trip d of a call sent at at.
+func (l *latency) observeAt(at time.Time, d time.Duration) {
 	if d < 0 {
 		return
 	}
@@ -63,23 +68,30 @@ func (l *latency) observe(d time.Duration) {
 		l.mean += diff / 8
 		l.dev += (diff.Abs() - l.dev) / 4
 	}
-	l.recent[l.n%spreadOf] = d
+	l.recent[l.n%spreadOf], l.recentAt[l.n%spreadOf] = d, at
 	l.n++
 	l.longest = max(l.longest, d)
 	if l.n >= spreadOf/8 {
-		s := l.recent[:min(l.n, spreadOf)]
-		l.spread = slices.Max(s) - slices.Min(s)
+		s := slices.Clone(l.recent[:min(l.n, spreadOf)])
+		slices.Sort(s)
+		l.spread = s[len(s)*95/100] - s[len(s)*5/100]
+		l.shortest = s[0]
 	}
 }
 
-// jitter is how much the round trip varies: the longest less the shortest
-// of the recent ones. Two calls sent a gap apart can arrive that much closer
-// together, so the send gate keeps at least this margin (see marginLocked).
-// Not a percentile: one call in 64 held up 45 ms (a server starved of CPU
-// for a moment) was enough to put 21 arrivals in one window, and the 95th
-// percentile never saw it. Keeping the widest for spreadOf calls costs a
-// few ms of gap for three seconds; the throttle it prevents cost a dozen
-// calls (a rate cut and a doubled margin held 10 s).
+// jitter is how much the round trip varies, so how much closer together
+// two calls sent a gap apart can arrive: the send gate keeps at least this
+// margin (see marginLocked). It is the larger of
+//
+//   - the spread of the recent round trips (95th less 5th percentile), the
+//     steady swing of the path, and
+//   - how much longer than the shortest any call sent in the last
+//     heldFor took. One call held up 45 ms (the server starved of CPU for a
+//     moment) put 21 arrivals in one window, and a percentile never sees
+//     one call in 64. A call arriving late can only crowd the calls sent
+//     within a second (and a margin) after it, so its excess counts for
+//     just that long: keeping it for all 64 calls (3 s) cost a loaded
+//     machine up to 1.7 calls/s.
 //
 // Until spreadOf/8 round trips are known, a spread of so few says little,
 // and the first second's sends (the calls in flight before the first
@@ -89,7 +101,7 @@ func (l *latency) observe(d time.Duration) {
 // by more than a whole round trip (on a fast path that is a few ms, so it
 // costs nothing), and before the first answer nothing bounds it: unknown
 // (the pacer then keeps its widest margin).
-func (l *latency) jitter() time.Duration {
+func (l *latency) jitter(now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
@@ -98,8 +110,19 @@ func (l *latency) jitter() time.Duration {
 	case l.n < spreadOf/8:
 		return l.longest
 	}
-	return l.spread
+	j := l.spread
+	from := now.Add(-heldFor)
+	for i := range min(l.n, spreadOf) {
+		if l.recentAt[i].After(from) {
+			j = max(j, l.recent[i]-l.shortest)
+		}
+	}
+	return j
 }
+
+// heldFor is how long a late call's excess counts in jitter: the window it
+// can crowd, at the widest margin.
+const heldFor = time.Second + maxMargin
 
 // unknownJitter is jitter's answer before any round trip is measured.
 const unknownJitter = time.Duration(math.MaxInt64)

@@ -61,8 +61,8 @@ func TestSendGateMeasuresLatency(t *testing.T) {
 }
 
 // TestJitterSetsMargin: the send gate's margin is at least the measured
-// spread of round trips (longest less shortest of the last 64), capped at
-// maxMargin.
+// spread of round trips (and any just sent's excess over the shortest),
+// capped at maxMargin.
 func TestJitterSetsMargin(t *testing.T) {
 	spreadOver := func(lo, hi time.Duration, n int) []time.Duration {
 		var out []time.Duration
@@ -153,5 +153,37 @@ func TestLatencyCountsUnanswered(t *testing.T) {
 		go p.gate(failNet{6 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // it fails by design
 		check(3)
 		check(4)
+	})
+}
+
+// TestLateCallCountsForAWindow: one call held up 45 ms among steady ones
+// widens the margin by its excess while it can share a window with the
+// calls sent after it (1 s + maxMargin from its send), and no longer.
+func TestLateCallCountsForAWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		margin := func() time.Duration {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.marginLocked(time.Now())
+		}
+		for range spreadOf - 1 {
+			p.lat.observe(20 * time.Millisecond)
+		}
+		if got := margin(); got != baseMargin {
+			t.Fatalf("steady 20 ms: margin %v, want the base %v", got, baseMargin)
+		}
+		p.lat.observe(65 * time.Millisecond) // sent 65 ms ago
+		if got := margin(); got != 45*time.Millisecond {
+			t.Fatalf("after a call held up 45 ms: margin %v, want 45ms", got)
+		}
+		time.Sleep(heldFor - 65*time.Millisecond - time.Millisecond)
+		if got := margin(); got != 45*time.Millisecond {
+			t.Fatalf("%v after its send: margin %v, want 45ms still", heldFor-time.Millisecond, got)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if got := margin(); got != baseMargin {
+			t.Fatalf("%v after its send: margin %v, want the base again", heldFor+time.Millisecond, got)
+		}
 	})
 }

@@ -105,7 +105,7 @@ func (p *pacer) setRate(perSecond float64) {
 // enough round trips are measured, the jitter's bound is used (the longest
 // round trip, or maxMargin before the first answer: see latency.jitter).
 func (p *pacer) marginLocked(now time.Time) time.Duration {
-	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter()))
+	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter(now)))
 }
 
 // throttleMarginLocked is the margin the throttles set: base, or widened
