@@ -214,7 +214,12 @@ func runBenchWith(b *testing.B, o benchOpts) {
 	calls, throttles := len(api.calls), len(api.throttles)
 	arr.mu.Lock()
 	short, burst := gapStats(arr.mine)
-	for _, w := range throttleWindows(arr.log, &api.trace, t0, int(benchQuota)) {
+	throttled := throttleWindows(arr.log, &api.trace, t0, int(benchQuota))
+	for i, w := range throttled {
+		if i == 5 && len(throttled) > 6 { // the shared run's first seconds: AIMD finding its share
+			b.Logf("... and %d more throttled windows", len(throttled)-i)
+			break
+		}
 		b.Log(w)
 	}
 	arr.mu.Unlock()
