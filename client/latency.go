@@ -22,6 +22,7 @@ type latency struct {
 	longest   time.Duration           // the longest round trip so far
 	pending   map[uint64]time.Time    // calls sent and not answered yet, by send
 	seq       uint64
+	overtaken time.Time // the latest send of a call that has ended
 }
 
 // sent records a call leaving at at; answered must follow with its id.
@@ -42,6 +43,9 @@ func (l *latency) answered(id uint64, ok bool) {
 	l.mu.Lock()
 	at, found := l.pending[id]
 	delete(l.pending, id)
+	if found && at.After(l.overtaken) {
+		l.overtaken = at
+	}
 	l.mu.Unlock()
 	if found && ok {
 		l.observeAt(at, time.Since(at))
@@ -128,12 +132,14 @@ const heldFor = time.Second + maxMargin
 const unknownJitter = time.Duration(math.MaxInt64)
 
 // estimate is mean + 2 × deviation, a round trip most calls finish within,
-// but never less than the age of the oldest call still unanswered: a call
-// out for a second proves the round trip is at least that, before any
-// answer and whenever the path slows down, while the mean only learns of it
-// from the answers (at 2 s of latency the first comes after 2 s, and the
-// engine kept 16 calls in flight, sent by 0.8 s, until then). 0 when
-// nothing is known.
+// but never less than the age of the oldest call still unanswered that no
+// later call has overtaken: a call out for a second proves the round trip
+// is at least that, before any answer and whenever the path slows down,
+// while the mean only learns of it from the answers (at 2 s of latency the
+// first comes after 2 s, and the engine kept 16 calls in flight, sent by
+// 0.9 s, until then). A call that later ones overtook is one stalled call,
+// not the path: it must not open the engine's calls in flight to the cap
+// until its timeout. 0 when nothing is known.
 func (l *latency) estimate() time.Duration {
 	now := time.Now()
 	l.mu.Lock()
@@ -143,14 +149,17 @@ func (l *latency) estimate() time.Duration {
 		d = l.mean + 2*l.dev
 	}
 	for _, at := range l.pending {
-		d = max(d, now.Sub(at))
+		if at.After(l.overtaken) {
+			d = max(d, now.Sub(at))
+		}
 	}
 	return d
 }
 
 // Latency is how long a call takes from leaving this client to its answer
 // (mean plus twice the mean deviation of recent calls, or the age of the
-// oldest call unanswered if longer; 0 before the first call leaves). The engine sizes how many calls it keeps in flight from it
-// (Little's law: rate × latency), so the quota is filled on a slow path
-// without a fixed pool of workers capping it at workers ÷ latency.
+// oldest call unanswered if longer; 0 before the first call leaves). The
+// engine sizes how many calls it keeps in flight from it (Little's law:
+// rate × latency), so the quota is filled on a slow path without a fixed
+// pool of workers capping it at workers ÷ latency.
 func (c *Client) Latency() time.Duration { return c.pacer.lat.estimate() }

@@ -187,3 +187,35 @@ func TestLateCallCountsForAWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestLatencyIgnoresOvertakenCall: one call stalled while later ones are
+// answered is that call's trouble, not the path's: it must not raise the
+// estimate (and the engine's calls in flight with it) until it times out.
+func TestLatencyIgnoresOvertakenCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		fast := p.gate(slowNet{100 * time.Millisecond})
+		call := func() {
+			if _, err := fast.RoundTrip(post(context.Background())); err != nil {
+				t.Error(err)
+			}
+		}
+		call()
+		before := p.lat.estimate()
+		stalled := make(chan struct{})
+		go func() {
+			defer close(stalled)
+			p.gate(slowNet{10 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // it stalls by design
+		}()
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		if got := p.lat.estimate(); got != 3*time.Second {
+			t.Fatalf("a call out 3 s, none after it: estimate %v, want 3s", got)
+		}
+		call() // sent after the stalled one, answered in 100 ms
+		if got := p.lat.estimate(); got >= time.Second || got > before {
+			t.Errorf("the stalled call overtaken: estimate %v, want the answers' (%v or less)", got, before)
+		}
+		<-stalled
+	})
+}

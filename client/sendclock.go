@@ -31,9 +31,10 @@ func (g *sendGate) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	id := g.pacer.lat.sent(time.Now())
+	id, answered := g.pacer.lat.sent(time.Now()), false
+	defer func() { g.pacer.lat.answered(id, answered) }() // even if the transport panics: a call left pending would hold Latency up
 	resp, err := g.next.RoundTrip(req)
-	g.pacer.lat.answered(id, err == nil)
+	answered = err == nil
 	return resp, err
 }
 

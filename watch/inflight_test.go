@@ -66,6 +66,25 @@ func TestInFlightLimit(t *testing.T) {
 	for _, tt := range tests {
 		e := New(tt.api, Config{Workers: tt.workers, Quota: 20})
 		e.aimd.rate = tt.rate
+		e.calls = 1 // answers have measured the latency
+		if got := e.inFlightLimitLocked(); got != tt.want {
+			t.Errorf("%s: limit %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	// Before any call has come back the latency is the age of the calls
+	// out, a lower bound: never fewer than the old pool then.
+	for _, tt := range []struct {
+		name    string
+		lat     time.Duration
+		workers int
+		want    int
+	}{
+		{"the first call out 5 ms: the old pool", 5 * time.Millisecond, 0, legacyInFlight},
+		{"... within a smaller cap", 5 * time.Millisecond, 8, 8},
+		{"out 1 s: more than the old pool", time.Second, 0, 32},
+	} {
+		e := New(&slowAPI{lat: tt.lat}, Config{Workers: tt.workers, Quota: 20})
+		e.aimd.rate = 20
 		if got := e.inFlightLimitLocked(); got != tt.want {
 			t.Errorf("%s: limit %d, want %d", tt.name, got, tt.want)
 		}
@@ -84,6 +103,7 @@ func TestRunHoldsInFlightLimit(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				api := &slowAPI{lat: tt.lat}
 				e := New(api, Config{Quota: 20})
+				e.calls = 1 // as if earlier answers had measured tt.lat (before one, the old pool is the floor)
 				if _, err := e.Add(refs(100)); err != nil {
 					t.Fatal(err)
 				}
