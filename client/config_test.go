@@ -144,6 +144,7 @@ func TestSetRateClamps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	steadyPath(c.pacer) // the limiter runs at rate × Headroom at the base margin
 	for _, tt := range []struct{ in, want float64 }{
 		{5, 5}, {10, 10}, {11, 10}, {math.Inf(1), 10}, {0, MinRate}, {-3, MinRate}, {math.Inf(-1), MinRate},
 		{math.NaN(), MinRate}, // NaN is ignored: the previous value stays

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"testing/synctest"
@@ -60,7 +61,8 @@ func TestSendGateMeasuresLatency(t *testing.T) {
 }
 
 // TestJitterSetsMargin: the send gate's margin is at least the measured
-// spread of round trips (95th less 5th percentile), capped at maxMargin.
+// spread of round trips (and any just sent's excess over the shortest),
+// capped at maxMargin.
 func TestJitterSetsMargin(t *testing.T) {
 	spreadOver := func(lo, hi time.Duration, n int) []time.Duration {
 		var out []time.Duration
@@ -74,11 +76,15 @@ func TestJitterSetsMargin(t *testing.T) {
 		obs  []time.Duration
 		want time.Duration
 	}{
-		{"nothing measured: the base", nil, baseMargin},
-		{"too few to tell: the base", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), baseMargin},
+		{"nothing measured: the widest", nil, maxMargin},
+		{"a few fast answers: their longest, under the base", spreadOver(time.Millisecond, 20*time.Millisecond, 3), baseMargin},
+		{"a few answers of 40 ms: the longest", spreadOver(30*time.Millisecond, 40*time.Millisecond, 7), 40 * time.Millisecond},
+		{"a few slow answers: the longest, capped", spreadOver(150*time.Millisecond, 250*time.Millisecond, 7), maxMargin},
 		{"eight tell: their range", spreadOver(150*time.Millisecond, 250*time.Millisecond, 8), 100 * time.Millisecond},
 		{"steady round trips: the base", spreadOver(150*time.Millisecond, 160*time.Millisecond, 64), baseMargin},
-		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100*time.Millisecond*60/63 - 100*time.Millisecond*3/63},
+		{"150 to 250 ms: the spread", spreadOver(150*time.Millisecond, 250*time.Millisecond, 64), 100 * time.Millisecond},
+		{"one held up 45 ms among 64: counted", append(spreadOver(20*time.Millisecond, 20*time.Millisecond, 63), 65*time.Millisecond), 45 * time.Millisecond},
+		{"... until 64 later ones have pushed it out", append(append(spreadOver(20*time.Millisecond, 20*time.Millisecond, 63), 65*time.Millisecond), spreadOver(20*time.Millisecond, 21*time.Millisecond, 64)...), baseMargin},
 		{"a huge spread: capped", spreadOver(0, time.Second, 64), maxMargin},
 	}
 	for _, tt := range tests {
@@ -94,4 +100,122 @@ func TestJitterSetsMargin(t *testing.T) {
 			t.Errorf("%s: margin %v gap %v, want %v and %v", tt.name, got, gap, tt.want, (time.Second+tt.want)/time.Duration(Quota))
 		}
 	}
+}
+
+// steadyPath gives p's latency estimate spreadOf/8 equal round trips, as a
+// path measured without jitter: the margin is then the throttles' alone.
+func steadyPath(p *pacer) {
+	for range spreadOf / 8 {
+		p.lat.observe(time.Millisecond)
+	}
+}
+
+// failNet fails every request after a delay.
+type failNet struct{ d time.Duration }
+
+func (n failNet) RoundTrip(*http.Request) (*http.Response, error) {
+	time.Sleep(n.d)
+	return nil, errors.New("connection reset")
+}
+
+// TestLatencyCountsUnanswered: a call out for a while proves the round trip
+// is at least that long, before any answer and whatever the mean says; a
+// call that failed says nothing and is forgotten.
+func TestLatencyCountsUnanswered(t *testing.T) {
+	steps := []struct {
+		name string
+		at   time.Duration // since the first send
+		want time.Duration
+	}{
+		{"nothing sent yet", -1, 0},
+		{"one call out 1.5 s", 1500 * time.Millisecond, 1500 * time.Millisecond},
+		{"answered at 2 s: mean + 2 × its half", 2000 * time.Millisecond, 4 * time.Second},
+		{"a second call out 5 s, longer than the estimate", 2000*time.Millisecond + 5*time.Second, 5 * time.Second},
+		{"which failed at 6 s: forgotten", 2000*time.Millisecond + 6*time.Second, 4 * time.Second},
+	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		if got := p.lat.estimate(); got != steps[0].want {
+			t.Fatalf("%s: %v, want %v", steps[0].name, got, steps[0].want)
+		}
+		t0 := time.Now()
+		go p.gate(slowNet{2 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // the estimate is what is checked
+		check := func(i int) {
+			t.Helper()
+			time.Sleep(t0.Add(steps[i].at).Sub(time.Now()))
+			synctest.Wait()
+			if got := p.lat.estimate(); got != steps[i].want {
+				t.Fatalf("%s: %v, want %v", steps[i].name, got, steps[i].want)
+			}
+		}
+		check(1)
+		check(2)
+		go p.gate(failNet{6 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // it fails by design
+		check(3)
+		check(4)
+	})
+}
+
+// TestLateCallCountsForAWindow: one call held up 45 ms among steady ones
+// widens the margin by its excess while it can share a window with the
+// calls sent after it (1 s + maxMargin from its send), and no longer.
+func TestLateCallCountsForAWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		margin := func() time.Duration {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.marginLocked(time.Now())
+		}
+		for range spreadOf - 1 {
+			p.lat.observe(20 * time.Millisecond)
+		}
+		if got := margin(); got != baseMargin {
+			t.Fatalf("steady 20 ms: margin %v, want the base %v", got, baseMargin)
+		}
+		p.lat.observe(65 * time.Millisecond) // sent 65 ms ago
+		if got := margin(); got != 45*time.Millisecond {
+			t.Fatalf("after a call held up 45 ms: margin %v, want 45ms", got)
+		}
+		time.Sleep(heldFor - 65*time.Millisecond - time.Millisecond)
+		if got := margin(); got != 45*time.Millisecond {
+			t.Fatalf("%v after its send: margin %v, want 45ms still", heldFor-time.Millisecond, got)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if got := margin(); got != baseMargin {
+			t.Fatalf("%v after its send: margin %v, want the base again", heldFor+time.Millisecond, got)
+		}
+	})
+}
+
+// TestLatencyIgnoresOvertakenCall: one call stalled while later ones are
+// answered is that call's trouble, not the path's: it must not raise the
+// estimate (and the engine's calls in flight with it) until it times out.
+func TestLatencyIgnoresOvertakenCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		fast := p.gate(slowNet{100 * time.Millisecond})
+		call := func() {
+			if _, err := fast.RoundTrip(post(context.Background())); err != nil {
+				t.Error(err)
+			}
+		}
+		call()
+		before := p.lat.estimate()
+		stalled := make(chan struct{})
+		go func() {
+			defer close(stalled)
+			p.gate(slowNet{10 * time.Second}).RoundTrip(post(context.Background())) //nolint:errcheck // it stalls by design
+		}()
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		if got := p.lat.estimate(); got != 3*time.Second {
+			t.Fatalf("a call out 3 s, none after it: estimate %v, want 3s", got)
+		}
+		call() // sent after the stalled one, answered in 100 ms
+		if got := p.lat.estimate(); got >= time.Second || got > before {
+			t.Errorf("the stalled call overtaken: estimate %v, want the answers' (%v or less)", got, before)
+		}
+		<-stalled
+	})
 }

@@ -71,10 +71,19 @@ type pacer struct {
 	limit     rate.Limit    // what limiter was last set to
 	seat      chan struct{} // capacity 1: held from a grant until its send
 	grantedAt time.Time     // when the seat's holder was granted; zero while it waits in the bucket
+	sent      []time.Time   // the last floor(ceiling) real send moments, a ring (nil: no window rule)
+	nsent     int
 }
+
+// maxWindowRing bounds the window rule's memory: rates above it (a loopback
+// emulator in a test) are paced by the gap alone.
+const maxWindowRing = 1000
 
 func newPacer(perSecond float64) *pacer {
 	p := &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond*Headroom), 1), seat: make(chan struct{}, 1)}
+	if k := math.Floor(perSecond); k >= 1 && k <= maxWindowRing {
+		p.sent = make([]time.Time, int(k))
+	}
 	p.setRate(perSecond)
 	return p
 }
@@ -92,9 +101,11 @@ func (p *pacer) setRate(perSecond float64) {
 // It is never less than the jitter measured on recent round trips (up to
 // maxMargin): when the server's processing time swings between 150 and
 // 250 ms, calls sent 50 ms apart can arrive together, and a margin that
-// waits for a throttle to widen pays a cut rate for every swing.
+// waits for a throttle to widen pays a cut rate for every swing. Before
+// enough round trips are measured, the jitter's bound is used (the longest
+// round trip, or maxMargin before the first answer: see latency.jitter).
 func (p *pacer) marginLocked(now time.Time) time.Duration {
-	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter()))
+	return max(p.throttleMarginLocked(now), min(maxMargin, p.lat.jitter(now)))
 }
 
 // throttleMarginLocked is the margin the throttles set: base, or widened
@@ -247,8 +258,15 @@ func (p *pacer) admit(ctx context.Context) error {
 		if !p.last.IsZero() {
 			next = p.last.Add(p.gapLocked(now))
 		}
+		if w := p.windowStartLocked(); !w.IsZero() {
+			next = maxTime(next, w.Add(time.Second+p.marginLocked(now)))
+		}
 		if !now.Before(next) {
 			p.last = maxTime(next, now.Add(-sendSlack))
+			if len(p.sent) > 0 {
+				p.sent[p.nsent%len(p.sent)] = now
+				p.nsent++
+			}
 			p.mu.Unlock()
 			return nil
 		}
@@ -261,6 +279,24 @@ func (p *pacer) admit(ctx context.Context) error {
 			return fmt.Errorf("waiting for a send slot under the quota: %w", ctx.Err())
 		}
 	}
+}
+
+// windowStartLocked is the real moment of the send floor(ceiling) sends
+// back (zero until there were that many): the next send must leave at least
+// 1 s + margin after it, so no one-second window at the server can hold
+// more than the quota's calls from us, with the margin as it is now.
+//
+// The gap alone promises that only for a margin that stayed put: when the
+// margin widens (a round trip held up 45 ms was just measured, a throttle)
+// the gaps already spent in this window stay narrow, and the window's last
+// calls, spaced by the new gap, made up only a twentieth of the widening
+// each. This rule makes up the rest at once, with one longer gap; it never
+// makes a gap shorter, so the spacing stays even.
+func (p *pacer) windowStartLocked() time.Time {
+	if len(p.sent) == 0 || p.nsent < len(p.sent) {
+		return time.Time{}
+	}
+	return p.sent[p.nsent%len(p.sent)]
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -208,6 +208,7 @@ func TestPacerMargin(t *testing.T) {
 		{"after the base a throttle doubles the base", true, 91 * time.Second, 2 * baseMargin},
 	}
 	p := newPacer(Quota)
+	steadyPath(p)
 	for _, s := range steps {
 		if s.throttle {
 			p.throttled(at(s.at))
@@ -293,6 +294,7 @@ func TestSendGateSchedule(t *testing.T) {
 	}
 	synctest.Test(t, func(t *testing.T) {
 		p := newPacer(Quota)
+		steadyPath(p)
 		t0 := time.Now()
 		for i, s := range steps {
 			if d := t0.Add(s.arrive).Sub(time.Now()); d > 0 {
@@ -347,6 +349,51 @@ func TestPacerSeat(t *testing.T) {
 		}
 		if got := time.Since(t0); got != 600*time.Millisecond+grantTTL {
 			t.Fatalf("third grant at %v, want %v", got, 600*time.Millisecond+grantTTL)
+		}
+	})
+}
+
+// TestSendGateWindowRule: when the margin widens in the middle of a second
+// (a round trip 100 ms longer than the others was just measured), the quota's
+// worth of sends that share a window with the earlier ones still span
+// 1 s + the new margin; the narrow gaps already spent are made up with one
+// longer gap, not by shortening any.
+func TestSendGateWindowRule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(Quota)
+		steadyPath(p) // 1 ms round trips: the base margin
+		var s []time.Time
+		send := func() {
+			if err := p.admit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s = append(s, time.Now())
+		}
+		for range 10 {
+			send()
+		}
+		p.lat.observe(101 * time.Millisecond) // the spread is now 100 ms
+		for range 30 {
+			send()
+		}
+		const margin = 100 * time.Millisecond
+		for i := 0; i+int(Quota) < len(s); i++ {
+			if span := s[i+int(Quota)].Sub(s[i]); span < time.Second+margin {
+				t.Fatalf("sends %d to %d span %v, want at least %v", i, i+int(Quota), span, time.Second+margin)
+			}
+		}
+		g := gaps(s)
+		if lo := slices.Min(g); lo < (time.Second+baseMargin)/time.Duration(Quota) {
+			t.Fatalf("a gap of %v: shorter than the base's", lo)
+		}
+		long := 0
+		for _, d := range g[10:] {
+			if d > (time.Second+margin)/time.Duration(Quota)+time.Millisecond {
+				long++
+			}
+		}
+		if long != 1 {
+			t.Fatalf("%d gaps longer than the new margin's after the widening, want 1: %v", long, g)
 		}
 	})
 }

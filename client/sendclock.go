@@ -31,11 +31,10 @@ func (g *sendGate) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	sent := time.Now()
+	id, answered := g.pacer.lat.sent(time.Now()), false
+	defer func() { g.pacer.lat.answered(id, answered) }() // even if the transport panics: a call left pending would hold Latency up
 	resp, err := g.next.RoundTrip(req)
-	if err == nil {
-		g.pacer.lat.observe(time.Since(sent))
-	}
+	answered = err == nil
 	return resp, err
 }
 

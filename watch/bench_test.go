@@ -121,10 +121,11 @@ type meteredAPI struct {
 	mu        sync.Mutex
 	calls     []time.Time
 	throttles []time.Time
+	trace     tracer
 }
 
 func (m *meteredAPI) Describe(ctx context.Context, r taskref.Ref) (*client.DescribeCloudRecordingResponse, error) {
-	resp, err := m.API.Describe(ctx, r)
+	resp, err := m.API.Describe(m.trace.with(ctx, r.TaskID), r)
 	now := time.Now()
 	m.mu.Lock()
 	m.calls = append(m.calls, now)
@@ -164,8 +165,10 @@ func runBenchWith(b *testing.B, o benchOpts) {
 		o.latency = 20 * time.Millisecond
 	}
 	sc, steps := benchScenario(b, benchTasks)
-	s := emutest.Start(b, emulator.Config{Scenario: sc, Latency: o.latency, Seed: 3}, "")
-	arr, url := serveWithArrivals(b, s, o.jitter, o.seed+1)
+	// The latency is spent in front of the emulator, so the arrivals are
+	// recorded at the moment its quota check sees them.
+	s := emutest.Start(b, emulator.Config{Scenario: sc, Seed: 3}, "")
+	arr, url := serveWithArrivals(b, s, o.latency, o.jitter, o.seed+1)
 	t0 := time.Now()
 	api := &meteredAPI{API: realClientTimeout(b, url, benchQuota, o.latency+o.jitter)}
 	e := New(api, Config{Quota: benchQuota, Workers: o.workers})
@@ -187,7 +190,7 @@ func runBenchWith(b *testing.B, o benchOpts) {
 		for range 4 {
 			wg.Go(func() {
 				for ctx.Err() == nil {
-					_, err := oc.Describe(ctx, sref("other-0000"))
+					_, err := oc.Describe(api.trace.with(ctx, "other-0000"), sref("other-0000"))
 					if ctx.Err() != nil {
 						return
 					}
@@ -211,6 +214,14 @@ func runBenchWith(b *testing.B, o benchOpts) {
 	calls, throttles := len(api.calls), len(api.throttles)
 	arr.mu.Lock()
 	short, burst := gapStats(arr.mine)
+	throttled := throttleWindows(arr.log, &api.trace, t0, int(benchQuota))
+	for i, w := range throttled {
+		if i == 5 && len(throttled) > 6 { // the shared run's first seconds: AIMD finding its share
+			b.Logf("... and %d more throttled windows", len(throttled)-i)
+			break
+		}
+		b.Log(w)
+	}
 	arr.mu.Unlock()
 	b.ReportMetric(100*short, "gaps<5ms%")
 	b.ReportMetric(float64(burst), "max-in-100ms")
@@ -218,6 +229,15 @@ func runBenchWith(b *testing.B, o benchOpts) {
 	// first round trips that size the concurrency.
 	from := t0.Add(o.latency + 5*time.Second)
 	b.ReportMetric(float64(countAfter(arr.mine, from))/end.Sub(from).Seconds(), "settled-arrivals/s")
+	var first []int // arrivals in each of the first seconds
+	for w := t0; w.Before(t0.Add(o.latency + 5*time.Second)); w = w.Add(time.Second) {
+		first = append(first, countAfter(arr.mine, w)-countAfter(arr.mine, w.Add(time.Second)))
+	}
+	b.ReportMetric(float64(len(arr.mine))/elapsed, "arrivals/s")
+	b.Logf("arrivals in each second from the start: %v", first)
+	dials, settledDials := api.trace.dials(from)
+	b.Logf("connections dialled: %d, %d of them after %v; in-flight limit at the end %d, latency estimate %v",
+		dials, settledDials, from.Sub(t0), e.inFlightLimit(), api.Latency())
 	if !shared {
 		rate := float64(st.Requests) / elapsed // what reached the server
 		sweep := time.Duration(float64(benchTasks) / benchQuota * float64(time.Second))

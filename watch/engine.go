@@ -118,6 +118,7 @@ type Engine struct {
 	paused    bool
 	pauseSeq  uint64 // the newest ordered SetPaused applied
 	inflight  int
+	limitWait bool      // a worker waits because inflight reached the limit (see tick)
 	lastAsk   bool      // the last call taken was an ask (see fairPick)
 	burst     time.Time // when the oldest queued ask was made (see fairPick)
 	lastProbe time.Time

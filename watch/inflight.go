@@ -27,7 +27,8 @@ const (
 )
 
 // inFlightLimitLocked is how many calls may be in flight now: rate ×
-// latency × inFlightHeadroom, plus two, within [minInFlight, cfg.Workers].
+// latency × inFlightHeadroom, plus two, within [minInFlight, cfg.Workers]
+// (and not under legacyInFlight before the first call comes back).
 func (e *Engine) inFlightLimitLocked() int {
 	cap := max(1, e.cfg.Workers)
 	ls, ok := e.api.(latencySource)
@@ -42,5 +43,13 @@ func (e *Engine) inFlightLimitLocked() int {
 	if math.IsNaN(n) || n > float64(cap) {
 		return cap
 	}
-	return min(cap, max(minInFlight, int(math.Ceil(n))+2))
+	limit := min(cap, max(minInFlight, int(math.Ceil(n))+2))
+	if e.calls == 0 {
+		// No call has come back: the latency is only the age of the calls
+		// out (a lower bound, a few ms just after the first leaves), and
+		// sizing from it held a 1 s or 2 s path to 4 calls for the first
+		// second. Keep at least the old pool until an answer measures it.
+		limit = max(limit, min(cap, legacyInFlight))
+	}
+	return limit
 }

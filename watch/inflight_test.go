@@ -32,8 +32,12 @@ func (s *slowAPI) Describe(ctx context.Context, _ taskref.Ref) (*client.Describe
 	return nil, ctx.Err()
 }
 
-func (s *slowAPI) SetRate(float64)        {}
-func (s *slowAPI) Latency() time.Duration { return s.lat }
+func (s *slowAPI) SetRate(float64) {}
+func (s *slowAPI) Latency() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lat
+}
 
 // noLatency is an API that does not measure its latency.
 type noLatency struct{ *slowAPI }
@@ -62,6 +66,25 @@ func TestInFlightLimit(t *testing.T) {
 	for _, tt := range tests {
 		e := New(tt.api, Config{Workers: tt.workers, Quota: 20})
 		e.aimd.rate = tt.rate
+		e.calls = 1 // answers have measured the latency
+		if got := e.inFlightLimitLocked(); got != tt.want {
+			t.Errorf("%s: limit %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	// Before any call has come back the latency is the age of the calls
+	// out, a lower bound: never fewer than the old pool then.
+	for _, tt := range []struct {
+		name    string
+		lat     time.Duration
+		workers int
+		want    int
+	}{
+		{"the first call out 5 ms: the old pool", 5 * time.Millisecond, 0, legacyInFlight},
+		{"... within a smaller cap", 5 * time.Millisecond, 8, 8},
+		{"out 1 s: more than the old pool", time.Second, 0, 32},
+	} {
+		e := New(&slowAPI{lat: tt.lat}, Config{Workers: tt.workers, Quota: 20})
+		e.aimd.rate = 20
 		if got := e.inFlightLimitLocked(); got != tt.want {
 			t.Errorf("%s: limit %d, want %d", tt.name, got, tt.want)
 		}
@@ -80,6 +103,7 @@ func TestRunHoldsInFlightLimit(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				api := &slowAPI{lat: tt.lat}
 				e := New(api, Config{Quota: 20})
+				e.calls = 1 // as if earlier answers had measured tt.lat (before one, the old pool is the floor)
 				if _, err := e.Add(refs(100)); err != nil {
 					t.Fatal(err)
 				}
@@ -103,4 +127,39 @@ func TestRunHoldsInFlightLimit(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestInFlightLimitGrows: calls held past the old limit while the measured
+// latency grows (no answer yet, the client reports the oldest call's age)
+// are let go at the next tick, up to the new limit.
+func TestInFlightLimitGrows(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := &slowAPI{} // nothing measured: the old pool of 16
+		e := New(api, Config{Quota: 20})
+		if _, err := e.Add(refs(100)); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { e.Run(ctx); close(done) }()
+		peak := func() int {
+			synctest.Wait()
+			api.mu.Lock()
+			defer api.mu.Unlock()
+			return api.peak
+		}
+		time.Sleep(900 * time.Millisecond)
+		if got := peak(); got != legacyInFlight {
+			t.Fatalf("%d calls in flight before any latency, want %d", got, legacyInFlight)
+		}
+		api.mu.Lock()
+		api.lat = time.Second // the oldest call has been out a second
+		api.mu.Unlock()
+		time.Sleep(200 * time.Millisecond) // past the tick at 1 s
+		if got := peak(); got != 32 {
+			t.Errorf("%d calls in flight after the tick, want 32 (20 × 1 s × 1.5 + 2)", got)
+		}
+		cancel()
+		<-done
+	})
 }

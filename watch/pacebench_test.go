@@ -23,11 +23,21 @@ import (
 // each one reaches the emulator's quota check, split by caller: requests for
 // a task id starting with "other-" are the other tool's.
 type arrivals struct {
-	next   http.Handler
-	jitter func() time.Duration // nil: none
+	next    http.Handler
+	latency time.Duration        // the server's own processing time, before the quota check
+	jitter  func() time.Duration // nil: none
 
 	mu          sync.Mutex
 	mine, other []time.Time
+	log         []arrival // every request, at the quota check
+}
+
+// arrival is one request as the server's quota check saw it.
+type arrival struct {
+	at     time.Time
+	task   string
+	remote string // the client's address: a new one is a new connection
+	other  bool
 }
 
 func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -37,32 +47,36 @@ func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	d := a.latency
 	if a.jitter != nil {
-		if d := a.jitter(); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
+		d += a.jitter()
+	}
+	if d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
 		}
 	}
 	now := time.Now()
+	other := bytes.Contains(body, []byte(`"other-`))
 	a.mu.Lock()
-	if bytes.Contains(body, []byte(`"other-`)) {
+	if other {
 		a.other = append(a.other, now)
 	} else {
 		a.mine = append(a.mine, now)
 	}
+	a.log = append(a.log, arrival{at: now, task: bodyTask(body), remote: r.RemoteAddr, other: other})
 	a.mu.Unlock()
 	a.next.ServeHTTP(w, r)
 }
 
 // serveWithArrivals serves s's handler behind an arrivals recorder with the
 // given per-request jitter (uniform in [0, jitter)), until the benchmark ends.
-func serveWithArrivals(b *testing.B, s *emulator.Server, jitter time.Duration, seed uint64) (*arrivals, string) {
-	a := &arrivals{next: s.Handler()}
+func serveWithArrivals(b *testing.B, s *emulator.Server, latency, jitter time.Duration, seed uint64) (*arrivals, string) {
+	a := &arrivals{next: s.Handler(), latency: latency}
 	if jitter > 0 {
 		var mu sync.Mutex
 		rng := rand.New(rand.NewPCG(seed, seed+1))

@@ -105,8 +105,14 @@ func (e *Engine) tick() {
 	if e.aimd.climb(e.cfg.Now()) {
 		e.api.SetRate(e.aimd.rate)
 	}
-	if e.inflight >= e.inFlightLimitLocked()-1 {
-		e.wakeLocked() // the limit may have grown with the latency or the rate
+	if e.limitWait && e.inflight < e.inFlightLimitLocked() {
+		// The limit grew with the latency or the rate: the workers it held
+		// back may take calls now. (Comparing with the limit less one missed
+		// a limit that grew past the calls held: at 2 s of latency the
+		// first 16 calls waited for their answers with 16 seats more
+		// allowed, and the quota stood idle from 0.9 to 2 s.)
+		e.limitWait = false
+		e.wakeLocked()
 	}
 	e.mu.Unlock()
 	e.signal()
@@ -152,6 +158,8 @@ func (e *Engine) take(ctx context.Context) *job {
 		j, wait := (*job)(nil), forever
 		if e.inflight < e.inFlightLimitLocked() {
 			j, wait = e.pickLocked()
+		} else {
+			e.limitWait = true
 		}
 		wake := e.wake
 		e.mu.Unlock()
