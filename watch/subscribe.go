@@ -150,6 +150,11 @@ type Session struct {
 // engine keeps recording news for it.
 func (e *Engine) Session(by string) *Session {
 	s := newSub()
+	// Its first Collect has news: say so before the engine can see s. Sent
+	// after, it blocked for ever whenever the engine's own signal filled
+	// the one-slot channel first (a team-mode session hung on connect, and
+	// shutdown waited on it).
+	s.notify <- struct{}{}
 	e.mu.Lock()
 	for _, ent := range e.order {
 		s.dirty[ent.t.Ref] = struct{}{}
@@ -158,7 +163,6 @@ func (e *Engine) Session(by string) *Session {
 	e.subs = append(e.subs, s)
 	e.subsMu.Unlock()
 	e.mu.Unlock()
-	s.notify <- struct{}{}
 	return &Session{e: e, s: s, by: by, noteSeq: map[taskref.Ref]uint64{}}
 }
 

@@ -243,3 +243,43 @@ func TestSlowReaderLosesOldestEventsCounted(t *testing.T) {
 		t.Error("another reader's backlog is its own")
 	}
 }
+
+// TestSessionStartsWhileTheEngineSignals: a session opened while the engine
+// signals its readers (every poll and every second) must still start. Its
+// own first notice used to be sent after it was registered, and blocked for
+// ever when the engine's signal had filled its one-slot channel first: a
+// team-mode session hung on connect, and shutdown waited on it.
+func TestSessionStartsWhileTheEngineSignals(t *testing.T) {
+	e := New(newFake(nil), Config{})
+	e.Add(refs(3))
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				e.signal()
+			}
+		}
+	}()
+	defer close(stop)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 2000 {
+			s := e.Session("test")
+			<-s.Changed() // its first notice is there
+			if u := s.Collect(); len(u.Changed) != 3 {
+				t.Errorf("first collect holds %d tasks, want 3", len(u.Changed))
+				return
+			}
+			s.Close()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Session blocked while the engine signalled")
+	}
+}
