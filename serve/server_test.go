@@ -197,18 +197,19 @@ func TestSlowReaderDoesNotStall(t *testing.T) {
 	slow.waitText(t, "60 tasks", wait)
 	fast.waitText(t, "60 tasks", wait)
 	sc.stall()
-	// Usually the first drop comes within a second. In some runs (before
-	// and after this session's changes) the resizes stop producing frames
-	// soon after the stall and the drop comes only from the once-a-second
-	// repaints filling the 16 KB queue, after 50-59 s: bounded, not stuck,
-	// but too close to a one-minute deadline. Why the resizes stop reaching
-	// the stalled session is not known yet.
-	deadline := time.Now().Add(12 * wait)
+	// The resizes are paced, one a millisecond. Sent as fast as the client
+	// could (tens of thousands in half a second), they filled the server's
+	// request pipeline for that connection: the server stopped reading it,
+	// the client's next request blocked, and in one run in three the first
+	// drop came only after about a minute, from the once-a-second repaints.
+	// That back-pressure touches only the flooding connection.
+	deadline := time.Now().Add(4 * wait)
 	for i := 0; r.srv.Dropped() == 0; i++ {
 		if time.Now().After(deadline) {
 			t.Fatal("no frame was dropped for a client that stopped reading")
 		}
 		slow.s.WindowChange(60+i%2*10, 250-i%3*10) //nolint:errcheck // the test checks drops instead
+		time.Sleep(time.Millisecond)               // a resize per ms: plenty of frames, not tens of thousands of requests
 	}
 	fast.typeText(t, "a")
 	fast.typeText(t, "after-the-stall\r")
