@@ -254,13 +254,11 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	// When the selected row is cut, its change and RequestId are shown
 	// whole under the rows (wrapped between words, a RequestId never
 	// broken), so a narrow terminal still shows what an engineer quotes.
-	strip := m.eventStrip(shown, idW, w, inner)
+	strip := m.eventStrip(shown, idW, w, inner, loc)
 	rows := inner - len(strip)
 	p.offset = clampOffset(p.offset, p.cursor, rows, len(shown))
 	for i := p.offset; i < len(shown) && len(body) < rows; i++ {
-		r := &p.ring[shown[i]]
-		id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
-		line := fit(m.eventTime(r.ev.At, loc)+"  "+fit(id, idW)+"  "+r.what, w)
+		line := fit(m.eventLine(&p.ring[shown[i]], idW, loc), w)
 		if i == p.cursor {
 			line = styled(m.st.selected, line)
 		}
@@ -291,16 +289,23 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	return append(lines, m.pane(title, true, w, h, body, false)...)
 }
 
-// eventStrip is the selected event's change, RequestId and note, whole, when its
-// row (time, TaskId cut to idW, what) is wider than w; nil when the row
-// shows them whole or the pane has too few rows to spare the lines.
-func (m *Model) eventStrip(shown []int, idW, w, inner int) []string {
+// eventLine is an event's row before it is fitted to the pane: its time,
+// its TaskId shortened to idW, and what happened.
+func (m *Model) eventLine(r *evRow, idW int, loc *time.Location) string {
+	id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
+	return m.eventTime(r.ev.At, loc) + "  " + fit(id, idW) + "  " + r.what
+}
+
+// eventStrip is the selected event's change, RequestId and note, whole,
+// when its row is wider than w; nil when the row shows them whole or the
+// pane has too few rows to spare the lines.
+func (m *Model) eventStrip(shown []int, idW, w, inner int, loc *time.Location) []string {
 	p := &m.evp
 	if p.cursor >= len(shown) {
 		return nil
 	}
 	r := &p.ring[shown[p.cursor]]
-	if len("15:04:05")+2+idW+2+width(r.what) <= w {
+	if width(m.eventLine(r, idW, loc)) <= w {
 		return nil
 	}
 	strip := wrap("▸ "+r.what, w)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,35 @@ func TestEventsStrip(t *testing.T) {
 			}
 			assertTerminalSafe(t, "events strip", content(m))
 		})
+	}
+}
+
+// TestEventsStripCountsTheDate: an event from another day shows its date
+// on the row, and the strip appears as soon as that row is cut, not only
+// when a row with a time of day alone would be.
+func TestEventsStripCountsTheDate(t *testing.T) {
+	m := eventsModel(t, 200, 40)
+	old := watch.Event{At: t0.Add(-25 * time.Hour), Kind: watch.EventError, Ref: ref("task-error-0007"), To: watch.Error,
+		Code: "InternalError.CRInternalError", RequestID: "bb452f42-a03f-4de2-8a51-9db1bac0b698"}
+	m.Update(engineMsg{watch.Update{Events: []watch.Event{old}}})
+	press(m, "e")
+	shown := m.shownEvents()
+	i := slices.IndexFunc(shown, func(i int) bool { return m.evp.ring[i].ev.RequestID == old.RequestID })
+	if i < 0 {
+		t.Fatal("the event is not shown")
+	}
+	m.evp.cursor = i
+	r := &m.evp.ring[shown[i]]
+	loc := m.location()
+	line := m.eventLine(r, eventIDMinW, loc)
+	if !strings.HasPrefix(line, m.eventTime(old.At, loc)) || len(m.eventTime(old.At, loc)) <= len("15:04:05") {
+		t.Fatalf("row %q does not start with a date", line)
+	}
+	w := width(line)
+	if s := m.eventStrip(shown, eventIDMinW, w, 30, loc); s != nil {
+		t.Errorf("row fits in %d cells, strip %q", w, s)
+	}
+	if s := m.eventStrip(shown, eventIDMinW, w-1, 30, loc); s == nil {
+		t.Errorf("row of %d cells cut to %d, no strip", w, w-1)
 	}
 }
