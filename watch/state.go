@@ -109,11 +109,18 @@ func FailureFrom(err error, at time.Time) *Failure {
 
 // apply records one call's outcome on t (exactly one of a and f is non-nil)
 // and reports the transition it caused, if any. It is pure so every
-// transition can be table-tested without an engine.
+// transition can be table-tested without an engine. Since is when the
+// phase began, except that a failed call between two answers of the same
+// status does not restart it: "Since" is how long the API has said this
+// status, and an InternalError for 15 s is not a recorder restart. The
+// history keeps the failure's window.
 func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Transition, bool) {
 	reqID := ""
 	switch {
 	case a != nil:
+		if t.Last == nil || t.Last.Status != a.Status || t.statusSince.IsZero() {
+			t.statusSince = now // failures in between do not restart it
+		}
 		t.Last, t.LastErr, t.Failures, t.Stale = a, nil, 0, false
 		if Live(a.Status) {
 			t.SeenLive = true
@@ -127,6 +134,7 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 			// Gone is an answer, not a failure: nothing to retry, and the
 			// last files are the task's final state, not stale data.
 			t.Failures, t.Stale = 0, false
+			t.statusSince = time.Time{} // an answer that ends the status
 			if t.SeenLive && t.EndedAt.IsZero() {
 				t.EndedAt = f.At
 			}
@@ -143,6 +151,11 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 	}
 	tr := Transition{At: now, From: t.Phase, To: p, RequestID: reqID}
 	t.Phase, t.Since = p, now
+	if t.LastErr == nil {
+		// Back to what the API said before a failed call: its status has
+		// held since it was first answered.
+		t.Since = t.statusSince
+	}
 	t.History = append(t.History, tr)
 	if historyLimit > 0 && len(t.History) > historyLimit {
 		t.History = append([]Transition(nil), t.History[len(t.History)-historyLimit:]...)

@@ -136,7 +136,7 @@ type Task struct {
 	AddedAt time.Time
 
 	Phase Phase     // derived, see derive
-	Since time.Time // when Phase was entered
+	Since time.Time // when Phase was entered; for an API status, when the API began to say it (see apply)
 
 	Last     *Answer  // last good answer, kept through transient errors
 	LastErr  *Failure // last failure; nil once a call succeeds
@@ -148,6 +148,8 @@ type Task struct {
 	History  []Transition // oldest first, bounded
 	NextPoll time.Time    // zero while in flight or not scheduled
 	InFlight bool
+
+	statusSince time.Time // when the API began to answer Last.Status; zero after a gone answer
 }
 
 // Health is the API's state as the header shows it.
