@@ -27,7 +27,7 @@ func Tasks(results []Result, at time.Time) []watch.Task {
 			t.Last = watch.AnswerFrom(r.Resp, at)
 			t.SeenLive = watch.Live(t.Last.Status)
 		}
-		t.Phase = watch.Derive(t.Last, t.LastErr, t.SeenLive)
+		t.Phase = watch.Derive(t.Last, t.LastErr, t.SeenLive, false)
 		tasks[i] = t
 	}
 	return tasks

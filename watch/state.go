@@ -9,19 +9,21 @@ import (
 
 // Derive is the one place a row's phase comes from, so the list, the detail
 // pane, the counts and snapshot never disagree. It looks only at the last
-// good answer, the failure of the latest call (nil when it succeeded) and
-// whether the task was ever seen alive. A task gone after its last answer
-// said Exited is "ended" (a clean stop); gone after Idle or InProgress it
-// "vanished" (a problem: perhaps it exited between two polls, perhaps not);
-// gone and never seen alive it is "not found".
-func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
+// good answer, the failure of the latest call (nil when it succeeded),
+// whether the task was ever seen alive and whether the engine could poll
+// between those two (endUnseen: see Task.EndUnseen). A task gone after its
+// last answer said Exited is "ended" (a clean stop); gone after Idle or
+// InProgress it "vanished" (a problem: perhaps it exited between two polls,
+// perhaps not), unless the engine could not poll in between: then it is
+// "ended", its end not seen; gone and never seen alive it is "not found".
+func Derive(last *Answer, lastErr *Failure, seenLive, endUnseen bool) Phase {
 	if lastErr != nil {
 		switch lastErr.Kind {
 		case client.KindGone:
 			switch {
 			case !seenLive:
 				return NotFound
-			case last != nil && Phase(last.Status) == Exited:
+			case last != nil && Phase(last.Status) == Exited, endUnseen:
 				return Ended
 			}
 			return Vanished
@@ -114,7 +116,10 @@ func FailureFrom(err error, at time.Time) *Failure {
 // status does not restart it: "Since" is how long the API has said this
 // status, and an InternalError for 15 s is not a recorder restart. The
 // history keeps the failure's window.
-func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Transition, bool) {
+//
+// unseen says the engine could not poll (a Gap) between the call that
+// brought t.Last and this one; it matters only for a gone answer.
+func apply(t *Task, a *Answer, f *Failure, now time.Time, unseen bool, historyLimit int) (Transition, bool) {
 	reqID := ""
 	switch {
 	case a != nil:
@@ -122,6 +127,7 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 			t.statusSince = now // failures in between do not restart it
 		}
 		t.Last, t.LastErr, t.Failures, t.Stale = a, nil, 0, false
+		t.EndUnseen = false
 		if Live(a.Status) {
 			t.SeenLive = true
 			t.EndedAt = time.Time{}
@@ -137,6 +143,7 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 			t.statusSince = time.Time{} // an answer that ends the status
 			if t.SeenLive && t.EndedAt.IsZero() {
 				t.EndedAt = f.At
+				t.EndUnseen = unseen && t.Last != nil && Phase(t.Last.Status) != Exited
 			}
 		} else {
 			t.Failures++
@@ -145,7 +152,7 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 	default:
 		return Transition{}, false
 	}
-	p := Derive(t.Last, t.LastErr, t.SeenLive)
+	p := Derive(t.Last, t.LastErr, t.SeenLive, t.EndUnseen)
 	if p == t.Phase {
 		return Transition{}, false
 	}

@@ -43,7 +43,7 @@ func TestDeriveFailureDecides(t *testing.T) {
 			if want == Vanished && last != nil && last.Status == "Exited" {
 				want = Ended // gone after Exited is a clean stop
 			}
-			if got := Derive(last, fail(tt.kind), tt.seen); got != want {
+			if got := Derive(last, fail(tt.kind), tt.seen, false); got != want {
 				t.Errorf("%s: derive = %q, want %q", name, got, tt.want)
 			}
 		}
@@ -65,7 +65,7 @@ func TestDeriveAnswerDecides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, seen := range []bool{false, true} {
-			if got := Derive(tt.last, nil, seen); got != tt.want {
+			if got := Derive(tt.last, nil, seen, false); got != tt.want {
 				t.Errorf("Derive(%v, nil, %v) = %q, want %q", tt.last, seen, got, tt.want)
 			}
 		}
@@ -182,7 +182,7 @@ func TestApplyTransitions(t *testing.T) {
 					s.f = &f
 				}
 				before := task.Phase
-				tr, ok := apply(&task, s.a, s.f, now, 50)
+				tr, ok := apply(&task, s.a, s.f, now, false, 50)
 				if ok != (before != task.Phase) {
 					t.Fatalf("step %d: changed=%v but phase %q -> %q", i, ok, before, task.Phase)
 				}
@@ -251,7 +251,7 @@ func TestApplySince(t *testing.T) {
 					f.At = now
 					s.f = &f
 				}
-				apply(&task, s.a, s.f, now, 50)
+				apply(&task, s.a, s.f, now, false, 50)
 			}
 			if want := t0.Add(time.Duration(tt.since) * time.Second); !task.Since.Equal(want) {
 				t.Errorf("Since = step %v, want step %d", task.Since.Sub(t0).Seconds(), tt.since)
@@ -271,7 +271,7 @@ func TestApplyHistoryBounded(t *testing.T) {
 		if i%2 == 1 {
 			st = "InProgress"
 		}
-		apply(&task, ans(st), nil, now.Add(time.Duration(i)*time.Second), 3)
+		apply(&task, ans(st), nil, now.Add(time.Duration(i)*time.Second), false, 3)
 	}
 	if len(task.History) != 3 {
 		t.Fatalf("history len %d, want 3", len(task.History))
