@@ -80,7 +80,7 @@ func snapshotFormat(format string, asJSON bool) (export.Format, error) {
 // snapshotRefs gathers the TASK arguments (and stdin for "-"), refusing the
 // whole command if any is malformed: a script should not get half an answer.
 func snapshotRefs(args []string, stdin io.Reader, api *apiFlags) ([]taskref.Ref, error) {
-	app, err := api.appID()
+	app, err := api.defaults()
 	if err != nil {
 		return nil, err
 	}

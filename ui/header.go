@@ -112,9 +112,12 @@ func (m *Model) whereSegment() segment {
 		app = itoa(len(m.apps)) + " apps"
 	}
 	region := clean(m.opts.Region)
-	full := strings.TrimSpace(region + " SdkAppId " + app)
-	if app == "" {
-		full = region
+	full := region
+	if from := m.opts.RegionFrom; from != "" {
+		full += " (" + clean(from) + ")" // a region not typed: say whose it is
+	}
+	if app != "" {
+		full = strings.TrimSpace(full + " SdkAppId " + app)
 	}
 	short := strings.TrimSpace(app + " " + shortRegion(region))
 	return segment{plain: full, short: short}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/client"
@@ -49,5 +50,21 @@ func TestDetailUnseenEnd(t *testing.T) {
 	got := phaseExplain(task)
 	if !strings.Contains(got, "last seen InProgress") || !strings.Contains(got, "its end was not seen") {
 		t.Errorf("phaseExplain = %q", got)
+	}
+}
+
+// TestHeaderRegionFrom: a region the user did not type (a tccli profile's,
+// TENCENTCLOUD_REGION) says whose it is, until :region sets one.
+func TestHeaderRegionFrom(t *testing.T) {
+	m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: "ap-guangzhou", RegionFrom: `tccli profile "default"`,
+		SdkAppID: testApp, Now: func() time.Time { return t0 }, Location: time.UTC})
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
+	m.Update(engineMsg{watch.Update{Stats: okStats()}})
+	if line1 := ansi.Strip(m.headerLines()[0]); !strings.Contains(line1, `ap-guangzhou (tccli profile "default") SdkAppId 1400000001`) {
+		t.Errorf("line 1 %q does not say where the region came from", line1)
+	}
+	cmdRegion(m, []string{"ap-mumbai"})
+	if line1 := ansi.Strip(m.headerLines()[0]); !strings.Contains(line1, "ap-mumbai SdkAppId 1400000001") || strings.Contains(line1, "tccli") {
+		t.Errorf("after :region, line 1 %q", line1)
 	}
 }
