@@ -2,13 +2,14 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log/slog"
 	"math"
-	"os"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/demo"
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
@@ -16,20 +17,36 @@ import (
 // apiFlags are the flags every command that talks to the API shares, so the
 // dashboard and snapshot validate them the same way.
 type apiFlags struct {
-	region   string
-	sdkAppID string
-	endpoint string
-	rate     float64
-	timeout  time.Duration
-	cvmRole  bool
+	region     string
+	regionFrom string // where region came from when not --region: env, a tccli profile; "" for --region or the built-in default
+	regionErr  error  // the tccli profile's region could not be read; moot once --region is given
+	sdkAppID   string
+	endpoint   string
+	rate       float64
+	timeout    time.Duration
+	cvmRole    bool
 }
 
+// defaultRegion is the region when neither --region, TENCENTCLOUD_REGION
+// nor a tccli profile names one.
+const defaultRegion = "ap-singapore"
+
 func (f *apiFlags) register(fs *flag.FlagSet) {
-	region := os.Getenv("TENCENTCLOUD_REGION")
-	if region == "" {
-		region = "ap-singapore"
+	f.region, f.regionFrom, f.regionErr = client.DefaultRegion(defaultRegion)
+	usage := "TRTC `region`: ap-beijing, ap-guangzhou, ap-mumbai, ap-shanghai or ap-singapore " +
+		"(default: env " + client.EnvRegion + ", else the region of the tccli profile, ~/.tccli/<TCCLI_PROFILE or default>.configure, else " + defaultRegion + ")"
+	switch {
+	case f.regionErr != nil:
+		usage += "; now: none, " + f.regionErr.Error()
+	case f.regionFrom != "":
+		usage += fmt.Sprintf("; now: %s, from %s", sanitize.String(f.region), f.regionFrom)
+	default:
+		usage += "; now: " + f.region
 	}
-	fs.StringVar(&f.region, "region", region, "TRTC region: ap-beijing, ap-guangzhou, ap-mumbai, ap-shanghai or ap-singapore (env TENCENTCLOUD_REGION)")
+	fs.Func("region", usage, func(s string) error {
+		f.region, f.regionFrom, f.regionErr = s, "", nil
+		return nil
+	})
 	fs.StringVar(&f.sdkAppID, "sdk-app-id", "", "SdkAppId for task IDs given without one (SDKAPPID:TASKID overrides it)")
 	fs.StringVar(&f.endpoint, "endpoint", "", "API endpoint: host, host:port or URL (default https://trtc.intl.tencentcloudapi.com); http:// only to loopback")
 	fs.Float64Var(&f.rate, "rate", 20, "most API calls per second (the DescribeCloudRecording quota is 20; above 20 only against a loopback emulator)")
@@ -45,8 +62,14 @@ const (
 	maxRate    = 1000 // only a loopback emulator is allowed above client.Quota
 )
 
-// appID returns the --sdk-app-id value, 0 when it was not given.
-func (f *apiFlags) appID() (uint64, error) {
+// defaults are what TASKs given without them are read with: the
+// --sdk-app-id value (0 when not given) and the region (f.region), which
+// is an error only when it had to come from a tccli profile that could not
+// be read. Every command that takes TASKs calls it first.
+func (f *apiFlags) defaults() (uint64, error) {
+	if f.regionErr != nil {
+		return 0, usagef("%v", f.regionErr)
+	}
 	if f.sdkAppID == "" {
 		return 0, nil
 	}
@@ -71,11 +94,12 @@ func (f *apiFlags) clientConfig() (client.Config, error) {
 			low, f.timeout, client.Quota, client.Quota, f.rate)
 	}
 	return client.Config{
-		Region:   f.region,
-		Endpoint: f.endpoint,
-		Rate:     f.rate,
-		Timeout:  f.timeout,
-		CVMRole:  f.cvmRole,
+		Region:     f.region,
+		RegionFrom: f.regionFrom,
+		Endpoint:   f.endpoint,
+		Rate:       f.rate,
+		Timeout:    f.timeout,
+		CVMRole:    f.cvmRole,
 	}, nil
 }
 
@@ -83,7 +107,7 @@ func (f *apiFlags) clientConfig() (client.Config, error) {
 // the client's configuration: what the dashboard and serve both need
 // before anything starts.
 func (f *apiFlags) tasks(args []string) (app uint64, refs []taskref.Ref, cfg client.Config, err error) {
-	if app, err = f.appID(); err != nil {
+	if app, err = f.defaults(); err != nil {
 		return 0, nil, cfg, err
 	}
 	for _, a := range args {
@@ -106,7 +130,7 @@ func placeWatchList(demoOn bool, state string, log *slog.Logger, cfg *client.Con
 		if err != nil {
 			return "", nil, err
 		}
-		cfg.Endpoint, cfg.Credential, cfg.Region, *app = dm.URL(), dm.Credential(), demo.Region, demo.SdkAppID
+		cfg.Endpoint, cfg.Credential, cfg.Region, cfg.RegionFrom, *app = dm.URL(), dm.Credential(), demo.Region, "", demo.SdkAppID
 		*refs = append(dm.Refs, *refs...)
 		return dm.StatePath, dm, nil
 	}

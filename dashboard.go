@@ -162,6 +162,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		// never reads the environment itself.
 		ASCII:            ui.ASCIIWanted(os.Getenv),
 		CredentialSource: c.CredentialSource(),
+		RegionFrom:       cfg.RegionFrom,
 		PastEvents:       pastEvents,
 	}
 	if f.demo {

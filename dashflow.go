@@ -2,7 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/alert"
@@ -16,6 +19,9 @@ import (
 type flowFlags struct {
 	alerts    ruleList
 	exportDir string
+	// demoExports: the demo writes its exports into a directory of its
+	// own under $TMPDIR (see exportDirs), not the user's state directory.
+	demoExports bool
 }
 
 // ruleList is a repeatable --alert; each value is parsed as it is given,
@@ -50,10 +56,38 @@ func (f *flowFlags) register(fs *flag.FlagSet) {
 // the demo shows a rule firing: its "robot in the room" task sits Idle.
 const demoRule = "idle>30s"
 
-// demoDefaults gives the demo its alert rule unless the user chose some.
+// demoDefaults gives the demo its alert rule unless the user chose some,
+// and its own export directory unless --export-dir names one.
 func (f *flowFlags) demoDefaults() {
 	if len(f.alerts) == 0 {
 		f.alerts.Set(demoRule) //nolint:errcheck // a constant that parses (TestDemoRule)
+	}
+	f.demoExports = f.exportDir == ""
+}
+
+// exportDirs says where each export goes: --export-dir, else the default
+// state directory (export.WriteFile's ""), else for the demo a directory
+// made under $TMPDIR at its first export and kept when the demo quits
+// (unlike its watch list), so the file the message names can still be
+// opened. Trying x in the demo never writes into ~/.local/state.
+func (f *flowFlags) exportDirs() func() (string, error) {
+	if !f.demoExports {
+		dir := f.exportDir
+		return func() (string, error) { return dir, nil }
+	}
+	var mu sync.Mutex
+	var dir string
+	return func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if dir == "" {
+			d, err := os.MkdirTemp("", "trtcwatch-demo-exports-")
+			if err != nil {
+				return "", fmt.Errorf("export: the demo's directory: %w", err)
+			}
+			dir = d
+		}
+		return dir, nil
 	}
 }
 
@@ -71,9 +105,13 @@ func (a alertRule) Check(t watch.Task, now time.Time) (string, bool) {
 // file is written by export.WriteFile inside the UI's command, never in
 // Update.
 func (f *flowFlags) apply(o *ui.Options) {
-	dir := f.exportDir
+	dirFor := f.exportDirs()
 	o.Export = func(format string, tasks []watch.Task, loc *time.Location, now time.Time) (string, error) {
 		fm, err := export.ParseFormat(format)
+		if err != nil {
+			return "", err
+		}
+		dir, err := dirFor()
 		if err != nil {
 			return "", err
 		}

@@ -106,3 +106,42 @@ func TestDemoRule(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoExportDir: the demo's exports go into a directory of its own
+// under $TMPDIR, one for the run, never into the user's state directory;
+// --export-dir still wins.
+func TestDemoExportDir(t *testing.T) {
+	state, tmp := t.TempDir(), t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv("TMPDIR", tmp)
+	now := time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC)
+	task := watch.Task{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "demo-1"}, Phase: watch.Idle, Since: now}
+
+	var f flowFlags
+	f.demoDefaults()
+	var o ui.Options
+	f.apply(&o)
+	first, err := o.Export("md", []watch.Task{task}, time.UTC, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := o.Export("csv", []watch.Task{task}, time.UTC, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := filepath.Dir(first); filepath.Dir(dir) != tmp || !strings.HasPrefix(filepath.Base(dir), "trtcwatch-demo-exports-") || filepath.Dir(second) != dir {
+		t.Errorf("demo exports went to %s and %s, want one trtcwatch-demo-exports-* directory in %s", first, second, tmp)
+	}
+	if entries, _ := os.ReadDir(state); len(entries) != 0 {
+		t.Errorf("the demo wrote into the state directory: %v", entries)
+	}
+
+	given := t.TempDir()
+	f = flowFlags{exportDir: given}
+	f.demoDefaults()
+	o = ui.Options{}
+	f.apply(&o)
+	if path, err := o.Export("md", []watch.Task{task}, time.UTC, now); err != nil || filepath.Dir(path) != given {
+		t.Errorf("--demo --export-dir %s: export went to %s (%v)", given, path, err)
+	}
+}

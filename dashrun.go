@@ -155,7 +155,7 @@ func startupNotice(stderr io.Writer, after time.Duration, what string) func() {
 // knownSecrets are the secret values this process may hold, to redact
 // from a crash log: the flags' credential if any and the environment's.
 func knownSecrets(cfg client.Config) []string {
-	s := []string{os.Getenv("TENCENTCLOUD_SECRET_KEY"), os.Getenv("TENCENTCLOUD_SESSION_TOKEN")}
+	s := []string{os.Getenv(client.EnvSecretKey), os.Getenv(client.EnvSessionToken), os.Getenv(client.EnvToken)}
 	if c := cfg.Credential; c != nil {
 		s = append(s, c.SecretKey, c.Token)
 	}

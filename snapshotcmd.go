@@ -80,7 +80,7 @@ func snapshotFormat(format string, asJSON bool) (export.Format, error) {
 // snapshotRefs gathers the TASK arguments (and stdin for "-"), refusing the
 // whole command if any is malformed: a script should not get half an answer.
 func snapshotRefs(args []string, stdin io.Reader, api *apiFlags) ([]taskref.Ref, error) {
-	app, err := api.appID()
+	app, err := api.defaults()
 	if err != nil {
 		return nil, err
 	}
@@ -138,4 +138,12 @@ func newClient(cfg client.Config) (*client.Client, error) {
 	return c, err
 }
 
-const snapshotUsage = "Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)\n\nFlags:\n"
+const snapshotUsage = `Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)
+
+Looks every task up once. SINCE is what that one answer says: for a task
+recording (InProgress), when its first file began (BeginTimeStamp); empty
+for any other state, since one look cannot tell when a status began.
+Flags may also follow the TASKs; a TaskId that starts with - goes after --.
+
+Flags:
+`

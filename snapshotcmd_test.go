@@ -52,11 +52,12 @@ func TestSnapshotFormats(t *testing.T) {
 	}
 	code, out, _ = snap("--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if code != 0 || err != nil || len(rows) != 3 || !slices.Equal(rows[0], export.Header) || rows[1][0] != "fmt-live" || rows[2][3] != "not found" {
+	if code != 0 || err != nil || len(rows) != 3 || !slices.Equal(rows[0], export.Header) || rows[1][0] != "fmt-live" ||
+		rows[2][3] != "not found (ResourceNotFound)" || rows[1][4] == "" || rows[2][4] != "" {
 		t.Errorf("csv: exit %d, %v: %q", code, err, rows)
 	}
 	code, out, _ = snap("--format", "md")
-	if code != 0 || !strings.HasPrefix(out, "| Task | SdkAppId |") || strings.Count(out, "\n") != 4 || !strings.Contains(out, "| fmt-gone | 1400000001 |") {
+	if code != 0 || !strings.HasPrefix(out, "| Task | SdkAppId |") || strings.Count(out, "\n") != 4 || !strings.Contains(out, "| fmt-gone | 1400000001 | ap-singapore | not found (ResourceNotFound) | - |") {
 		t.Errorf("md: exit %d\n%s", code, out)
 	}
 	for _, flags := range [][]string{{"--json"}, {"--format", "json"}, {"--json", "--format", "json"}} {

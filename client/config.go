@@ -37,6 +37,7 @@ const Headroom = 0.97
 // Config says where and how fast to call the API, and as whom.
 type Config struct {
 	Region     string             // default region for Refs with empty Region; must be one of client.Regions
+	RegionFrom string             // where Region came from when not --region (see DefaultRegion), for errors about it
 	Endpoint   string             // "" = trtc.intl.tencentcloudapi.com (https); host, host:port or URL; http:// only to loopback
 	Rate       float64            // max calls/s, 0 = 20; above 20 only for a loopback (emulator) endpoint
 	Timeout    time.Duration      // per call, 0 = 6s
@@ -87,8 +88,12 @@ func (cfg Config) withDefaults() (Config, endpoint, error) {
 		return cfg, endpoint{}, fmt.Errorf("no region set: set --region to one of %s", strings.Join(Regions, ", "))
 	}
 	if !slices.Contains(Regions, cfg.Region) {
-		return cfg, endpoint{}, fmt.Errorf("region %q is not served by the recording API: set --region to one of %s",
-			sanitize.Clip(cfg.Region, 40), strings.Join(Regions, ", "))
+		from := ""
+		if cfg.RegionFrom != "" {
+			from = " (from " + cfg.RegionFrom + ")"
+		}
+		return cfg, endpoint{}, fmt.Errorf("region %q%s is not served by the recording API: set --region to one of %s",
+			sanitize.Clip(cfg.Region, 40), from, strings.Join(Regions, ", "))
 	}
 	ep, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {

@@ -17,11 +17,14 @@ import (
 )
 
 // Environment variables of the credential chain. The SDK's env provider
-// ignores the session token, so the client reads all three itself.
+// ignores the session token, so the client reads them itself; the token
+// is TENCENTCLOUD_SESSION_TOKEN (the SDK's name) or TENCENTCLOUD_TOKEN
+// (tccli's).
 const (
 	EnvSecretID     = "TENCENTCLOUD_SECRET_ID"
 	EnvSecretKey    = "TENCENTCLOUD_SECRET_KEY"
 	EnvSessionToken = "TENCENTCLOUD_SESSION_TOKEN"
+	EnvToken        = "TENCENTCLOUD_TOKEN"
 )
 
 // cvmWait bounds every trip to the CVM metadata server. Off a CVM the
@@ -51,26 +54,37 @@ func resolveCredential(cfg Config) (common.CredentialIface, string, error) {
 	}
 	var looked []string
 
-	cred, err := envCredential()
+	cred, tokenVar, err := envCredential()
 	if cred != nil || err != nil {
 		src := "environment (" + EnvSecretID + ")"
-		if os.Getenv(EnvSessionToken) != "" {
-			src = "environment (" + EnvSecretID + ", " + EnvSessionToken + ")"
+		if tokenVar != "" {
+			src = "environment (" + EnvSecretID + ", " + tokenVar + ")"
 		}
 		return cred, src, err
 	}
 	looked = append(looked, "env "+EnvSecretID+"/"+EnvSecretKey+" (unset)")
 
-	tccli, name := tccliPath()
+	tccli, name := tccliPath(".credential")
 	if b, err := readCredFile(tccli); err != errNoFile {
 		if err != nil {
 			return nil, "", fmt.Errorf("tccli profile: %w", err) // readCredFile's errors name the file, never its contents
 		}
-		cred, err := parseTccliCredential(tccli, b)
+		f, err := parseTccliCredential(tccli, b)
 		if err != nil {
 			return nil, "", err
 		}
-		return cred, fmt.Sprintf("tccli profile %q (%s)", name, tilde(tccli)), nil
+		src := fmt.Sprintf("tccli profile %q (%s)", name, tilde(tccli))
+		if f.cvmRole() {
+			// `tccli configure set use-cvm-role true`: the profile names
+			// no key, the instance role is its identity. Asked for by the
+			// profile, so --cvm-role is not needed.
+			cred, err := newCVMCredential(cvmProvider(), cvmWait)
+			if err != nil {
+				return nil, "", fmt.Errorf("%s uses the CVM instance role (use-cvm-role), which gave no credential: %s", src, cvmReason(err))
+			}
+			return cred, src + ", CVM instance role", nil
+		}
+		return common.NewTokenCredential(f.SecretID, f.SecretKey, f.Token), src, nil
 	}
 	looked = append(looked, tccli+" (not found)")
 
@@ -111,19 +125,30 @@ func resolveCredential(cfg Config) (common.CredentialIface, string, error) {
 		". Set " + EnvSecretID + " and " + EnvSecretKey + ", or run `tccli configure`")
 }
 
-// envCredential returns nil, nil when neither variable is set (or both are
-// empty), so the chain moves on.
-func envCredential() (common.CredentialIface, error) {
+// envCredential returns nil, "", nil when neither variable is set (or both
+// are empty), so the chain moves on. tokenVar names the variable the
+// session token came from, "" without one.
+func envCredential() (cred common.CredentialIface, tokenVar string, err error) {
 	id, key := os.Getenv(EnvSecretID), os.Getenv(EnvSecretKey)
 	switch {
 	case id == "" && key == "":
-		return nil, nil
+		return nil, "", nil
 	case id == "":
-		return nil, errors.New(EnvSecretKey + " is set but " + EnvSecretID + " is empty: set both or unset both")
+		return nil, "", errors.New(EnvSecretKey + " is set but " + EnvSecretID + " is empty: set both or unset both")
 	case key == "":
-		return nil, errors.New(EnvSecretID + " is set but " + EnvSecretKey + " is empty: set both or unset both")
+		return nil, "", errors.New(EnvSecretID + " is set but " + EnvSecretKey + " is empty: set both or unset both")
 	}
-	return common.NewTokenCredential(id, key, os.Getenv(EnvSessionToken)), nil
+	token, tokenVar := os.Getenv(EnvSessionToken), EnvSessionToken
+	switch other := os.Getenv(EnvToken); {
+	case token == "" && other != "":
+		token, tokenVar = other, EnvToken
+	case token != "" && other != "" && other != token:
+		return nil, "", errors.New(EnvSessionToken + " and " + EnvToken + " are both set and differ: unset one")
+	}
+	if token == "" {
+		tokenVar = ""
+	}
+	return common.NewTokenCredential(id, key, token), tokenVar, nil
 }
 
 // tilde shows a path under the home directory as ~/…, as users write it.
@@ -134,13 +159,15 @@ func tilde(p string) string {
 	return p
 }
 
-// tccliPath is where the SDK's tccli provider looks, and the profile name.
-func tccliPath() (string, string) {
+// tccliPath is the tccli profile's file with the suffix (".credential",
+// where the SDK's tccli provider looks, or ".configure"), and the profile
+// name.
+func tccliPath(suffix string) (string, string) {
 	name, ok := os.LookupEnv(common.EnvTCCLIProfile)
 	if !ok {
 		name = "default"
 	}
-	return filepath.Join(home(), ".tccli", name+".credential"), name
+	return filepath.Join(home(), ".tccli", name+suffix), name
 }
 
 // profilePath is where the SDK's profile provider looks; explicit when the

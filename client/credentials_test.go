@@ -19,7 +19,7 @@ func isolate(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	for _, k := range []string{EnvSecretID, EnvSecretKey, EnvSessionToken, common.EnvTCCLIProfile, common.EnvCredentialFile} {
+	for _, k := range []string{EnvSecretID, EnvSecretKey, EnvSessionToken, EnvToken, EnvRegion, common.EnvTCCLIProfile, common.EnvCredentialFile} {
 		t.Setenv(k, "") // registers the restore; then really unset
 		os.Unsetenv(k)
 	}

@@ -12,6 +12,9 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 )
 
+// EnvRegion is the region variable tccli and the SDK's examples read.
+const EnvRegion = "TENCENTCLOUD_REGION"
+
 // maxCredentialFileBytes bounds every credentials or profile file read. A
 // real one is a few hundred bytes; a path pointing at /dev/zero or a huge
 // log must not be read until memory runs out.
@@ -91,19 +94,70 @@ func parseINICredential(path string, b []byte) (*common.Credential, error) {
 	return common.NewCredential(id, key), nil
 }
 
-// parseTccliCredential reads a tccli profile file: a JSON object with
-// secretId, secretKey and optionally token (other keys ignored).
-func parseTccliCredential(path string, b []byte) (*common.Credential, error) {
-	var f struct {
-		SecretID  string `json:"secretId"`
-		SecretKey string `json:"secretKey"`
-		Token     string `json:"token"`
-	}
+// tccliCredential is a tccli profile's credential file
+// (~/.tccli/<profile>.credential): secretId, secretKey and optionally
+// token, or "type": "cvm-role", which `tccli configure set use-cvm-role
+// true` writes to make the CVM instance role the profile's identity
+// (tccli then ignores the keys). Other keys are ignored.
+type tccliCredential struct {
+	SecretID  string `json:"secretId"`
+	SecretKey string `json:"secretKey"`
+	Token     string `json:"token"`
+	Type      string `json:"type"`
+}
+
+// tccliCVMRole is the credential type tccli writes for use-cvm-role.
+const tccliCVMRole = "cvm-role"
+
+func (f tccliCredential) cvmRole() bool { return f.Type == tccliCVMRole }
+
+// parseTccliCredential reads a tccli profile's credential file.
+func parseTccliCredential(path string, b []byte) (tccliCredential, error) {
+	var f tccliCredential
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("tccli profile %s is not JSON in the format `tccli configure` writes", path)
+		return f, fmt.Errorf("tccli profile %s is not JSON in the format `tccli configure` writes", path)
 	}
-	if f.SecretID == "" || f.SecretKey == "" {
-		return nil, fmt.Errorf("tccli profile %s needs both secretId and secretKey", path)
+	if !f.cvmRole() && (f.SecretID == "" || f.SecretKey == "") {
+		return f, fmt.Errorf("tccli profile %s needs both secretId and secretKey, or \"type\": %q (tccli configure set use-cvm-role true)", path, tccliCVMRole)
 	}
-	return common.NewTokenCredential(f.SecretID, f.SecretKey, f.Token), nil
+	return f, nil
+}
+
+// DefaultRegion is the region to use when --region is not given, as tccli
+// chooses it: TENCENTCLOUD_REGION, else the region of the tccli profile
+// (TCCLI_PROFILE, else "default") in ~/.tccli/<profile>.configure, else
+// fallback. from says where it came from, "" for fallback, to show beside
+// the region and in errors about it. A configure file that exists but
+// cannot be read is an error naming it (never quoting it).
+func DefaultRegion(fallback string) (region, from string, err error) {
+	if r := os.Getenv(EnvRegion); r != "" {
+		return r, EnvRegion, nil
+	}
+	path, name := tccliPath(".configure")
+	b, err := readCredFile(path)
+	switch {
+	case err == errNoFile:
+		return fallback, "", nil
+	case err != nil:
+		return "", "", fmt.Errorf("tccli profile: %w", err)
+	}
+	// tccli keeps its settings under "_sys_param"; versions before 3.0.30
+	// wrote "region" at the top level.
+	var conf struct {
+		Sys struct {
+			Region string `json:"region"`
+		} `json:"_sys_param"`
+		Region string `json:"region"`
+	}
+	if err := json.Unmarshal(b, &conf); err != nil {
+		return "", "", fmt.Errorf("tccli profile %s is not JSON in the format `tccli configure` writes: pass --region", path)
+	}
+	r := conf.Sys.Region
+	if r == "" {
+		r = conf.Region
+	}
+	if r == "" {
+		return fallback, "", nil
+	}
+	return r, fmt.Sprintf("tccli profile %q", name), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/recfile"
 	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -36,7 +37,17 @@ func row(t watch.Task, loc *time.Location) (cells, names []string) {
 	if t.Ref.SdkAppID != 0 {
 		app = strconv.FormatUint(t.Ref.SdkAppID, 10)
 	}
-	return []string{t.Ref.TaskID, app, t.Ref.Region, Status(t), since(t, loc), t.Note, RequestID(t)}, names
+	return []string{t.Ref.TaskID, app, t.Ref.Region, statusCell(t), since(t, loc), t.Note, RequestID(t)}, names
+}
+
+// statusCell is Status for CSV and Markdown, which have no error line
+// under the row as the table has: a task the API does not know (not found,
+// vanished) also names the code it answered, to quote in a ticket.
+func statusCell(t watch.Task) string {
+	if e := t.LastErr; e != nil && e.Kind == client.KindGone && e.Code != "" && t.Phase.Problem() {
+		return Status(t) + " (" + e.Code + ")"
+	}
+	return Status(t)
 }
 
 // csvCell makes a cell safe for a spreadsheet: sanitised to one terminal-safe

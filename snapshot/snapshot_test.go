@@ -158,11 +158,38 @@ func TestTasks(t *testing.T) {
 		status string
 	}{{watch.InProgress, "InProgress"}, {watch.NotFound, "not found"}, {watch.Error, "error ("}, {watch.Error, "error ("}}
 	for i, tk := range tasks {
-		if tk.Ref != refs[i] || tk.Phase != want[i].phase || !tk.Since.Equal(at) || !strings.HasPrefix(export.Status(tk), want[i].status) {
+		// One look cannot tell when a status began: no Since without files.
+		if tk.Ref != refs[i] || tk.Phase != want[i].phase || !tk.Since.IsZero() || !strings.HasPrefix(export.Status(tk), want[i].status) {
 			t.Errorf("%s: phase %q status %q since %v", tk.Ref.TaskID, tk.Phase, export.Status(tk), tk.Since)
 		}
 	}
 	if tasks[2].LastErr == nil || tasks[2].LastErr.Code == "" || tasks[0].Last == nil || tasks[0].LastErr != nil {
 		t.Errorf("failure/answer not carried: %+v %+v", tasks[2].LastErr, tasks[0].Last)
+	}
+}
+
+// TestRecordingSince: a snapshot's SINCE is what the answer says, never
+// the time of the lookup: for a task recording, when its first file
+// began; nothing for any other status or without a file time.
+func TestRecordingSince(t *testing.T) {
+	b1, b2 := time.Date(2026, 11, 28, 18, 56, 40, 0, time.UTC), time.Date(2026, 11, 28, 19, 2, 0, 0, time.UTC)
+	at := b2.Add(time.Hour)
+	files := []watch.File{{FileName: "late", Begin: b2}, {FileName: "no time"}, {FileName: "first", Begin: b1}}
+	tests := []struct {
+		name string
+		a    *watch.Answer
+		want time.Time
+	}{
+		{"recording: its first file's begin", watch.NewAnswer("InProgress", "r", at, files, nil), b1},
+		{"recording, no file yet", watch.NewAnswer("InProgress", "r", at, nil, nil), time.Time{}},
+		{"recording, no file time", watch.NewAnswer("InProgress", "r", at, files[1:2], nil), time.Time{}},
+		{"Idle with old files", watch.NewAnswer("Idle", "r", at, files, nil), time.Time{}},
+		{"Exited", watch.NewAnswer("Exited", "r", at, files, nil), time.Time{}},
+		{"no answer", nil, time.Time{}},
+	}
+	for _, tt := range tests {
+		if got := recordingSince(tt.a); !got.Equal(tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -76,7 +76,7 @@ func cmdRegion(m *Model, args []string) tea.Cmd {
 	if len(args) > 1 || !slices.Contains(client.Regions, args[0]) {
 		return m.setFlash(":region: "+cut(clean(strings.Join(args, " ")), 40)+" is not one of "+strings.Join(client.Regions, ", "), flashErr, flashLongTTL)
 	}
-	m.opts.Region = args[0]
+	m.opts.Region, m.opts.RegionFrom = args[0], "" // typed now: no longer the profile's
 	return m.setFlash("typed tasks now use region "+args[0], flashInfo, flashTTL)
 }
 

@@ -166,6 +166,10 @@ func phaseExplain(t watch.Task) string {
 	if t.Last != nil {
 		last = t.Last.Status
 	}
+	if t.EndUnseen && t.Phase == watch.Ended {
+		return "gone while last seen " + clean(last) + ", but this program could not poll for a while before " +
+			"(stopped, starved or asleep): its end was not seen; the recording callbacks (302 LeaveCode) tell how it stopped."
+	}
 	switch string(t.Phase) {
 	case "ended", "vanished":
 		switch last {

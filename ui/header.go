@@ -25,7 +25,14 @@ func (m *Model) headerLines() []string {
 	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
 		segs = append(segs, segment{plain: itoa(n) + " viewers", sgr: m.st.bold, short: itoa(n) + " viewers"})
 	}
-	segs = append(segs, m.healthSegment(), m.whereSegment(), segment{plain: m.rateText()})
+	segs = append(segs, m.healthSegment())
+	if g := st.Gap; !g.To.IsZero() {
+		// Ours, not the API's: the process was stopped, starved or asleep.
+		d := watch.Compact(g.To.Sub(g.From))
+		segs = append(segs, segment{plain: "no polls for " + d + " until " + m.clockText(g.To) + ": this process was stopped or asleep",
+			sgr: m.st.warn, short: "no polls " + d})
+	}
+	segs = append(segs, m.whereSegment(), segment{plain: m.rateText()})
 	thr := "throttled " + itoa(st.Throttles1m) + "/1m"
 	thrSGR := m.st.dim
 	if st.Throttles1m > 0 {
@@ -105,9 +112,12 @@ func (m *Model) whereSegment() segment {
 		app = itoa(len(m.apps)) + " apps"
 	}
 	region := clean(m.opts.Region)
-	full := strings.TrimSpace(region + " SdkAppId " + app)
-	if app == "" {
-		full = region
+	full := region
+	if from := m.opts.RegionFrom; from != "" {
+		full += " (" + clean(from) + ")" // a region not typed: say whose it is
+	}
+	if app != "" {
+		full = strings.TrimSpace(full + " SdkAppId " + app)
 	}
 	short := strings.TrimSpace(app + " " + shortRegion(region))
 	return segment{plain: full, short: short}

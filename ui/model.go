@@ -65,6 +65,9 @@ type Options struct {
 	// CredentialSource names where the credentials came from (env, a
 	// profile, a file, the CVM role) for the auth banner; never a secret.
 	CredentialSource string
+	// RegionFrom says where Region came from when not --region (the
+	// environment, a tccli profile); the header shows it beside the region.
+	RegionFrom string
 	// PastEvents are the event log's newest events, oldest first, read by
 	// the caller before the program starts (Update and View do no I/O);
 	// the events pane shows them before the ones this run sees.

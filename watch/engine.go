@@ -126,6 +126,8 @@ type Engine struct {
 	runCtx    context.Context
 	running   bool
 	started   time.Time
+	alive     time.Time // when the engine last ran (see aliveLocked)
+	gap       Gap       // the latest stretch it could not run
 
 	aimd      aimd
 	health    health
@@ -313,6 +315,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		HealthDetail: detail,
 		LastError:    e.lastErr,
 		Viewers:      e.viewers,
+		Gap:          e.gapLocked(now),
 	}
 	if h == HealthDown {
 		s.DownSince = e.health.downSince

@@ -48,7 +48,7 @@ func (e *Engine) Run(ctx context.Context) {
 	// ctx just before) is born cancelled rather than left to block Run.
 	runCtx, runCancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer runCancel()
-	e.running, e.runCtx, e.started = true, runCtx, now
+	e.running, e.runCtx, e.started, e.alive = true, runCtx, now, now
 	e.aimd.lastTick = now
 	e.api.SetRate(e.aimd.rate)
 	e.mu.Unlock()
@@ -102,7 +102,9 @@ func (e *Engine) cancelInFlightLocked(keep *entry) {
 // header's rate and health stay live even when no task changes.
 func (e *Engine) tick() {
 	e.mu.Lock()
-	if e.aimd.climb(e.cfg.Now()) {
+	now := e.cfg.Now()
+	e.aliveLocked(now)
+	if e.aimd.climb(now) {
 		e.api.SetRate(e.aimd.rate)
 	}
 	if e.limitWait && e.inflight < e.inFlightLimitLocked() {
@@ -197,6 +199,7 @@ func (e *Engine) pickLocked() (*job, time.Duration) {
 		return nil, forever
 	}
 	now := e.cfg.Now()
+	e.aliveLocked(now) // a call taken after a Gap is sent after its end
 	head := e.queue[0]
 	ok, wait := canTake(head.key, now, e.paused, e.health.gate, e.inflight, e.lastProbe, e.probeEvery())
 	if !ok {
@@ -239,11 +242,17 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 	defer e.mu.Unlock()
 	e.inflight--
 	e.wakeLocked()
+	e.aliveLocked(now)
 	ent := e.tasks[j.ref]
 	current := ent != nil && ent == j.ent && ent.gen == j.gen
+	if err != nil && !canceled && e.gap.To.After(j.sentAt) && FailureFrom(err, now).Kind == client.KindTransient {
+		// It waited through a Gap: its timeout (or broken connection)
+		// was this process's doing, not the API's.
+		canceled = true
+	}
 	if canceled {
-		// Removed (dropped below), called back (the gate shut) or shutting
-		// down: not an answer. A task still watched goes back to the front,
+		// Removed (dropped below), called back (the gate shut), shutting
+		// down, or failed across a Gap: not an answer. A task still watched goes back to the front,
 		// so it loses no turn: as an ask if it never had an answer, else as
 		// a poll due now. Not as an ask then: asks go out even while paused,
 		// and a paused dashboard must not call for tasks it already knows.
@@ -300,7 +309,11 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 	}
 	ent.cancel, ent.t.InFlight = nil, false
 	prevCode := failCode(ent.t.LastErr)
-	if tr, ok := apply(&ent.t, a, f, now, e.cfg.HistoryLimit); ok {
+	unseen := e.gap.To.After(ent.t.answerSent) // the Gap came after the call that brought Last
+	if a != nil {
+		ent.t.answerSent = j.sentAt
+	}
+	if tr, ok := apply(&ent.t, a, f, now, unseen, e.cfg.HistoryLimit); ok {
 		e.eventLocked(Event{At: tr.At, Kind: EventTransition, Ref: ent.t.Ref, From: tr.From, To: tr.To, RequestID: tr.RequestID})
 	}
 	if code := failCode(ent.t.LastErr); code != prevCode {
@@ -351,4 +364,41 @@ func codeOf(f *Failure) string {
 		return ""
 	}
 	return f.Code
+}
+
+// gapAfter is how long the engine may go without running (its tick is
+// every second) before the stretch counts as a Gap: a few intervals, so
+// that tasks missed several polls, and never under 5 s, well above any
+// garbage-collection pause or busy second.
+func (e *Engine) gapAfter() time.Duration { return max(3*e.cfg.Interval, 5*time.Second) }
+
+// GapShownFor is how long Stats keeps the latest Gap after it ended, for
+// the header to say that nothing was polled in it.
+const GapShownFor = 10 * time.Minute
+
+// aliveLocked notes that the engine runs at now (a tick or an answer), and
+// records a Gap when it had not run for longer than gapAfter. The wall
+// clock counts as well as the monotonic one: a machine asleep (a laptop
+// lid) stops the latter on Linux, and the tasks' times are wall times.
+func (e *Engine) aliveLocked(now time.Time) {
+	last := e.alive
+	if !now.After(last) {
+		return // a worker that read the clock before a tick took the lock
+	}
+	e.alive = now
+	if last.IsZero() {
+		return
+	}
+	if d := max(now.Sub(last), now.Round(0).Sub(last.Round(0))); d > e.gapAfter() {
+		e.gap = Gap{From: last, To: now}
+		e.log.Warn("the engine could not run: nothing was polled", "for", d.Round(time.Second), "from", last, "to", now)
+	}
+}
+
+// gapLocked is the Gap Stats shows: the latest, until GapShownFor after it.
+func (e *Engine) gapLocked(now time.Time) Gap {
+	if e.gap.To.IsZero() || now.Sub(e.gap.To) >= GapShownFor {
+		return Gap{}
+	}
+	return e.gap
 }

@@ -9,19 +9,21 @@ import (
 
 // Derive is the one place a row's phase comes from, so the list, the detail
 // pane, the counts and snapshot never disagree. It looks only at the last
-// good answer, the failure of the latest call (nil when it succeeded) and
-// whether the task was ever seen alive. A task gone after its last answer
-// said Exited is "ended" (a clean stop); gone after Idle or InProgress it
-// "vanished" (a problem: perhaps it exited between two polls, perhaps not);
-// gone and never seen alive it is "not found".
-func Derive(last *Answer, lastErr *Failure, seenLive bool) Phase {
+// good answer, the failure of the latest call (nil when it succeeded),
+// whether the task was ever seen alive and whether the engine could poll
+// between those two (endUnseen: see Task.EndUnseen). A task gone after its
+// last answer said Exited is "ended" (a clean stop); gone after Idle or
+// InProgress it "vanished" (a problem: perhaps it exited between two polls,
+// perhaps not), unless the engine could not poll in between: then it is
+// "ended", its end not seen; gone and never seen alive it is "not found".
+func Derive(last *Answer, lastErr *Failure, seenLive, endUnseen bool) Phase {
 	if lastErr != nil {
 		switch lastErr.Kind {
 		case client.KindGone:
 			switch {
 			case !seenLive:
 				return NotFound
-			case last != nil && Phase(last.Status) == Exited:
+			case last != nil && Phase(last.Status) == Exited, endUnseen:
 				return Ended
 			}
 			return Vanished
@@ -109,12 +111,23 @@ func FailureFrom(err error, at time.Time) *Failure {
 
 // apply records one call's outcome on t (exactly one of a and f is non-nil)
 // and reports the transition it caused, if any. It is pure so every
-// transition can be table-tested without an engine.
-func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Transition, bool) {
+// transition can be table-tested without an engine. Since is when the
+// phase began, except that a failed call between two answers of the same
+// status does not restart it: "Since" is how long the API has said this
+// status, and an InternalError for 15 s is not a recorder restart. The
+// history keeps the failure's window.
+//
+// unseen says the engine could not poll (a Gap) between the call that
+// brought t.Last and this one; it matters only for a gone answer.
+func apply(t *Task, a *Answer, f *Failure, now time.Time, unseen bool, historyLimit int) (Transition, bool) {
 	reqID := ""
 	switch {
 	case a != nil:
+		if t.Last == nil || t.Last.Status != a.Status || t.statusSince.IsZero() {
+			t.statusSince = now // failures in between do not restart it
+		}
 		t.Last, t.LastErr, t.Failures, t.Stale = a, nil, 0, false
+		t.EndUnseen = false
 		if Live(a.Status) {
 			t.SeenLive = true
 			t.EndedAt = time.Time{}
@@ -127,8 +140,10 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 			// Gone is an answer, not a failure: nothing to retry, and the
 			// last files are the task's final state, not stale data.
 			t.Failures, t.Stale = 0, false
+			t.statusSince = time.Time{} // an answer that ends the status
 			if t.SeenLive && t.EndedAt.IsZero() {
 				t.EndedAt = f.At
+				t.EndUnseen = unseen && t.Last != nil && Phase(t.Last.Status) != Exited
 			}
 		} else {
 			t.Failures++
@@ -137,12 +152,17 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, historyLimit int) (Tra
 	default:
 		return Transition{}, false
 	}
-	p := Derive(t.Last, t.LastErr, t.SeenLive)
+	p := Derive(t.Last, t.LastErr, t.SeenLive, t.EndUnseen)
 	if p == t.Phase {
 		return Transition{}, false
 	}
 	tr := Transition{At: now, From: t.Phase, To: p, RequestID: reqID}
 	t.Phase, t.Since = p, now
+	if t.LastErr == nil {
+		// Back to what the API said before a failed call: its status has
+		// held since it was first answered.
+		t.Since = t.statusSince
+	}
 	t.History = append(t.History, tr)
 	if historyLimit > 0 && len(t.History) > historyLimit {
 		t.History = append([]Transition(nil), t.History[len(t.History)-historyLimit:]...)

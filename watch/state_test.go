@@ -43,7 +43,7 @@ func TestDeriveFailureDecides(t *testing.T) {
 			if want == Vanished && last != nil && last.Status == "Exited" {
 				want = Ended // gone after Exited is a clean stop
 			}
-			if got := Derive(last, fail(tt.kind), tt.seen); got != want {
+			if got := Derive(last, fail(tt.kind), tt.seen, false); got != want {
 				t.Errorf("%s: derive = %q, want %q", name, got, tt.want)
 			}
 		}
@@ -65,7 +65,7 @@ func TestDeriveAnswerDecides(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, seen := range []bool{false, true} {
-			if got := Derive(tt.last, nil, seen); got != tt.want {
+			if got := Derive(tt.last, nil, seen, false); got != tt.want {
 				t.Errorf("Derive(%v, nil, %v) = %q, want %q", tt.last, seen, got, tt.want)
 			}
 		}
@@ -182,11 +182,11 @@ func TestApplyTransitions(t *testing.T) {
 					s.f = &f
 				}
 				before := task.Phase
-				tr, ok := apply(&task, s.a, s.f, now, 50)
+				tr, ok := apply(&task, s.a, s.f, now, false, 50)
 				if ok != (before != task.Phase) {
 					t.Fatalf("step %d: changed=%v but phase %q -> %q", i, ok, before, task.Phase)
 				}
-				if ok && (tr.From != before || tr.To != task.Phase || !tr.At.Equal(now) || !task.Since.Equal(now) || tr.RequestID == "") {
+				if ok && (tr.From != before || tr.To != task.Phase || !tr.At.Equal(now) || tr.RequestID == "") { // Since: TestApplySince
 					t.Fatalf("step %d: transition %+v, since %v", i, tr, task.Since)
 				}
 			}
@@ -216,6 +216,53 @@ func TestApplyTransitions(t *testing.T) {
 	}
 }
 
+// TestApplySince: Since is when the phase began, but a failed call
+// between two answers of the same status does not restart that status:
+// a task recording since 18:56:40 still says so after a 15 s
+// InternalError window. Any other answer (another status, gone) does.
+func TestApplySince(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	rec, idle := ans("InProgress"), ans("Idle")
+	transient, throttled, gone, auth := fail(client.KindTransient), fail(client.KindThrottled), fail(client.KindGone), fail(client.KindAuth)
+	tests := []struct {
+		name  string
+		steps []step
+		since int // the step whose time Since must be
+		path  int // transitions in History
+	}{
+		{"error between two InProgress", []step{{a: rec}, {f: transient}, {a: rec}}, 0, 3},
+		{"a long failing streak", []step{{a: rec}, {f: transient}, {f: throttled}, {f: transient}, {a: rec}}, 0, 5},
+		{"two windows", []step{{a: rec}, {f: transient}, {a: rec}, {f: throttled}, {a: rec}}, 0, 5},
+		{"while failing: since the failure", []step{{a: rec}, {f: transient}}, 1, 2},
+		{"failure then another status", []step{{a: rec}, {f: transient}, {a: idle}}, 2, 3},
+		{"Idle then InProgress then a failure", []step{{a: idle}, {a: rec}, {f: transient}, {a: rec}}, 1, 4},
+		{"gone in between restarts it", []step{{a: rec}, {f: gone}, {a: rec}}, 2, 3},
+		{"gone then a failure restarts it", []step{{a: rec}, {f: gone}, {f: transient}, {a: rec}}, 3, 4},
+		{"the same answer again", []step{{a: idle}, {a: idle}}, 0, 1},
+		{"failure before any answer", []step{{f: auth}, {a: rec}}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			task := Task{Phase: Pending}
+			for i, s := range tt.steps {
+				now := t0.Add(time.Duration(i) * time.Second)
+				if s.f != nil {
+					f := *s.f
+					f.At = now
+					s.f = &f
+				}
+				apply(&task, s.a, s.f, now, false, 50)
+			}
+			if want := t0.Add(time.Duration(tt.since) * time.Second); !task.Since.Equal(want) {
+				t.Errorf("Since = step %v, want step %d", task.Since.Sub(t0).Seconds(), tt.since)
+			}
+			if len(task.History) != tt.path {
+				t.Errorf("history %d transitions, want %d (the failures stay in it)", len(task.History), tt.path)
+			}
+		})
+	}
+}
+
 func TestApplyHistoryBounded(t *testing.T) {
 	task := Task{Phase: Pending}
 	now := time.Unix(0, 0)
@@ -224,7 +271,7 @@ func TestApplyHistoryBounded(t *testing.T) {
 		if i%2 == 1 {
 			st = "InProgress"
 		}
-		apply(&task, ans(st), nil, now.Add(time.Duration(i)*time.Second), 3)
+		apply(&task, ans(st), nil, now.Add(time.Duration(i)*time.Second), false, 3)
 	}
 	if len(task.History) != 3 {
 		t.Fatalf("history len %d, want 3", len(task.History))

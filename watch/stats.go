@@ -152,7 +152,7 @@ func authHint(f *Failure) string {
 	case code == "AuthFailure.SignatureExpire":
 		fix = "this machine's clock is more than 5 minutes off: sync the clock"
 	case code == "AuthFailure.TokenFailure":
-		fix = "the session token is invalid or expired: refresh TENCENTCLOUD_SESSION_TOKEN or re-assume the role"
+		fix = "the session token is invalid or expired: refresh TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) or re-assume the role"
 	case code == "AuthFailure.UnauthorizedOperation", strings.HasPrefix(code, "UnauthorizedOperation"):
 		fix = "this (sub)account may not call DescribeCloudRecording: grant it trtc:DescribeCloudRecording in CAM"
 	case code == "ClientError.CredentialError":

@@ -84,7 +84,8 @@ func (p Phase) Severity() int {
 func GoneNote(p Phase) string {
 	switch p {
 	case Ended:
-		return "the last answer was Exited, then the API no longer knew the task: a clean stop"
+		return "the last answer was Exited, then the API no longer knew the task: a clean stop " +
+			"(or, when the details say so, gone while this program could not poll: its end was not seen)"
 	case Vanished:
 		return "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. " +
 			"It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"
@@ -136,7 +137,7 @@ type Task struct {
 	AddedAt time.Time
 
 	Phase Phase     // derived, see derive
-	Since time.Time // when Phase was entered
+	Since time.Time // when Phase was entered; for an API status, when the API began to say it (see apply)
 
 	Last     *Answer  // last good answer, kept through transient errors
 	LastErr  *Failure // last failure; nil once a call succeeds
@@ -144,10 +145,28 @@ type Task struct {
 	Stale    bool     // Last is older than the latest failed attempt
 	SeenLive bool     // ever answered Idle/InProgress/Exited
 	EndedAt  time.Time
+	// EndUnseen: gone, last seen Idle or InProgress, but the engine could
+	// not poll (a Gap) between that answer and the one that found it
+	// gone. Its Exited may have passed unseen, so it is Ended, not
+	// Vanished: nothing says it was a problem.
+	EndUnseen bool
 
 	History  []Transition // oldest first, bounded
 	NextPoll time.Time    // zero while in flight or not scheduled
 	InFlight bool
+
+	statusSince time.Time // when the API began to answer Last.Status; zero after a gone answer
+	answerSent  time.Time // when the call that brought Last was sent
+}
+
+// Gap is a stretch when the engine itself could not run: the process was
+// stopped (SIGSTOP, a debugger), starved of CPU, or the machine slept (a
+// laptop lid). Nothing was polled in it, so what tasks did then was not
+// observed, and a failure of a call that waited through it says nothing
+// about the API.
+type Gap struct {
+	From time.Time // when the engine last ran before it
+	To   time.Time // when it ran again
 }
 
 // Health is the API's state as the header shows it.
@@ -175,6 +194,7 @@ type Stats struct {
 	LastError     *Failure  // most recent failure of any task
 	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
 	Viewers       int       // dashboards watching this engine in team mode (see SetViewers); 0 when nobody says
+	Gap           Gap       // the latest stretch the engine could not run, for GapShownFor after it ended; zero otherwise
 }
 
 // Update is what changed since the last Collect.
