@@ -47,7 +47,7 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.Focus, "enter tab", "details of the selected task: files, RequestIds, history (↑/↓ scroll, esc back)"},
 			{k.Describe, "i", "describe the task (or enter in the details): every field of the last answer, the last error, every file name whole with its room, user, stream and failover, the whole history, the raw JSON; y copies it, esc goes back"},
 			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
-			{k.Sort, "s", "sort: added, state (worst first), last change (newest first), id"},
+			{k.Sort, "s", "sort: added; state, worst first (alerts, errors … ended last); last change; id"},
 			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
 			{k.Events, "e", "events pane: every task's changes of state, errors, adds, removes and notes, newest first, kept across restarts (enter goes to the task, / filters, e or esc closes)"},
 			{k.EventsScope, "t", "in the events pane: the selected task's events only, or all tasks again"},
@@ -129,7 +129,7 @@ func (m *Model) legendSections() []legendSection {
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
 		{"Rows", []legendItem{
-			li(">", "", "the selected row (drawn reversed)"),
+			li(">", "", "the selected row (drawn reversed); a selected row in trouble keeps its !"),
 			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
 			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
 			li("LAST ERROR", m.st.bad, "when a call fails the row keeps the last API status and shows the error code and its age beside it, in a solid badge (amber when throttled)"),

@@ -22,6 +22,16 @@ type orderRef struct {
 	sort     sortKey
 	problems bool
 	needle   string
+	rule     AlertRule // nil: no alert rule
+}
+
+// flagged is whether the alert rule holds for the task at t0.
+func (o *orderRef) flagged(t watch.Task) bool {
+	if o.rule == nil {
+		return false
+	}
+	_, ok := o.rule.Check(t, t0)
+	return ok
 }
 
 func (o *orderRef) want() []taskref.Ref {
@@ -30,7 +40,7 @@ func (o *orderRef) want() []taskref.Ref {
 	for i, r := range o.arrival {
 		idx[r] = i
 		t := o.tasks[r]
-		if o.problems && !t.Phase.Problem() {
+		if o.problems && !t.Phase.Problem() && !o.flagged(t) {
 			continue
 		}
 		code := ""
@@ -46,7 +56,8 @@ func (o *orderRef) want() []taskref.Ref {
 		ta, tb := o.tasks[a], o.tasks[b]
 		switch o.sort {
 		case sortState:
-			return tb.Phase.Severity() - ta.Phase.Severity()
+			// Worst first: flagged by an alert, then by severity.
+			return cmp.Or(boolInt(o.flagged(tb))-boolInt(o.flagged(ta)), tb.Phase.Severity()-ta.Phase.Severity())
 		case sortChange:
 			return tb.Since.Compare(ta.Since)
 		case sortID:
@@ -74,6 +85,12 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 			eng := newCountingEngine()
 			m := newTestModel(t, eng, 120, 30)
 			o := &orderRef{tasks: map[taskref.Ref]watch.Task{}}
+			if seed%2 == 1 {
+				// An alert rule on what only the engine changes (state and
+				// its time): flags come and go with the updates.
+				o.rule = idleRule{20 * time.Second}
+				m.flow.alerts.rules = []AlertRule{o.rule}
+			}
 			used := map[string]bool{}
 			newTask := func() watch.Task {
 				id := ""

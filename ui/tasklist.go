@@ -257,12 +257,14 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	b.WriteString(base)
 	code, failed := failCell(r)
 	switch {
-	case sel:
-		b.WriteByte('>')
 	case failed || m.problem(r):
+		// Trouble keeps its mark under the cursor too: the reversed row
+		// says it is selected.
 		b.WriteString(m.st.bad)
 		b.WriteByte('!')
 		restore()
+	case sel:
+		b.WriteByte('>')
 	default:
 		b.WriteByte(' ')
 	}
