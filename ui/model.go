@@ -215,9 +215,12 @@ type Model struct {
 	desc   describeView
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
-	pads   padCache    // the detail pane's lines padded to its width
-	flow   flowState   // marks, bulk confirmations and the command line (marks.go, cmdline.go)
-	hint   struct {
+	// codeSeen is the widest error code any row has shown this run (cells,
+	// at most codeMaxW): the error column's width, from the first failure on.
+	codeSeen int
+	pads     padCache  // the detail pane's lines padded to its width
+	flow     flowState // marks, bulk confirmations and the command line (marks.go, cmdline.go)
+	hint     struct {
 		key [7]int
 		s   string
 	}

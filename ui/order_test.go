@@ -147,6 +147,8 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				initial = append(initial, newTask())
 			}
 			send(watch.Update{Changed: initial})
+			codes := 0
+			scanWants(m, &codes)
 
 			for step := range 300 {
 				what := ""
@@ -235,7 +237,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				if n := len(m.all); n != len(o.arrival) {
 					t.Fatalf("step %d (%s): %d rows kept, want %d", step, what, n, len(o.arrival))
 				}
-				if got, want := m.wants(), scanWants(m); got != want {
+				if got, want := m.wants(), scanWants(m, &codes); got != want {
 					t.Fatalf("step %d (%s): column wants %+v, a scan of the list says %+v", step, what, got, want)
 				}
 				if r := m.selected(); r != nil && r.t.Ref != m.sel {
@@ -257,16 +259,22 @@ func withErr(tk watch.Task, rng *rand.Rand) watch.Task {
 	return tk
 }
 
-// scanWants is what the columns need, by a scan of every visible row.
-func scanWants(m *Model) want {
+// scanWants is what the columns need, by a scan of every visible row;
+// codes is the widest code the scans have seen.
+func scanWants(m *Model, codes *int) want {
 	var wt want
 	for _, r := range m.visible {
 		wt.id = max(wt.id, len(r.id))
 		wt.note = max(wt.note, len(r.note))
-		if code, ok := failCell(r); ok {
-			wt.code = max(wt.code, min(len(code), codeMaxW)+1+ageW)
+	}
+	// The error column's width is the widest code ever shown: every step
+	// scans, so the widest of the scans is it.
+	for _, r := range m.all {
+		if code, ok := failCell(r); ok && r.seq >= 0 {
+			*codes = max(*codes, min(len(code), codeMaxW))
 		}
 	}
+	wt.code = *codes
 	wt.note = min(wt.note, 200)
 	wt.showApp = m.wants().showApp
 	return wt
