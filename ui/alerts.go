@@ -114,7 +114,8 @@ func (m *Model) evalAlerts() tea.Cmd {
 	if len(fresh) > 1 {
 		text += " (and " + itoa(len(fresh)-1) + " more; f shows them)"
 	}
-	cmd := m.setFlash(text, flashWarn, flashLongTTL)
+	// News nobody asked for just now: it waits for an answer on screen.
+	cmd := m.setNotice(text, flashWarn, flashLongTTL)
 	if m.opts.Bell {
 		return tea.Batch(tea.Raw("\a"), cmd)
 	}

@@ -141,11 +141,16 @@ type row struct {
 }
 
 // flash is a self-clearing message; seq makes sure an older timer never
-// clears a newer message.
+// clears a newer message. An answer to what the user just did holds the
+// line for its whole time: a notice (news nobody asked for, such as an
+// alert firing) then waits in queued and shows when the answer clears
+// (flash.go).
 type flash struct {
-	text string
-	kind int // flashInfo, flashWarn, flashErr
-	seq  int
+	text   string
+	kind   int // flashInfo, flashWarn, flashErr
+	seq    int
+	notice bool    // text is a notice: anything may replace it
+	queued *notice // the latest notice that came while an answer showed
 }
 
 const (
