@@ -280,7 +280,7 @@ func appendHanging(out []string, lead, label string, labelW int, text string, w 
 // hintLine is the one-line key hint. Its right end is reserved for the
 // way out (? help and q quit in the list) so they never drop off; the
 // keys before it are dropped from the end when the line is short. Toggles
-// show what they would do now (p resume, f all tasks) and z the zone.
+// show what they would do now (p resume, f all tasks, z to UTC).
 func (m *Model) hintLine() string {
 	var head, tail []key.Binding
 	must := 0 // the first must of head stay as long as they fit at all
@@ -404,9 +404,11 @@ func (m *Model) renderHint(head []key.Binding, must int, tail []key.Binding) str
 	return b.String() + t
 }
 
-// zoneHint names the zone times are in: "z UTC+8".
+// zoneHint says what z does now, as the other toggles do (p resume, f all
+// tasks): "z to UTC+8" while times are in UTC. Every time on screen names
+// the zone it is in.
 func (m *Model) zoneHint() key.Binding {
-	return withHelp(m.keys.Zone, m.zoneName())
+	return withHelp(m.keys.Zone, "to "+m.zoneNameOf((m.zone+1)%nZones))
 }
 
 // withHelp is b with another description (its keys unchanged).

@@ -233,11 +233,11 @@ func TestHintBar(t *testing.T) {
 		wide  []string // also present at 160 columns
 		not   []string
 	}{
-		{name: "list", setup: func(*Model) {}, want: []string{"? help", "q quit"}, wide: []string{"p pause", "f only problems", "z local UTC", "a add"}},
+		{name: "list", setup: func(*Model) {}, want: []string{"? help", "q quit"}, wide: []string{"p pause", "f only problems", "z to UTC", "a add"}},
 		{name: "paused", setup: func(m *Model) { press(m, "p") }, want: []string{"p resume", "? help", "q quit"}, not: []string{"p pause"}},
 		{name: "problems only", setup: func(m *Model) { press(m, "f") }, want: []string{"f all tasks", "? help", "q quit"}, not: []string{"only problems"}},
 		{name: "both toggles", setup: func(m *Model) { press(m, "p", "f") }, want: []string{"f all tasks", "p resume", "? help", "q quit"}},
-		{name: "zone", setup: func(m *Model) { press(m, "z", "z") }, want: []string{"? help", "q quit"}, wide: []string{"z UTC+8"}},
+		{name: "zone", setup: func(m *Model) { press(m, "z", "z") }, want: []string{"? help", "q quit"}, wide: []string{"z to local UTC"}},
 		{name: "detail", setup: func(m *Model) { press(m, "enter") }, want: []string{"? help", "q quit"}, wide: []string{"scroll", "esc list"}},
 		{name: "help", setup: func(m *Model) { press(m, "?") }, want: []string{"esc close", "q quit"}, wide: []string{"scroll", "pgup/pgdn page", "g/G top/bottom"}},
 		{name: "add", setup: func(m *Model) { press(m, "a") }, want: []string{"ctrl+c quit"}, wide: []string{"enter ok", "esc cancel"}, not: []string{"q quit"}},
