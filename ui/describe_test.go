@@ -176,7 +176,7 @@ func TestPhaseExplain(t *testing.T) {
 		{gone(watch.Ended, "Exited"), "a clean stop"},
 		{gone(watch.Ended, "InProgress"), "gone while last seen InProgress. Exited lasts only seconds and can fall between two polls"},
 		{gone("vanished", "Idle"), "gone while last seen Idle"},
-		{watch.Task{Phase: watch.NotFound}, "never knew this task"},
+		{watch.Task{Phase: watch.NotFound}, "the API answered that it has no such task"},
 		{watch.Task{Phase: "vanished"}, "gone. Exited lasts only seconds"},
 		{gone(watch.InProgress, "InProgress"), ""},
 	}

@@ -178,8 +178,8 @@ func phaseExplain(t watch.Task) string {
 		return "gone while last seen " + clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
 			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
 	case "not found":
-		return "the API never knew this task here: check the TaskId, SdkAppId and region, " +
-			"or it ended long ago (ResourceExpiredHour)."
+		return "the API answered that it has no such task here: check the TaskId, SdkAppId and region; " +
+			"a task that ended before it was watched, or whose ResourceExpiredHour has passed, answers the same."
 	}
 	return ""
 }

@@ -301,3 +301,24 @@ func BenchmarkZoneKey10k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestNotFoundSaysTheAPIAnswered: not found is an answer (the row keeps its
+// RequestId), not a silence: help's legend and the details say so.
+func TestNotFoundSaysTheAPIAnswered(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 40)
+	press(m, "?")
+	m.syncBox(m.layout())
+	help := ansi.Strip(m.box.vp.GetContent())
+	flat := strings.Join(strings.Fields(help), " ")
+	if strings.Contains(flat, "never answered") || !strings.Contains(flat, "the API answered that it has no such task") {
+		t.Errorf("help's legend on not found:\n%s", help)
+	}
+	press(m, "esc")
+	m.selectTask(ref("task-missing-06"))
+	details := strings.Join(strings.Fields(ansi.Strip(content(m))), " ")
+	for _, want := range []string{"req-gone", "the API answered that it has no such task"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details of a not-found task lack %q:\n%s", want, details)
+		}
+	}
+}
