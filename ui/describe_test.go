@@ -246,7 +246,7 @@ func TestDescribeContent(t *testing.T) {
 		}
 	}
 	// History newest first, on screen and in the ticket copy alike.
-	for name, s := range map[string]string{"describe": text, "ticket": ticketText(m.selected(), t0, time.UTC)} {
+	for name, s := range map[string]string{"describe": text, "ticket": m.ticketText(m.selected())} {
 		i2, i1 := strings.Index(s, recReq2), strings.Index(s, recReq1)
 		if i2 < 0 || i1 < 0 || i2 > i1 {
 			t.Errorf("%s: history not newest first (%d, %d):\n%s", name, i2, i1, s)

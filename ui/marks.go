@@ -144,7 +144,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.CopyDetails):
 		parts := make([]string, len(rs))
 		for i, r := range rs {
-			parts[i] = ticketText(r, m.now, m.location())
+			parts[i] = m.ticketText(r)
 		}
 		return copyCmd(m.opts.Clipboard, "details of "+plural(len(rs), "task"), strings.Join(parts, "\n")), true
 	default:
