@@ -52,14 +52,21 @@ func (m *Model) evalAlerts() tea.Cmd {
 	a := &m.flow.alerts
 	if len(a.rules) == 0 {
 		if len(a.firing) > 0 {
+			var flipped []*row
+			for ref := range a.firing {
+				if r := m.rows[ref]; r != nil {
+					flipped = append(flipped, r)
+				}
+			}
 			a.firing = nil
-			m.rebuildIfProblems()
+			m.replaceRows(flipped) // f shows flagged rows; the state sort puts them first
 		}
 		return nil
 	}
 	now := m.now
 	next := make(map[taskref.Ref][]string, len(a.firing))
 	var fresh []string // "TASK meets RULE", for the message
+	var flipped []*row // flagged now and not before, or the other way
 	changed := false
 	for _, r := range m.all {
 		if r.seq < 0 {
@@ -75,6 +82,9 @@ func (m *Model) evalAlerts() tea.Cmd {
 		before := a.firing[r.t.Ref]
 		if !slices.Equal(hit, before) {
 			changed = true
+			if (len(hit) > 0) != (len(before) > 0) {
+				flipped = append(flipped, r)
+			}
 		}
 		for i, h := range hit {
 			if !slices.Contains(before, h) {
@@ -95,7 +105,7 @@ func (m *Model) evalAlerts() tea.Cmd {
 	a.firing = next
 	if changed {
 		a.changes++
-		m.rebuildIfProblems()
+		m.replaceRows(flipped) // f shows flagged rows; the state sort puts them first
 	}
 	if len(fresh) == 0 {
 		return nil
@@ -104,7 +114,8 @@ func (m *Model) evalAlerts() tea.Cmd {
 	if len(fresh) > 1 {
 		text += " (and " + itoa(len(fresh)-1) + " more; f shows them)"
 	}
-	cmd := m.setFlash(text, flashWarn, flashLongTTL)
+	// News nobody asked for just now: it waits for an answer on screen.
+	cmd := m.setNotice(text, flashWarn, flashLongTTL)
 	if m.opts.Bell {
 		return tea.Batch(tea.Raw("\a"), cmd)
 	}
@@ -126,17 +137,12 @@ func (m *Model) quietAlerts() (tea.Cmd, bool) {
 	return cmd, a.changes != before
 }
 
-// rebuildIfProblems re-filters when f shows problems, which include the
-// rows an alert flags.
-func (m *Model) rebuildIfProblems() {
-	if m.problems {
-		m.rebuild(false)
-	}
-}
+// flagged reports whether an alert rule flags the task now.
+func (m *Model) flagged(ref taskref.Ref) bool { return len(m.flow.alerts.firing[ref]) > 0 }
 
 // problem is what f shows: a task in trouble, or one an alert flags.
 func (m *Model) problem(r *row) bool {
-	return r.t.Phase.Problem() || len(m.flow.alerts.firing[r.t.Ref]) > 0
+	return r.t.Phase.Problem() || m.flagged(r.t.Ref)
 }
 
 // alertCount is how many tasks an alert flags, for the header.

@@ -90,7 +90,7 @@ func TestAlertsFlagRows(t *testing.T) {
 	if l := rowLine(m, "task-idle-0002"); !strings.HasPrefix(strings.TrimLeft(l, "│"), "!") {
 		t.Errorf("flagged row not marked: %q", l)
 	}
-	// Under the cursor the row's ! gives way to >: the details say it.
+	// Under the cursor the row keeps its !, and the details say why.
 	m.selectTask(ref("task-idle-0002"))
 	if screen := ansi.Strip(content(m)); !strings.Contains(screen, "Alert") || !strings.Contains(screen, "meets idle>2m0s") {
 		t.Errorf("the details of a flagged task do not name its rule:\n%s", screen)

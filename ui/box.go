@@ -84,7 +84,9 @@ func (m *Model) syncBox(l layout) {
 	m.box.vp.SetContentLines(content)
 }
 
-// wrapIndented wraps s to w cells, continuing under its own indent.
+// wrapIndented wraps s to w cells between tokens (hangTokens), continuing
+// under its own indent: the box is there to select text by hand, so a file
+// name or a RequestId that fits a line is never broken.
 func wrapIndented(s string, w int) []string {
 	body := strings.TrimLeft(s, " ")
 	n := len(s) - len(body)
@@ -94,11 +96,11 @@ func wrapIndented(s string, w int) []string {
 	if body == "" {
 		return []string{""}
 	}
-	parts := wrap(body, w-n)
-	for i := range parts {
-		parts[i] = spaces(n) + parts[i]
+	var out []string
+	for _, l := range hangTokens(body, w, n, n) {
+		out = append(out, spaces(l.x)+l.text)
 	}
-	return parts
+	return out
 }
 
 // boxLines draws the box in exactly bodyH lines of m.w cells.

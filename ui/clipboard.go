@@ -36,12 +36,14 @@ func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
 		m.setFlash("sent "+msg.what+" to the terminal (OSC 52); v shows it if paste fails", flashInfo, flashLongTTL))
 }
 
-// ticketText is the selected task as plain text for a support ticket:
-// every string sanitised, times in ISO 8601 with their offset in loc (the
-// zone on screen), the history newest first as the detail pane lists it.
-func ticketText(r *row, now time.Time, loc *time.Location) string {
+// ticketText is a task as plain text for a support ticket: every string
+// sanitised, times in ISO 8601 with their offset in the zone on screen,
+// the history newest first as the detail pane lists it, each change to a
+// failure with its code.
+func (m *Model) ticketText(r *row) string {
 	t := r.t
 	var b strings.Builder
+	loc, now := m.location(), m.now
 	ts := func(x time.Time) string { return isoText(x, loc) }
 	line := func(k, v string) { b.WriteString(k + ": " + v + "\n") }
 	line("TaskId", r.id)
@@ -70,8 +72,9 @@ func ticketText(r *row, now time.Time, loc *time.Location) string {
 	}
 	if len(t.History) > 0 {
 		b.WriteString("History (newest first):\n")
+		code := m.transitionCodes(r)
 		for _, h := range historyNewestFirst(t.History) {
-			b.WriteString("  " + ts(h.At) + " " + string(h.From) + " -> " + string(h.To))
+			b.WriteString("  " + ts(h.At) + " " + change(h, code))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + clean(h.RequestID))
 			}

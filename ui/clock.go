@@ -39,8 +39,11 @@ func (m *Model) location() *time.Location {
 // zoneName is the zone as the screen names it: "UTC+8", "UTC", or the
 // local offset at m.now ("UTC-3:30"); local zones can change offset in the
 // year, so a time's own label is offsetName(t) (see clockText).
-func (m *Model) zoneName() string {
-	switch m.zone {
+func (m *Model) zoneName() string { return m.zoneNameOf(m.zone) }
+
+// zoneNameOf is zoneName for any zone (the z hint names the next one).
+func (m *Model) zoneNameOf(z zone) string {
+	switch z {
 	case zoneUTC:
 		return "UTC"
 	case zoneConsole:

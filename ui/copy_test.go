@@ -149,12 +149,48 @@ func TestTicketTextTimesAndOrder(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
 			m.zone = tc.zone
 			r := m.rows[tk.Ref]
-			s := ticketText(r, m.now, m.location())
+			s := m.ticketText(r)
 			for _, w := range tc.want {
 				if !strings.Contains(s, w) {
 					t.Errorf("ticket lacks %q:\n%s", w, s)
 				}
 			}
 		})
+	}
+}
+
+// TestHistoryNamesTheCode: Y's history line for a change to error names
+// the failed call's code, from the task's last failure or, for an older
+// one, from the error event logged with it.
+func TestHistoryNamesTheCode(t *testing.T) {
+	tk := failing(demoLike()[0], "InternalError.CRInternalError")
+	older := t0.Add(-5 * time.Minute)
+	tk.History = []watch.Transition{
+		{At: older.Add(-time.Minute), From: watch.Pending, To: watch.InProgress, RequestID: "req-a"},
+		{At: older, From: watch.InProgress, To: watch.Throttled, RequestID: "req-b"},
+		{At: older.Add(time.Second), From: watch.Throttled, To: watch.InProgress, RequestID: "req-c"},
+		{At: t0.Add(-3 * time.Second), From: watch.InProgress, To: watch.Error, RequestID: "req-fail"},
+	}
+	m := newTestModel(t, newCountingEngine(), 120, 30)
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{tk}, Events: []watch.Event{
+		{At: older, Kind: watch.EventError, Ref: tk.Ref, To: watch.Throttled, Code: "RequestLimitExceeded", RequestID: "req-b"},
+	}, Stats: okStats()}})
+	var text string
+	for _, msg := range runCmd(press(m, "Y")) {
+		if c, ok := msg.(copiedMsg); ok {
+			text = c.text
+		}
+	}
+	for _, want := range []string{
+		"InProgress -> error (InternalError.CRInternalError) RequestId req-fail",
+		"InProgress -> throttled (RequestLimitExceeded) RequestId req-b",
+		"throttled -> InProgress RequestId req-c",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Y lacks %q:\n%s", want, text)
+		}
+	}
+	if details := ansi.Strip(content(m)); !strings.Contains(details, "InProgress -> error (InternalError.CRInternalError)") {
+		t.Errorf("the details' history does not name the code:\n%s", details)
 	}
 }

@@ -149,8 +149,9 @@ func (m *Model) describeDoc(r *row, w int) *doc {
 	if len(t.History) == 0 {
 		d.raw("  no transitions yet", "  no transitions yet")
 	}
+	code := m.transitionCodes(r)
 	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.isoTime)
+		m.historyLine(d, h, 2, m.isoTime, code)
 	}
 
 	d.blank()
@@ -206,7 +207,8 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 }
 
 // describeRaw pretty-prints the last response's JSON, every line
-// sanitised: a server can put anything in a string.
+// sanitised: a server can put anything in a string. Lines wrap between
+// tokens (tokens.go), never inside a quoted string that fits a line.
 func (m *Model) describeRaw(d *doc, a *watch.Answer) {
 	d.title(m.st.title, "Raw response (last answer, pretty-printed)")
 	raw := a.Raw()
@@ -230,7 +232,11 @@ func (m *Model) describeRaw(d *doc, a *watch.Answer) {
 		s := clean(l)
 		lead := len(s) - len(strings.TrimLeft(s, " "))
 		x := 2 + min(lead, d.w/2)
-		d.hang(x, x+4, "", strings.TrimLeft(s, " "), name)
+		// Between tokens only: a quoted string that fits a line is whole
+		// on one, to be selected by hand.
+		for _, p := range hangTokens(strings.TrimLeft(s, " "), d.w, x, x+4) {
+			d.lines = append(d.lines, spaces(p.x)+p.text)
+		}
 		d.plain = append(d.plain, "  "+s)
 	}
 }

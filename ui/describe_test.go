@@ -176,7 +176,7 @@ func TestPhaseExplain(t *testing.T) {
 		{gone(watch.Ended, "Exited"), "a clean stop"},
 		{gone(watch.Ended, "InProgress"), "gone while last seen InProgress. Exited lasts only seconds and can fall between two polls"},
 		{gone("vanished", "Idle"), "gone while last seen Idle"},
-		{watch.Task{Phase: watch.NotFound}, "never knew this task"},
+		{watch.Task{Phase: watch.NotFound}, "the API answered that it has no such task"},
 		{watch.Task{Phase: "vanished"}, "gone. Exited lasts only seconds"},
 		{gone(watch.InProgress, "InProgress"), ""},
 	}
@@ -246,7 +246,7 @@ func TestDescribeContent(t *testing.T) {
 		}
 	}
 	// History newest first, on screen and in the ticket copy alike.
-	for name, s := range map[string]string{"describe": text, "ticket": ticketText(m.selected(), t0, time.UTC)} {
+	for name, s := range map[string]string{"describe": text, "ticket": m.ticketText(m.selected())} {
 		i2, i1 := strings.Index(s, recReq2), strings.Index(s, recReq1)
 		if i2 < 0 || i1 < 0 || i2 > i1 {
 			t.Errorf("%s: history not newest first (%d, %d):\n%s", name, i2, i1, s)

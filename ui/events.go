@@ -15,8 +15,9 @@ import (
 // The events pane (k9s's :events): every task's events newest first, from
 // the event log (Options.PastEvents, read before the program starts) and
 // from each engine update. It takes the body like the describe view; `/`
-// filters it with the list's filter, t switches between the selected
-// task's events and all tasks', enter jumps to the event's task.
+// filters it with a filter of its own (the list's stays as it was), t
+// switches between the selected task's events and all tasks', enter jumps
+// to the event's task.
 
 // eventsRingMax bounds the events the dashboard keeps in memory.
 const eventsRingMax = 5000
@@ -25,7 +26,8 @@ const eventsRingMax = 5000
 // pane is open, so opening it never waits for anything.
 type eventsPane struct {
 	open   bool
-	follow bool // only the list's selected task
+	follow bool   // only the list's selected task
+	filter string // the pane's own `/` filter, empty when it opens
 	ring   []evRow
 	seeded bool
 	added  int // events ever added: keys the shown cache
@@ -93,7 +95,7 @@ type eventsMsg struct{}
 func (m *Model) openEvents() {
 	m.seedEvents()
 	m.evp.open = true
-	m.evp.cursor, m.evp.offset = 0, 0
+	m.evp.cursor, m.evp.offset, m.evp.filter = 0, 0, ""
 	m.closeBox()
 }
 
@@ -139,17 +141,17 @@ func (m *Model) trimEvents() {
 	}
 }
 
-// shownEvents is the pane's rows, newest first: filtered by the list's
+// shownEvents is the pane's rows, newest first: filtered by the pane's
 // filter and, when following, by the selected task. Cached until one of
 // those changes.
 func (m *Model) shownEvents() []int {
 	p := &m.evp
 	k := p.shownKey
-	if k.added == p.added && k.filter == m.filter && k.follow == p.follow && k.sel == m.sel && p.shown != nil {
+	if k.added == p.added && k.filter == p.filter && k.follow == p.follow && k.sel == m.sel && p.shown != nil {
 		return p.shown
 	}
-	p.shownKey.added, p.shownKey.filter, p.shownKey.follow, p.shownKey.sel = p.added, m.filter, p.follow, m.sel
-	f := strings.ToLower(strings.TrimSpace(m.filter))
+	p.shownKey.added, p.shownKey.filter, p.shownKey.follow, p.shownKey.sel = p.added, p.filter, p.follow, m.sel
+	f := strings.ToLower(strings.TrimSpace(p.filter))
 	p.shown = make([]int, 0, len(p.ring))
 	for i := len(p.ring) - 1; i >= 0; i-- {
 		r := &p.ring[i]
@@ -194,7 +196,11 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 			return m.setFlash("no task selected: showing all tasks", flashInfo, flashTTL)
 		}
 	case key.Matches(k, ks.Filter):
-		return m.startInput(modeFilter, m.filter)
+		cmd := m.startInput(modeFilter, m.evp.filter)
+		m.input.Prompt = "events filter> "
+		m.input.Placeholder = "part of a TaskId, change, code, RequestId or note"
+		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+		return cmd
 	case key.Matches(k, ks.Submit):
 		if m.evp.cursor < len(shown) {
 			return m.jumpToTask(m.evp.ring[shown[m.evp.cursor]].ev.Ref)
@@ -279,8 +285,8 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	if p.follow {
 		title = "Events: " + brief(clean(m.sel.TaskID))
 	}
-	if m.filter != "" {
-		title += " /" + clean(m.filter)
+	if m.evp.filter != "" {
+		title += " /" + clean(m.evp.filter)
 	}
 	title += " (" + itoa(len(shown)) + ", newest first, " + m.zoneName() + ")"
 	if !l.border {
@@ -339,8 +345,8 @@ func (m *Model) eventTime(t time.Time, loc *time.Location) string {
 
 func (m *Model) noEventsText() string {
 	switch {
-	case m.filter != "":
-		return "no events match the filter (esc clears it)"
+	case m.evp.filter != "":
+		return "no events match the filter (/ then esc clears it)"
 	case m.evp.follow:
 		return "no events for this task yet (t shows all tasks)"
 	}
@@ -377,4 +383,17 @@ func (m *Model) eventText(ev watch.Event) string {
 		}
 	}
 	return strings.Join(parts, "  ")
+}
+
+// setFilter is what the `/` input typed: the events pane's filter while
+// the pane is open, else the list's. The two never touch each other, so
+// closing the pane leaves the list filtered as it was.
+func (m *Model) setFilter(v string) {
+	if m.evp.open {
+		m.evp.filter = v
+		m.evp.cursor, m.evp.offset = 0, 0
+		return
+	}
+	m.filter = v
+	m.rebuild(false)
 }

@@ -255,3 +255,38 @@ func TestEventsStripCountsTheDate(t *testing.T) {
 		t.Errorf("row of %d cells cut to %d, no strip", w, w-1)
 	}
 }
+
+// TestEventsFilterIsItsOwn: `/` in the events pane filters the pane; the
+// list's filter is as it was when the pane closes.
+func TestEventsFilterIsItsOwn(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 30)
+	m.Update(engineMsg{watch.Update{Events: []watch.Event{
+		{At: t0, Kind: watch.EventError, Ref: ref("task-error-0007"), Code: "InternalError", RequestID: "req-err"},
+		{At: t0, Kind: watch.EventNote, Ref: ref("task-vod-0003"), Note: "VOD storage"},
+	}, Stats: okStats()}})
+	press(m, "/")
+	typeText(m, "task-")
+	press(m, "enter")
+	before := len(m.visible)
+	press(m, "e", "/")
+	typeText(m, "internal")
+	press(m, "enter")
+	if got := len(m.shownEvents()); got != 1 {
+		t.Errorf("the pane's filter shows %d events, want 1", got)
+	}
+	if m.filter != "task-" {
+		t.Errorf("typing in the events pane changed the list's filter to %q", m.filter)
+	}
+	press(m, "esc") // closes the pane
+	if m.evp.open || m.filter != "task-" || len(m.visible) != before {
+		t.Errorf("after the pane closed: open %v, list filter %q, %d rows (want %d)", m.evp.open, m.filter, len(m.visible), before)
+	}
+	if head := lines(ansi.Strip(content(m)))[1]; !strings.Contains(head, "[filter: task-]") {
+		t.Errorf("header %q", head)
+	}
+	// Opened again, the pane starts unfiltered.
+	press(m, "e")
+	if got := len(m.shownEvents()); got != 2 {
+		t.Errorf("reopened pane shows %d events, want 2", got)
+	}
+}

@@ -43,46 +43,112 @@ func (m *Model) headerLines() []string {
 		segs = append(segs, segment{plain: clean(m.opts.Endpoint), sgr: m.st.dim})
 	}
 	line1 := fitSegments(m.w, segs)
+	return []string{line1, m.countsLine()}
+}
 
-	// How the list is shown comes before the per-state counts: when the
-	// line is too narrow for both, a hidden filter would be a lie by
-	// omission, while a missing count is only less detail.
-	segs = segs[:0]
-	segs = append(segs, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
+// countsLine is the header's second line: how many tasks, how the list is
+// shown, and every state's count, worst first. Every count stays: when the
+// words do not all fit, the calm end of the line loses its words first
+// ("○ 2" for "○ Idle 2"). Only when even the short forms do not fit does
+// anything go, least needed first: the sort, then "marked" and "showing"
+// (the mark column and the list's title say them too), then the calm
+// counts from the end, then how the list is filtered (a hidden filter
+// would be a lie by omission); the task total, the alerts and the problem
+// counts stay to the last.
+func (m *Model) countsLine() string {
+	type ranked struct {
+		segment
+		rank  int  // dropped lowest first when even the short forms do not fit
+		count bool // a state's count
+	}
+	var rs []ranked
+	add := func(rank int, s segment) { rs = append(rs, ranked{segment: s, rank: rank}) }
+	addCount := func(rank int, s segment) { rs = append(rs, ranked{segment: s, rank: rank, count: true}) }
+	add(4, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
 	if n := m.alertCount(); n > 0 {
-		segs = append(segs, segment{plain: plural(n, "alert"), sgr: m.st.bad, short: "! " + itoa(n)})
+		add(4, segment{plain: plural(n, "alert"), sgr: m.st.bad, short: "! " + itoa(n)})
 	}
 	if n := m.markCount(); n > 0 {
-		segs = append(segs, segment{plain: itoa(n) + " marked", sgr: m.st.title})
+		add(1, segment{plain: itoa(n) + " marked", sgr: m.st.title, short: m.markGlyph() + " " + itoa(n)})
 	}
 	if len(m.visible) != len(m.rows) {
-		segs = append(segs, segment{plain: "showing " + itoa(len(m.visible)), sgr: m.st.warn})
+		add(1, segment{plain: "showing " + itoa(len(m.visible)), sgr: m.st.warn, short: itoa(len(m.visible)) + " shown"})
 	}
 	if m.problems {
-		segs = append(segs, segment{plain: "[problems only]", sgr: m.st.warn})
+		add(3, segment{plain: "[problems only]", sgr: m.st.warn, short: "[problems]"})
 	}
 	if m.filter != "" {
-		segs = append(segs, segment{plain: "[filter: " + cut(clean(m.filter), 24) + "]", sgr: m.st.warn})
+		f := clean(m.filter)
+		add(3, segment{plain: "[filter: " + cut(f, 24) + "]", sgr: m.st.warn, short: "[/" + cut(f, 8) + "]"})
 	}
 	if m.sortBy != sortAdded {
-		segs = append(segs, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.dim})
+		add(0, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.dim})
 	}
-	// Worst first, and a problem keeps at least its glyph and count
-	// ("✗ 1") however narrow: trouble never drops off the header.
 	for _, i := range countOrder {
 		p := watch.Phases[i]
 		if n := m.counts[i]; n > 0 {
-			sg := segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p)}
-			if p.Problem() {
-				sg.short = m.st.glyph(p) + " " + itoa(n)
-			}
-			segs = append(segs, sg)
+			addCount(2+2*boolInt(p.Problem()), segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p), short: m.st.glyph(p) + " " + itoa(n)})
 		}
 	}
 	if n := m.counts[len(watch.Phases)]; n > 0 {
-		segs = append(segs, segment{plain: "# unknown " + itoa(n)})
+		addCount(4, segment{plain: "# unknown " + itoa(n), short: "# " + itoa(n)})
 	}
-	return []string{line1, fitSegments(m.w, segs)}
+	least := func() int {
+		need := -2
+		for _, r := range rs {
+			s := r.short
+			if s == "" {
+				s = r.plain
+			}
+			need += 2 + width(s)
+		}
+		return need
+	}
+	for len(rs) > 1 && least() > m.w {
+		drop := len(rs) - 1 // the last of the lowest rank
+		for i := len(rs) - 1; i >= 0; i-- {
+			if rs[i].rank < rs[drop].rank {
+				drop = i
+			}
+		}
+		rs = slices.Delete(rs, drop, drop+1)
+	}
+	// The counts keep their words from the worst on while the line fits:
+	// from the first that cannot, every later count is short too.
+	widthFrom := func(k int) int { // the line with counts from the k-th on short
+		n, c := -2, 0
+		for _, r := range rs {
+			s := r.plain
+			if r.count {
+				if c >= k {
+					s = r.short
+				}
+				c++
+			}
+			n += 2 + width(s)
+		}
+		return n
+	}
+	counts := 0
+	for _, r := range rs {
+		counts += boolInt(r.count)
+	}
+	k := counts
+	for k > 0 && widthFrom(k) > m.w {
+		k--
+	}
+	segs := make([]segment, 0, len(rs))
+	c := 0
+	for _, r := range rs {
+		if r.count {
+			if c >= k {
+				r.plain = r.short
+			}
+			c++
+		}
+		segs = append(segs, r.segment)
+	}
+	return fitSegments(m.w, segs)
 }
 
 // countOrder is the header's order of the per-state counts: worst first

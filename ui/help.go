@@ -47,7 +47,7 @@ func (k KeyMap) helpSections() []helpSection {
 			{k.Focus, "enter tab", "details of the selected task: files, RequestIds, history (↑/↓ scroll, esc back)"},
 			{k.Describe, "i", "describe the task (or enter in the details): every field of the last answer, the last error, every file name whole with its room, user, stream and failover, the whole history, the raw JSON; y copies it, esc goes back"},
 			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
-			{k.Sort, "s", "sort: added, state (worst first), last change (newest first), id"},
+			{k.Sort, "s", "sort: added; state, worst first (alerts, errors … ended last); last change; id"},
 			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
 			{k.Events, "e", "events pane: every task's changes of state, errors, adds, removes and notes, newest first, kept across restarts (enter goes to the task, / filters, e or esc closes)"},
 			{k.EventsScope, "t", "in the events pane: the selected task's events only, or all tasks again"},
@@ -129,10 +129,10 @@ func (m *Model) legendSections() []legendSection {
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
 		{"Rows", []legendItem{
-			li(">", "", "the selected row (drawn reversed)"),
+			li(">", "", "the selected row (drawn reversed); a selected row in trouble keeps its !"),
 			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
 			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
-			li("LAST ERROR", m.st.bad, "when a call fails the row keeps the last API status and shows the error code and its age beside it, in a solid badge (amber when throttled)"),
+			li("LAST ERROR", m.st.bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled). Too narrow for both, a failing row shows it under NOTE / LAST ERROR in place of its note"),
 			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
 		}},
 		{"Columns", []legendItem{
@@ -280,7 +280,7 @@ func appendHanging(out []string, lead, label string, labelW int, text string, w 
 // hintLine is the one-line key hint. Its right end is reserved for the
 // way out (? help and q quit in the list) so they never drop off; the
 // keys before it are dropped from the end when the line is short. Toggles
-// show what they would do now (p resume, f all tasks) and z the zone.
+// show what they would do now (p resume, f all tasks, z to UTC).
 func (m *Model) hintLine() string {
 	var head, tail []key.Binding
 	must := 0 // the first must of head stay as long as they fit at all
@@ -404,9 +404,11 @@ func (m *Model) renderHint(head []key.Binding, must int, tail []key.Binding) str
 	return b.String() + t
 }
 
-// zoneHint names the zone times are in: "z UTC+8".
+// zoneHint says what z does now, as the other toggles do (p resume, f all
+// tasks): "z to UTC+8" while times are in UTC. Every time on screen names
+// the zone it is in.
 func (m *Model) zoneHint() key.Binding {
-	return withHelp(m.keys.Zone, m.zoneName())
+	return withHelp(m.keys.Zone, "to "+m.zoneNameOf((m.zone+1)%nZones))
 }
 
 // withHelp is b with another description (its keys unchanged).

@@ -233,11 +233,11 @@ func TestHintBar(t *testing.T) {
 		wide  []string // also present at 160 columns
 		not   []string
 	}{
-		{name: "list", setup: func(*Model) {}, want: []string{"? help", "q quit"}, wide: []string{"p pause", "f only problems", "z local UTC", "a add"}},
+		{name: "list", setup: func(*Model) {}, want: []string{"? help", "q quit"}, wide: []string{"p pause", "f only problems", "z to UTC", "a add"}},
 		{name: "paused", setup: func(m *Model) { press(m, "p") }, want: []string{"p resume", "? help", "q quit"}, not: []string{"p pause"}},
 		{name: "problems only", setup: func(m *Model) { press(m, "f") }, want: []string{"f all tasks", "? help", "q quit"}, not: []string{"only problems"}},
 		{name: "both toggles", setup: func(m *Model) { press(m, "p", "f") }, want: []string{"f all tasks", "p resume", "? help", "q quit"}},
-		{name: "zone", setup: func(m *Model) { press(m, "z", "z") }, want: []string{"? help", "q quit"}, wide: []string{"z UTC+8"}},
+		{name: "zone", setup: func(m *Model) { press(m, "z", "z") }, want: []string{"? help", "q quit"}, wide: []string{"z to local UTC"}},
 		{name: "detail", setup: func(m *Model) { press(m, "enter") }, want: []string{"? help", "q quit"}, wide: []string{"scroll", "esc list"}},
 		{name: "help", setup: func(m *Model) { press(m, "?") }, want: []string{"esc close", "q quit"}, wide: []string{"scroll", "pgup/pgdn page", "g/G top/bottom"}},
 		{name: "add", setup: func(m *Model) { press(m, "a") }, want: []string{"ctrl+c quit"}, wide: []string{"enter ok", "esc cancel"}, not: []string{"q quit"}},
@@ -299,5 +299,26 @@ func BenchmarkZoneKey10k(b *testing.B) {
 	for b.Loop() {
 		m.Update(z)
 		_ = m.View()
+	}
+}
+
+// TestNotFoundSaysTheAPIAnswered: not found is an answer (the row keeps its
+// RequestId), not a silence: help's legend and the details say so.
+func TestNotFoundSaysTheAPIAnswered(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 40)
+	press(m, "?")
+	m.syncBox(m.layout())
+	help := ansi.Strip(m.box.vp.GetContent())
+	flat := strings.Join(strings.Fields(help), " ")
+	if strings.Contains(flat, "never answered") || !strings.Contains(flat, "the API answered that it has no such task") {
+		t.Errorf("help's legend on not found:\n%s", help)
+	}
+	press(m, "esc")
+	m.selectTask(ref("task-missing-06"))
+	details := strings.Join(strings.Fields(ansi.Strip(content(m))), " ")
+	for _, want := range []string{"req-gone", "the API answered that it has no such task"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details of a not-found task lack %q:\n%s", want, details)
+		}
 	}
 }

@@ -58,8 +58,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(k, ks.Back):
 		if m.mode == modeFilter {
-			m.filter = ""
-			m.rebuild(false)
+			m.setFilter("")
 		}
 		m.endInput()
 		return nil
@@ -72,8 +71,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(k)
 	if m.mode == modeFilter {
-		m.filter = m.input.Value()
-		m.rebuild(false)
+		m.setFilter(m.input.Value())
 	}
 	return cmd
 }
@@ -85,8 +83,7 @@ func (m *Model) submit() tea.Cmd {
 	m.endInput()
 	switch md {
 	case modeFilter:
-		m.filter = value
-		m.rebuild(false)
+		m.setFilter(value)
 	case modeNote:
 		if len(m.flow.noteRefs) > 0 {
 			return m.submitNoteMany(value)
@@ -205,8 +202,7 @@ func (m *Model) onPaste(content string) tea.Cmd {
 	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
 	m.input.SetCursor(pos + len([]rune(text)))
 	if m.mode == modeFilter {
-		m.filter = m.input.Value()
-		m.rebuild(false)
+		m.setFilter(m.input.Value())
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Note):
 		m.flow.noteRefs = rowRefs(rs)
 		cmd := m.startInput(modeNote, commonNote(rs))
-		m.input.Prompt = "note for " + itoa(len(rs)) + " marked> "
+		m.input.Prompt = bulkNotePrompt(rs)
 		m.input.Placeholder = "one note for all of them (empty clears theirs)"
 		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 		return cmd, true
@@ -144,7 +144,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.CopyDetails):
 		parts := make([]string, len(rs))
 		for i, r := range rs {
-			parts[i] = ticketText(r, m.now, m.location())
+			parts[i] = m.ticketText(r)
 		}
 		return copyCmd(m.opts.Clipboard, "details of "+plural(len(rs), "task"), strings.Join(parts, "\n")), true
 	default:
@@ -156,6 +156,28 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 // commonNote is the note every row shares, else empty: the input starts
 // from it so a shared ticket number is edited, not retyped.
 func commonNote(rs []*row) string { return shared(rs, func(r *row) string { return r.t.Note }) }
+
+// bulkNotePrompt names how many tasks a bulk note is for and, when they
+// do not already share one note (which the input then starts from), how
+// many notes it will replace: nothing is overwritten unsaid.
+func bulkNotePrompt(rs []*row) string {
+	p := "note for " + itoa(len(rs)) + " marked"
+	if n := replacedNotes(rs, commonNote(rs)); n > 0 && commonNote(rs) == "" {
+		p += " (replaces " + plural(n, "note") + ")"
+	}
+	return p + "> "
+}
+
+// replacedNotes is how many of rs have a note other than value.
+func replacedNotes(rs []*row, value string) int {
+	n := 0
+	for _, r := range rs {
+		if r.t.Note != "" && r.t.Note != value {
+			n++
+		}
+	}
+	return n
+}
 
 // shared is the value of every x, or "" when there are none or they differ.
 func shared[T any](xs []T, of func(T) string) string {
@@ -278,16 +300,28 @@ func (m *Model) submitNoteMany(value string) tea.Cmd {
 	refs := m.flow.noteRefs
 	m.flow.noteRefs = nil
 	cmds := make([]tea.Cmd, 0, len(refs)+1)
+	replaced := 0
+	var moved []*row
 	for _, ref := range refs {
 		if r := m.rows[ref]; r != nil {
+			replaced += replacedNotes([]*row{r}, value)
 			t := r.t
 			t.Note = value
-			r.set(t)
+			m.setRow(r, t)
+			moved = append(moved, r)
 		}
 		m.noteSeq++
 		cmds = append(cmds, noteCmd(m.eng, ref, value, m.noteSeq))
 	}
-	cmds = append(cmds, m.setFlash("note set on "+plural(len(refs), "task"), flashInfo, flashTTL))
+	m.replaceRows(moved) // the filter may now hide or show them
+	text := "note set on " + plural(len(refs), "task")
+	switch {
+	case value == "":
+		text = "notes cleared on " + plural(len(refs), "task")
+	case replaced > 0:
+		text += " (" + plural(replaced, "note") + " replaced)"
+	}
+	cmds = append(cmds, m.setFlash(text, flashInfo, flashTTL))
 	return tea.Batch(cmds...)
 }
 

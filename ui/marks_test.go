@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -230,11 +231,17 @@ func TestBulkNote(t *testing.T) {
 	eng := newCountingEngine()
 	m := loaded(t, eng, 120, 30)
 	pressFlow(m, "j", "space", "space", "n")
-	if m.mode != modeNote || !strings.Contains(ansi.Strip(content(m)), "note for 2 marked>") {
+	// One of the two has a note ("VOD storage"): the prompt says it goes
+	// before it does, and the message after.
+	if m.mode != modeNote || !strings.Contains(ansi.Strip(content(m)), "note for 2 marked (replaces 1 note)>") {
 		t.Fatalf("mode %v; screen:\n%s", m.mode, ansi.Strip(content(m)))
 	}
 	typeText(m, "T-42")
-	for _, msg := range runCmd(pressFlow(m, "enter")) {
+	cmd := pressFlow(m, "enter")
+	if want := "note set on 2 tasks (1 note replaced)"; m.flash.text != want {
+		t.Errorf("flash %q, want %q", m.flash.text, want)
+	}
+	for _, msg := range runCmd(cmd) {
 		m.Update(msg)
 	}
 	if eng.n("SetNote") != 2 || eng.notes[ref("task-idle-0002")] != "T-42" || eng.notes[ref("task-vod-0003")] != "T-42" {
@@ -279,5 +286,54 @@ func TestHintNamesClearMarks(t *testing.T) {
 	pressFlow(m, "u")
 	if strings.Contains(last(), "clear marks") {
 		t.Errorf("hint %q after u", last())
+	}
+}
+
+// TestBulkNotePrompt: a bulk note says how many notes it replaces, and
+// says nothing when the marked tasks share the note it starts from.
+func TestBulkNotePrompt(t *testing.T) {
+	tests := []struct {
+		notes  []string
+		prompt string
+		value  string
+	}{
+		{[]string{"", ""}, "note for 2 marked> ", ""},
+		{[]string{"T-1", "T-2", ""}, "note for 3 marked (replaces 2 notes)> ", ""},
+		{[]string{"T-1", "T-1"}, "note for 2 marked> ", "T-1"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.notes), func(t *testing.T) {
+			var ts []watch.Task
+			for i, n := range tt.notes {
+				ts = append(ts, watch.Task{Ref: ref(fmt.Sprintf("task-%d", i)), Note: n, Phase: watch.Idle})
+			}
+			m := newTestModel(t, newCountingEngine(), 120, 30)
+			m.Update(engineMsg{watch.Update{Changed: ts, Stats: okStats()}})
+			pressFlow(m, "*", "n")
+			if m.input.Prompt != tt.prompt || m.input.Value() != tt.value {
+				t.Errorf("prompt %q value %q, want %q %q", m.input.Prompt, m.input.Value(), tt.prompt, tt.value)
+			}
+		})
+	}
+}
+
+// TestBulkNoteRefilters: a bulk note that makes the marked tasks stop
+// matching the filter takes them out of the list, as a single note does.
+func TestBulkNoteRefilters(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 30)
+	press(m, "/")
+	typeText(m, "ticket")
+	press(m, "enter")
+	if len(m.visible) != 1 {
+		t.Fatalf("%d rows match ticket", len(m.visible))
+	}
+	pressFlow(m, "*", "n")
+	for range 40 {
+		press(m, "backspace")
+	}
+	typeText(m, "moved to another team")
+	pressFlow(m, "enter")
+	if len(m.visible) != 0 {
+		t.Errorf("%d rows still shown by a filter they no longer match", len(m.visible))
 	}
 }

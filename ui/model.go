@@ -144,11 +144,16 @@ type row struct {
 }
 
 // flash is a self-clearing message; seq makes sure an older timer never
-// clears a newer message.
+// clears a newer message. An answer to what the user just did holds the
+// line for its whole time: a notice (news nobody asked for, such as an
+// alert firing) then waits in queued and shows when the answer clears
+// (flash.go).
 type flash struct {
-	text string
-	kind int // flashInfo, flashWarn, flashErr
-	seq  int
+	text   string
+	kind   int // flashInfo, flashWarn, flashErr
+	seq    int
+	notice bool    // text is a notice: anything may replace it
+	queued *notice // the latest notice that came while an answer showed
 }
 
 const (
@@ -218,9 +223,12 @@ type Model struct {
 	desc   describeView
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
-	pads   padCache    // the detail pane's lines padded to its width
-	flow   flowState   // marks, bulk confirmations and the command line (marks.go, cmdline.go)
-	hint   struct {
+	// codeSeen is the widest error code any row has shown this run (cells,
+	// at most codeMaxW): the error column's width, from the first failure on.
+	codeSeen int
+	pads     padCache  // the detail pane's lines padded to its width
+	flow     flowState // marks, bulk confirmations and the command line (marks.go, cmdline.go)
+	hint     struct {
 		key [7]int
 		s   string
 	}

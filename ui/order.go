@@ -25,7 +25,13 @@ import (
 type placed struct {
 	slot  int
 	since time.Time
+	alert bool // an alert rule flagged the task (the state sort puts it first)
 	in    bool // the row is in m.visible
+}
+
+// placedOf is what r is sorted by now (not yet in m.visible).
+func (m *Model) placedOf(r *row) placed {
+	return placed{slot: r.slot, since: r.t.Since, alert: m.flagged(r.t.Ref)}
 }
 
 // bulkPlace is how many rows one update may move one by one; more, and
@@ -37,9 +43,10 @@ const bulkPlace = 128
 func (m *Model) cmpPlaced(a, b *row) int {
 	switch m.sortBy {
 	case sortState:
-		// Worst first: what needs a look belongs at the top of the
-		// screen; a clean "ended" sinks to the bottom.
-		return cmp.Or(slotSeverity[b.placed.slot]-slotSeverity[a.placed.slot], a.seq-b.seq)
+		// Worst first (see worstFirst): what needs a look belongs at the
+		// top of the screen; a clean "ended" sinks to the bottom.
+		return cmp.Or(boolInt(b.placed.alert)-boolInt(a.placed.alert),
+			slotSeverity[b.placed.slot]-slotSeverity[a.placed.slot], a.seq-b.seq)
 	case sortChange:
 		return cmp.Or(b.placed.since.Compare(a.placed.since), a.seq-b.seq)
 	case sortID:
@@ -64,7 +71,7 @@ func (m *Model) sortVisible() {
 	vis := make([]*row, 0, len(m.all))
 	m.widths = widthCounts{}
 	for _, r := range m.all {
-		r.placed = placed{slot: r.slot, since: r.t.Since}
+		r.placed = m.placedOf(r)
 		if m.shows(r, needle) {
 			r.placed.in = true
 			m.count(r)
@@ -83,14 +90,16 @@ func (m *Model) sortVisible() {
 // then sorts the whole list.
 func (m *Model) place(r *row, needle string) bool {
 	in := m.shows(r, needle)
-	if in == r.placed.in && (!in || m.samePlace(r)) {
-		r.placed = placed{slot: r.slot, since: r.t.Since, in: in}
+	now := m.placedOf(r)
+	if in == r.placed.in && (!in || m.samePlace(r, now)) {
+		now.in = in
+		r.placed = now
 		return true
 	}
 	if r.placed.in && !m.unplace(r) {
 		return false
 	}
-	r.placed = placed{slot: r.slot, since: r.t.Since}
+	r.placed = now
 	if in {
 		i, _ := slices.BinarySearchFunc(m.visible, r, m.cmpPlaced)
 		m.visible = slices.Insert(m.visible, i, r)
@@ -100,13 +109,13 @@ func (m *Model) place(r *row, needle string) bool {
 	return true
 }
 
-// samePlace reports whether r's new fields keep its place in the order.
-func (m *Model) samePlace(r *row) bool {
+// samePlace reports whether r, now sorted by now, keeps its place in the order.
+func (m *Model) samePlace(r *row, now placed) bool {
 	switch m.sortBy {
 	case sortState:
-		return slotSeverity[r.slot] == slotSeverity[r.placed.slot]
+		return slotSeverity[now.slot] == slotSeverity[r.placed.slot] && now.alert == r.placed.alert
 	case sortChange:
-		return r.t.Since.Equal(r.placed.since)
+		return now.since.Equal(r.placed.since)
 	}
 	return true // arrival and TaskId never change
 }
@@ -157,6 +166,19 @@ func (m *Model) reorder(moved []*row, gone, intact bool) {
 		return
 	}
 	m.reselect()
+}
+
+// replaceRows puts rows whose sort key or filter match changed outside an
+// engine update (an alert began or stopped flagging them, a bulk note)
+// where they now belong: one by one, or the whole list sorted again when
+// many moved.
+func (m *Model) replaceRows(rs []*row) {
+	switch {
+	case len(rs) > bulkPlace:
+		m.rebuild(false)
+	case len(rs) > 0:
+		m.reorder(rs, false, true)
+	}
 }
 
 // forget drops a row that is no longer watched and takes it out of the

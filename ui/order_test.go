@@ -22,6 +22,16 @@ type orderRef struct {
 	sort     sortKey
 	problems bool
 	needle   string
+	rule     AlertRule // nil: no alert rule
+}
+
+// flagged is whether the alert rule holds for the task at t0.
+func (o *orderRef) flagged(t watch.Task) bool {
+	if o.rule == nil {
+		return false
+	}
+	_, ok := o.rule.Check(t, t0)
+	return ok
 }
 
 func (o *orderRef) want() []taskref.Ref {
@@ -30,7 +40,7 @@ func (o *orderRef) want() []taskref.Ref {
 	for i, r := range o.arrival {
 		idx[r] = i
 		t := o.tasks[r]
-		if o.problems && !t.Phase.Problem() {
+		if o.problems && !t.Phase.Problem() && !o.flagged(t) {
 			continue
 		}
 		code := ""
@@ -46,7 +56,8 @@ func (o *orderRef) want() []taskref.Ref {
 		ta, tb := o.tasks[a], o.tasks[b]
 		switch o.sort {
 		case sortState:
-			return tb.Phase.Severity() - ta.Phase.Severity()
+			// Worst first: flagged by an alert, then by severity.
+			return cmp.Or(boolInt(o.flagged(tb))-boolInt(o.flagged(ta)), tb.Phase.Severity()-ta.Phase.Severity())
 		case sortChange:
 			return tb.Since.Compare(ta.Since)
 		case sortID:
@@ -74,6 +85,12 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 			eng := newCountingEngine()
 			m := newTestModel(t, eng, 120, 30)
 			o := &orderRef{tasks: map[taskref.Ref]watch.Task{}}
+			if seed%2 == 1 {
+				// An alert rule on what only the engine changes (state and
+				// its time): flags come and go with the updates.
+				o.rule = idleRule{20 * time.Second}
+				m.flow.alerts.rules = []AlertRule{o.rule}
+			}
 			used := map[string]bool{}
 			newTask := func() watch.Task {
 				id := ""
@@ -130,6 +147,8 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				initial = append(initial, newTask())
 			}
 			send(watch.Update{Changed: initial})
+			codes := 0
+			scanWants(m, &codes)
 
 			for step := range 300 {
 				what := ""
@@ -218,7 +237,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				if n := len(m.all); n != len(o.arrival) {
 					t.Fatalf("step %d (%s): %d rows kept, want %d", step, what, n, len(o.arrival))
 				}
-				if got, want := m.wants(), scanWants(m); got != want {
+				if got, want := m.wants(), scanWants(m, &codes); got != want {
 					t.Fatalf("step %d (%s): column wants %+v, a scan of the list says %+v", step, what, got, want)
 				}
 				if r := m.selected(); r != nil && r.t.Ref != m.sel {
@@ -240,16 +259,22 @@ func withErr(tk watch.Task, rng *rand.Rand) watch.Task {
 	return tk
 }
 
-// scanWants is what the columns need, by a scan of every visible row.
-func scanWants(m *Model) want {
+// scanWants is what the columns need, by a scan of every visible row;
+// codes is the widest code the scans have seen.
+func scanWants(m *Model, codes *int) want {
 	var wt want
 	for _, r := range m.visible {
 		wt.id = max(wt.id, len(r.id))
 		wt.note = max(wt.note, len(r.note))
-		if code, ok := failCell(r); ok {
-			wt.code = max(wt.code, min(len(code), codeMaxW)+1+ageW)
+	}
+	// The error column's width is the widest code ever shown: every step
+	// scans, so the widest of the scans is it.
+	for _, r := range m.all {
+		if code, ok := failCell(r); ok && r.seq >= 0 {
+			*codes = max(*codes, min(len(code), codeMaxW))
 		}
 	}
+	wt.code = *codes
 	wt.note = min(wt.note, 200)
 	wt.showApp = m.wants().showApp
 	return wt

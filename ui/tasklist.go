@@ -7,22 +7,28 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// The task list's columns, in the order they get width (and the order they
-// are drawn): state, TaskId, note, last error, the two ages, files and
-// SdkAppId (only when it tells rows apart). Each takes its minimum while
-// there is room; what is left then goes to the TaskId and the note, up to
-// their widest value (a demo TaskId is whole from 200 columns).
+// The task list's columns, in the order they are drawn: state, TaskId,
+// note, last error, the two ages, files and SdkAppId (only when it tells
+// rows apart). Width goes first to FILES ("my recording has no files" is
+// the usual question), a TaskId that still tells rows apart, a note, and
+// once any call has failed the error code whole; then the ages; what is
+// left goes to the TaskId and the note, up to their widest value (a demo
+// TaskId is whole from 200 columns). The error column's width comes from
+// the widest code seen this run (Model.codeSeen), never from the rows shown
+// now, so nothing moves as calls fail and recover.
 const (
 	ageW     = 6
 	filesW   = 5
 	appW     = 10
 	idMinW   = 16 // a TaskId shortened in the middle still tells rows apart
-	idFloorW = 10 // what it may shrink to so an error code shows whole
+	idAgesW  = 10 // what it may shrink to so FOR and ANSWER stay beside a code
+	idFloorW = 5  // what it may shrink to so an error code shows whole: both ends
 	idMidW   = 40 // the TaskId grows to this before the note grows
 	noteMinW = 12 // a ticket number, readable
 	noteMidW = 24
 	codeMinW = 8  // below this a code is not worth cutting to
 	codeMaxW = 40 // the longest TRTC codes are under 40; longer is garbage, cut
+	agesW    = 2 * (ageW + 1)
 	// badgeWidth is the state cell (kept for the tests that locate it).
 	badgeWidth = stateW
 )
@@ -33,10 +39,15 @@ type cols struct {
 	id, note, code, files, app int
 	ages                       bool
 	mark                       bool // the mark column (marks.go) is drawn
+	// merged: there is no room for the code beside the note, so the note
+	// column is as wide as the code and a row whose call failed shows its
+	// code there instead of its note (the detail pane keeps the note).
+	merged bool
 }
 
-// want is what the rows would like: the widest TaskId, note and failure
-// cell (0 when no row needs the column) and whether SdkAppId tells rows apart.
+// want is what the rows would like: the widest TaskId and note shown, the
+// widest error code seen (0 before any call failed), and whether SdkAppId
+// tells rows apart.
 type want struct {
 	id, note, code int
 	showApp        bool
@@ -69,35 +80,80 @@ func planCols(w int, wt want) cols {
 		*cur += g
 		avail -= g
 	}
+	// room reports whether n more cells fit once the TaskId gives up what
+	// it has above floor, and takes them from it if so.
+	room := func(n, floor int) bool {
+		short := n - avail
+		if short <= 0 {
+			return true
+		}
+		if c.id-short < floor {
+			return false
+		}
+		c.id -= short
+		avail += short
+		return true
+	}
+	c.files = take(filesW)
 	c.id = take(min(max(wt.id, 1), idMinW))
 	if c.id == 0 && avail > 1 { // very narrow: what is left
 		c.id = take(avail - 1)
 	}
 	c.note = take(min(wt.note, noteMinW))
-	if wt.code > 0 {
-		// A code is shown whole: without its age if need be, then with a
-		// shorter TaskId; cut only when even that does not fit.
-		bare := wt.code - 1 - ageW
-		if c.code = take(wt.code); c.code == 0 {
-			if short := bare + 1 - avail; short > 0 && c.id-short >= idFloorW {
-				c.id -= short
-				avail += short
+	code := min(wt.code, codeMaxW)
+	if code > 0 {
+		// The code whole: in a column of its own while the ages still fit
+		// beside it; else in the note column, with the ages if the TaskId
+		// can spare the cells, without them if it must; cut only when even
+		// a TaskId at its floor leaves no room for the widest code seen.
+		own, inNote := code+1, code+1
+		if c.note > 0 {
+			inNote = max(code-c.note, 0)
+		}
+		intoNote := func() {
+			if c.note == 0 {
+				c.code = take(code)
+				return
 			}
-			if c.code = take(bare); c.code == 0 && avail-1 >= codeMinW {
+			avail -= inNote
+			c.note, c.merged = max(c.note, code), true
+		}
+		switch {
+		case avail >= own+agesW:
+			c.code = take(code)
+		case room(inNote+agesW, idAgesW):
+			intoNote()
+		case avail >= own:
+			c.code = take(code)
+		case room(inNote, idFloorW):
+			intoNote()
+		case c.note > 0:
+			// Not whole anywhere (only a code longer than a real one):
+			// the note column takes what is left, cut rather than hide a
+			// failure.
+			c.note, c.merged = c.note+avail, true
+			avail = 0
+		default:
+			room(codeMinW+1, idFloorW)
+			if avail-1 >= codeMinW {
 				c.code = take(avail - 1) // cut rather than hide a failure
 			}
 		}
 	}
-	if avail >= 2*(ageW+1) {
+	if avail >= agesW {
 		c.ages = true
-		avail -= 2 * (ageW + 1)
+		avail -= agesW
 	}
-	c.files = take(filesW)
 	if wt.showApp {
 		c.app = take(appW)
 	}
 	grow(&c.note, min(wt.note, noteMidW)) // a ticket number before more of a shortened id
 	grow(&c.id, min(wt.id, idMidW))
+	if c.merged {
+		grow(&c.note, code+1+ageW) // the failure's age beside its code
+	} else {
+		grow(&c.code, code+1+ageW)
+	}
 	grow(&c.id, wt.id)
 	grow(&c.note, wt.note)
 	return c
@@ -147,10 +203,11 @@ func shownPhase(t *watch.Task) watch.Phase {
 
 // wants is what the columns need, from the counts of the visible rows'
 // lengths (widths.go), so no update or frame scans 10,000 rows for it.
-// Byte lengths stand in for cells: exact for the ASCII ids and codes, an
-// upper bound otherwise, and no grapheme segmentation on 10,000 rows.
+// Byte lengths stand in for cells: exact for the ASCII ids, an upper bound
+// otherwise, and no grapheme segmentation on 10,000 rows. The code is the
+// widest seen this run (see setRow), shown or not.
 func (m *Model) wants() want {
-	wt := want{id: m.widths.id.widest(), note: min(m.widths.note.widest(), 200), code: m.widths.code.widest()}
+	wt := want{id: m.widths.id.widest(), note: min(m.widths.note.widest(), 200), code: m.codeSeen}
 	wt.showApp = len(m.apps) > 1
 	if len(m.apps) == 1 {
 		for app := range m.apps {
@@ -185,7 +242,7 @@ func (m *Model) columns(w int) *colCache {
 		b.WriteString(" " + fit("TASK ID", c.id))
 	}
 	if c.note > 0 {
-		b.WriteString(" " + fit("NOTE", c.note))
+		b.WriteString(" " + fit(noteHead(c), c.note))
 	}
 	if c.code > 0 {
 		b.WriteString(" " + fit("LAST ERROR", c.code))
@@ -203,6 +260,18 @@ func (m *Model) columns(w int) *colCache {
 	b.WriteString(sgrReset)
 	m.cols = colCache{key: key, c: c, head: b.String()}
 	return &m.cols
+}
+
+// noteHead names the note column, which also holds a failed call's code
+// when the plan merged them.
+func noteHead(c cols) string {
+	switch {
+	case !c.merged:
+		return "NOTE"
+	case c.note >= len("NOTE / LAST ERROR"):
+		return "NOTE / LAST ERROR"
+	}
+	return "NOTE/ERROR"
 }
 
 func boolInt(b bool) int {
@@ -257,12 +326,14 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	b.WriteString(base)
 	code, failed := failCell(r)
 	switch {
-	case sel:
-		b.WriteByte('>')
 	case failed || m.problem(r):
+		// Trouble keeps its mark under the cursor too: the reversed row
+		// says it is selected.
 		b.WriteString(m.st.bad)
 		b.WriteByte('!')
 		restore()
+	case sel:
+		b.WriteByte('>')
 	default:
 		b.WriteByte(' ')
 	}
@@ -282,21 +353,16 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	}
 	if c.note > 0 {
 		b.WriteByte(' ')
-		b.WriteString(fit(r.note, c.note))
+		if c.merged && failed {
+			m.writeFailure(b, r, code, c.note, restore)
+		} else {
+			b.WriteString(fit(r.note, c.note))
+		}
 	}
 	if c.code > 0 {
 		b.WriteByte(' ')
 		if failed {
-			age := m.since(r.t.LastErr.At)
-			cell := code
-			if width(code)+1+width(age) <= c.code {
-				cell = code + " " + age
-			}
-			cell = cut(cell, c.code)
-			b.WriteString(m.st.failSGR(r.t.Phase))
-			b.WriteString(cell)
-			restore()
-			b.WriteString(spaces(c.code - width(cell)))
+			m.writeFailure(b, r, code, c.code, restore)
 		} else {
 			b.WriteString(spaces(c.code))
 		}
@@ -333,4 +399,19 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	if base != "" {
 		b.WriteString(sgrReset)
 	}
+}
+
+// writeFailure draws a failed call's badge in a cell n wide: the code,
+// and how long ago when it fits.
+func (m *Model) writeFailure(b *strings.Builder, r *row, code string, n int, restore func()) {
+	age := m.since(r.t.LastErr.At)
+	cell := code
+	if width(code)+1+width(age) <= n {
+		cell = code + " " + age
+	}
+	cell = cut(cell, n)
+	b.WriteString(m.st.failSGR(r.t.Phase))
+	b.WriteString(cell)
+	restore()
+	b.WriteString(spaces(n - width(cell)))
 }

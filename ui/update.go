@@ -65,9 +65,7 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		m.now = m.opts.Now()
 		return tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
 	case flashClearMsg:
-		if msg.seq == m.flash.seq {
-			m.flash.text = ""
-		}
+		return m.clearFlash(msg.seq)
 	case addedMsg:
 		return m.onAdded(msg)
 	case removedMsg:
@@ -107,11 +105,12 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// setFlash shows text and arms a timer that clears it, unless a newer
-// flash has replaced it by then.
+// setFlash shows an answer to what the user did and arms a timer that
+// clears it, unless a newer flash has replaced it by then; until then no
+// notice (setNotice) takes its place.
 func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
 	m.flash.seq++
-	m.flash.text, m.flash.kind = text, kind
+	m.flash.text, m.flash.kind, m.flash.notice = text, kind, false
 	seq := m.flash.seq
 	return tea.Tick(ttl, func(time.Time) tea.Msg { return flashClearMsg{seq} })
 }

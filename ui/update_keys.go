@@ -208,7 +208,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Copy):
 		return copyCmd(m.opts.Clipboard, "TaskId", r.id)
 	case key.Matches(k, ks.CopyDetails):
-		return copyCmd(m.opts.Clipboard, "task details", ticketText(r, m.now, m.location()))
+		return copyCmd(m.opts.Clipboard, "task details", m.ticketText(r))
 	}
 	return nil
 }

@@ -164,10 +164,10 @@ func TestZoneCycle(t *testing.T) {
 		flash    string
 		location *time.Location
 	}{
-		{0, zoneLocal, "z local UTC+5:30", "14:48:53 UTC+5:30", "", india},
-		{1, zoneUTC, "z UTC", "09:18:53 UTC", "times in UTC", india},
-		{2, zoneConsole, "z UTC+8", "17:18:53 UTC+8", "times in UTC+8", india},
-		{3, zoneLocal, "z local UTC+5:30", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
+		{0, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "", india},
+		{1, zoneUTC, "z to UTC+8", "09:18:53 UTC", "times in UTC", india},
+		{2, zoneConsole, "z to local UTC+5:30", "17:18:53 UTC+8", "times in UTC+8", india},
+		{3, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.presses), func(t *testing.T) {

@@ -116,7 +116,7 @@ func (m *Model) sideFits(w int) bool {
 	wt := m.wants()
 	// Room for a typical failure is kept even while none shows, so the
 	// panes do not jump about as calls fail and recover.
-	full := cols{id: wt.id, note: wt.note, code: max(wt.code, typicalCodeW), files: filesW, ages: true}
+	full := cols{id: wt.id, note: wt.note, code: max(min(wt.code, codeMaxW)+1+ageW, typicalCodeW), files: filesW, ages: true}
 	if wt.showApp {
 		full.app = appW
 	}

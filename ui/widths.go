@@ -2,8 +2,8 @@ package ui
 
 import "github.com/trtcwatch/trtcwatch/watch"
 
-// The list's column plan needs the widest TaskId, note and failure cell
-// of the visible rows (see want). Scanning 10,000 rows for them after
+// The list's column plan needs the widest TaskId and note of the visible
+// rows (see want). Scanning 10,000 rows for them after
 // every engine update cost more than keeping the list in order, so
 // m.widths counts the visible rows by each length instead: a row entering
 // or leaving the list, or changing, adds or takes away its lengths, and
@@ -34,25 +34,18 @@ func (c lenCount) widest() int {
 	return 0
 }
 
-// widthCounts are the visible rows' TaskId, note and failure-cell lengths.
-type widthCounts struct{ id, note, code lenCount }
+// widthCounts are the visible rows' TaskId and note lengths.
+type widthCounts struct{ id, note lenCount }
 
 // lens are the lengths a row adds to the counts (byte lengths stand in
-// for cells: exact for the ASCII ids and codes, an upper bound otherwise).
-type lens struct{ id, note, code int }
+// for cells: exact for the ASCII ids, an upper bound otherwise).
+type lens struct{ id, note int }
 
-func lensOf(r *row) lens {
-	l := lens{id: len(r.id), note: len(r.note)}
-	if code, ok := failCell(r); ok {
-		l.code = min(len(code), codeMaxW) + 1 + ageW
-	}
-	return l
-}
+func lensOf(r *row) lens { return lens{id: len(r.id), note: len(r.note)} }
 
 func (w *widthCounts) add(l lens, d int) {
 	w.id.add(l.id, d)
 	w.note.add(l.note, d)
-	w.code.add(l.code, d)
 }
 
 // count adds a row that enters m.visible.
@@ -65,7 +58,9 @@ func (m *Model) count(r *row) {
 func (m *Model) uncount(r *row) { m.widths.add(r.lens, -1) }
 
 // setRow copies a task into its row and, if the row is shown, updates the
-// counts for what changed.
+// counts for what changed. A failure's code widens the error column's
+// bound (codeSeen), which never narrows: the column keeps its width while
+// calls fail and recover, so one row's error never reflows every row.
 func (m *Model) setRow(r *row, t watch.Task) {
 	if r.placed.in {
 		m.uncount(r)
@@ -73,5 +68,8 @@ func (m *Model) setRow(r *row, t watch.Task) {
 	r.set(t)
 	if r.placed.in {
 		m.count(r)
+	}
+	if code, ok := failCell(r); ok {
+		m.codeSeen = max(m.codeSeen, min(width(code), codeMaxW))
 	}
 }

@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// notice is news for the message line that nobody asked for just now.
+type notice struct {
+	text string
+	kind int
+	ttl  time.Duration
+}
+
+// setNotice shows news the user did not just ask for (an alert that began
+// to hold). It never takes the line from an answer to what the user just
+// typed or pressed (setFlash): it waits until that answer's time is up,
+// and only the latest notice waits.
+func (m *Model) setNotice(text string, kind int, ttl time.Duration) tea.Cmd {
+	if m.flash.text != "" && !m.flash.notice {
+		m.flash.queued = &notice{text: text, kind: kind, ttl: ttl}
+		return nil
+	}
+	cmd := m.setFlash(text, kind, ttl)
+	m.flash.notice = true
+	return cmd
+}
+
+// clearFlash ends the message whose timer fired (an older timer does
+// nothing) and shows the notice that waited for it, if any.
+func (m *Model) clearFlash(seq int) tea.Cmd {
+	if seq != m.flash.seq {
+		return nil
+	}
+	m.flash.text = ""
+	q := m.flash.queued
+	m.flash.queued = nil
+	if q == nil {
+		return nil
+	}
+	return m.setNotice(q.text, q.kind, q.ttl)
+}
