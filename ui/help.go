@@ -132,7 +132,7 @@ func (m *Model) legendSections() []legendSection {
 			li(">", "", "the selected row (drawn reversed); a selected row in trouble keeps its !"),
 			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
 			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
-			li("LAST ERROR", m.st.bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled). Too narrow for both, a failing row shows it under NOTE / LAST ERROR in place of its note"),
+			li("LAST ERROR", m.st.bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled); when narrow, under NOTE / LAST ERROR"),
 			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
 		}},
 		{"Columns", []legendItem{

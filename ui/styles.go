@@ -49,17 +49,11 @@ var looks = map[watch.Phase]look{
 	watch.Exited:     {"◐", "v", toneWarn, "API: the task is stopping"},
 	watch.Ended:      {"✓", "=", toneGood, watch.GoneNote(watch.Ended)},
 	watch.Vanished:   {"⊘", "!", toneBad, watch.GoneNote(watch.Vanished)},
-	watch.NotFound:   {"?", "?", toneBad, notFoundMeans},
+	watch.NotFound:   {"?", "?", toneBad, watch.GoneNote(watch.NotFound)},
 	watch.Throttled:  {"◔", "%", toneWarn, "the last call hit the API quota; retried slower"},
 	watch.AuthError:  {"✗", "!", toneBad, "the credentials were rejected"},
 	watch.Error:      {"✗", "x", toneBad, "the last call failed (or the API answered a status this build does not know)"},
 }
-
-// notFoundMeans is what "not found" says: an answer, not a silence. The
-// API answered every poll (the row and the details keep its RequestId)
-// with ResourceNotFound or a code like it.
-const notFoundMeans = "the API answered that it has no such task (ResourceNotFound or the like; " +
-	"the details show its RequestId): a wrong TaskId, SdkAppId or region, or a task that ended before it was watched"
 
 // stateW is the cells of a state cell: glyph, space, the longest word
 // ("InProgress", "auth error").

@@ -85,12 +85,13 @@ func GoneNote(p Phase) string {
 	switch p {
 	case Ended:
 		return "the last answer was Exited, then the API no longer knew the task: a clean stop " +
-			"(or, when the details say so, gone while this program could not poll: its end was not seen)"
+			"(the details say when its end was not seen)"
 	case Vanished:
-		return "the API stopped knowing the task while it was last seen Idle or InProgress: a problem. " +
-			"It may still have exited cleanly between two polls; the recorder's callbacks or the console can tell"
+		return "the API stopped knowing the task while it was last seen Idle or InProgress: a problem " +
+			"(it may have exited between two polls; the console can tell)"
 	case NotFound:
-		return "the API never answered for this task: check the TaskId, the SdkAppId and the region"
+		return "the API answered that it has no such task (ResourceNotFound or the like; the details keep its RequestId): " +
+			"a wrong TaskId, SdkAppId or region, or a task that ended before it was watched"
 	}
 	return ""
 }
