@@ -92,18 +92,40 @@ func (m *Model) submit() tea.Cmd {
 			return m.submitNoteMany(value)
 		}
 		ref := m.inputRef
-		if r := m.rows[ref]; r != nil {
-			t := r.t
-			t.Note = value
-			m.setRow(r, t)
-			m.reorder([]*row{r}, false, true) // the filter may now hide or show it
-		}
+		old := m.noteLocally(ref, value)
 		m.noteSeq++
-		return noteCmd(m.eng, ref, value, m.noteSeq)
+		return noteCmd(m.eng, ref, value, old, m.noteSeq)
 	case modeAdd:
 		return m.addEntries(value)
 	}
 	return nil
+}
+
+// noteLocally shows note on ref's row at once (the engine's update
+// confirms it) and returns the note it replaced.
+func (m *Model) noteLocally(ref taskref.Ref, note string) string {
+	r := m.rows[ref]
+	if r == nil {
+		return ""
+	}
+	old := r.t.Note
+	t := r.t
+	t.Note = note
+	m.setRow(r, t)
+	m.reorder([]*row{r}, false, true) // the filter may now hide or show it
+	return old
+}
+
+// onNote is the engine's answer to a note edit: a refused or failed edit
+// puts the note it replaced back, unless a later edit has changed it.
+func (m *Model) onNote(msg noteMsg) tea.Cmd {
+	if msg.err == nil {
+		return nil
+	}
+	if r := m.rows[msg.ref]; r != nil && r.t.Note == msg.note {
+		m.noteLocally(msg.ref, msg.old)
+	}
+	return m.editFailed("editing notes", "note not saved", msg.err)
 }
 
 // addEntries parses one entry or a whole pasted list. Valid entries are
@@ -191,7 +213,7 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		return nil
 	case modeList, modeDetail:
 		if m.opts.ReadOnly {
-			return m.setFlash(readOnlyText("adding tasks"), flashWarn, flashLongTTL)
+			return m.refuse("adding tasks")
 		}
 		return m.startInput(modeAdd, strings.TrimSpace(text))
 	}

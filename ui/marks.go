@@ -257,7 +257,7 @@ func refreshManyCmd(eng Engine, refs []taskref.Ref) tea.Cmd {
 // follows) and says how many went.
 func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("removing tasks", "remove failed", msg.err)
 	}
 	drop := false
 	for _, ref := range msg.refs {
@@ -279,13 +279,9 @@ func (m *Model) submitNoteMany(value string) tea.Cmd {
 	m.flow.noteRefs = nil
 	cmds := make([]tea.Cmd, 0, len(refs)+1)
 	for _, ref := range refs {
-		if r := m.rows[ref]; r != nil {
-			t := r.t
-			t.Note = value
-			r.set(t)
-		}
+		old := m.noteLocally(ref, value)
 		m.noteSeq++
-		cmds = append(cmds, noteCmd(m.eng, ref, value, m.noteSeq))
+		cmds = append(cmds, noteCmd(m.eng, ref, value, old, m.noteSeq))
 	}
 	cmds = append(cmds, m.setFlash("note set on "+plural(len(refs), "task"), flashInfo, flashTTL))
 	return tea.Batch(cmds...)

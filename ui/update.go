@@ -79,9 +79,9 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	case hookFailMsg:
 		return m.onHookFail(msg)
 	case noteMsg:
-		if msg.err != nil {
-			return m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
-		}
+		return m.onNote(msg)
+	case editFailedMsg:
+		return m.onEditFailed(msg)
 	case copiedMsg:
 		return m.onCopied(msg)
 	case tea.PasteMsg:
@@ -118,7 +118,7 @@ func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
 
 func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("add failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("adding tasks", "add failed", msg.err)
 	}
 	if len(msg.added) > 0 {
 		m.pendingSel = msg.added[0]
@@ -134,7 +134,7 @@ func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 
 func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("removing tasks", "remove failed", msg.err)
 	}
 	if r := m.rows[msg.ref]; r != nil {
 		m.reorder(nil, true, m.forget(r))
