@@ -184,16 +184,21 @@ func (m *Model) runCommand(line string) tea.Cmd {
 
 // complete is tab: the command name, then its argument, to the longest
 // prefix the candidates share; when several remain they are listed.
+// Spaces typed before the name are kept (runCommand ignores them).
 func (m *Model) complete() tea.Cmd {
 	v := m.input.Value()
 	var cands []string
-	head := ""
-	word := v
+	head, word := "", v
 	if i := strings.LastIndexByte(v, ' '); i >= 0 {
 		head, word = v[:i+1], v[i+1:]
-		name := strings.ToLower(strings.Fields(v)[0])
+	}
+	switch before := strings.Fields(head); len(before) {
+	case 0: // the command's name
+		cands = commandNames(m)
+	case 1: // its argument
+		name := strings.ToLower(before[0])
 		for _, c := range commands() {
-			if c.name != name || len(strings.Fields(head)) != 1 {
+			if c.name != name {
 				continue
 			}
 			if why := c.offIn(m); why != "" {
@@ -203,8 +208,6 @@ func (m *Model) complete() tea.Cmd {
 				cands = c.words(m)
 			}
 		}
-	} else {
-		cands = commandNames(m)
 	}
 	var match []string
 	for _, c := range cands {

@@ -113,9 +113,10 @@ func TestCommandDefaultsReachAdd(t *testing.T) {
 	}
 }
 
-// TestCommandCompletion: tab completes names and arguments; a session
-// without export (team mode) never offers :export and says why when asked
-// to complete it.
+// TestCommandCompletion: tab completes names and arguments; spaces before
+// the name (": " then tab panicked: index out of range) complete the name
+// as if they were not there; a session without export (team mode) never
+// offers :export and says why when asked to complete it.
 func TestCommandCompletion(t *testing.T) {
 	for _, tc := range []struct {
 		typed, want, flash string
@@ -125,6 +126,10 @@ func TestCommandCompletion(t *testing.T) {
 		{typed: "s", want: "sdkappid "},
 		{typed: "", want: "", flash: "sdkappid  region  alert  events  q"},
 		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q", export: true},
+		{typed: " ", want: " ", flash: "sdkappid  region  alert  events  q"},
+		{typed: "   ", want: "   ", flash: "sdkappid  region  alert  events  q"},
+		{typed: "  re", want: "  region "},
+		{typed: " region ap-mu", want: " region ap-mumbai "},
 		{typed: "region ap-mu", want: "region ap-mumbai "},
 		{typed: "region ap-s", want: "region ap-s", flash: "ap-shanghai  ap-singapore"},
 		{typed: "region xx", want: "region xx", flash: "no completion for xx: ap-beijing"},
