@@ -100,7 +100,6 @@ func (m *Model) openCmdline() tea.Cmd {
 	cmd := m.startInput(modeCmd, "")
 	m.input.Prompt = ":"
 	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(m), ", ") + ")"
-	m.input.CharLimit = 200
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 	m.flow.histAt, m.flow.draft = len(m.flow.hist), ""
 	return cmd
@@ -132,8 +131,7 @@ func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
 	if strings.IndexFunc(k.Text, unwanted) >= 0 {
 		return nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
+	cmd, _ := m.typeKey(k)
 	return cmd
 }
 

@@ -202,6 +202,7 @@ type Model struct {
 	input      textinput.Model
 	confirmRef taskref.Ref // the task a y/n removal is about
 	inputRef   taskref.Ref // the task a note edit is about
+	paste      pasted      // lists pasted into the add box, too long to edit in place (typing.go)
 	dscroll    int
 
 	help help.Model

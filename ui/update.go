@@ -27,6 +27,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
 		return m, m.onTick(msg)
+	case tea.KeyPressMsg:
+		if m.quietKey(msg) { // a flood of keys past a full box costs nothing
+			m.reuse = true
+			return m, nil
+		}
 	case engineMsg:
 		if m.quietUpdate(msg.up) {
 			// The engine's once-a-second news is also when alert rules
