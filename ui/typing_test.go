@@ -132,3 +132,29 @@ func TestAddBoxHoldsAPastedList(t *testing.T) {
 		t.Errorf("esc left %d pasted runes, mode %v", m.paste.runes, m.mode)
 	}
 }
+
+// TestHugeTerminalDrawsABoundedFrame: whatever size a terminal claims
+// (team mode passes on what an SSH client says), the frame built for it
+// is at most maxScreenW x maxScreenH cells; 5000x3000 used to build a
+// 15-million-cell frame on every message.
+func TestHugeTerminalDrawsABoundedFrame(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 80, 24)
+	for _, keys := range [][]string{nil, {"?"}, {"enter"}} {
+		press(m, "esc", "esc")
+		m.Update(tea.WindowSizeMsg{Width: 5000, Height: 3000})
+		press(m, keys...)
+		ls := lines(content(m))
+		if len(ls) > maxScreenH {
+			t.Errorf("%v: %d lines, want at most %d", keys, len(ls), maxScreenH)
+		}
+		for i, l := range ls {
+			if w := ansi.StringWidth(l); w > maxScreenW {
+				t.Fatalf("%v: line %d is %d wide, want at most %d", keys, i, w, maxScreenW)
+			}
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: -3, Height: -1})
+	if m.w != 0 || m.h != 0 || content(m) != "" {
+		t.Errorf("a negative size: %dx%d, frame %q", m.w, m.h, content(m))
+	}
+}

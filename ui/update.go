@@ -8,6 +8,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
+// maxScreenW and maxScreenH bound the frame, whatever size the terminal
+// claims: each frame is built whole in memory, and a size of 65535x65535
+// (team mode passes on what an SSH client says) would build gigabytes.
+// A terminal larger than this is drawn in its top left corner.
+const maxScreenW, maxScreenH = 1000, 500
+
 // Flash lifetimes: long enough to read, short enough not to linger.
 const (
 	flashTTL     = 4 * time.Second
@@ -53,7 +59,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
+		m.w, m.h = min(max(msg.Width, 0), maxScreenW), min(max(msg.Height, 0), maxScreenH)
 		m.resize()
 	case tea.BackgroundColorMsg:
 		m.setDark(msg.IsDark())
