@@ -40,7 +40,7 @@ func (m *Model) startInput(md mode, value string) tea.Cmd {
 		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
 	}
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
-	m.input.SetValue(value)
+	m.input.SetValue(typable(value)) // a note from the watch list may hold anything
 	m.input.CursorEnd()
 	m.ensureVisible()
 	return m.input.Focus()
@@ -238,6 +238,17 @@ func (m *Model) onPaste(content string) tea.Cmd {
 // sequences start with one) and invisible format characters.
 func unwanted(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// typable is s without the runes that could not have been typed: what an
+// input box may show and hold.
+func typable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unwanted(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func plural(n int, word string) string {

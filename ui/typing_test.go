@@ -158,3 +158,17 @@ func TestHugeTerminalDrawsABoundedFrame(t *testing.T) {
 		t.Errorf("a negative size: %dx%d, frame %q", m.w, m.h, content(m))
 	}
 }
+
+// TestNoteBoxHoldsNoControls: editing a note that holds escape sequences,
+// bidi overrides or zero-width runes (the watch list is shared and may
+// hold anything) starts from the note without them, so none reaches the
+// terminal through the box. TestKeyFuzz found the override drawn raw.
+func TestNoteBoxHoldsNoControls(t *testing.T) {
+	m := loaded(t, newCountingEngine(), 120, 30)
+	press(m, "G") // the hostile task, last
+	press(m, "n")
+	if v := m.input.Value(); strings.IndexFunc(v, unwanted) >= 0 || !strings.Contains(v, "evil") {
+		t.Errorf("the note box holds %q", v)
+	}
+	assertTerminalSafe(t, "note box", content(m))
+}
