@@ -104,7 +104,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	es := s.cfg.Engine.Session(st.viewer.Name)
+	newSession := s.cfg.Engine.Session
+	if st.viewer.ReadOnly {
+		newSession = s.cfg.Engine.ReadOnlySession // the engine refuses its edits, whatever the keys
+	}
+	es := newSession(st.viewer.Name)
 	m := ui.New(es, opts)
 
 	s.copiers.Add(1)

@@ -132,6 +132,10 @@ func (b Batch) Summary() string {
 		len(b.Refs), len(b.Duplicates), len(b.Rejected))
 }
 
+// Entries is how many entries ParseList would read from input: the
+// dashboard's add box counts a pasted list with it.
+func Entries(input string) int { return len(split(input)) }
+
 // split cuts a paste into entries at spaces, commas, semicolons and newlines.
 func split(input string) []string {
 	return strings.FieldsFunc(input, func(r rune) bool {

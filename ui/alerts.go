@@ -148,6 +148,10 @@ func (m *Model) problem(r *row) bool {
 // alertCount is how many tasks an alert flags, for the header.
 func (m *Model) alertCount() int { return len(m.flow.alerts.firing) }
 
+// alertOffText is what :alert says in team mode, where Options.ParseAlert
+// is nil: a rule would run on the server.
+const alertOffText = "alert rules are off in team mode (they run on the server)"
+
 func cmdAlert(m *Model, args []string) tea.Cmd {
 	a := &m.flow.alerts
 	names := func() string {
@@ -159,6 +163,9 @@ func cmdAlert(m *Model, args []string) tea.Cmd {
 	}
 	switch {
 	case len(args) == 0:
+		if len(a.rules) == 0 && m.opts.ParseAlert == nil {
+			return m.setFlash(alertOffText, flashWarn, flashTTL)
+		}
 		if len(a.rules) == 0 {
 			return m.setFlash("no alert rules (e.g. :alert idle>5m; rules: "+strings.Join(m.opts.AlertExamples, ", ")+")", flashInfo, flashLongTTL)
 		}
@@ -168,7 +175,7 @@ func cmdAlert(m *Model, args []string) tea.Cmd {
 		cmd := m.evalAlerts()
 		return tea.Batch(cmd, m.setFlash("alert rules cleared", flashInfo, flashTTL))
 	case m.opts.ParseAlert == nil:
-		return m.setFlash("alert rules are off in team mode (they run on the server)", flashWarn, flashTTL)
+		return m.setFlash(alertOffText, flashWarn, flashTTL)
 	}
 	var added []AlertRule
 	for _, s := range args {

@@ -21,6 +21,17 @@ type command struct {
 	does  string                                // one line for help and the README
 	words func(m *Model) []string               // what tab completes the argument from
 	run   func(m *Model, args []string) tea.Cmd // nil args: the bare command
+	// off says why the command does nothing in this session (nil or "":
+	// it works); an off command is not offered, and running it says why.
+	off func(m *Model) string
+}
+
+// offIn is why c does nothing in m's session, or "".
+func (c command) offIn(m *Model) string {
+	if c.off == nil {
+		return ""
+	}
+	return c.off(m)
 }
 
 // histMax bounds the command history.
@@ -33,7 +44,7 @@ func commands() []command {
 		{name: "region", args: "REGION", does: "the region for typed tasks, e.g. :region ap-mumbai", run: cmdRegion,
 			words: func(*Model) []string { return client.Regions }},
 		{name: "export", args: "FORMAT", does: "write the marked (else the shown) tasks to a file, e.g. :export md", run: cmdExport,
-			words: func(m *Model) []string { return m.opts.ExportFormats }},
+			words: func(m *Model) []string { return m.opts.ExportFormats }, off: exportOffWhy},
 		{name: "alert", args: "RULE", does: "flag tasks that meet a rule, e.g. :alert idle>10m (:alert lists them, :alert clear drops them)", run: cmdAlert,
 			words: func(m *Model) []string { return append(slices.Clone(m.opts.AlertExamples), "clear") }},
 		{name: "events", does: "open the events pane", run: func(*Model, []string) tea.Cmd {
@@ -43,10 +54,14 @@ func commands() []command {
 	}
 }
 
-func commandNames() []string {
+// commandNames are the commands this session offers (tab, the
+// placeholder, the unknown-command answer).
+func commandNames(m *Model) []string {
 	var out []string
 	for _, c := range commands() {
-		out = append(out, c.name)
+		if c.offIn(m) == "" {
+			out = append(out, c.name)
+		}
 	}
 	return out
 }
@@ -84,8 +99,7 @@ func cmdRegion(m *Model, args []string) tea.Cmd {
 func (m *Model) openCmdline() tea.Cmd {
 	cmd := m.startInput(modeCmd, "")
 	m.input.Prompt = ":"
-	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(), ", ") + ")"
-	m.input.CharLimit = 200
+	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(m), ", ") + ")"
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 	m.flow.histAt, m.flow.draft = len(m.flow.hist), ""
 	return cmd
@@ -117,8 +131,7 @@ func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
 	if strings.IndexFunc(k.Text, unwanted) >= 0 {
 		return nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
+	cmd, _ := m.typeKey(k)
 	return cmd
 }
 
@@ -156,30 +169,43 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		name = "q"
 	}
 	for _, c := range commands() {
-		if c.name == name {
-			return c.run(m, words[1:])
+		if c.name != name {
+			continue
 		}
+		if why := c.offIn(m); why != "" {
+			return m.setFlash(why, flashWarn, flashTTL)
+		}
+		return c.run(m, words[1:])
 	}
-	return m.setFlash("unknown command :"+cut(clean(words[0]), 24)+" (commands: "+strings.Join(commandNames(), ", ")+")", flashErr, flashLongTTL)
+	return m.setFlash("unknown command :"+cut(clean(words[0]), 24)+" (commands: "+strings.Join(commandNames(m), ", ")+")", flashErr, flashLongTTL)
 }
 
 // complete is tab: the command name, then its argument, to the longest
 // prefix the candidates share; when several remain they are listed.
+// Spaces typed before the name are kept (runCommand ignores them).
 func (m *Model) complete() tea.Cmd {
 	v := m.input.Value()
 	var cands []string
-	head := ""
-	word := v
+	head, word := "", v
 	if i := strings.LastIndexByte(v, ' '); i >= 0 {
 		head, word = v[:i+1], v[i+1:]
-		name := strings.ToLower(strings.Fields(v)[0])
+	}
+	switch before := strings.Fields(head); len(before) {
+	case 0: // the command's name
+		cands = commandNames(m)
+	case 1: // its argument
+		name := strings.ToLower(before[0])
 		for _, c := range commands() {
-			if c.name == name && c.words != nil && len(strings.Fields(head)) == 1 {
+			if c.name != name {
+				continue
+			}
+			if why := c.offIn(m); why != "" {
+				return m.setFlash(why, flashWarn, flashTTL)
+			}
+			if c.words != nil {
 				cands = c.words(m)
 			}
 		}
-	} else {
-		cands = commandNames()
 	}
 	var match []string
 	for _, c := range cands {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -112,21 +113,42 @@ func TestCommandDefaultsReachAdd(t *testing.T) {
 	}
 }
 
+// TestCommandCompletion: tab completes names and arguments; spaces before
+// the name (": " then tab panicked: index out of range) complete the name
+// as if they were not there; a session without export (team mode) never
+// offers :export and says why when asked to complete it.
 func TestCommandCompletion(t *testing.T) {
 	for _, tc := range []struct {
 		typed, want, flash string
+		export             bool // a session with export (not team mode)
 	}{
 		{typed: "re", want: "region "},
 		{typed: "s", want: "sdkappid "},
-		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q"},
+		{typed: "", want: "", flash: "sdkappid  region  alert  events  q"},
+		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q", export: true},
+		{typed: " ", want: " ", flash: "sdkappid  region  alert  events  q"},
+		{typed: "   ", want: "   ", flash: "sdkappid  region  alert  events  q"},
+		{typed: "  re", want: "  region "},
+		{typed: " region ap-mu", want: " region ap-mumbai "},
 		{typed: "region ap-mu", want: "region ap-mumbai "},
 		{typed: "region ap-s", want: "region ap-s", flash: "ap-shanghai  ap-singapore"},
 		{typed: "region xx", want: "region xx", flash: "no completion for xx: ap-beijing"},
 		{typed: "zzz", want: "zzz", flash: "no completion for zzz"},
+		{typed: "e", want: "events "},
+		{typed: "e", want: "e", flash: "export  events", export: true},
+		{typed: "ex", want: "ex", flash: "no completion for ex"},
+		{typed: "ex", want: "export ", export: true},
+		{typed: "export c", want: "export c", flash: exportOffText},
+		{typed: "export c", want: "export csv ", export: true},
 		{typed: "events x", want: "events x"}, // no arguments to complete
+		{typed: "region ap-mumbai x", want: "region ap-mumbai x"},
 	} {
-		t.Run(tc.typed, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%q/export=%v", tc.typed, tc.export), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 120, 30)
+			if tc.export {
+				m.opts.Export = (&fakeExport{}).write
+				m.opts.ExportFormats = []string{"md", "csv"}
+			}
 			pressFlow(m, ":")
 			typeText(m, tc.typed)
 			pressFlow(m, "tab")

@@ -31,11 +31,26 @@ func (m *Model) exportTasks() []watch.Task {
 	return out
 }
 
+// exportOffText is what x, :export and the help say in team mode, where
+// Options.Export is nil: a file would be written on the server.
+const exportOffText = "export is off in team mode (it would write on the server)"
+
+// exportOff reports whether this session has no export (team mode).
+func (m *Model) exportOff() bool { return m.opts.Export == nil || len(m.opts.ExportFormats) == 0 }
+
+// exportOffWhy is :export's command.off.
+func exportOffWhy(m *Model) string {
+	if m.exportOff() {
+		return exportOffText
+	}
+	return ""
+}
+
 // export starts writing the file in a command; format "" is x's: the last
 // one :export used, else the first of Options.ExportFormats.
 func (m *Model) export(format string) tea.Cmd {
-	if m.opts.Export == nil || len(m.opts.ExportFormats) == 0 {
-		return m.setFlash("export is off in team mode (it would write on the server)", flashWarn, flashTTL)
+	if m.exportOff() {
+		return m.setFlash(exportOffText, flashWarn, flashTTL)
 	}
 	if format == "" {
 		format = orDefault(m.flow.format, m.opts.ExportFormats[0])

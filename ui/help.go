@@ -217,7 +217,14 @@ func (m *Model) helpKeyLines(w int) []string {
 		}
 		out = appendTitle(out, m.st.bold, s.title, w)
 		for _, e := range s.entries {
-			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, e.does, w)
+			does := e.does
+			switch note, off := m.keyNote(e.b); {
+			case off: // what it would do, in a word, and why it does not
+				does = e.b.Help().Desc + ": " + note
+			case note != "":
+				does += " (" + note + ")"
+			}
+			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, does, w)
 		}
 	}
 	return out
@@ -329,6 +336,9 @@ func (m *Model) hintLine() string {
 		// A toggle that is on comes first, so its state never drops off.
 		var on []key.Binding
 		for _, b := range ks.ShortHelp() {
+			if _, off := m.keyNote(b); off {
+				continue // never offer a key that is off in this session
+			}
 			switch {
 			case keyIs(b, ks.Help), keyIs(b, ks.Quit):
 				continue

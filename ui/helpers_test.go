@@ -110,14 +110,15 @@ func (f *countingEngine) Refresh(ref taskref.Ref) {
 	f.mu.Unlock()
 }
 
-func (f *countingEngine) RefreshAll() { f.count("RefreshAll") }
+func (f *countingEngine) RefreshAll() error { f.count("RefreshAll"); return nil }
 
-func (f *countingEngine) SetPaused(p bool, seq uint64) {
+func (f *countingEngine) SetPaused(p bool, seq uint64) error {
 	f.count("SetPaused")
 	f.mu.Lock()
 	f.paused = append(f.paused, p)
 	f.pauseSeqs = append(f.pauseSeqs, seq)
 	f.mu.Unlock()
+	return nil
 }
 
 func (f *countingEngine) Changed() <-chan struct{} { f.count("Changed"); return f.ch }

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,22 +23,24 @@ func (m *Model) startInput(md mode, value string) tea.Cmd {
 	m.mode = md
 	m.closeBox()
 	m.input.Reset()
+	m.paste.reset()
 	switch md {
 	case modeAdd:
-		m.input.Prompt = "add> "
-		m.input.Placeholder = "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines"
-		m.input.CharLimit = maxAddRunes
+		m.input.CharLimit = maxTypedAddRunes
+		m.addPrompt()
 	case modeFilter:
 		m.input.Prompt = "filter> "
 		m.input.Placeholder = "part of a TaskId, note or state"
-		m.input.CharLimit = 200
+		m.input.CharLimit = maxFilterRunes
 	case modeNote:
 		m.input.Prompt = "note> "
 		m.input.Placeholder = "a note for this task (empty clears it)"
-		m.input.CharLimit = 200
+		m.input.CharLimit = maxNoteRunes
+	case modeCmd:
+		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
 	}
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
-	m.input.SetValue(value)
+	m.input.SetValue(typable(value)) // a note from the watch list may hold anything
 	m.input.CursorEnd()
 	m.ensureVisible()
 	return m.input.Focus()
@@ -46,6 +49,7 @@ func (m *Model) startInput(md mode, value string) tea.Cmd {
 func (m *Model) endInput() {
 	m.mode = modeList
 	m.input.Blur()
+	m.paste.reset()
 	m.ensureVisible()
 }
 
@@ -68,9 +72,8 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	if strings.IndexFunc(k.Text, unwanted) >= 0 {
 		return nil
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
-	if m.mode == modeFilter {
+	cmd, changed := m.typeKey(k)
+	if changed && m.mode == modeFilter {
 		m.setFilter(m.input.Value())
 	}
 	return cmd
@@ -79,6 +82,9 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 // submit acts on the input's text and returns the keyboard to the list.
 func (m *Model) submit() tea.Cmd {
 	value := m.input.Value()
+	if m.mode == modeAdd {
+		value = m.addText()
+	}
 	md := m.mode
 	m.endInput()
 	switch md {
@@ -89,18 +95,40 @@ func (m *Model) submit() tea.Cmd {
 			return m.submitNoteMany(value)
 		}
 		ref := m.inputRef
-		if r := m.rows[ref]; r != nil {
-			t := r.t
-			t.Note = value
-			m.setRow(r, t)
-			m.reorder([]*row{r}, false, true) // the filter may now hide or show it
-		}
+		old := m.noteLocally(ref, value)
 		m.noteSeq++
-		return noteCmd(m.eng, ref, value, m.noteSeq)
+		return noteCmd(m.eng, ref, value, old, m.noteSeq)
 	case modeAdd:
 		return m.addEntries(value)
 	}
 	return nil
+}
+
+// noteLocally shows note on ref's row at once (the engine's update
+// confirms it) and returns the note it replaced.
+func (m *Model) noteLocally(ref taskref.Ref, note string) string {
+	r := m.rows[ref]
+	if r == nil {
+		return ""
+	}
+	old := r.t.Note
+	t := r.t
+	t.Note = note
+	m.setRow(r, t)
+	m.reorder([]*row{r}, false, true) // the filter may now hide or show it
+	return old
+}
+
+// onNote is the engine's answer to a note edit: a refused or failed edit
+// puts the note it replaced back, unless a later edit has changed it.
+func (m *Model) onNote(msg noteMsg) tea.Cmd {
+	if msg.err == nil {
+		return nil
+	}
+	if r := m.rows[msg.ref]; r != nil && r.t.Note == msg.note {
+		m.noteLocally(msg.ref, msg.old)
+	}
+	return m.editFailed("editing notes", "note not saved", msg.err)
 }
 
 // addEntries parses one entry or a whole pasted list. Valid entries are
@@ -164,15 +192,9 @@ func (m *Model) selectTask(ref taskref.Ref) {
 	}
 }
 
-// maxAddRunes bounds the add box: room for a paste of the watch list's
-// whole 10,000 tasks at their longest usual form (SdkAppId, colon, a
-// 64-character TaskId, a separator), with keys typed or sent one by one
-// held to the same bound, so a session cannot grow it without end.
-const maxAddRunes = 10_000 * 80
-
 // onPaste handles bracketed paste itself: textinput would squash a list
-// into one line and cut it at its limit. Outside an input, a paste opens
-// the add box with the pasted list in it.
+// into one line and cut it at its limit without a word. Outside an input,
+// a paste opens the add box with the pasted list in it.
 func (m *Model) onPaste(content string) tea.Cmd {
 	text := strings.Map(func(r rune) rune {
 		switch {
@@ -188,29 +210,41 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		return nil
 	case modeList, modeDetail:
 		if m.opts.ReadOnly {
-			return m.setFlash(readOnlyText("adding tasks"), flashWarn, flashLongTTL)
+			return m.refuse("adding tasks")
 		}
-		return m.startInput(modeAdd, strings.TrimSpace(text))
+		return tea.Batch(m.startInput(modeAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
+	case modeAdd:
+		return m.pasteAdd(text)
 	}
-	v := m.input.Value()
-	pos := m.input.Position()
-	rs := []rune(v)
-	pos = min(max(pos, 0), len(rs))
-	if m.mode == modeAdd && pos > 0 && rs[pos-1] != ' ' {
-		text = " " + text
+	rs := []rune(m.input.Value())
+	pos := min(max(m.input.Position(), 0), len(rs))
+	var said tea.Cmd
+	if len(rs)+utf8.RuneCountInString(text) > m.input.CharLimit {
+		said = m.sayLimit()
 	}
 	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
-	m.input.SetCursor(pos + len([]rune(text)))
+	m.input.SetCursor(pos + utf8.RuneCountInString(text))
 	if m.mode == modeFilter {
 		m.setFilter(m.input.Value())
 	}
-	return nil
+	return said
 }
 
 // unwanted are runes that never belong in typed text: controls (escape
 // sequences start with one) and invisible format characters.
 func unwanted(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// typable is s without the runes that could not have been typed: what an
+// input box may show and hold.
+func typable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unwanted(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func plural(n int, word string) string {

@@ -279,7 +279,7 @@ func refreshManyCmd(eng Engine, refs []taskref.Ref) tea.Cmd {
 // follows) and says how many went.
 func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("removing tasks", "remove failed", msg.err)
 	}
 	drop := false
 	for _, ref := range msg.refs {
@@ -303,15 +303,17 @@ func (m *Model) submitNoteMany(value string) tea.Cmd {
 	replaced := 0
 	var moved []*row
 	for _, ref := range refs {
+		old := ""
 		if r := m.rows[ref]; r != nil {
 			replaced += replacedNotes([]*row{r}, value)
+			old = r.t.Note
 			t := r.t
 			t.Note = value
 			m.setRow(r, t)
 			moved = append(moved, r)
 		}
 		m.noteSeq++
-		cmds = append(cmds, noteCmd(m.eng, ref, value, m.noteSeq))
+		cmds = append(cmds, noteCmd(m.eng, ref, value, old, m.noteSeq))
 	}
 	m.replaceRows(moved) // the filter may now hide or show them
 	text := "note set on " + plural(len(refs), "task")

@@ -24,8 +24,9 @@ import (
 )
 
 // Engine is what the dashboard needs from the watch engine. *watch.Engine
-// satisfies it; tests use a counting fake to prove Update and View never
-// call it.
+// and *watch.Session satisfy it; tests use a counting fake to prove Update
+// and View never call it. Every edit returns an error, so a read-only
+// session's refusal (watch.ErrReadOnly) reaches the screen.
 type Engine interface {
 	Add(refs []taskref.Ref) ([]taskref.Ref, error)
 	Remove(ref taskref.Ref) error
@@ -34,8 +35,8 @@ type Engine interface {
 	RemoveMany(refs []taskref.Ref) (int, error)
 	SetNote(ref taskref.Ref, note string, seq uint64) error
 	Refresh(ref taskref.Ref)
-	RefreshAll()
-	SetPaused(paused bool, seq uint64)
+	RefreshAll() error
+	SetPaused(paused bool, seq uint64) error
 	Changed() <-chan struct{}
 	Collect() watch.Update
 }
@@ -91,8 +92,11 @@ type Options struct {
 	// HookFailures reports failed --on-change runs, one line each; the
 	// model waits on it in a command and shows the latest in a banner.
 	HookFailures <-chan string
-	// ReadOnly is a team-mode session whose key may only look: add,
-	// remove, note, pause and refresh-all answer with a clear refusal.
+	// ReadOnly is a team-mode session whose key may only look: every key
+	// and command that would edit the shared list (add, remove, note,
+	// pause, refresh-all, and their bulk forms over marks) answers at once
+	// with a clear refusal, and the help and hint bar say they are off.
+	// The engine session enforces it too (watch.ErrReadOnly).
 	ReadOnly bool
 }
 
@@ -206,6 +210,7 @@ type Model struct {
 	input      textinput.Model
 	confirmRef taskref.Ref // the task a y/n removal is about
 	inputRef   taskref.Ref // the task a note edit is about
+	paste      pasted      // lists pasted into the add box, too long to edit in place (typing.go)
 	dscroll    int
 
 	help help.Model

@@ -38,8 +38,13 @@ type removedMsg struct {
 	err error
 }
 
-// noteMsg is the engine's answer to a note edit.
-type noteMsg struct{ err error }
+// noteMsg is the engine's answer to a note edit: the note shown at once
+// and the one it replaced, put back if the engine did not take it.
+type noteMsg struct {
+	ref       taskref.Ref
+	note, old string
+	err       error
+}
 
 // copiedMsg reports a native clipboard write; err means fall back to OSC 52.
 type copiedMsg struct {
@@ -82,18 +87,30 @@ func removeCmd(eng Engine, ref taskref.Ref) tea.Cmd {
 	return func() tea.Msg { return removedMsg{ref: ref, err: eng.Remove(ref)} }
 }
 
-func noteCmd(eng Engine, ref taskref.Ref, note string, seq uint64) tea.Cmd {
-	return func() tea.Msg { return noteMsg{err: eng.SetNote(ref, note, seq)} }
+func noteCmd(eng Engine, ref taskref.Ref, note, old string, seq uint64) tea.Cmd {
+	return func() tea.Msg { return noteMsg{ref: ref, note: note, old: old, err: eng.SetNote(ref, note, seq)} }
 }
 
 func refreshCmd(eng Engine, ref taskref.Ref) tea.Cmd {
 	return func() tea.Msg { eng.Refresh(ref); return nil }
 }
 
+// refreshAllCmd and pauseCmd answer only when the engine refused or
+// failed; what they did shows in the engine's next update.
 func refreshAllCmd(eng Engine) tea.Cmd {
-	return func() tea.Msg { eng.RefreshAll(); return nil }
+	return func() tea.Msg {
+		if err := eng.RefreshAll(); err != nil {
+			return editFailedMsg{what: "refreshing all tasks", failed: "refresh failed", err: err}
+		}
+		return nil
+	}
 }
 
 func pauseCmd(eng Engine, paused bool, seq uint64) tea.Cmd {
-	return func() tea.Msg { eng.SetPaused(paused, seq); return nil }
+	return func() tea.Msg {
+		if err := eng.SetPaused(paused, seq); err != nil {
+			return editFailedMsg{what: "pausing polling", failed: "pause failed", err: err, pause: true}
+		}
+		return nil
+	}
 }

@@ -8,6 +8,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
+// maxScreenW and maxScreenH bound the frame, whatever size the terminal
+// claims: each frame is built whole in memory, and a size of 65535x65535
+// (team mode passes on what an SSH client says) would build gigabytes.
+// A terminal larger than this is drawn in its top left corner.
+const maxScreenW, maxScreenH = 1000, 500
+
 // Flash lifetimes: long enough to read, short enough not to linger.
 const (
 	flashTTL     = 4 * time.Second
@@ -27,6 +33,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
 		return m, m.onTick(msg)
+	case tea.KeyPressMsg:
+		if m.quietKey(msg) { // a flood of keys past a full box costs nothing
+			m.reuse = true
+			return m, nil
+		}
 	case engineMsg:
 		if m.quietUpdate(msg.up) {
 			// The engine's once-a-second news is also when alert rules
@@ -48,7 +59,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
+		m.w, m.h = min(max(msg.Width, 0), maxScreenW), min(max(msg.Height, 0), maxScreenH)
 		m.resize()
 	case tea.BackgroundColorMsg:
 		m.setDark(msg.IsDark())
@@ -77,9 +88,9 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	case hookFailMsg:
 		return m.onHookFail(msg)
 	case noteMsg:
-		if msg.err != nil {
-			return m.setFlash("note not saved: "+clean(msg.err.Error()), flashErr, flashLongTTL)
-		}
+		return m.onNote(msg)
+	case editFailedMsg:
+		return m.onEditFailed(msg)
 	case copiedMsg:
 		return m.onCopied(msg)
 	case tea.PasteMsg:
@@ -117,7 +128,7 @@ func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
 
 func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("add failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("adding tasks", "add failed", msg.err)
 	}
 	if len(msg.added) > 0 {
 		m.pendingSel = msg.added[0]
@@ -133,7 +144,7 @@ func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 
 func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("remove failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.editFailed("removing tasks", "remove failed", msg.err)
 	}
 	if r := m.rows[msg.ref]; r != nil {
 		m.reorder(nil, true, m.forget(r))

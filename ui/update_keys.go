@@ -49,6 +49,10 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.mode == modeDetail && m.detailKey(k) {
 		return nil
 	}
+	// Before the marks and bulk keys: an edit over marks is an edit.
+	if what := m.readOnlyRefusal(k); what != "" {
+		return m.refuse(what)
+	}
 	if cmd, ok := m.flowKey(k); ok {
 		return cmd
 	}
@@ -149,9 +153,6 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
 	page := max(1, m.layout().listH-1)
 	r := m.selected()
-	if why := m.readOnlyRefusal(k); why != "" {
-		return m.setFlash(why, flashWarn, flashLongTTL)
-	}
 	switch {
 	case key.Matches(k, ks.Up):
 		m.move(-1)

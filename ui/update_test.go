@@ -318,22 +318,6 @@ func TestPasteIntoInputs(t *testing.T) {
 	}
 }
 
-// TestAddBoxIsBounded: the add box holds a whole watch list's worth of
-// IDs and no more, however the text arrives (a session over SSH can send
-// keys without end).
-func TestAddBoxIsBounded(t *testing.T) {
-	m := loaded(t, newCountingEngine(), 100, 30)
-	press(m, "a")
-	m.Update(tea.PasteMsg{Content: strings.Repeat("x", maxAddRunes-1)})
-	typeText(m, "yz")
-	if got := len([]rune(m.input.Value())); got != maxAddRunes {
-		t.Errorf("add box holds %d runes, want %d", got, maxAddRunes)
-	}
-	if !strings.HasSuffix(m.input.Value(), "xy") {
-		t.Errorf("the key past the bound was kept")
-	}
-}
-
 func TestAddErrorAndEmpty(t *testing.T) {
 	eng := newCountingEngine()
 	eng.addErr = errBoom

@@ -76,12 +76,17 @@ func assertTerminalSafe(t *testing.T, where, s string) {
 	t.Helper()
 	plain := sgrRE.ReplaceAllString(s, "")
 	for i, r := range plain {
-		bad := r == 0x1b || r == 0x07 || (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) ||
-			(r < 0x20 && r != '\n') || r == 0x7f || r == unicode.ReplacementChar
-		if bad {
+		if terminalUnsafe(r) || r == unicode.ReplacementChar {
 			t.Fatalf("%s: unsafe rune %U at byte %d in %q", where, r, i, plain[max(0, i-20):min(len(plain), i+20)])
 		}
 	}
+}
+
+// terminalUnsafe are the runes that may drive a terminal or hide text:
+// controls (ESC, BEL, C1), DEL and invisible format characters.
+func terminalUnsafe(r rune) bool {
+	return r == 0x1b || r == 0x07 || (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) ||
+		(r < 0x20 && r != '\n') || r == 0x7f
 }
 
 func TestHostileStringsThroughView(t *testing.T) {

@@ -218,7 +218,9 @@ func (e *Engine) Refresh(ref taskref.Ref) {
 }
 
 // RefreshAll asks about every watched task ahead of background polling.
-func (e *Engine) RefreshAll() {
+// The error is for a read-only Session's refusal (the dashboard takes
+// either); the engine's own is always nil.
+func (e *Engine) RefreshAll() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.cfg.Now()
@@ -226,6 +228,7 @@ func (e *Engine) RefreshAll() {
 		e.askLocked(ent, now)
 	}
 	e.wakeLocked()
+	return nil
 }
 
 func (e *Engine) askLocked(ent *entry, now time.Time) {
@@ -250,16 +253,18 @@ func (e *Engine) askLocked(ent *entry, now time.Time) {
 // order (the dashboard sends each from its own command): a request older
 // than one already applied is ignored, so `p p` can never end paused
 // because the first press arrived last. 0 means unordered: always applied.
-// The state in force is published in Stats.Paused.
-func (e *Engine) SetPaused(p bool, seq uint64) {
+// The state in force is published in Stats.Paused. The error is for a
+// read-only Session's refusal; the engine's own is always nil.
+func (e *Engine) SetPaused(p bool, seq uint64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !inOrder(seq, &e.pauseSeq) {
-		return
+		return nil
 	}
 	e.paused = p
 	e.wakeLocked()
 	e.signal()
+	return nil
 }
 
 // Tasks is a snapshot of every watched task, in added order.

@@ -1,6 +1,8 @@
 package watch
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -127,6 +129,11 @@ func (e *Engine) collectLocked(s *sub) Update {
 	return u
 }
 
+// ErrReadOnly is what a read-only Session answers every edit with (test
+// it with errors.Is): team mode's look-only keys must not change the list
+// everyone shares, whichever key, command or client sends the call.
+var ErrReadOnly = errors.New("read-only session: edits are not allowed")
+
 // Session is one reader and editor of the engine: its own news (Changed,
 // Collect) and a name carried by the edits it makes, so the event log can
 // say who added, removed or noted a task. The dashboard uses one; team mode
@@ -136,6 +143,8 @@ type Session struct {
 	e  *Engine
 	s  *sub
 	by string
+	// readOnly refuses every edit with ErrReadOnly (ReadOnlySession).
+	readOnly bool
 
 	// The dashboard sends each edit from its own command, so they may
 	// arrive out of order; seq orders them per session, as Engine.SetPaused
@@ -148,7 +157,17 @@ type Session struct {
 // Session starts a new reader whose edits are recorded as made by `by`.
 // Its first Collect holds every watched task. Close it when done, or the
 // engine keeps recording news for it.
-func (e *Engine) Session(by string) *Session {
+func (e *Engine) Session(by string) *Session { return e.session(by, false) }
+
+// ReadOnlySession is Session for a reader who may only look (team mode's
+// trtcwatch-readonly and restrict keys): Add, Remove, RemoveMany,
+// SetNote, SetPaused and RefreshAll change nothing and return
+// ErrReadOnly. Refresh of one task stays allowed: it is one call the
+// schedule paces like any other (an ask already queued or in flight is
+// not repeated), and it is how a viewer checks the task in front of them.
+func (e *Engine) ReadOnlySession(by string) *Session { return e.session(by, true) }
+
+func (e *Engine) session(by string, readOnly bool) *Session {
 	s := newSub()
 	// Its first Collect has news: say so before the engine can see s. Sent
 	// after, it blocked for ever whenever the engine's own signal filled
@@ -163,7 +182,7 @@ func (e *Engine) Session(by string) *Session {
 	e.subs = append(e.subs, s)
 	e.subsMu.Unlock()
 	e.mu.Unlock()
-	return &Session{e: e, s: s, by: by, noteSeq: map[taskref.Ref]uint64{}}
+	return &Session{e: e, s: s, by: by, readOnly: readOnly, noteSeq: map[taskref.Ref]uint64{}}
 }
 
 // Close stops recording news for this session. Its edits made before stay.
@@ -187,19 +206,32 @@ func (ss *Session) Collect() Update {
 }
 
 // Add starts watching refs on behalf of this session; see Engine.Add.
-func (ss *Session) Add(refs []taskref.Ref) ([]taskref.Ref, error) { return ss.e.add(refs, ss.by) }
+func (ss *Session) Add(refs []taskref.Ref) ([]taskref.Ref, error) {
+	if ss.readOnly {
+		return nil, fmt.Errorf("add %s: %w", plural(len(refs), "task"), ErrReadOnly)
+	}
+	return ss.e.add(refs, ss.by)
+}
 
 // Remove stops watching ref on behalf of this session; see Engine.Remove.
 func (ss *Session) Remove(ref taskref.Ref) error {
-	_, err := ss.e.removeMany([]taskref.Ref{ref}, ss.by)
+	_, err := ss.RemoveMany([]taskref.Ref{ref})
 	return err
 }
 
 // RemoveMany stops watching refs with one save; see Engine.RemoveMany.
-func (ss *Session) RemoveMany(refs []taskref.Ref) (int, error) { return ss.e.removeMany(refs, ss.by) }
+func (ss *Session) RemoveMany(refs []taskref.Ref) (int, error) {
+	if ss.readOnly {
+		return 0, fmt.Errorf("remove %s: %w", plural(len(refs), "task"), ErrReadOnly)
+	}
+	return ss.e.removeMany(refs, ss.by)
+}
 
 // SetNote edits a note on behalf of this session; see Engine.SetNote.
 func (ss *Session) SetNote(ref taskref.Ref, note string, seq uint64) error {
+	if ss.readOnly {
+		return fmt.Errorf("set the note of %s: %w", ref, ErrReadOnly)
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	last := ss.noteSeq[ref]
@@ -210,17 +242,26 @@ func (ss *Session) SetNote(ref taskref.Ref, note string, seq uint64) error {
 	return ss.e.setNote(ref, note, 0, ss.by)
 }
 
-// Refresh asks about ref now; see Engine.Refresh.
+// Refresh asks about ref now; see Engine.Refresh. A read-only session may.
 func (ss *Session) Refresh(ref taskref.Ref) { ss.e.Refresh(ref) }
 
 // RefreshAll asks about every task now; see Engine.RefreshAll.
-func (ss *Session) RefreshAll() { ss.e.RefreshAll() }
+func (ss *Session) RefreshAll() error {
+	if ss.readOnly {
+		return fmt.Errorf("refresh all tasks: %w", ErrReadOnly)
+	}
+	return ss.e.RefreshAll()
+}
 
 // SetPaused pauses or resumes polling for everyone; see Engine.SetPaused.
-func (ss *Session) SetPaused(p bool, seq uint64) {
+func (ss *Session) SetPaused(p bool, seq uint64) error {
+	if ss.readOnly {
+		return fmt.Errorf("pause polling: %w", ErrReadOnly)
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if inOrder(seq, &ss.pauseSeq) {
-		ss.e.SetPaused(p, 0)
+		return ss.e.SetPaused(p, 0)
 	}
+	return nil
 }
