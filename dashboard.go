@@ -126,7 +126,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
-	defer stopEngine(cancel, done, eng.Flush, log)
+	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // finish's call reports; this one covers early returns
 	notice := startupNotice(stderr, startupNoticeAfter,
 		"waiting for the watch list "+statePath+" (another trtcwatch may hold its lock); keys typed now are dropped")
 	if len(refs) > 0 {
@@ -184,7 +184,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		log.Warn("discard typed-ahead keys", "err", err)
 	}
 	out := runProgram(ctx, model, g)
-	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, eng.Flush, log) })
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() error { return stopEngine(cancel, done, eng.Flush, log) })
 }
 
 // The --interval range: faster than minInterval only burns the quota, and

@@ -98,7 +98,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	go func() { defer close(done); eng.Run(engCtx) }()
-	defer stopEngine(cancel, done, eng.Flush, log)
+	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // the call below reports; this one covers early returns
 	if len(refs) > 0 {
 		if _, err := eng.Add(refs); err != nil {
 			log.Warn("add command-line tasks", "err", err)
@@ -143,16 +143,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if serveErr == nil {
 		serveErr = <-served
 	}
-	stopEngine(cancel, done, eng.Flush, log)
-	if serveErr != nil {
-		return fail(stderr, fmt.Errorf("serve: %w", serveErr))
-	}
+	unsaved := stopEngine(cancel, done, eng.Flush, log)
+	code := 0
 	var sc signalCause
-	if errors.As(context.Cause(ctx), &sc) {
+	switch {
+	case serveErr != nil:
+		code = fail(stderr, fmt.Errorf("serve: %w", serveErr))
+	case errors.As(context.Cause(ctx), &sc) && unsaved == nil:
 		fmt.Fprintf(stderr, "trtcwatch: %v; the watch list is saved\n", sc)
-		return sc.exitCode()
+		code = sc.exitCode()
+	case errors.As(context.Cause(ctx), &sc):
+		fmt.Fprintf(stderr, "trtcwatch: %v\n", sc)
 	}
-	return 0
+	if reportUnsaved(stderr, statePath, unsaved) {
+		return 1
+	}
+	return code
 }
 
 func (f *serveFlags) validate() error {
