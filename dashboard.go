@@ -122,7 +122,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if f.state != "" {
 		logBeside = f.state
 	}
-	pastEvents, stopEventLog := startEventLog(eng, logBeside, log, g.Go)
+	pastEvents, olderEvents, stopEventLog := startEventLog(eng, logBeside, log, g.Go)
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
@@ -163,6 +163,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		ASCII:            ui.ASCIIWanted(os.Getenv),
 		CredentialSource: c.CredentialSource(),
 		PastEvents:       pastEvents,
+		PastEventsOlder:  olderEvents,
 	}
 	if f.demo {
 		f.flow.demoDefaults()

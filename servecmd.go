@@ -94,7 +94,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer cancel()
 	eng := watch.New(c, watch.Config{Interval: f.dash.interval, Quota: c.MaxRate(), Store: watchlist.Open(statePath), Logger: log, Actor: "server"})
 	// The event log sits beside the watch list (the demo's in its temp dir).
-	pastEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
+	pastEvents, olderEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	go func() { defer close(done); eng.Run(engCtx) }()
@@ -115,7 +115,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// Nothing secret: this template is drawn on every viewer's screen.
 		Options: ui.Options{Keys: dashboardKeys(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
 			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
-			PastEvents: pastEvents},
+			PastEvents: pastEvents, PastEventsOlder: olderEvents},
 		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
 	})
 	if err != nil {
