@@ -152,8 +152,12 @@ func reportUnsaved(stderr io.Writer, statePath string, err error) bool {
 	for _, r := range u.Added {
 		regions[r.Region] = true
 	}
-	fmt.Fprintf(stderr, "trtcwatch: the %d added task(s) (region %s), one a line, to add again once the disk is fixed:\n",
-		len(u.Added), strings.Join(slices.Sorted(maps.Keys(regions)), ", "))
+	n := "1 task was"
+	if len(u.Added) > 1 {
+		n = fmt.Sprintf("%d tasks were", len(u.Added))
+	}
+	fmt.Fprintf(stderr, "trtcwatch: %s added but not saved (region %s); paste these into a once the disk is fixed:\n",
+		n, strings.Join(slices.Sorted(maps.Keys(regions)), ", "))
 	for _, r := range u.Added {
 		fmt.Fprintln(stderr, r.String())
 	}
