@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,8 +18,8 @@ import (
 )
 
 // On Linux each hook runs under a supervisor: this same program, started
-// again (/proc/self/exe) with the hook's scrubbed environment, so it never
-// held the API secret. It makes itself a child subreaper, so whatever the
+// again (/proc/self/exe, argv[0] supervisorName) with the hook's scrubbed
+// environment, so it never held the API secret. It makes itself a child subreaper, so whatever the
 // hook leaves behind (in the background, in a new session with setsid)
 // is reparented to it rather than to init, can be found and is killed at
 // the deadline; it waits until the hook and all it left have ended or the
@@ -29,17 +28,18 @@ import (
 // running as the same user, cannot read its memory or its environment
 // (/proc/PID/environ, mem), where the API secret is.
 
-// superviseEnv, in the environment, makes this program a hook's supervisor
-// (see init); its value is the hook's timeout.
-const superviseEnv = "TRTCWATCH_HOOK_SUPERVISOR"
+// supervisorName, as argv[0], makes this program a hook's supervisor (see
+// init): argv[1] is the hook's timeout, the rest the hook's argv. A name no
+// one types, so no user command line can start a supervisor by mistake.
+const supervisorName = "trtcwatch-hook-supervisor"
 
 // supervisorGrace is how long past the hook's timeout the runner waits for
 // the supervisor before it stops the supervisor itself.
 const supervisorGrace = 5 * time.Second
 
 func init() {
-	if spec, ok := os.LookupEnv(superviseEnv); ok {
-		os.Exit(supervise(spec, os.Args[1:]))
+	if len(os.Args) > 1 && os.Args[0] == supervisorName {
+		os.Exit(supervise(os.Args[1], os.Args[2:]))
 	}
 }
 
@@ -59,11 +59,15 @@ func runOnce(argv, env []string, stdin []byte, stderr io.Writer, timeout time.Du
 	// The supervisor keeps the timeout; the context is only a backstop.
 	ctx, cancel := context.WithTimeout(context.Background(), timeout+supervisorGrace)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "/proc/self/exe", argv...)
-	cmd.Env = append(slices.Clip(env), superviseEnv+"="+timeout.String())
+	cmd := exec.CommandContext(ctx, "/proc/self/exe", append([]string{timeout.String()}, argv...)...)
+	cmd.Args[0] = supervisorName
+	cmd.Env = env
 	cmd.Stdin = bytes.NewReader(stdin)
 	cmd.Stderr = stderr
 	cmd.ExtraFiles = []*os.File{pw}
+	// Its own process group: a signal to the terminal's group (ctrl+c at
+	// `trtcwatch serve`) reaches trtcwatch, which lets hooks finish.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // it then kills all it supervises
 	cmd.WaitDelay = time.Second
 	err = cmd.Start()
@@ -94,8 +98,9 @@ func errText(err error) string {
 // supervise is the supervisor's whole life: run argv, report on fd 3.
 func supervise(spec string, argv []string) int {
 	report := os.NewFile(3, "report")
-	if _, err := report.Stat(); err != nil {
-		return 125 // not started by runOnce
+	if fi, err := report.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 { // not started by runOnce
+		os.Stderr.WriteString(supervisorName + ": for trtcwatch's own use\n")
+		return 2
 	}
 	syscall.CloseOnExec(3) // the hook must not hold the report open
 	o := superviseRun(spec, argv)
@@ -123,7 +128,6 @@ func superviseRun(spec string, argv []string) (o outcome) {
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	parent := os.Getppid()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, superviseEnv+"=") })
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
