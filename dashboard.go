@@ -122,11 +122,11 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	if f.state != "" {
 		logBeside = f.state
 	}
-	pastEvents, stopEventLog := startEventLog(eng, logBeside, log, g.Go)
+	pastEvents, olderEvents, stopEventLog := startEventLog(eng, logBeside, log, g.Go)
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	g.Go(func() { defer close(done); eng.Run(engCtx) })
-	defer stopEngine(cancel, done, eng.Flush, log)
+	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // finish's call reports; this one covers early returns
 	notice := startupNotice(stderr, startupNoticeAfter,
 		"waiting for the watch list "+statePath+" (another trtcwatch may hold its lock); keys typed now are dropped")
 	if len(refs) > 0 {
@@ -164,6 +164,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		CredentialSource: c.CredentialSource(),
 		RegionFrom:       cfg.RegionFrom,
 		PastEvents:       pastEvents,
+		PastEventsOlder:  olderEvents,
 	}
 	if f.demo {
 		f.flow.demoDefaults()
@@ -185,7 +186,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		log.Warn("discard typed-ahead keys", "err", err)
 	}
 	out := runProgram(ctx, model, g)
-	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() { stopEngine(cancel, done, eng.Flush, log) })
+	return finish(ctx, out, g, stderr, exitInfo{f.logFile, statePath, append(knownSecrets(cfg), c.RedactionValues()...)}, func() error { return stopEngine(cancel, done, eng.Flush, log) })
 }
 
 // The --interval range: faster than minInterval only burns the quota, and

@@ -103,6 +103,10 @@ func TestEventsCommandErrors(t *testing.T) {
 		{"argument", []string{"task-a"}, exitUsage, "no arguments"},
 		{"unknown flag", []string{"--nope"}, exitUsage, "-nope"},
 		{"no log yet", []string{"--state", state}, 0, "no event log at " + filepath.Join(dir, "events.jsonl")},
+		{"no log after a demo", []string{"--state", state}, 0, "a --demo run without --state logs in a temporary directory, removed when it exits"},
+		{"task no TaskId can be", []string{"--state", state, "--task", "bad#"}, exitUsage, `--task bad# is not a TaskId: '#' at position 4`},
+		{"task with a bad app", []string{"--state", state, "--task", "14x:abc"}, exitUsage, "--task 14x:abc is not SDKAPPID:TASKID"},
+		{"task with an escape", []string{"--state", state, "--task", "a\x1b[2J"}, exitUsage, `--task a\x1b[2J is not a TaskId`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,9 +149,9 @@ func TestStartEventLog(t *testing.T) {
 	}
 	eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state)})
 	t.Cleanup(func() { eng.Flush() }) // note edits are saved after SetNote returns
-	past, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
-	if len(past) != 1 || past[0].RequestID != "req-old" {
-		t.Errorf("past events %+v", past)
+	past, older, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
+	if len(past) != 1 || past[0].RequestID != "req-old" || older != "" {
+		t.Errorf("past events %+v, older %q", past, older)
 	}
 	if h := eng.Tasks()[0].History; len(h) != 1 || h[0].RequestID != "req-old" || !h[0].At.Equal(at) {
 		t.Errorf("history not restored: %+v", h)
@@ -156,14 +160,16 @@ func TestStartEventLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop()
-	res, err := eventlog.Load(filepath.Join(filepath.Dir(state), eventlog.FileName), eventlog.Filter{})
-	if err != nil || len(res.Records) != 2 || res.Records[1].Note != "INC-42" || res.Records[1].By != "local" || res.Records[1].PID != os.Getpid() {
-		t.Fatalf("log after an edit: %+v, %v", res.Records, err)
+	var recs []eventlog.Record
+	_, err := eventlog.Read(context.Background(), filepath.Join(filepath.Dir(state), eventlog.FileName), eventlog.Filter{}, 0,
+		func(r eventlog.Record) error { recs = append(recs, r); return nil })
+	if err != nil || len(recs) != 2 || recs[1].Note != "INC-42" || recs[1].By != "local" || recs[1].PID != os.Getpid() {
+		t.Fatalf("log after an edit: %+v, %v", recs, err)
 	}
 
 	// The log turns into a directory: the next write fails, and says so.
 	logPath := filepath.Join(filepath.Dir(state), eventlog.FileName)
-	_, stop = startEventLog(eng, state, discardLog(), func(f func()) { go f() })
+	_, _, stop = startEventLog(eng, state, discardLog(), func(f func()) { go f() })
 	os.Rename(logPath, logPath+".1")
 	os.Mkdir(logPath, 0o700)
 	eng.SetNote(a, "INC-43", 0)

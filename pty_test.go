@@ -29,8 +29,16 @@ type ptyChild struct {
 // to the test's environment.
 func startPTY(t *testing.T, args []string, env []string, cols, rows uint16) *ptyChild {
 	t.Helper()
+	return startPTYStderr(t, args, env, cols, rows, nil)
+}
+
+// startPTYStderr is startPTY with the program's stderr going to stderr
+// instead of the terminal, when not nil.
+func startPTYStderr(t *testing.T, args []string, env []string, cols, rows uint16, stderr io.Writer) *ptyChild {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), childEnv+"="+strings.Join(args, "\x1f"), "TERM=xterm-256color"), env...)
+	cmd.Stderr = stderr
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: cols, Rows: rows})
 	if err != nil {
 		t.Fatalf("start in a pty: %v", err)

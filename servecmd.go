@@ -94,11 +94,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer cancel()
 	eng := watch.New(c, watch.Config{Interval: f.dash.interval, Quota: c.MaxRate(), Store: watchlist.Open(statePath), Logger: log, Actor: "server"})
 	// The event log sits beside the watch list (the demo's in its temp dir).
-	pastEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
+	pastEvents, olderEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
 	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
 	done := make(chan struct{})
 	go func() { defer close(done); eng.Run(engCtx) }()
-	defer stopEngine(cancel, done, eng.Flush, log)
+	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // the call below reports; this one covers early returns
 	if len(refs) > 0 {
 		if _, err := eng.Add(refs); err != nil {
 			log.Warn("add command-line tasks", "err", err)
@@ -115,7 +115,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// Nothing secret: this template is drawn on every viewer's screen.
 		Options: ui.Options{Keys: dashboardKeys(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
 			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
-			PastEvents: pastEvents},
+			PastEvents: pastEvents, PastEventsOlder: olderEvents},
 		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
 	})
 	if err != nil {
@@ -143,16 +143,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if serveErr == nil {
 		serveErr = <-served
 	}
-	stopEngine(cancel, done, eng.Flush, log)
-	if serveErr != nil {
-		return fail(stderr, fmt.Errorf("serve: %w", serveErr))
-	}
+	unsaved := stopEngine(cancel, done, eng.Flush, log)
+	code := 0
 	var sc signalCause
-	if errors.As(context.Cause(ctx), &sc) {
+	switch {
+	case serveErr != nil:
+		code = fail(stderr, fmt.Errorf("serve: %w", serveErr))
+	case errors.As(context.Cause(ctx), &sc) && unsaved == nil:
 		fmt.Fprintf(stderr, "trtcwatch: %v; the watch list is saved\n", sc)
-		return sc.exitCode()
+		code = sc.exitCode()
+	case errors.As(context.Cause(ctx), &sc):
+		fmt.Fprintf(stderr, "trtcwatch: %v\n", sc)
 	}
-	return 0
+	if reportUnsaved(stderr, statePath, unsaved) {
+		return 1
+	}
+	return code
 }
 
 func (f *serveFlags) validate() error {

@@ -77,7 +77,7 @@ func TestKilledWriterLeavesLoadableLog(t *testing.T) {
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		if i%50 == 49 || i == runs-1 {
-			res, err := Load(path, Filter{})
+			res, err := load(path, Filter{})
 			if err != nil {
 				t.Fatalf("after %d kills: %v", i+1, err)
 			}

@@ -2,6 +2,7 @@ package eventlog
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,23 @@ func ev(i int, kind watch.EventKind) watch.Event {
 		Ref:  taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-" + string(rune('a'+i%26))},
 		From: watch.Idle, To: watch.InProgress, RequestID: "req-1", Code: "", By: "local",
 	}
+}
+
+// loaded is what load read: every record, and the lines skipped.
+type loaded struct {
+	Records []Record
+	Skipped int
+}
+
+// load reads the whole log with Read, keeping every record.
+func load(path string, f Filter) (loaded, error) {
+	var res loaded
+	sum, err := Read(context.Background(), path, f, 0, func(r Record) error {
+		res.Records = append(res.Records, r)
+		return nil
+	})
+	res.Skipped = sum.Skipped
+	return res, err
 }
 
 // writeAll appends evs through a Writer and closes it.
@@ -43,7 +61,7 @@ func TestRoundTrip(t *testing.T) {
 	e := ev(1, watch.EventError)
 	e.Code, e.Note = "InternalError", "INC-1 \x1b[31mred"
 	writeAll(t, path, Options{PID: 42}, ev(0, watch.EventTransition), e)
-	res, err := Load(path, Filter{})
+	res, err := load(path, Filter{})
 	if err != nil || res.Skipped != 0 || len(res.Records) != 2 {
 		t.Fatalf("load: %+v, %v", res, err)
 	}
@@ -91,7 +109,7 @@ func TestLoadSkipsBadLines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), FileName)
 			os.WriteFile(path, []byte(tc.text), 0o600)
-			res, err := Load(path, Filter{})
+			res, err := load(path, Filter{})
 			if err != nil || len(res.Records) != tc.n || res.Skipped != tc.skiped {
 				t.Fatalf("got %d records, %d skipped, %v; want %d, %d", len(res.Records), res.Skipped, err, tc.n, tc.skiped)
 			}
@@ -116,7 +134,7 @@ func TestTornAtEveryByte(t *testing.T) {
 		path := filepath.Join(dir, FileName)
 		os.WriteFile(path, full[:i], 0o600)
 		writeAll(t, path, Options{}, ev(2, watch.EventAdd))
-		res, err := Load(path, Filter{})
+		res, err := load(path, Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +167,7 @@ func TestFilter(t *testing.T) {
 		{Filter{Task: "task-a", Since: t0.Add(time.Second)}, 0},
 	}
 	for _, tc := range tests {
-		res, _ := Load(path, tc.f)
+		res, _ := load(path, tc.f)
 		if len(res.Records) != tc.want {
 			t.Errorf("%+v: %d records, want %d", tc.f, len(res.Records), tc.want)
 		}
@@ -161,7 +179,7 @@ func TestRotation(t *testing.T) {
 	for i := range 40 { // each Writer's Close writes one batch; ~200 bytes each
 		writeAll(t, path, Options{MaxSize: 1000}, ev(i, watch.EventAdd), ev(i, watch.EventRemove))
 	}
-	res, err := Load(path, Filter{})
+	res, err := load(path, Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,35 +227,47 @@ func TestRefusesUnsafePaths(t *testing.T) {
 			t.Errorf("Open(%s) accepted an unsafe place", p)
 		}
 	}
-	if _, err := Load(link, Filter{}); err == nil {
-		t.Error("Load followed a symbolic link")
+	if _, err := load(link, Filter{}); err == nil {
+		t.Error("Read followed a symbolic link")
 	}
 }
 
-func TestHistory(t *testing.T) {
+// TestRecent: each task's transitions come back ordered by time (two
+// dashboards interleave their lines), other kinds left out; the newest
+// events come back oldest first.
+func TestRecent(t *testing.T) {
 	a := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
-	recs := []Record{
+	path := filepath.Join(t.TempDir(), FileName)
+	w, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []Record{
 		FromEvent(watch.Event{At: t0.Add(3 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.InProgress, To: watch.Exited}, 1),
 		FromEvent(watch.Event{At: t0.Add(1 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Pending, To: watch.Idle}, 2),
 		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventNote, Ref: a, Note: "x"}, 1),
 		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "q"}, 1),
+	} {
+		w.Append(r)
 	}
-	tests := []struct {
-		limit int
-		want  []watch.Phase
-	}{{0, []watch.Phase{watch.Idle, watch.InProgress, watch.Exited}}, {2, []watch.Phase{watch.InProgress, watch.Exited}}}
-	for _, tc := range tests {
-		h := History(recs, tc.limit)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2, 3, 10} {
+		h, evs, _, err := Recent(context.Background(), path, 0, n)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var got []watch.Phase
 		for _, tr := range h[a] {
 			got = append(got, tr.To)
 		}
-		if len(h) != 1 || strings.Join(phases(got), ",") != strings.Join(phases(tc.want), ",") {
-			t.Errorf("limit %d: %v, want %v", tc.limit, got, tc.want)
+		if want := []watch.Phase{watch.Idle, watch.InProgress, watch.Exited}; len(h) != 1 || strings.Join(phases(got), ",") != strings.Join(phases(want), ",") {
+			t.Errorf("history %v, want %v", got, want)
 		}
-	}
-	if evs := Events(recs, 2); len(evs) != 2 || evs[1].RequestID != "q" {
-		t.Errorf("Events kept %+v", evs)
+		if len(evs) != min(n, 4) || evs[len(evs)-1].RequestID != "q" || evs[len(evs)-2].Kind != watch.EventNote {
+			t.Errorf("newest %d events: %+v", n, evs)
+		}
 	}
 }
 

@@ -47,7 +47,7 @@ func TestWriteFailureIsReportedAndRetried(t *testing.T) {
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
-		res, _ := Load(path, Filter{})
+		res, _ := load(path, Filter{})
 		if len(res.Records) != 2 || w.Dropped() != 0 {
 			t.Fatalf("%d records written, %d dropped; want 2, 0", len(res.Records), w.Dropped())
 		}

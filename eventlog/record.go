@@ -18,7 +18,7 @@
 // printing (sanitize.String).
 //
 // Writing never blocks the caller (see Writer); reading never fails on a
-// bad line (see Load): a line torn by a crash or garbled by hand is skipped
+// bad line (see Read): a line torn by a crash or garbled by hand is skipped
 // and counted.
 package eventlog
 
@@ -153,7 +153,7 @@ func DefaultPath(statePath string) (string, error) {
 const Keep = 3
 
 // Files lists the log's files oldest first: path.Keep … path.1, path. Some
-// may not exist; Load skips those.
+// may not exist; Read skips those.
 func Files(path string) []string {
 	fs := make([]string, 0, Keep+1)
 	for i := Keep; i >= 1; i-- {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
 // Options tune a Writer; the zero value is the shipped behaviour.
@@ -110,7 +112,10 @@ func Open(path string, opts Options) (*Writer, error) {
 	return w, nil
 }
 
-// checkPath refuses what Open must not append to.
+// checkPath refuses what Open must not append to: a place another user
+// could write in or a file they could have written (the watch list's
+// rules, watchlist.CheckPrivate), a symbolic link, anything but a regular
+// file.
 func checkPath(path string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -119,18 +124,11 @@ func checkPath(path string) error {
 			return fmt.Errorf("event log directory %s: %w", dir, err)
 		}
 	}
-	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0 {
-		return fmt.Errorf("event log directory %s is writable by every user; refusing to log there", dir)
-	}
 	for _, p := range Files(path) {
-		fi, err := os.Lstat(p)
-		if err != nil {
-			continue
+		if err := watchlist.CheckPrivate(p); err != nil {
+			return fmt.Errorf("refused the event log: %w", err)
 		}
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return fmt.Errorf("event log %s is a symbolic link; refusing to follow it", p)
-		}
-		if !fi.Mode().IsRegular() {
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
 			return fmt.Errorf("event log %s is not a regular file", p)
 		}
 	}
@@ -283,7 +281,9 @@ func (w *Writer) open() error {
 	if err := os.MkdirAll(filepath.Dir(w.path), 0o700); err != nil {
 		return fmt.Errorf("event log directory: %w", err)
 	}
-	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	// Without blocking: a named pipe put in the log's place since Open
+	// would otherwise hold the writer (and the dashboard's exit) for ever.
+	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
 		return fmt.Errorf("open event log: %w", err)
 	}
@@ -300,7 +300,7 @@ func (w *Writer) open() error {
 }
 
 func endsInNewline(path string, size int64) bool {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return true
 	}

@@ -1,14 +1,18 @@
 // Package hook runs the user's --on-change command for each transition or
 // alert without ever holding up the dashboard: a bounded queue, a few
-// processes at a time, each with a timeout that kills its whole process
-// group, and every failure reported for the banner and the log.
+// processes at a time, each with a timeout that kills it and whatever it
+// left running (on Linux, through a supervisor: supervise_linux.go), and
+// every failure reported for the banner and the log.
 //
 // The contract with the command: the event is one JSON object on stdin
 // (Event), and the basics are in the environment (TRTCWATCH_TASK_ID,
 // TRTCWATCH_SDKAPPID, TRTCWATCH_REGION, TRTCWATCH_EVENT, TRTCWATCH_FROM,
 // TRTCWATCH_TO, sanitised). API strings never become arguments, and the
-// child does not inherit TENCENTCLOUD_* or TRTCWATCH_* variables, so no
-// credential reaches a hook.
+// child does not inherit TENCENTCLOUD_* or TRTCWATCH_* variables. On Linux
+// the process that starts hooks is non-dumpable, so a hook (the same
+// user) cannot read the secret from its /proc/PID/environ or memory
+// either; it can still read every file that user can, credential files
+// included.
 package hook
 
 import (

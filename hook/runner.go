@@ -2,12 +2,10 @@ package hook
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -30,8 +28,9 @@ type Config struct {
 	Cmd []string
 	// MaxConcurrent bounds the hooks running at once (default 4).
 	MaxConcurrent int
-	// Timeout bounds each run; at the deadline its process group is killed
-	// (default 10s).
+	// Timeout bounds each run, counting whatever the hook leaves running in
+	// the background or in a new session: at the deadline all of it is
+	// killed (on Linux; elsewhere the hook's process group). Default 10s.
 	Timeout time.Duration
 	// Queue bounds the events waiting for a free slot (default 64). When a
 	// burst overflows it the oldest waiting event is dropped and counted:
@@ -90,7 +89,10 @@ type Runner struct {
 	wg     sync.WaitGroup
 }
 
-// New checks cfg, fills in the defaults and starts the workers.
+// New checks cfg, fills in the defaults and starts the workers. On Linux
+// it also makes this process non-dumpable (for good): the hooks run as the
+// same user, and would otherwise read the API secret from this process's
+// /proc/PID/environ or memory.
 func New(cfg Config) (*Runner, error) {
 	if len(cfg.Cmd) == 0 || cfg.Cmd[0] == "" {
 		return nil, errors.New("hook: no command")
@@ -106,6 +108,9 @@ func New(cfg Config) (*Runner, error) {
 	}
 	if cfg.Environ == nil {
 		cfg.Environ = os.Environ()
+	}
+	if err := protect(); err != nil {
+		return nil, fmt.Errorf("hook: keep this process's memory from the hooks: %w", err)
 	}
 	r := &Runner{cfg: cfg, env: filterEnv(cfg.Environ), queue: make([]Event, 0, cfg.Queue)}
 	r.cond = sync.NewCond(&r.mu)
@@ -158,7 +163,8 @@ func (r *Runner) Drain() {
 }
 
 // Close stops the runner: events still waiting are dropped (counted),
-// running hooks finish or are killed at their timeout, and every goroutine
+// running hooks (and what they left running) end or are killed at their
+// timeout, and every goroutine
 // has returned when Close does. Close is safe to call more than once.
 func (r *Runner) Close() {
 	r.mu.Lock()
@@ -211,34 +217,10 @@ func (r *Runner) run(ev Event) (Failure, bool) {
 	if err != nil {
 		return Failure{Event: ev, ExitCode: -1, Err: fmt.Errorf("encode event: %w", err)}, true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.cfg.Timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, r.cfg.Cmd[0], r.cfg.Cmd[1:]...)
-	cmd.Env = append(append([]string(nil), r.env...), ev.env()...)
-	cmd.Stdin = bytes.NewReader(append(input, '\n'))
+	env := append(append([]string(nil), r.env...), ev.env()...)
 	stderr := &limitWriter{max: StderrLimit}
-	cmd.Stderr = stderr
-	cmd.WaitDelay = time.Second // a grandchild holding a pipe cannot hold the slot
-	killGroup(cmd)
-	err = cmd.Run()
-	if err == nil {
-		return Failure{}, false
-	}
-	f := Failure{Event: ev, ExitCode: -1, Stderr: sanitize.String(stderr.buf.String())}
-	var exit *exec.ExitError
-	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		f.TimedOut = true
-		f.Err = fmt.Errorf("timed out after %s (killed)", r.cfg.Timeout)
-	case errors.As(err, &exit) && exit.Exited():
-		f.ExitCode = exit.ExitCode()
-		f.Err = fmt.Errorf("exit status %d", f.ExitCode)
-	case errors.As(err, &exit):
-		f.Err = fmt.Errorf("killed: %s", exit.ProcessState)
-	default:
-		f.Err = fmt.Errorf("could not run %s: %w", sanitize.String(r.cfg.Cmd[0]), err)
-	}
-	return f, true
+	o := runOnce(r.cfg.Cmd, env, append(input, '\n'), stderr, r.cfg.Timeout)
+	return o.failure(ev, r.cfg.Timeout, r.cfg.Cmd[0], sanitize.String(stderr.buf.String()))
 }
 
 // limitWriter keeps the first max bytes and swallows the rest, so a chatty

@@ -115,14 +115,15 @@ func TestFailingHook(t *testing.T) {
 
 func TestCannotStart(t *testing.T) {
 	var fails failures
-	r, err := New(Config{Cmd: []string{filepath.Join(t.TempDir(), "no-such-hook")}, OnFailure: fails.add})
+	dir := t.TempDir()
+	r, err := New(Config{Cmd: []string{filepath.Join(dir, "no-such-hook")}, OnFailure: fails.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Fire(event("t1"))
 	r.Drain()
 	r.Close()
-	if f := fails.all(); len(f) != 1 || !strings.Contains(f[0].Err.Error(), "could not run") || f[0].ExitCode != -1 {
+	if f := fails.all(); len(f) != 1 || !strings.Contains(f[0].Err.Error(), "could not start "+filepath.Join(dir, "no-such-hook")+": no such file or directory") || f[0].ExitCode != -1 {
 		t.Fatalf("failures %+v", f)
 	}
 	if _, err := New(Config{}); err == nil {
@@ -144,7 +145,7 @@ func TestHangingHookKilled(t *testing.T) {
 	r.Drain() // returns only once the hook is killed
 	r.Close()
 	f := fails.all()
-	if len(f) != 1 || !f[0].TimedOut || !strings.Contains(f[0].Err.Error(), "timed out after 2s (killed)") {
+	if len(f) != 1 || !f[0].TimedOut || f[0].Err.Error() != "timed out after 2s; killed it and 1 process it started" {
 		t.Fatalf("failures %+v", f)
 	}
 	pidText, err := os.ReadFile(filepath.Join(dir, "grandchild"))

@@ -22,6 +22,7 @@ import (
 	bm "charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
@@ -159,8 +160,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		list = append(list, st)
 	}
 	s.mu.Unlock()
+	bye := s.farewell(ctx)
 	for _, st := range list {
-		st.quit("the server is shutting down; the watch list is saved. Goodbye.")
+		st.quit(bye)
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -183,6 +185,33 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.copiers.Wait()
 	return err
 }
+
+// farewell is Shutdown's goodbye to each session. It says the watch list
+// is saved only once the engine's flush has succeeded; otherwise it says
+// what is not saved, so nobody leaves believing their edit is safe.
+func (s *Server) farewell(ctx context.Context) string {
+	const head = "the server is shutting down; "
+	flushed := make(chan error, 1)
+	go func() { flushed <- s.cfg.Engine.Flush() }()
+	var err error
+	select {
+	case err = <-flushed:
+	case <-ctx.Done():
+		return head + "the watch list's last save did not finish in time, so your last edits may be lost. Goodbye."
+	}
+	var u *watch.UnsavedError
+	switch {
+	case err == nil:
+		return head + "the watch list is saved. Goodbye."
+	case errors.As(err, &u):
+		return head + "the watch list could NOT be saved (" + sanitize.String(u.Err.Error()) + "); not saved: " +
+			u.Edits(farewellNamed) + ". Goodbye."
+	}
+	return head + "the watch list could NOT be saved (" + sanitize.String(err.Error()) + "). Goodbye."
+}
+
+// farewellNamed is how many tasks of each kind the goodbye names.
+const farewellNamed = 5
 
 type ctxKey struct{}
 

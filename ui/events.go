@@ -262,6 +262,12 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	// broken), so a narrow terminal still shows what an engineer quotes.
 	strip := m.eventStrip(shown, idW, w, inner, loc)
 	rows := inner - len(strip)
+	// What start-up left unread of the log is said under the oldest event,
+	// kept in view when the cursor reaches it.
+	older := m.opts.PastEventsOlder
+	if older != "" && len(shown) > 0 && p.cursor == len(shown)-1 && rows > 1 {
+		rows--
+	}
 	p.offset = clampOffset(p.offset, p.cursor, rows, len(shown))
 	for i := p.offset; i < len(shown) && len(body) < rows; i++ {
 		line := fit(m.eventLine(&p.ring[shown[i]], idW, loc), w)
@@ -270,6 +276,12 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 		}
 		body = append(body, line)
 	}
+	if len(shown) == 0 {
+		body = append(body, fit(m.noEventsText(), w))
+	}
+	if older != "" && p.offset+len(body) >= len(shown) && len(body) < inner {
+		body = append(body, styled(m.st.dim, fit(clean(older), w)))
+	}
 	if len(strip) > 0 {
 		for len(body) < rows {
 			body = append(body, "")
@@ -277,9 +289,6 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 		for _, l := range strip {
 			body = append(body, styled(m.st.title, fit(l, w)))
 		}
-	}
-	if len(shown) == 0 {
-		body = append(body, fit(m.noEventsText(), w))
 	}
 	title := "Events: all tasks"
 	if p.follow {

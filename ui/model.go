@@ -73,6 +73,10 @@ type Options struct {
 	// the caller before the program starts (Update and View do no I/O);
 	// the events pane shows them before the ones this run sees.
 	PastEvents []watch.Event
+	// PastEventsOlder, when set, says what the log holds before
+	// PastEvents that was not read (the caller reads only its newest
+	// part); the events pane shows it under its oldest event.
+	PastEventsOlder string
 	// Export writes tasks to a file in a format (ExportFormats) and returns
 	// its path; x and :export call it inside a tea.Cmd, never in Update.
 	// nil: export is not offered.

@@ -67,7 +67,11 @@ func (m *Model) layout() layout {
 	if l.flash {
 		fixed++
 	}
-	l.banners = m.bannerLines(max(0, m.h-fixed-4))
+	n := max(0, m.h-fixed-4)
+	if m.stats.Unsaved != "" {
+		n = max(n, 1) // edits that would be lost keep a line at any size
+	}
+	l.banners = m.bannerLines(n)
 	l.bodyY = 2 + len(l.banners)
 	l.bodyH = m.h - fixed - len(l.banners)
 	l.border = l.bodyH >= minBordered
@@ -279,6 +283,9 @@ func (m *Model) pane(title string, focus bool, w, h int, body []string, exact bo
 
 func (m *Model) tooSmall() string {
 	msg := []string{"terminal too small", itoa(m.w) + "x" + itoa(m.h) + ", need " + itoa(minWidth) + "x" + itoa(minHeight), "q quits"}
+	if m.stats.Unsaved != "" {
+		msg = append([]string{"WATCH LIST NOT SAVED"}, msg...)
+	}
 	out := make([]string, 0, len(msg))
 	for i, s := range msg {
 		if i >= m.h {
@@ -315,10 +322,14 @@ func (m *Model) bannerLines(n int) []string {
 }
 
 // banners are the problems that must stay on screen while they last:
-// the API's health.
+// edits the watch list could not save (first: they are lost on quit),
+// then the API's health.
 func (m *Model) banners() []banner {
 	var bs []banner
 	st := m.stats
+	if st.Unsaved != "" {
+		bs = append(bs, banner{clean(st.Unsaved), true})
+	}
 	detail := clean(st.HealthDetail)
 	switch st.Health {
 	case watch.HealthDown:

@@ -141,6 +141,10 @@ type Engine struct {
 	extWarn   map[string]string            // SetWarning's texts by source (warn.go)
 	past      map[taskref.Ref][]Transition // restored history of tasks not yet added (restore.go)
 
+	// unsaved is Stats.Unsaved: what a failed write left only in memory
+	// (save.go). Under mu, set while storeMu is held too.
+	unsaved string
+
 	// subs are the readers of news (see subscribe.go); def is the one
 	// behind the engine's own Changed and Collect. Changing subs takes both
 	// mu and subsMu, so either is enough to read it.
@@ -335,6 +339,7 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 		s.WatchWarnings = append(s.WatchWarnings, e.writeWarn)
 	}
 	s.WatchWarnings = append(s.WatchWarnings, e.extraWarningsLocked()...)
+	s.Unsaved = e.unsaved
 	return s
 }
 

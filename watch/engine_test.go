@@ -81,8 +81,8 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 	if !e.Has(ref(1)) {
 		t.Fatal("task must be watched even when the list cannot be saved")
 	}
-	if w := e.Stats().WatchWarnings; len(w) != 1 || !strings.Contains(w[0], "not saved") && !strings.Contains(w[0], "memory") {
-		t.Errorf("warnings %v", w)
+	if u := e.Stats().Unsaved; !strings.Contains(u, "NOT SAVED") || !strings.Contains(u, "added "+ref(1).String()) {
+		t.Errorf("Stats().Unsaved = %q", u)
 	}
 	st.mu.Lock()
 	st.fail = nil
@@ -91,8 +91,8 @@ func TestStoreFailureKeepsWorkingInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustFlush(t, e)
-	if w := e.Stats().WatchWarnings; len(w) != 0 {
-		t.Errorf("a successful write clears the warning, got %v", w)
+	if st := e.Stats(); len(st.WatchWarnings) != 0 || st.Unsaved != "" {
+		t.Errorf("a successful write clears the warning, got %v %q", st.WatchWarnings, st.Unsaved)
 	}
 	// The add never reached the disk; setting the note puts the task there.
 	if st.entries[0].Ref != ref(1) || st.entries[0].Note != "INC-42" {

@@ -179,6 +179,7 @@ func (e *Engine) reloadLoop(ctx context.Context, w changeWatcher) {
 			if w.Changed() {
 				e.reload()
 			}
+			e.retrySave()
 		}
 	}
 }

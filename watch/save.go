@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
@@ -27,6 +28,7 @@ type saver struct {
 	reread  bool          // write even with nothing queued: the file changed behind us
 	what    string        // the newest edit, for the warning's wording
 	err     error         // the outcome of the last write
+	logged  string        // the last failure logged, so a retried one is logged once
 
 	// last is the list as the last write left it; only the writer
 	// goroutine of the moment touches it. A write that finds the file so
@@ -77,23 +79,103 @@ func (e *Engine) writeLoop(done chan struct{}) {
 	}
 }
 
-// Flush waits until every edit made before it is on disk, or its write
-// failed, and returns that failure (also kept in Stats().WatchWarnings).
-// The dashboard calls it on the way out; Run calls it as it returns.
+// Flush waits until every edit made before it is on disk, or the write
+// failed. Then it returns an *UnsavedError naming the edits still only in
+// memory (also in Stats().Unsaved), and they stay queued for a later try.
+// A failed re-read of the file with no edit waiting is no loss: nil. The
+// dashboard calls it on the way out; Run calls it as it returns.
 func (e *Engine) Flush() error {
 	e.storeMu.Lock()
+	defer e.storeMu.Unlock()
 	if len(e.pending) > 0 {
 		e.kickLocked("")
 	}
-	done := e.saver.done
-	e.storeMu.Unlock()
-	if done != nil {
+	// An edit made meanwhile may start another writer: wait until none runs.
+	for e.saver.running {
+		done := e.saver.done
+		e.storeMu.Unlock()
 		<-done
+		e.storeMu.Lock()
 	}
+	if len(e.pending) == 0 || e.saver.err == nil {
+		return nil
+	}
+	return e.unsavedLocked()
+}
+
+// UnsavedError is Flush's answer while edits are only in memory: the last
+// write failed (Err) and these edits wait for the next. Added are the tasks
+// to add again after a restart; Removed and Noted the tasks whose removal
+// or note would be lost.
+type UnsavedError struct {
+	Added, Removed, Noted []taskref.Ref
+	Err                   error
+}
+
+func (u *UnsavedError) Error() string {
+	return "watch list not saved: " + u.Err.Error() + "; kept only in memory: " + u.Edits(0)
+}
+
+func (u *UnsavedError) Unwrap() error { return u.Err }
+
+// Edits words the unsaved edits, such as "added 1400000001:a, 1400000001:b;
+// removed 1400000001:c; note on 1400000001:d", naming at most most tasks of
+// each kind (all when most <= 0) and counting the rest.
+func (u *UnsavedError) Edits(most int) string {
+	var parts []string
+	for _, k := range []struct {
+		verb string
+		refs []taskref.Ref
+	}{{"added", u.Added}, {"removed", u.Removed}, {"note on", u.Noted}} {
+		if len(k.refs) == 0 {
+			continue
+		}
+		n := len(k.refs)
+		if most > 0 {
+			n = min(n, most)
+		}
+		names := make([]string, n, n+1)
+		for i, r := range k.refs[:n] {
+			names[i] = r.String()
+		}
+		if rest := len(k.refs) - n; rest > 0 {
+			names = append(names, fmt.Sprintf("%d more", rest))
+		}
+		parts = append(parts, k.verb+" "+strings.Join(names, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// unsavedLocked is the queued edits and the last write's failure;
+// storeMu must be held.
+func (e *Engine) unsavedLocked() *UnsavedError {
+	u := &UnsavedError{Err: e.saver.err}
+	for _, o := range e.pending {
+		switch o.kind {
+		case opAdd:
+			u.Added = append(u.Added, o.ref)
+		case opRemove:
+			u.Removed = append(u.Removed, o.ref)
+		case opNote:
+			u.Noted = append(u.Noted, o.ref)
+		}
+	}
+	return u
+}
+
+// retrySave starts a writer for edits a failed write left queued, so a
+// disk that has room again is written without waiting for the next edit;
+// Run calls it every ReloadInterval.
+func (e *Engine) retrySave() {
 	e.storeMu.Lock()
 	defer e.storeMu.Unlock()
-	return e.saver.err
+	if len(e.pending) > 0 && e.saver.err != nil && !e.saver.running {
+		e.kickLocked("")
+	}
 }
+
+// unsavedBannerMost is how many tasks of each kind the banner names.
+const unsavedBannerMost = 3
 
 // write applies ops to the file and then shows what the file holds, with
 // the edits queued meanwhile on top. storeMu must not be held: edits go on
@@ -131,11 +213,21 @@ func (e *Engine) write(ops []op, what string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.unsaved = ""
 	switch {
+	case err != nil && len(e.pending) > 0:
+		e.writeWarn = ""
+		e.unsaved = "WATCH LIST NOT SAVED: " + e.unsavedLocked().Edits(unsavedBannerMost) +
+			" | kept in memory, retrying; quitting lists the tasks to add again | " + err.Error()
+		if msg := err.Error(); msg != e.saver.logged {
+			e.saver.logged = msg
+			e.log.Warn("watch list not saved", "err", err)
+		}
 	case err != nil:
+		// A re-read that failed: nothing of ours is lost.
 		err = fmt.Errorf("save watch list after %s: %w", what, err)
-		e.writeWarn = err.Error() + " (changes kept in memory only)"
-		e.log.Warn("watch list not saved", "err", err)
+		e.writeWarn = err.Error()
+		e.log.Warn("watch list not read again", "err", err)
 	case kept:
 		e.writeWarn = aside.Warning
 		e.log.Warn("watch list kept aside", "warning", aside.Warning)
@@ -145,6 +237,9 @@ func (e *Engine) write(ops []op, what string) error {
 	default:
 		e.writeWarn = ""
 		e.reconcileLocked(e.withPendingLocked(result))
+	}
+	if err == nil {
+		e.saver.logged = ""
 	}
 	e.saver.err = err
 	e.signal()

@@ -196,6 +196,11 @@ type Stats struct {
 	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
 	Viewers       int       // dashboards watching this engine in team mode (see SetViewers); 0 when nobody says
 	Gap           Gap       // the latest stretch the engine could not run, for GapShownFor after it ended; zero otherwise
+
+	// Unsaved is set while edits are only in memory because the watch list
+	// could not be written: the cause and the edits, one line for a banner
+	// that stays until a save succeeds. Empty when everything is saved.
+	Unsaved string
 }
 
 // Update is what changed since the last Collect.

@@ -61,7 +61,7 @@ func checkPlace(path string) (p place, exists bool, err error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, _ := os.Readlink(p.file)
 		return place{}, true, &UnsafePathError{Path: path, Reason: fmt.Sprintf(
-			"is a symbolic link (to %s); trtcwatch does not read or write a watch list through a link: pass --state with the real path", target)}
+			"is a symbolic link (to %s); trtcwatch does not read or write its files through a link: pass --state with the real path", target)}
 	}
 	if err := ownedByUs(path, fi); err != nil {
 		return place{}, true, err
@@ -83,4 +83,28 @@ func checkDirs(dir string) error {
 			return nil
 		}
 	}
+}
+
+// CheckPrivate holds another file to the rules the watch list lives by,
+// for a file whose content trtcwatch trusts: the event log, where a line
+// forged by another user could name anyone as the author of an edit. It
+// refuses path when it is a symbolic link, belongs to another user or is
+// writable by group or others, when its directory belongs to another user
+// or is writable by others, or when a directory above it belongs to
+// another user (root aside) or is writable by others without the sticky
+// bit. A file or directory that does not exist yet passes. A refusal is an
+// *UnsafePathError saying why.
+func CheckPrivate(path string) error {
+	p, exists, err := checkPlace(path)
+	if err != nil || !exists {
+		return err
+	}
+	fi, err := os.Lstat(p.file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return writableByOthers(path, fi)
 }

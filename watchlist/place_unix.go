@@ -40,7 +40,16 @@ func safeDir(path string, fi fs.FileInfo, own bool) error {
 // it back would hand their content our trust (and change its owner).
 func ownedByUs(path string, fi fs.FileInfo) error {
 	if uid, ok := owner(fi); ok && uid != uint32(os.Geteuid()) {
-		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses a watch list of your own", uid)}
+		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses files of your own", uid)}
+	}
+	return nil
+}
+
+// writableByOthers refuses a file that users other than its owner may
+// write, so its content may not be the owner's (CheckPrivate).
+func writableByOthers(path string, fi fs.FileInfo) error {
+	if m := fi.Mode().Perm(); m&0o022 != 0 {
+		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("is writable by other users (mode %#o), who could have written any of it; chmod go-w it", m)}
 	}
 	return nil
 }
