@@ -7,20 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
-)
 
-func owner(fi fs.FileInfo) (uint32, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return st.Uid, true
-}
+	"github.com/trtcwatch/trtcwatch/safefile"
+)
 
 // safeDir refuses a directory another user could swap our files in. own is
 // the watch list's own directory: no write by others at all there.
 func safeDir(path string, fi fs.FileInfo, own bool) error {
-	if uid, ok := owner(fi); ok && uid != uint32(os.Geteuid()) && uid != 0 {
+	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) && uid != 0 {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf(
 			"belongs to another user (uid %d), who could replace the watch list; use a directory of your own with --state", uid)}
 	}
@@ -39,7 +33,7 @@ func safeDir(path string, fi fs.FileInfo, own bool) error {
 // ownedByUs refuses a watch list file that belongs to another user: writing
 // it back would hand their content our trust (and change its owner).
 func ownedByUs(path string, fi fs.FileInfo) error {
-	if uid, ok := owner(fi); ok && uid != uint32(os.Geteuid()) {
+	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses a watch list of your own", uid)}
 	}
 	return nil
