@@ -54,13 +54,13 @@ func TestLoose(t *testing.T) {
 	}{
 		{0o600, ""},
 		{0o644, ""},
-		{0o620, "writable by its group (mode 0620)"},
-		{0o602, "writable by every user (mode 0602)"},
-		{0o666, "writable by every user (mode 0666)"},
+		{0o620, "is writable by its group (mode 0620)"},
+		{0o602, "is writable by every user (mode 0602)"},
+		{0o666, "is writable by every user (mode 0666)"},
 	} {
 		os.Chmod(path, tc.mode)
 		fi, _ := os.Stat(path)
-		if got := Loose(fi); got != tc.want && !(tc.want != "" && strings.Contains(got, tc.want)) {
+		if got := Loose(fi); got != tc.want {
 			t.Errorf("mode %04o: %q, want %q", tc.mode, got, tc.want)
 		}
 	}
@@ -74,8 +74,8 @@ func TestLoose(t *testing.T) {
 			t.Errorf("a file of uid 65534: %q", got)
 		}
 	}
-	fi, _ := os.Stat("/") // root's: trusted
-	if got := Loose(fi); got != "" && !strings.Contains(got, "writable") {
-		t.Errorf("/: %q", got)
+	fi, _ := os.Stat("/usr") // root's, 0755: trusted
+	if got := Loose(fi); got != "" {
+		t.Errorf("/usr: %q", got)
 	}
 }
