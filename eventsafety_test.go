@@ -86,7 +86,7 @@ func TestEventsWithAFIFO(t *testing.T) {
 // nor appends to it, and says why.
 func TestForgedEventLogRefused(t *testing.T) {
 	spoil := map[string]func(t *testing.T, file string){
-		"writable by other users": func(t *testing.T, file string) { os.Chmod(file, 0o666) },
+		"writable by every user": func(t *testing.T, file string) { os.Chmod(file, 0o666) },
 	}
 	if os.Geteuid() == 0 { // only root can give a file away; the suite runs as root
 		spoil["belongs to another user"] = func(t *testing.T, file string) {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/serve"
@@ -17,8 +18,9 @@ import (
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
-// serveFlags are team mode's flags: the dashboard's API and watch-list
-// flags plus where and to whom the SSH server answers.
+// serveFlags are team mode's flags: the dashboard's flags that team mode
+// uses (API, watch list, interval, demo, bell, mouse, log) plus where and
+// to whom the SSH server answers.
 type serveFlags struct {
 	dash        dashboardFlags
 	listen      string
@@ -36,13 +38,16 @@ const serveShutdownWait = 10 * time.Second
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var f serveFlags
-	f.dash.register(fs)
+	f.registerDashboard(fs)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to serve SSH on (loopback unless --listen-any)")
 	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host")
 	fs.StringVar(&f.authKeys, "authorized-keys", "", "OpenSSH authorized_keys file of who may connect (required; re-read on change; option "+serve.ReadOnlyOption+" or restrict: look only)")
 	fs.StringVar(&f.hostKey, "host-key", "", "the server's SSH host key, created (ed25519, mode 600) if absent (default beside the watch list)")
 	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
 	fs.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
+	if err := refuseDashboardOnly(args); err != nil {
+		return fail(stderr, err)
+	}
 	if err := parseFlags(fs, serveUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
@@ -76,7 +81,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			hostKey = filepath.Join(filepath.Dir(statePath), "demo_host_key")
 		}
 	}
-	hostPEM, fingerprint, created, err := serve.LoadOrCreateHostKey(hostKey)
+	hk, err := serve.LoadOrCreateHostKey(hostKey)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -111,9 +116,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer func() { cancel(); <-fed }()
 	}
 	srv, err := serve.New(serve.Config{
-		HostKeyPEM: hostPEM, AuthorizedKeys: f.authKeys, Engine: eng,
+		HostKeyPEM: hk.PEM, AuthorizedKeys: f.authKeys, Engine: eng,
 		// Nothing secret: this template is drawn on every viewer's screen.
-		Options: ui.Options{Keys: dashboardKeys(), Endpoint: c.Endpoint(), Region: cfg.Region, SdkAppID: app,
+		Options: ui.Options{Keys: dashboardKeys(), Endpoint: c.Endpoint(), Region: cfg.Region, RegionFrom: cfg.RegionFrom, SdkAppID: app,
 			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
 			PastEvents: pastEvents, PastEventsOlder: olderEvents},
 		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
@@ -124,11 +129,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	made := ""
-	if created {
+	if hk.Created {
 		made = " (new)"
 	}
-	fmt.Fprintf(stdout, "trtcwatch serve: listening on %s\nhost key %s%s: %s\nconnect with: ssh -p %s HOST\n",
-		ln.Addr(), hostKey, made, fingerprint, port(ln.Addr()))
+	for _, w := range append([]string{hk.Warning}, srv.Warnings()...) {
+		if w != "" {
+			log.Warn(w)
+			fmt.Fprintln(stderr, "trtcwatch: warning:", w)
+		}
+	}
+	fmt.Fprintf(stdout, "trtcwatch serve: listening on %s\nhost key %s%s: %s\n%s",
+		ln.Addr(), hostKey, made, hk.Fingerprint, connectHint(ln.Addr(), os.Hostname))
 
 	var serveErr error
 	select {
@@ -201,17 +212,81 @@ func (f *serveFlags) listenLoopback() (net.Listener, error) {
 	return ln, nil
 }
 
-func port(a net.Addr) string {
-	if tcp, ok := a.(*net.TCPAddr); ok {
-		return fmt.Sprint(tcp.Port)
+// connectHint is the ssh command that reaches the server, as true as this
+// machine can tell: the listen address when it is one, this machine's name
+// for a wildcard listen (0.0.0.0, ::), and for loopback the address on this
+// machine plus the jump through this machine from elsewhere. Without a
+// name, only what works on this machine.
+func connectHint(a net.Addr, hostname func() (string, error)) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return ""
 	}
-	return "PORT"
+	name, err := hostname()
+	known := err == nil && name != ""
+	host := tcp.IP.String()
+	switch {
+	case tcp.IP.IsUnspecified() && known:
+		return fmt.Sprintf("connect with: ssh -t -p %d %s\n", tcp.Port, name)
+	case tcp.IP.IsUnspecified() || tcp.IP.IsLoopback():
+		if tcp.IP.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		hint := fmt.Sprintf("connect with: ssh -t -p %d %s (on this machine)\n", tcp.Port, host)
+		if known {
+			hint += fmt.Sprintf("  or from yours: ssh -t -J %s -p %d %s\n", name, tcp.Port, host)
+		}
+		return hint
+	}
+	return fmt.Sprintf("connect with: ssh -t -p %d %s\n", tcp.Port, host)
+}
+
+// registerDashboard registers the dashboard's flags that team mode uses:
+// all but the alert, export and hook flags, which would write files or
+// run commands on the server, not where the engineer sits (their keys
+// say so in a session). Their help and defaults stay the dashboard's own.
+func (f *serveFlags) registerDashboard(fs *flag.FlagSet) {
+	all := flag.NewFlagSet("", flag.ContinueOnError)
+	f.dash.register(all)
+	skip := dashboardOnlyFlags()
+	all.VisitAll(func(fl *flag.Flag) {
+		if skip.Lookup(fl.Name) == nil {
+			fs.Var(fl.Value, fl.Name, fl.Usage)
+		}
+	})
+}
+
+// dashboardOnlyFlags are the dashboard's flags team mode does not take.
+func dashboardOnlyFlags() *flag.FlagSet {
+	skip := flag.NewFlagSet("", flag.ContinueOnError)
+	var flow flowFlags
+	var hooks hookFlags
+	flow.register(skip)
+	hooks.register(skip)
+	return skip
+}
+
+// refuseDashboardOnly names a dashboard-only flag given to serve, rather
+// than the flag package's "not defined", which reads like a typo.
+func refuseDashboardOnly(args []string) error {
+	skip := dashboardOnlyFlags()
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name != "" && skip.Lookup(name) != nil {
+			return usagef("--%s is not for serve: team mode has no alert rules, exports or hooks (they would run on the server); run a dashboard of your own for those", name)
+		}
+	}
+	return nil
 }
 
 const serveUsage = `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK...]
 
 Team mode: one engine polls the tasks once for everyone, and every engineer
-runs "ssh -p 2222 HOST" to get their own dashboard on the shared list.
+runs "ssh -t -p 2222 <this machine>" to get a dashboard of their own on the
+shared list (serve prints the exact command when it starts).
 
 Flags:
 `

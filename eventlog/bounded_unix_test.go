@@ -152,7 +152,7 @@ func TestRefusesAForgeableLog(t *testing.T) {
 		spoil func(t *testing.T, file string)
 		want  string
 	}{
-		{"writable by others", func(t *testing.T, file string) { os.Chmod(file, 0o666) }, "writable by other users"},
+		{"writable by others", func(t *testing.T, file string) { os.Chmod(file, 0o666) }, "writable by every user"},
 	}
 	if os.Geteuid() == 0 { // only root can give a file away; the suite runs as root
 		cases = append(cases, struct {

@@ -7,9 +7,11 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -107,11 +109,11 @@ func startRig(t testing.TB, n int, interval time.Duration, opts ...rigOpt) *rig 
 	r.stopEng = func() { cancel(); <-engDone }
 	r.keysPath = filepath.Join(dir, "authorized_keys")
 	writeFile(t, r.keysPath, "# team\n"+authLine(r.alice, "", "alice@laptop")+authLine(r.reader, ReadOnlyOption, "reader@desk"))
-	hostPEM, _, _, err := LoadOrCreateHostKey(filepath.Join(dir, "host_key"))
+	hk, err := LoadOrCreateHostKey(filepath.Join(dir, "host_key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{HostKeyPEM: hostPEM, AuthorizedKeys: r.keysPath, Engine: eng,
+	cfg := Config{HostKeyPEM: hk.PEM, AuthorizedKeys: r.keysPath, Engine: eng,
 		Options: ui.Options{Keys: ui.DefaultKeyMap(), Region: "ap-singapore", SdkAppID: testApp}}
 	for _, o := range opts {
 		o(&cfg)
@@ -322,4 +324,23 @@ func openStalling(t testing.TB, addr string, key gossh.Signer) (*term, *stallCon
 	go func() { tm.done <- s.Wait() }()
 	t.Cleanup(func() { close(sc.gate); raw.Close() })
 	return tm, sc
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// serverGoroutines counts the goroutines of the SSH server and its
+// sessions (the SSH library, Bubble Tea, this package's), leaving out the
+// engine's and the emulator's HTTP connections, whose number the test
+// does not decide.
+func serverGoroutines() (n int, dump string) {
+	buf := make([]byte, 4<<20)
+	all := string(buf[:runtime.Stack(buf, true)])
+	var kept []string
+	for _, g := range strings.Split(all, "\n\n") {
+		if strings.Contains(g, "charm.land/") || strings.Contains(g, "ultraviolet") || strings.Contains(g, "x/crypto/ssh") ||
+			strings.Contains(g, "trtcwatch/serve.") && !strings.Contains(g, "testing.tRunner") {
+			kept = append(kept, g)
+		}
+	}
+	return len(kept), strings.Join(kept, "\n\n")
 }

@@ -1,23 +1,18 @@
 package serve
 
 import (
-	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/trtcwatch/trtcwatch/safefile"
 	"github.com/trtcwatch/trtcwatch/sanitize"
 )
 
@@ -35,24 +30,36 @@ const maxKeysFile = 4 << 20
 type Viewer struct {
 	Name     string
 	ReadOnly bool
+	// NoPty: the key's line says no-pty, so it may log in but is told it
+	// can never open a dashboard (which is a terminal).
+	NoPty bool
+}
+
+// keyEntry is one line of the file: who, and where from and until when.
+type keyEntry struct {
+	viewer  Viewer
+	opts    keyOptions
+	line    int
+	expired bool // its refusal for expiry was logged (once per read)
 }
 
 // keyring is the authorized keys file, read again whenever its size,
 // modification time or inode changes (checked at each login attempt, so
 // an edit takes effect for the next connection without a restart).
 type keyring struct {
-	path string
-	log  *slog.Logger
+	path    string
+	log     *slog.Logger
+	limited *logLimiter
 
-	mu    sync.Mutex
-	info  fs.FileInfo
-	keys  map[string]Viewer // by the key's wire form
-	err   error             // the last read's failure: every key is refused until it is fixed
-	count int
+	mu   sync.Mutex
+	info fs.FileInfo
+	keys map[string][]*keyEntry // by the key's wire form, in file order
+	err  error                  // the last read's failure: every key is refused until it is fixed
+	warn string                 // the last read's warning about who could have written the file
 }
 
-func newKeyring(path string, log *slog.Logger) (*keyring, error) {
-	k := &keyring{path: path, log: log}
+func newKeyring(path string, log *slog.Logger, limited *logLimiter) (*keyring, error) {
+	k := &keyring{path: path, log: log, limited: limited}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.refreshLocked()
@@ -62,17 +69,40 @@ func newKeyring(path string, log *slog.Logger) (*keyring, error) {
 	return k, nil
 }
 
-// lookup says whether key may log in, and as whom. A file that cannot be
-// read refuses everyone (fail closed) until it is fixed.
-func (k *keyring) lookup(key gossh.PublicKey) (Viewer, bool) {
+// lookup says whether key may log in from remote now, and as whom: the
+// first line of the file with that key whose from= and expiry-time= let
+// it, as sshd does. A file that cannot be read refuses everyone (fail
+// closed) until it is fixed.
+func (k *keyring) lookup(key gossh.PublicKey, remote net.Addr) (Viewer, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.refreshLocked()
 	if k.err != nil {
 		return Viewer{}, false
 	}
-	v, ok := k.keys[string(key.Marshal())]
-	return v, ok
+	for _, e := range k.keys[string(key.Marshal())] {
+		if !e.opts.expires.IsZero() && time.Now().After(e.opts.expires) {
+			if !e.expired {
+				e.expired = true
+				k.log.Warn("authorized key refused: expired", "line", e.line, "key", e.viewer.Name, "expiry", e.opts.expires.Format(time.RFC3339))
+			}
+			continue
+		}
+		if !allowedFrom(e.opts.from, remote) {
+			k.limited.warn("authorized key refused: not from an address its from= allows", "key", e.viewer.Name, "remote", remote.String())
+			continue
+		}
+		return e.viewer, true
+	}
+	return Viewer{}, false
+}
+
+// warning is what the last read found wrong with who could write the
+// file ("" when nothing).
+func (k *keyring) warning() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.warn
 }
 
 func (k *keyring) refreshLocked() {
@@ -84,15 +114,28 @@ func (k *keyring) refreshLocked() {
 	if k.info != nil && k.err == nil && os.SameFile(k.info, st) && st.Size() == k.info.Size() && st.ModTime().Equal(k.info.ModTime()) {
 		return
 	}
-	keys, n, err := readAuthorizedKeys(k.path)
+	data, fi, err := safefile.ReadRegular(k.path, maxKeysFile)
 	if err != nil {
-		k.fail(err)
+		k.fail(fmt.Errorf("authorized keys: %w", err))
 		return
+	}
+	keys, refused := parseAuthorizedKeys(data)
+	k.warn = ""
+	if why := safefile.Loose(fi); why != "" {
+		k.warn = fmt.Sprintf("authorized keys %s %s: whoever can write it decides who may connect", k.path, why)
+		k.log.Warn(k.warn)
+	}
+	for _, r := range refused {
+		k.log.Warn("authorized keys: line refused", "path", k.path, "line", r)
+	}
+	n := 0
+	for _, es := range keys {
+		n += len(es)
 	}
 	if k.info != nil {
 		k.log.Info("authorized keys re-read", "path", k.path, "keys", n)
 	}
-	k.info, k.keys, k.err, k.count = st, keys, nil, n
+	k.info, k.keys, k.err = fi, keys, nil
 }
 
 func (k *keyring) fail(err error) {
@@ -102,23 +145,13 @@ func (k *keyring) fail(err error) {
 	k.err, k.info, k.keys = err, nil, nil
 }
 
-// readAuthorizedKeys parses an OpenSSH authorized_keys file. Lines that
-// are not keys (comments, blanks, typos) are skipped, as sshd does.
-func readAuthorizedKeys(path string) (map[string]Viewer, int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, fmt.Errorf("authorized keys: %w", err)
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxKeysFile+1)); err != nil {
-		return nil, 0, fmt.Errorf("authorized keys %s: %w", path, err)
-	}
-	if buf.Len() > maxKeysFile {
-		return nil, 0, fmt.Errorf("authorized keys %s: larger than %d bytes", path, maxKeysFile)
-	}
-	keys := map[string]Viewer{}
-	for _, line := range strings.Split(buf.String(), "\n") {
+// parseAuthorizedKeys parses an OpenSSH authorized_keys file. Lines that
+// are not keys (comments, blanks, typos) are skipped, as sshd does; a key
+// whose options trtcwatch does not implement is refused, and refused
+// says which line and why (notes on lines kept are there too).
+func parseAuthorizedKeys(data []byte) (keys map[string][]*keyEntry, refused []string) {
+	keys = map[string][]*keyEntry{}
+	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -127,15 +160,19 @@ func readAuthorizedKeys(path string) (map[string]Viewer, int, error) {
 		if err != nil {
 			continue
 		}
-		v := Viewer{Name: viewerName(comment, pub)}
-		for _, o := range opts {
-			if o == ReadOnlyOption || o == "restrict" {
-				v.ReadOnly = true
-			}
+		name := viewerName(comment, pub)
+		ko, notes, err := parseKeyOptions(opts)
+		for _, n := range notes {
+			refused = append(refused, fmt.Sprintf("%d (%s): kept, but %s", i+1, name, n))
 		}
-		keys[string(pub.Marshal())] = v
+		if err != nil {
+			refused = append(refused, fmt.Sprintf("%d (%s): %v; the key is refused", i+1, name, sanitize.Clip(sanitize.String(err.Error()), 200)))
+			continue
+		}
+		e := &keyEntry{viewer: Viewer{Name: name, ReadOnly: ko.readOnly, NoPty: ko.noPty}, opts: ko, line: i + 1}
+		keys[string(pub.Marshal())] = append(keys[string(pub.Marshal())], e)
 	}
-	return keys, len(keys), nil
+	return keys, refused
 }
 
 // viewerName is the key's comment made safe for the screen and the event
@@ -149,53 +186,4 @@ func viewerName(comment string, pub gossh.PublicKey) string {
 		name = gossh.FingerprintSHA256(pub)
 	}
 	return name
-}
-
-// LoadOrCreateHostKey reads the server's host key, or on first start makes
-// an ed25519 one and writes it 0600 (never over an existing file). It
-// returns the key's PEM and its SHA256 fingerprint, for users to check on
-// their first connection.
-func LoadOrCreateHostKey(path string) (pemBytes []byte, fingerprint string, created bool, err error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		data, err = newHostKey(path)
-		created = err == nil
-	}
-	if err != nil {
-		return nil, "", false, fmt.Errorf("host key %s: %w", path, err)
-	}
-	signer, err := gossh.ParsePrivateKey(data)
-	if err != nil {
-		return nil, "", false, fmt.Errorf("host key %s: %w", path, err)
-	}
-	return data, gossh.FingerprintSHA256(signer.PublicKey()), created, nil
-}
-
-func newHostKey(path string) ([]byte, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "trtcwatch host key "+time.Now().UTC().Format(time.DateOnly))
-	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
-	}
-	data := pem.EncodeToMemory(block)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return nil, err
-	}
-	return data, nil
 }

@@ -1,8 +1,12 @@
 // Package serve is trtcwatch's team mode: one watch engine served over SSH
 // to every engineer on call, each with a dashboard of their own (selection,
 // filter, sort, size, colours, time zone) on the same tasks, states and
-// notes. Built on wish and its Bubble Tea middleware; sessions cost no API
-// calls, since they only read what the one engine publishes.
+// notes. Built on charm.land/ssh; sessions cost no API calls, since they
+// only read what the one engine publishes. It is a trust boundary: every
+// client is bounded in what it may cost (conns.go, requests.go), whom a
+// key lets in and from where is the authorized keys file's word
+// (keys.go, keyopts.go), and a session's crash ends only that session
+// (panic.go).
 package serve
 
 import (
@@ -10,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -19,8 +22,6 @@ import (
 
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	bm "charm.land/wish/v2/bubbletea"
-	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/ui"
@@ -53,20 +54,26 @@ type Config struct {
 	// It must hold nothing secret: it is drawn on every client's screen.
 	Options ui.Options
 	// MaxSessions, IdleTimeout, MaxPaste and OutputLimit bound what one
-	// client may cost; zero means the default.
-	MaxSessions int
-	IdleTimeout time.Duration
-	MaxPaste    int
-	OutputLimit int
-	Log         *slog.Logger
+	// client may cost; LoginTimeout (connect to logged in) and
+	// ShellTimeout (logged in to a dashboard) bound how long a connection
+	// may hold a place without a dashboard. Zero means the default.
+	MaxSessions  int
+	IdleTimeout  time.Duration
+	MaxPaste     int
+	OutputLimit  int
+	LoginTimeout time.Duration
+	ShellTimeout time.Duration
+	Log          *slog.Logger
 }
 
 // Server is the team-mode SSH server.
 type Server struct {
-	cfg  Config
-	log  *slog.Logger
-	keys *keyring
-	ssh  *ssh.Server
+	cfg     Config
+	log     *slog.Logger
+	limited *logLimiter // what clients make happen, at most a line per kind per logPeriod
+	keys    *keyring
+	conns   *conns
+	ssh     *ssh.Server
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -75,9 +82,7 @@ type Server struct {
 	wg       sync.WaitGroup // session handlers
 	copiers  sync.WaitGroup // frame writers' copy goroutines
 
-	refused atomic.Int64 // sessions turned away because the server was full
-	conns   atomic.Int64 // open connections, logged in or not (see connLimit)
-	drops   atomic.Int64 // frames dropped for slow clients, all sessions
+	drops atomic.Int64 // frames dropped for slow clients, all sessions
 }
 
 // New checks the configuration and builds the server; Serve starts it.
@@ -90,32 +95,50 @@ func New(cfg Config) (*Server, error) {
 	cfg.IdleTimeout = cmp.Or(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
 	cfg.MaxPaste = cmp.Or(max(cfg.MaxPaste, 0), DefaultMaxPaste)
 	cfg.OutputLimit = cmp.Or(max(cfg.OutputLimit, 0), DefaultOutputLimit)
+	cfg.LoginTimeout = cmp.Or(max(cfg.LoginTimeout, 0), DefaultLoginTimeout)
+	cfg.ShellTimeout = cmp.Or(max(cfg.ShellTimeout, 0), DefaultShellTimeout)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	keys, err := newKeyring(cfg.AuthorizedKeys, log)
+	limited := newLogLimiter(log, logPeriod)
+	keys, err := newKeyring(cfg.AuthorizedKeys, log, limited)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, keys: keys, sessions: map[*session]struct{}{}}
+	s := &Server{cfg: cfg, log: log, limited: limited, keys: keys, sessions: map[*session]struct{}{},
+		conns: &conns{log: limited, shellTimeout: cfg.ShellTimeout, waiting: map[*conn]struct{}{}}}
 	// Only public keys: with no password or keyboard-interactive handler
 	// those methods are never offered.
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPEM(cfg.HostKeyPEM),
-		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
-			_, ok := s.keys.lookup(key)
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
+			_, ok := s.keys.lookup(key, ctx.RemoteAddr())
 			return ok
 		}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
-	srv.HandshakeTimeout = 20 * time.Second
-	srv.ConnCallback = s.countConn
-	srv.Handler = s.admit(bm.MiddlewareWithProgramHandler(s.program)(s.goodbye))
+	srv.HandshakeTimeout = cfg.LoginTimeout // the handshake and the login: the library clears it after both
+	srv.ConnCallback = s.conns.admit
+	srv.ServerConfigCallback = s.conns.authConfig
+	srv.ConnectionFailedCallback = func(c net.Conn, err error) {
+		s.limited.info("login failed", "remote", c.RemoteAddr().String(), "err", sanitize.Clip(sanitize.String(err.Error()), 200))
+	}
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+	srv.Handler = s.admit
 	s.ssh = srv
 	return s, nil
+}
+
+// Warnings are what the server found wrong at start, to print there too
+// (they are logged): an authorized keys file someone else could write.
+func (s *Server) Warnings() []string {
+	if w := s.keys.warning(); w != "" {
+		return []string{w}
+	}
+	return nil
 }
 
 // Serve accepts sessions on l until Shutdown; it then returns nil, also
@@ -212,120 +235,3 @@ func (s *Server) farewell(ctx context.Context) string {
 
 // farewellNamed is how many tasks of each kind the goodbye names.
 const farewellNamed = 5
-
-type ctxKey struct{}
-
-// admit decides whether a session may start: its key is still authorized,
-// it has a terminal, the server has room and is not closing. It keeps the
-// viewer count the engine publishes.
-func (s *Server) admit(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		v, ok := s.keys.lookup(sess.PublicKey())
-		if !ok {
-			refuse(sess, "this key is not (or no longer) authorized")
-			return
-		}
-		pty, winch, ok := sess.Pty()
-		if !ok {
-			refuse(sess, "the dashboard needs a terminal: connect with ssh -t")
-			return
-		}
-		st := &session{viewer: v, pty: pty, winch: winch}
-		s.mu.Lock()
-		switch {
-		case s.closing:
-			s.mu.Unlock()
-			refuse(sess, "the server is shutting down; try again in a moment")
-			return
-		case len(s.sessions) >= s.cfg.MaxSessions:
-			s.mu.Unlock()
-			s.refused.Add(1)
-			s.log.Info("session refused: full", "viewer", v.Name, "max", s.cfg.MaxSessions)
-			refuse(sess, fmt.Sprintf("sorry, all %d places are taken; please try again later", s.cfg.MaxSessions))
-			return
-		}
-		s.sessions[st] = struct{}{}
-		n := len(s.sessions)
-		s.wg.Add(1)
-		s.mu.Unlock()
-		s.cfg.Engine.SetViewers(n)
-		s.log.Info("session start", "viewer", v.Name, "read_only", v.ReadOnly, "remote", sess.RemoteAddr().String())
-		defer func() {
-			st.stop()
-			s.mu.Lock()
-			delete(s.sessions, st)
-			n := len(s.sessions)
-			s.mu.Unlock()
-			s.cfg.Engine.SetViewers(n)
-			s.log.Info("session end", "viewer", v.Name, "why", st.reasonText())
-			s.wg.Done()
-		}()
-		sess.Context().SetValue(ctxKey{}, st)
-		next(sess)
-	}
-}
-
-// refuse ends a session with one polite line.
-func refuse(sess ssh.Session, why string) {
-	io.WriteString(sess, "trtcwatch: "+why+"\r\n") //nolint:errcheck // the client may be gone already
-	sess.Exit(1)                                   //nolint:errcheck // as above
-}
-
-// goodbye runs after the session's program ended: it writes why (idle,
-// shutdown), flushes, and cuts a connection whose client stopped reading.
-func (s *Server) goodbye(sess ssh.Session) {
-	// The program no longer takes resizes, but the SSH library hands each
-	// one over unbuffered from the connection's only reader: left unread,
-	// a client resizing now would freeze its connection, and with it the
-	// close that unblocks a stalled write. Drain them until it closes.
-	st, _ := sess.Context().Value(ctxKey{}).(*session)
-	if st == nil || st.fw == nil {
-		return
-	}
-	if winch := st.winch; winch != nil {
-		s.copiers.Add(1)
-		go func() {
-			defer s.copiers.Done()
-			for {
-				select {
-				case <-winch:
-				case <-sess.Context().Done():
-					return
-				}
-			}
-		}()
-	}
-	if why := st.reasonText(); why != "" {
-		io.WriteString(st.fw, "\r\ntrtcwatch: "+why+"\r\n") //nolint:errcheck // never fails
-	}
-	if !st.fw.Close(goodbyeWait) {
-		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(*gossh.ServerConn); ok {
-			c.Close() //nolint:errcheck // cutting a client that stopped reading
-		}
-	}
-}
-
-// connLimit bounds open connections, logged in or not, so a flood of
-// handshakes cannot exhaust the server before MaxSessions applies.
-func (s *Server) connLimit() int64 { return int64(2*s.cfg.MaxSessions + 16) }
-
-// countConn admits a connection while under connLimit; the returned
-// conn gives its place back when the server closes it.
-func (s *Server) countConn(_ ssh.Context, c net.Conn) net.Conn {
-	if s.conns.Add(1) > s.connLimit() {
-		s.conns.Add(-1)
-		s.log.Warn("connection refused: too many open", "remote", c.RemoteAddr().String(), "limit", s.connLimit())
-		return nil
-	}
-	return &countedConn{Conn: c, release: sync.OnceFunc(func() { s.conns.Add(-1) })}
-}
-
-type countedConn struct {
-	net.Conn
-	release func()
-}
-
-func (c *countedConn) Close() error {
-	c.release()
-	return c.Conn.Close()
-}

@@ -17,8 +17,9 @@ import (
 // session is one SSH viewer: its own engine session, program and output.
 type session struct {
 	viewer Viewer
-	pty    ssh.Pty           // as requested; read once (the library updates it on resizes)
-	winch  <-chan ssh.Window // resizes
+	pty    ssh.Pty // as requested, size clamped; resizes come through its channel's chanState
+
+	in *sessionInput // keys, mouse and pastes, decoded here (see input.go)
 
 	mu        sync.Mutex
 	prog      *tea.Program
@@ -63,8 +64,11 @@ func (st *session) reasonText() string {
 	return st.reason
 }
 
-// stop releases what the session holds on the engine.
+// stop releases what the session holds on the engine and its input.
 func (st *session) stop() {
+	if st.in != nil {
+		st.in.end()
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.idle != nil {
@@ -83,14 +87,17 @@ func (st *session) needRepaint() bool {
 	return r
 }
 
+// maxFPS is the most frames a session draws a second (Bubble Tea's
+// default is 60). Each frame is laid out and compared cell by cell, so
+// what a session costs is frames times cells: 20 a second keeps typing
+// immediate (50 ms, less than most SSH round trips) at a third of the
+// cost, which counts with 32 sessions of up to maxCells.
+const maxFPS = 20
+
 // program builds the session's dashboard: a ui.Model on its own engine
 // session, writing to a bounded frame writer, with the terminal's size,
 // colour profile, glyphs and time zone taken from what the client sent.
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	st, _ := sess.Context().Value(ctxKey{}).(*session)
-	if st == nil {
-		return nil
-	}
+func (s *Server) program(sess ssh.Session, st *session) *tea.Program {
 	pty := st.pty
 	env := append(sess.Environ(), "TERM="+pty.Term)
 	getenv := envLookup(env)
@@ -121,13 +128,18 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	fw.onDrop = func() { s.drops.Add(1) }
 
 	idle := s.cfg.IdleTimeout
-	p := tea.NewProgram(&sessionModel{inner: m, st: st},
-		tea.WithInput(sess),
+	onPanic := func(r any) {
+		s.logPanic(st.viewer.Name, r)
+		st.quit(panicGoodbye)
+	}
+	p := tea.NewProgram(&sessionModel{inner: m, st: st, onPanic: onPanic},
+		tea.WithInput(st.in),
 		tea.WithOutput(fw),
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colorprofile.Env(env)),
 		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
 		tea.WithoutSignalHandler(), // signals belong to the server process
+		tea.WithFPS(maxFPS),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 			switch msg := msg.(type) {
 			case tea.SuspendMsg:
@@ -142,6 +154,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			return msg
 		}),
 	)
+	st.in.forward(sess.Context(), sess, pty.Term, p, &s.copiers)
 	st.mu.Lock()
 	st.prog, st.es, st.fw = p, es, fw
 	st.idle = time.AfterFunc(idle, func() {
@@ -180,25 +193,49 @@ func capPaste(s string, limit int) string {
 	return s
 }
 
-// sessionModel is the dashboard plus the server's one duty inside the
-// program: a full repaint after frames were dropped for a slow client.
+// sessionModel is the dashboard plus the server's duties inside the
+// program: a full repaint after frames were dropped for a slow client, and
+// containing a panic of the dashboard's (in Init, Update, View or a
+// command) to this session (see panic.go).
 type sessionModel struct {
-	inner tea.Model
-	st    *session
+	inner   tea.Model
+	st      *session
+	onPanic func(any) // logs and ends the session; safe from any goroutine
+	broken  bool      // the dashboard panicked: it is not asked anything again
 }
 
-func (m *sessionModel) Init() tea.Cmd { return m.inner.Init() }
+func (m *sessionModel) Init() (cmd tea.Cmd) {
+	defer m.recoverUpdate(&cmd)
+	return m.guard(m.inner.Init())
+}
 
-func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
+func (m *sessionModel) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
+	if _, ok := msg.(panicMsg); ok || m.broken {
+		m.broken = true
+		return m, tea.Quit
+	}
+	model = m // also when the dashboard panics
+	defer m.recoverUpdate(&cmd)
 	m.inner, cmd = m.inner.Update(msg)
+	cmd = m.guard(cmd)
 	if m.st.needRepaint() {
 		cmd = tea.Batch(cmd, tea.ClearScreen)
 	}
 	return m, cmd
 }
 
-func (m *sessionModel) View() tea.View { return m.inner.View() }
+func (m *sessionModel) View() (v tea.View) {
+	if m.broken {
+		return v
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.fail(r)
+			v = tea.View{}
+		}
+	}()
+	return m.inner.View()
+}
 
 // envLookup reads a session's environment (last one wins, as in a shell).
 func envLookup(env []string) func(string) string {

@@ -7,20 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
-)
 
-func owner(fi fs.FileInfo) (uint32, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return st.Uid, true
-}
+	"github.com/trtcwatch/trtcwatch/safefile"
+)
 
 // safeDir refuses a directory another user could swap our files in. own is
 // the watch list's own directory: no write by others at all there.
 func safeDir(path string, fi fs.FileInfo, own bool) error {
-	if uid, ok := owner(fi); ok && uid != uint32(os.Geteuid()) && uid != 0 {
+	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) && uid != 0 {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf(
 			"belongs to another user (uid %d), who could replace the watch list; use a directory of your own with --state", uid)}
 	}
@@ -39,7 +33,7 @@ func safeDir(path string, fi fs.FileInfo, own bool) error {
 // ownedByUs refuses a watch list file that belongs to another user: writing
 // it back would hand their content our trust (and change its owner).
 func ownedByUs(path string, fi fs.FileInfo) error {
-	if uid, ok := owner(fi); ok && uid != uint32(os.Geteuid()) {
+	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) {
 		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses files of your own", uid)}
 	}
 	return nil
@@ -48,8 +42,8 @@ func ownedByUs(path string, fi fs.FileInfo) error {
 // writableByOthers refuses a file that users other than its owner may
 // write, so its content may not be the owner's (CheckPrivate).
 func writableByOthers(path string, fi fs.FileInfo) error {
-	if m := fi.Mode().Perm(); m&0o022 != 0 {
-		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("is writable by other users (mode %#o), who could have written any of it; chmod go-w it", m)}
+	if why := safefile.Writable(fi); why != "" {
+		return &UnsafePathError{Path: path, Reason: why + ", so others could have written any of it; chmod go-w it"}
 	}
 	return nil
 }

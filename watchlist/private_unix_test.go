@@ -34,8 +34,8 @@ func TestCheckPrivate(t *testing.T) {
 		{"readable by all", file(0o644), ""},
 		{"absent file", func(t *testing.T, dir string) string { return filepath.Join(dir, "none") }, ""},
 		{"absent directory", func(t *testing.T, dir string) string { return filepath.Join(dir, "no", "none") }, ""},
-		{"writable by others", file(0o606), "writable by other users"},
-		{"writable by the group", file(0o620), "writable by other users"},
+		{"writable by others", file(0o606), "writable by every user"},
+		{"writable by the group", file(0o620), "writable by its group"},
 		{"a symbolic link", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "link")
 			if err := os.Symlink(file(0o600)(t, dir), p); err != nil {
