@@ -94,8 +94,8 @@ func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 	return cmd
 }
 
-// TestCrash kills a writer with SIGKILL at random moments, 200 times. Every
-// time, the file must hold one complete generation, no older than the last
+// TestCrash kills a writer with SIGKILL at random moments, crashKills times
+// (50, or 200 with -tags long). Every time, the file must hold one complete generation, no older than the last
 // one seen, and load without a warning.
 func TestCrash(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side
@@ -114,7 +114,7 @@ func TestCrash(t *testing.T) {
 	t.Logf("kill moments from seed %d (replay: TRTCWATCH_CRASH_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	last, leftovers := 0, 0
-	for kill := range 200 {
+	for kill := range crashKills {
 		cmd := child(t, "crash", path, "")
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -142,7 +142,7 @@ func TestCrash(t *testing.T) {
 		}
 		last = g
 	}
-	t.Logf("200 kills; last generation %d; %d kills left a temp file behind", last, leftovers)
+	t.Logf("%d kills; last generation %d; %d kills left a temp file behind", crashKills, last, leftovers)
 	if err := Open(path).Update(add(entry("crash", 0))); err != nil {
 		t.Fatal(err)
 	}
