@@ -89,9 +89,19 @@ func addMany(path, prefix string) error {
 
 func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childMode+"="+mode, childPath+"="+path, childArg+"="+arg)
+	cmd.Env = childEnv(childMode+"="+mode, childPath+"="+path, childArg+"="+arg)
 	cmd.Stderr = os.Stderr
 	return cmd
+}
+
+// childEnv is the environment of a child test binary: this one's plus
+// extra. Under -race a process sleeps a second before it exits, for threads
+// still running to report a race (atexit_sleep_ms); a child here exits once
+// its one goroutine is done, and that second was most of what each child
+// cost the suite. Its races are still reported, and fail it, as before.
+func childEnv(extra ...string) []string {
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	return append(append(os.Environ(), "GORACE="+gorace), extra...)
 }
 
 // TestCrash kills a writer with SIGKILL at random moments, crashKills times

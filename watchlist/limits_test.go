@@ -87,6 +87,7 @@ func TestUpdatePastMaxTasks(t *testing.T) {
 // TestLoadTooManyTasks: a file from before the limit, with more tasks than
 // MaxTasks, keeps its first MaxTasks; the whole file is kept aside first.
 func TestLoadTooManyTasks(t *testing.T) {
+	t.Parallel() // own temp dir; waits on fsync, so it runs beside the CPU-bound tests
 	var b strings.Builder
 	b.WriteString(`{"version":1,"tasks":[`)
 	for i := range MaxTasks + 5 {
