@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 func TestParse(t *testing.T) {
@@ -65,30 +63,5 @@ func TestDur(t *testing.T) {
 		if got := Dur(d); got != want {
 			t.Errorf("Dur(%v) = %q, want %q", d, got, want)
 		}
-	}
-}
-
-func TestSet(t *testing.T) {
-	s, err := ParseSet("vanished, idle>5m auth;idle>10m")
-	if err != nil || s.String() != "idle>10m, vanished, auth" || s.Len() != 3 {
-		t.Fatalf("ParseSet = %q, %v", s, err)
-	}
-	back, err := ParseSet(s.String())
-	if err != nil || back.String() != s.String() {
-		t.Errorf("String does not parse back: %q %v", back, err)
-	}
-	s2 := s.With(Rule{Error, 2 * time.Minute}).Without(Vanished)
-	if s2.String() != "idle>10m, error>2m, auth" || s.String() != "idle>10m, vanished, auth" {
-		t.Errorf("With/Without = %q (original now %q: must not change)", s2, s)
-	}
-	if (Set{}).String() != "none" || (Set{}).Eval(watch.Task{Phase: watch.AuthError}, time.Now()) != nil {
-		t.Error("the zero Set must hold no rule")
-	}
-	_, err = ParseSet("idle>5x, bogus, vanished")
-	if err == nil || !strings.Contains(err.Error(), "idle>5x: bad duration") || !strings.Contains(err.Error(), "bogus: unknown rule") {
-		t.Errorf("ParseSet errors: %v", err)
-	}
-	if empty, err := ParseSet(" , "); err != nil || empty.Len() != 0 {
-		t.Errorf("blank set: %v %v", empty, err)
 	}
 }

@@ -15,17 +15,6 @@ type Firing struct {
 	Reason string    // e.g. "Idle for 7m (rule idle>5m)"; terminal-safe
 }
 
-// Eval returns the rules of s that t meets at now, in display order.
-func (s Set) Eval(t watch.Task, now time.Time) []Firing {
-	var out []Firing
-	for _, r := range s.rules {
-		if f, ok := r.Eval(t, now); ok {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // Eval reports whether t meets r at now. A timed rule fires once the
 // condition has held strictly longer than After: idle>5m is quiet at
 // exactly 5m and fires at 5m plus a nanosecond.

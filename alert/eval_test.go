@@ -10,9 +10,13 @@ import (
 
 func TestEval(t *testing.T) {
 	t0 := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
-	all, err := ParseSet("idle>5m, nofiles>3m, vanished, error>2m, auth")
-	if err != nil {
-		t.Fatal(err)
+	var all []Rule // one of each kind, in display order, as --alert gives them
+	for _, s := range []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"} {
+		r, err := Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, r)
 	}
 	idle := watch.Task{Phase: watch.Idle, Since: t0, Last: &watch.Answer{Status: "Idle"}}
 	rec := func(begins ...time.Duration) watch.Task {
@@ -71,7 +75,15 @@ func TestEval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := all.Eval(tt.task, t0.Add(tt.at))
+			var got []Firing
+			for _, r := range all {
+				if f, ok := r.Eval(tt.task, t0.Add(tt.at)); ok {
+					if f.Rule != r {
+						t.Errorf("firing of %s names rule %s", r, f.Rule)
+					}
+					got = append(got, f)
+				}
+			}
 			if len(got) != len(tt.want) {
 				t.Fatalf("firings %+v, want %q", got, tt.want)
 			}

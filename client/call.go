@@ -127,11 +127,9 @@ func sameTask(req, resp any, action string) *Error {
 }
 
 func (r *DescribeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }
-func (r *ModifyCloudRecordingRequest) askedTaskID() *string   { return r.TaskId }
 func (r *DeleteCloudRecordingRequest) askedTaskID() *string   { return r.TaskId }
 
 func (r *DescribeCloudRecordingResponse) answeredTaskID() *string { return r.TaskId }
-func (r *ModifyCloudRecordingResponse) answeredTaskID() *string   { return r.TaskId }
 func (r *DeleteCloudRecordingResponse) answeredTaskID() *string   { return r.TaskId }
 
 // validate refuses 200 answers that the SDK accepted but that carry no

@@ -181,11 +181,6 @@ func (c *Client) CreateCloudRecording(ctx context.Context, region string, req *C
 	return call(c, ctx, region, ActionCreate, req, func(r *CreateCloudRecordingResponse) *string { return r.RequestId })
 }
 
-// ModifyCloudRecording replaces a running task's subscriptions.
-func (c *Client) ModifyCloudRecording(ctx context.Context, region string, req *ModifyCloudRecordingRequest) (*ModifyCloudRecordingResponse, error) {
-	return call(c, ctx, region, ActionModify, req, func(r *ModifyCloudRecordingResponse) *string { return r.RequestId })
-}
-
 // DeleteCloudRecording stops a task.
 func (c *Client) DeleteCloudRecording(ctx context.Context, region string, req *DeleteCloudRecordingRequest) (*DeleteCloudRecordingResponse, error) {
 	return call(c, ctx, region, ActionDelete, req, func(r *DeleteCloudRecordingResponse) *string { return r.RequestId })

@@ -156,9 +156,6 @@ func scrubResponse(v any, secrets []string) {
 	case *CreateCloudRecordingResponse:
 		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
 		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)
-	case *ModifyCloudRecordingResponse:
-		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
-		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)
 	case *DeleteCloudRecordingResponse:
 		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
 		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)

@@ -1,7 +1,10 @@
 package client
 
-// Request and response types of the four recording actions, field for field
-// as the TRTC API (version 2019-07-22) documents them. The per-product SDK
+// Request and response types of the recording actions the client sends,
+// field for field as the TRTC API (version 2019-07-22) documents them:
+// Describe, and Create and Delete for the demo's feeder and the tests against
+// the emulator. A watcher never modifies a task, so Modify is not here (the
+// emulator still serves it, for the SDK's own calls). The per-product SDK
 // module is not available to us, so these mirror its models: pointer fields
 // with omitempty, so an unset field is left out of the request rather than
 // sent as a zero that the API would read as a value.
@@ -13,7 +16,6 @@ const (
 
 	ActionDescribe = "DescribeCloudRecording"
 	ActionCreate   = "CreateCloudRecording"
-	ActionModify   = "ModifyCloudRecording"
 	ActionDelete   = "DeleteCloudRecording"
 )
 
@@ -90,8 +92,7 @@ type RecordParams struct {
 	SubscribeAbility       *uint64                 `json:"SubscribeAbility,omitempty"`
 }
 
-// SubscribeStreamUserIds lists whose streams a task records. Modify replaces
-// it whole; it is not a diff.
+// SubscribeStreamUserIds lists whose streams a task records.
 type SubscribeStreamUserIds struct {
 	SubscribeAudioUserIds   []*string `json:"SubscribeAudioUserIds,omitempty"`
 	UnSubscribeAudioUserIds []*string `json:"UnSubscribeAudioUserIds,omitempty"`
@@ -141,20 +142,6 @@ type (
 	MixTranscodeParams map[string]any
 	MixLayoutParams    map[string]any
 )
-
-// ModifyCloudRecordingRequest replaces a running task's subscriptions/layout.
-type ModifyCloudRecordingRequest struct {
-	SdkAppId               *uint64                 `json:"SdkAppId,omitempty"`
-	TaskId                 *string                 `json:"TaskId,omitempty"`
-	MixLayoutParams        *MixLayoutParams        `json:"MixLayoutParams,omitempty"`
-	SubscribeStreamUserIds *SubscribeStreamUserIds `json:"SubscribeStreamUserIds,omitempty"`
-}
-
-// ModifyCloudRecordingResponse echoes the task.
-type ModifyCloudRecordingResponse struct {
-	TaskId    *string `json:"TaskId,omitempty"`
-	RequestId *string `json:"RequestId,omitempty"`
-}
 
 // DeleteCloudRecordingRequest stops a task. Upload may go on afterwards.
 type DeleteCloudRecordingRequest struct {

@@ -209,27 +209,12 @@ func writeRow(w *bufio.Writer, indent string, row []string, widths []int) {
 	w.WriteByte('\n')
 }
 
-// beginTime shows a file's start in loc and relative to now.
+// beginTime shows a file's start in loc and relative to now, the relative
+// part as the dashboard writes it (watch.Ago), so an export pasted into a
+// ticket reads like the screen it was taken from.
 func beginTime(t time.Time, loc *time.Location, now time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(loc).Format("2006-01-02 15:04:05") + " (" + Relative(now.Sub(t)) + ")"
-}
-
-// Relative is a short "3m05s ago" / "5s ahead" for a duration since now.
-func Relative(d time.Duration) string {
-	suffix := " ago"
-	if d < 0 {
-		d, suffix = -d, " ahead"
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds%s", int(d.Seconds()), suffix)
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds%s", int(d.Minutes()), int(d.Seconds())%60, suffix)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm%s", int(d.Hours()), int(d.Minutes())%60, suffix)
-	}
-	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
+	return t.In(loc).Format("2006-01-02 15:04:05") + " (" + watch.Ago(now, t) + ")"
 }

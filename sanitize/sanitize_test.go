@@ -136,22 +136,21 @@ func isPrintableASCII(s string) bool {
 
 // TestEveryRune runs the safety check on each code point alone, after a base
 // letter, after an escape (where a combining rune has nothing to attach to)
-// and followed by a combining mark. The BMP, plane 1 and the tag and
-// variation-selector block are checked in full, except the big uniform
-// blocks (CJK ideographs, Hangul syllables, surrogates, private use); those
-// and the other planes (CJK extensions, unassigned, private use) are
-// sampled to keep the test quick under -race.
+// and followed by a combining mark. The BMP, the symbols and emoji from
+// U+1F000 and the tag and variation-selector block are checked in full,
+// except the big uniform blocks (CJK ideographs, Hangul syllables,
+// surrogates, private use); those and the other planes (CJK extensions,
+// unassigned, private use) are sampled to keep the test quick under -race.
+// The rest of plane 1 (historic scripts and notations, two thirds
+// unassigned) is checked in full with -tags long; the normal suite checks
+// its marks and format characters and samples the rest.
 func TestEveryRune(t *testing.T) {
 	const chunk = 0x8000
 	for lo := rune(0); lo <= unicode.MaxRune; lo += chunk {
 		t.Run(fmt.Sprintf("%U", lo), func(t *testing.T) {
 			t.Parallel()
 			for r := lo; r < lo+chunk; r++ {
-				full := r < 0x20000 || r >= 0xe0000 && r < 0xe0200
-				if r >= 0x3400 && r < 0xa000 || r >= 0xac00 && r < 0xf900 {
-					full = false
-				}
-				if !full && r%61 != 0 {
+				if !swept(r) {
 					continue
 				}
 				s := string(r)
@@ -161,6 +160,19 @@ func TestEveryRune(t *testing.T) {
 			}
 		})
 	}
+}
+
+// swept reports whether TestEveryRune checks r.
+func swept(r rune) bool {
+	switch {
+	case r >= 0x3400 && r < 0xa000 || r >= 0xac00 && r < 0xf900:
+		return r%61 == 0 // CJK, Hangul, surrogates, private use
+	case r < 0x10000 || r >= 0x1f000 && r < 0x20000 || r >= 0xe0000 && r < 0xe0200:
+		return true
+	case r < 0x1f000:
+		return everyRune || r%7 == 0 || unicode.In(r, unicode.M, unicode.Cf)
+	}
+	return r%61 == 0
 }
 
 func TestASCIINoAlloc(t *testing.T) {

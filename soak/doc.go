@@ -15,12 +15,22 @@
 //     calls and one banner that says what to fix, not 20 failing calls a
 //     second; an auth fault window that ends lets polling resume by itself.
 //
-// Plain `go test -race ./...` runs the quick soak (about 1,200 calls at up
-// to 200 calls/s on loopback, about 12 s). The full soak (at least 10,000
-// calls, about 90 s) prints its figures (calls, faults by kind, goroutines,
-// heap, RSS):
+// TestSoak and TestHostileSoak are built with -tags long only: they poll
+// at 200 calls/s for 6 s or more of real time and their goroutine and heap
+// checks are process-wide, so they run one after the other, which took a
+// minute of the normal suite's wall time on two cores. CI runs them in a
+// step of its own (.ci/run):
 //
-//	TRTCWATCH_SOAK=full go test -race -run TestSoak -v -timeout 20m ./soak/
+//	go test -race -tags long ./soak/
+//
+// That is the quick soak (about 1,200 calls at up to 200 calls/s on
+// loopback). The full soak (at least 10,000 calls, about 90 s) prints its
+// figures (calls, faults by kind, goroutines, heap, RSS):
+//
+//	TRTCWATCH_SOAK=full go test -race -tags long -run TestSoak -v -timeout 20m ./soak/
+//
+// TestEmulatorRestart and TestAuthFailureStopsTheStorm are in the normal
+// suite.
 //
 // Run it once more without -race for RSS figures: the race detector's own
 // memory dwarfs the program's (peaks above 1 GB against about 70 MB).

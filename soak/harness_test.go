@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -39,15 +37,6 @@ var knownLabel = func() map[string]bool {
 	}
 	return m
 }()
-
-// shownLabel is the state a row names for a task: a failed call keeps the
-// last API status on the row (the failure is a badge beside it).
-func shownLabel(t watch.Task) string {
-	if t.Phase.Failed() && t.Last != nil && watch.Live(t.Last.Status) {
-		return t.Last.Status
-	}
-	return string(t.Phase)
-}
 
 // faint is the SGR the list draws a stale answer's age with.
 var faint = ansi.NewStyle().Faint().String()
@@ -243,6 +232,31 @@ func runeIndex(s, sub string) int {
 	return utf8.RuneCountInString(s[:i])
 }
 
+// waitScreen probes the screen until cond holds or the deadline passes.
+func (d *dash) waitScreen(t testing.TB, what string, within time.Duration, cond func(screenView) bool) screenView {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		sv := parseScreen(d.screen(t))
+		if cond(sv) {
+			return sv
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s; screen:\n%s", within, what, sv.text())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// shownLabel is the state a row names for a task: a failed call keeps the
+// last API status on the row (the failure is a badge beside it).
+func shownLabel(t watch.Task) string {
+	if t.Phase.Failed() && t.Last != nil && watch.Live(t.Last.Status) {
+		return t.Last.Status
+	}
+	return string(t.Phase)
+}
+
 // codeCell is what the LAST ERROR column shows for a task: the failed
 // call's code (our word when it has none); nothing for an answer, "gone"
 // included.
@@ -303,20 +317,6 @@ func (d *dash) settle(t testing.TB) ([]watch.Task, screenView) {
 	return nil, sv
 }
 
-// heapQuiet is the heap after GC with polling paused and no call in
-// flight, so what a call holds while it reads a body (a hostile one is
-// megabytes) is not counted as the engine's: the memory checks compare what
-// stays, not what was being read at the moment.
-func (d *dash) heapQuiet(t testing.TB) uint64 {
-	t.Helper()
-	d.eng.SetPaused(true, 0)
-	defer d.eng.SetPaused(false, 0)
-	waitTasks(t, d.eng, "calls in flight to end", func(ts []watch.Task) bool {
-		return !slices.ContainsFunc(ts, func(tk watch.Task) bool { return tk.InFlight })
-	})
-	return heapAfterGC()
-}
-
 // waitTasks polls the engine's tasks until cond holds (at most 60s).
 func waitTasks(t testing.TB, eng *watch.Engine, what string, cond func([]watch.Task) bool) []watch.Task {
 	t.Helper()
@@ -333,56 +333,4 @@ func waitTasks(t testing.TB, eng *watch.Engine, what string, cond func([]watch.T
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// waitScreen probes the screen until cond holds or the deadline passes.
-func (d *dash) waitScreen(t testing.TB, what string, within time.Duration, cond func(screenView) bool) screenView {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		sv := parseScreen(d.screen(t))
-		if cond(sv) {
-			return sv
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s; screen:\n%s", within, what, sv.text())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// faultLog counts the emulator's request log lines by injected fault.
-type faultLog struct {
-	mu    sync.Mutex
-	kinds map[string]int
-	lines int
-}
-
-func (f *faultLog) Write(p []byte) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.kinds == nil {
-		f.kinds = map[string]int{}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(p)), "\n") {
-		f.lines++
-		if i := strings.Index(line, "[fault: "); i >= 0 {
-			k := line[i+len("[fault: "):]
-			if j := strings.IndexAny(k, "]("); j >= 0 {
-				k = strings.TrimSpace(k[:j])
-			}
-			f.kinds[k]++
-		}
-	}
-	return len(p), nil
-}
-
-func (f *faultLog) snapshot() (map[string]int, int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := map[string]int{}
-	for k, v := range f.kinds {
-		out[k] = v
-	}
-	return out, f.lines
 }

@@ -6,9 +6,9 @@ import (
 )
 
 // Compact writes an age or a wait in at most 6 cells: 9s, 59s, 5m03s,
-// 1h05m, 3d04h, >999d (negative counts as 0). It is the one way a
-// duration reads in the dashboard and in snapshot, so the same task is
-// "5m03s" old in both.
+// 1h05m, 3d04h, >999d (negative counts as 0). It is the one way an age
+// reads in the dashboard, snapshot and exports, so the same task is "5m03s"
+// old in all three; days start at 24 h and two units are always shown.
 func Compact(d time.Duration) string {
 	if d < 0 {
 		d = 0
@@ -28,6 +28,16 @@ func Compact(d time.Duration) string {
 		}
 		return strconv.FormatInt(d, 10) + "d" + twoDigits(s%86400/3600) + "h"
 	}
+}
+
+// Ago is when t was, seen from now, in Compact's words: "5m03s ago", or
+// "in 5s" for a time still to come (a clock ahead of ours, a poll due). It
+// is how the export's file times read, as the detail pane's do.
+func Ago(now, t time.Time) string {
+	if t.After(now) {
+		return "in " + Compact(t.Sub(now))
+	}
+	return Compact(now.Sub(t)) + " ago"
 }
 
 func twoDigits(n int64) string {

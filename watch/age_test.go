@@ -22,3 +22,15 @@ func TestCompact(t *testing.T) {
 		}
 	}
 }
+
+func TestAgo(t *testing.T) {
+	now := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
+	for d, want := range map[time.Duration]string{
+		0: "0s ago", 3 * time.Second: "3s ago", 61 * time.Minute: "1h01m ago", 25 * time.Hour: "1d01h ago",
+		50 * time.Hour: "2d02h ago", -90 * time.Second: "in 1m30s", -time.Millisecond: "in 0s",
+	} {
+		if got := Ago(now, now.Add(-d)); got != want {
+			t.Errorf("Ago(now-%v) = %q, want %q", d, got, want)
+		}
+	}
+}

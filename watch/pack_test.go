@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -118,10 +119,30 @@ func TestAnswerIsSmall(t *testing.T) {
 		t.Errorf("packed %d bytes of %d raw, want at most %d", got, len(resp.Raw), limit)
 	}
 	t.Logf("raw %d bytes, packed %d", len(resp.Raw), len(a.packed))
-	// The status is interned: thousands of answers repeat it.
-	b := AnswerFrom(typicalResponse("other", 1), time.Now())
-	if unsafe.StringData(a.Status) != unsafe.StringData(b.Status) {
-		t.Error("status not interned")
+}
+
+// TestStatusInterned: thousands of answers repeat a status, so they share
+// one copy of it, also after collections (a weakly held canonical string
+// whose handle was dropped stops being canonical after a GC).
+func TestStatusInterned(t *testing.T) {
+	for _, status := range []Phase{Idle, InProgress, Exited} {
+		resp := typicalResponse("task-1", 1)
+		resp.Status = new(string(status))
+		a := AnswerFrom(resp, time.Now())
+		runtime.GC()
+		runtime.GC()
+		resp = typicalResponse("task-2", 1)
+		resp.Status = new(strings.Clone(string(status))) // a fresh copy, as a decoder makes
+		b := AnswerFrom(resp, time.Now())
+		if a.Status != string(status) || unsafe.StringData(a.Status) != unsafe.StringData(b.Status) {
+			t.Errorf("%s: status not interned", status)
+		}
+	}
+	// A status the API does not document is kept as received.
+	odd := typicalResponse("task-3", 0)
+	odd.Status = new("Paused\x1b[2J")
+	if got := AnswerFrom(odd, time.Now()).Status; got != "Paused\x1b[2J" {
+		t.Errorf("unknown status = %q", got)
 	}
 }
 

@@ -89,13 +89,23 @@ func addMany(path, prefix string) error {
 
 func child(t *testing.T, mode, path, arg string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childMode+"="+mode, childPath+"="+path, childArg+"="+arg)
+	cmd.Env = childEnv(childMode+"="+mode, childPath+"="+path, childArg+"="+arg)
 	cmd.Stderr = os.Stderr
 	return cmd
 }
 
-// TestCrash kills a writer with SIGKILL at random moments, 200 times. Every
-// time, the file must hold one complete generation, no older than the last
+// childEnv is the environment of a child test binary: this one's plus
+// extra. Under -race a process sleeps a second before it exits, for threads
+// still running to report a race (atexit_sleep_ms); a child here exits once
+// its one goroutine is done, and that second was most of what each child
+// cost the suite. Its races are still reported, and fail it, as before.
+func childEnv(extra ...string) []string {
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	return append(append(os.Environ(), "GORACE="+gorace), extra...)
+}
+
+// TestCrash kills a writer with SIGKILL at random moments, crashKills times
+// (50, or 200 with -tags long). Every time, the file must hold one complete generation, no older than the last
 // one seen, and load without a warning.
 func TestCrash(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side
@@ -114,7 +124,7 @@ func TestCrash(t *testing.T) {
 	t.Logf("kill moments from seed %d (replay: TRTCWATCH_CRASH_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	last, leftovers := 0, 0
-	for kill := range 200 {
+	for kill := range crashKills {
 		cmd := child(t, "crash", path, "")
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -142,7 +152,7 @@ func TestCrash(t *testing.T) {
 		}
 		last = g
 	}
-	t.Logf("200 kills; last generation %d; %d kills left a temp file behind", last, leftovers)
+	t.Logf("%d kills; last generation %d; %d kills left a temp file behind", crashKills, last, leftovers)
 	if err := Open(path).Update(add(entry("crash", 0))); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func unprivileged(t *testing.T) bool {
 	}
 	cmd := exec.Command(bin, "-test.run=^"+t.Name()+"$", "-test.v")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+dir, "TMPDIR="+os.TempDir())
+	cmd.Env = childEnv("HOME="+dir, "TMPDIR="+os.TempDir())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {

@@ -158,6 +158,7 @@ func TestMergeTwoFiles(t *testing.T) {
 }
 
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel() // own temp dir; waits on fsync, so it runs beside the CPU-bound tests
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	const writers, each = 8, 20
 	var wg sync.WaitGroup
