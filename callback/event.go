@@ -37,8 +37,8 @@ type Event struct {
 func (e Event) Detail() (any, error) { return DecodePayload(e.Type, e.Payload) }
 
 // Summary says in a few words what the callback reports, for an events
-// pane or a log: "recorder stopped: LeaveCode 99 (no other user streamed
-// for the set idle time)". It holds untrusted strings (file and user names).
+// pane or a log: "recorder stopped, LeaveCode 99: no other user streamed
+// for the set idle time". It holds untrusted strings (file and user names).
 func (e Event) Summary() string {
 	d, err := e.Detail()
 	if err != nil {
@@ -54,7 +54,7 @@ func (e Event) Summary() string {
 	case *RecorderStarted:
 		return status("recorder started", "recorder failed to start", p.Status)
 	case *RecorderStopped:
-		return fmt.Sprintf("recorder stopped: LeaveCode %d (%s)", p.LeaveCode, LeaveCodeText(int64(p.LeaveCode)))
+		return fmt.Sprintf("recorder stopped, LeaveCode %d: %s", p.LeaveCode, LeaveCodeText(int64(p.LeaveCode)))
 	case *UploadStarted:
 		return status("upload started", "upload failed to start", p.Status)
 	case *IndexUploaded:

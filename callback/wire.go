@@ -101,7 +101,7 @@ func (t EventType) String() string {
 func LeaveCodeText(code int64) string {
 	switch code {
 	case 0:
-		return "stopped normally (DeleteCloudRecording)"
+		return "stopped through the API (DeleteCloudRecording)"
 	case 1:
 		return "robot kicked out of the room by the customer"
 	case 2:

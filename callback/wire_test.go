@@ -21,7 +21,7 @@ var documented = []struct {
 	{"301 (EventTs as a string)", `{"EventGroupId": 3, "EventType": 301, "CallbackTs": 1622186275913, "EventInfo": {"RoomId": "xx", "EventTs": "1622186275", "EventMsTs": 1622186275757, "UserId": "xx", "TaskId": "xx", "Payload": {"Status": 0}}}`,
 		"recorder started", &RecorderStarted{Status: 0}},
 	{"302 (no EventMsTs)", `{"EventGroupId": 3, "EventType": 302, "CallbackTs": 1622186354806, "EventInfo": {"RoomId": "xx", "EventTs": "1622186354", "UserId": "xx", "TaskId": "xx", "Payload": {"LeaveCode": 0}}}`,
-		"recorder stopped: LeaveCode 0 (stopped normally (DeleteCloudRecording))", &RecorderStopped{LeaveCode: 0}},
+		"recorder stopped, LeaveCode 0: stopped through the API (DeleteCloudRecording)", &RecorderStopped{LeaveCode: 0}},
 	{"303", `{"EventGroupId": 3, "EventType": 303, "CallbackTs": 1622191965320, "EventInfo": {"RoomId": "20015", "EventTs": 1622191965, "UserId": "xx", "TaskId": "xx", "Payload": {"Status": 0}}}`,
 		"upload started", &UploadStarted{}},
 	{"304", `{"EventGroupId": 3, "EventType": 304, "CallbackTs": 1622191965350, "EventInfo": {"RoomId": "20015", "EventTs": 1622191965, "UserId": "xx", "TaskId": "xx", "Payload": {"FileList": "xx.m3u8"}}}`,

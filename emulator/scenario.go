@@ -93,7 +93,7 @@ type ScenarioTask struct {
 	// Failovers are recorder restarts, in increasing time, at most 3.
 	Failovers []time.Duration
 	// LeaveCode is the 302 callback's LeaveCode when the timeline ends the
-	// task (one of the documented codes; 0 "stopped normally").
+	// task (one of the documented codes; 0, stopped through the API).
 	LeaveCode int64
 	// MP4 makes a COS task write MP4 files too: a 310 callback at the end.
 	MP4 bool
