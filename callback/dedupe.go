@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ const retryHorizon = 2 * time.Minute
 // any more: the sender's CallbackTs (or now, if later) + the window + the
 // retry horizon. A replayed body is then refused as stale or as a
 // duplicate, never delivered twice. Memory is one 16-byte hash and an
-// expiry per entry (~50 bytes with the map's overhead), at most max
+// expiry per entry (~65 bytes with the map's overhead), at most max
 // entries; past that the oldest is forgotten early (counted), which can
 // only let a late retry through as a second delivery, never lose one.
 type dedupe struct {
@@ -37,6 +38,7 @@ type dedupe struct {
 	order     []dedupeEntry // insertion order; expiries roughly increase
 	head      int
 	max       int
+	peak      int // most entries since the map was last rebuilt
 	forgotten int64
 }
 
@@ -85,6 +87,7 @@ func (d *dedupe) add(k dedupeKey, expires time.Time) {
 	}
 	d.seen[k] = struct{}{}
 	d.order = append(d.order, dedupeEntry{k, expires.UnixMilli()})
+	d.peak = max(d.peak, len(d.seen))
 }
 
 // expire forgets the entries at the head of the queue that have expired.
@@ -95,6 +98,25 @@ func (d *dedupe) expire(now time.Time) {
 	for d.head < len(d.order) && d.order[d.head].expires <= ms {
 		d.pop()
 	}
+	d.shrink()
+}
+
+// shrink rebuilds the map and the queue once three quarters of a large
+// peak has expired: a Go map never gives back the room a burst made, and
+// the filter's memory must follow what it holds. The copy costs O(live),
+// paid for by the three times as many entries that expired before it.
+func (d *dedupe) shrink() {
+	if d.peak < 4096 || len(d.seen) > d.peak/4 {
+		return
+	}
+	m := make(map[dedupeKey]struct{}, len(d.seen))
+	for k := range d.seen {
+		m[k] = struct{}{}
+	}
+	d.seen = m
+	d.order = slices.Clone(d.order[d.head:])
+	d.head = 0
+	d.peak = len(m)
 }
 
 func (d *dedupe) pop() {

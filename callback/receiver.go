@@ -42,7 +42,7 @@ type Options struct {
 	// accepted, so TRTC sends them again later.
 	MaxPending int
 	// MaxRemembered bounds the duplicate filter (default
-	// DefaultMaxRemembered entries, ~50 bytes each).
+	// DefaultMaxRemembered entries, ~65 bytes each).
 	MaxRemembered int
 }
 
@@ -57,11 +57,13 @@ const (
 	// (a laptop without NTP); a captured body replayed later than this is
 	// refused as stale, and until then the duplicate filter refuses it.
 	DefaultWindow = 10 * time.Minute
-	// DefaultMaxPending is 65,536 undrained callbacks (~11 MB at most):
-	// a consumer that drains every few milliseconds keeps it near zero even
-	// at 10,000 callbacks a second.
-	DefaultMaxPending = 1 << 16
-	// DefaultMaxRemembered is 262,144 entries (~13 MB at most): ten
+	// DefaultMaxPending is 32,768 undrained callbacks (~20 MB at most,
+	// ~600 bytes each with a long file name): a consumer that drains every
+	// few milliseconds keeps it under a few hundred even at 10,000
+	// callbacks a second, and one stalled for 3 s at that rate still loses
+	// nothing (TRTC retries what is refused 503).
+	DefaultMaxPending = 1 << 15
+	// DefaultMaxRemembered is 262,144 entries (~17 MB at most): ten
 	// minutes of 400 callbacks a second, far above what TRTC sends for
 	// thousands of tasks.
 	DefaultMaxRemembered = 1 << 18

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -309,4 +310,26 @@ func TestStatsReasons(t *testing.T) {
 	if (Stats{}).Reasons() != "" {
 		t.Fatal("no refusals should read empty")
 	}
+}
+
+// TestDedupeShrinks: after a burst expires, the filter's map and queue give
+// their room back (a Go map never shrinks by itself).
+func TestDedupeShrinks(t *testing.T) {
+	d := newDedupe(1 << 20)
+	at := time.Now()
+	before := heapNow()
+	for i := range 50000 {
+		d.add(dedupeKey{uint64(i), 1}, at)
+	}
+	full := heapNow()
+	d.add(dedupeKey{0, 2}, at.Add(time.Hour)) // one that stays
+	d.expire(at.Add(time.Second))
+	after := heapNow()
+	if len(d.seen) != 1 || !d.has(dedupeKey{0, 2}) {
+		t.Fatalf("%d entries left", len(d.seen))
+	}
+	if grew, left := int64(full)-int64(before), int64(after)-int64(before); grew < 1<<20 || left > 64<<10 {
+		t.Fatalf("the burst took %d bytes and %d remain", grew, left)
+	}
+	runtime.KeepAlive(&d)
 }
