@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -141,7 +142,7 @@ type Receiver struct {
 // Refusal describes the latest refused callback, for a describe view.
 type Refusal struct {
 	Reason Reason
-	Detail string // what was wrong; may quote the sender's data
+	Detail string // what was wrong; may quote the sender's data (at most maxDetail bytes, not sanitised)
 	Remote string // the sender's address
 	At     time.Time
 }
@@ -267,6 +268,9 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 var okBody = []byte(`{"code":0}`)
 
+// maxDetail bounds what a refusal quotes of the sender's data.
+const maxDetail = 200
+
 // admit files an authentic callback: a duplicate is only counted, a new
 // one goes to the inbox and wakes the consumer. It is false when the inbox
 // is full; the callback is then not remembered, so TRTC's retry is taken.
@@ -298,6 +302,7 @@ func (r *Receiver) admit(ev Event, now time.Time) bool {
 }
 
 func (r *Receiver) refuse(w http.ResponseWriter, req *http.Request, why Reason, detail string) {
+	detail = sanitize.Clip(detail, maxDetail)
 	r.refused[why].Add(1)
 	r.mu.Lock()
 	r.last = Refusal{Reason: why, Detail: detail, Remote: req.RemoteAddr, At: r.now()}

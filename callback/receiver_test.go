@@ -72,6 +72,7 @@ func TestRefusals(t *testing.T) {
 		{"PUT", func(req *http.Request) { req.Method = http.MethodPut }, ReasonMethod},
 		{"no content type", setHeader("Content-Type", ""), ReasonContentType},
 		{"form", setHeader("Content-Type", "application/x-www-form-urlencoded"), ReasonContentType},
+		{"long content type", setHeader("Content-Type", "text/"+strings.Repeat("x", 5000)), ReasonContentType},
 		{"declared too large", func(req *http.Request) { resign(big)(req) }, ReasonTooLarge},
 		{"chunked too large", func(req *http.Request) { resign(big)(req); req.ContentLength = -1 }, ReasonTooLarge},
 		{"no sign", setHeader("Sign", ""), ReasonNoSign},
@@ -99,6 +100,9 @@ func TestRefusals(t *testing.T) {
 				t.Fatalf("body %s does not name the reason %q", w.Body, tt.want)
 			}
 			st := r.Stats()
+			if len(st.Last.Detail) > maxDetail+len("…") || w.Body.Len() > 400 {
+				t.Fatalf("the refusal quotes %d bytes of the sender's data", len(st.Last.Detail))
+			}
 			if st.Accepted != 0 || st.Pending != 0 || st.RefusedTotal() != int64(i+1) || st.Last.Reason != tt.want {
 				t.Fatalf("stats %+v after refusal %d", st, i+1)
 			}
