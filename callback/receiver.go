@@ -187,10 +187,10 @@ func (r *Receiver) Ready() <-chan struct{} { return r.ready }
 // with) to fill next, so draining allocates nothing in the steady state and
 // holds the lock for O(1). Pass nil the first time.
 func (r *Receiver) Drain(spare []Event) []Event {
-	clear(spare)
 	if cap(spare) > 4096 {
 		spare = nil // let a burst's big buffer go
 	}
+	clear(spare) // the events it held are the consumer's now
 	r.mu.Lock()
 	out := r.pending
 	r.pending = spare[:0]
