@@ -99,7 +99,7 @@ func (s *Server) delete(_ *call, p map[string]any, reqID string, now time.Time) 
 		return nil, aerr
 	}
 	if t.running(now) {
-		t.end(now, s.cfg.ExitLinger)
+		t.end(now, s.cfg.ExitLinger, leaveStopped)
 	}
 	return taskBody{t.id, reqID}, nil
 }
@@ -220,7 +220,9 @@ func (s *Server) runningTasks(app uint64, now time.Time) int {
 	for id, t := range s.tasks {
 		switch {
 		case t.status(now) == StatusGone:
-			delete(s.tasks, id) // unknown and gone answer alike; free the memory
+			if !s.owesCallbacks(t) {
+				delete(s.tasks, id) // unknown and gone answer alike; free the memory
+			}
 		case t.appID == app && t.running(now):
 			n++
 		}

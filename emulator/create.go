@@ -3,6 +3,8 @@ package emulator
 import (
 	"strings"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/callback"
 )
 
 // create validates a CreateCloudRecording request with the documented
@@ -14,11 +16,11 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	var room string
+	var room, robot string
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"RoomId", &room}, {"UserId", nil}, {"UserSig", nil}} {
+	}{{"RoomId", &room}, {"UserId", &robot}, {"UserSig", nil}} {
 		v, aerr := requiredString(p, f.name)
 		if aerr != nil {
 			return nil, aerr
@@ -41,7 +43,7 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 	if !valid || mode < 1 || mode > 2 {
 		return nil, outOfRange("RecordParams.RecordMode", 1, 2)
 	}
-	var streamType, maxIdle uint64
+	var streamType, maxIdle, format uint64
 	for _, o := range []struct {
 		m         map[string]any
 		name      string
@@ -50,7 +52,7 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 	}{
 		{rp, "StreamType", &streamType, 0, 0, 2},
 		{rp, "MaxIdleTime", &maxIdle, 30, 5, 86400},
-		{rp, "OutputFormat", nil, 0, 0, 4},
+		{rp, "OutputFormat", &format, 0, 0, 4},
 		{rp, "MaxMediaFileDuration", nil, 1440, 1, 1440},
 		{rp, "MediaId", nil, 0, 0, 2},
 		{p, "RoomIdType", nil, 1, 0, 1},
@@ -99,6 +101,10 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 		steps:      []step{{now, StatusIdle}},
 		pairs:      pairs,
 		have:       map[pair]bool{},
+		created:    now,
+		room:       callback.RoomID{ID: room, Numeric: roomType == 1},
+		robot:      robot,
+		mp4:        !vod && (format == 1 || format == 3), // HLS+MP4 or MP4
 	}
 	t.plan(now, s.streamDelay(), s.cfg.ExitLinger)
 	s.tasks[id] = t

@@ -47,7 +47,8 @@ const demoHostileUser = "evil\x1b]0;pwned\x07\u202e"
 // render within the first few minutes (idle, streaming with growing file
 // lists, VOD with an empty list, Exited then gone, a fault window, a
 // throttling burst, a hostile user name, a mixed recording, a recorder
-// failover). Task order and IDs are stable.
+// failover) and, when the emulator posts callbacks, every kind it sends.
+// Task order and IDs are stable.
 func DemoScenario() *Scenario {
 	const sec = time.Second
 	type st = []Step
@@ -61,8 +62,8 @@ func DemoScenario() *Scenario {
 		{Users: []string{"bob", "carol"}, Timeline: st{{12 * sec, StatusInProgress}}},
 		// VOD storage: streaming, but the file list stays empty.
 		{Storage: StorageVOD, Users: []string{"dave", "erin"}, Timeline: st{{0, StatusInProgress}}},
-		// Ends on its own: Exited at 35 s, gone at 40 s.
-		{Users: []string{"frank"}, Timeline: st{{0, StatusInProgress}, {35 * sec, StatusExited}, {40 * sec, StatusGone}}},
+		// Ends on its own: Exited at 35 s, gone at 40 s; writes MP4 too (a 310 callback).
+		{Users: []string{"frank"}, Timeline: st{{0, StatusInProgress}, {35 * sec, StatusExited}, {40 * sec, StatusGone}}, MP4: true},
 		// Answers InternalError.CRInternalError for 15 s (see faults).
 		{Users: []string{"grace", "heidi"}, Timeline: st{{2 * sec, StatusInProgress}}},
 		// Answers RequestLimitExceeded for 10 s (see faults).
@@ -75,8 +76,8 @@ func DemoScenario() *Scenario {
 		{Storage: StorageVOD, Users: []string{"leo"}, Timeline: st{{10 * sec, StatusInProgress}, {180 * sec, StatusExited}, {185 * sec, StatusGone}}},
 		// A big room: ten users, files keep arriving for over three minutes.
 		{Users: []string{"u01", "u02", "u03", "u04", "u05", "u06", "u07", "u08", "u09", "u10"}, Timeline: st{{20 * sec, StatusInProgress}}},
-		// Nobody ever streams: exits as if MaxIdleTime ran out.
-		{Users: []string{"nina"}, Timeline: st{{90 * sec, StatusExited}, {95 * sec, StatusGone}}},
+		// Nobody ever streams: exits as if MaxIdleTime ran out (LeaveCode 99 in its callback).
+		{Users: []string{"nina"}, Timeline: st{{90 * sec, StatusExited}, {95 * sec, StatusGone}}, LeaveCode: 99},
 		// Mixed recording: one <SdkAppId>_<RoomId>.m3u8 for the whole room, UserId empty.
 		{Mixed: true, Users: []string{"host", "guest_1", "guest_2"}, Timeline: st{{4 * sec, StatusInProgress}}},
 		// The recorder fails over at 45 s: every file is written again with the ha1_ prefix.
@@ -93,5 +94,7 @@ func DemoScenario() *Scenario {
 			{TaskID: demoIDs[5], At: 20 * sec, For: 15 * sec, Code: "InternalError.CRInternalError"},
 			{TaskID: demoIDs[6], At: 45 * sec, For: 10 * sec, Code: "RequestLimitExceeded"},
 		},
+		// With callbacks on, a few arrive twice or out of order, as TRTC's may.
+		Callbacks: CallbackChaos{Duplicates: 0.05, Reorder: 0.05},
 	}
 }

@@ -9,10 +9,11 @@
 // Idle → InProgress → Exited → gone on their own.
 //
 // Tasks are not tied to a region: any of Regions finds them. Task state is
-// derived lazily from timelines whenever a request asks, so
-// the server runs no background goroutines or timers of its own: Close only
-// has to stop the listener and wake the requests that are sleeping (latency,
-// stalls).
+// derived lazily from timelines whenever a request asks, so unless it sends
+// callbacks (Config.CallbackURL, callbacks.go) the server runs no
+// background goroutines or timers of its own: Close only has to stop the
+// listener, the callback sender if any, and wake the requests that are
+// sleeping (latency, stalls).
 package emulator
 
 import (
@@ -70,8 +71,18 @@ type Config struct {
 	// Log receives one line per request (time, action, secretId, task,
 	// code, duration). Secret keys and signatures are never written.
 	Log io.Writer
-	// Seed makes faults and stream delays reproducible (0 = time-based).
+	// Seed makes faults, stream delays and the scenario's callback chaos
+	// reproducible (0 = time-based).
 	Seed int64
+	// CallbackURL, when set, receives TRTC's recording callbacks for every
+	// change of every task, posted and retried as TRTC does (callbacks.go).
+	CallbackURL string
+	// CallbackKey signs the callbacks (the Sign header), as the key set in
+	// the TRTC console does; empty sends them unsigned. 1 to 32 letters and
+	// digits, the console's rule.
+	CallbackKey string
+
+	cbTransport http.RoundTripper // tests deliver callbacks without a network
 }
 
 // Defaults applied by New; exported so that command-line help can quote them.
@@ -111,6 +122,7 @@ type Server struct {
 	done     chan struct{}
 	httpSrv  *http.Server
 	listener net.Listener
+	cb       *cbSender // nil without Config.CallbackURL
 	// faultKinds restricts the random fault mix (tests force one kind).
 	faultKinds []faultKind
 }
@@ -144,6 +156,7 @@ func New(cfg Config) (*Server, error) {
 		s.scenario = sc
 	}
 	s.resetClock(s.now())
+	s.startCallbacks(seed)
 	return s, nil
 }
 
@@ -184,7 +197,7 @@ func applyDefaults(cfg *Config) error {
 	if !validCode(cfg.GoneCode) {
 		return fmt.Errorf("emulator: gone code %q is not an API error code", cfg.GoneCode)
 	}
-	return nil
+	return checkCallbackConfig(cfg)
 }
 
 // resetClock makes now the scenario's time zero and rebuilds its tasks.
@@ -282,6 +295,9 @@ func (s *Server) Close() error {
 	var err error
 	if srv != nil {
 		err = srv.Close()
+	}
+	if s.cb != nil {
+		s.cb.stop()
 	}
 	s.inflight.Wait()
 	return err

@@ -26,9 +26,12 @@ import (
 //	    "users":      ["alice", "bob"], // who streams while InProgress, any strings; default two users
 //	    "record_mode": "single",        // "single" (default: one file per user and track) or "mixed" (one file for the room)
 //	    "failovers":  ["90s"],          // up to 3 recorder restarts; files written after the n-th carry the prefix ha<n>_
-//	    "timeline":   [{"at": "3s", "status": "InProgress"}, {"at": "2m", "status": "Exited"}]
+//	    "timeline":   [{"at": "3s", "status": "InProgress"}, {"at": "2m", "status": "Exited"}],
+//	    "leave_code": 99,               // the 302 callback's LeaveCode when the timeline ends it (default 0)
+//	    "mp4":        true              // COS only: the recorder also writes MP4 files (a 310 callback at the end)
 //	  }],
-//	  "faults": [{"task_id": "...", "at": "20s", "for": "15s", "code": "InternalError.CRInternalError"}]
+//	  "faults": [{"task_id": "...", "at": "20s", "for": "15s", "code": "InternalError.CRInternalError"}],
+//	  "callbacks": {"duplicates": 0.05, "reorder": 0.05}
 //	}
 //
 // Times are Go durations relative to server start. A task exists from the
@@ -41,12 +44,27 @@ import (
 // UserId instead. After a failover the restarted recorder writes every
 // index file again, its base name prefixed ha1_, ha2_ or ha3_. During a fault window [at, at+for) every request naming that
 // task answers that error code, whatever the task's state; the task need not
-// be in the scenario. Scenario tasks are found in every region. Parsing is
-// strict: unknown fields, wrong types and out-of-range values are errors
-// naming the entry.
+// be in the scenario. Scenario tasks are found in every region. With
+// Config.CallbackURL set, every change of every task is also posted as
+// TRTC's recording callbacks (see callbacks.go); "callbacks" makes some of
+// them arrive twice or out of order, as TRTC's may. Parsing is strict:
+// unknown fields, wrong types and out-of-range values are errors naming
+// the entry.
 type Scenario struct {
-	Tasks  []ScenarioTask
-	Faults []FaultWindow
+	Tasks     []ScenarioTask
+	Faults    []FaultWindow
+	Callbacks CallbackChaos
+}
+
+// CallbackChaos makes callbacks misbehave the way TRTC documents that they
+// may, reproducibly for a given Config.Seed.
+type CallbackChaos struct {
+	// Duplicates (0..1) is the share of callbacks sent a second time, as
+	// when TRTC does not see an answer and retries a delivered message.
+	Duplicates float64 `json:"duplicates"`
+	// Reorder (0..1) is the share of callbacks sent after the same task's
+	// next one (when one is due at the same time).
+	Reorder float64 `json:"reorder"`
 }
 
 // TaskIDs lists the scenario's task IDs in order, so a caller (the demo)
@@ -74,6 +92,11 @@ type ScenarioTask struct {
 	Mixed bool
 	// Failovers are recorder restarts, in increasing time, at most 3.
 	Failovers []time.Duration
+	// LeaveCode is the 302 callback's LeaveCode when the timeline ends the
+	// task (one of the documented codes; 0, stopped through the API).
+	LeaveCode int64
+	// MP4 makes a COS task write MP4 files too: a 310 callback at the end.
+	MP4 bool
 }
 
 // Step is a status change at a time after server start.
@@ -109,8 +132,9 @@ const (
 )
 
 type rawScenario struct {
-	Tasks  []json.RawMessage `json:"tasks"`
-	Faults []json.RawMessage `json:"faults"`
+	Tasks     []json.RawMessage `json:"tasks"`
+	Faults    []json.RawMessage `json:"faults"`
+	Callbacks json.RawMessage   `json:"callbacks"`
 }
 
 type rawTask struct {
@@ -122,6 +146,8 @@ type rawTask struct {
 	Timeline  []rawStep `json:"timeline"`
 	Mode      *string   `json:"record_mode"`
 	Failovers []string  `json:"failovers"`
+	LeaveCode *int64    `json:"leave_code"`
+	MP4       *bool     `json:"mp4"`
 }
 
 type rawStep struct {
@@ -163,12 +189,23 @@ func ParseScenario(data []byte) (*Scenario, error) {
 		return nil, fmt.Errorf("scenario has %d tasks and %d faults; at most %d of each", len(raw.Tasks), len(raw.Faults), maxScenarioTasks)
 	}
 	sc := &Scenario{}
+	if raw.Callbacks != nil {
+		if err := strictDecode(raw.Callbacks, &sc.Callbacks); err != nil {
+			return nil, fmt.Errorf("callbacks: %w", err)
+		}
+	}
 	for i, m := range raw.Tasks {
 		var rt rawTask
 		if err := strictDecode(m, &rt); err != nil {
 			return nil, fmt.Errorf("tasks[%d]: %w", i, err)
 		}
 		st := ScenarioTask{Users: rt.Users}
+		if rt.LeaveCode != nil {
+			st.LeaveCode = *rt.LeaveCode
+		}
+		if rt.MP4 != nil {
+			st.MP4 = *rt.MP4
+		}
 		if rt.TaskID != nil {
 			if *rt.TaskID == "" {
 				return nil, fmt.Errorf("tasks[%d].task_id: empty (leave it out to get a generated one)", i)
@@ -313,6 +350,20 @@ func (sc *Scenario) normalize() error {
 		if err := checkFailovers(t.Failovers); err != nil {
 			return fmt.Errorf("tasks[%d].%w", i, err)
 		}
+		if !documentedLeaveCode(t.LeaveCode) {
+			return fmt.Errorf("tasks[%d].leave_code: %d is not a documented LeaveCode (0, 1, 2, 3, 4, 99, 100 or 101)", i, t.LeaveCode)
+		}
+		if t.MP4 && t.Storage != StorageCOS {
+			return fmt.Errorf("tasks[%d].mp4: only COS tasks write MP4 files themselves (VOD ones are committed by 311 callbacks)", i)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"duplicates", sc.Callbacks.Duplicates}, {"reorder", sc.Callbacks.Reorder}} {
+		if !(c.v >= 0 && c.v <= 1) {
+			return fmt.Errorf("callbacks.%s: %v is outside 0..1", c.name, c.v)
+		}
 	}
 	for i, f := range sc.Faults {
 		if err := taskref.ValidateTaskID(f.TaskID); err != nil {
@@ -329,6 +380,16 @@ func (sc *Scenario) normalize() error {
 		}
 	}
 	return nil
+}
+
+// documentedLeaveCode reports whether c is a LeaveCode the callback page
+// lists (callback.LeaveCodeText says what each means).
+func documentedLeaveCode(c int64) bool {
+	switch c {
+	case 0, 1, 2, 3, 4, 99, 100, 101:
+		return true
+	}
+	return false
 }
 
 func checkUsers(users []string) error {
@@ -392,7 +453,7 @@ func checkFailovers(fs []time.Duration) error {
 
 // prepared is a validated deep copy with every task ID filled in.
 func (sc *Scenario) prepared() (*Scenario, error) {
-	cp := &Scenario{Faults: append([]FaultWindow(nil), sc.Faults...)}
+	cp := &Scenario{Faults: append([]FaultWindow(nil), sc.Faults...), Callbacks: sc.Callbacks}
 	for _, t := range sc.Tasks {
 		t.Users = append([]string(nil), t.Users...)
 		t.Timeline = append([]Step(nil), t.Timeline...)

@@ -55,6 +55,13 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"fault zero length", `{"faults":[{"task_id":"x","at":"1s","for":"0s","code":"InternalError"}]}`, "faults[0].for: 0s must be positive"},
 		{"fault bad at", `{"faults":[{"task_id":"x","at":"soon","for":"1s","code":"InternalError"}]}`, `faults[0].at: "soon" is not a Go duration`},
 		{"fault unknown field", `{"faults":[{"task_id":"x","at":"1s","for":"1s","code":"InternalError","why":1}]}`, `faults[0]: json: unknown field "why"`},
+		{"undocumented leave code", `{"tasks":[{"leave_code":5}]}`, "tasks[0].leave_code: 5 is not a documented LeaveCode"},
+		{"leave code not a number", `{"tasks":[{"leave_code":"99"}]}`, "tasks[0]: json: cannot unmarshal string"},
+		{"mp4 on VOD", `{"tasks":[{"storage":"vod","mp4":true}]}`, "tasks[0].mp4: only COS tasks"},
+		{"duplicates above 1", `{"callbacks":{"duplicates":1.5}}`, "callbacks.duplicates: 1.5 is outside 0..1"},
+		{"reorder negative", `{"callbacks":{"reorder":-0.1}}`, "callbacks.reorder: -0.1 is outside 0..1"},
+		{"callbacks unknown field", `{"callbacks":{"drop":0.1}}`, `callbacks: json: unknown field "drop"`},
+		{"callbacks not an object", `{"callbacks":[]}`, "callbacks: must be a JSON object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,14 +80,21 @@ func TestParseScenarioDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := fmt.Sprintf("%+v", *sc)
-	want := "{Tasks:[{TaskID: SdkAppID:1400000001 RoomID:10001 Storage:cos Users:[anchor_1001 anchor_1002] Timeline:[] Mixed:false Failovers:[]} " +
-		"{TaskID: SdkAppID:1400000001 RoomID:10002 Storage:vod Users:[x] Timeline:[{At:1m30s Status:InProgress}] Mixed:false Failovers:[]}] " +
-		"Faults:[{TaskID:abc At:0s For:1ms Code:RequestLimitExceeded}]}"
+	want := "{Tasks:[{TaskID: SdkAppID:1400000001 RoomID:10001 Storage:cos Users:[anchor_1001 anchor_1002] Timeline:[] Mixed:false Failovers:[] LeaveCode:0 MP4:false} " +
+		"{TaskID: SdkAppID:1400000001 RoomID:10002 Storage:vod Users:[x] Timeline:[{At:1m30s Status:InProgress}] Mixed:false Failovers:[] LeaveCode:0 MP4:false}] " +
+		"Faults:[{TaskID:abc At:0s For:1ms Code:RequestLimitExceeded}] Callbacks:{Duplicates:0 Reorder:0}}"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 	if _, err := ParseScenario([]byte(`{}`)); err != nil {
 		t.Fatalf("empty scenario: %v", err)
+	}
+	sc, err = ParseScenario([]byte(`{"tasks":[{"leave_code":99,"mp4":true}],"callbacks":{"duplicates":0.25,"reorder":1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk := sc.Tasks[0]; tk.LeaveCode != 99 || !tk.MP4 || sc.Callbacks != (CallbackChaos{Duplicates: 0.25, Reorder: 1}) {
+		t.Fatalf("callback fields parsed as %+v", sc)
 	}
 }
 
@@ -90,7 +104,8 @@ func TestLoadScenario(t *testing.T) {
 		t.Fatalf("the example must load: %v", err)
 	}
 	if len(sc.Tasks) != 5 || len(sc.Faults) != 2 || sc.Tasks[2].Users[0] != "evil\x1b]0;pwned\a\u202e" ||
-		!sc.Tasks[3].Mixed || len(sc.Tasks[4].Failovers) != 1 || sc.Tasks[4].Failovers[0] != 40*time.Second {
+		!sc.Tasks[3].Mixed || len(sc.Tasks[4].Failovers) != 1 || sc.Tasks[4].Failovers[0] != 40*time.Second ||
+		sc.Tasks[0].LeaveCode != 99 || !sc.Tasks[3].MP4 || sc.Callbacks.Duplicates != 0.05 || sc.Callbacks.Reorder != 0.05 {
 		t.Fatalf("example parsed as %+v", sc)
 	}
 	if _, err := New(Config{Scenario: sc}); err != nil {

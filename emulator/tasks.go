@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/callback"
 )
 
 // Task statuses. "gone" is not an API status: it means the task answers the
@@ -55,6 +57,14 @@ type task struct {
 	nextFile   time.Duration // streaming time after which the next file appears
 	failovers  []time.Time   // recorder restarts (scenario only), in order
 	gen        int           // failovers taken into account so far: files get the prefix ha<gen>_
+
+	// What callbacks (callbacks.go) need beyond the API's view.
+	created   time.Time       // when the recorder started (301)
+	room      callback.RoomID // RoomId as callbacks carry it
+	robot     string          // the recording robot's UserId
+	mp4       bool            // COS task that also writes MP4 (310 at the end)
+	leaveCode int64           // 302's LeaveCode when it ends
+	cb        cbProgress      // callbacks already owed
 }
 
 // newTaskID makes a TaskId shaped like the real ones: 56 random bytes in
@@ -107,9 +117,11 @@ func (t *task) truncateAfter(at time.Time) {
 	t.steps = t.steps[:n]
 }
 
-// end makes the task Exited at `at` and gone after linger.
-func (t *task) end(at time.Time, linger time.Duration) {
+// end makes the task Exited at `at` and gone after linger; code is the
+// LeaveCode its 302 callback reports.
+func (t *task) end(at time.Time, linger time.Duration, code int64) {
 	t.truncateAfter(at)
+	t.leaveCode = code
 	t.steps = append(t.steps, step{at, StatusExited}, step{at.Add(linger), StatusGone})
 }
 
@@ -136,7 +148,7 @@ func (t *task) plan(at time.Time, delay, linger time.Duration) {
 		t.steps = append(t.steps, step{start, StatusInProgress})
 		return
 	}
-	t.end(exit, linger)
+	t.end(exit, linger, leaveIdle)
 }
 
 // streamed is the task's total InProgress time up to now.
@@ -275,15 +287,20 @@ func userPairs(users []string) []pair {
 // anchored at start.
 func scenarioTask(st *ScenarioTask, start time.Time) *task {
 	t := &task{
-		id:       st.TaskID,
-		appID:    st.SdkAppID,
-		roomID:   strconv.FormatUint(st.RoomID, 10),
-		vod:      st.Storage == StorageVOD,
-		scripted: true,
-		maxIdle:  30 * time.Second,
-		have:     map[pair]bool{},
-		pairs:    userPairs(st.Users),
-		mixed:    st.Mixed,
+		id:        st.TaskID,
+		appID:     st.SdkAppID,
+		roomID:    strconv.FormatUint(st.RoomID, 10),
+		created:   start,
+		room:      callback.RoomID{ID: strconv.FormatUint(st.RoomID, 10), Numeric: true},
+		robot:     "recorder_" + strconv.FormatUint(st.RoomID, 10),
+		mp4:       st.MP4,
+		leaveCode: st.LeaveCode,
+		vod:       st.Storage == StorageVOD,
+		scripted:  true,
+		maxIdle:   30 * time.Second,
+		have:      map[pair]bool{},
+		pairs:     userPairs(st.Users),
+		mixed:     st.Mixed,
 	}
 	if st.Mixed {
 		// One file for the room; its TrackType is what StreamType 0 mixes.

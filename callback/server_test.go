@@ -1,0 +1,210 @@
+package callback
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewServerTimeouts(t *testing.T) {
+	s := NewServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout != ReadHeaderTimeout || s.ReadTimeout != ReadTimeout || s.WriteTimeout != WriteTimeout ||
+		s.IdleTimeout != IdleTimeout || s.MaxHeaderBytes != MaxHeaderBytes {
+		t.Fatalf("server %+v lacks the receiver's timeouts", s)
+	}
+	if ReadHeaderTimeout > 5*time.Second || ReadTimeout >= 15*time.Second {
+		t.Fatal("a timeout exceeds what TRTC waits for an answer (5 s per try)")
+	}
+}
+
+func TestListen(t *testing.T) {
+	tests := []struct {
+		name, addr string
+		any        bool
+		want       string // error substring; "" = accepted
+	}{
+		{"loopback v4", "127.0.0.1:0", false, ""},
+		{"localhost", "localhost:0", false, ""},
+		{"all interfaces", "0.0.0.0:0", false, "not a loopback address"},
+		{"no host", ":0", false, "not a loopback address"},
+		{"all v6 interfaces", "[::]:0", false, "not a loopback address"},
+		{"listen-any", "127.0.0.1:0", true, ""},
+		{"no port", "127.0.0.1", false, "missing port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestReceiver(t, func(o *Options) { o.ListenAny = tt.any })
+			ln, err := r.Listen(tt.addr)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				ln.Close()
+				return
+			}
+			if err == nil {
+				ln.Close()
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Listen(%s) = %v, want %q", tt.addr, err, tt.want)
+			}
+			if strings.Contains(tt.want, "loopback") && !errors.Is(err, ErrNotLoopback) {
+				t.Fatal("not ErrNotLoopback")
+			}
+		})
+	}
+}
+
+// startShort serves r on loopback with short read timeouts, so a slow
+// client's fate is known in a fraction of a second.
+func startShort(t *testing.T, r *Receiver) string {
+	t.Helper()
+	ln, err := r.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(r, 200*time.Millisecond, 400*time.Millisecond)
+	go srv.Serve(ln) //nolint:errcheck // closed below
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// awaitClose reads what the server sends until it closes the connection,
+// failing if that takes longer than limit (the server did not cut the
+// client off).
+func awaitClose(t *testing.T, c net.Conn, limit time.Duration) string {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(limit)) //nolint:errcheck // checked by the read
+	got, err := io.ReadAll(c)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept a slow client for %v (read %q)", limit, got)
+	}
+	return string(got)
+}
+
+// TestSlowClients: over a real loopback connection, a client that sends
+// half its headers, or half its body, is cut off by the server's timeouts;
+// the half body is counted as unreadable and nothing is handed on; and
+// while dozens of slow clients hang, a good callback is still answered.
+func TestSlowClients(t *testing.T) {
+	r := newTestReceiver(t, nil)
+	addr := startShort(t, r)
+	var slow []net.Conn
+	for range 40 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: applic")
+		slow = append(slow, c)
+	}
+
+	now := time.Now()
+	body := cbBody(RecorderStart, task1, now, now, `{"Status": 0}`)
+	req := request(body, nil)
+	hdr := "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nSdkAppId: " + req.Header.Get("SdkAppId") +
+		"\r\nSign: " + req.Header.Get("Sign") + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+
+	half, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer half.Close()
+	io.WriteString(half, hdr)      //nolint:errcheck // checked by what the server answers
+	half.Write(body[:len(body)/2]) //nolint:errcheck // likewise
+
+	// A good callback on its own connection while those hang.
+	good, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Close()
+	io.WriteString(good, hdr) //nolint:errcheck // checked by the answer
+	good.Write(body)          //nolint:errcheck // likewise
+	good.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(good), nil)
+	if err != nil {
+		t.Fatalf("good callback while slow clients hang: %v", err)
+	}
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || !bytes.Equal(b, okBody) {
+		t.Fatalf("good callback: %d %s", resp.StatusCode, b)
+	}
+
+	if got := awaitClose(t, half, 5*time.Second); got != "" && !strings.Contains(got, " 400 ") {
+		t.Fatalf("half body answered %q", got)
+	}
+	for _, c := range slow {
+		if got := awaitClose(t, c, 5*time.Second); got != "" && !strings.Contains(got, " 408 ") {
+			t.Fatalf("half header answered %q", got)
+		}
+	}
+	st := r.Stats()
+	if st.Accepted != 1 || st.Refused[ReasonUnreadable] != 1 || st.RefusedTotal() != 1 {
+		t.Fatalf("stats %+v: want the good one accepted and the half body unreadable", st)
+	}
+	if n := len(drainAll(r)); n != 1 {
+		t.Fatalf("%d events handed on", n)
+	}
+}
+
+// TestOversizeOverTheWire: a body over the bound is answered 413 over a
+// real connection, whether declared or chunked.
+func TestOversizeOverTheWire(t *testing.T) {
+	r := newTestReceiver(t, func(o *Options) { o.MaxBody = 1024 })
+	addr := startShort(t, r)
+	now := time.Now()
+	big := cbBody(FileInfo, task1, now, now, `{"FileList": "`+strings.Repeat("a", 2000)+`"}`)
+	for _, chunked := range []bool{false, true} {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(big))
+		if chunked {
+			req.ContentLength = -1
+			req.Body = io.NopCloser(bytes.NewReader(big))
+		}
+		req.Header = request(big, nil).Header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("chunked %v: %d", chunked, resp.StatusCode)
+		}
+	}
+	if st := r.Stats(); st.Refused[ReasonTooLarge] != 2 || st.Accepted != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+func TestStartURL(t *testing.T) {
+	r := newTestReceiver(t, nil)
+	s, err := r.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	body := cbBody(RecorderStart, task1, now, now, `{"Status": 0}`)
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"trtc/callback", bytes.NewReader(body))
+	req.Header = request(body, nil).Header
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || r.Stats().Accepted != 1 {
+		t.Fatalf("via %s: %d", s.URL(), resp.StatusCode)
+	}
+	if _, err := newTestReceiver(t, nil).Start("0.0.0.0:0"); !errors.Is(err, ErrNotLoopback) {
+		t.Fatalf("Start beyond loopback: %v", err)
+	}
+}
