@@ -44,9 +44,8 @@ type Client struct {
 	pacer      *pacer
 	log        *slog.Logger
 
-	mu   sync.Mutex
-	rate float64                   // nominal calls/s; the limiter runs at rate*Headroom
-	sdk  map[string]*common.Client // one per region, made on first use
+	mu  sync.Mutex
+	sdk map[string]*common.Client // one per region, made on first use
 }
 
 // New validates cfg and resolves credentials. It makes no request (except
@@ -101,7 +100,6 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 	}
 	c := &Client{
 		cfg: cfg, ep: ep, cred: cred, credSource: src, cpf: cpf, transport: rt, log: logger,
-		rate:  cfg.Rate,
 		pacer: pc,
 		sdk:   map[string]*common.Client{},
 	}
@@ -121,13 +119,6 @@ func (c *Client) CredentialSource() string { return c.credSource }
 // MaxRate is the ceiling SetRate clamps to: the configured rate.
 func (c *Client) MaxRate() float64 { return c.cfg.Rate }
 
-// nominalRate is the rate now in force (before Headroom).
-func (c *Client) nominalRate() float64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rate
-}
-
 // SetRate is the AIMD hook: the engine lowers the rate after throttling and
 // raises it back while calls succeed. It clamps to [MinRate, MaxRate] and
 // ignores NaN, so a bad computation cannot stop or unleash the client.
@@ -135,11 +126,7 @@ func (c *Client) SetRate(perSecond float64) {
 	if math.IsNaN(perSecond) {
 		return
 	}
-	r := min(max(perSecond, MinRate), c.cfg.Rate)
-	c.mu.Lock()
-	c.rate = r
-	c.mu.Unlock()
-	c.pacer.setRate(r)
+	c.pacer.setRate(min(max(perSecond, MinRate), c.cfg.Rate))
 }
 
 // sdkFor returns the region's CommonClient, making it on first use.

@@ -120,6 +120,13 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+// nominalRate is the rate now in force (before Headroom): the pacer's.
+func (c *Client) nominalRate() float64 {
+	c.pacer.mu.Lock()
+	defer c.pacer.mu.Unlock()
+	return c.pacer.rate
+}
+
 func TestNewDefaults(t *testing.T) {
 	c, err := New(Config{Region: "ap-beijing", Credential: common.NewCredential("id", "key")})
 	if err != nil {
