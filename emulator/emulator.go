@@ -270,13 +270,6 @@ func (s *Server) URL() string {
 	return "http://" + s.listener.Addr().String()
 }
 
-// setFaultKinds restricts random faults to the given kinds (tests).
-func (s *Server) setFaultKinds(k ...faultKind) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faultKinds = k
-}
-
 // Handler serves the API, for mounting in an httptest server or a mux.
 func (s *Server) Handler() http.Handler { return s }
 
