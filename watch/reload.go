@@ -145,15 +145,9 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 	}
 }
 
-// removeLocked stops watching ent, cancels its call in flight and drops any
-// answer still on its way.
-func (e *Engine) removeLocked(ent *entry) {
-	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return x == ent })
-	e.dropLocked(ent)
-}
-
-// dropLocked is removeLocked but for e.order, which the caller updates
-// (once for many, in RemoveMany).
+// dropLocked stops watching ent, cancels its call in flight and drops any
+// answer still on its way. The caller takes ent out of e.order (once for
+// many: RemoveMany and reload).
 func (e *Engine) dropLocked(ent *entry) {
 	ref := ent.t.Ref
 	delete(e.tasks, ref)
