@@ -59,14 +59,3 @@ func recordingSince(a *watch.Answer) time.Time {
 func Write(w io.Writer, f export.Format, results []Result, loc *time.Location, now time.Time) error {
 	return export.Write(w, f, Tasks(results, now), loc, now)
 }
-
-// WriteTable prints the plain table in local time: one row per task and,
-// under each, the error that stood instead of an answer and its files.
-func WriteTable(w io.Writer, results []Result, now time.Time) error {
-	return Write(w, export.Table, results, time.Local, now)
-}
-
-// WriteJSON prints one JSON object per task per line (export.Record).
-func WriteJSON(w io.Writer, results []Result, now time.Time) error {
-	return Write(w, export.JSON, results, time.Local, now)
-}

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -112,9 +111,9 @@ func TestAllOKAndStatus(t *testing.T) {
 	refs := []taskref.Ref{{SdkAppID: 1, TaskID: "ok"}, {SdkAppID: 1, TaskID: "gone1"}, {SdkAppID: 1, TaskID: "fail1"}, {SdkAppID: 1, TaskID: "nil1"}}
 	res := Lookup(context.Background(), &slow{}, refs, 0)
 	wantStatus := []string{"InProgress", "gone", "error", "error"}
-	for i, r := range res {
-		if r.Status() != wantStatus[i] {
-			t.Errorf("%s: status %q, want %q", r.Ref.TaskID, r.Status(), wantStatus[i])
+	for i, r := range records(t, res) {
+		if r.Status != wantStatus[i] {
+			t.Errorf("%s: status %q, want %q", r.TaskID, r.Status, wantStatus[i])
 		}
 	}
 	if !AllOK(res[:2]) {
@@ -127,19 +126,15 @@ func TestAllOKAndStatus(t *testing.T) {
 
 func TestEscapeInvisible(t *testing.T) {
 	hostile := "a\x7fb\u0085c\u009b[2J\u200bd\u202ee\u2066f\ufeffg\U000e0041h\u00adi\u2028j"
-	var buf bytes.Buffer
 	res := []Result{{Ref: taskref.Ref{SdkAppID: 1, TaskID: "t"}, Err: &client.Error{Kind: client.KindTransient, Code: "X", Message: hostile}}}
-	if err := WriteJSON(&buf, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
+	out := string(write(t, export.JSON, res))
 	for _, r := range out {
 		if export.Invisible(r) || r < 0x20 && r != '\n' {
 			t.Fatalf("raw %U in JSON output %q", r, out)
 		}
 	}
 	var back export.Record
-	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+	if err := json.Unmarshal([]byte(out), &back); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
 	if back.ErrorMessage != hostile || back.Status != "error" || back.ErrorKind != "transient" || back.Files == nil {
