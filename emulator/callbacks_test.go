@@ -16,7 +16,7 @@ const cbKey = "emulatorCallbackKey01"
 // cbReceiver is a real receiver keyed with cbKey that watches the demo app.
 func cbReceiver(t testing.TB) *callback.Receiver {
 	t.Helper()
-	r, err := callback.New(callback.Options{Key: cbKey, Watched: func(app uint64) bool { return app == DemoSdkAppID }})
+	r, err := callback.New(callback.Options{Key: cbKey, Watched: func(app uint64) bool { return app == demoSdkAppID }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,15 +59,15 @@ func TestCallbacksEndToEnd(t *testing.T) {
 	const ms = time.Millisecond
 	sc := &Scenario{Tasks: []ScenarioTask{
 		{TaskID: demoIDs[0], Users: []string{"alice"}, Failovers: []time.Duration{600 * ms}, LeaveCode: 99, MP4: true,
-			Timeline: []Step{{0, StatusInProgress}, {1200 * ms, StatusExited}, {1500 * ms, StatusGone}}},
-		{TaskID: demoIDs[1], Storage: StorageVOD, Users: []string{"dave", "erin"},
-			Timeline: []Step{{0, StatusInProgress}, {1000 * ms, StatusExited}}},
+			Timeline: []Step{{0, statusInProgress}, {1200 * ms, statusExited}, {1500 * ms, statusGone}}},
+		{TaskID: demoIDs[1], Storage: storageVOD, Users: []string{"dave", "erin"},
+			Timeline: []Step{{0, statusInProgress}, {1000 * ms, statusExited}}},
 	}}
 	s := startServer(t, Config{RateLimit: -1, FileEvery: 200 * ms, StreamDelay: 100 * ms, ExitLinger: 300 * ms,
 		Scenario: sc, CallbackURL: rs.URL(), CallbackKey: cbKey}, nil)
 	c := demoClient(s)
 	created := mustDo(t, c, "CreateCloudRecording", createParams("carol")).TaskId
-	mustDo(t, c, "DeleteCloudRecording", describeParams(DemoSdkAppID, created))
+	mustDo(t, c, "DeleteCloudRecording", describeParams(demoSdkAppID, created))
 
 	byTask := map[string][]callback.Event{}
 	done := func() bool {
@@ -104,7 +104,7 @@ func TestCallbacksEndToEnd(t *testing.T) {
 			if i > 0 && e.At.Before(evs[i-1].At) {
 				t.Errorf("task %.8s: %v arrived after the later %v", id, e.Type, evs[i-1].Type)
 			}
-			if e.SdkAppID != DemoSdkAppID {
+			if e.SdkAppID != demoSdkAppID {
 				t.Errorf("SdkAppId header %d", e.SdkAppID)
 			}
 		}

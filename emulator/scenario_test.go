@@ -126,9 +126,9 @@ func TestScenarioTimeline(t *testing.T) {
 	sc := &Scenario{
 		Tasks: []ScenarioTask{
 			{TaskID: demoIDs[0], Users: []string{"alice", "bob"}, Timeline: []Step{
-				{2 * time.Second, StatusInProgress}, {7 * time.Second, StatusIdle}, {20 * time.Second, StatusInProgress},
-				{24 * time.Second, StatusExited}, {26 * time.Second, StatusGone}}},
-			{TaskID: demoIDs[1], Storage: StorageVOD, Timeline: []Step{{0, StatusInProgress}}},
+				{2 * time.Second, statusInProgress}, {7 * time.Second, statusIdle}, {20 * time.Second, statusInProgress},
+				{24 * time.Second, statusExited}, {26 * time.Second, statusGone}}},
+			{TaskID: demoIDs[1], Storage: storageVOD, Timeline: []Step{{0, statusInProgress}}},
 			{}, // ID generated
 		},
 		Faults: []FaultWindow{
@@ -267,10 +267,10 @@ func TestDemoScenario(t *testing.T) {
 	for _, at := range []time.Duration{0, 25 * time.Second, 38 * time.Second, 50 * time.Second, 100 * time.Second, 200 * time.Second} {
 		clk.Advance(start.Add(at).Sub(clk.Now()))
 		for i, task := range demo.Tasks {
-			if task.TaskID == DemoNeverFoundTaskID || task.SdkAppID != DemoSdkAppID || len(task.TaskID) != 76 {
+			if task.TaskID == DemoNeverFoundTaskID || task.SdkAppID != demoSdkAppID || len(task.TaskID) != 76 {
 				t.Fatalf("demo task %d: %+v", i, task)
 			}
-			r, err := do(t, c, "DescribeCloudRecording", describeParams(DemoSdkAppID, task.TaskID))
+			r, err := do(t, c, "DescribeCloudRecording", describeParams(demoSdkAppID, task.TaskID))
 			if err != nil {
 				seen[sdkCode(err)] = true
 				continue
@@ -279,7 +279,7 @@ func TestDemoScenario(t *testing.T) {
 			if len(r.StorageFileList) > 0 {
 				seen["files"] = true
 			}
-			if task.Storage == StorageVOD && r.Status == StatusInProgress {
+			if task.Storage == storageVOD && r.Status == statusInProgress {
 				seen["vod streaming"] = true
 			}
 			for _, f := range r.StorageFileList {
@@ -293,7 +293,7 @@ func TestDemoScenario(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{StatusIdle, StatusInProgress, StatusExited, "ResourceNotFound", "files", "vod streaming",
+	for _, want := range []string{statusIdle, statusInProgress, statusExited, "ResourceNotFound", "files", "vod streaming",
 		"InternalError.CRInternalError", "RequestLimitExceeded", "mixed", "failover"} {
 		if !seen[want] {
 			t.Errorf("demo never showed %q (saw %v)", want, seen)
@@ -302,7 +302,7 @@ func TestDemoScenario(t *testing.T) {
 	if !hostile {
 		t.Error("the hostile user never got a file")
 	}
-	_, err := do(t, c, "DescribeCloudRecording", describeParams(DemoSdkAppID, DemoNeverFoundTaskID))
+	_, err := do(t, c, "DescribeCloudRecording", describeParams(demoSdkAppID, DemoNeverFoundTaskID))
 	wantCode(t, err, "ResourceNotFound")
 }
 
@@ -332,7 +332,7 @@ func FuzzParseScenario(f *testing.F) {
 			t.Fatalf("parsed scenario fails validation: %v", err)
 		}
 		for _, task := range sc.Tasks {
-			if task.SdkAppID == 0 || len(task.Users) == 0 || (task.Storage != StorageCOS && task.Storage != StorageVOD) {
+			if task.SdkAppID == 0 || len(task.Users) == 0 || (task.Storage != storageCOS && task.Storage != storageVOD) {
 				t.Fatalf("defaults not applied: %+v", task)
 			}
 		}

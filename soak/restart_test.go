@@ -19,7 +19,7 @@ func steadyScenario(prefix string, n int) (*emulator.Scenario, []taskref.Ref) {
 	for i := range n {
 		st := emulator.ScenarioTask{TaskID: fmt.Sprintf("%s-%02d", prefix, i)}
 		if i%2 == 1 {
-			st.Timeline = []emulator.Step{{At: 0, Status: emulator.StatusInProgress}}
+			st.Timeline = []emulator.Step{{At: 0, Status: "InProgress"}}
 		}
 		sc.Tasks = append(sc.Tasks, st)
 		refs = append(refs, refOf(st.TaskID))
