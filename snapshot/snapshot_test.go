@@ -34,7 +34,8 @@ func TestReadRefs(t *testing.T) {
 		t.Fatalf("refs = %v\nwant  %v", got, want)
 	}
 	// "bad id!" is two entries: "bad" is fine, "id!" is not; "0:zzz" has a bad SdkAppId.
-	if len(rej) != 2 || !errors.Is(rej[0].Reason, taskref.ErrBadChar) || !errors.Is(rej[1].Reason, taskref.ErrBadSdkAppID) {
+	if len(rej) != 2 || rej[0].Entry != "id!" || !strings.Contains(rej[0].Reason.Error(), "letters, digits") ||
+		rej[1].Entry != "0:zzz" || !strings.Contains(rej[1].Reason.Error(), "SdkAppId") {
 		t.Fatalf("rejections = %+v", rej)
 	}
 
