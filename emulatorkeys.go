@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/safefile"
 )
 
 // Environment variables the emulator takes its keys from, so they need not
@@ -65,7 +66,7 @@ func readKeysFile(path string, cfg *emulator.Config) error {
 	if st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
 		return usagef("--keys-file %s is readable by others (mode %v); chmod 600 it", path, st.Mode().Perm())
 	}
-	data, err := emulator.ReadFileBounded(path, maxKeysFile)
+	data, _, err := safefile.ReadRegular(path, maxKeysFile)
 	if err != nil {
 		return usagef("--keys-file: %v", err)
 	}

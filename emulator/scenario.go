@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/safefile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -164,7 +165,7 @@ type rawFault struct {
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
-	data, err := ReadFileBounded(path, maxScenarioBytes)
+	data, _, err := safefile.ReadRegular(path, maxScenarioBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/trtcwatch/trtcwatch/safefile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -37,13 +38,14 @@ func wholeProblem(format string, args ...any) *problem {
 	return &problem{what: fmt.Sprintf(format, args...), whole: true}
 }
 
-// parse decodes a file read by readFile (readErr is nil or a tooBigError).
+// parse decodes a file read by readFile (readErr is nil or a
+// *safefile.TooLargeError).
 // It returns the valid entries, and a problem unless the file was perfect.
 // An empty file is an empty list: there is nothing in it to lose.
 func parse(data []byte, readErr error) ([]Entry, *problem) {
-	var big *tooBigError
+	var big *safefile.TooLargeError
 	if errors.As(readErr, &big) {
-		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.size, MaxSize>>20)
+		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, MaxSize>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
