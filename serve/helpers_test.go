@@ -35,6 +35,16 @@ func tref(id string) taskref.Ref {
 	return taskref.Ref{Region: "ap-singapore", SdkAppID: testApp, TaskID: id}
 }
 
+// Sessions is how many dashboards are being served now.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Dropped is how many frames were dropped for clients that read slowly.
+func (s *Server) Dropped() int64 { return s.drops.Load() }
+
 // newKey makes a client key pair.
 func newKey(t testing.TB) gossh.Signer {
 	t.Helper()

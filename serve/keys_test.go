@@ -146,7 +146,7 @@ func TestAuthorizedKeysFile(t *testing.T) {
 	if len(refused) != 1 || !strings.Contains(refused[0], "6 (dave): option command is not supported by trtcwatch; the key is refused") {
 		t.Fatalf("refused %q", refused)
 	}
-	want := map[gossh.Signer]Viewer{a: {Name: "alice"}, b: {Name: "bob", ReadOnly: true}, d: {Name: "dave", NoPty: true}}
+	want := map[gossh.Signer]viewer{a: {Name: "alice"}, b: {Name: "bob", ReadOnly: true}, d: {Name: "dave", NoPty: true}}
 	for k, v := range want {
 		es := keys[string(k.PublicKey().Marshal())]
 		if len(es) != 1 || es[0].viewer != v {
