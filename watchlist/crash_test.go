@@ -169,7 +169,7 @@ func checkGeneration(t *testing.T, path string) int {
 		return 0 // killed before the first write
 	}
 	var doc diskFile
-	if err := json.Unmarshal(raw, &doc); err != nil || doc.Version != Version || len(doc.Tasks) == 0 {
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Version != version || len(doc.Tasks) == 0 {
 		t.Fatalf("after a kill the file is broken (%v): %q", err, raw)
 	}
 	g, _ := strconv.Atoi(strings.TrimPrefix(doc.Tasks[0].Note, "generation "))

@@ -115,7 +115,7 @@ func checkDamaged(t *testing.T, setup func(*testing.T, string) string, entries i
 	path := setup(t, dir)
 	origInfo, _ := os.Lstat(path)
 	var original []byte
-	if origInfo != nil && origInfo.Mode().IsRegular() && origInfo.Size() <= MaxSize {
+	if origInfo != nil && origInfo.Mode().IsRegular() && origInfo.Size() <= maxSize {
 		original, _ = os.ReadFile(path)
 	}
 	before := snapshot(t, dir)

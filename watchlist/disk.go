@@ -14,13 +14,13 @@ import (
 
 var errNotExist = fs.ErrNotExist
 
-// tooBig reports a file larger than MaxSize, which is never read whole.
+// tooBig reports a file larger than maxSize, which is never read whole.
 func tooBig(err error) bool {
 	var big *safefile.TooLargeError
 	return errors.As(err, &big)
 }
 
-// readFile reads at most MaxSize bytes of a regular file with safefile's
+// readFile reads at most maxSize bytes of a regular file with safefile's
 // one reader, opened without blocking (a FIFO at the path is refused rather
 // than waited on) and without following a link (openFlags).
 func readFile(path string) ([]byte, error) {
@@ -29,7 +29,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer fd.Close()
-	data, _, err := safefile.Read(fd, MaxSize)
+	data, _, err := safefile.Read(fd, maxSize)
 	var odd *safefile.NotRegularError
 	switch {
 	case errors.As(err, &odd) && odd.Mode.IsDir():

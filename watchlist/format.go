@@ -45,7 +45,7 @@ func wholeProblem(format string, args ...any) *problem {
 func parse(data []byte, readErr error) ([]Entry, *problem) {
 	var big *safefile.TooLargeError
 	if errors.As(readErr, &big) {
-		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, MaxSize>>20)
+		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, maxSize>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
@@ -68,11 +68,11 @@ func parse(data []byte, readErr error) ([]Entry, *problem) {
 	if err := json.Unmarshal(doc.Version, &v); err != nil {
 		return nil, wholeProblem("has a format version that is not a whole number (%.20s)", doc.Version)
 	}
-	if v > Version {
-		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, Version), newer: true}
+	if v > version {
+		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, version), newer: true}
 	}
-	if v < Version {
-		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, Version)
+	if v < version {
+		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, version)
 	}
 
 	var list []Entry
@@ -189,7 +189,7 @@ func normalize(list []Entry) ([]Entry, error) {
 }
 
 func encode(list []Entry) ([]byte, error) {
-	doc := diskFile{Version: Version, Tasks: make([]diskEntry, 0, len(list))}
+	doc := diskFile{Version: version, Tasks: make([]diskEntry, 0, len(list))}
 	for _, e := range list {
 		doc.Tasks = append(doc.Tasks, diskEntry{
 			Region: e.Ref.Region, SdkAppID: e.Ref.SdkAppID, TaskID: e.Ref.TaskID,

@@ -30,9 +30,9 @@ func worstEntry(i int) Entry {
 // TestMaxListRoundTrips: the largest list trtcwatch can write is read back
 // whole, not moved aside. Each entry is as large as it can be, so the file
 // is bigLists entries times the most one entry can take: at bigLists =
-// MaxTasks (-tags long) that is the largest file, which MaxSize must hold
+// MaxTasks (-tags long) that is the largest file, which maxSize must hold
 // and be within 10% of; the normal suite proves the same per-entry bound
-// (MaxSize is MaxTasks of them plus 64 bytes) on a tenth of the list.
+// (maxSize is MaxTasks of them plus 64 bytes) on a tenth of the list.
 func TestMaxListRoundTrips(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	list := make([]Entry, bigLists)
@@ -47,12 +47,12 @@ func TestMaxListRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bound := int64(bigLists*maxEntryBytes + 64) // MaxSize when bigLists is MaxTasks
+	bound := int64(bigLists*maxEntryBytes + 64) // maxSize when bigLists is MaxTasks
 	if st.Size() > bound || st.Size() < bound*9/10 {
-		t.Fatalf("the largest list of %d tasks is %d bytes; %d must hold it and be within 10%% of it (MaxSize %d for %d)",
-			bigLists, st.Size(), bound, MaxSize, MaxTasks)
+		t.Fatalf("the largest list of %d tasks is %d bytes; %d must hold it and be within 10%% of it (maxSize %d for %d)",
+			bigLists, st.Size(), bound, maxSize, MaxTasks)
 	}
-	t.Logf("largest list of %d tasks: %d bytes, bound %d (MaxSize %d for %d)", bigLists, st.Size(), bound, MaxSize, MaxTasks)
+	t.Logf("largest list of %d tasks: %d bytes, bound %d (maxSize %d for %d)", bigLists, st.Size(), bound, maxSize, MaxTasks)
 	got, warns := Open(path).Load()
 	if len(warns) != 0 || len(got) != bigLists {
 		t.Fatalf("Load = %d entries, %q; want %d and no warning", len(got), warns, bigLists)

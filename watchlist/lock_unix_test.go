@@ -57,9 +57,9 @@ func TestLockWaitTimesOut(t *testing.T) {
 			t.Fatalf("Load = %v, %q", got, warns)
 		}
 		err = OpenWith(path, Options{LockTimeout: 3 * time.Second}).Update(add(entry("b", 1)))
-		var lt *LockTimeoutError
+		var lt *lockTimeoutError
 		if !errors.As(err, &lt) || lt.Pid != os.Getpid() || lt.Waited != 3*time.Second {
-			t.Fatalf("Update = %v, want a LockTimeoutError after 3s naming pid %d", err, os.Getpid())
+			t.Fatalf("Update = %v, want a lockTimeoutError after 3s naming pid %d", err, os.Getpid())
 		}
 	})
 }

@@ -31,7 +31,7 @@
 //     directory is used from then on) must not be writable by other users,
 //     sticky bit or not, and no directory above it may belong to another
 //     user (root aside) or be writable by others without the sticky bit.
-//     Otherwise the File is refused (UnsafePathError): nothing is read,
+//     Otherwise the File is refused (unsafePathError): nothing is read,
 //     created, renamed, replaced or chmodded, and the session is read-only.
 //     Files are opened without following links (O_NOFOLLOW), the lock file
 //     included, and temporary files are created with O_EXCL.
@@ -40,11 +40,11 @@
 //     then synced. A crash at any instant leaves the old list or the new one.
 //     Temporary files left by a crash are removed by the next write.
 //   - What is written can be read back: at most MaxTasks tasks, each within
-//     a known size, so the file stays within MaxSize, the read bound. Update
+//     a known size, so the file stays within maxSize, the read bound. Update
 //     refuses more tasks (ErrTooManyTasks); Load keeps the first MaxTasks of
 //     a longer file, after keeping a copy aside.
 //   - A file that cannot be parsed is never overwritten. Not JSON, the wrong
-//     shape, a version below 1, or larger than MaxSize: it is renamed to
+//     shape, a version below 1, or larger than maxSize: it is renamed to
 //     "<path>.corrupt-<UTC time>" and the list starts empty. Valid JSON with
 //     some invalid entries, or too many: a copy of the file is written to
 //     that name first, then the valid entries are kept and written back.
@@ -74,8 +74,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// Version is the format version this package reads and writes.
-const Version = 1
+// version is the format version this package reads and writes.
+const version = 1
 
 // MaxNoteLen is the longest note CleanNote keeps, in runes: room for a ticket
 // number and a few words, not for a pasted log.
@@ -120,7 +120,7 @@ func Open(path string) *File { return OpenWith(path, Options{}) }
 // OpenWith is Open with a lock timeout and a way to hear about lock waits.
 func OpenWith(path string, opts Options) *File {
 	if opts.LockTimeout <= 0 {
-		opts.LockTimeout = DefaultLockTimeout
+		opts.LockTimeout = defaultLockTimeout
 	}
 	return &File{path: path, opts: opts}
 }
