@@ -171,7 +171,7 @@ func (f *File) Load() (entries []Entry, warnings []string) {
 		list, bad := parse(data, readErr)
 		if bad == nil {
 			return list, f.refuse(err, "watch list %s cannot be locked for writing (%v); loaded %s",
-				f.path, cause(err), tasks(len(list)))
+				f.path, cause(err), count(len(list), "task"))
 		}
 		return list, f.refuse(err, "watch list %s %s; could not lock it to keep a copy aside (%v), so left it untouched and %s",
 			f.path, bad.what, cause(err), recovered(list))
@@ -337,26 +337,20 @@ func recovered(list []Entry) string {
 	if len(list) == 0 {
 		return "started with an empty list"
 	}
-	return "loaded the " + validTasks(len(list))
+	return "loaded the " + count(len(list), "valid task")
 }
 
 func onTopOf(list []Entry) string {
 	if len(list) == 0 {
 		return "a new list"
 	}
-	return "the " + validTasks(len(list))
+	return "the " + count(len(list), "valid task")
 }
 
-func validTasks(n int) string {
+// count is n of what, plural when n is not 1: "1 task", "3 valid tasks".
+func count(n int, what string) string {
 	if n == 1 {
-		return "1 valid task"
+		return "1 " + what
 	}
-	return fmt.Sprintf("%d valid tasks", n)
-}
-
-func tasks(n int) string {
-	if n == 1 {
-		return "1 task"
-	}
-	return fmt.Sprintf("%d tasks", n)
+	return fmt.Sprintf("%d %ss", n, what)
 }
