@@ -1,0 +1,52 @@
+//go:build unix
+
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// endless is an input that never ends, as /dev/zero or `yes` on a pipe.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+// TestSnapshotStdinBounded: `snapshot -` reading an endless stdin stops at
+// its bound and refuses the list with a clear error, exit 2.
+func TestSnapshotStdinBounded(t *testing.T) {
+	t.Setenv("TENCENTCLOUD_SECRET_ID", "AKIDx")
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", "k")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"snapshot", "--endpoint", "http://127.0.0.1:1", "--sdk-app-id", "1400000001", "-"}, endless{}, &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "the rest was not read") {
+		t.Fatalf("exit %d, stderr %.300q; want exit 2 naming the bound", code, stderr.String())
+	}
+}
+
+// TestLogFileMustBeRegular: a --log-file that is a device or a FIFO is
+// refused before anything starts (a FIFO would block the open forever).
+func TestLogFileMustBeRegular(t *testing.T) {
+	fifo := t.TempDir() + "/fifo"
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/dev/null", fifo, t.TempDir()} {
+		if _, _, err := openLog(path); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("openLog(%s) = %v, want a refusal", path, err)
+		}
+	}
+	if log, closeLog, err := openLog(t.TempDir() + "/debug.log"); err != nil || log == nil {
+		t.Fatalf("a regular log file: %v", err)
+	} else {
+		closeLog()
+	}
+}

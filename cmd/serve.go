@@ -1,0 +1,292 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/serve"
+	"github.com/trtcwatch/trtcwatch/ui"
+	"github.com/trtcwatch/trtcwatch/watch"
+	"github.com/trtcwatch/trtcwatch/watchlist"
+)
+
+// serveFlags are team mode's flags: the dashboard's flags that team mode
+// uses (API, watch list, interval, demo, bell, mouse, log) plus where and
+// to whom the SSH server answers.
+type serveFlags struct {
+	dash        dashboardFlags
+	listen      string
+	listenAny   bool
+	authKeys    string
+	hostKey     string
+	maxSessions int
+	idle        time.Duration
+}
+
+// serveShutdownWait bounds the goodbyes on SIGTERM.
+const serveShutdownWait = 10 * time.Second
+
+// runServe runs one engine and serves its dashboard over SSH (team mode).
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys ui.KeyMap) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var f serveFlags
+	f.registerDashboard(fs)
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to serve SSH on (loopback unless --listen-any)")
+	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host")
+	fs.StringVar(&f.authKeys, "authorized-keys", "", "OpenSSH authorized_keys file of who may connect (required; re-read on change; option "+serve.ReadOnlyOption+" or restrict: look only)")
+	fs.StringVar(&f.hostKey, "host-key", "", "the server's SSH host key, created (ed25519, mode 600) if absent (default beside the watch list)")
+	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
+	fs.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
+	if err := refuseDashboardOnly(args); err != nil {
+		return fail(stderr, err)
+	}
+	if err := parseFlags(fs, serveUsage, args, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	if err := f.validate(); err != nil {
+		return fail(stderr, err)
+	}
+	app, refs, cfg, err := f.dash.api.tasks(fs.Args())
+	if err != nil {
+		return fail(stderr, err)
+	}
+	log, closeLog, err := openLog(f.dash.logFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer closeLog()
+	cfg.Logger = log
+	if _, err := os.Stat(f.authKeys); err != nil {
+		return fail(stderr, usagef("--authorized-keys: %v", err))
+	}
+	statePath, dm, err := placeWatchList(f.dash.demo, f.dash.state, log, &cfg, &app, &refs)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if dm != nil {
+		defer dm.Close()
+	}
+	hostKey := f.hostKey
+	if hostKey == "" {
+		hostKey = filepath.Join(filepath.Dir(statePath), "ssh_host_ed25519_key")
+		if f.dash.demo {
+			hostKey = filepath.Join(filepath.Dir(statePath), "demo_host_key")
+		}
+	}
+	hk, err := serve.LoadOrCreateHostKey(hostKey)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	ln, err := f.listenLoopback()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer ln.Close()
+	c, err := newClient(cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	engCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	eng := watch.New(c, watch.Config{Interval: f.dash.interval, Quota: c.MaxRate(), Store: watchlist.Open(statePath), Logger: log, Actor: "server"})
+	// The event log sits beside the watch list (the demo's in its temp dir).
+	pastEvents, olderEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
+	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
+	done := make(chan struct{})
+	go func() { defer close(done); eng.Run(engCtx) }()
+	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // the call below reports; this one covers early returns
+	if len(refs) > 0 {
+		if _, err := eng.Add(refs); err != nil {
+			log.Warn("add command-line tasks", "err", err)
+		}
+	}
+	if dm != nil {
+		fed := make(chan struct{})
+		go func() { defer close(fed); dm.Run(engCtx, c, eng, log) }()
+		// Joined before dm.Close (deferred earlier, so it runs after this).
+		defer func() { cancel(); <-fed }()
+	}
+	srv, err := serve.New(serve.Config{
+		HostKeyPEM: hk.PEM, AuthorizedKeys: f.authKeys, Engine: eng,
+		// Nothing secret: this template is drawn on every viewer's screen.
+		Options: ui.Options{Keys: keys, Endpoint: c.Endpoint(), Region: cfg.Region, RegionFrom: cfg.RegionFrom, SdkAppID: app,
+			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
+			PastEvents: pastEvents, PastEventsOlder: olderEvents},
+		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
+	})
+	if err != nil {
+		return fail(stderr, usagef("%v", err))
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	made := ""
+	if hk.Created {
+		made = " (new)"
+	}
+	for _, w := range append([]string{hk.Warning}, srv.Warnings()...) {
+		if w != "" {
+			log.Warn(w)
+			fmt.Fprintln(stderr, "trtcwatch: warning:", w)
+		}
+	}
+	fmt.Fprintf(stdout, "trtcwatch serve: listening on %s\nhost key %s%s: %s\n%s",
+		ln.Addr(), hostKey, made, hk.Fingerprint, connectHint(ln.Addr(), os.Hostname))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), serveShutdownWait)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("serve shutdown", "err", err)
+	}
+	if serveErr == nil {
+		serveErr = <-served
+	}
+	unsaved := stopEngine(cancel, done, eng.Flush, log)
+	code := 0
+	var sc signalCause
+	switch {
+	case serveErr != nil:
+		code = fail(stderr, fmt.Errorf("serve: %w", serveErr))
+	case errors.As(context.Cause(ctx), &sc) && unsaved == nil:
+		fmt.Fprintf(stderr, "trtcwatch: %v; the watch list is saved\n", sc)
+		code = sc.exitCode()
+	case errors.As(context.Cause(ctx), &sc):
+		fmt.Fprintf(stderr, "trtcwatch: %v\n", sc)
+	}
+	if reportUnsaved(stderr, statePath, unsaved) {
+		return 1
+	}
+	return code
+}
+
+func (f *serveFlags) validate() error {
+	if err := f.dash.validate(); err != nil {
+		return err
+	}
+	if f.authKeys == "" {
+		return usagef("--authorized-keys FILE is required: the OpenSSH public keys of who may connect")
+	}
+	if f.maxSessions < 1 || f.maxSessions > 1000 {
+		return usagef("--max-sessions must be between 1 and 1000, got %d", f.maxSessions)
+	}
+	if f.idle < time.Second {
+		return usagef("--idle-timeout must be at least 1s, such as 30m, got %v", f.idle)
+	}
+	return nil
+}
+
+// listenLoopback binds --listen, refusing an address beyond loopback
+// unless --listen-any says so (checked before binding a literal address
+// and again once a host name resolved), as `trtcwatch emulator` does.
+func (f *serveFlags) listenLoopback() (net.Listener, error) {
+	host, _, err := net.SplitHostPort(f.listen)
+	if err != nil {
+		return nil, usagef("--listen %s: %v", f.listen, err)
+	}
+	if !f.listenAny && host != "localhost" {
+		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
+			return nil, usagef("--listen %s is not a loopback address; use 127.0.0.1 or ::1 (and an SSH jump host), or add --listen-any", f.listen)
+		}
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return nil, usagef("--listen %s: %v", f.listen, err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !f.listenAny && (!ok || !tcp.IP.IsLoopback()) {
+		ln.Close()
+		return nil, usagef("--listen %s resolved beyond loopback; add --listen-any to allow it", f.listen)
+	}
+	return ln, nil
+}
+
+// connectHint is the ssh command that reaches the server, as true as this
+// machine can tell: the listen address when it is one, this machine's name
+// for a wildcard listen (0.0.0.0, ::), and for loopback the address on this
+// machine plus the jump through this machine from elsewhere. Without a
+// name, only what works on this machine.
+func connectHint(a net.Addr, hostname func() (string, error)) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return ""
+	}
+	name, err := hostname()
+	known := err == nil && name != ""
+	host := tcp.IP.String()
+	switch {
+	case tcp.IP.IsUnspecified() && known:
+		return fmt.Sprintf("connect with: ssh -t -p %d %s\n", tcp.Port, name)
+	case tcp.IP.IsUnspecified() || tcp.IP.IsLoopback():
+		if tcp.IP.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		hint := fmt.Sprintf("connect with: ssh -t -p %d %s (on this machine)\n", tcp.Port, host)
+		if known {
+			hint += fmt.Sprintf("  or from yours: ssh -t -J %s -p %d %s\n", name, tcp.Port, host)
+		}
+		return hint
+	}
+	return fmt.Sprintf("connect with: ssh -t -p %d %s\n", tcp.Port, host)
+}
+
+// registerDashboard registers the dashboard's flags that team mode uses:
+// all but the alert, export and hook flags, which would write files or
+// run commands on the server, not where the engineer sits (their keys
+// say so in a session). Their help and defaults stay the dashboard's own.
+func (f *serveFlags) registerDashboard(fs *flag.FlagSet) {
+	all := flag.NewFlagSet("", flag.ContinueOnError)
+	f.dash.register(all)
+	skip := dashboardOnlyFlags()
+	all.VisitAll(func(fl *flag.Flag) {
+		if skip.Lookup(fl.Name) == nil {
+			fs.Var(fl.Value, fl.Name, fl.Usage)
+		}
+	})
+}
+
+// dashboardOnlyFlags are the dashboard's flags team mode does not take.
+func dashboardOnlyFlags() *flag.FlagSet {
+	skip := flag.NewFlagSet("", flag.ContinueOnError)
+	var flow flowFlags
+	var hooks hookFlags
+	flow.register(skip)
+	hooks.register(skip)
+	return skip
+}
+
+// refuseDashboardOnly names a dashboard-only flag given to serve, rather
+// than the flag package's "not defined", which reads like a typo.
+func refuseDashboardOnly(args []string) error {
+	skip := dashboardOnlyFlags()
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name != "" && skip.Lookup(name) != nil {
+			return usagef("--%s is not for serve: team mode has no alert rules, exports or hooks (they would run on the server); run a dashboard of your own for those", name)
+		}
+	}
+	return nil
+}
+
+const serveUsage = `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK...]
+
+Team mode: one engine polls the tasks once for everyone, and every engineer
+runs "ssh -t -p 2222 <this machine>" to get a dashboard of their own on the
+shared list (serve prints the exact command when it starts).
+
+Flags:
+`
