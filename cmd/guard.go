@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"runtime/debug"
@@ -53,28 +54,28 @@ func (g *guard) failed() bool {
 	}
 }
 
-// Go starts fn on a goroutine whose panic is caught.
-func (g *guard) Go(fn func()) {
+// spawn starts fn on a goroutine whose panic is caught.
+func (g *guard) spawn(fn func()) {
 	go func() {
 		defer g.catch()
 		fn()
 	}()
 }
 
-// report writes the panic (value redacted of every secret in secrets, and
-// its stack) to the log and prints a short note on stderr: no stack and no
-// value there, since either could carry something the user should not
-// paste. It returns exitPanic.
-func (g *guard) report(stderr interface{ Write([]byte) (int, error) }, logPath, statePath string, secrets []string) int {
+// report writes the panic (value redacted of every secret in
+// info.secrets, and its stack) to the log and prints a short note on
+// stderr: no stack and no value there, since either could carry something
+// the user should not paste. It returns exitPanic.
+func (g *guard) report(stderr io.Writer, info exitInfo) int {
 	text := fmt.Sprintf("%s trtcwatch panic: %v\n\n%s\n", time.Now().UTC().Format(time.RFC3339), g.value, g.stack)
-	text = redact(text, secrets)
-	where, err := writeCrashLog(logPath, text)
+	text = redact(text, info.secrets)
+	where, err := writeCrashLog(info.logFile, text)
 	if err != nil {
 		where = "nowhere (" + err.Error() + ")"
 	}
-	fmt.Fprintf(stderr, "trtcwatch: internal error, the dashboard stopped; the terminal is restored.\r\n"+
+	fmt.Fprintf(stderr, "trtcwatch: internal error, %s.\r\n"+
 		"trtcwatch: the watch list %s is intact (every save replaces it whole).\r\n"+
-		"trtcwatch: details for a bug report are in %s\r\n", statePath, where)
+		"trtcwatch: details for a bug report are in %s\r\n", info.stopped, info.statePath, where)
 	return exitPanic
 }
 

@@ -18,12 +18,10 @@ const panicEnv = "TRTCWATCH_TEST_PANIC"
 // crash log.
 func installPanicHook(kind string) {
 	canaryKey := os.Getenv("TENCENTCLOUD_SECRET_KEY")
-	testHook = func(m tea.Model, spawn func(func())) tea.Model {
-		f := &faultyModel{inner: m, kind: kind, armed: make(chan struct{})}
-		if kind == "goroutine" {
-			spawn(func() { <-f.armed; panic("goroutine " + canaryKey) })
-		}
-		return f
+	armed := make(chan struct{})
+	testHook = func(m tea.Model) tea.Model { return &faultyModel{inner: m, kind: kind, armed: armed} }
+	if kind == "goroutine" {
+		testSpawn = func(spawn func(func())) { spawn(func() { <-armed; panic("goroutine " + canaryKey) }) }
 	}
 }
 
@@ -115,7 +113,7 @@ func TestGuardCatchesEveryPlace(t *testing.T) {
 		{"cmd", func(g *guard) { run(g, boom) }},
 		{"batch", func(g *guard) { run(g, tea.Batch(nil, func() tea.Msg { return nil }, boom)) }},
 		{"sequence", func(g *guard) { run(g, tea.Sequence(func() tea.Msg { return nil }, boom)) }},
-		{"goroutine", func(g *guard) { g.Go(func() { panic("boom") }); <-g.panicked }},
+		{"goroutine", func(g *guard) { g.spawn(func() { panic("boom") }); <-g.panicked }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,15 +13,13 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/serve"
 	"github.com/trtcwatch/trtcwatch/ui"
-	"github.com/trtcwatch/trtcwatch/watch"
-	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
-// serveFlags are team mode's flags: the dashboard's flags that team mode
-// uses (API, watch list, interval, demo, bell, mouse, log) plus where and
-// to whom the SSH server answers.
+// serveFlags are team mode's flags: the backend's (API, watch list,
+// interval, demo, bell, mouse, log) plus where and to whom the SSH server
+// answers.
 type serveFlags struct {
-	dash        dashboardFlags
+	backend     backendFlags
 	listen      string
 	listenAny   bool
 	authKeys    string
@@ -35,10 +32,10 @@ type serveFlags struct {
 const serveShutdownWait = 10 * time.Second
 
 // runServe runs one engine and serves its dashboard over SSH (team mode).
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys ui.KeyMap) int {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys ui.KeyMap) (code int) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var f serveFlags
-	f.registerDashboard(fs)
+	f.backend.register(fs)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to serve SSH on (loopback unless --listen-any)")
 	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host")
 	fs.StringVar(&f.authKeys, "authorized-keys", "", "OpenSSH authorized_keys file of who may connect (required; re-read on change; option "+serve.ReadOnlyOption+" or restrict: look only)")
@@ -54,31 +51,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 	if err := f.validate(); err != nil {
 		return fail(stderr, err)
 	}
-	app, refs, cfg, err := f.dash.api.tasks(fs.Args())
+	b, err := newBackend(&f.backend, fs.Args(), keys, serveRole)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	log, closeLog, err := openLog(f.dash.logFile)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	defer closeLog()
-	cfg.Logger = log
 	if _, err := os.Stat(f.authKeys); err != nil {
 		return fail(stderr, usagef("--authorized-keys: %v", err))
 	}
-	statePath, dm, err := placeWatchList(f.dash.demo, f.dash.state, log, &cfg, &app, &refs)
-	if err != nil {
+	defer b.close()
+	if err := b.open(); err != nil {
 		return fail(stderr, err)
-	}
-	if dm != nil {
-		defer dm.Close()
 	}
 	hostKey := f.hostKey
 	if hostKey == "" {
-		hostKey = filepath.Join(filepath.Dir(statePath), "ssh_host_ed25519_key")
-		if f.dash.demo {
-			hostKey = filepath.Join(filepath.Dir(statePath), "demo_host_key")
+		hostKey = filepath.Join(filepath.Dir(b.statePath), "ssh_host_ed25519_key")
+		if f.backend.demo {
+			hostKey = filepath.Join(filepath.Dir(b.statePath), "demo_host_key")
 		}
 	}
 	hk, err := serve.LoadOrCreateHostKey(hostKey)
@@ -90,51 +78,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 		return fail(stderr, err)
 	}
 	defer ln.Close()
-	c, err := newClient(cfg)
-	if err != nil {
-		return fail(stderr, err)
-	}
 
-	engCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	eng := watch.New(c, watch.Config{Interval: f.dash.interval, Quota: c.MaxRate(), Store: watchlist.Open(statePath), Logger: log, Actor: "server"})
-	// The event log sits beside the watch list (the demo's in its temp dir).
-	pastEvents, olderEvents, stopEventLog := startEventLog(eng, statePath, log, func(fn func()) { go fn() })
-	defer stopEventLog() // deferred before stopEngine, so it runs after: the last events are logged
-	done := make(chan struct{})
-	go func() { defer close(done); eng.Run(engCtx) }()
-	defer func() { _ = stopEngine(cancel, done, eng.Flush, log) }() // the call below reports; this one covers early returns
-	if len(refs) > 0 {
-		if _, err := eng.Add(refs); err != nil {
-			log.Warn("add command-line tasks", "err", err)
-		}
-	}
-	if dm != nil {
-		fed := make(chan struct{})
-		go func() { defer close(fed); dm.Run(engCtx, c, eng, log) }()
-		// Joined before dm.Close (deferred earlier, so it runs after this).
-		defer func() { cancel(); <-fed }()
-	}
+	defer b.catchPanic(stderr, &code)
+	b.start(ctx, stderr)
 	srv, err := serve.New(serve.Config{
-		HostKeyPEM: hk.PEM, AuthorizedKeys: f.authKeys, Engine: eng,
-		// Nothing secret: this template is drawn on every viewer's screen.
-		Options: ui.Options{Keys: keys, Endpoint: c.Endpoint(), Region: cfg.Region, RegionFrom: cfg.RegionFrom, SdkAppID: app,
-			Demo: f.dash.demo, Bell: f.dash.bell, Mouse: f.dash.mouse, Log: log, CredentialSource: c.CredentialSource(),
-			PastEvents: pastEvents, PastEventsOlder: olderEvents},
-		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: log,
+		HostKeyPEM: hk.PEM, AuthorizedKeys: f.authKeys, Engine: b.eng, Options: b.uiOptions(),
+		MaxSessions: f.maxSessions, IdleTimeout: f.idle, Log: b.log,
 	})
 	if err != nil {
 		return fail(stderr, usagef("%v", err))
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	b.guard.spawn(func() { served <- srv.Serve(ln) })
 	made := ""
 	if hk.Created {
 		made = " (new)"
 	}
 	for _, w := range append([]string{hk.Warning}, srv.Warnings()...) {
 		if w != "" {
-			log.Warn(w)
+			b.log.Warn(w)
 			fmt.Fprintln(stderr, "trtcwatch: warning:", w)
 		}
 	}
@@ -144,38 +106,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 	var serveErr error
 	select {
 	case <-ctx.Done():
+	case <-b.guard.panicked:
 	case serveErr = <-served:
 	}
 	sctx, scancel := context.WithTimeout(context.Background(), serveShutdownWait)
 	defer scancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("serve shutdown", "err", err)
+		b.log.Warn("serve shutdown", "err", err)
 	}
-	if serveErr == nil {
-		serveErr = <-served
+	if serveErr == nil && !b.guard.failed() {
+		serveErr = <-served // nil once Shutdown closed it
 	}
-	unsaved := stopEngine(cancel, done, eng.Flush, log)
-	code := 0
-	var sc signalCause
-	switch {
-	case serveErr != nil:
-		code = fail(stderr, fmt.Errorf("serve: %w", serveErr))
-	case errors.As(context.Cause(ctx), &sc) && unsaved == nil:
-		fmt.Fprintf(stderr, "trtcwatch: %v; the watch list is saved\n", sc)
-		code = sc.exitCode()
-	case errors.As(context.Cause(ctx), &sc):
-		fmt.Fprintf(stderr, "trtcwatch: %v\n", sc)
+	if serveErr != nil {
+		serveErr = fmt.Errorf("serve: %w", serveErr)
 	}
-	if reportUnsaved(stderr, statePath, unsaved) {
-		return 1
-	}
-	return code
+	return b.exit(ctx, stderr, serveErr)
 }
 
 func (f *serveFlags) validate() error {
-	if err := f.dash.validate(); err != nil {
-		return err
-	}
 	if f.authKeys == "" {
 		return usagef("--authorized-keys FILE is required: the OpenSSH public keys of who may connect")
 	}
@@ -239,21 +187,6 @@ func connectHint(a net.Addr, hostname func() (string, error)) string {
 		return hint
 	}
 	return fmt.Sprintf("connect with: ssh -t -p %d %s\n", tcp.Port, host)
-}
-
-// registerDashboard registers the dashboard's flags that team mode uses:
-// all but the alert, export and hook flags, which would write files or
-// run commands on the server, not where the engineer sits (their keys
-// say so in a session). Their help and defaults stay the dashboard's own.
-func (f *serveFlags) registerDashboard(fs *flag.FlagSet) {
-	all := flag.NewFlagSet("", flag.ContinueOnError)
-	f.dash.register(all)
-	skip := dashboardOnlyFlags()
-	all.VisitAll(func(fl *flag.Flag) {
-		if skip.Lookup(fl.Name) == nil {
-			fs.Var(fl.Value, fl.Name, fl.Usage)
-		}
-	})
 }
 
 // dashboardOnlyFlags are the dashboard's flags team mode does not take.

@@ -2,14 +2,12 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/export"
 	"github.com/trtcwatch/trtcwatch/snapshot"
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -126,16 +124,6 @@ func snapshotRefs(args []string, stdin io.Reader, api *apiFlags) ([]taskref.Ref,
 		return nil, usagef("no TASK on stdin")
 	}
 	return refs, nil
-}
-
-// newClient builds the API client. A configuration problem (its message
-// names the flag to fix) is bad usage; missing credentials are not.
-func newClient(cfg client.Config) (*client.Client, error) {
-	c, err := client.New(cfg)
-	if errors.Is(err, client.ErrConfig) {
-		return nil, usagef("%v", err)
-	}
-	return c, err
 }
 
 const snapshotUsage = `Usage: trtcwatch snapshot [flags] TASK... (TASK is TASKID or SDKAPPID:TASKID; - reads them from stdin)
