@@ -14,6 +14,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/demo"
+	"github.com/trtcwatch/trtcwatch/eventlog"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
@@ -193,7 +194,7 @@ func (b *backend) start(ctx context.Context, stderr io.Writer) {
 		Logger: b.log,
 		Actor:  b.role.actor,
 	})
-	b.pastEvents, b.olderEvents, b.stopEventLog = startEventLog(b.eng, b.eventLogBeside(), b.log, b.guard.spawn)
+	b.pastEvents, b.olderEvents, b.stopEventLog = eventlog.Attach(b.eng, b.eventLogBeside(), b.log, b.guard.spawn)
 	b.done = make(chan struct{})
 	b.guard.spawn(func() { defer close(b.done); b.eng.Run(b.ctx) })
 	notice := startupNotice(stderr, startupNoticeAfter,

@@ -29,7 +29,7 @@ const bigLogChild = "TRTCWATCH_BENCH_BIGLOG"
 
 // BenchmarkEventLog200MB is what a 200 MB event log (the live file and
 // three rotated ones, 50 MB each, 10,000 tasks' transitions) costs before
-// the dashboard's first frame (startEventLog: the log read back and the
+// the dashboard's first frame (eventlog.Attach: the log read back and the
 // histories restored) and for `trtcwatch events` (output to /dev/null):
 // each runs alone in a child process, which reports its time and its peak
 // RSS (VmHWM, its own: a child's rusage would count this process's peak).
@@ -72,7 +72,7 @@ func bigLogChildRun(b *testing.B, what, state string) {
 	switch what {
 	case "restore":
 		eng := watch.New(nil, watch.Config{})
-		_, _, stop := startEventLog(eng, state, slog.New(slog.DiscardHandler), func(f func()) { go f() })
+		_, _, stop := eventlog.Attach(eng, state, slog.New(slog.DiscardHandler), func(f func()) { go f() })
 		defer stop()
 	case "events":
 		if code := run(context.Background(), []string{"events", "--state", state}, nil, io.Discard, os.Stderr); code != 0 {

@@ -15,7 +15,6 @@ import (
 	"github.com/trtcwatch/trtcwatch/eventlog"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watch"
-	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
 // writeLog puts records in the event log beside state.
@@ -133,54 +132,5 @@ func (idleAPI) Describe(ctx context.Context, ref taskref.Ref) (*client.DescribeC
 	return &client.DescribeCloudRecordingResponse{TaskId: &ref.TaskID, Status: &s}, nil
 }
 func (idleAPI) SetRate(float64) {}
-
-// The dashboard's wiring: history comes back from the log, edits made
-// after start are logged with who made them, and a log that cannot be
-// written becomes the engine's warning.
-func TestStartEventLog(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "w.json")
-	a := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
-	at := time.Now().Add(-time.Hour).Truncate(time.Second)
-	writeLog(t, state, eventlog.FromEvent(watch.Event{At: at, Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
-	if err := watchlist.Open(state).Update(func(es []watchlist.Entry) []watchlist.Entry {
-		return append(es, watchlist.Entry{Ref: a})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state)})
-	t.Cleanup(func() { eng.Flush() }) // note edits are saved after SetNote returns
-	past, older, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
-	if len(past) != 1 || past[0].RequestID != "req-old" || older != "" {
-		t.Errorf("past events %+v, older %q", past, older)
-	}
-	if h := eng.Tasks()[0].History; len(h) != 1 || h[0].RequestID != "req-old" || !h[0].At.Equal(at) {
-		t.Errorf("history not restored: %+v", h)
-	}
-	if err := eng.SetNote(a, "INC-42", 0); err != nil {
-		t.Fatal(err)
-	}
-	stop()
-	var recs []eventlog.Record
-	_, err := eventlog.Read(context.Background(), filepath.Join(filepath.Dir(state), eventlog.FileName), eventlog.Filter{}, 0,
-		func(r eventlog.Record) error { recs = append(recs, r); return nil })
-	if err != nil || len(recs) != 2 || recs[1].Note != "INC-42" || recs[1].By != "local" || recs[1].PID != os.Getpid() {
-		t.Fatalf("log after an edit: %+v, %v", recs, err)
-	}
-
-	// The log turns into a directory: the next write fails, and says so.
-	logPath := filepath.Join(filepath.Dir(state), eventlog.FileName)
-	_, _, stop = startEventLog(eng, state, discardLog(), func(f func()) { go f() })
-	os.Rename(logPath, logPath+".1")
-	os.Mkdir(logPath, 0o700)
-	eng.SetNote(a, "INC-43", 0)
-	stop()
-	found := false
-	for _, w := range eng.Stats().WatchWarnings {
-		found = found || strings.Contains(w, "event log not written")
-	}
-	if !found {
-		t.Errorf("no warning for a log that cannot be written: %q", eng.Stats().WatchWarnings)
-	}
-}
 
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }

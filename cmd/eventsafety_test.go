@@ -67,7 +67,7 @@ func TestEventsWithAFIFO(t *testing.T) {
 			t.Errorf("events with a FIFO: exit %d\n%s%s", code, stdout.String(), stderr.String())
 		}
 		eng := watch.New(idleAPI{}, watch.Config{})
-		past, _, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
+		past, _, stop := eventlog.Attach(eng, state, discardLog(), func(f func()) { go f() })
 		stop()
 		if len(past) != 1 || past[0].RequestID != "req-1" {
 			t.Errorf("the dashboard restored %+v", past)
@@ -110,7 +110,7 @@ func TestForgedEventLogRefused(t *testing.T) {
 			}
 
 			eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state)})
-			past, _, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
+			past, _, stop := eventlog.Attach(eng, state, discardLog(), func(f func()) { go f() })
 			if _, err := eng.Add([]taskref.Ref{taskA}); err != nil {
 				t.Fatal(err)
 			}
@@ -126,31 +126,6 @@ func TestForgedEventLogRefused(t *testing.T) {
 				t.Errorf("no warning saying why: %q", w)
 			}
 		})
-	}
-}
-
-// TestStartReadsOnlyTheNewest: a log larger than restoreNewest costs the
-// start only its newest part: the events pane gets the newest events and a
-// line saying how much older log was not read.
-func TestStartReadsOnlyTheNewest(t *testing.T) {
-	dir := t.TempDir()
-	state := filepath.Join(dir, "w.json")
-	line, err := json.Marshal(eventlog.FromEvent(watch.Event{At: time.Now(), Kind: watch.EventTransition, Ref: taskA, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := bytes.Repeat(append(line, '\n'), (restoreNewest+4<<20)/(len(line)+1)+1) // 4 MiB and a bit over the bound
-	if err := os.WriteFile(filepath.Join(dir, eventlog.FileName), old, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	eng := watch.New(idleAPI{}, watch.Config{})
-	past, older, stop := startEventLog(eng, state, discardLog(), func(f func()) { go f() })
-	stop()
-	if len(past) != pastEventsShown {
-		t.Errorf("%d past events, want %d", len(past), pastEventsShown)
-	}
-	if !strings.Contains(older, "older events not read at start: 4 MB of the event log; trtcwatch events prints them all") {
-		t.Errorf("older = %q", older)
 	}
 }
 

@@ -1,11 +1,10 @@
-package cmd
+package eventlog
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 
-	"github.com/trtcwatch/trtcwatch/eventlog"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -21,26 +20,33 @@ const pastEventsShown = 5000
 // 9-11 s and 570-640 MB). `trtcwatch events` still reads all of it.
 const restoreNewest = 8 << 20
 
-// eventLogSource is the engine warning's source for log write trouble.
-const eventLogSource = "event log"
+// warningSource is the engine warning's source for log write trouble.
+const warningSource = "event log"
 
-// startEventLog opens the event log beside statePath, puts each watched
+// Attach is the event log beside a running engine, as the dashboard and
+// serve both run it: it opens the log beside statePath, puts each watched
 // task's history back from its newest part (restoreNewest) into eng (so
 // call it before eng.Run), and starts one goroutine (through spawn, the
-// dashboard's guard) that appends everything eng reports from then on. It
-// returns the newest logged events for the events pane, what was left
+// caller's panic guard) that appends everything eng reports from then on.
+// It returns the newest logged events for the events pane, what was left
 // unread before them ("" when nothing), and a stop function that logs what
 // is left, closes the log and waits for the goroutine; call stop after the
 // engine has stopped. Trouble with the log never stops the dashboard: a
 // log that cannot be opened or read is a warning in the debug log, and
 // write failures become the engine's banner until writing works again.
-func startEventLog(eng *watch.Engine, statePath string, log *slog.Logger, spawn func(func())) (past []watch.Event, older string, stop func()) {
-	path, err := eventlog.DefaultPath(statePath)
+func Attach(eng *watch.Engine, statePath string, log *slog.Logger, spawn func(func())) (past []watch.Event, older string, stop func()) {
+	return attach(eng, statePath, log, spawn, restoreNewest, pastEventsShown)
+}
+
+// attach is Attach reading at most the newest bytes of the log and
+// keeping shown events for the pane.
+func attach(eng *watch.Engine, statePath string, log *slog.Logger, spawn func(func()), newest int64, shown int) (past []watch.Event, older string, stop func()) {
+	path, err := DefaultPath(statePath)
 	if err != nil {
 		log.Warn("event log off", "err", err)
 		return nil, "", func() {}
 	}
-	hist, past, sum, err := eventlog.Recent(context.Background(), path, restoreNewest, pastEventsShown)
+	hist, past, sum, err := recent(context.Background(), path, newest, shown)
 	if err != nil {
 		log.Warn("read event log", "err", err)
 	}
@@ -56,17 +62,17 @@ func startEventLog(eng *watch.Engine, statePath string, log *slog.Logger, spawn 
 	}
 	eng.RestoreHistory(hist)
 
-	w, err := eventlog.Open(path, eventlog.Options{OnError: func(err error) {
+	w, err := Open(path, Options{OnError: func(err error) {
 		if err != nil {
 			log.Warn("event log write", "err", err)
-			eng.SetWarning(eventLogSource, "event log not written ("+err.Error()+"); retrying")
+			eng.SetWarning(warningSource, "event log not written ("+err.Error()+"); retrying")
 			return
 		}
-		eng.SetWarning(eventLogSource, "")
+		eng.SetWarning(warningSource, "")
 	}})
 	if err != nil {
 		log.Warn("event log off", "err", err)
-		eng.SetWarning(eventLogSource, "event log off: "+err.Error())
+		eng.SetWarning(warningSource, "event log off: "+err.Error())
 		return past, older, func() {}
 	}
 	sess := eng.Session("local")
@@ -105,9 +111,9 @@ func mib(n int64) string {
 }
 
 // appendEvents queues one Collect's events for the log.
-func appendEvents(w *eventlog.Writer, u watch.Update, log *slog.Logger) {
+func appendEvents(w *Writer, u watch.Update, log *slog.Logger) {
 	for _, ev := range u.Events {
-		w.Append(eventlog.FromEvent(ev, 0))
+		w.Append(FromEvent(ev, 0))
 	}
 	if u.EventsDropped > 0 {
 		log.Warn("events missed by the event log (reader fell behind)", "count", u.EventsDropped)
