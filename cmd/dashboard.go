@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/atotto/clipboard"
 
+	"github.com/trtcwatch/trtcwatch/hook"
 	"github.com/trtcwatch/trtcwatch/ui"
 )
 
@@ -79,7 +80,7 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		f.flow.demoDefaults()
 	}
 	f.flow.apply(&uiOpts)
-	stopHooks, _, err := f.hooks.startHooks(b.ctx, func() hookFeed { return b.eng.Session("hooks") }, b.guard.spawn, &uiOpts, b.log)
+	stopHooks, _, err := f.hooks.startHooks(func() hook.Feed { return b.eng.Session("hooks") }, b.guard.spawn, &uiOpts, b.log)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("--on-change: %w", err))
 	}

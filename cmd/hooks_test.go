@@ -11,42 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/hook"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 var hookRef = taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-1"}
-
-func TestHookEvents(t *testing.T) {
-	at := time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC)
-	up := watch.Update{
-		Changed: []watch.Task{{Ref: hookRef, Note: "T-9", Phase: watch.Exited}},
-		Events: []watch.Event{
-			{At: at, Kind: watch.EventTransition, Ref: hookRef, From: watch.InProgress, To: watch.Exited, RequestID: "rq-1"},
-			{At: at, Kind: watch.EventError, Ref: hookRef, To: watch.Error, Code: "InternalError", RequestID: "rq-2"},
-			{At: at, Kind: watch.EventError, Ref: hookRef, To: watch.Exited}, // calls succeed again
-			{At: at, Kind: watch.EventAdd, Ref: hookRef},
-			{At: at, Kind: watch.EventTransition, Ref: hookRef, From: watch.Pending, To: watch.Idle},
-			{At: at, Kind: watch.EventNote, Ref: hookRef, Note: "T-9"},
-		},
-	}
-	got := hookEvents(up)
-	if len(got) != 2 {
-		t.Fatalf("%d events, want the transition and the error: %+v", len(got), got)
-	}
-	if e := got[0]; e.Kind != "transition" || e.From != "InProgress" || e.To != "Exited" || e.RequestID != "rq-1" || e.Note != "T-9" || e.TaskID != "task-1" {
-		t.Errorf("transition %+v", e)
-	}
-	if e := got[1]; e.Kind != "error" || e.ErrorCode != "InternalError" || e.From != "" || e.To != "error" {
-		t.Errorf("error %+v", e)
-	}
-	a := alertEvent(ui.Firing{Rule: "idle>5m", Reason: "Idle for 7m", At: at,
-		Task: watch.Task{Ref: hookRef, Phase: watch.Idle, Last: &watch.Answer{RequestID: "rq-3"}}})
-	if a.Kind != "alert" || a.Rule != "idle>5m" || a.Note != "Idle for 7m" || a.To != "Idle" || a.RequestID != "rq-3" {
-		t.Errorf("alert %+v", a)
-	}
-}
 
 func TestHookFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -94,6 +65,9 @@ func (f *fakeFeed) push(up watch.Update) {
 // that fails; the failure reaches the dashboard's channel, the transition
 // and an alert reach the hook, and stop closes the session.
 func TestStartHooks(t *testing.T) {
+	// The hooks' supervisor is this binary, built with -race: without this
+	// the race runtime waits a second at each of its exits.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
 	for _, tc := range []struct {
 		name, cmd string
 		check     func(t *testing.T, dir string, o *ui.Options)
@@ -132,7 +106,7 @@ func TestStartHooks(t *testing.T) {
 			feed := &fakeFeed{ch: make(chan struct{}), next: make(chan watch.Update), closed: make(chan struct{})}
 			f := hookFlags{onChange: tc.cmd, max: 2, timeout: 5 * time.Second}
 			var o ui.Options
-			stop, drain, err := f.startHooks(t.Context(), func() hookFeed { return feed }, func(fn func()) { go fn() }, &o, slog.New(slog.DiscardHandler))
+			stop, drain, err := f.startHooks(func() hook.Feed { return feed }, func(fn func()) { go fn() }, &o, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +129,7 @@ func TestNoHooksNoSession(t *testing.T) {
 	var f hookFlags
 	var o ui.Options
 	opened := false
-	stop, _, err := f.startHooks(t.Context(), func() hookFeed { opened = true; return nil }, func(fn func()) { go fn() }, &o, slog.New(slog.DiscardHandler))
+	stop, _, err := f.startHooks(func() hook.Feed { opened = true; return nil }, func(fn func()) { go fn() }, &o, slog.New(slog.DiscardHandler))
 	if err != nil || opened || o.OnAlert != nil || o.HookFailures != nil {
 		t.Errorf("without --on-change: err %v, session opened %v, wired %v", err, opened, o.OnAlert != nil)
 	}
