@@ -48,7 +48,7 @@ func (l *ruleList) Set(v string) error {
 }
 
 func (f *flowFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.alerts, "alert", "flag tasks that meet RULE: idle>5m, nofiles>3m, vanished, error>2m, auth (repeatable, or comma-separated)")
+	fs.Var(&f.alerts, "alert", "flag tasks that meet RULE: "+strings.Join(alert.Examples(), ", ")+" (repeatable, or comma-separated)")
 	fs.StringVar(&f.exportDir, "export-dir", "", "where x and :export write files (default $XDG_STATE_HOME/trtcwatch/exports)")
 }
 
@@ -91,16 +91,6 @@ func (f *flowFlags) exportDirs() func() (string, error) {
 	}
 }
 
-// alertRule adapts an alert.Rule to the dashboard's AlertRule.
-type alertRule struct{ r alert.Rule }
-
-func (a alertRule) String() string { return a.r.String() }
-
-func (a alertRule) Check(t watch.Task, now time.Time) (string, bool) {
-	f, ok := a.r.Eval(t, now)
-	return f.Reason, ok
-}
-
 // apply wires exports and alert rules into the dashboard's options. The
 // file is written by export.WriteFile inside the UI's command, never in
 // Update.
@@ -120,14 +110,14 @@ func (f *flowFlags) apply(o *ui.Options) {
 	// Markdown first: x makes a table ready to paste into a ticket.
 	o.ExportFormats = []string{string(export.Markdown), string(export.CSV), string(export.JSON), string(export.Table)}
 	for _, r := range f.alerts {
-		o.Alerts = append(o.Alerts, alertRule{r})
+		o.Alerts = append(o.Alerts, r)
 	}
 	o.ParseAlert = func(s string) (ui.AlertRule, error) {
 		r, err := alert.Parse(s)
 		if err != nil {
-			return nil, err
+			return nil, err // not a nil Rule in a non-nil interface
 		}
-		return alertRule{r}, nil
+		return r, nil
 	}
-	o.AlertExamples = []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"}
+	o.AlertExamples = alert.Examples()
 }
