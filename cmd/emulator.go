@@ -2,12 +2,14 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
+	"github.com/trtcwatch/trtcwatch/loopback"
 )
 
 // emulatorUsage is what -h prints above the flags.
@@ -65,7 +67,9 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(stderr, usagef("emulator: %v", err))
 	}
-	if err := srv.Start(listen); err != nil {
+	if err := srv.Start(listen); errors.Is(err, loopback.ErrNotLoopback) {
+		return fail(stderr, usagef("--listen %s is not a loopback address; use 127.0.0.1 or ::1, or add --listen-any with keys of your own", listen))
+	} else if err != nil {
 		return fail(stderr, usagef("--listen %s: %v", listen, err))
 	}
 	fmt.Fprintln(stdout, srv.URL())

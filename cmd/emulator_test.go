@@ -37,7 +37,7 @@ func TestEmulatorRefusals(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"wildcard v4", []string{"--listen", "0.0.0.0:0"}, nil, "not a loopback address"},
+		{"wildcard v4", []string{"--listen", "0.0.0.0:0"}, nil, "--listen 0.0.0.0:0 is not a loopback address; use 127.0.0.1 or ::1, or add --listen-any"},
 		{"wildcard v6", []string{"--listen", "[::]:0"}, nil, "not a loopback address"},
 		{"no host", []string{"--listen", ":0"}, nil, "not a loopback address"},
 		{"listen-any with the demo pair", []string{"--listen-any", "--listen", "0.0.0.0:0"}, nil, "public demo key pair"},

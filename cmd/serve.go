@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/loopback"
 	"github.com/trtcwatch/trtcwatch/serve"
 	"github.com/trtcwatch/trtcwatch/ui"
 )
@@ -137,25 +139,15 @@ func (f *serveFlags) validate() error {
 }
 
 // listenLoopback binds --listen, refusing an address beyond loopback
-// unless --listen-any says so (checked before binding a literal address
-// and again once a host name resolved), as `trtcwatch emulator` does.
+// unless --listen-any says so (loopback.Listen, as the emulator and the
+// callback receiver do).
 func (f *serveFlags) listenLoopback() (net.Listener, error) {
-	host, _, err := net.SplitHostPort(f.listen)
+	ln, err := loopback.Listen(f.listen, f.listenAny)
+	if errors.Is(err, loopback.ErrNotLoopback) {
+		return nil, usagef("--listen %v; use 127.0.0.1 or ::1 (and an SSH jump host), or add --listen-any", err)
+	}
 	if err != nil {
 		return nil, usagef("--listen %s: %v", f.listen, err)
-	}
-	if !f.listenAny && host != "localhost" {
-		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
-			return nil, usagef("--listen %s is not a loopback address; use 127.0.0.1 or ::1 (and an SSH jump host), or add --listen-any", f.listen)
-		}
-	}
-	ln, err := net.Listen("tcp", f.listen)
-	if err != nil {
-		return nil, usagef("--listen %s: %v", f.listen, err)
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !f.listenAny && (!ok || !tcp.IP.IsLoopback()) {
-		ln.Close()
-		return nil, usagef("--listen %s resolved beyond loopback; add --listen-any to allow it", f.listen)
 	}
 	return ln, nil
 }
