@@ -13,7 +13,7 @@ import (
 )
 
 // emulatorUsage is what -h prints above the flags.
-const emulatorUsage = "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback\n(beyond it only with --listen-any and your own keys).\n\nFlags:\n"
+const emulatorUsage = "Usage: trtcwatch emulator [flags]\n\nServes a local TRTC API (DescribeCloudRecording and friends) on loopback\n(beyond it only with --listen-any and your own keys); with --callback-url it\nalso posts the recording callbacks TRTC would, signed with --callback-key.\n\nFlags:\n"
 
 // runEmulator serves the local TRTC API until SIGINT/SIGTERM. The base URL
 // goes alone on stdout's first line so scripts can read it; the request log
@@ -26,6 +26,8 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		scenario string
 		quiet    bool
 		keysFile string
+		cbKey    string
+		cbFile   string
 	)
 	fs.StringVar(&listen, "listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
 	fs.BoolVar(&cfg.ListenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); needs your own keys, never the demo pair")
@@ -41,6 +43,9 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&cfg.GoneCode, "gone-code", "ResourceNotFound", "error code answered for a task that is gone")
 	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
+	fs.StringVar(&cfg.CallbackURL, "callback-url", "", "post TRTC's recording callbacks (event group 3) for every change of every task to this http:// or https:// URL, retried as TRTC retries them")
+	fs.StringVar(&cbKey, "callback-key", "", "the key that signs the callbacks (Sign), as set in the TRTC console: 1 to 32 letters and digits (or env "+envCallbackKey+", or --callback-key-file; a flag shows in the process list); none: unsigned")
+	fs.StringVar(&cbFile, "callback-key-file", "", "read the callback key from this file (mode 600, the key on one line)")
 	if err := parseFlags(fs, emulatorUsage, args, stdout); err != nil {
 		return fail(stderr, err)
 	}
@@ -50,6 +55,11 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err := emulatorKeys(fs, keysFile, &cfg); err != nil {
 		return fail(stderr, err)
 	}
+	key, err := callbackKey(fs, cfg.CallbackURL != "", cbKey, cbFile)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	cfg.CallbackKey = key
 	if cfg.FaultRate < 0 || cfg.FaultRate > 1 || cfg.FaultRate != cfg.FaultRate {
 		return fail(stderr, usagef("--fault-rate must be between 0 and 1, got %v", cfg.FaultRate))
 	}
@@ -65,7 +75,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	srv, err := emulator.New(cfg)
 	if err != nil {
-		return fail(stderr, usagef("emulator: %v", err))
+		return fail(stderr, usagef("%v", err)) // it says "emulator: ..."
 	}
 	if err := srv.Start(listen); errors.Is(err, loopback.ErrNotLoopback) {
 		return fail(stderr, usagef("--listen %s is not a loopback address; use 127.0.0.1 or ::1, or add --listen-any with keys of your own", listen))

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/trtcwatch/trtcwatch/callback"
 	"github.com/trtcwatch/trtcwatch/emulator"
 )
 
@@ -126,4 +129,114 @@ func emulatorFlagsForTest(cfg *emulator.Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Token, "token", "", "")
 	fs.String("keys-file", "", "")
 	return fs
+}
+
+// TestEmulatorCallbackFlags: `emulator --callback-url URL` posts the
+// scenario's callbacks to a real receiver over loopback, signed with the
+// key given by --callback-key, the TRTCWATCH_CALLBACK_KEY environment or
+// --callback-key-file (each accepted by a receiver that checks Sign, and
+// refused by one keyed otherwise); a key given two ways, a key the TRTC
+// console would not take, a file others can read and a key without a URL
+// are refused before anything starts, naming the flag, never the key.
+func TestEmulatorCallbackFlags(t *testing.T) {
+	const key = "trtcwatchCallbackKey42"
+	dir := t.TempDir()
+	write := func(name, body string, mode os.FileMode) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode)
+		return p
+	}
+	keyFile := write("cb.key", key+"\n", 0o600)
+	scenario := write("scenario.json", `{"tasks": [{"task_id": "cb-live-1", "timeline": [{"at": "0s", "status": "InProgress"}]}]}`, 0o600)
+	for name, tc := range map[string]struct {
+		args []string
+		env  string
+	}{
+		"flag": {args: []string{"--callback-key", key}},
+		"env":  {env: key},
+		"file": {args: []string{"--callback-key-file", keyFile}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envCallbackKey, tc.env)
+			for _, rcvKey := range []string{key, "anotherCallbackKey0"} {
+				rcv, err := callback.New(callback.Options{Key: rcvKey, Watched: func(app uint64) bool { return app == emulator.DemoSdkAppID }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs, err := rcv.Start("127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				var stderr lockedBuffer
+				done := make(chan int, 1)
+				go func() {
+					done <- run(ctx, append([]string{"emulator", "--quiet", "--scenario", scenario, "--callback-url", rs.URL()}, tc.args...), nil, io.Discard, &stderr)
+				}()
+				for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+					st := rcv.Stats()
+					if st.Accepted > 0 || st.RefusedTotal() > 0 {
+						if (st.Accepted > 0) != (rcvKey == key) || (st.RefusedTotal() > 0) == (rcvKey == key) {
+							t.Errorf("receiver keyed %s: %d accepted, refused %v", rcvKey, st.Accepted, st.Refused)
+						}
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("no callback reached the receiver; stderr:\n%s", stderr.String())
+					}
+				}
+				cancel()
+				if code := <-done; code != 0 {
+					t.Errorf("exit %d: %s", code, stderr.String())
+				}
+				rs.Close()
+			}
+		})
+	}
+
+	open := write("open.key", key, 0o644)
+	empty := write("empty.key", "\n", 0o600)
+	bad := write("bad.key", "\""+key+"\"", 0o600)
+	url := "http://127.0.0.1:1/"
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want string
+	}{
+		{"flag and env", []string{"--callback-url", url, "--callback-key", key}, key, "the callback key comes from --callback-key and the " + envCallbackKey + " environment at once"},
+		{"flag and file", []string{"--callback-url", url, "--callback-key", key, "--callback-key-file", keyFile}, "", "give it one way"},
+		{"file readable by others", []string{"--callback-url", url, "--callback-key-file", open}, "", "--callback-key-file " + open + " is readable by others"},
+		{"empty file", []string{"--callback-url", url, "--callback-key-file", empty}, "", "--callback-key-file: callback key is empty"},
+		{"quoted key in the file", []string{"--callback-url", url, "--callback-key-file", bad}, "", "--callback-key-file: callback key: character 1 is not a letter or digit"},
+		{"key the console refuses", []string{"--callback-url", url, "--callback-key", "has space"}, "", "--callback-key: callback key: character 4 is not a letter or digit"},
+		{"key without a URL", []string{"--callback-key", key}, "", "a callback key without a callback URL"},
+		{"not a URL", []string{"--callback-url", "127.0.0.1:9000"}, "", "is not an http:// or https:// URL"},
+		{"file a device", []string{"--callback-url", url, "--callback-key-file", "/dev/zero"}, "", "not a regular file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(envCallbackKey, tc.env)
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), append([]string{"emulator", "--quiet"}, tc.args...), nil, &stdout, &stderr)
+			msg := stderr.String()
+			if code != exitUsage || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tc.want) || stdout.Len() != 0 {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", code, stdout.String(), msg, tc.want)
+			}
+			if strings.Contains(msg, key) {
+				t.Errorf("the key is quoted: %q", msg)
+			}
+		})
+	}
+	// Exported for another trtcwatch, the environment's key does not stop
+	// an emulator that posts no callbacks.
+	t.Setenv(envCallbackKey, key)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stderr bytes.Buffer
+	if code := run(ctx, []string{"emulator", "--quiet"}, nil, io.Discard, &stderr); code != 0 {
+		t.Errorf("plain emulator with %s set: exit %d, %s", envCallbackKey, code, stderr.String())
+	}
 }

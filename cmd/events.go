@@ -117,13 +117,6 @@ func logExists(path string) bool {
 	return false
 }
 
-// flagSet says whether the command line gave the flag.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
 // eventPrinter prints records as they are read: JSON lines in the log's
 // format, or aligned columns (in blocks of tableBlock lines, so a log of
 // any size costs one block of memory). Every string is made safe for a

@@ -106,6 +106,13 @@ func flagError(fs *flag.FlagSet, usage, a string, err error, stdout io.Writer) e
 	return usagef("%s (see %s -h)", msg, cmd)
 }
 
+// flagSet says whether the command line gave the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // takesTasks are the commands (by FlagSet name) whose positional
 // arguments are TASKs.
 var takesTasks = map[string]bool{"trtcwatch": true, "snapshot": true, "serve": true}
