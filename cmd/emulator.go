@@ -46,11 +46,8 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&cfg.CallbackURL, "callback-url", "", "post TRTC's recording callbacks (event group 3) for every change of every task to this http:// or https:// URL, retried as TRTC retries them")
 	fs.StringVar(&cbKey, "callback-key", "", "the key that signs the callbacks (Sign), as set in the TRTC console: 1 to 32 letters and digits (or env "+envCallbackKey+", or --callback-key-file; a flag shows in the process list); none: unsigned")
 	fs.StringVar(&cbFile, "callback-key-file", "", "read the callback key from this file (mode 600, the key on one line)")
-	if err := parseFlags(fs, emulatorUsage, args, stdout); err != nil {
+	if err := parseNoArgs(fs, emulatorUsage, args, stdout, ""); err != nil {
 		return fail(stderr, err)
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, usagef("emulator takes no arguments, got %q", fs.Arg(0)))
 	}
 	if err := emulatorKeys(fs, keysFile, &cfg); err != nil {
 		return fail(stderr, err)

@@ -38,11 +38,8 @@ func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.DurationVar(&since, "since", 0, "only events from this long ago on, such as 2h or 30m (default: all)")
 	fs.StringVar(&task, "task", "", "only this task's events: TASKID or SDKAPPID:TASKID")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per event (the log's format) instead of columns")
-	if err := parseFlags(fs, eventsUsage, args, stdout); err != nil {
+	if err := parseNoArgs(fs, eventsUsage, args, stdout, " (use --task ID)"); err != nil {
 		return fail(stderr, err)
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, usagef("events takes no arguments, got %q (use --task ID)", fs.Arg(0)))
 	}
 	if since < 0 {
 		return fail(stderr, usagef("--since must be a positive duration such as 2h, got %v", since))

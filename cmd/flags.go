@@ -71,6 +71,18 @@ func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout io.Writer)
 	return fs.Parse(append([]string{"--"}, pos...))
 }
 
+// parseNoArgs is parseFlags for a command that takes no positional
+// argument: one is bad usage, with hint after it.
+func parseNoArgs(fs *flag.FlagSet, usage string, args []string, stdout io.Writer, hint string) error {
+	if err := parseFlags(fs, usage, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s takes no arguments, got %q%s", fs.Name(), fs.Arg(0), hint)
+	}
+	return nil
+}
+
 // flagWords is how many arguments the flag word a takes with it: 2 for a
 // flag that needs a value not given with "=", else 1 (an unknown flag or
 // -h is then the flag package's to report).

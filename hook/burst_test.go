@@ -16,19 +16,19 @@ func TestBurst(t *testing.T) {
 	dir := t.TempDir()
 	const n, maxRun, queue = 1000, 4, 16
 	var fails failures
-	r, err := New(Config{Cmd: helper("slow", dir, strconv.Itoa(maxRun)), MaxConcurrent: maxRun, Queue: queue,
-		OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("slow", dir, strconv.Itoa(maxRun)), MaxConcurrent: maxRun, queue: queue,
+		OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	maxQueued := 0
 	for i := range n {
 		r.Fire(event("t" + strconv.Itoa(i)))
-		maxQueued = max(maxQueued, r.Stats().Queued)
+		maxQueued = max(maxQueued, r.tally().Queued)
 	}
 	r.Drain()
 	r.Close()
-	st := r.Stats()
+	st := r.tally()
 	t.Logf("burst of %d: started %d, dropped %d, peak running %d, peak queued %d", n, st.Started, st.Dropped, st.PeakRunning, maxQueued)
 	if st.Started+st.Dropped != n || st.Dropped == 0 || st.Started < maxRun {
 		t.Errorf("started %d + dropped %d != %d (a burst past the queue must drop)", st.Started, st.Dropped, n)
@@ -53,8 +53,8 @@ func TestBurst(t *testing.T) {
 func TestFireNeverBlocks(t *testing.T) {
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("hang", dir), MaxConcurrent: 2, Queue: 4, Timeout: time.Second,
-		OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("hang", dir), MaxConcurrent: 2, queue: 4, Timeout: time.Second,
+		OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestFireNeverBlocks(t *testing.T) {
 	if r.Fire(event("late")) {
 		t.Error("Fire after Close queued an event")
 	}
-	st := r.Stats()
+	st := r.tally()
 	if st.Started+st.Dropped != 1001 || st.Running != 0 || st.Started > 2+4 {
 		t.Errorf("stats after close %+v", st)
 	}

@@ -60,9 +60,9 @@ func fromUpdate(up watch.Update) []Event {
 		case ev.Kind == watch.EventTransition && ev.From == watch.Pending:
 			continue
 		case ev.Kind == watch.EventTransition:
-			he.Kind = Transition
+			he.Kind = transitionKind
 		case ev.Kind == watch.EventError && ev.Code != "":
-			he.Kind, he.ErrorCode, he.From = Error, ev.Code, ""
+			he.Kind, he.ErrorCode, he.From = errorKind, ev.Code, ""
 		default:
 			continue
 		}
@@ -76,7 +76,7 @@ func fromUpdate(up watch.Update) []Event {
 // code of its last failure, and the firing's plain reason in Note.
 func FromAlert(t watch.Task, rule, reason string, at time.Time) Event {
 	ev := Event{Time: at, SdkAppID: t.Ref.SdkAppID, TaskID: t.Ref.TaskID, Region: t.Ref.Region,
-		Kind: Alert, To: string(t.Phase), Rule: rule, Note: reason}
+		Kind: alertKind, To: string(t.Phase), Rule: rule, Note: reason}
 	if t.Last != nil {
 		ev.RequestID = t.Last.RequestID
 	}

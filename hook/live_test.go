@@ -28,11 +28,11 @@ func TestFromUpdate(t *testing.T) {
 		want []Event
 	}{
 		{"transition", watch.Event{At: at, Kind: watch.EventTransition, Ref: liveRef, From: watch.Idle, To: watch.InProgress, RequestID: "req-1"},
-			[]Event{with(func(e *Event) { e.Kind, e.From, e.To, e.RequestID = Transition, "Idle", "InProgress", "req-1" })}},
+			[]Event{with(func(e *Event) { e.Kind, e.From, e.To, e.RequestID = transitionKind, "Idle", "InProgress", "req-1" })}},
 		{"into a failed state is a transition", watch.Event{At: at, Kind: watch.EventTransition, Ref: liveRef, From: watch.InProgress, To: watch.Error, RequestID: "req-f"},
-			[]Event{with(func(e *Event) { e.Kind, e.From, e.To, e.RequestID = Transition, "InProgress", "error", "req-f" })}},
+			[]Event{with(func(e *Event) { e.Kind, e.From, e.To, e.RequestID = transitionKind, "InProgress", "error", "req-f" })}},
 		{"a new failure code", watch.Event{At: at, Kind: watch.EventError, Ref: liveRef, To: watch.Error, Code: "LimitExceeded", RequestID: "req-g"},
-			[]Event{with(func(e *Event) { e.Kind, e.To, e.ErrorCode, e.RequestID = Error, "error", "LimitExceeded", "req-g" })}},
+			[]Event{with(func(e *Event) { e.Kind, e.To, e.ErrorCode, e.RequestID = errorKind, "error", "LimitExceeded", "req-g" })}},
 		{"a first answer", watch.Event{At: at, Kind: watch.EventTransition, Ref: liveRef, From: watch.Pending, To: watch.Idle}, nil},
 		{"calls succeed again", watch.Event{At: at, Kind: watch.EventError, Ref: liveRef, To: watch.InProgress}, nil},
 		{"add", watch.Event{At: at, Kind: watch.EventAdd, Ref: liveRef}, nil},
@@ -54,7 +54,7 @@ func TestFromUpdate(t *testing.T) {
 	}
 	// Several events in one update keep their order.
 	got := fromUpdate(watch.Update{Events: []watch.Event{tests[0].ev, tests[3].ev, tests[2].ev}})
-	if len(got) != 2 || got[0].Kind != Transition || got[1].Kind != Error {
+	if len(got) != 2 || got[0].Kind != transitionKind || got[1].Kind != errorKind {
 		t.Errorf("two events of one update: %+v", got)
 	}
 }
@@ -67,9 +67,9 @@ func TestFromAlert(t *testing.T) {
 		want Event
 	}{
 		{"idle", watch.Task{Ref: liveRef, Phase: watch.Idle, Last: &watch.Answer{RequestID: "rq-3"}},
-			Event{Time: at, SdkAppID: 1400000001, TaskID: "t1", Region: "ap-mumbai", Kind: Alert, To: "Idle", RequestID: "rq-3", Rule: "idle>5m", Note: "Idle for 7m (rule idle>5m)"}},
+			Event{Time: at, SdkAppID: 1400000001, TaskID: "t1", Region: "ap-mumbai", Kind: alertKind, To: "Idle", RequestID: "rq-3", Rule: "idle>5m", Note: "Idle for 7m (rule idle>5m)"}},
 		{"failing", watch.Task{Ref: liveRef, Phase: watch.Error, LastErr: &watch.Failure{Kind: client.KindTransient, Code: "InternalError", RequestID: "req-f"}},
-			Event{Time: at, SdkAppID: 1400000001, TaskID: "t1", Region: "ap-mumbai", Kind: Alert, To: "error", ErrorCode: "InternalError", Rule: "idle>5m", Note: "Idle for 7m (rule idle>5m)"}},
+			Event{Time: at, SdkAppID: 1400000001, TaskID: "t1", Region: "ap-mumbai", Kind: alertKind, To: "error", ErrorCode: "InternalError", Rule: "idle>5m", Note: "Idle for 7m (rule idle>5m)"}},
 	} {
 		if got := FromAlert(tc.task, "idle>5m", "Idle for 7m (rule idle>5m)", at); got != tc.want {
 			t.Errorf("%s:\n got %+v\nwant %+v", tc.name, got, tc.want)
@@ -107,7 +107,7 @@ func TestFollow(t *testing.T) {
 	var fails failures
 	// The race runtime would wait a second at each exit of the hook and its
 	// supervisor (this binary, built with -race).
-	r, err := New(Config{Cmd: helper("record", dir), OnFailure: fails.add, Environ: helperEnv("GORACE=atexit_sleep_ms=0")})
+	r, err := New(Config{Cmd: helper("record", dir), OnFailure: fails.add, environ: helperEnv("GORACE=atexit_sleep_ms=0")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestFollow(t *testing.T) {
 	raw, _ := os.ReadFile(filepath.Join(dir, ents[0].Name()))
 	stdin, _, _ := strings.Cut(strings.TrimPrefix(string(raw), "STDIN "), "ENV\n")
 	var got Event
-	if err := json.Unmarshal([]byte(stdin), &got); err != nil || got.Kind != Transition || got.From != "InProgress" || got.To != "Exited" || got.TaskID != "t1" {
+	if err := json.Unmarshal([]byte(stdin), &got); err != nil || got.Kind != transitionKind || got.From != "InProgress" || got.To != "Exited" || got.TaskID != "t1" {
 		t.Errorf("stdin %q: %+v, %v", stdin, got, err)
 	}
 }
