@@ -46,7 +46,8 @@ func (f *hookFlags) validate() error {
 // (hook.Runner.Fire never blocks), and failures reach the banner through a
 // buffered channel that drops rather than waits. The returned stop ends
 // the feed, then the runner (running hooks finish or are killed at their
-// timeout); drain waits for the hooks of what was fired so far (tests).
+// timeout), and logs how many hooks ran, failed and were dropped by a
+// burst; drain waits for the hooks of what was fired so far (tests).
 func (f *hookFlags) startHooks(open func() hook.Feed, spawn func(func()), o *ui.Options, log *slog.Logger) (stop, drain func(), err error) {
 	if f.onChange == "" {
 		return func() {}, func() {}, nil
@@ -73,5 +74,7 @@ func (f *hookFlags) startHooks(open func() hook.Feed, spawn func(func()), o *ui.
 	return func() {
 		stopFollow()
 		r.Close()
+		st := r.Stats()
+		log.Info("on-change hooks stopped", "started", st.Started, "failed", st.Failed, "dropped", st.Dropped, "peak_running", st.PeakRunning)
 	}, r.Drain, nil
 }

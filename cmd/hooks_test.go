@@ -71,8 +71,9 @@ func TestStartHooks(t *testing.T) {
 	for _, tc := range []struct {
 		name, cmd string
 		check     func(t *testing.T, dir string, o *ui.Options)
+		logged    string // what stop logs
 	}{
-		{name: "records", cmd: `cat >> "$OUT/$TRTCWATCH_EVENT.json"; echo "$TRTCWATCH_TO" >> "$OUT/env.txt"`,
+		{name: "records", logged: "started=2 failed=0 dropped=0", cmd: `cat >> "$OUT/$TRTCWATCH_EVENT.json"; echo "$TRTCWATCH_TO" >> "$OUT/env.txt"`,
 			check: func(t *testing.T, dir string, _ *ui.Options) {
 				tr, err := os.ReadFile(filepath.Join(dir, "transition.json"))
 				if err != nil || !strings.Contains(string(tr), `"from":"InProgress"`) || !strings.Contains(string(tr), `"task_id":"task-1"`) {
@@ -88,7 +89,7 @@ func TestStartHooks(t *testing.T) {
 					t.Errorf("env TO: %q", env)
 				}
 			}},
-		{name: "fails", cmd: `echo "webhook said no" >&2; exit 3`,
+		{name: "fails", logged: "started=2 failed=2 dropped=0", cmd: `echo "webhook said no" >&2; exit 3`,
 			check: func(t *testing.T, _ string, o *ui.Options) {
 				select {
 				case s := <-o.HookFailures:
@@ -106,7 +107,8 @@ func TestStartHooks(t *testing.T) {
 			feed := &fakeFeed{ch: make(chan struct{}), next: make(chan watch.Update), closed: make(chan struct{})}
 			f := hookFlags{onChange: tc.cmd, max: 2, timeout: 5 * time.Second}
 			var o ui.Options
-			stop, drain, err := f.startHooks(func() hook.Feed { return feed }, func(fn func()) { go fn() }, &o, slog.New(slog.DiscardHandler))
+			var logged lockedBuffer
+			stop, drain, err := f.startHooks(func() hook.Feed { return feed }, func(fn func()) { go fn() }, &o, slog.New(slog.NewTextHandler(&logged, nil)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,6 +122,9 @@ func TestStartHooks(t *testing.T) {
 			case <-feed.closed:
 			default:
 				t.Error("stop left the session open")
+			}
+			if !strings.Contains(logged.String(), `msg="on-change hooks stopped" `+tc.logged) {
+				t.Errorf("the log does not say %q at stop:\n%s", tc.logged, logged.String())
 			}
 		})
 	}

@@ -24,11 +24,11 @@ func TestBurst(t *testing.T) {
 	maxQueued := 0
 	for i := range n {
 		r.Fire(event("t" + strconv.Itoa(i)))
-		maxQueued = max(maxQueued, r.tally().Queued)
+		maxQueued = max(maxQueued, r.Stats().Queued)
 	}
 	r.Drain()
 	r.Close()
-	st := r.tally()
+	st := r.Stats()
 	t.Logf("burst of %d: started %d, dropped %d, peak running %d, peak queued %d", n, st.Started, st.Dropped, st.PeakRunning, maxQueued)
 	if st.Started+st.Dropped != n || st.Dropped == 0 || st.Started < maxRun {
 		t.Errorf("started %d + dropped %d != %d (a burst past the queue must drop)", st.Started, st.Dropped, n)
@@ -92,7 +92,7 @@ func TestFireNeverBlocks(t *testing.T) {
 	if r.Fire(event("late")) {
 		t.Error("Fire after Close queued an event")
 	}
-	st := r.tally()
+	st := r.Stats()
 	if st.Started+st.Dropped != 1001 || st.Running != 0 || st.Started > 2+4 {
 		t.Errorf("stats after close %+v", st)
 	}

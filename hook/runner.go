@@ -68,8 +68,9 @@ func (f Failure) String() string {
 	return s
 }
 
-// counts are the runner's counters, for the tests.
-type counts struct {
+// Stats are the runner's counters: the log says them when the hooks stop,
+// so a user can see that a burst dropped events.
+type Stats struct {
 	Started, Failed, Dropped uint64
 	Running, Queued          int
 	PeakRunning              int
@@ -85,7 +86,7 @@ type Runner struct {
 	idle   *sync.Cond // a hook finished: Drain re-checks
 	queue  []Event    // oldest first, at most cfg.queue
 	closed bool
-	stats  counts
+	stats  Stats
 	wg     sync.WaitGroup
 }
 
@@ -124,7 +125,7 @@ func New(cfg Config) (*Runner, error) {
 
 // Fire queues ev for the hook and returns at once. It reports false when ev
 // was not queued (the runner is closed); an overflow drops the oldest
-// waiting event instead, counted in counts.Dropped.
+// waiting event instead, counted in Stats.Dropped.
 func (r *Runner) Fire(ev Event) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -142,8 +143,8 @@ func (r *Runner) Fire(ev Event) bool {
 	return true
 }
 
-// tally returns the counters.
-func (r *Runner) tally() counts {
+// Stats returns the counters.
+func (r *Runner) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.stats

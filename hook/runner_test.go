@@ -108,7 +108,7 @@ func TestFailingHook(t *testing.T) {
 	if s := f[0].String(); !strings.HasPrefix(s, `hook for task t-fail: exit status 3: boom \x1b[2Jxxx`) {
 		t.Errorf("banner line %q", s[:60])
 	}
-	if st := r.tally(); st.Started != 1 || st.Failed != 1 || st.Dropped != 0 {
+	if st := r.Stats(); st.Started != 1 || st.Failed != 1 || st.Dropped != 0 {
 		t.Errorf("stats %+v", st)
 	}
 }
