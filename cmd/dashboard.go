@@ -17,14 +17,14 @@ import (
 // dashboardFlags are the flags of the interactive dashboard: the
 // backend's, and the escalation workflow's (alerts, exports, hooks).
 type dashboardFlags struct {
-	backend backendFlags
-	flow    flowFlags
-	hooks   hookFlags
+	backend    backendFlags
+	escalation escalationFlags
+	hooks      hookFlags
 }
 
 func (f *dashboardFlags) register(fs *flag.FlagSet) {
 	f.backend.register(fs)
-	f.flow.register(fs)
+	f.escalation.register(fs)
 	f.hooks.register(fs)
 }
 
@@ -77,9 +77,9 @@ func runDashboard(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	// reads the environment itself.
 	uiOpts.ASCII = ui.ASCIIWanted(os.Getenv)
 	if f.backend.demo {
-		f.flow.demoDefaults()
+		f.escalation.demoDefaults()
 	}
-	f.flow.apply(&uiOpts)
+	f.escalation.apply(&uiOpts)
 	stopHooks, _, err := f.hooks.startHooks(func() hook.Feed { return b.eng.Session("hooks") }, b.guard.spawn, &uiOpts, b.log)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("--on-change: %w", err))

@@ -184,9 +184,9 @@ func connectHint(a net.Addr, hostname func() (string, error)) string {
 // dashboardOnlyFlags are the dashboard's flags team mode does not take.
 func dashboardOnlyFlags() *flag.FlagSet {
 	skip := flag.NewFlagSet("", flag.ContinueOnError)
-	var flow flowFlags
+	var escalation escalationFlags
 	var hooks hookFlags
-	flow.register(skip)
+	escalation.register(skip)
 	hooks.register(skip)
 	return skip
 }

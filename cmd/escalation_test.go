@@ -14,7 +14,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-func TestFlowFlags(t *testing.T) {
+func TestEscalationFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
 		rules   string
@@ -28,7 +28,7 @@ func TestFlowFlags(t *testing.T) {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			var f flowFlags
+			var f escalationFlags
 			f.register(fs)
 			err := fs.Parse(tc.args)
 			if tc.wantErr != "" {
@@ -49,11 +49,11 @@ func TestFlowFlags(t *testing.T) {
 	}
 }
 
-// TestFlowExportAndAlertWiring: the dashboard's export writes a real file
+// TestEscalationExportAndAlertWiring: the dashboard's export writes a real file
 // in --export-dir, and a typed rule evaluates through package alert.
-func TestFlowExportAndAlertWiring(t *testing.T) {
+func TestEscalationExportAndAlertWiring(t *testing.T) {
 	dir := t.TempDir()
-	f := flowFlags{exportDir: dir}
+	f := escalationFlags{exportDir: dir}
 	var o ui.Options
 	f.apply(&o)
 	now := time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC)
@@ -94,7 +94,7 @@ func TestDemoRule(t *testing.T) {
 		{nil, demoRule},
 		{[]string{"vanished"}, "vanished"},
 	} {
-		var f flowFlags
+		var f escalationFlags
 		for _, g := range tc.given {
 			if err := f.alerts.Set(g); err != nil {
 				t.Fatal(err)
@@ -117,7 +117,7 @@ func TestDemoExportDir(t *testing.T) {
 	now := time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC)
 	task := watch.Task{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "demo-1"}, Phase: watch.Idle, Since: now}
 
-	var f flowFlags
+	var f escalationFlags
 	f.demoDefaults()
 	var o ui.Options
 	f.apply(&o)
@@ -137,7 +137,7 @@ func TestDemoExportDir(t *testing.T) {
 	}
 
 	given := t.TempDir()
-	f = flowFlags{exportDir: given}
+	f = escalationFlags{exportDir: given}
 	f.demoDefaults()
 	o = ui.Options{}
 	f.apply(&o)

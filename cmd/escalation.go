@@ -14,9 +14,9 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// flowFlags are the escalation workflow's flags: alert rules and where
-// exports go (the hook flags are in dashhooks.go).
-type flowFlags struct {
+// escalationFlags are the escalation workflow's flags: alert rules and where
+// exports go (the hook flags are in hooks.go).
+type escalationFlags struct {
 	alerts    ruleList
 	exportDir string
 	// demoExports: the demo writes its exports into a directory of its
@@ -47,7 +47,7 @@ func (l *ruleList) Set(v string) error {
 	return nil
 }
 
-func (f *flowFlags) register(fs *flag.FlagSet) {
+func (f *escalationFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.alerts, "alert", "flag tasks that meet RULE: "+strings.Join(alert.Examples(), ", ")+" (repeatable, or comma-separated)")
 	fs.StringVar(&f.exportDir, "export-dir", "", "where x and :export write files (default $XDG_STATE_HOME/trtcwatch/exports)")
 }
@@ -58,7 +58,7 @@ const demoRule = "idle>30s"
 
 // demoDefaults gives the demo its alert rule unless the user chose some,
 // and its own export directory unless --export-dir names one.
-func (f *flowFlags) demoDefaults() {
+func (f *escalationFlags) demoDefaults() {
 	if len(f.alerts) == 0 {
 		f.alerts.Set(demoRule) //nolint:errcheck // a constant that parses (TestDemoRule)
 	}
@@ -70,7 +70,7 @@ func (f *flowFlags) demoDefaults() {
 // made under $TMPDIR at its first export and kept when the demo quits
 // (unlike its watch list), so the file the message names can still be
 // opened. Trying x in the demo never writes into ~/.local/state.
-func (f *flowFlags) exportDirs() func() (string, error) {
+func (f *escalationFlags) exportDirs() func() (string, error) {
 	if !f.demoExports {
 		dir := f.exportDir
 		return func() (string, error) { return dir, nil }
@@ -94,7 +94,7 @@ func (f *flowFlags) exportDirs() func() (string, error) {
 // apply wires exports and alert rules into the dashboard's options. The
 // file is written by export.WriteFile inside the UI's command, never in
 // Update.
-func (f *flowFlags) apply(o *ui.Options) {
+func (f *escalationFlags) apply(o *ui.Options) {
 	dirFor := f.exportDirs()
 	o.Export = func(format string, tasks []watch.Task, loc *time.Location, now time.Time) (string, error) {
 		fm, err := export.ParseFormat(format)
