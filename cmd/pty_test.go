@@ -37,7 +37,7 @@ func startPTY(t *testing.T, args []string, env []string, cols, rows uint16) *pty
 func startPTYStderr(t *testing.T, args []string, env []string, cols, rows uint16, stderr io.Writer) *ptyChild {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), childEnv+"="+strings.Join(args, "\x1f"), "TERM=xterm-256color"), env...)
+	cmd.Env = append(childEnviron(args, "TERM=xterm-256color"), env...)
 	cmd.Stderr = stderr
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: cols, Rows: rows})
 	if err != nil {
@@ -92,4 +92,13 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
+}
+
+// childEnviron is the environment of a child run of this test binary as
+// the real program with args: the test's own, the arguments, and no wait
+// at exit (the race runtime otherwise sleeps a second as each child
+// exits, which was most of what a child cost), then extra.
+func childEnviron(args []string, extra ...string) []string {
+	env := append(os.Environ(), childEnv+"="+strings.Join(args, "\x1f"), "GORACE=atexit_sleep_ms=0")
+	return append(env, extra...)
 }
