@@ -20,10 +20,9 @@ import (
 // by side layout, and q quits with exit 0 and the terminal given back
 // (alternate screen left, cursor shown).
 func TestDemoInATerminal(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home) // --demo must not touch the user's watch list
-	t.Setenv("XDG_STATE_HOME", "")
-	c := startPTY(t, []string{"--demo"}, nil, 80, 24)
+	t.Parallel()
+	home := t.TempDir() // --demo must not touch the user's watch list
+	c := startPTY(t, []string{"--demo"}, homeEnv(home), 80, 24)
 	c.waitText(t, "DEMO (local emulator)", 15*time.Second)
 	c.waitText(t, "● InProgress", 15*time.Second)
 	c.waitText(t, "─ Details ─", 5*time.Second) // stacked below 120 columns

@@ -12,9 +12,8 @@ import (
 // user does, in a real (pseudo) terminal: enter twice from the list, G to
 // the raw response at the bottom, esc back to the detail pane, then q.
 func TestDescribeInATerminal(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("XDG_STATE_HOME", "")
-	c := startPTY(t, []string{"--demo"}, nil, 100, 30)
+	t.Parallel()
+	c := startPTY(t, []string{"--demo"}, homeEnv(t.TempDir()), 100, 30)
 	c.waitText(t, "InProgress", 15*time.Second)
 	c.tty.Write([]byte("j")) // the class of five: files from the start
 	c.tty.Write([]byte("\r"))

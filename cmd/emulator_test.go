@@ -134,8 +134,8 @@ func emulatorFlagsForTest(cfg *emulator.Config) *flag.FlagSet {
 // TestEmulatorCallbackFlags: `emulator --callback-url URL` posts the
 // scenario's callbacks to a real receiver over loopback, signed with the
 // key given by --callback-key, the TRTCWATCH_CALLBACK_KEY environment or
-// --callback-key-file (each accepted by a receiver that checks Sign, and
-// refused by one keyed otherwise); a key given two ways, a key the TRTC
+// --callback-key-file (each accepted by a receiver that checks Sign; one
+// keyed otherwise refuses them); a key given two ways, a key the TRTC
 // console would not take, a file others can read and a key without a URL
 // are refused before anything starts, naming the flag, never the key.
 func TestEmulatorCallbackFlags(t *testing.T) {
@@ -152,16 +152,17 @@ func TestEmulatorCallbackFlags(t *testing.T) {
 	keyFile := write("cb.key", key+"\n", 0o600)
 	scenario := write("scenario.json", `{"tasks": [{"task_id": "cb-live-1", "timeline": [{"at": "0s", "status": "InProgress"}]}]}`, 0o600)
 	for name, tc := range map[string]struct {
-		args []string
-		env  string
+		args    []string
+		env     string
+		rcvKeys []string // the receivers' keys, each run in turn
 	}{
-		"flag": {args: []string{"--callback-key", key}},
-		"env":  {env: key},
-		"file": {args: []string{"--callback-key-file", keyFile}},
+		"flag": {args: []string{"--callback-key", key}, rcvKeys: []string{key, "anotherCallbackKey0"}},
+		"env":  {env: key, rcvKeys: []string{key}},
+		"file": {args: []string{"--callback-key-file", keyFile}, rcvKeys: []string{key}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(envCallbackKey, tc.env)
-			for _, rcvKey := range []string{key, "anotherCallbackKey0"} {
+			for _, rcvKey := range tc.rcvKeys {
 				rcv, err := callback.New(callback.Options{Key: rcvKey, Watched: func(app uint64) bool { return app == emulator.DemoSdkAppID }})
 				if err != nil {
 					t.Fatal(err)

@@ -18,9 +18,8 @@ import (
 // ctrl+z gives the terminal back until SIGCONT, then the screen is drawn
 // again.
 func TestKeysInATerminal(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("XDG_STATE_HOME", "")
-	c := startPTY(t, []string{"--demo"}, nil, 60, 20)
+	t.Parallel()
+	c := startPTY(t, []string{"--demo"}, homeEnv(t.TempDir()), 60, 20)
 	c.waitText(t, "DEMO", 15*time.Second)
 	c.waitText(t, "? help", 5*time.Second)
 

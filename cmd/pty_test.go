@@ -54,6 +54,10 @@ func startPTYStderr(t *testing.T, args []string, env []string, cols, rows uint16
 	return c
 }
 
+// homeEnv is the environment of a child whose state goes under home, not
+// the user's own (a parallel test cannot t.Setenv).
+func homeEnv(home string) []string { return []string{"HOME=" + home, "XDG_STATE_HOME="} }
+
 // text is what was drawn so far with the escape sequences taken out, so a
 // word split by colour codes still reads as one.
 func (c *ptyChild) text() string { return ansi.Strip(c.out.String()) }

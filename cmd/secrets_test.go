@@ -124,6 +124,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	for _, ep := range endpoints {
 		for _, format := range [][]string{nil, {"--json"}} {
 			t.Run("snapshot "+ep.name+" "+strings.Join(format, ""), func(t *testing.T) {
+				t.Parallel()
 				args := append([]string{"snapshot", "--endpoint", ep.url, "--sdk-app-id", "1400000001"}, format...)
 				args = append(args, "sec-live-1", "sec-idle-2", "sec-missing-3")
 				var stdout, stderr bytes.Buffer
@@ -135,7 +136,7 @@ func TestSecretsNeverShown(t *testing.T) {
 				noLeak(t, "stderr", stderr.String())
 			})
 		}
-		t.Run("dashboard "+ep.name, func(t *testing.T) { dashboardNoLeak(t, ep.url, ep.dashWant) })
+		t.Run("dashboard "+ep.name, func(t *testing.T) { t.Parallel(); dashboardNoLeak(t, ep.url, ep.dashWant) })
 	}
 }
 

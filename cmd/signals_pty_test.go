@@ -18,12 +18,12 @@ import (
 )
 
 // dashboardInPTY starts the real dashboard in a terminal against a local
-// emulator with the canary credential, watching two tasks from the command
-// line, and waits until it draws live data. extraEnv is added to the
-// child's environment.
+// emulator of its own with the canary credential (setCanaryEnv, which the
+// caller or its parent test calls: parallel subtests may not set the
+// environment), watching two tasks from the command line, and waits until
+// it draws live data. extraEnv is added to the child's environment.
 func dashboardInPTY(t *testing.T, extraEnv ...string) (c *ptyChild, state, logFile string) {
 	t.Helper()
-	setCanaryEnv(t)
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 	dir := t.TempDir()
 	state, logFile = filepath.Join(dir, "watchlist.json"), filepath.Join(dir, "debug.log")
@@ -86,8 +86,10 @@ func TestSignalsGiveTheTerminalBack(t *testing.T) {
 		{syscall.SIGINT, 128 + int(syscall.SIGINT), "stopped by SIGINT"},
 		{syscall.SIGQUIT, 2, "goroutine "},
 	}
+	setCanaryEnv(t)
 	for _, tt := range tests {
 		t.Run(tt.sig.String(), func(t *testing.T) {
+			t.Parallel()
 			c, state, _ := dashboardInPTY(t)
 			if err := c.cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
@@ -111,8 +113,10 @@ func TestSignalsGiveTheTerminalBack(t *testing.T) {
 // lines naming the crash log; neither the screen nor the log holds the
 // secret the panic value carried.
 func TestPanicGivesTheTerminalBack(t *testing.T) {
+	setCanaryEnv(t)
 	for _, kind := range []string{"update", "view", "cmd", "batch", "sequence", "goroutine"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			c, state, logFile := dashboardInPTY(t, panicEnv+"="+kind)
 			mark := len(c.out.String())
 			c.tty.Write([]byte("!"))

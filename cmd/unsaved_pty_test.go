@@ -34,13 +34,14 @@ func loseStateDir(t *testing.T, dir string) {
 // says the list could not be saved and prints each added task on a line of
 // its own on stderr, ready to paste back. It never says "saved".
 func TestQuitWithUnsavedEdits(t *testing.T) {
+	setCanaryEnv(t)
 	for _, end := range []struct {
 		name string
 		key  string
 		sig  syscall.Signal
 	}{{"q", "q", 0}, {"ctrl+c", "\x03", 0}, {"SIGTERM", "", syscall.SIGTERM}, {"SIGHUP", "", syscall.SIGHUP}} {
 		t.Run(end.name, func(t *testing.T) {
-			setCanaryEnv(t)
+			t.Parallel()
 			ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 			dir := filepath.Join(t.TempDir(), "state")
 			if err := os.Mkdir(dir, 0o700); err != nil {
