@@ -12,13 +12,6 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// exitInfo is what a panic report and the unsaved edits name.
-type exitInfo struct {
-	stopped            string // what stopped, for the panic report: "the server stopped"
-	logFile, statePath string
-	secrets            []string
-}
-
 // ending turns how a run that held the watch list ended into the exit
 // code and what stderr says, once the terminal is given back and the
 // engine stopped (unsaved is what stopping it answered): after a panic,

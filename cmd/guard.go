@@ -62,6 +62,15 @@ func (g *guard) spawn(fn func()) {
 	}()
 }
 
+// exitInfo is what a panic report (and the list of unsaved edits) names:
+// what stopped, the log the details go to, the watch list, and the
+// secrets to redact.
+type exitInfo struct {
+	stopped            string // what stopped, for the panic report: "the server stopped"
+	logFile, statePath string
+	secrets            []string
+}
+
 // report writes the panic (value redacted of every secret in
 // info.secrets, and its stack) to the log and prints a short note on
 // stderr: no stack and no value there, since either could carry something
