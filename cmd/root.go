@@ -1,12 +1,15 @@
-// Package cmd is trtcwatch's commands: the dashboard (dashboard.go), team
-// mode (serve.go), the one-shot snapshot (snapshot.go), the event log's
-// events (events.go) and the local emulator (emulator.go), one file each.
-// What they share sits in files named for it: the flags and their errors
-// (flags.go), the engine and everything around it that the dashboard and
-// serve both run (backend.go), the terminal, the program and the panic
-// guard of the dashboard (terminal.go, program.go, guard.go). A command
-// file calls those; they never call a command. Every flag error is one
-// line naming the flag and the fix, exit code 2, before any request is made.
+// Package cmd is trtcwatch's commands, one file each: the dashboard
+// (dashboard.go), team mode (serve.go), the one-shot snapshot
+// (snapshot.go), the event log's events (events.go) and the local emulator
+// (emulator.go); Main (root.go) picks one. What they share sits in files
+// named for it: the flag parser, its errors and the API flags (flags.go),
+// the engine and everything around it that the dashboard and serve both
+// run (backend.go) and how such a run ends (exit.go), the signals
+// (signals.go), the dashboard's terminal, program and panic guard
+// (terminal.go, program.go, guard.go), its escalation flags (escalation.go,
+// hooks.go) and the keys a command is given (keys.go). A command file calls
+// those; they never call a command. Every flag error is one line naming
+// the flag and the fix, exit code 2, before any request is made.
 package cmd
 
 import (
