@@ -2,6 +2,7 @@ package hook
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,15 +99,10 @@ func New(cfg Config) (*Runner, error) {
 	if len(cfg.Cmd) == 0 || cfg.Cmd[0] == "" {
 		return nil, errors.New("hook: no command")
 	}
-	if cfg.MaxConcurrent <= 0 {
-		cfg.MaxConcurrent = DefaultMaxConcurrent
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.queue <= 0 {
-		cfg.queue = defaultQueue
-	}
+	// Zero or less takes the default.
+	cfg.MaxConcurrent = cmp.Or(max(cfg.MaxConcurrent, 0), DefaultMaxConcurrent)
+	cfg.Timeout = cmp.Or(max(cfg.Timeout, 0), DefaultTimeout)
+	cfg.queue = cmp.Or(max(cfg.queue, 0), defaultQueue)
 	if cfg.environ == nil {
 		cfg.environ = os.Environ()
 	}
