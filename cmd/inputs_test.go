@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // endless is an input that never ends, as /dev/zero or `yes` on a pipe.
@@ -53,5 +54,31 @@ func TestLogFileMustBeRegular(t *testing.T) {
 		t.Fatalf("a regular log file: %v", err)
 	} else {
 		closeLog()
+	}
+}
+
+// TestKeyFilesWithAFIFO: a named pipe given as --keys-file or
+// --callback-key-file (nobody writes to it) is refused as not a regular
+// file; it does not hang the emulator's start.
+func TestKeyFilesWithAFIFO(t *testing.T) {
+	fifo := t.TempDir() + "/keys"
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--keys-file", fifo}, {"--callback-url", "http://127.0.0.1:1/", "--callback-key-file", fifo}} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), append([]string{"emulator", "--quiet"}, args...), nil, &stdout, &stderr)
+			if code != exitUsage || !strings.Contains(stderr.String(), fifo+" is not a regular file (a FIFO)") {
+				t.Errorf("%v: exit %d, %q", args, code, stderr.String())
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(time.Minute): // a hang, not a speed limit
+			t.Fatalf("%v: a named pipe hangs the emulator's start", args)
+		}
 	}
 }
