@@ -84,7 +84,8 @@
 //   - A task whose callbacks keep arriving is polled at most once per
 //     ConfirmInterval (30 s) instead of every Interval.
 //
-// The header reads Receiver.Stats().String() next to the engine's
-// figures ("callbacks 12 ok · 3 refused") and watch.Stats.Push;
+// The engine's stats carry the receiver's (watch.Stats.Push.Receiver,
+// read while ConsumeCallbacks runs), so the header's "callbacks 12 ok · 3
+// refused" (Stats.String) comes from the engine like its other figures;
 // Stats.Reasons() belongs in a describe view.
 package callback

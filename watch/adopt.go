@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/callback"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
@@ -30,6 +31,7 @@ type pushState struct {
 	later   laterHeap             // confirmations waiting for their ConfirmGap (push.go)
 	quiet   map[appTask]time.Time // when a task not watched was last shown (notWatchedLocked)
 	stats   PushStats
+	rcv     *callback.Receiver // the one ConsumeCallbacks drains, for Stats
 }
 
 // Why a callback's task was not adopted: EventNotWatched's Code. Empty when

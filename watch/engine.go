@@ -357,6 +357,10 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 	s.Unsaved = e.unsaved
 	s.Push = e.push.stats
 	s.Push.AdoptedNow = e.push.adopted
+	if e.push.rcv != nil {
+		rs := e.push.rcv.Stats() // its own lock, never held while it calls the engine
+		s.Push.Receiver = &rs
+	}
 	return s
 }
 

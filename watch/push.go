@@ -82,6 +82,12 @@ type PushStats struct {
 	AdoptRefused uint64 // of NotWatched, those adoption was on for but refused (EventNotWatched's Code says why)
 	Confirms     uint64 // asks made because of a callback (each one call)
 	AdoptedNow   int    // adopted tasks watched now, against PushConfig.MaxAdopted
+	// Receiver is the counters of the receiver ConsumeCallbacks drains
+	// (accepted, duplicates, refused by reason, insecure), read when the
+	// stats are, so that the header's "callbacks 12 ok · 3 refused"
+	// (Receiver.String()) comes from the engine like every other figure;
+	// nil while no receiver is consumed.
+	Receiver *callback.Stats
 }
 
 // ByCallback is Event.By for what a callback caused: its EventCallback and
@@ -98,6 +104,14 @@ const pushChunk = 256
 // program's panic guard). Nothing it does waits on I/O, so the receiver's
 // inbox never fills while the engine runs.
 func (e *Engine) ConsumeCallbacks(ctx context.Context, r *callback.Receiver) {
+	e.mu.Lock()
+	e.push.rcv = r
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.push.rcv = nil
+		e.mu.Unlock()
+	}()
 	var batch []callback.Event
 	for {
 		select {

@@ -249,8 +249,9 @@ func TestPushStretchesPolling(t *testing.T) {
 }
 
 // TestPushDuplicatesCountOnce: TRTC's retries of one callback, through a
-// real receiver, are one event and one fact; a second file of the same
-// task in the same millisecond is not a duplicate.
+// real receiver, are one event and one fact; another file of the same task
+// at the same moment is not a duplicate. The receiver's counters are part
+// of the engine's stats while it is consumed.
 func TestPushDuplicatesCountOnce(t *testing.T) {
 	const key = "pushTestKey01"
 	e := New(newFake(status("InProgress")), Config{})
@@ -264,7 +265,8 @@ func TestPushDuplicatesCountOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.ConsumeCallbacks(ctx, rcv); close(done) }()
-	defer func() { cancel(); <-done }()
+	defer cancel()
+	eventually(t, "consuming", func() bool { return e.Stats().Push.Receiver != nil })
 
 	at := time.Now().Add(-time.Second)
 	post := func(typ callback.EventType, payload string) int {
@@ -296,6 +298,22 @@ func TestPushDuplicatesCountOnce(t *testing.T) {
 	}
 	if st := rcv.Stats(); st.Accepted != 3 || st.Duplicates != 2 {
 		t.Fatalf("receiver %+v", st)
+	}
+
+	// The receiver's counters reach the engine's stats, refusals too
+	// (which file nothing and wake nobody), and go once it is not consumed.
+	bad := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(signedBody(r.TaskID, 301, at, time.Now(), `{}`)))
+	bad.Header.Set("Content-Type", "application/json")
+	bad.Header.Set("Sign", "forged")
+	rcv.ServeHTTP(httptest.NewRecorder(), bad)
+	rs := e.Stats().Push.Receiver
+	if rs == nil || rs.String() != "callbacks 3 ok · 1 refused" || rs.Duplicates != 2 || rs.Refused[callback.ReasonBadSign] != 1 {
+		t.Fatalf("engine stats carry the receiver's %+v", rs)
+	}
+	cancel()
+	<-done
+	if rs := e.Stats().Push.Receiver; rs != nil {
+		t.Errorf("no receiver is consumed, stats still show %+v", rs)
 	}
 }
 
