@@ -56,7 +56,7 @@ type hourFigures struct {
 
 // quotaLoad is a simulated run: n tasks at the default Interval under a
 // limiter at the quota, for run, counted after warm (the first sweep).
-// Callbacks come in bursts (a 307, then a 304 50 ms later): share of the
+// Callbacks come in bursts (a 307 and a 304 50 ms later): share of the
 // tasks a minute at random, or, with every, each task once per every.
 type quotaLoad struct {
 	n          int
@@ -75,10 +75,14 @@ func quotaRun(l quotaLoad) hourFigures {
 	go func() { e.Run(ctx); close(done) }()
 	rng := rand.New(rand.NewPCG(5, 6))
 	pushed := map[taskref.Ref][]time.Time{}
+	// A burst arrives as one batch (as a drain of the receiver takes it),
+	// so that it costs one confirming call whatever the scheduler does; a
+	// second callback that arrives while that call is in flight costs one
+	// more, a second later (TestPushDuringCallConfirmsAfter).
 	burst := func(r taskref.Ref) {
 		pushed[r] = append(pushed[r], time.Now())
-		e.Push([]callback.Event{cbAt(r, callback.FileSlice, time.Now(), fmt.Sprintf(`{"FileName": "%d"}`, rng.Int()))})
-		e.Push([]callback.Event{cbAt(r, callback.FileInfo, time.Now().Add(50*time.Millisecond), `{}`)})
+		e.Push([]callback.Event{cbAt(r, callback.FileSlice, time.Now(), fmt.Sprintf(`{"FileName": "%d"}`, rng.Int())),
+			cbAt(r, callback.FileInfo, time.Now().Add(50*time.Millisecond), `{}`)})
 	}
 	begin := time.Now()
 	perTick := l.share * float64(l.n) / 60 / 10 // bursts per 100 ms
@@ -183,8 +187,10 @@ func TestPushCallsPerHour(t *testing.T) {
 	if with.revisit > without.revisit*6/5 {
 		t.Errorf("tasks without callbacks revisited every %v with callbacks, %v without: confirmations took more than their share", with.revisit, without.revisit)
 	}
-	// Each task: a confirmation per burst (4 a minute), and no poll between.
-	if want := 40 * 4 * 60.0; busy.callsPerHour > want*1.1 || busy.pct(.99) > 2*time.Second {
+	// Each task: a confirmation per burst (4 a minute), and no poll between
+	// (but the one its first burst may find just made: 40 calls, which a
+	// short run counts over 3 minutes only).
+	if want := 40 * 4 * 60.0; busy.callsPerHour > want*1.15 || busy.pct(.99) > 2*time.Second {
 		t.Errorf("busy tasks: %.0f calls/h, want about %.0f (their confirmations); p99 %v", busy.callsPerHour, want, busy.pct(.99))
 	}
 }
