@@ -12,15 +12,15 @@ func TestParse(t *testing.T) {
 		want Rule
 		str  string
 	}{
-		{"idle>5m", Rule{Idle, 5 * time.Minute}, "idle>5m"},
-		{" IDLE > 90s ", Rule{Idle, 90 * time.Second}, "idle>1m30s"},
-		{"nofiles>3m", Rule{NoFiles, 3 * time.Minute}, "nofiles>3m"},
-		{"error>2m", Rule{Error, 2 * time.Minute}, "error>2m"},
-		{"error>1h30m", Rule{Error, 90 * time.Minute}, "error>1h30m"},
-		{"vanished", Rule{Vanished, 0}, "vanished"},
-		{"auth", Rule{Auth, 0}, "auth"},
-		{"idle>1s", Rule{Idle, time.Second}, "idle>1s"},
-		{"idle>168h", Rule{Idle, MaxAfter}, "idle>168h"},
+		{"idle>5m", Rule{idle, 5 * time.Minute}, "idle>5m"},
+		{" IDLE > 90s ", Rule{idle, 90 * time.Second}, "idle>1m30s"},
+		{"nofiles>3m", Rule{noFiles, 3 * time.Minute}, "nofiles>3m"},
+		{"error>2m", Rule{failing, 2 * time.Minute}, "error>2m"},
+		{"error>1h30m", Rule{failing, 90 * time.Minute}, "error>1h30m"},
+		{"vanished", Rule{vanished, 0}, "vanished"},
+		{"auth", Rule{auth, 0}, "auth"},
+		{"idle>1s", Rule{idle, time.Second}, "idle>1s"},
+		{"idle>168h", Rule{idle, maxAfter}, "idle>168h"},
 	}
 	for _, tt := range good {
 		r, err := Parse(tt.in)
@@ -60,8 +60,23 @@ func TestDur(t *testing.T) {
 		0: "0s", -time.Second: "0s", 999 * time.Millisecond: "0s", 45 * time.Second: "45s", 5 * time.Minute: "5m",
 		7*time.Minute + 5*time.Second: "7m05s", time.Hour: "1h", 62*time.Minute + 59*time.Second: "1h02m",
 	} {
-		if got := Dur(d); got != want {
-			t.Errorf("Dur(%v) = %q, want %q", d, got, want)
+		if got := dur(d); got != want {
+			t.Errorf("dur(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestExamples: every example is a rule of its kind that parses back, one
+// per kind in display order, so help and completion never offer a typo.
+func TestExamples(t *testing.T) {
+	want := []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"}
+	got := Examples()
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("Examples() = %q, want %q", got, want)
+	}
+	for i, s := range got {
+		if r, err := Parse(s); err != nil || r.kind != kinds[i].kind {
+			t.Errorf("%q: %+v, %v", s, r, err)
 		}
 	}
 }

@@ -7,80 +7,74 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// Firing is one rule a task meets: the rule, since when the condition
-// holds, and a short plain reason for the row, the header and a hook.
-type Firing struct {
-	Rule   Rule
-	Since  time.Time // when the condition began (the timed rules fire After later)
-	Reason string    // e.g. "Idle for 7m (rule idle>5m)"; terminal-safe
-}
-
-// Eval reports whether t meets r at now. A timed rule fires once the
-// condition has held strictly longer than After: idle>5m is quiet at
-// exactly 5m and fires at 5m plus a nanosecond.
-func (r Rule) Eval(t watch.Task, now time.Time) (Firing, bool) {
+// Check reports whether t meets r at now, and why in a short plain reason
+// for the row, the header and a hook ("Idle for 7m (rule idle>5m)";
+// terminal-safe). A timed rule fires once the condition has held strictly
+// longer than its duration: idle>5m is quiet at exactly 5m and fires at
+// 5m plus a nanosecond. It is the dashboard's ui.AlertRule.
+func (r Rule) Check(t watch.Task, now time.Time) (reason string, ok bool) {
 	var since time.Time
 	var what, detail string // reason: what + held time + detail
-	switch r.Kind {
-	case Idle:
+	switch r.kind {
+	case idle:
 		if t.Phase != watch.Idle {
-			return Firing{}, false
+			return "", false
 		}
 		since, what = t.Since, "Idle for "
-	case NoFiles:
+	case noFiles:
 		if t.Phase != watch.InProgress {
-			return Firing{}, false
+			return "", false
 		}
 		var any bool
-		since, any = LastFileAt(t)
+		since, any = lastFileAt(t)
 		what = "InProgress with no new file for "
 		if !any {
 			what = "InProgress with no file listed for "
 		}
-	case Error:
+	case failing:
 		if !t.Phase.Failed() {
-			return Firing{}, false
+			return "", false
 		}
-		since = FailingSince(t)
+		since = failingSince(t)
 		what = "Failing for "
 		if t.LastErr != nil && t.LastErr.Code != "" {
 			detail = ": " + sanitize.String(t.LastErr.Code)
 		}
-	case Vanished:
+	case vanished:
 		if t.Phase != watch.Vanished {
-			return Firing{}, false
+			return "", false
 		}
-		return Firing{Rule: r, Since: t.Since, Reason: "Vanished while last seen live (rule vanished)"}, true
-	case Auth:
+		return "Vanished while last seen live (rule vanished)", true
+	case auth:
 		if t.Phase != watch.AuthError {
-			return Firing{}, false
+			return "", false
 		}
 		reason := "Credentials rejected"
 		if t.LastErr != nil && t.LastErr.Code != "" {
 			reason += ": " + sanitize.String(t.LastErr.Code)
 		}
-		return Firing{Rule: r, Since: t.Since, Reason: reason + " (rule auth)"}, true
+		return reason + " (rule auth)", true
 	default:
-		return Firing{}, false
+		return "", false
 	}
 	if since.IsZero() {
-		return Firing{}, false // no time known: nothing honest to say
+		return "", false // no time known: nothing honest to say
 	}
 	held := now.Sub(since)
-	if held <= r.After {
-		return Firing{}, false
+	if held <= r.after {
+		return "", false
 	}
-	return Firing{Rule: r, Since: since, Reason: what + Dur(held) + detail + " (rule " + r.String() + ")"}, true
+	return what + dur(held) + detail + " (rule " + r.String() + ")", true
 }
 
-// LastFileAt is when an InProgress task last got a new file: the latest
+// lastFileAt is when an InProgress task last got a new file: the latest
 // Begin time among its listed files, or when it entered its phase if that
 // is later (a task that resumed recording is judged from the resume) or no
 // file has a Begin time. any is false when the task lists no file at all.
 // Begin is when the recorder started the file, so a file that appears is
 // new as of its Begin. It reads the answer's LastBegin, so checking
 // 10,000 tasks every second unpacks no file list.
-func LastFileAt(t watch.Task) (at time.Time, any bool) {
+func lastFileAt(t watch.Task) (at time.Time, any bool) {
 	at = t.Since
 	if t.Last == nil {
 		return at, false
@@ -91,12 +85,12 @@ func LastFileAt(t watch.Task) (at time.Time, any bool) {
 	return at, t.Last.FileCount > 0
 }
 
-// FailingSince is when t's current streak of failed calls began: the
+// failingSince is when t's current streak of failed calls began: the
 // oldest of the transitions at the end of its history that went into a
 // failed phase without leaving the failed phases (throttled then error is
 // one streak). Falls back to Since when the history no longer holds the
 // start.
-func FailingSince(t watch.Task) time.Time {
+func failingSince(t watch.Task) time.Time {
 	start := t.Since
 	for i := len(t.History) - 1; i >= 0; i-- {
 		h := t.History[i]

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,10 +9,10 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-func TestEval(t *testing.T) {
+func TestCheck(t *testing.T) {
 	t0 := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
 	var all []Rule // one of each kind, in display order, as --alert gives them
-	for _, s := range []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"} {
+	for _, s := range Examples() {
 		r, err := Parse(s)
 		if err != nil {
 			t.Fatal(err)
@@ -75,25 +76,19 @@ func TestEval(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []Firing
+			var got []string
 			for _, r := range all {
-				if f, ok := r.Eval(tt.task, t0.Add(tt.at)); ok {
-					if f.Rule != r {
-						t.Errorf("firing of %s names rule %s", r, f.Rule)
+				if reason, ok := r.Check(tt.task, t0.Add(tt.at)); ok {
+					if !strings.HasSuffix(reason, "(rule "+r.String()+")") {
+						t.Errorf("reason of %s names another rule: %q", r, reason)
 					}
-					got = append(got, f)
+					got = append(got, reason)
+				} else if reason != "" {
+					t.Errorf("%s does not fire but gives a reason: %q", r, reason)
 				}
 			}
-			if len(got) != len(tt.want) {
-				t.Fatalf("firings %+v, want %q", got, tt.want)
-			}
-			for i, f := range got {
-				if f.Reason != tt.want[i] {
-					t.Errorf("reason %q, want %q", f.Reason, tt.want[i])
-				}
-				if f.Since.IsZero() || f.Since.After(t0.Add(tt.at)) {
-					t.Errorf("since %v", f.Since)
-				}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Fatalf("reasons %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -104,10 +99,10 @@ func TestFailingSinceFallsBack(t *testing.T) {
 	// History trimmed: only failed→failed transitions remain; the oldest kept is the best known start.
 	tk := watch.Task{Phase: watch.Error, Since: t0.Add(time.Minute), History: []watch.Transition{
 		{At: t0, From: watch.Throttled, To: watch.Error}, {At: t0.Add(time.Minute), From: watch.Error, To: watch.Throttled}}}
-	if got := FailingSince(tk); !got.Equal(t0) {
-		t.Errorf("FailingSince = %v, want %v", got, t0)
+	if got := failingSince(tk); !got.Equal(t0) {
+		t.Errorf("failingSince = %v, want %v", got, t0)
 	}
-	if got := FailingSince(watch.Task{Since: t0}); !got.Equal(t0) {
+	if got := failingSince(watch.Task{Since: t0}); !got.Equal(t0) {
 		t.Errorf("no history: %v", got)
 	}
 }

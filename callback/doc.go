@@ -56,87 +56,36 @@
 // as a duplicate or as stale. It costs ~65 bytes a callback while it
 // remembers it, and gives the room back once they expire.
 //
-// # How the engine should consume callbacks (the wiring of stage 2)
+// # How the engine consumes callbacks
 //
-// A callback is a hint; the API is the truth. The engine never sets a
-// task's status from a callback: it records what the callback said and
-// asks the API at once.
+// Package watch does it (watch/push.go, pushed.go, adopt.go); in short:
 //
-//   - A goroutine the engine owns waits on Receiver.Ready, calls
-//     Drain(previous) and hands the batch to the engine under its lock in
-//     one go. Filing is O(1) per event (a map look-up by SdkAppId and
-//     TaskId, an append), so 10,000 callbacks a second cost the engine
-//     milliseconds, and the UI, which only reads snapshots, is never
-//     blocked.
-//   - For a watched task (any region: a callback names no region, so the
-//     engine indexes its tasks by SdkAppId and TaskId), an accepted
-//     callback records an event at once (the events pane, the event log,
-//     the hooks) with source "callback" and Event.Summary as its text, and
-//     asks about the task (the existing ask class: the front of the poll
-//     queue), so the row shows the confirmed state one round trip later.
-//     Asks are coalesced: at most one confirming call per task per second,
-//     however many callbacks arrive, so a burst never spends the quota.
-//   - Out of order never rolls back. What callbacks tell is kept per task
-//     keyed by Event.At (EventMsTs), not by arrival: the latest event of
-//     each type wins only if its At is later; files (307), MP4 files (310)
-//     and VOD commits (311) are sets keyed by file name; "recorder
-//     stopped" (302) and "VOD task finished" (312) are final once seen.
-//     The status shown is always the API's.
-//   - Shown beside the API's fields (details, describe, export): the
-//     RoomId and robot UserId, the UserId and TrackType of each file (from
-//     307, which DescribeCloudRecording never gives), failovers (306) with
-//     their times, upload start and stop (303/305) with status, the
-//     LeaveCode and its meaning (302), MP4 (310) and VOD (311/312) results.
-//   - A callback for a task not in the list: with --adopt, and only for a
-//     watched SdkAppId, the task is added (region: the default one),
-//     marked adopted with its RoomId, at most N tasks in all and M a
-//     minute (e.g. 500 and 60; the rest counted and listed as "not
-//     watched"). Without --adopt it is counted and listed in the events
-//     pane as "not watched", with a key to add it.
-//   - Adaptive polling: a task whose callbacks keep arriving (one in the
-//     last --confirm-interval) may be polled less often, stretched up to
-//     once per --confirm-interval (default 30 s) and never less; any
-//     callback asks at once anyway. The quota still bounds everything: at
-//     20 calls/s, 2,000 tasks can be visited once per 100 s at best, so
-//     the order is asks from callbacks first, then tasks without callbacks
-//     at the normal interval, then confirmations, oldest first; with
-//     callbacks the calls go where something changed instead of to tasks
-//     that only confirm what a callback already said.
+//   - Engine.ConsumeCallbacks(ctx, r) waits on Ready, calls Drain and
+//     hands each batch to Engine.Push, which decodes the payloads (Read)
+//     outside the engine's lock and files them under it, 256 at a time:
+//     O(1) per callback in the number of tasks (a map look-up by SdkAppId
+//     and TaskId: a callback names no region), no I/O, so the inbox never
+//     fills and the UI, which reads snapshots, is never held for long.
+//   - Options.Watched is Engine.WatchesApp: the SdkAppIds of the watched
+//     tasks and of watch.PushConfig.Apps, read from an atomic set.
+//   - A callback is a hint; the API is the truth. For a watched task it
+//     records an event (watch.EventCallback, By "callback", Text the type
+//     and Summary), keeps what DescribeCloudRecording never says on
+//     Task.Pushed (room, robot, files with their users, failovers, upload
+//     start and stop, the LeaveCode, MP4 and VOD results), keyed by event
+//     time so that out of order never rolls back, bounded per task; and
+//     asks the API about the task at once, at most once per ConfirmGap
+//     (1 s) however many arrive. The phase shown is always the API's.
+//   - A callback for a task not watched: with PushConfig.Adopt the task
+//     is added in PushConfig.Region, marked adopted with its room (and so
+//     saved in the watch list), at most MaxAdopted (500) at once and
+//     AdoptPerMinute (60); otherwise, or past a bound, it is counted and
+//     listed as watch.EventNotWatched with the ref to add.
+//   - A task whose callbacks keep arriving is polled at most once per
+//     ConfirmInterval (30 s) instead of every Interval.
 //
-// Proposed engine API (package watch; not implemented here):
-//
-//	// PushOptions configure Engine.Push.
-//	type PushOptions struct {
-//		Adopt           bool          // add unknown tasks of watched apps
-//		MaxAdopted      int           // in all (default 500)
-//		AdoptPerMinute  int           // default 60
-//		ConfirmInterval time.Duration // longest unpolled gap for a task with callbacks (default 30s)
-//		ConfirmGap      time.Duration // shortest gap between two confirming calls of a task (default 1s)
-//	}
-//
-//	// ConsumeCallbacks drains r until ctx ends, filing each batch with Push.
-//	func (e *Engine) ConsumeCallbacks(ctx context.Context, r *callback.Receiver)
-//
-//	// Push files accepted callbacks: events (Kind EventCallback, Source
-//	// "callback", Text ev.Summary()), asks, adoption. Never blocks on I/O.
-//	func (e *Engine) Push(evs []callback.Event) PushResult
-//
-//	// PushResult counts what Push did with a batch.
-//	type PushResult struct{ Filed, Adopted, NotWatched int }
-//
-//	// Task gains Push *Pushed (nil until a callback names the task):
-//	type Pushed struct {
-//		RoomID, RobotID string
-//		Adopted         bool
-//		Last            map[callback.EventType]time.Time // latest At per type
-//		LeaveCode       *int64
-//		Failovers       []time.Time
-//		UploadStatus    *int64 // 305
-//		Files           []callback.FileStarted // 307, by FileName
-//		MP4             []callback.MP4File
-//		VOD             []callback.VODCommitted
-//	}
-//
-// and the header reads Receiver.Stats().String() next to the engine's
-// figures ("callbacks 12 ok · 3 refused"), Stats.Reasons() in describe.
+// The engine's stats carry the receiver's (watch.Stats.Push.Receiver,
+// read while ConsumeCallbacks runs), so the header's "callbacks 12 ok · 3
+// refused" (Stats.String) comes from the engine like its other figures;
+// Stats.Reasons() belongs in a describe view.
 package callback

@@ -40,10 +40,23 @@ func (e Event) Detail() (any, error) { return DecodePayload(e.Type, e.Payload) }
 // pane or a log: "recorder stopped, LeaveCode 99: no other user streamed
 // for the set idle time". It holds untrusted strings (file and user names).
 func (e Event) Summary() string {
+	_, s := e.Read()
+	return s
+}
+
+// Read is Detail and Summary from one decoding of the payload, for a
+// consumer that needs both (the engine files every callback it gets). An
+// unreadable payload gives a nil detail and says so in the summary.
+func (e Event) Read() (detail any, summary string) {
 	d, err := e.Detail()
 	if err != nil {
-		return e.Type.String() + " (payload unreadable)"
+		return nil, e.Type.String() + " (payload unreadable)"
 	}
+	return d, summarize(e.Type, d)
+}
+
+// summarize words a decoded payload d of type t.
+func summarize(t EventType, d any) string {
 	status := func(ok, bad string, s Num) string {
 		if s == 0 {
 			return ok
@@ -88,7 +101,7 @@ func (e Event) Summary() string {
 	case *VODStopped:
 		return status("VOD task finished", "VOD task ended abnormally", p.Status)
 	}
-	return e.Type.String()
+	return t.String()
 }
 
 func userTrack(user, track string) string {

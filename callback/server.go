@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/loopback"
 )
 
 // The receiver's HTTP timeouts. TRTC sends a body of a few KiB in one go
@@ -42,32 +44,17 @@ func newServer(h http.Handler, readHeader, read time.Duration) *http.Server {
 	}
 }
 
-// ErrNotLoopback is wrapped by Listen's refusal of an address beyond
-// loopback, so that a command can name its own flag.
-var ErrNotLoopback = errors.New("not a loopback address")
-
 // Listen binds addr, refusing an address beyond loopback unless
-// Options.ListenAny says so: checked before binding a literal address and
-// again once a host name resolved. (The same rule as `trtcwatch emulator`
-// and `serve` apply to their own addresses; see servecmd.go
-// listenLoopback, which could share this once the commands move.)
+// Options.ListenAny says so (loopback.Listen, the rule serve and the
+// emulator apply too; its refusals wrap loopback.ErrNotLoopback, so that
+// a command can name its own flag).
 func (r *Receiver) Listen(addr string) (net.Listener, error) {
-	host, _, err := net.SplitHostPort(addr)
+	ln, err := loopback.Listen(addr, r.opts.ListenAny)
+	if errors.Is(err, loopback.ErrNotLoopback) {
+		return nil, fmt.Errorf("callback receiver: %w; use 127.0.0.1 or ::1 behind a proxy or tunnel, or allow other hosts", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("callback receiver %s: %w", addr, err)
-	}
-	if !r.opts.ListenAny && host != "localhost" {
-		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
-			return nil, fmt.Errorf("callback receiver %s: %w; use 127.0.0.1 or ::1 behind a proxy or tunnel, or allow other hosts", addr, ErrNotLoopback)
-		}
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("callback receiver: %w", err)
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !r.opts.ListenAny && (!ok || !tcp.IP.IsLoopback()) {
-		ln.Close()
-		return nil, fmt.Errorf("callback receiver %s resolved to %v: %w", addr, ln.Addr(), ErrNotLoopback)
 	}
 	return ln, nil
 }

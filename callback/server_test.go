@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/loopback"
 )
 
 func TestNewServerTimeouts(t *testing.T) {
@@ -56,7 +58,7 @@ func TestListen(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Listen(%s) = %v, want %q", tt.addr, err, tt.want)
 			}
-			if strings.Contains(tt.want, "loopback") && !errors.Is(err, ErrNotLoopback) {
+			if strings.Contains(tt.want, "loopback") && !errors.Is(err, loopback.ErrNotLoopback) {
 				t.Fatal("not ErrNotLoopback")
 			}
 		})
@@ -204,7 +206,7 @@ func TestStartURL(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || r.Stats().Accepted != 1 {
 		t.Fatalf("via %s: %d", s.URL(), resp.StatusCode)
 	}
-	if _, err := newTestReceiver(t, nil).Start("0.0.0.0:0"); !errors.Is(err, ErrNotLoopback) {
+	if _, err := newTestReceiver(t, nil).Start("0.0.0.0:0"); !errors.Is(err, loopback.ErrNotLoopback) {
 		t.Fatalf("Start beyond loopback: %v", err)
 	}
 }

@@ -82,6 +82,9 @@ func TestDecodeDocumentedBodies(t *testing.T) {
 			if s := ev.Summary(); s != tt.summary {
 				t.Fatalf("Summary = %q, want %q", s, tt.summary)
 			}
+			if rd, rs := ev.Read(); !reflect.DeepEqual(rd, tt.detail) || rs != tt.summary {
+				t.Fatalf("Read = %#v, %q; want Detail and Summary", rd, rs)
+			}
 		})
 	}
 }

@@ -19,8 +19,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// SdkAppID is the application every demo task belongs to.
-const SdkAppID = 1400000001
+// SdkAppID is the application every demo task belongs to: the emulator's.
+const SdkAppID = emulator.DemoSdkAppID
 
 // Region is the region the demo reports; the emulator serves all of them.
 const Region = "ap-singapore"

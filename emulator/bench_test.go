@@ -7,7 +7,7 @@ import "testing"
 func BenchmarkDescribeSDK(b *testing.B) {
 	s := startServer(b, Config{RateLimit: -1, Scenario: DemoScenario()}, nil)
 	c := demoClient(s)
-	p := describeParams(demoSdkAppID, demoIDs[1])
+	p := describeParams(DemoSdkAppID, demoIDs[1])
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := do(b, c, "DescribeCloudRecording", p); err != nil {

@@ -16,7 +16,7 @@ const cbKey = "emulatorCallbackKey01"
 // cbReceiver is a real receiver keyed with cbKey that watches the demo app.
 func cbReceiver(t testing.TB) *callback.Receiver {
 	t.Helper()
-	r, err := callback.New(callback.Options{Key: cbKey, Watched: func(app uint64) bool { return app == demoSdkAppID }})
+	r, err := callback.New(callback.Options{Key: cbKey, Watched: func(app uint64) bool { return app == DemoSdkAppID }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestCallbacksEndToEnd(t *testing.T) {
 		Scenario: sc, CallbackURL: rs.URL(), CallbackKey: cbKey}, nil)
 	c := demoClient(s)
 	created := mustDo(t, c, "CreateCloudRecording", createParams("carol")).TaskId
-	mustDo(t, c, "DeleteCloudRecording", describeParams(demoSdkAppID, created))
+	mustDo(t, c, "DeleteCloudRecording", describeParams(DemoSdkAppID, created))
 
 	byTask := map[string][]callback.Event{}
 	done := func() bool {
@@ -104,7 +104,7 @@ func TestCallbacksEndToEnd(t *testing.T) {
 			if i > 0 && e.At.Before(evs[i-1].At) {
 				t.Errorf("task %.8s: %v arrived after the later %v", id, e.Type, evs[i-1].Type)
 			}
-			if e.SdkAppID != demoSdkAppID {
+			if e.SdkAppID != DemoSdkAppID {
 				t.Errorf("SdkAppId header %d", e.SdkAppID)
 			}
 		}

@@ -12,8 +12,8 @@ const (
 	DemoSecretKey = "trtcwatchDEMOsecretKEY0000000000"
 )
 
-// demoSdkAppID is the SdkAppId of every demo task.
-const demoSdkAppID uint64 = defaultAppID
+// DemoSdkAppID is the SdkAppId of every demo task.
+const DemoSdkAppID uint64 = defaultAppID
 
 // DemoNeverFoundTaskID is well formed but names no task, so the demo can
 // show the "never found" row.
@@ -85,7 +85,7 @@ func DemoScenario() *Scenario {
 	}
 	for i := range tasks {
 		tasks[i].TaskID = demoIDs[i]
-		tasks[i].SdkAppID = demoSdkAppID
+		tasks[i].SdkAppID = DemoSdkAppID
 		tasks[i].RoomID = uint64(20001 + i)
 	}
 	return &Scenario{

@@ -26,6 +26,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/loopback"
 )
 
 // Config tunes the emulator. The zero value is a quiet, fault-free server
@@ -233,20 +235,12 @@ func (s *Server) Start(addr string) error {
 	if s.cfg.ListenAny && (s.cfg.SecretID == DemoSecretID || s.cfg.SecretKey == DemoSecretKey) {
 		return errors.New("emulator: refusing to listen beyond loopback with the public demo key pair; give your own SecretId and SecretKey")
 	}
-	if host, _, err := net.SplitHostPort(addr); err == nil && !s.cfg.ListenAny && host != "localhost" {
-		// Refuse a literal wildcard or remote address before binding it,
-		// even for a moment; host names are checked once bound.
-		if ip := net.ParseIP(host); host == "" || ip != nil && !ip.IsLoopback() {
-			return fmt.Errorf("emulator: %s is not a loopback address; use 127.0.0.1 or ::1, or allow other hosts with ListenAny and your own keys", addr)
-		}
+	ln, err := loopback.Listen(addr, s.cfg.ListenAny)
+	if errors.Is(err, loopback.ErrNotLoopback) {
+		return fmt.Errorf("emulator: %w; use 127.0.0.1 or ::1, or allow other hosts with ListenAny and your own keys", err)
 	}
-	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("emulator listen %s: %w", addr, err)
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !s.cfg.ListenAny && (!ok || !tcp.IP.IsLoopback()) {
-		ln.Close()
-		return fmt.Errorf("emulator: %s is not a loopback address (it listens on %v); use 127.0.0.1 or ::1, or allow other hosts with ListenAny and your own keys", addr, ln.Addr())
 	}
 	s.mu.Lock()
 	if s.closed || s.httpSrv != nil {

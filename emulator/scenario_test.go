@@ -267,10 +267,10 @@ func TestDemoScenario(t *testing.T) {
 	for _, at := range []time.Duration{0, 25 * time.Second, 38 * time.Second, 50 * time.Second, 100 * time.Second, 200 * time.Second} {
 		clk.Advance(start.Add(at).Sub(clk.Now()))
 		for i, task := range demo.Tasks {
-			if task.TaskID == DemoNeverFoundTaskID || task.SdkAppID != demoSdkAppID || len(task.TaskID) != 76 {
+			if task.TaskID == DemoNeverFoundTaskID || task.SdkAppID != DemoSdkAppID || len(task.TaskID) != 76 {
 				t.Fatalf("demo task %d: %+v", i, task)
 			}
-			r, err := do(t, c, "DescribeCloudRecording", describeParams(demoSdkAppID, task.TaskID))
+			r, err := do(t, c, "DescribeCloudRecording", describeParams(DemoSdkAppID, task.TaskID))
 			if err != nil {
 				seen[sdkCode(err)] = true
 				continue
@@ -302,7 +302,7 @@ func TestDemoScenario(t *testing.T) {
 	if !hostile {
 		t.Error("the hostile user never got a file")
 	}
-	_, err := do(t, c, "DescribeCloudRecording", describeParams(demoSdkAppID, DemoNeverFoundTaskID))
+	_, err := do(t, c, "DescribeCloudRecording", describeParams(DemoSdkAppID, DemoNeverFoundTaskID))
 	wantCode(t, err, "ResourceNotFound")
 }
 

@@ -86,7 +86,7 @@ func BenchmarkRestore50MB(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		h, _, sum, err := Recent(context.Background(), path, 0, 0)
+		h, _, sum, err := recent(context.Background(), path, 0, 0)
 		if err != nil || sum.Skipped != 0 {
 			b.Fatal(err, sum.Skipped)
 		}

@@ -254,7 +254,7 @@ func TestRecent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []int{2, 3, 10} {
-		h, evs, _, err := Recent(context.Background(), path, 0, n)
+		h, evs, _, err := recent(context.Background(), path, 0, n)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -126,6 +126,8 @@ func setString(r *Record, key, v []byte) bool {
 		r.ErrorCode = string(v)
 	case "note":
 		r.Note = string(v)
+	case "text":
+		r.Text = string(v)
 	case "by":
 		r.By = string(v)
 	default:

@@ -218,13 +218,13 @@ func parse(b []byte, f Filter, sum *Summary, fn func(Record) error) error {
 	return fn(r)
 }
 
-// Recent is what the dashboard takes back from the log at start: each
+// recent is what the dashboard takes back from the log at start: each
 // task's transitions, ordered by time (two dashboards on one list
 // interleave their lines), for Engine.RestoreHistory (which keeps the
 // newest of them), and the newest events (at most events, oldest first)
 // for the events pane. It reads at most the newest bytes of the log (see
 // Read), so time and memory stay bounded whatever the log's size.
-func Recent(ctx context.Context, path string, newest int64, events int) (map[taskref.Ref][]watch.Transition, []watch.Event, Summary, error) {
+func recent(ctx context.Context, path string, newest int64, events int) (map[taskref.Ref][]watch.Transition, []watch.Event, Summary, error) {
 	hist := map[taskref.Ref][]watch.Transition{}
 	ring := make([]watch.Event, 0, min(events, 1024))
 	next := 0 // where the ring's next event goes once it is full

@@ -1,7 +1,8 @@
 // Package eventlog keeps a record of what happened to watched recording
 // tasks that outlives the dashboard: every transition, error-code change,
 // add, remove and note edit, one JSON object per line, appended to
-// events.jsonl beside the watch list. A support engineer who restarts
+// events.jsonl beside the watch list (and, with callbacks on, what TRTC's
+// recording callbacks said). A support engineer who restarts
 // trtcwatch keeps each task's history, and can print the log for a ticket
 // (`trtcwatch events`).
 //
@@ -57,6 +58,7 @@ type Record struct {
 	RequestID string    `json:"request_id,omitempty"`
 	ErrorCode string    `json:"error_code,omitempty"`
 	Note      string    `json:"note,omitempty"`
+	Text      string    `json:"text,omitempty"` // what a recording callback said (kinds callback, not-watched; an add it caused)
 	By        string    `json:"by,omitempty"`
 	PID       int       `json:"pid"`
 }
@@ -75,6 +77,7 @@ func FromEvent(ev watch.Event, pid int) Record {
 		RequestID: ev.RequestID,
 		ErrorCode: ev.Code,
 		Note:      ev.Note,
+		Text:      ev.Text,
 		By:        ev.By,
 		PID:       pid,
 	}
@@ -92,7 +95,7 @@ func (r Record) Event() watch.Event {
 	return watch.Event{
 		At: r.Time, Kind: watch.EventKind(r.Kind), Ref: r.Ref(),
 		From: watch.Phase(r.From), To: watch.Phase(r.To),
-		RequestID: r.RequestID, Code: r.ErrorCode, Note: r.Note, By: r.By,
+		RequestID: r.RequestID, Code: r.ErrorCode, Note: r.Note, Text: r.Text, By: r.By,
 	}
 }
 
@@ -104,6 +107,7 @@ func (r *Record) bound() {
 		*p = cut(*p, MaxField)
 	}
 	r.Note = cut(r.Note, MaxNote)
+	r.Text = cut(r.Text, MaxNote)
 }
 
 // valid says whether a record read back is one the log could have written.
@@ -112,7 +116,8 @@ func (r *Record) valid() bool {
 		return false
 	}
 	switch watch.EventKind(r.Kind) {
-	case watch.EventTransition, watch.EventError, watch.EventAdd, watch.EventRemove, watch.EventNote:
+	case watch.EventTransition, watch.EventError, watch.EventAdd, watch.EventRemove, watch.EventNote,
+		watch.EventCallback, watch.EventNotWatched:
 		return true
 	}
 	return false

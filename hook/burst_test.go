@@ -17,8 +17,8 @@ func TestBurst(t *testing.T) {
 	dir := t.TempDir()
 	const n, maxRun, queue = 1000, 4, 16
 	var fails failures
-	r, err := New(Config{Cmd: helper("slow", dir, strconv.Itoa(maxRun)), MaxConcurrent: maxRun, Queue: queue,
-		OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("slow", dir, strconv.Itoa(maxRun)), MaxConcurrent: maxRun, queue: queue,
+		OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +55,8 @@ func TestFireNeverBlocks(t *testing.T) {
 	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("hang", dir), MaxConcurrent: 2, Queue: 4, Timeout: time.Second,
-		OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("hang", dir), MaxConcurrent: 2, queue: 4, Timeout: time.Second,
+		OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}

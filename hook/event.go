@@ -28,9 +28,9 @@ type Kind string
 
 // The event kinds.
 const (
-	Transition Kind = "transition" // a task's phase changed
-	Alert      Kind = "alert"      // a task started to meet an alert rule
-	Error      Kind = "error"      // a task's calls started failing in a new way
+	transitionKind Kind = "transition" // a task's phase changed
+	alertKind      Kind = "alert"      // a task started to meet an alert rule
+	errorKind      Kind = "error"      // a task's calls started failing in a new way
 )
 
 // Event is what a hook receives on stdin, as one JSON object. Field names

@@ -22,7 +22,7 @@ type outcome struct {
 // failure words o for the banner and the log, in plain words: what the
 // hook did and what was done about it. ok=false: the run went well.
 func (o outcome) failure(ev Event, timeout time.Duration, prog, stderr string) (f Failure, failed bool) {
-	f = Failure{Event: ev, ExitCode: -1, Stderr: stderr}
+	f = Failure{Event: ev, ExitCode: -1, stderr: stderr}
 	switch {
 	case o.StartErr != "":
 		f.Err = fmt.Errorf("could not start %s: %s", sanitize.String(prog), sanitize.String(o.StartErr))

@@ -2,6 +2,7 @@ package hook
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +18,8 @@ import (
 const (
 	DefaultMaxConcurrent = 4
 	DefaultTimeout       = 10 * time.Second
-	DefaultQueue         = 64
-	StderrLimit          = 512 // bytes of a failed hook's stderr kept for the report
+	defaultQueue         = 64
+	stderrLimit          = 512 // bytes of a failed hook's stderr kept for the report
 )
 
 // Config sets up a Runner.
@@ -32,17 +33,17 @@ type Config struct {
 	// the background or in a new session: at the deadline all of it is
 	// killed (on Linux; elsewhere the hook's process group). Default 10s.
 	Timeout time.Duration
-	// Queue bounds the events waiting for a free slot (default 64). When a
-	// burst overflows it the oldest waiting event is dropped and counted:
-	// the newest says most about the task now.
-	Queue int
+	// queue bounds the events waiting for a free slot (default 64; the
+	// tests set it). When a burst overflows it the oldest waiting event is
+	// dropped and counted: the newest says most about the task now.
+	queue int
 	// OnFailure is told of every failed run (exit status, timeout, could
 	// not start). It is called from the runner's goroutines, so it must be
 	// quick and must not call Close; send to a buffered channel.
 	OnFailure func(Failure)
-	// Environ is the environment the child inherits before the filter and
-	// the TRTCWATCH_* variables; nil means os.Environ().
-	Environ []string
+	// environ is the environment the child inherits before the filter and
+	// the TRTCWATCH_* variables; nil (all but the tests) means os.Environ().
+	environ []string
 }
 
 // Shell is the argv that runs a --on-change command line with /bin/sh, so
@@ -56,19 +57,20 @@ type Failure struct {
 	Err      error  // what went wrong, one line
 	ExitCode int    // the exit status, -1 when the hook did not exit by itself
 	TimedOut bool   // killed at the timeout
-	Stderr   string // the first StderrLimit bytes of its stderr, sanitised
+	stderr   string // the first stderrLimit bytes of its stderr, sanitised
 }
 
 // String is the failure as one banner line.
 func (f Failure) String() string {
 	s := fmt.Sprintf("hook for task %s: %v", sanitize.String(f.Event.TaskID), f.Err)
-	if line, _, _ := strings.Cut(strings.TrimSpace(f.Stderr), `\n`); line != "" {
+	if line, _, _ := strings.Cut(strings.TrimSpace(f.stderr), `\n`); line != "" {
 		s += ": " + line
 	}
 	return s
 }
 
-// Stats are the runner's counters, for the header and the tests.
+// Stats are the runner's counters: the log says them when the hooks stop,
+// so a user can see that a burst dropped events.
 type Stats struct {
 	Started, Failed, Dropped uint64
 	Running, Queued          int
@@ -83,7 +85,7 @@ type Runner struct {
 	mu     sync.Mutex
 	cond   *sync.Cond // work queued or closed
 	idle   *sync.Cond // a hook finished: Drain re-checks
-	queue  []Event    // oldest first, at most cfg.Queue
+	queue  []Event    // oldest first, at most cfg.queue
 	closed bool
 	stats  Stats
 	wg     sync.WaitGroup
@@ -97,22 +99,17 @@ func New(cfg Config) (*Runner, error) {
 	if len(cfg.Cmd) == 0 || cfg.Cmd[0] == "" {
 		return nil, errors.New("hook: no command")
 	}
-	if cfg.MaxConcurrent <= 0 {
-		cfg.MaxConcurrent = DefaultMaxConcurrent
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.Queue <= 0 {
-		cfg.Queue = DefaultQueue
-	}
-	if cfg.Environ == nil {
-		cfg.Environ = os.Environ()
+	// Zero or less takes the default.
+	cfg.MaxConcurrent = cmp.Or(max(cfg.MaxConcurrent, 0), DefaultMaxConcurrent)
+	cfg.Timeout = cmp.Or(max(cfg.Timeout, 0), DefaultTimeout)
+	cfg.queue = cmp.Or(max(cfg.queue, 0), defaultQueue)
+	if cfg.environ == nil {
+		cfg.environ = os.Environ()
 	}
 	if err := protect(); err != nil {
 		return nil, fmt.Errorf("hook: keep this process's memory from the hooks: %w", err)
 	}
-	r := &Runner{cfg: cfg, env: filterEnv(cfg.Environ), queue: make([]Event, 0, cfg.Queue)}
+	r := &Runner{cfg: cfg, env: filterEnv(cfg.environ), queue: make([]Event, 0, cfg.queue)}
 	r.cond = sync.NewCond(&r.mu)
 	r.idle = sync.NewCond(&r.mu)
 	for range cfg.MaxConcurrent {
@@ -132,7 +129,7 @@ func (r *Runner) Fire(ev Event) bool {
 		r.stats.Dropped++
 		return false
 	}
-	if len(r.queue) == r.cfg.Queue {
+	if len(r.queue) == r.cfg.queue {
 		copy(r.queue, r.queue[1:])
 		r.queue = r.queue[:len(r.queue)-1]
 		r.stats.Dropped++
@@ -218,7 +215,7 @@ func (r *Runner) run(ev Event) (Failure, bool) {
 		return Failure{Event: ev, ExitCode: -1, Err: fmt.Errorf("encode event: %w", err)}, true
 	}
 	env := append(append([]string(nil), r.env...), ev.env()...)
-	stderr := &limitWriter{max: StderrLimit}
+	stderr := &limitWriter{max: stderrLimit}
 	o := runOnce(r.cfg.Cmd, env, append(input, '\n'), stderr, r.cfg.Timeout)
 	return o.failure(ev, r.cfg.Timeout, r.cfg.Cmd[0], sanitize.String(stderr.buf.String()))
 }

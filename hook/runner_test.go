@@ -16,7 +16,7 @@ import (
 var evTime = time.Date(2026, 11, 28, 22, 43, 1, 0, time.FixedZone("CST", 8*3600))
 
 func event(id string) Event {
-	return Event{Time: evTime, SdkAppID: 1400000001, TaskID: id, Region: "ap-singapore", Kind: Transition,
+	return Event{Time: evTime, SdkAppID: 1400000001, TaskID: id, Region: "ap-singapore", Kind: transitionKind,
 		From: "Idle", To: "InProgress", RequestID: "req-1", Note: "n"}
 }
 
@@ -49,7 +49,7 @@ func TestEventJSON(t *testing.T) {
 func TestStdinAndEnv(t *testing.T) {
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("record", dir), OnFailure: fails.add, Environ: helperEnv(
+	r, err := New(Config{Cmd: helper("record", dir), OnFailure: fails.add, environ: helperEnv(
 		"TENCENTCLOUD_SECRET_ID=AKIDcanary", "TENCENTCLOUD_SECRET_KEY=canary-key", "TENCENTCLOUD_SESSION_TOKEN=canary-token",
 		"tencentcloud_secret_key=canary-lower", "TRTCWATCH_EMULATOR_SECRET_KEY=canary-emu", "TRTCWATCH_TASK_ID=stale", "KEEP_ME=yes")})
 	if err != nil {
@@ -91,7 +91,7 @@ func TestStdinAndEnv(t *testing.T) {
 
 func TestFailingHook(t *testing.T) {
 	var fails failures
-	r, err := New(Config{Cmd: helper("fail"), OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("fail"), OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +102,8 @@ func TestFailingHook(t *testing.T) {
 	if len(f) != 1 || f[0].ExitCode != 3 || f[0].TimedOut || f[0].Event.TaskID != "t-fail" {
 		t.Fatalf("failures %+v", f)
 	}
-	if !strings.HasPrefix(f[0].Stderr, `boom \x1b[2J`) || len(f[0].Stderr) > StderrLimit+16 || strings.ContainsRune(f[0].Stderr, 0x1b) {
-		t.Errorf("stderr not bounded and sanitised: %d bytes %q", len(f[0].Stderr), f[0].Stderr[:20])
+	if !strings.HasPrefix(f[0].stderr, `boom \x1b[2J`) || len(f[0].stderr) > stderrLimit+16 || strings.ContainsRune(f[0].stderr, 0x1b) {
+		t.Errorf("stderr not bounded and sanitised: %d bytes %q", len(f[0].stderr), f[0].stderr[:20])
 	}
 	if s := f[0].String(); !strings.HasPrefix(s, `hook for task t-fail: exit status 3: boom \x1b[2Jxxx`) {
 		t.Errorf("banner line %q", s[:60])
@@ -117,7 +117,7 @@ func TestCannotStart(t *testing.T) {
 	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	var fails failures
 	dir := t.TempDir()
-	r, err := New(Config{Cmd: []string{filepath.Join(dir, "no-such-hook")}, OnFailure: fails.add, Environ: []string{noRaceExitSleep}})
+	r, err := New(Config{Cmd: []string{filepath.Join(dir, "no-such-hook")}, OnFailure: fails.add, environ: []string{noRaceExitSleep}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestHangingHookKilled(t *testing.T) {
 	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 2 * time.Second, OnFailure: fails.add, Environ: helperEnv()})
+	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 2 * time.Second, OnFailure: fails.add, environ: helperEnv()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestLeftoversKilledAtTheTimeout(t *testing.T) {
 			dir := t.TempDir()
 			var fails failures
 			r, err := New(Config{Cmd: Shell(tc.cmd), Timeout: time.Second, OnFailure: fails.add,
-				Environ: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + dir, noRaceExitSleep}})
+				environ: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + dir, noRaceExitSleep}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestHookCannotReadTheSecret(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("peek", dir), OnFailure: fails.add, Environ: helperEnv("TESTPID=" + strconv.Itoa(os.Getpid()))})
+	r, err := New(Config{Cmd: helper("peek", dir), OnFailure: fails.add, environ: helperEnv("TESTPID=" + strconv.Itoa(os.Getpid()))})
 	if err != nil {
 		t.Fatal(err)
 	}

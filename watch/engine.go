@@ -46,6 +46,8 @@ type Config struct {
 	// Actor is Event.By for edits made through the engine's own methods
 	// (default "local"); a Session names its own.
 	Actor string
+	// Push configures how recording callbacks are taken (push.go).
+	Push PushConfig
 }
 
 func (c Config) withDefaults() Config {
@@ -94,6 +96,13 @@ type entry struct {
 	idx     int                // position in the queue, -1 when not queued
 	noteSeq uint64             // the newest ordered SetNote applied
 	cancel  context.CancelFunc // the in-flight call, nil when none
+
+	// For callbacks (push.go): when its latest call was taken, whether a
+	// callback came after it (a call must confirm it), and whether that
+	// confirmation waits in Engine.push.later for the ConfirmGap.
+	sent     time.Time
+	want     bool
+	deferred bool
 }
 
 // Engine watches tasks. All methods are safe for concurrent use. Run owns
@@ -136,6 +145,7 @@ type Engine struct {
 	throttles meter
 	lastErr   *Failure
 	viewers   int // see SetViewers
+	push      pushState
 	loadWarn  []string
 	writeWarn string
 	extWarn   map[string]string            // SetWarning's texts by source (warn.go)
@@ -171,6 +181,7 @@ func New(api API, cfg Config) *Engine {
 		pendingRefs: map[taskref.Ref]int{},
 	}
 	e.subs = []*sub{e.def}
+	e.initPushLocked()
 	if cfg.Store != nil {
 		entries, warns := cfg.Store.Load()
 		e.loadWarn = warns
@@ -185,6 +196,9 @@ func New(api API, cfg Config) *Engine {
 			// Loaded tasks are overdue background work, so anything the user
 			// adds or refreshes while the first sweep runs still goes first.
 			e.addLocked(en.Ref, en.Note, added, now, key{class: classPoll})
+			if en.Adopted {
+				e.markAdoptedLocked(e.tasks[en.Ref], en.Room)
+			}
 		}
 	}
 	return e
@@ -198,6 +212,7 @@ func (e *Engine) addLocked(r taskref.Ref, note string, addedAt, now time.Time, k
 	heap.Push(&e.queue, ent)
 	e.tasks[r] = ent
 	e.order = append(e.order, ent)
+	e.indexLocked(ent)
 	e.restorePastLocked(ent) // history from the event log (restore.go)
 	e.touchLocked(r)
 	e.backLocked(r)
@@ -333,6 +348,12 @@ func (e *Engine) statsLocked(now time.Time) Stats {
 	}
 	s.WatchWarnings = append(s.WatchWarnings, e.extraWarningsLocked()...)
 	s.Unsaved = e.unsaved
+	s.Push = e.push.stats
+	s.Push.AdoptedNow = e.push.adopted
+	if e.push.rcv != nil {
+		rs := e.push.rcv.Stats() // its own lock, never held while it calls the engine
+		s.Push.Receiver = &rs
+	}
 	return s
 }
 

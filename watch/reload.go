@@ -39,6 +39,9 @@ type op struct {
 	ref  taskref.Ref
 	note string    // opNote
 	at   time.Time // opAdd
+	// opAdd of a task a callback made the engine adopt: its mark and room.
+	adopted bool
+	room    string
 }
 
 // queueOp records an edit; storeMu must be held. Edits a later one makes
@@ -72,7 +75,7 @@ func applyOps(disk []watchlist.Entry, ops []op) []watchlist.Entry {
 		case opAdd:
 			if !ok {
 				at[o.ref] = len(disk)
-				disk = append(disk, watchlist.Entry{Ref: o.ref, AddedAt: o.at})
+				disk = append(disk, watchlist.Entry{Ref: o.ref, AddedAt: o.at, Adopted: o.adopted, Room: o.room})
 			}
 		case opRemove:
 			if ok {
@@ -98,7 +101,11 @@ func (e *Engine) mergeMemory(disk []watchlist.Entry) []watchlist.Entry {
 	defer e.mu.Unlock()
 	ops := make([]op, 0, 2*len(e.order))
 	for _, ent := range e.order {
-		ops = append(ops, op{kind: opAdd, ref: ent.t.Ref, at: ent.t.AddedAt}, op{kind: opNote, ref: ent.t.Ref, note: ent.t.Note})
+		add := op{kind: opAdd, ref: ent.t.Ref, at: ent.t.AddedAt}
+		if p := ent.t.Pushed; p != nil && p.Adopted {
+			add.adopted, add.room = true, watchlist.CleanRoom(p.RoomID)
+		}
+		ops = append(ops, add, op{kind: opNote, ref: ent.t.Ref, note: ent.t.Note})
 	}
 	return applyOps(disk, ops)
 }
@@ -120,6 +127,9 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 				added = now
 			}
 			e.addLocked(d.Ref, d.Note, added, now, key{class: classAsk, due: now})
+			if d.Adopted {
+				e.markAdoptedLocked(e.tasks[d.Ref], d.Room)
+			}
 			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: OtherDashboard})
 			changed = true
 		case ent.t.Note != d.Note:
@@ -151,6 +161,7 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 func (e *Engine) dropLocked(ent *entry) {
 	ref := ent.t.Ref
 	delete(e.tasks, ref)
+	e.unindexLocked(ent)
 	if ent.idx >= 0 {
 		heap.Remove(&e.queue, ent.idx)
 	}

@@ -195,15 +195,19 @@ func (e *Engine) probeEvery() time.Duration {
 }
 
 func (e *Engine) pickLocked() (*job, time.Duration) {
-	if len(e.queue) == 0 || e.runCtx == nil {
+	if e.runCtx == nil {
 		return nil, forever
 	}
 	now := e.cfg.Now()
+	later := e.promoteLocked(now) // callbacks' confirmations now due become asks (push.go)
+	if len(e.queue) == 0 {
+		return nil, later
+	}
 	e.aliveLocked(now) // a call taken after a Gap is sent after its end
 	head := e.queue[0]
 	ok, wait := canTake(head.key, now, e.paused, e.health.gate, e.inflight, e.lastProbe, e.probeEvery())
 	if !ok {
-		return nil, wait
+		return nil, minWait(wait, later)
 	}
 	switch {
 	case head.key.class != classAsk:
@@ -229,6 +233,7 @@ func (e *Engine) pickLocked() (*job, time.Duration) {
 	ctx, cancel := context.WithCancel(e.runCtx)
 	head.cancel = cancel
 	head.t.InFlight, head.t.NextPoll = true, time.Time{}
+	head.sent, head.want = now, false // this call confirms every callback filed so far
 	e.touchLocked(head.t.Ref)
 	return &job{ent: head, gen: head.gen, ref: head.t.Ref, ctx: ctx, cancel: cancel, sentAt: now}, 0
 }
@@ -326,14 +331,15 @@ func (e *Engine) finish(j *job, resp *client.DescribeCloudRecordingResponse, err
 		e.eventLocked(ev)
 	}
 	e.touchLocked(ent.t.Ref)
-	due, poll := nextDue(now, ent.t.Phase, f, ent.t.Failures, e.cfg.Interval, e.cfg.MaxBackoff, rand.Float64())
-	if !poll {
+	due, poll := nextDue(now, ent.t.Phase, f, ent.t.Failures, e.cfg.Interval, e.stretchLocked(ent, now), e.cfg.MaxBackoff, rand.Float64())
+	if poll {
+		ent.key = key{class: classPoll, due: due, seq: ent.gen}
+		ent.t.NextPoll = due
+		heap.Push(&e.queue, ent)
+	} else {
 		ent.t.NextPoll = time.Time{}
-		return
 	}
-	ent.key = key{class: classPoll, due: due, seq: ent.gen}
-	ent.t.NextPoll = due
-	heap.Push(&e.queue, ent)
+	e.confirmLocked(ent, now) // a callback that came during the call (push.go)
 }
 
 // resumeLocked makes every task that backed off while the API was down due

@@ -271,5 +271,5 @@ func (e *Engine) withPendingLocked(written []watchlist.Entry) []watchlist.Entry 
 
 // sameEntry compares entries as the file keeps them.
 func sameEntry(a, b watchlist.Entry) bool {
-	return a.Ref == b.Ref && a.Note == b.Note && a.AddedAt.Equal(b.AddedAt)
+	return a.Ref == b.Ref && a.Note == b.Note && a.AddedAt.Equal(b.AddedAt) && a.Adopted == b.Adopted && a.Room == b.Room
 }

@@ -93,15 +93,17 @@ func backoff(n int, interval, ceiling time.Duration, r float64) time.Duration {
 }
 
 // nextDue says when a task is asked next after a call that ended at now
-// (ok=false: not polled again until someone asks). Answers wait one interval;
+// (ok=false: not polled again until someone asks). Answers wait one interval,
+// or stretch when that is longer: the ConfirmInterval of a task whose
+// callbacks keep arriving (push.go; 0 for the others), never more;
 // transient and unknown failures back off; throttling and auth problems are
 // handled globally (AIMD, probe gate), so those tasks keep the normal pace.
-func nextDue(now time.Time, p Phase, f *Failure, failures int, interval, maxBackoff time.Duration, r float64) (time.Time, bool) {
+func nextDue(now time.Time, p Phase, f *Failure, failures int, interval, stretch, maxBackoff time.Duration, r float64) (time.Time, bool) {
 	if p.Final() {
 		return time.Time{}, false
 	}
 	if f == nil {
-		return now.Add(interval), true
+		return now.Add(max(interval, stretch)), true
 	}
 	switch f.Kind {
 	case client.KindThrottled, client.KindAuth, client.KindGone:

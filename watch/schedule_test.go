@@ -52,25 +52,31 @@ func TestBackoff(t *testing.T) {
 func TestNextDue(t *testing.T) {
 	now := time.Unix(100, 0)
 	const iv, mb = 2 * time.Second, 30 * time.Second
+	const ci = 30 * time.Second // a ConfirmInterval: callbacks keep arriving
 	tests := []struct {
 		name     string
 		phase    Phase
 		f        *Failure
 		failures int
+		stretch  time.Duration
 		poll     bool
 		lo, hi   time.Duration
 	}{
-		{"answer", InProgress, nil, 0, true, iv, iv},
-		{"ended not polled", Ended, fail(client.KindGone), 0, false, 0, 0},
-		{"not found not polled", NotFound, fail(client.KindGone), 0, false, 0, 0},
-		{"throttled keeps pace (AIMD slows)", Throttled, fail(client.KindThrottled), 5, true, iv, iv},
-		{"auth keeps pace (gate slows)", AuthError, fail(client.KindAuth), 5, true, iv, iv},
-		{"transient backs off", Error, fail(client.KindTransient), 4, true, 4 * iv, 8 * iv},
-		{"bad request backs off", Error, fail(client.KindBadRequest), 20, true, mb / 2, mb},
+		{"answer", InProgress, nil, 0, 0, true, iv, iv},
+		{"answer, callbacks arriving: stretched to the confirm interval", InProgress, nil, 0, ci, true, ci, ci},
+		{"a stretch never shortens", Idle, nil, 0, time.Second, true, iv, iv},
+		{"ended not polled", Ended, fail(client.KindGone), 0, ci, false, 0, 0},
+		{"not found not polled", NotFound, fail(client.KindGone), 0, 0, false, 0, 0},
+		{"throttled keeps pace (AIMD slows)", Throttled, fail(client.KindThrottled), 5, 0, true, iv, iv},
+		{"throttled is not stretched", Throttled, fail(client.KindThrottled), 5, ci, true, iv, iv},
+		{"auth keeps pace (gate slows)", AuthError, fail(client.KindAuth), 5, 0, true, iv, iv},
+		{"transient backs off", Error, fail(client.KindTransient), 4, 0, true, 4 * iv, 8 * iv},
+		{"transient backs off, not stretched", Error, fail(client.KindTransient), 2, ci, true, iv, 2 * iv},
+		{"bad request backs off", Error, fail(client.KindBadRequest), 20, 0, true, mb / 2, mb},
 	}
 	for _, tt := range tests {
 		for range 20 {
-			due, poll := nextDue(now, tt.phase, tt.f, tt.failures, iv, mb, rand.Float64())
+			due, poll := nextDue(now, tt.phase, tt.f, tt.failures, iv, tt.stretch, mb, rand.Float64())
 			if poll != tt.poll {
 				t.Fatalf("%s: poll = %v", tt.name, poll)
 			}

@@ -174,5 +174,6 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, unseen bool, historyLi
 func (t *Task) clone() Task {
 	c := *t
 	c.History = append([]Transition(nil), t.History...)
+	c.Pushed = t.Pushed.view()
 	return c
 }

@@ -27,6 +27,17 @@ const (
 	EventAdd        EventKind = "add"
 	EventRemove     EventKind = "remove"
 	EventNote       EventKind = "note" // Note is the new text
+	// EventCallback is a recording callback for a watched task: Text is
+	// what it said ("302 recorder stopped, LeaveCode 99: …"), At when it
+	// happened at TRTC, By ByCallback. A hint: the phase changes only with
+	// the answer of the call it asks for.
+	EventCallback EventKind = "callback"
+	// EventNotWatched is a recording callback for a task not watched (nor
+	// adopted): Ref is the task in PushConfig.Region, for a key that adds
+	// it; Text what it said; Code why it was not adopted (a NotAdopted
+	// value, "" when adoption is off). Listed once per task per minute;
+	// Stats.Push counts them all.
+	EventNotWatched EventKind = "not-watched"
 )
 
 // Event is one thing that happened to a watched task, in the order the
@@ -38,12 +49,16 @@ type Event struct {
 	Ref       taskref.Ref
 	From, To  Phase  // EventTransition; To is also set on EventError
 	RequestID string // the call behind a transition or error
-	Code      string // EventError
+	Code      string // EventError; EventNotWatched: why not adopted
 	Note      string // EventNote
+	// Text is what a callback said (EventCallback, EventNotWatched) or
+	// that one adopted the task (EventAdd by ByCallback). It comes from
+	// the network: sanitise it before display.
+	Text string
 	// By names who made an edit (add, remove, note): Config.Actor for this
 	// engine's own callers, the session's name in team mode, OtherDashboard
-	// for edits read back from the shared watch list. Empty for what polls
-	// found.
+	// for edits read back from the shared watch list, ByCallback for what
+	// a callback caused. Empty for what polls found.
 	By string
 }
 

@@ -156,6 +156,11 @@ type Task struct {
 	NextPoll time.Time    // zero while in flight or not scheduled
 	InFlight bool
 
+	// Pushed is what recording callbacks told about the task (see
+	// Pushed); nil until one names it, or the watch list says it was
+	// adopted.
+	Pushed *Pushed
+
 	statusSince time.Time // when the API began to answer Last.Status; zero after a gone answer
 	answerSent  time.Time // when the call that brought Last was sent
 }
@@ -196,6 +201,7 @@ type Stats struct {
 	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
 	Viewers       int       // dashboards watching this engine in team mode (see SetViewers); 0 when nobody says
 	Gap           Gap       // the latest stretch the engine could not run, for gapShownFor after it ended; zero otherwise
+	Push          PushStats // what the engine did with recording callbacks (Push)
 
 	// Unsaved is set while edits are only in memory because the watch list
 	// could not be written: the cause and the edits, one line for a banner

@@ -20,6 +20,8 @@ type diskEntry struct {
 	TaskID   string    `json:"task_id"`
 	Note     string    `json:"note,omitempty"`
 	AddedAt  time.Time `json:"added_at,omitzero"`
+	Adopted  bool      `json:"adopted,omitempty"`
+	Room     string    `json:"room,omitempty"`
 }
 
 type diskFile struct {
@@ -126,6 +128,8 @@ func decodeEntry(raw json.RawMessage) (Entry, error) {
 		Ref:     taskref.Ref{Region: d.Region, SdkAppID: d.SdkAppID, TaskID: d.TaskID},
 		Note:    CleanNote(d.Note), // what the engine would have stored; keeps an entry within maxEntryBytes
 		AddedAt: d.AddedAt,
+		Adopted: d.Adopted,
+		Room:    CleanRoom(d.Room), // the same for the room
 	}
 	return e, validate(e)
 }
@@ -164,7 +168,7 @@ func regionName(s string) bool {
 }
 
 // normalize checks what an Update callback returned: every entry valid, the
-// first of duplicates kept, notes cleaned (so an entry stays within
+// first of duplicates kept, notes and rooms cleaned (so an entry stays within
 // maxEntryBytes), at most MaxTasks entries, times in UTC so the file reads
 // the same anywhere.
 func normalize(list []Entry) ([]Entry, error) {
@@ -180,6 +184,7 @@ func normalize(list []Entry) ([]Entry, error) {
 		seen[e.Ref] = true
 		e.AddedAt = e.AddedAt.UTC()
 		e.Note = CleanNote(e.Note)
+		e.Room = CleanRoom(e.Room)
 		out = append(out, e)
 	}
 	if len(out) > MaxTasks {
@@ -193,7 +198,7 @@ func encode(list []Entry) ([]byte, error) {
 	for _, e := range list {
 		doc.Tasks = append(doc.Tasks, diskEntry{
 			Region: e.Ref.Region, SdkAppID: e.Ref.SdkAppID, TaskID: e.Ref.TaskID,
-			Note: e.Note, AddedAt: e.AddedAt.UTC(),
+			Note: e.Note, AddedAt: e.AddedAt.UTC(), Adopted: e.Adopted, Room: e.Room,
 		})
 	}
 	var buf bytes.Buffer
@@ -223,4 +228,30 @@ func CleanNote(s string) string {
 		n++
 	}
 	return s
+}
+
+// MaxRoomLen bounds a stored room, in bytes: TRTC's room IDs are at most 64
+// bytes (a string room) or 10 digits.
+const MaxRoomLen = 64
+
+// CleanRoom is what the list stores for a RoomId a callback gave: invalid
+// UTF-8 and control characters replaced, at most MaxRoomLen bytes. A real
+// room ID passes unchanged; the rest cannot make an entry too large to
+// read back. It does not make the room terminal-safe; sanitize.String does
+// that on display.
+func CleanRoom(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) <= MaxRoomLen {
+		return s
+	}
+	n := MaxRoomLen
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // worstEntry is the largest entry encode can write: every field at its
-// longest, every note rune one that JSON escapes as \u00XX.
+// longest, every note rune one that JSON escapes as \u00XX, every room
+// byte one it escapes as two.
 func worstEntry(i int) Entry {
 	id := fmt.Sprintf("%06d", i)
 	return Entry{
@@ -24,6 +25,8 @@ func worstEntry(i int) Entry {
 		},
 		Note:    strings.Repeat("\x1b", MaxNoteLen+50),
 		AddedAt: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		Adopted: true,
+		Room:    strings.Repeat(`"`, MaxRoomLen+10), // each escaped as \"
 	}
 }
 

@@ -18,8 +18,13 @@
 //	  ]
 //	}
 //
-// "note" and "added_at" may be left out. Unknown fields are ignored, so a
-// change that older readers must not drop needs a new version number. The
+// "note" and "added_at" may be left out, and so may "adopted" and "room",
+// which a task added because a recording callback named it carries
+// (`"adopted": true, "room": "20015"`). Unknown fields are ignored, so a
+// change that older readers must not drop needs a new version number; an
+// older trtcwatch reads a list with adopted tasks and, when it saves,
+// keeps the tasks but drops those two fields (nothing it polls depends on
+// them, so the format stays version 1). The
 // file never holds a secret: Entry has no field for one, and it must stay
 // that way.
 //
@@ -87,6 +92,13 @@ type Entry struct {
 	Ref     taskref.Ref
 	Note    string    // free text from the engineer; sanitise before display
 	AddedAt time.Time // zero when the file did not say
+	// Adopted says a recording callback named the task and trtcwatch
+	// added it (--adopt), rather than a person.
+	Adopted bool
+	// Room is the task's RoomId as its callbacks gave it (CleanRoom), so
+	// that adopted tasks can be told apart by room; sanitise before
+	// display.
+	Room string
 }
 
 // DefaultPath follows the XDG base directory spec, because the watch list is

@@ -39,7 +39,7 @@ func add(es ...Entry) func([]Entry) []Entry {
 
 func equalEntries(a, b []Entry) bool {
 	return slices.EqualFunc(a, b, func(x, y Entry) bool {
-		return x.Ref == y.Ref && x.Note == y.Note && x.AddedAt.Equal(y.AddedAt)
+		return x.Ref == y.Ref && x.Note == y.Note && x.AddedAt.Equal(y.AddedAt) && x.Adopted == y.Adopted && x.Room == y.Room
 	})
 }
 
@@ -49,6 +49,7 @@ func TestRoundTrip(t *testing.T) {
 		entry("a", 1),
 		{Ref: taskref.Ref{Region: "na-siliconvalley", SdkAppID: 20000, TaskID: "x+y/z="}, Note: "INC-123 «录制» \x1b]0;t\x07 \"q\""},
 		{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "t"}, AddedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))},
+		{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "adopted"}, Adopted: true, Room: "room 7 «录制»"},
 	}
 	f := Open(path)
 	if got, w := f.Load(); got != nil || w != nil {
