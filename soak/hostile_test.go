@@ -66,7 +66,7 @@ type hostileProxy struct {
 
 func newHostileProxy(t *testing.T) *hostileProxy {
 	return &hostileProxy{
-		store: watchlist.Open(filepath.Join(t.TempDir(), "watchlist.json")),
+		store: watchlist.Open(filepath.Join(t.TempDir(), "watchlist.json"), watchlist.Options{}),
 		rate:  hostileRate, rng: rand.New(rand.NewPCG(10, 20260314)), served: map[string]int{},
 	}
 }

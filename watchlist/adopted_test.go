@@ -31,7 +31,7 @@ func TestAdoptedFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := write(tt.file)(t, t.TempDir())
-			got, warns := Open(path).Load()
+			got, warns := Open(path, Options{}).Load()
 			if tt.warn != "" {
 				if len(got) != 0 || len(warns) != 1 || !strings.Contains(warns[0], tt.warn) {
 					t.Fatalf("Load = %+v, %q; want no entry and %q", got, warns, tt.warn)
@@ -42,10 +42,10 @@ func TestAdoptedFields(t *testing.T) {
 				t.Fatalf("Load = %+v, %q; want adopted %v, room %q", got, warns, tt.adopted, tt.room)
 			}
 			// Saved again, the entry is as it was read.
-			if err := Open(path).Update(func(l []Entry) []Entry { return l }); err != nil {
+			if err := Open(path, Options{}).Update(func(l []Entry) []Entry { return l }); err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Open(path).Load()
+			again, _ := Open(path, Options{}).Load()
 			if !equalEntries(again, got) {
 				t.Fatalf("after a save: %+v, want %+v", again, got)
 			}
@@ -60,7 +60,7 @@ func TestAdoptedWrittenAsDocumented(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	a, b := entry("a", 1), entry("b", 2)
 	b.Adopted, b.Room = true, "20015\n"
-	if err := Open(path).Update(add(a, b)); err != nil {
+	if err := Open(path, Options{}).Update(add(a, b)); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(path)

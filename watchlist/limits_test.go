@@ -43,7 +43,7 @@ func TestMaxListRoundTrips(t *testing.T) {
 		list[i] = worstEntry(i)
 	}
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	if err := Open(path).Update(func([]Entry) []Entry { return list }); err != nil {
+	if err := Open(path, Options{}).Update(func([]Entry) []Entry { return list }); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(path)
@@ -56,7 +56,7 @@ func TestMaxListRoundTrips(t *testing.T) {
 			bigLists, st.Size(), bound, maxSize, MaxTasks)
 	}
 	t.Logf("largest list of %d tasks: %d bytes, bound %d (maxSize %d for %d)", bigLists, st.Size(), bound, maxSize, MaxTasks)
-	got, warns := Open(path).Load()
+	got, warns := Open(path, Options{}).Load()
 	if len(warns) != 0 || len(got) != bigLists {
 		t.Fatalf("Load = %d entries, %q; want %d and no warning", len(got), warns, bigLists)
 	}
@@ -74,11 +74,11 @@ func TestUpdatePastMaxTasks(t *testing.T) {
 		list[i] = entry("full", i)
 	}
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	if err := Open(path).Update(func([]Entry) []Entry { return list }); err != nil {
+	if err := Open(path, Options{}).Update(func([]Entry) []Entry { return list }); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
-	err := Open(path).Update(add(entry("one-more", 1)))
+	err := Open(path, Options{}).Update(add(entry("one-more", 1)))
 	if !errors.Is(err, ErrTooManyTasks) || !strings.Contains(err.Error(), fmt.Sprint(MaxTasks)) {
 		t.Fatalf("Update past MaxTasks = %v, want ErrTooManyTasks", err)
 	}
@@ -102,7 +102,7 @@ func TestLoadTooManyTasks(t *testing.T) {
 	b.WriteString("]}")
 	dir := t.TempDir()
 	path := write(b.String())(t, dir)
-	got, warns := Open(path).Load()
+	got, warns := Open(path, Options{}).Load()
 	if len(got) != MaxTasks || got[MaxTasks-1].Ref.TaskID != fmt.Sprintf("t-%d", MaxTasks-1) {
 		t.Fatalf("loaded %d entries, want the first %d", len(got), MaxTasks)
 	}

@@ -125,12 +125,10 @@ type File struct {
 	real     string    // the path with its directory resolved, once known
 }
 
-// Open names the file with default Options; nothing is read or created until
+// Open names the file, with a lock timeout and a way to hear about lock
+// waits (zero Options: the defaults); nothing is read or created until
 // Load or Update.
-func Open(path string) *File { return OpenWith(path, Options{}) }
-
-// OpenWith is Open with a lock timeout and a way to hear about lock waits.
-func OpenWith(path string, opts Options) *File {
+func Open(path string, opts Options) *File {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = defaultLockTimeout
 	}
