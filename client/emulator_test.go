@@ -290,7 +290,7 @@ func TestTokenCredential(t *testing.T) {
 	}
 	// The token reaches the wire through the env chain too.
 	isolate(t)
-	t.Setenv(EnvSecretID, emulator.DemoSecretID)
+	t.Setenv(envSecretID, emulator.DemoSecretID)
 	t.Setenv(EnvSecretKey, emulator.DemoSecretKey)
 	t.Setenv(EnvSessionToken, "session-token-1")
 	envC := emuClient(t, s, func(c *Config) { c.Credential = nil })

@@ -28,7 +28,7 @@ func TestTccliToken(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvSecretID, "id")
+			t.Setenv(envSecretID, "id")
 			t.Setenv(EnvSecretKey, "key")
 			t.Setenv(EnvSessionToken, tc.session)
 			t.Setenv(EnvToken, tc.token)

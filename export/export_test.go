@@ -184,7 +184,7 @@ func checkSafe(t *testing.T, f Format, out []byte, ntasks int) {
 			t.Fatalf("csv: %d records, %v:\n%s", len(recs), err, out)
 		}
 		for _, rec := range recs[1:] {
-			if len(rec) != len(Header) {
+			if len(rec) != len(header) {
 				t.Fatalf("csv row has %d cells: %q", len(rec), rec)
 			}
 			for _, c := range rec {

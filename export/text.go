@@ -17,8 +17,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// Header is the column header of CSV and Markdown, in order.
-var Header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
+// header is the column header of CSV and Markdown, in order.
+var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
 
 // fileSeparator joins file names in one CSV cell: a line break, because a
 // sanitised file name never holds one (a ';' or ',' could be part of a
@@ -64,7 +64,7 @@ func csvCell(s string) string {
 
 func writeCSV(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(Header); err != nil {
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	for _, t := range tasks {

@@ -130,12 +130,12 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 			if d.Adopted {
 				e.markAdoptedLocked(e.tasks[d.Ref], d.Room)
 			}
-			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: OtherDashboard})
+			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: otherDashboard})
 			changed = true
 		case ent.t.Note != d.Note:
 			ent.t.Note = d.Note
 			e.touchLocked(d.Ref)
-			e.eventLocked(Event{At: now, Kind: EventNote, Ref: d.Ref, Note: d.Note, By: OtherDashboard})
+			e.eventLocked(Event{At: now, Kind: EventNote, Ref: d.Ref, Note: d.Note, By: otherDashboard})
 			changed = true
 		}
 	}
@@ -145,7 +145,7 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 			return false
 		}
 		e.dropLocked(ent)
-		e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: OtherDashboard})
+		e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: otherDashboard})
 		return true
 	})
 	changed = changed || len(e.order) != n

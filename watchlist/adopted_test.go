@@ -24,7 +24,7 @@ func TestAdoptedFields(t *testing.T) {
 		{"adopted in a room", `{"version": 1, "tasks": [` + task + `, "adopted": true, "room": "20015"}]}`, true, "20015", ""},
 		{"a room alone", `{"version": 1, "tasks": [` + task + `, "room": "r"}]}`, false, "r", ""},
 		{"control characters", `{"version": 1, "tasks": [` + task + `, "adopted": true, "room": "a\u001b[2Jb\u0085"}]}`, true, "a\uFFFD[2Jb\uFFFD", ""},
-		{"a room too long", `{"version": 1, "tasks": [` + task + `, "room": "` + strings.Repeat("é", MaxRoomLen) + `"}]}`, false, strings.Repeat("é", MaxRoomLen/2), ""},
+		{"a room too long", `{"version": 1, "tasks": [` + task + `, "room": "` + strings.Repeat("é", maxRoomLen) + `"}]}`, false, strings.Repeat("é", maxRoomLen/2), ""},
 		{"adopted not a bool", `{"version": 1, "tasks": [` + task + `, "adopted": "yes"}]}`, false, "", "has 1 invalid entry"},
 		{"room not a string", `{"version": 1, "tasks": [` + task + `, "room": 20015}]}`, false, "", "has 1 invalid entry"},
 	}
@@ -95,8 +95,8 @@ func TestCleanRoom(t *testing.T) {
 		{"room-7 !#$%&()+-:;<=.>?@[]^_{}|~,", "room-7 !#$%&()+-:;<=.>?@[]^_{}|~,"},
 		{"a\x00b\x7fc\u009bd", "a\uFFFDb\uFFFDc\uFFFDd"},
 		{"bad\xffutf8", "bad\uFFFDutf8"},
-		{strings.Repeat("x", MaxRoomLen+1), strings.Repeat("x", MaxRoomLen)},
-		{strings.Repeat("x", MaxRoomLen-1) + "é", strings.Repeat("x", MaxRoomLen-1)}, // never half a rune
+		{strings.Repeat("x", maxRoomLen+1), strings.Repeat("x", maxRoomLen)},
+		{strings.Repeat("x", maxRoomLen-1) + "é", strings.Repeat("x", maxRoomLen-1)}, // never half a rune
 	}
 	for _, tt := range tests {
 		if got := CleanRoom(tt.in); got != tt.want {

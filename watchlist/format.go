@@ -230,12 +230,12 @@ func CleanNote(s string) string {
 	return s
 }
 
-// MaxRoomLen bounds a stored room, in bytes: TRTC's room IDs are at most 64
+// maxRoomLen bounds a stored room, in bytes: TRTC's room IDs are at most 64
 // bytes (a string room) or 10 digits.
-const MaxRoomLen = 64
+const maxRoomLen = 64
 
 // CleanRoom is what the list stores for a RoomId a callback gave: invalid
-// UTF-8 and control characters replaced, at most MaxRoomLen bytes. A real
+// UTF-8 and control characters replaced, at most maxRoomLen bytes. A real
 // room ID passes unchanged; the rest cannot make an entry too large to
 // read back. It does not make the room terminal-safe; sanitize.String does
 // that on display.
@@ -246,10 +246,10 @@ func CleanRoom(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) <= MaxRoomLen {
+	if len(s) <= maxRoomLen {
 		return s
 	}
-	n := MaxRoomLen
+	n := maxRoomLen
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}

@@ -25,10 +25,10 @@ const maxRegionLen = 64
 // \u00XX (6 bytes; CleanNote keeps at most MaxNoteLen runes), a UTC
 // added_at with nanoseconds (30 bytes), and an adopted task's "adopted"
 // and "room" (under 48 bytes of names and punctuation, and a room of
-// MaxRoomLen bytes each escaped as at most 2: CleanRoom leaves no control
+// maxRoomLen bytes each escaped as at most 2: CleanRoom leaves no control
 // character, and U+2028/U+2029, which encoding/json writes as 6 bytes,
 // take 3 raw).
-const maxEntryBytes = 128 + maxRegionLen + 20 + taskref.MaxTaskIDLen + 6*MaxNoteLen + 30 + 48 + 2*MaxRoomLen
+const maxEntryBytes = 128 + maxRegionLen + 20 + taskref.MaxTaskIDLen + 6*MaxNoteLen + 30 + 48 + 2*maxRoomLen
 
 // maxSize caps how much of the file is read: the most encode can write for
 // MaxTasks tasks (about 17 MB; a typical task takes about 200 bytes), so

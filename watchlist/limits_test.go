@@ -26,7 +26,7 @@ func worstEntry(i int) Entry {
 		Note:    strings.Repeat("\x1b", MaxNoteLen+50),
 		AddedAt: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
 		Adopted: true,
-		Room:    strings.Repeat(`"`, MaxRoomLen+10), // each escaped as \"
+		Room:    strings.Repeat(`"`, maxRoomLen+10), // each escaped as \"
 	}
 }
 
