@@ -14,6 +14,7 @@ import (
 // enough: the engine's background schedule is its own, and explicit asks
 // go out even while it is paused.
 func TestSessionsCostNoAPICalls(t *testing.T) {
+	t.Parallel() // its own rig, waits on timeouts; measures nothing process-wide
 	r := startRig(t, 8, 200*time.Millisecond)
 	eventually(t, "the engine polls", func() bool { return r.emu.Stats().Requests() >= 8 })
 	seq := uint64(0)

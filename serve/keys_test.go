@@ -189,6 +189,7 @@ func dialFrom(addr, local string, key gossh.Signer) (*gossh.Client, error) {
 // expiry-time="20000101" and command="/bin/false",no-pty keys got
 // read-write dashboards from 127.0.0.1.
 func TestKeyOptionsOverSSH(t *testing.T) {
+	t.Parallel() // its own rig, waits on timeouts; measures nothing process-wide
 	var logged lockedBuffer
 	r := startRig(t, 1, time.Second, func(c *Config) { c.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
 	far, expired, command, noPty, some, future, twice, odd := newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t)
