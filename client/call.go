@@ -67,7 +67,7 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 		return nil, cerr
 	}
 	if c.cred == nil { // New never allows it; the SDK would panic
-		return nil, &Error{Kind: KindAuth, Code: CodeNoCred, Message: "no credential", Action: action}
+		return nil, &Error{Kind: KindAuth, Code: codeNoCred, Message: "no credential", Action: action}
 	}
 	params, err := actionParams(req)
 	if err != nil {
@@ -82,7 +82,7 @@ func send[T any](c *Client, ctx context.Context, region, action string, req any,
 	ex := &exchange{}
 	defer ex.release() // after Send: the SDK has read and decoded the body
 	callCtx = context.WithValue(callCtx, exchangeKey{}, ex)
-	r := tchttp.NewCommonRequest(Service, Version, action)
+	r := tchttp.NewCommonRequest(service, version, action)
 	if err := r.SetActionParameters(params); err != nil {
 		return nil, toError(ctx, action, err)
 	}
@@ -122,11 +122,11 @@ func sameTask(req, resp any, action string) *Error {
 		return nil
 	}
 	return &Error{Kind: KindTransient, Code: CodeBadResponse, Action: action,
-		Message: "answer is for task " + strconv.Quote(boundText(*got, MaxTaskIDBytes)) + ", not the task asked for " +
-			strconv.Quote(boundText(*asked, MaxTaskIDBytes))}
+		Message: "answer is for task " + strconv.Quote(boundText(*got, maxTaskIDBytes)) + ", not the task asked for " +
+			strconv.Quote(boundText(*asked, maxTaskIDBytes))}
 }
 
-func (r *DescribeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }
+func (r *describeCloudRecordingRequest) askedTaskID() *string { return r.TaskId }
 func (r *DeleteCloudRecordingRequest) askedTaskID() *string   { return r.TaskId }
 
 func (r *DescribeCloudRecordingResponse) answeredTaskID() *string { return r.TaskId }
@@ -170,10 +170,10 @@ func actionParams(req any) (map[string]any, error) {
 // deadline (already passed, or earlier than the next free slot) ended it.
 func waitError(ctx context.Context, action string, err error) *Error {
 	if ctx.Err() == context.Canceled {
-		return &Error{Kind: KindTransient, Code: CodeCanceled, Action: action,
+		return &Error{Kind: KindTransient, Code: codeCanceled, Action: action,
 			Message: "cancelled while waiting for a slot under the quota", Err: ctx.Err()}
 	}
-	return &Error{Kind: KindTransient, Code: CodeRateWait, Action: action,
+	return &Error{Kind: KindTransient, Code: codeRateWait, Action: action,
 		Message: "deadline ends before the next slot under the quota: " + err.Error(),
 		Err:     fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)}
 }

@@ -15,9 +15,9 @@ import (
 // so that logs read the same whichever layer failed.
 const (
 	CodeBadResponse = "ClientError.BadResponse" // 200 answer without Response or RequestId, or an unreadable body
-	CodeCanceled    = "ClientError.Canceled"    // the caller cancelled the context
-	CodeRateWait    = "ClientError.RateWait"    // the context ended while waiting for a slot under the quota
-	CodeNoCred      = "ClientError.CredentialError"
+	codeCanceled    = "ClientError.Canceled"    // the caller cancelled the context
+	codeRateWait    = "ClientError.RateWait"    // the context ended while waiting for a slot under the quota
+	codeNoCred      = "ClientError.CredentialError"
 )
 
 // goneCodes are the answers that mean "this task no longer exists". Only
@@ -57,7 +57,7 @@ func classifyCode(code string) Kind {
 	case has("RequestLimitExceeded") || code == "OperationDenied.FreqOverLimit" ||
 		code == "FailedOperation.RestrictedFrequency":
 		return KindThrottled
-	case has("AuthFailure") || has("UnauthorizedOperation") || code == CodeNoCred ||
+	case has("AuthFailure") || has("UnauthorizedOperation") || code == codeNoCred ||
 		code == "IpInBlacklist" || code == "IpNotInWhitelist":
 		return KindAuth
 	case has("InvalidParameter") || has("InvalidParameterValue") || has("MissingParameter") ||
@@ -69,7 +69,7 @@ func classifyCode(code string) Kind {
 
 // toError turns anything the SDK or the limiter returned into an *Error.
 // parent is the caller's context: a cancellation by the caller is reported
-// as CodeCanceled so the engine can tell it from a timeout.
+// as codeCanceled so the engine can tell it from a timeout.
 func toError(parent context.Context, action string, err error) *Error {
 	var ce *Error
 	if errors.As(err, &ce) { // made by the guard, under the SDK
@@ -93,7 +93,7 @@ func toError(parent context.Context, action string, err error) *Error {
 	}
 	e.Kind = classifyCode(e.Code)
 	if parent.Err() == context.Canceled && errors.Is(err, context.Canceled) {
-		e.Code, e.Kind = CodeCanceled, KindTransient
+		e.Code, e.Kind = codeCanceled, KindTransient
 	}
 	return e
 }
@@ -106,10 +106,10 @@ func endpointError(e *Error, err error, ep endpoint) {
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
-		e.Kind, e.Code = KindConfig, CodeNoSuchHost
+		e.Kind, e.Code = KindConfig, codeNoSuchHost
 		e.Message = "endpoint " + ep.String() + ": no such host (the name does not resolve): check --endpoint"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		e.Kind, e.Code = KindConfig, CodeRefused
+		e.Kind, e.Code = KindConfig, codeRefused
 		e.Message = "endpoint " + ep.String() + ": connection refused (nothing listens there): check --endpoint, or start the emulator"
 	}
 }

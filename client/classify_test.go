@@ -83,8 +83,8 @@ func TestClassify(t *testing.T) {
 		"ClientError.IOError":                 KindTransient,
 		"ClientError.TypeError":               KindTransient,
 		CodeBadResponse:                       KindTransient,
-		CodeCanceled:                          KindTransient,
-		CodeRateWait:                          KindTransient,
+		codeCanceled:                          KindTransient,
+		codeRateWait:                          KindTransient,
 		"":                                    KindTransient,
 		"SomethingNew.NeverSeen":              KindTransient,
 		// prefixes must match whole segments
@@ -121,7 +121,7 @@ func TestToError(t *testing.T) {
 	}{
 		{"api error", bg, tcerr.NewTencentCloudSDKError("ResourceNotFound", "gone", "rid-1"), KindGone, "ResourceNotFound", "rid-1", "gone", false},
 		{"sdk network, caller cancel", cancelled, tcerr.NewTencentCloudSDKErrorWithCause("ClientError.NetworkError", "Fail to get response", "", netErr),
-			KindTransient, CodeCanceled, "", "context canceled", true},
+			KindTransient, codeCanceled, "", "context canceled", true},
 		{"sdk network, own timeout", bg, tcerr.NewTencentCloudSDKErrorWithCause("ClientError.NetworkError", "Fail to get response", "",
 			&url.Error{Op: "Post", URL: "u", Err: context.DeadlineExceeded}), KindTransient, "ClientError.NetworkError", "", "deadline exceeded", false},
 		{"plain error", bg, fmt.Errorf("Content-Encoding not support: br"), KindTransient, CodeBadResponse, "", "Content-Encoding", false},
@@ -134,7 +134,7 @@ func TestToError(t *testing.T) {
 			if e.Kind != tt.kind || e.Code != tt.code || e.RequestID != tt.reqID || e.Action != ActionDescribe {
 				t.Fatalf("toError = %+v, want kind %v code %s rid %q", e, tt.kind, tt.code, tt.reqID)
 			}
-			if !strings.Contains(e.Message, tt.msgHas) || len(e.Message) > MaxMessageBytes+32 || !utf8Valid(e.Message) {
+			if !strings.Contains(e.Message, tt.msgHas) || len(e.Message) > maxMessageBytes+32 || !utf8Valid(e.Message) {
 				t.Fatalf("message %q (len %d) lacks %q or is too long/invalid", e.Message, len(e.Message), tt.msgHas)
 			}
 			if got := errors.Is(e, context.Canceled); got != tt.canceled {
@@ -161,7 +161,7 @@ func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
 func TestEndpointError(t *testing.T) {
 	ep := endpoint{scheme: "https", host: "trtc.intl.tencentcloudapi.cm"}
 	wrap := func(err error) error {
-		return tcerr.NewTencentCloudSDKErrorWithCause(CodeNetwork, "Fail to get response", "",
+		return tcerr.NewTencentCloudSDKErrorWithCause(codeNetwork, "Fail to get response", "",
 			&url.Error{Op: "Post", URL: "https://" + ep.host + "/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}})
 	}
 	tests := []struct {
@@ -182,7 +182,7 @@ func TestEndpointError(t *testing.T) {
 			if e.Kind != tt.kind || !strings.Contains(e.Message, tt.msgHas) {
 				t.Fatalf("got %v %q, want %v with %q", e.Kind, e.Message, tt.kind, tt.msgHas)
 			}
-			if tt.kind == KindConfig && (!strings.Contains(e.Message, ep.host) || e.Code == CodeNetwork) {
+			if tt.kind == KindConfig && (!strings.Contains(e.Message, ep.host) || e.Code == codeNetwork) {
 				t.Fatalf("message %q does not name the endpoint", e.Message)
 			}
 		})

@@ -27,9 +27,9 @@ import (
 // rate after failures still probes about once every ten seconds.
 const MinRate = 0.1
 
-// RequestClient names trtcwatch in the X-TC-RequestClient header, so the
+// requestClient names trtcwatch in the X-TC-RequestClient header, so the
 // API's logs can tell its calls from other SDK users'.
-const RequestClient = "trtcwatch"
+const requestClient = "trtcwatch"
 
 // Client calls the API for any of the supported regions. It is safe for
 // concurrent use; all calls, whatever their region, share one pacer
@@ -44,9 +44,8 @@ type Client struct {
 	pacer      *pacer
 	log        *slog.Logger
 
-	mu   sync.Mutex
-	rate float64                   // nominal calls/s; the limiter runs at rate*Headroom
-	sdk  map[string]*common.Client // one per region, made on first use
+	mu  sync.Mutex
+	sdk map[string]*common.Client // one per region, made on first use
 }
 
 // New validates cfg and resolves credentials. It makes no request (except
@@ -65,13 +64,13 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 	}
 	cred, src, err := resolveCredential(cfg)
 	if err != nil {
-		return nil, tagged{ErrCredentials, err}
+		return nil, err
 	}
 	if rt == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32 // keep connections for a full quota's worth of overlapping calls
 		t.IdleConnTimeout = 30 * time.Second
-		t.MaxResponseHeaderBytes = MaxHeaderBytes
+		t.MaxResponseHeaderBytes = maxHeaderBytes
 		// No Accept-Encoding of our own: the guard decompresses under its
 		// bound whatever a server sends, instead of the transport doing it
 		// without one.
@@ -101,7 +100,6 @@ func newClient(cfg Config, rt http.RoundTripper) (*Client, error) {
 	}
 	c := &Client{
 		cfg: cfg, ep: ep, cred: cred, credSource: src, cpf: cpf, transport: rt, log: logger,
-		rate:  cfg.Rate,
 		pacer: pc,
 		sdk:   map[string]*common.Client{},
 	}
@@ -121,13 +119,6 @@ func (c *Client) CredentialSource() string { return c.credSource }
 // MaxRate is the ceiling SetRate clamps to: the configured rate.
 func (c *Client) MaxRate() float64 { return c.cfg.Rate }
 
-// nominalRate is the rate now in force (before Headroom).
-func (c *Client) nominalRate() float64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rate
-}
-
 // SetRate is the AIMD hook: the engine lowers the rate after throttling and
 // raises it back while calls succeed. It clamps to [MinRate, MaxRate] and
 // ignores NaN, so a bad computation cannot stop or unleash the client.
@@ -135,11 +126,7 @@ func (c *Client) SetRate(perSecond float64) {
 	if math.IsNaN(perSecond) {
 		return
 	}
-	r := min(max(perSecond, MinRate), c.cfg.Rate)
-	c.mu.Lock()
-	c.rate = r
-	c.mu.Unlock()
-	c.pacer.setRate(r)
+	c.pacer.setRate(min(max(perSecond, MinRate), c.cfg.Rate))
 }
 
 // sdkFor returns the region's CommonClient, making it on first use.
@@ -156,7 +143,7 @@ func (c *Client) sdkFor(region string) (*common.Client, *Error) {
 	sc := common.NewCommonClient(c.cred, region, c.cpf).
 		WithLogger(log.New(io.Discard, "", 0)). // the SDK logger is only for debug dumps; never let it print
 		WithHttpTransport(c.transport).
-		WithRequestClient(RequestClient)
+		WithRequestClient(requestClient)
 	c.sdk[region] = sc
 	return sc, nil
 }
@@ -168,20 +155,20 @@ func (c *Client) Describe(ctx context.Context, ref taskref.Ref) (*DescribeCloudR
 		region = c.cfg.Region
 	}
 	app, id := ref.SdkAppID, ref.TaskID
-	return c.DescribeCloudRecording(ctx, region, &DescribeCloudRecordingRequest{SdkAppId: &app, TaskId: &id})
+	return c.describeCloudRecording(ctx, region, &describeCloudRecordingRequest{SdkAppId: &app, TaskId: &id})
 }
 
-// DescribeCloudRecording returns a task's status and files.
-func (c *Client) DescribeCloudRecording(ctx context.Context, region string, req *DescribeCloudRecordingRequest) (*DescribeCloudRecordingResponse, error) {
+// describeCloudRecording returns a task's status and files.
+func (c *Client) describeCloudRecording(ctx context.Context, region string, req *describeCloudRecordingRequest) (*DescribeCloudRecordingResponse, error) {
 	return call(c, ctx, region, ActionDescribe, req, func(r *DescribeCloudRecordingResponse) *string { return r.RequestId })
 }
 
 // CreateCloudRecording starts a task (used by tests and the emulator demo).
 func (c *Client) CreateCloudRecording(ctx context.Context, region string, req *CreateCloudRecordingRequest) (*CreateCloudRecordingResponse, error) {
-	return call(c, ctx, region, ActionCreate, req, func(r *CreateCloudRecordingResponse) *string { return r.RequestId })
+	return call(c, ctx, region, actionCreate, req, func(r *CreateCloudRecordingResponse) *string { return r.RequestId })
 }
 
 // DeleteCloudRecording stops a task.
 func (c *Client) DeleteCloudRecording(ctx context.Context, region string, req *DeleteCloudRecordingRequest) (*DeleteCloudRecordingResponse, error) {
-	return call(c, ctx, region, ActionDelete, req, func(r *DeleteCloudRecordingResponse) *string { return r.RequestId })
+	return call(c, ctx, region, actionDelete, req, func(r *DeleteCloudRecordingResponse) *string { return r.RequestId })
 }

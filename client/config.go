@@ -20,19 +20,19 @@ import (
 // Defaults a zero Config falls back to. Quota is the documented limit of the
 // recording APIs: 20 calls per second per action and (sub)account.
 const (
-	DefaultEndpoint = "trtc.intl.tencentcloudapi.com"
-	DefaultTimeout  = 6 * time.Second // the TRTC docs give every recording API 6 s
-	DefaultLanguage = "en-US"
+	defaultEndpoint = "trtc.intl.tencentcloudapi.com"
+	defaultTimeout  = 6 * time.Second // the TRTC docs give every recording API 6 s
+	defaultLanguage = "en-US"
 	Quota           = 20.0
 )
 
-// Headroom is the share of the nominal rate the limiter actually paces at.
+// headroom is the share of the nominal rate the limiter actually paces at.
 // The API counts arrivals in a sliding one-second window, so requests spaced
 // exactly 1/20 s apart can land 21 in one window after a little network or
 // scheduler jitter. At 0.97 the 21st call of a run lands ~31 ms after the
 // window of the first closed, which absorbs that jitter while keeping
 // throughput above 19 calls/s (see BenchmarkSustainedRate).
-const Headroom = 0.97
+const headroom = 0.97
 
 // Config says where and how fast to call the API, and as whom.
 type Config struct {
@@ -50,12 +50,10 @@ type Config struct {
 	Logger           *slog.Logger // may be nil; never logs secrets
 }
 
-// ErrConfig and ErrCredentials are wrapped by every error New returns, so
-// a command can tell bad usage (exit 2) from missing credentials.
-var (
-	ErrConfig      = errors.New("invalid client configuration")
-	ErrCredentials = errors.New("no usable credentials")
-)
+// ErrConfig is wrapped by every error New returns for the configuration
+// itself, so a command can tell bad usage (exit 2) from missing
+// credentials.
+var ErrConfig = errors.New("invalid client configuration")
 
 // tagged prints only its error but also matches its tag with errors.Is,
 // so messages stay one short line.
@@ -63,13 +61,6 @@ type tagged struct{ tag, err error }
 
 func (t tagged) Error() string   { return t.err.Error() }
 func (t tagged) Unwrap() []error { return []error{t.tag, t.err} }
-
-// Validate checks cfg without looking for credentials, so a typo in a flag
-// is reported as bad usage before any credential file is read.
-func (cfg Config) Validate() error {
-	_, _, err := cfg.withDefaults()
-	return err
-}
 
 // endpoint is a validated endpoint split the way the SDK wants it: a host
 // with optional port (no scheme, no path) plus the scheme on its own.
@@ -111,10 +102,10 @@ func (cfg Config) withDefaults() (Config, endpoint, error) {
 	case cfg.Timeout < 0:
 		return cfg, endpoint{}, fmt.Errorf("timeout %v is negative: set --timeout to a positive duration such as 6s", cfg.Timeout)
 	case cfg.Timeout == 0:
-		cfg.Timeout = DefaultTimeout
+		cfg.Timeout = defaultTimeout
 	}
 	if cfg.Language == "" {
-		cfg.Language = DefaultLanguage
+		cfg.Language = defaultLanguage
 	}
 	if !validLanguage(cfg.Language) {
 		return cfg, endpoint{}, fmt.Errorf("language %q is not a language tag: use en-US or zh-CN", sanitize.Clip(cfg.Language, 20))
@@ -141,7 +132,7 @@ func validLanguage(s string) bool {
 func parseEndpoint(s string) (endpoint, error) {
 	raw := strings.TrimSpace(s)
 	if raw == "" {
-		return endpoint{scheme: "https", host: DefaultEndpoint}, nil
+		return endpoint{scheme: "https", host: defaultEndpoint}, nil
 	}
 	bad := func(why string) (endpoint, error) {
 		return endpoint{}, fmt.Errorf("endpoint %q %s: set --endpoint to a host, host:port, https://host[:port] or http://127.0.0.1:PORT",

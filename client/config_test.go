@@ -100,24 +100,31 @@ func TestConfigValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := base
 			tt.mod(&cfg)
-			err := cfg.Validate()
+			_, _, err := cfg.withDefaults()
 			if tt.errHas == "" {
 				if err != nil {
-					t.Fatalf("Validate: %v", err)
+					t.Fatalf("withDefaults: %v", err)
 				}
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.errHas) {
-				t.Fatalf("Validate = %v, want error containing %q", err, tt.errHas)
+				t.Fatalf("withDefaults = %v, want error containing %q", err, tt.errHas)
 			}
 			// New reports the same problem, tagged as a configuration error,
 			// before it looks for any credential.
 			_, nerr := New(cfg)
 			if !errors.Is(nerr, ErrConfig) || nerr.Error() != err.Error() {
-				t.Fatalf("New = %v, want the Validate error tagged ErrConfig", nerr)
+				t.Fatalf("New = %v, want the withDefaults error tagged ErrConfig", nerr)
 			}
 		})
 	}
+}
+
+// nominalRate is the rate now in force (before headroom): the pacer's.
+func (c *Client) nominalRate() float64 {
+	c.pacer.mu.Lock()
+	defer c.pacer.mu.Unlock()
+	return c.pacer.rate
 }
 
 func TestNewDefaults(t *testing.T) {
@@ -125,7 +132,7 @@ func TestNewDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.nominalRate() != Quota || c.MaxRate() != Quota || c.cfg.Timeout != DefaultTimeout || c.cfg.Language != "en-US" {
+	if c.nominalRate() != Quota || c.MaxRate() != Quota || c.cfg.Timeout != defaultTimeout || c.cfg.Language != "en-US" {
 		t.Fatalf("defaults: rate %v max %v timeout %v lang %q", c.nominalRate(), c.MaxRate(), c.cfg.Timeout, c.cfg.Language)
 	}
 	if c.Endpoint() != "https://trtc.intl.tencentcloudapi.com" {
@@ -144,7 +151,7 @@ func TestSetRateClamps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steadyPath(c.pacer) // the limiter runs at rate × Headroom at the base margin
+	steadyPath(c.pacer) // the limiter runs at rate × headroom at the base margin
 	for _, tt := range []struct{ in, want float64 }{
 		{5, 5}, {10, 10}, {11, 10}, {math.Inf(1), 10}, {0, MinRate}, {-3, MinRate}, {math.Inf(-1), MinRate},
 		{math.NaN(), MinRate}, // NaN is ignored: the previous value stays
@@ -154,7 +161,7 @@ func TestSetRateClamps(t *testing.T) {
 		if c.nominalRate() != tt.want {
 			t.Fatalf("SetRate(%v): Rate = %v, want %v", tt.in, c.nominalRate(), tt.want)
 		}
-		if got, want := float64(c.pacer.limiter.Limit()), tt.want*Headroom; math.Abs(got-want) > 1e-9 {
+		if got, want := float64(c.pacer.limiter.Limit()), tt.want*headroom; math.Abs(got-want) > 1e-9 {
 			t.Fatalf("SetRate(%v): limiter at %v, want %v", tt.in, got, want)
 		}
 	}

@@ -19,9 +19,10 @@ import (
 // Environment variables of the credential chain. The SDK's env provider
 // ignores the session token, so the client reads them itself; the token
 // is TENCENTCLOUD_SESSION_TOKEN (the SDK's name) or TENCENTCLOUD_TOKEN
-// (tccli's).
+// (tccli's). The secret ones are exported: the commands redact their
+// values wherever they print.
 const (
-	EnvSecretID     = "TENCENTCLOUD_SECRET_ID"
+	envSecretID     = "TENCENTCLOUD_SECRET_ID"
 	EnvSecretKey    = "TENCENTCLOUD_SECRET_KEY"
 	EnvSessionToken = "TENCENTCLOUD_SESSION_TOKEN"
 	EnvToken        = "TENCENTCLOUD_TOKEN"
@@ -56,13 +57,13 @@ func resolveCredential(cfg Config) (common.CredentialIface, string, error) {
 
 	cred, tokenVar, err := envCredential()
 	if cred != nil || err != nil {
-		src := "environment (" + EnvSecretID + ")"
+		src := "environment (" + envSecretID + ")"
 		if tokenVar != "" {
-			src = "environment (" + EnvSecretID + ", " + tokenVar + ")"
+			src = "environment (" + envSecretID + ", " + tokenVar + ")"
 		}
 		return cred, src, err
 	}
-	looked = append(looked, "env "+EnvSecretID+"/"+EnvSecretKey+" (unset)")
+	looked = append(looked, "env "+envSecretID+"/"+EnvSecretKey+" (unset)")
 
 	tccli, name := tccliPath(".credential")
 	if b, err := readCredFile(tccli); err != errNoFile {
@@ -122,21 +123,21 @@ func resolveCredential(cfg Config) (common.CredentialIface, string, error) {
 		looked = append(looked, "CVM metadata role (not asked for: pass --cvm-role)")
 	}
 	return nil, "", errors.New("no TencentCloud credentials found; looked in: " + strings.Join(looked, "; ") +
-		". Set " + EnvSecretID + " and " + EnvSecretKey + ", or run `tccli configure`")
+		". Set " + envSecretID + " and " + EnvSecretKey + ", or run `tccli configure`")
 }
 
 // envCredential returns nil, "", nil when neither variable is set (or both
 // are empty), so the chain moves on. tokenVar names the variable the
 // session token came from, "" without one.
 func envCredential() (cred common.CredentialIface, tokenVar string, err error) {
-	id, key := os.Getenv(EnvSecretID), os.Getenv(EnvSecretKey)
+	id, key := os.Getenv(envSecretID), os.Getenv(EnvSecretKey)
 	switch {
 	case id == "" && key == "":
 		return nil, "", nil
 	case id == "":
-		return nil, "", errors.New(EnvSecretKey + " is set but " + EnvSecretID + " is empty: set both or unset both")
+		return nil, "", errors.New(EnvSecretKey + " is set but " + envSecretID + " is empty: set both or unset both")
 	case key == "":
-		return nil, "", errors.New(EnvSecretID + " is set but " + EnvSecretKey + " is empty: set both or unset both")
+		return nil, "", errors.New(envSecretID + " is set but " + EnvSecretKey + " is empty: set both or unset both")
 	}
 	token, tokenVar := os.Getenv(EnvSessionToken), EnvSessionToken
 	switch other := os.Getenv(EnvToken); {

@@ -19,7 +19,7 @@ func isolate(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	for _, k := range []string{EnvSecretID, EnvSecretKey, EnvSessionToken, EnvToken, EnvRegion, common.EnvTCCLIProfile, common.EnvCredentialFile} {
+	for _, k := range []string{envSecretID, EnvSecretKey, EnvSessionToken, EnvToken, EnvRegion, common.EnvTCCLIProfile, common.EnvCredentialFile} {
 		t.Setenv(k, "") // registers the restore; then really unset
 		os.Unsetenv(k)
 	}
@@ -53,17 +53,17 @@ func TestCredentialChain(t *testing.T) {
 		err   []string
 	}{
 		{"env wins with token", func(t *testing.T, home string) {
-			t.Setenv(EnvSecretID, "envID")
+			t.Setenv(envSecretID, "envID")
 			t.Setenv(EnvSecretKey, "envKey")
 			t.Setenv(EnvSessionToken, "envTok")
 			writeFile(t, filepath.Join(home, ".tccli", "default.credential"), tccliFile("tcID", "tcKey", ""))
 		}, "envID|envKey|envTok", nil},
 		{"env without token", func(t *testing.T, home string) {
-			t.Setenv(EnvSecretID, "envID")
+			t.Setenv(envSecretID, "envID")
 			t.Setenv(EnvSecretKey, "envKey")
 		}, "envID|envKey|", nil},
 		{"env half set", func(t *testing.T, home string) {
-			t.Setenv(EnvSecretID, "envID")
+			t.Setenv(envSecretID, "envID")
 			t.Setenv(EnvSecretKey, "")
 			writeFile(t, filepath.Join(home, ".tccli", "default.credential"), tccliFile("tcID", "tcKey", ""))
 		}, "", []string{EnvSecretKey + " is empty"}},
@@ -97,7 +97,7 @@ func TestCredentialChain(t *testing.T) {
 			t.Setenv(common.EnvCredentialFile, filepath.Join(home, "nope.ini"))
 		}, "", []string{"TENCENTCLOUD_CREDENTIALS_FILE", "nope.ini"}},
 		{"nothing anywhere", func(t *testing.T, home string) {}, "", []string{
-			"no TencentCloud credentials found", EnvSecretID, filepath.Join(".tccli", "default.credential"),
+			"no TencentCloud credentials found", envSecretID, filepath.Join(".tccli", "default.credential"),
 			filepath.Join(".tencentcloud", "credentials"), "CVM metadata role (not asked for: pass --cvm-role)",
 		}},
 	}
@@ -118,8 +118,8 @@ func TestCredentialChain(t *testing.T) {
 			if err == nil {
 				t.Fatalf("New succeeded with %s, want error", triple(c.cred))
 			}
-			if !errors.Is(err, ErrCredentials) {
-				t.Fatalf("error %v not tagged ErrCredentials", err)
+			if errors.Is(err, ErrConfig) {
+				t.Fatalf("a credentials error %v is tagged as bad usage (ErrConfig)", err)
 			}
 			msg := err.Error()
 			for _, s := range tt.err {
@@ -136,13 +136,13 @@ func TestCredentialChain(t *testing.T) {
 
 func TestExplicitCredential(t *testing.T) {
 	isolate(t)
-	t.Setenv(EnvSecretID, "envID")
+	t.Setenv(envSecretID, "envID")
 	t.Setenv(EnvSecretKey, "envKey")
 	c, err := New(Config{Region: "ap-beijing", Credential: common.NewTokenCredential("id", "key", "tok")})
 	if err != nil || triple(c.cred) != "id|key|tok" {
 		t.Fatalf("explicit credential not used: %v", err)
 	}
-	if _, err := New(Config{Region: "ap-beijing", Credential: &common.Credential{SecretId: "id"}}); !errors.Is(err, ErrCredentials) {
+	if _, err := New(Config{Region: "ap-beijing", Credential: &common.Credential{SecretId: "id"}}); err == nil || errors.Is(err, ErrConfig) {
 		t.Fatalf("empty SecretKey accepted: %v", err)
 	}
 }

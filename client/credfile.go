@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+	"github.com/trtcwatch/trtcwatch/safefile"
 )
 
 // EnvRegion is the region variable tccli and the SDK's examples read.
@@ -27,33 +28,20 @@ const credProfile = "default"
 // errNoFile means the file does not exist: the chain moves on.
 var errNoFile = errors.New("no such file")
 
-// readCredFile reads a credentials file, refusing what is not a regular
-// file (a FIFO would block, a device never ends) and anything larger than
-// maxCredentialFileBytes. Errors name the file, never its contents.
+// readCredFile reads a credentials file with safefile's one reader,
+// refusing what is not a regular file (a FIFO would block, a device never
+// ends) and anything larger than maxCredentialFileBytes. Errors name the
+// file, never its contents.
 func readCredFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	b, _, err := safefile.ReadRegular(path, maxCredentialFileBytes)
+	var big *safefile.TooLargeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, errNoFile
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxCredentialFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err) // an I/O error, not contents
-	}
-	if len(b) > maxCredentialFileBytes {
+	case errors.As(err, &big):
 		return nil, fmt.Errorf("%s is larger than %d KiB: not a credentials file", path, maxCredentialFileBytes>>10)
 	}
-	return b, nil
+	return b, err
 }
 
 // parseINICredential reads the [default] section's secret_id and

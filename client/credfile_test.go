@@ -72,7 +72,7 @@ func TestHostileCredentialFiles(t *testing.T) {
 			home := isolate(t)
 			tt.setup(t, home)
 			_, err := New(Config{Region: "ap-singapore"})
-			if err == nil || !errors.Is(err, ErrCredentials) {
+			if err == nil || errors.Is(err, ErrConfig) {
 				t.Fatalf("got %v, want a credentials error", err)
 			}
 			msg := err.Error()
@@ -98,11 +98,11 @@ func TestCredentialSource(t *testing.T) {
 		want  string
 	}{
 		{"env", Config{}, func(t *testing.T, home string) {
-			t.Setenv(EnvSecretID, "envID")
+			t.Setenv(envSecretID, "envID")
 			t.Setenv(EnvSecretKey, testSecret)
 		}, "environment (TENCENTCLOUD_SECRET_ID)"},
 		{"env with token", Config{}, func(t *testing.T, home string) {
-			t.Setenv(EnvSecretID, "envID")
+			t.Setenv(envSecretID, "envID")
 			t.Setenv(EnvSecretKey, testSecret)
 			t.Setenv(EnvSessionToken, "tok")
 		}, "environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SESSION_TOKEN)"},

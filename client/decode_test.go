@@ -74,7 +74,7 @@ func TestDecode(t *testing.T) {
 		{"ok gzip", canned{200, "application/json", "gzip", gz(okBody)}, "", 0},
 		{"api error", canned{200, "application/json", "", []byte(`{"Response":{"Error":{"Code":"ResourceNotFound","Message":"no"},"RequestId":"r"}}`)}, "ResourceNotFound", KindGone},
 		{"api error on 500", canned{500, "application/json", "", []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"x"},"RequestId":"r"}}`)}, "InternalError", KindTransient},
-		{"502 html", canned{502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>")}, CodeHTTPStatus, KindTransient},
+		{"502 html", canned{502, "text/html", "", []byte("<html><body>Bad Gateway</body></html>")}, codeHTTPStatus, KindTransient},
 		{"503 json", canned{503, "application/json", "", []byte(`{"Response":{"RequestId":"r"}}`)}, "ClientError.HttpStatusCodeError", KindTransient},
 		{"truncated", canned{200, "application/json", "", []byte(okBody[:60])}, CodeBadResponse, KindTransient},
 		{"empty body", canned{200, "application/json", "", nil}, CodeBadResponse, KindTransient},
@@ -150,7 +150,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		if !ok {
 			t.Fatalf("error %T is not *client.Error: %v", err, err)
 		}
-		if e.Kind == KindUnknown || e.Code == "" || len(e.Message) > MaxMessageBytes+32 || resp != nil {
+		if e.Kind == KindUnknown || e.Code == "" || len(e.Message) > maxMessageBytes+32 || resp != nil {
 			t.Fatalf("badly classified: %+v", e)
 		}
 		if strings.Contains(e.Error(), testSecret) {

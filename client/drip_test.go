@@ -61,7 +61,7 @@ func TestSlowDripBoundedByTimeout(t *testing.T) {
 			_, err = c.Describe(context.Background(), taskref.Ref{SdkAppID: app, TaskID: "t"})
 			took := time.Since(start)
 			e := asError(t, err)
-			if e.Code != CodeNetwork || !errors.Is(err, context.DeadlineExceeded) || !bytes.Contains([]byte(e.Message), []byte(timeout.String())) {
+			if e.Code != codeNetwork || !errors.Is(err, context.DeadlineExceeded) || !bytes.Contains([]byte(e.Message), []byte(timeout.String())) {
 				t.Fatalf("got %+v", e)
 			}
 			if took > timeout+time.Second {

@@ -141,7 +141,7 @@ func TestDocumentedErrorCodes(t *testing.T) {
 	// Delete sees the same window and keeps its action name.
 	id, a := ids["ResourceNotFound"], uint64(app)
 	_, err := c.DeleteCloudRecording(ctx, "ap-beijing", &DeleteCloudRecordingRequest{SdkAppId: &a, TaskId: &id})
-	if e := asError(t, err); e.Code != "ResourceNotFound" || e.Action != ActionDelete {
+	if e := asError(t, err); e.Code != "ResourceNotFound" || e.Action != actionDelete {
 		t.Fatalf("delete: %+v", e)
 	}
 }
@@ -164,11 +164,11 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	}
 	_, err := good.Describe(ctx, ref("never-created"))
 	check("unknown task", err, "ResourceNotFound", KindGone)
-	_, err = good.DescribeCloudRecording(ctx, "ap-singapore", &DescribeCloudRecordingRequest{SdkAppId: &a})
+	_, err = good.describeCloudRecording(ctx, "ap-singapore", &describeCloudRecordingRequest{SdkAppId: &a})
 	check("no TaskId", err, "MissingParameter.TaskId", KindBadRequest)
-	_, err = good.DescribeCloudRecording(ctx, "ap-singapore", &DescribeCloudRecordingRequest{TaskId: &id})
+	_, err = good.describeCloudRecording(ctx, "ap-singapore", &describeCloudRecordingRequest{TaskId: &id})
 	check("no SdkAppId", err, "MissingParameter.SdkAppId", KindBadRequest)
-	_, err = good.DescribeCloudRecording(ctx, "ap-singapore", nil)
+	_, err = good.describeCloudRecording(ctx, "ap-singapore", nil)
 	check("nil request", err, "ClientError.InvalidParameter", KindBadRequest)
 
 	before := s.Stats().Total().Requests
@@ -216,7 +216,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	_, err = down.Describe(ctx, ref(id))
 	// Nothing listening is a configuration problem (wrong --endpoint, or
 	// the emulator not started): the engine gates on it instead of retrying.
-	check("server down", err, CodeRefused, KindConfig)
+	check("server down", err, codeRefused, KindConfig)
 	if e := asError(t, err); !strings.Contains(e.Message, "connection refused") || !strings.Contains(e.Message, "--endpoint") {
 		t.Errorf("refused connection not explained: %q", e.Message)
 	}
@@ -225,7 +225,7 @@ func TestErrorClassesAgainstEmulator(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	time.AfterFunc(50*time.Millisecond, cancel)
 	_, err = emuClient(t, slow, nil).Describe(cctx, ref(id))
-	check("cancelled", err, CodeCanceled, KindTransient)
+	check("cancelled", err, codeCanceled, KindTransient)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancel should unwrap to context.Canceled: %v", err)
 	}
@@ -239,13 +239,13 @@ func TestPacingHonoursContext(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Describe(dctx, ref("x"))
-	if e := asError(t, err); e.Code != CodeRateWait || !errors.Is(err, context.DeadlineExceeded) {
+	if e := asError(t, err); e.Code != codeRateWait || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("deadline before the next slot: %+v", e)
 	}
 	cctx, cancel2 := context.WithCancel(ctx)
 	cancel2()
 	_, err = c.Describe(cctx, ref("x"))
-	if e := asError(t, err); e.Code != CodeCanceled || !errors.Is(err, context.Canceled) {
+	if e := asError(t, err); e.Code != codeCanceled || !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled while waiting: %+v", e)
 	}
 	if n := s.Stats().Total().Requests; n != 1 {
@@ -290,7 +290,7 @@ func TestTokenCredential(t *testing.T) {
 	}
 	// The token reaches the wire through the env chain too.
 	isolate(t)
-	t.Setenv(EnvSecretID, emulator.DemoSecretID)
+	t.Setenv(envSecretID, emulator.DemoSecretID)
 	t.Setenv(EnvSecretKey, emulator.DemoSecretKey)
 	t.Setenv(EnvSessionToken, "session-token-1")
 	envC := emuClient(t, s, func(c *Config) { c.Credential = nil })

@@ -71,12 +71,12 @@ func FuzzHostile(f *testing.F) {
 				if fl != nil {
 					s := Deref(fl.UserId) + Deref(fl.FileName) + Deref(fl.TrackType)
 					checkNoSecret(t, "file", s)
-					if len(s) > 3*(MaxFileFieldBytes+32) {
+					if len(s) > 3*(maxFileFieldBytes+32) {
 						t.Fatalf("unbounded file fields: %d bytes", len(s))
 					}
 				}
 			}
-			if len(resp.StorageFileList) > MaxFiles || len(resp.Raw) > MaxRawBytes+32 || len(Deref(resp.Status)) > MaxStatusBytes+32 {
+			if len(resp.StorageFileList) > maxFiles || len(resp.Raw) > maxRawBytes+32 || len(Deref(resp.Status)) > maxStatusBytes+32 {
 				t.Fatal("unbounded answer")
 			}
 			return

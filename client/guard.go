@@ -19,32 +19,32 @@ import (
 )
 
 // Bounds on what one answer may make the client read. Past either, the
-// call fails with CodeTooLarge, naming the bound; memory per call stays
-// under a few times MaxBodyBytes whatever the server sends.
+// call fails with codeTooLarge, naming the bound; memory per call stays
+// under a few times maxBodyBytes whatever the server sends.
 const (
-	// MaxBodyBytes bounds an answer body twice: the bytes read from the
+	// maxBodyBytes bounds an answer body twice: the bytes read from the
 	// connection (compressed or not) and the bytes after decompression, so
 	// neither an endless chunked body nor a gzip/deflate bomb can grow the
 	// process. A real Describe answer is a few kilobytes.
-	MaxBodyBytes = 8 << 20
-	// MaxHeaderBytes bounds an answer's header block (the transport's
+	maxBodyBytes = 8 << 20
+	// maxHeaderBytes bounds an answer's header block (the transport's
 	// MaxResponseHeaderBytes); the API sends well under 2 KiB.
-	MaxHeaderBytes = 64 << 10
-	// MaxLocationBytes bounds the Location a refused redirect quotes.
-	MaxLocationBytes = 256
+	maxHeaderBytes = 64 << 10
+	// maxLocationBytes bounds the Location a refused redirect quotes.
+	maxLocationBytes = 256
 	// maxExcerpt bounds the part of a malformed body quoted in an error.
 	maxExcerpt = 200
 )
 
 // Codes the hardened path adds to the ClientError family.
 const (
-	CodeRedirect   = "ClientError.Redirect"            // a 3xx answer; redirects are never followed
-	CodeTooLarge   = "ClientError.ResponseTooLarge"    // the body passed MaxBodyBytes
-	CodeHTTPStatus = "ClientError.HttpStatusCodeError" // a non-200 answer without an API error (the SDK's code)
-	CodeNetwork    = "ClientError.NetworkError"        // the SDK's code for transport failures
+	codeRedirect   = "ClientError.Redirect"            // a 3xx answer; redirects are never followed
+	codeTooLarge   = "ClientError.ResponseTooLarge"    // the body passed maxBodyBytes
+	codeHTTPStatus = "ClientError.HttpStatusCodeError" // a non-200 answer without an API error (the SDK's code)
+	codeNetwork    = "ClientError.NetworkError"        // the SDK's code for transport failures
 	CodePanic      = "ClientError.Panic"               // a panic below the client, turned into this call's error
-	CodeNoSuchHost = "ClientError.NoSuchHost"          // the endpoint's host does not resolve (KindConfig)
-	CodeRefused    = "ClientError.ConnectionRefused"   // nothing listens at the endpoint (KindConfig)
+	codeNoSuchHost = "ClientError.NoSuchHost"          // the endpoint's host does not resolve (KindConfig)
+	codeRefused    = "ClientError.ConnectionRefused"   // nothing listens at the endpoint (KindConfig)
 )
 
 // exchange carries what the guard saw of one call's answer back to the
@@ -91,7 +91,7 @@ type exchangeKey struct{}
 // guard is the RoundTripper under the SDK on every call. It is the one
 // place where the bytes of an answer are checked before the SDK's parser
 // sees them: requests go only to the configured endpoint; redirects are
-// refused; the body is read under MaxBodyBytes (before and after
+// refused; the body is read under maxBodyBytes (before and after
 // gzip/deflate) and under the call's deadline; and only a JSON object with
 // a Response object reaches the SDK, whose parser panics on `null`.
 type guard struct {
@@ -105,7 +105,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, &Error{Kind: KindConfig, Code: CodeRedirect,
+		return nil, &Error{Kind: KindConfig, Code: codeRedirect,
 			Message: "refused to send a request to " + safeURL(req.URL.Scheme+"://"+req.URL.Host) + ": only " + g.ep.String() + " is called"}
 	}
 	resp, err := g.next.RoundTrip(req)
@@ -118,7 +118,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		if loc == "" {
 			loc = "(no Location)"
 		}
-		return nil, &Error{Kind: KindTransient, Code: CodeRedirect,
+		return nil, &Error{Kind: KindTransient, Code: codeRedirect,
 			Message: fmt.Sprintf("answer is a redirect (HTTP %d) to %s; redirects are not followed: check --endpoint",
 				resp.StatusCode, safeURL(loc))}
 	}
@@ -132,7 +132,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &Error{Kind: KindTransient, Code: CodeBadResponse,
 				Message: "answer is not a JSON object with a Response object: " + excerpt(body)}
 		}
-		return nil, &Error{Kind: KindTransient, Code: CodeHTTPStatus,
+		return nil, &Error{Kind: KindTransient, Code: codeHTTPStatus,
 			Message: fmt.Sprintf("HTTP %d %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), excerpt(body))}
 	}
 	if ex, _ := req.Context().Value(exchangeKey{}).(*exchange); ex != nil {
@@ -158,14 +158,14 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	defer stop()
 	fail := func(err error) ([]byte, *Error) {
 		if ctx.Err() != nil {
-			return nil, &Error{Kind: KindTransient, Code: CodeNetwork, Err: ctx.Err(),
+			return nil, &Error{Kind: KindTransient, Code: codeNetwork, Err: ctx.Err(),
 				Message: fmt.Sprintf("reading the answer took longer than the per-call timeout (%s): %v", g.timeout, ctx.Err())}
 		}
 		return nil, &Error{Kind: KindTransient, Code: CodeBadResponse, Err: err,
 			Message: "reading the answer: " + err.Error()}
 	}
 	wire := &counter{r: resp.Body}
-	limited := io.LimitReader(wire, MaxBodyBytes+1)
+	limited := io.LimitReader(wire, maxBodyBytes+1)
 	var r io.Reader = limited
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	if resp.Uncompressed {
@@ -187,16 +187,16 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	}
 	hint := 0
 	if resp.ContentLength > 0 && enc == "" {
-		hint = int(min(resp.ContentLength, MaxBodyBytes))
+		hint = int(min(resp.ContentLength, maxBodyBytes))
 	}
-	body, err := readCapped(r, MaxBodyBytes+1, hint, getBody())
+	body, err := readCapped(r, maxBodyBytes+1, hint, getBody())
 	switch {
-	case wire.n > MaxBodyBytes:
-		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
-			Message: fmt.Sprintf("answer body is larger than %d bytes (MaxBodyBytes, 8 MiB) as sent; stopped reading", MaxBodyBytes)}
-	case len(body) > MaxBodyBytes:
-		return nil, &Error{Kind: KindTransient, Code: CodeTooLarge,
-			Message: fmt.Sprintf("answer body decompresses (%s) to more than %d bytes (MaxBodyBytes, 8 MiB); stopped reading", enc, MaxBodyBytes)}
+	case wire.n > maxBodyBytes:
+		return nil, &Error{Kind: KindTransient, Code: codeTooLarge,
+			Message: fmt.Sprintf("answer body is larger than %d bytes (8 MiB) as sent; stopped reading", maxBodyBytes)}
+	case len(body) > maxBodyBytes:
+		return nil, &Error{Kind: KindTransient, Code: codeTooLarge,
+			Message: fmt.Sprintf("answer body decompresses (%s) to more than %d bytes (8 MiB); stopped reading", enc, maxBodyBytes)}
 	case err != nil:
 		return fail(err)
 	case ctx.Err() != nil:
@@ -298,7 +298,7 @@ func safeURL(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, ""))
-	return strconv.Quote(boundText(s, MaxLocationBytes))
+	return strconv.Quote(boundText(s, maxLocationBytes))
 }
 
 // ctxCause is the context error err wraps, if any.

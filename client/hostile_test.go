@@ -91,27 +91,27 @@ func TestHostileAnswers(t *testing.T) {
 		{"Response null", hostiletest.Reply{Body: []byte(`{"Response":null}`)}, CodeBadResponse, nil, 0},
 		{"Response array", hostiletest.Reply{Body: []byte(`{"Response":[1]}`)}, CodeBadResponse, nil, 0},
 		{"Response string", hostiletest.Reply{Body: []byte(`{"Response":"x"}`)}, CodeBadResponse, nil, 0},
-		{"null on 500", hostiletest.Reply{Status: 500, Body: []byte(`null`)}, CodeHTTPStatus, []string{"HTTP 500"}, 0},
+		{"null on 500", hostiletest.Reply{Status: 500, Body: []byte(`null`)}, codeHTTPStatus, []string{"HTTP 500"}, 0},
 		{"deep nesting", hostiletest.Reply{Body: []byte(`{"Response":` + strings.Repeat("[", 20000) + `}`)}, CodeBadResponse, nil, 0},
 		{"event-stream type, JSON body", hostiletest.Reply{Header: hdr("Content-Type", "text/event-stream"), Body: okAnswer("")}, "", nil, 0},
 		{"gzip ok", hostiletest.Reply{Encoding: "gzip", Body: okAnswer("")}, "", nil, 0},
 		{"deflate ok", hostiletest.Reply{Encoding: "deflate", Body: okAnswer("")}, "", nil, 0},
-		{"gzip bomb", hostiletest.Reply{Encoding: "gzip", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, CodeTooLarge, []string{"decompresses (gzip)", "8 MiB"}, 0},
-		{"deflate bomb", hostiletest.Reply{Encoding: "deflate", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, CodeTooLarge, []string{"decompresses (deflate)", "8 MiB"}, 0},
-		{"endless chunked", hostiletest.Reply{Body: []byte(`{"Response":{"x":"`), Size: -1}, CodeTooLarge, []string{"as sent", "8 MiB"}, 0},
-		{"gzip, 9 MiB as sent", hostiletest.Reply{Encoding: "gzip", Body: incompressible, Size: 9 << 20}, CodeTooLarge, []string{"as sent"}, 0},
+		{"gzip bomb", hostiletest.Reply{Encoding: "gzip", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, codeTooLarge, []string{"decompresses (gzip)", "8 MiB"}, 0},
+		{"deflate bomb", hostiletest.Reply{Encoding: "deflate", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, codeTooLarge, []string{"decompresses (deflate)", "8 MiB"}, 0},
+		{"endless chunked", hostiletest.Reply{Body: []byte(`{"Response":{"x":"`), Size: -1}, codeTooLarge, []string{"as sent", "8 MiB"}, 0},
+		{"gzip, 9 MiB as sent", hostiletest.Reply{Encoding: "gzip", Body: incompressible, Size: 9 << 20}, codeTooLarge, []string{"as sent"}, 0},
 		{"unknown encoding", hostiletest.Reply{Header: hdr("Content-Encoding", "br"), Body: okAnswer("")}, CodeBadResponse, []string{`"br"`}, 0},
 		{"bad gzip", hostiletest.Reply{Header: hdr("Content-Encoding", "gzip"), Body: okAnswer("")}, CodeBadResponse, []string{"gzip"}, 0},
-		{"slow drip", hostiletest.Reply{Body: okAnswer(""), Chunk: 1, Drip: 40 * time.Millisecond}, CodeNetwork, []string{"per-call timeout (300ms)"}, 300 * time.Millisecond},
-		{"endless slow drip", hostiletest.Reply{Body: []byte(" "), Size: -1, Chunk: 1, Drip: 10 * time.Millisecond}, CodeNetwork, []string{"per-call timeout"}, 300 * time.Millisecond},
-		{"huge header", hostiletest.Reply{Header: hdr("X-Big", strings.Repeat("h", 100<<10)), Body: okAnswer("")}, CodeNetwork, nil, 0},
-		{"502 html", hostiletest.Reply{Status: 502, Header: hdr("Content-Type", "text/html"), Body: []byte("<h1>Bad Gateway</h1>")}, CodeHTTPStatus, []string{"HTTP 502", "Bad Gateway"}, 0},
+		{"slow drip", hostiletest.Reply{Body: okAnswer(""), Chunk: 1, Drip: 40 * time.Millisecond}, codeNetwork, []string{"per-call timeout (300ms)"}, 300 * time.Millisecond},
+		{"endless slow drip", hostiletest.Reply{Body: []byte(" "), Size: -1, Chunk: 1, Drip: 10 * time.Millisecond}, codeNetwork, []string{"per-call timeout"}, 300 * time.Millisecond},
+		{"huge header", hostiletest.Reply{Header: hdr("X-Big", strings.Repeat("h", 100<<10)), Body: okAnswer("")}, codeNetwork, nil, 0},
+		{"502 html", hostiletest.Reply{Status: 502, Header: hdr("Content-Type", "text/html"), Body: []byte("<h1>Bad Gateway</h1>")}, codeHTTPStatus, []string{"HTTP 502", "Bad Gateway"}, 0},
 		{"api error on 500", hostiletest.Reply{Status: 500, Body: []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}`)}, "InternalError", nil, 0},
 		{"token echoed in error", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"AuthFailure.TokenFailure {{header:X-TC-Token}}","Message":"bad {{header:X-TC-Token}} for {{header:Authorization}}"},"RequestId":"{{header:X-TC-Token}}"}}`)},
-			"AuthFailure.TokenFailure " + Redacted, []string{"bad " + Redacted, "Credential=" + Redacted + "/"}, 0},
+			"AuthFailure.TokenFailure " + redacted, []string{"bad " + redacted, "Credential=" + redacted + "/"}, 0},
 		{"5 MB RequestId", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"` + bigRID + `"}}`)}, "InternalError", nil, 0},
 		{"5 MB code and message", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"` + bigRID[:3<<20] + `","Message":"` + bigRID[:4<<20] + `"},"RequestId":"r"}}`)},
-			strings.Repeat("R", MaxCodeBytes) + "…[cut, 3145728 bytes]", []string{"…[cut, 4194304 bytes]"}, 0},
+			strings.Repeat("R", maxCodeBytes) + "…[cut, 3145728 bytes]", []string{"…[cut, 4194304 bytes]"}, 0},
 		{"another task", hostiletest.Reply{Body: []byte(`{"Response":{"TaskId":"other","Status":"Idle","RequestId":"r"}}`)}, CodeBadResponse, []string{`"other"`, `task asked for "t"`}, 0},
 	}
 	for _, tt := range tests {
@@ -153,12 +153,12 @@ func TestHostileAnswers(t *testing.T) {
 func checkBounded(t *testing.T, e *Error) {
 	t.Helper()
 	const slack = 32
-	if len(e.Code) > MaxCodeBytes+slack || len(e.Message) > MaxMessageBytes+slack || len(e.RequestID) > MaxRequestIDBytes+slack {
+	if len(e.Code) > maxCodeBytes+slack || len(e.Message) > maxMessageBytes+slack || len(e.RequestID) > maxRequestIDBytes+slack {
 		t.Fatalf("unbounded error: code %d, message %d, RequestId %d bytes", len(e.Code), len(e.Message), len(e.RequestID))
 	}
 	all := e.Error()
 	for u := errors.Unwrap(e); u != nil; u = errors.Unwrap(u) {
-		if len(u.Error()) > MaxMessageBytes+slack {
+		if len(u.Error()) > maxMessageBytes+slack {
 			t.Fatalf("unbounded cause %T: %d bytes", u, len(u.Error()))
 		}
 		all += u.Error()
@@ -184,7 +184,7 @@ func TestRedirectsRefused(t *testing.T) {
 		s := hostiletest.Start(t, hostiletest.Reply{Status: status, Header: hdr("Location", loc)})
 		_, err := hostileClient(t, s.URL, 5*time.Second, nil).Describe(context.Background(), taskref.Ref{SdkAppID: app, TaskID: taskT})
 		e := asError(t, err)
-		if e.Code != CodeRedirect || !strings.Contains(e.Message, loc) || !strings.Contains(e.Message, http.StatusText(status)[:0]+"HTTP ") {
+		if e.Code != codeRedirect || !strings.Contains(e.Message, loc) || !strings.Contains(e.Message, http.StatusText(status)[:0]+"HTTP ") {
 			t.Fatalf("%d: %+v", status, e)
 		}
 		if n := len(s.Requests()); n != 1 {
@@ -198,17 +198,17 @@ func TestRedirectsRefused(t *testing.T) {
 	s := hostiletest.Start(t, hostiletest.Reply{Status: 302, Header: hdr("Location", "http://x/"+strings.Repeat("\u0085\u009ba", 5000))})
 	_, err := hostileClient(t, s.URL, 5*time.Second, nil).Describe(context.Background(), taskref.Ref{SdkAppID: app, TaskID: taskT})
 	e := asError(t, err)
-	if len(e.Message) > 2*MaxLocationBytes+200 || strings.ContainsAny(e.Message, "\u009b\u0085") || !strings.Contains(e.Message, "cut") {
+	if len(e.Message) > 2*maxLocationBytes+200 || strings.ContainsAny(e.Message, "\u009b\u0085") || !strings.Contains(e.Message, "cut") {
 		t.Fatalf("Location not sanitised/bounded: %q", e.Message)
 	}
 }
 
 // TestSuccessScrubbed: an answer's strings are redacted and bounded, the
-// file list is cut at MaxFiles (and says so), and Raw is the Response
+// file list is cut at maxFiles (and says so), and Raw is the Response
 // object as received, redacted, even when a secret hides behind escapes.
 func TestSuccessScrubbed(t *testing.T) {
 	var files strings.Builder
-	for i := range MaxFiles + 5 {
+	for i := range maxFiles + 5 {
 		if i > 0 {
 			files.WriteByte(',')
 		}
@@ -223,18 +223,18 @@ func TestSuccessScrubbed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := Deref(resp.Status); got != Redacted {
+	if got := Deref(resp.Status); got != redacted {
 		t.Errorf("status %q", got)
 	}
-	if got := Deref(resp.RecorderKey); got != Redacted {
+	if got := Deref(resp.RecorderKey); got != redacted {
 		t.Errorf("escaped secret not redacted: %q", got)
 	}
 	f0 := resp.StorageFileList[0]
-	if Deref(f0.UserId) != Redacted || Deref(f0.FileName) != boundText(long, MaxFileFieldBytes) || !strings.HasSuffix(Deref(f0.FileName), "…[cut, 3000 bytes]") {
+	if Deref(f0.UserId) != redacted || Deref(f0.FileName) != boundText(long, maxFileFieldBytes) || !strings.HasSuffix(Deref(f0.FileName), "…[cut, 3000 bytes]") {
 		t.Errorf("file 0: %q %q", Deref(f0.UserId), boundText(Deref(f0.FileName), 40))
 	}
-	if len(resp.StorageFileList) != MaxFiles || resp.FilesCut != 6 {
-		t.Errorf("files %d, cut %d; want %d and 6", len(resp.StorageFileList), resp.FilesCut, MaxFiles)
+	if len(resp.StorageFileList) != maxFiles || resp.FilesCut != 6 {
+		t.Errorf("files %d, cut %d; want %d and 6", len(resp.StorageFileList), resp.FilesCut, maxFiles)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(resp.Raw, &raw); err != nil {
@@ -243,7 +243,7 @@ func TestSuccessScrubbed(t *testing.T) {
 	all, _ := json.Marshal(raw)
 	checkNoSecret(t, "Raw (decoded)", string(all))
 	checkNoSecret(t, "Raw", string(resp.Raw))
-	if raw["RequestId"] != "r-9" || len(resp.Raw) > MaxRawBytes+32 {
+	if raw["RequestId"] != "r-9" || len(resp.Raw) > maxRawBytes+32 {
 		t.Errorf("Raw lacks the answer's fields: %v", raw["RequestId"])
 	}
 }

@@ -56,8 +56,6 @@ func (l *latency) answered(id uint64, ok bool) {
 // seconds at the full quota, so a stretch of slow answers shows quickly.
 const spreadOf = 64
 
-func (l *latency) observe(d time.Duration) { l.observeAt(time.Now().Add(-d), d) }
-
 // observeAt records a round trip d of a call sent at at.
 func (l *latency) observeAt(at time.Time, d time.Duration) {
 	if d < 0 {

@@ -11,7 +11,7 @@ import (
 )
 
 // memoryCases are the answers that grew the dashboard to gigabytes before
-// the bounds: each is far larger than MaxBodyBytes.
+// the bounds: each is far larger than maxBodyBytes.
 var memoryCases = []struct {
 	name  string
 	reply hostiletest.Reply
@@ -24,13 +24,13 @@ var memoryCases = []struct {
 
 // bombChunk is how much of a compression bomb the server sends at a time:
 // 1 KiB of it inflates to about 800 KiB, so the server notices within a
-// megabyte that the client hung up at MaxBodyBytes instead of compressing
+// megabyte that the client hung up at maxBodyBytes instead of compressing
 // up to 26 MiB more for the default 32 KiB chunk (a third of the test's
 // CPU under -race). The client reads the same bytes either way.
 const bombChunk = 1 << 10
 
 // TestMemoryBounded: each call against a huge answer allocates a bounded
-// amount (a few times MaxBodyBytes, not the answer's size), and after many
+// amount (a few times maxBodyBytes, not the answer's size), and after many
 // of them the live heap is back where it started.
 func TestMemoryBounded(t *testing.T) {
 	const calls = 4
@@ -43,8 +43,8 @@ func TestMemoryBounded(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			for range calls {
-				if _, err := c.Describe(context.Background(), ref); asError(t, err).Code != CodeTooLarge {
-					t.Fatalf("got %v, want %s", err, CodeTooLarge)
+				if _, err := c.Describe(context.Background(), ref); asError(t, err).Code != codeTooLarge {
+					t.Fatalf("got %v, want %s", err, codeTooLarge)
 				}
 			}
 			runtime.GC()
@@ -52,10 +52,10 @@ func TestMemoryBounded(t *testing.T) {
 			perCall := (after.TotalAlloc - before.TotalAlloc) / calls
 			live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 			t.Logf("allocated %.1f MiB per call, live heap %+.1f MiB after %d calls", float64(perCall)/(1<<20), float64(live)/(1<<20), calls)
-			if perCall > 4*MaxBodyBytes {
-				t.Fatalf("allocated %d bytes per call, want at most %d", perCall, 4*MaxBodyBytes)
+			if perCall > 4*maxBodyBytes {
+				t.Fatalf("allocated %d bytes per call, want at most %d", perCall, 4*maxBodyBytes)
 			}
-			if live > 2*MaxBodyBytes {
+			if live > 2*maxBodyBytes {
 				t.Fatalf("live heap grew by %d bytes", live)
 			}
 		})
@@ -63,7 +63,7 @@ func TestMemoryBounded(t *testing.T) {
 }
 
 // BenchmarkHostileBomb reports what one call against a 1 GiB gzip bomb
-// costs (B/op is the figure that must stay near MaxBodyBytes):
+// costs (B/op is the figure that must stay near maxBodyBytes):
 //
 //	go test -run XXX -bench HostileBomb -benchmem ./client
 func BenchmarkHostileBomb(b *testing.B) {

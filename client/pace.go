@@ -41,7 +41,7 @@ const (
 // pacer is the client's one gate for every call, in two stages.
 //
 // wait, before a call is signed, is a token bucket (burst 1) at
-// rate × Headroom: it spaces the calls evenly and refuses a slot a caller's
+// rate × headroom: it spaces the calls evenly and refuses a slot a caller's
 // deadline cannot reach. But a grant is not a send: signing, goroutine
 // scheduling and a starved CPU come between, and a bucket credits lateness,
 // so sends granted 50 ms apart can leave together.
@@ -80,7 +80,7 @@ type pacer struct {
 const maxWindowRing = 1000
 
 func newPacer(perSecond float64) *pacer {
-	p := &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond*Headroom), 1), seat: make(chan struct{}, 1)}
+	p := &pacer{limiter: rate.NewLimiter(rate.Limit(perSecond*headroom), 1), seat: make(chan struct{}, 1)}
 	if k := math.Floor(perSecond); k >= 1 && k <= maxWindowRing {
 		p.sent = make([]time.Time, int(k))
 	}
@@ -139,14 +139,14 @@ func (p *pacer) gapLocked(now time.Time) time.Duration {
 }
 
 // syncLimiterLocked keeps the bucket a little slower than the send gate at
-// whole rates (rate × Headroom at the base margin, scaled down as the margin
+// whole rates (rate × headroom at the base margin, scaled down as the margin
 // widens), so in a steady flow nobody waits at the gate, and after a
 // widening the callers wait before their deadline starts rather than inside
 // it. At a fractional rate the gate's whole calls per window are the stricter
 // rule and each call waits there a few ms (2 at 14.5/s).
 func (p *pacer) syncLimiterLocked(now time.Time) {
 	scale := float64(time.Second+baseMargin) / float64(time.Second+p.marginLocked(now))
-	l := rate.Limit(p.rate * Headroom * scale)
+	l := rate.Limit(p.rate * headroom * scale)
 	if l != p.limit {
 		p.limit = l
 		p.limiter.SetLimit(l)

@@ -145,7 +145,7 @@ func TestSendGateStarved(t *testing.T) {
 // workers, 150 ms answers) through AIMD cut and climb cycles. The old window
 // guard replayed the previous second's pattern after a change: a quarter of
 // all gaps under 5 ms, bursts then silence. Every gap must stay near
-// 1/(rate × Headroom).
+// 1/(rate × headroom).
 func TestPacerEvenThroughRateChanges(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p, net := newPacer(Quota), &sendLog{}
@@ -155,7 +155,7 @@ func TestPacerEvenThroughRateChanges(t *testing.T) {
 		r, slowest, want := Quota, Quota, 0.0
 		for i := range 120 {
 			time.Sleep(time.Second)
-			want += math.Floor(r) * Headroom
+			want += math.Floor(r) * headroom
 			if i%20 == 5 { // a cut every 20 s, climbing back in between
 				r = max(1, r*0.7)
 			} else {
@@ -172,7 +172,7 @@ func TestPacerEvenThroughRateChanges(t *testing.T) {
 		// timer may take), none over 1.2 gaps at the slowest rate: no bursts
 		// (the old guard: 25% of gaps under 5 ms), no silences.
 		floor := (time.Second+baseMargin)/time.Duration(Quota) - sendSlack
-		ceil := time.Duration(1.2 * float64(time.Second) / (slowest * Headroom))
+		ceil := time.Duration(1.2 * float64(time.Second) / (slowest * headroom))
 		if lo, hi := slices.Min(g), slices.Max(g); lo < floor || hi > ceil {
 			t.Fatalf("gaps from %v to %v; want all in [%v, %v]", lo, hi, floor, ceil)
 		} else {

@@ -34,7 +34,7 @@ func TestPanicBecomesCallError(t *testing.T) {
 	for range 2 { // and the client keeps working after it
 		_, err = c.Describe(context.Background(), taskref.Ref{SdkAppID: app, TaskID: "t"})
 		e := asError(t, err)
-		if e.Code != CodePanic || e.Kind != KindTransient || !strings.Contains(e.Message, "parser bug near "+Redacted) {
+		if e.Code != CodePanic || e.Kind != KindTransient || !strings.Contains(e.Message, "parser bug near "+redacted) {
 			t.Fatalf("got %+v", e)
 		}
 	}

@@ -16,31 +16,31 @@ import (
 // what the real API sends and the cut is said in the string itself (see
 // Bound). The figures are in bytes of UTF-8.
 const (
-	// MaxCodeBytes bounds an error code. The longest documented TRTC code,
+	// maxCodeBytes bounds an error code. The longest documented TRTC code,
 	// "FailedOperation.RestrictedConcurrency", is 37 bytes.
-	MaxCodeBytes = 128
-	// MaxMessageBytes bounds an error message. API messages are one
+	maxCodeBytes = 128
+	// maxMessageBytes bounds an error message. API messages are one
 	// sentence; the SDK's parse errors quote the body, which this cuts.
-	MaxMessageBytes = 2048
-	// MaxRequestIDBytes bounds a RequestId. Real ones are 36-byte UUIDs, so
+	maxMessageBytes = 2048
+	// maxRequestIDBytes bounds a RequestId. Real ones are 36-byte UUIDs, so
 	// a kept RequestId is never cut in practice.
-	MaxRequestIDBytes = 128
-	// MaxTaskIDBytes bounds a TaskId: the longest one trtcwatch accepts.
-	MaxTaskIDBytes = taskref.MaxTaskIDLen
-	// MaxStatusBytes bounds a status ("Idle", "InProgress", "Exited").
-	MaxStatusBytes = 64
-	// MaxFileFieldBytes bounds a file's UserId, FileName and TrackType. A
+	maxRequestIDBytes = 128
+	// maxTaskIDBytes bounds a TaskId: the longest one trtcwatch accepts.
+	maxTaskIDBytes = taskref.MaxTaskIDLen
+	// maxStatusBytes bounds a status ("Idle", "InProgress", "Exited").
+	maxStatusBytes = 64
+	// maxFileFieldBytes bounds a file's UserId, FileName and TrackType. A
 	// COS object key is at most 850 bytes; TRTC UserIds at most 32.
-	MaxFileFieldBytes = 1024
-	// MaxFiles bounds the files kept from one answer. A task records at
+	maxFileFieldBytes = 1024
+	// maxFiles bounds the files kept from one answer. A task records at
 	// most 25 anchors, each with audio, video and failover files.
-	MaxFiles = 1000
-	// MaxRawBytes bounds DescribeCloudRecordingResponse.Raw.
-	MaxRawBytes = 1 << 20
+	maxFiles = 1000
+	// maxRawBytes bounds DescribeCloudRecordingResponse.Raw.
+	maxRawBytes = 1 << 20
 )
 
-// Redacted replaces every known secret value in strings from the network.
-const Redacted = "[redacted]"
+// redacted replaces every known secret value in strings from the network.
+const redacted = "[redacted]"
 
 // minSecretLen is the shortest value treated as a secret: redacting a
 // one- or two-byte "secret" would shred every message without protecting
@@ -85,11 +85,11 @@ func (c *Client) secrets() []string {
 	return out
 }
 
-// redact replaces every occurrence of a secret in s with Redacted.
+// redact replaces every occurrence of a secret in s with redacted.
 func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, Redacted)
+			s = strings.ReplaceAll(s, sec, redacted)
 		}
 	}
 	return s
@@ -111,12 +111,12 @@ func scrubPtr(p *string, max int, secrets []string) {
 // a scrubbed copy of its text (keeping errors.Is for the context errors),
 // so that no caller can reach the unbounded SDK message through Unwrap.
 func scrubError(e *Error, secrets []string) *Error {
-	e.Code = scrub(e.Code, MaxCodeBytes, secrets)
-	e.Message = scrub(e.Message, MaxMessageBytes, secrets)
-	e.RequestID = scrub(e.RequestID, MaxRequestIDBytes, secrets)
+	e.Code = scrub(e.Code, maxCodeBytes, secrets)
+	e.Message = scrub(e.Message, maxMessageBytes, secrets)
+	e.RequestID = scrub(e.RequestID, maxRequestIDBytes, secrets)
 	if e.Err != nil {
 		if _, done := e.Err.(*scrubbed); !done {
-			e.Err = &scrubbed{msg: scrub(e.Err.Error(), MaxMessageBytes, secrets), is: ctxCause(e.Err)}
+			e.Err = &scrubbed{msg: scrub(e.Err.Error(), maxMessageBytes, secrets), is: ctxCause(e.Err)}
 		}
 	}
 	return e
@@ -137,40 +137,40 @@ func (s *scrubbed) Unwrap() error { return s.is }
 func scrubResponse(v any, secrets []string) {
 	switch r := v.(type) {
 	case *DescribeCloudRecordingResponse:
-		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
-		scrubPtr(r.Status, MaxStatusBytes, secrets)
-		scrubPtr(r.RecorderKey, MaxFileFieldBytes, secrets)
-		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)
-		if n := len(r.StorageFileList); n > MaxFiles {
-			r.FilesCut = n - MaxFiles
-			r.StorageFileList = r.StorageFileList[:MaxFiles:MaxFiles]
+		scrubPtr(r.TaskId, maxTaskIDBytes, secrets)
+		scrubPtr(r.Status, maxStatusBytes, secrets)
+		scrubPtr(r.RecorderKey, maxFileFieldBytes, secrets)
+		scrubPtr(r.RequestId, maxRequestIDBytes, secrets)
+		if n := len(r.StorageFileList); n > maxFiles {
+			r.FilesCut = n - maxFiles
+			r.StorageFileList = r.StorageFileList[:maxFiles:maxFiles]
 		}
 		for _, f := range r.StorageFileList {
 			if f == nil {
 				continue
 			}
-			scrubPtr(f.UserId, MaxFileFieldBytes, secrets)
-			scrubPtr(f.FileName, MaxFileFieldBytes, secrets)
-			scrubPtr(f.TrackType, MaxFileFieldBytes, secrets)
+			scrubPtr(f.UserId, maxFileFieldBytes, secrets)
+			scrubPtr(f.FileName, maxFileFieldBytes, secrets)
+			scrubPtr(f.TrackType, maxFileFieldBytes, secrets)
 		}
 	case *CreateCloudRecordingResponse:
-		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
-		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)
+		scrubPtr(r.TaskId, maxTaskIDBytes, secrets)
+		scrubPtr(r.RequestId, maxRequestIDBytes, secrets)
 	case *DeleteCloudRecordingResponse:
-		scrubPtr(r.TaskId, MaxTaskIDBytes, secrets)
-		scrubPtr(r.RequestId, MaxRequestIDBytes, secrets)
+		scrubPtr(r.TaskId, maxTaskIDBytes, secrets)
+		scrubPtr(r.RequestId, maxRequestIDBytes, secrets)
 	}
 }
 
 // scrubRaw returns the Response object as received with secrets redacted,
-// bounded by MaxRawBytes. A secret can hide behind JSON escapes
+// bounded by maxRawBytes. A secret can hide behind JSON escapes
 // ("\u0041KID…"), which a byte replacement cannot see; when the raw text
 // has escapes and its decoded strings still hold a secret, the object is
 // re-encoded from its decoded, redacted values instead (keys then sorted).
 func scrubRaw(raw []byte, secrets []string) []byte {
 	out := raw
 	for _, sec := range secrets {
-		out = bytes.ReplaceAll(out, []byte(sec), []byte(Redacted))
+		out = bytes.ReplaceAll(out, []byte(sec), []byte(redacted))
 	}
 	if len(secrets) > 0 && bytes.IndexByte(out, '\\') >= 0 {
 		var v any
@@ -185,8 +185,8 @@ func scrubRaw(raw []byte, secrets []string) []byte {
 			}
 		}
 	}
-	if len(out) > MaxRawBytes {
-		return []byte(boundText(string(out), MaxRawBytes))
+	if len(out) > maxRawBytes {
+		return []byte(boundText(string(out), maxRawBytes))
 	}
 	return bytes.Clone(out)
 }

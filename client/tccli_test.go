@@ -28,7 +28,7 @@ func TestTccliToken(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t)
-			t.Setenv(EnvSecretID, "id")
+			t.Setenv(envSecretID, "id")
 			t.Setenv(EnvSecretKey, "key")
 			t.Setenv(EnvSessionToken, tc.session)
 			t.Setenv(EnvToken, tc.token)
@@ -76,7 +76,7 @@ func TestTccliCVMRole(t *testing.T) {
 
 	cvmProvider = func() common.Provider { return &roleProvider{} } // no role bound
 	_, err = New(Config{Region: "ap-singapore"})
-	if err == nil || !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "default.credential") || !strings.Contains(err.Error(), "use-cvm-role") {
+	if err == nil || errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "default.credential") || !strings.Contains(err.Error(), "use-cvm-role") {
 		t.Fatalf("no role bound: %v", err)
 	}
 
@@ -145,7 +145,7 @@ func TestDefaultRegion(t *testing.T) {
 // TestRegionErrorNamesSource: a region the recording API does not serve
 // says where it came from when the user did not type it.
 func TestRegionErrorNamesSource(t *testing.T) {
-	err := Config{Region: "ap-hongkong", RegionFrom: `tccli profile "default"`}.Validate()
+	_, _, err := Config{Region: "ap-hongkong", RegionFrom: `tccli profile "default"`}.withDefaults()
 	if err == nil || !strings.Contains(err.Error(), `"ap-hongkong" (from tccli profile "default") is not served`) || !strings.Contains(err.Error(), "--region") {
 		t.Fatalf("err %v", err)
 	}

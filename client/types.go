@@ -9,21 +9,21 @@ package client
 // with omitempty, so an unset field is left out of the request rather than
 // sent as a zero that the API would read as a value.
 
-// Service, Version and the action names the client sends.
+// service, version and the action names the client sends.
 const (
-	Service = "trtc"
-	Version = "2019-07-22"
+	service = "trtc"
+	version = "2019-07-22"
 
 	ActionDescribe = "DescribeCloudRecording"
-	ActionCreate   = "CreateCloudRecording"
-	ActionDelete   = "DeleteCloudRecording"
+	actionCreate   = "CreateCloudRecording"
+	actionDelete   = "DeleteCloudRecording"
 )
 
 // Regions are the only regions the recording APIs serve.
 var Regions = []string{"ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-shanghai", "ap-singapore"}
 
-// DescribeCloudRecordingRequest asks for one task's status and files.
-type DescribeCloudRecordingRequest struct {
+// describeCloudRecordingRequest asks for one task's status and files.
+type describeCloudRecordingRequest struct {
 	SdkAppId    *uint64 `json:"SdkAppId,omitempty"`
 	TaskId      *string `json:"TaskId,omitempty"`
 	RecorderKey *string `json:"RecorderKey,omitempty"`
@@ -43,7 +43,7 @@ type DescribeCloudRecordingResponse struct {
 	// is never sent or decoded.
 	Raw []byte `json:"-"`
 
-	// FilesCut is how many files past MaxFiles the answer listed and the
+	// FilesCut is how many files past maxFiles the answer listed and the
 	// client dropped (0 when none were), so a view can say the list is cut.
 	FilesCut int `json:"-"`
 }
@@ -59,17 +59,15 @@ type StorageFile struct {
 
 // CreateCloudRecordingRequest starts a recording task.
 type CreateCloudRecordingRequest struct {
-	SdkAppId            *uint64             `json:"SdkAppId,omitempty"`
-	RoomId              *string             `json:"RoomId,omitempty"`
-	UserId              *string             `json:"UserId,omitempty"`
-	UserSig             *string             `json:"UserSig,omitempty"`
-	RecordParams        *RecordParams       `json:"RecordParams,omitempty"`
-	StorageParams       *StorageParams      `json:"StorageParams,omitempty"`
-	RoomIdType          *uint64             `json:"RoomIdType,omitempty"`
-	MixTranscodeParams  *MixTranscodeParams `json:"MixTranscodeParams,omitempty"`
-	MixLayoutParams     *MixLayoutParams    `json:"MixLayoutParams,omitempty"`
-	ResourceExpiredHour *uint64             `json:"ResourceExpiredHour,omitempty"`
-	PrivateMapKey       *string             `json:"PrivateMapKey,omitempty"`
+	SdkAppId            *uint64        `json:"SdkAppId,omitempty"`
+	RoomId              *string        `json:"RoomId,omitempty"`
+	UserId              *string        `json:"UserId,omitempty"`
+	UserSig             *string        `json:"UserSig,omitempty"`
+	RecordParams        *RecordParams  `json:"RecordParams,omitempty"`
+	StorageParams       *StorageParams `json:"StorageParams,omitempty"`
+	RoomIdType          *uint64        `json:"RoomIdType,omitempty"`
+	ResourceExpiredHour *uint64        `json:"ResourceExpiredHour,omitempty"`
+	PrivateMapKey       *string        `json:"PrivateMapKey,omitempty"`
 }
 
 // CreateCloudRecordingResponse carries the new task's ID.
@@ -134,14 +132,6 @@ type TencentVod struct {
 	MediaType          *uint64 `json:"MediaType,omitempty"`
 	UserDefineRecordId *string `json:"UserDefineRecordId,omitempty"`
 }
-
-// MixTranscodeParams and MixLayoutParams only matter in mixed mode
-// (RecordMode 2). trtcwatch never sets them; they are kept as raw objects so
-// a caller can pass them through unchanged.
-type (
-	MixTranscodeParams map[string]any
-	MixLayoutParams    map[string]any
-)
 
 // DeleteCloudRecordingRequest stops a task. Upload may go on afterwards.
 type DeleteCloudRecordingRequest struct {

@@ -186,7 +186,7 @@ func (b *backend) start(ctx context.Context, stderr io.Writer) {
 	b.eng = watch.New(b.client, watch.Config{
 		Interval: b.flags.interval,
 		Quota:    b.client.MaxRate(),
-		Store: watchlist.OpenWith(b.statePath, watchlist.Options{OnLockWait: func(w watchlist.LockWait) {
+		Store: watchlist.Open(b.statePath, watchlist.Options{OnLockWait: func(w watchlist.LockWait) {
 			if !started.Load() {
 				fmt.Fprintln(stderr, w)
 			}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/loopback"
@@ -35,12 +34,12 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.StringVar(&cfg.SecretID, "secret-id", emulator.DemoSecretID, "SecretId the emulator accepts (or env "+envEmuSecretID+")")
 	fs.StringVar(&cfg.SecretKey, "secret-key", emulator.DemoSecretKey, "SecretKey the emulator accepts (or env "+envEmuSecretKey+"; a flag shows in the process list)")
 	fs.StringVar(&cfg.Token, "token", "", "session token requests must carry, empty: any (or env "+envEmuToken+")")
-	fs.IntVar(&cfg.RateLimit, "rate-limit", 20, "requests per second per action and SecretId (negative: unlimited)")
+	fs.IntVar(&cfg.RateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action and SecretId (negative: unlimited)")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "delay added to every answer")
 	fs.Float64Var(&cfg.FaultRate, "fault-rate", 0, "share of requests (0 to 1) that fail: InternalError, HTTP 502 HTML, truncated JSON, stall")
-	fs.DurationVar(&cfg.StallFor, "stall", 15*time.Second, "how long a stall fault holds the answer")
-	fs.DurationVar(&cfg.ExitLinger, "exit-linger", 5*time.Second, "how long a task shows Exited before it is gone")
-	fs.StringVar(&cfg.GoneCode, "gone-code", "ResourceNotFound", "error code answered for a task that is gone")
+	fs.DurationVar(&cfg.StallFor, "stall", emulator.DefaultStallFor, "how long a stall fault holds the answer")
+	fs.DurationVar(&cfg.ExitLinger, "exit-linger", emulator.DefaultExitLinger, "how long a task shows Exited before it is gone")
+	fs.StringVar(&cfg.GoneCode, "gone-code", emulator.DefaultGoneCode, "error code answered for a task that is gone")
 	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
 	fs.StringVar(&cfg.CallbackURL, "callback-url", "", "post TRTC's recording callbacks (event group 3) for every change of every task to this http:// or https:// URL, retried as TRTC retries them")

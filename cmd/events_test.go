@@ -40,7 +40,7 @@ func TestEventsCommand(t *testing.T) {
 	writeLog(t, state,
 		eventlog.FromEvent(watch.Event{At: now.Add(-3 * time.Hour), Kind: watch.EventAdd, Ref: a, By: "local"}, 7),
 		eventlog.FromEvent(watch.Event{At: now.Add(-time.Hour), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-1"}, 7),
-		eventlog.FromEvent(watch.Event{At: now.Add(-time.Minute), Kind: watch.EventNote, Ref: b, Note: "INC-9 \x1b[2J", By: watch.OtherDashboard}, 8),
+		eventlog.FromEvent(watch.Event{At: now.Add(-time.Minute), Kind: watch.EventNote, Ref: b, Note: "INC-9 \x1b[2J", By: "another dashboard"}, 8),
 	)
 	tests := []struct {
 		name  string

@@ -109,7 +109,7 @@ func TestForgedEventLogRefused(t *testing.T) {
 				t.Errorf("events: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
 
-			eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state)})
+			eng := watch.New(idleAPI{}, watch.Config{Store: watchlist.Open(state, watchlist.Options{})})
 			past, _, stop := eventlog.Attach(eng, state, discardLog(), func(f func()) { go f() })
 			if _, err := eng.Add([]taskref.Ref{taskA}); err != nil {
 				t.Fatal(err)

@@ -25,7 +25,7 @@ func TestRegionFromTccli(t *testing.T) {
 	t.Setenv("TCCLI_PROFILE", "")
 	os.Unsetenv("TCCLI_PROFILE")
 	t.Setenv(client.EnvRegion, "")
-	t.Setenv(client.EnvSecretID, emulator.DemoSecretID)
+	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
 	t.Setenv(client.EnvSecretKey, emulator.DemoSecretKey)
 	conf := filepath.Join(home, ".tccli", "default.configure")
 	if err := os.MkdirAll(filepath.Dir(conf), 0o700); err != nil {

@@ -31,7 +31,7 @@ type Attached struct {
 // Attach starts the demo emulator and makes the temporary watch list;
 // Close undoes both.
 func Attach(log *slog.Logger) (*Attached, error) {
-	env, err := Start(log)
+	env, err := startEnv(log)
 	if err != nil {
 		return nil, err
 	}
@@ -45,14 +45,14 @@ func Attach(log *slog.Logger) (*Attached, error) {
 
 // Run gives the demo's tasks their notes, then feeds new tasks through c
 // into w until ctx ends; it returns only once every timer it started is
-// done (see Feed), so Close may follow it safely.
+// done (see feed), so Close may follow it safely.
 func (a *Attached) Run(ctx context.Context, c *client.Client, w Adder, log *slog.Logger) {
 	for r, note := range a.Notes {
 		if err := w.SetNote(r, note, 0); err != nil {
 			log.Warn("demo note", "err", err)
 		}
 	}
-	Feed(ctx, c, w, feedEvery, feedLife, log)
+	feed(ctx, c, w, feedEvery, feedLife, log)
 }
 
 // Close removes the demo's watch list and stops its emulator. Call it

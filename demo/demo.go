@@ -19,8 +19,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// SdkAppID is the application every demo task belongs to.
-const SdkAppID = 1400000001
+// SdkAppID is the application every demo task belongs to: the emulator's.
+const SdkAppID = emulator.DemoSdkAppID
 
 // Region is the region the demo reports; the emulator serves all of them.
 const Region = "ap-singapore"
@@ -54,8 +54,8 @@ var notes = []string{
 	"recorder fails over at 45s: ha1_ files",
 }
 
-// Start serves the emulator with the demo scenario on a loopback port.
-func Start(log *slog.Logger) (*Env, error) {
+// startEnv serves the emulator with the demo scenario on a loopback port.
+func startEnv(log *slog.Logger) (*Env, error) {
 	sc := emulator.DemoScenario()
 	srv, err := emulator.New(emulator.Config{Scenario: sc})
 	if err != nil {
@@ -98,13 +98,13 @@ type Adder interface {
 	SetNote(ref taskref.Ref, note string, seq uint64) error
 }
 
-// Feed creates a recording task through the API every `every`, adds it to
+// feed creates a recording task through the API every `every`, adds it to
 // the watch list, and stops it again after `life`, so new rows keep
 // appearing and old ones go Exited and then ended. It returns when ctx ends.
-func Feed(ctx context.Context, c *client.Client, w Adder, every, life time.Duration, log *slog.Logger) {
+func feed(ctx context.Context, c *client.Client, w Adder, every, life time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	// Every stop timer is joined before Feed returns: one not yet fired is
+	// Every stop timer is joined before feed returns: one not yet fired is
 	// stopped, one firing is waited for (its call ends with ctx), so the
 	// caller may tear the emulator and the watch list down afterwards.
 	var (

@@ -74,7 +74,7 @@ func (s *Server) target(p map[string]any, now time.Time) (*task, *apiError) {
 		return nil, errorf(code, "%s", messageFor(code, s.quota.limit))
 	}
 	t := s.tasks[id]
-	if t == nil || t.appID != app || t.status(now) == StatusGone {
+	if t == nil || t.appID != app || t.status(now) == statusGone {
 		return nil, s.gone()
 	}
 	t.advance(now, s.cfg.FileEvery)
@@ -219,7 +219,7 @@ func (s *Server) runningTasks(app uint64, now time.Time) int {
 	n := 0
 	for id, t := range s.tasks {
 		switch {
-		case t.status(now) == StatusGone:
+		case t.status(now) == statusGone:
 			if !s.owesCallbacks(t) {
 				delete(s.tasks, id) // unknown and gone answer alike; free the memory
 			}

@@ -137,7 +137,7 @@ func (t *task) exitAt(now time.Time) (time.Time, bool) {
 		if s.at.After(now) {
 			break
 		}
-		if s.status == StatusExited || s.status == StatusGone {
+		if s.status == statusExited || s.status == statusGone {
 			return s.at, true
 		}
 	}
@@ -151,7 +151,7 @@ func (t *task) firstStream(end time.Time) (time.Time, bool) {
 		if !s.at.Before(end) {
 			break
 		}
-		if s.status == StatusInProgress {
+		if s.status == statusInProgress {
 			return s.at, true
 		}
 	}

@@ -59,9 +59,9 @@ func TestCallbacksEndToEnd(t *testing.T) {
 	const ms = time.Millisecond
 	sc := &Scenario{Tasks: []ScenarioTask{
 		{TaskID: demoIDs[0], Users: []string{"alice"}, Failovers: []time.Duration{600 * ms}, LeaveCode: 99, MP4: true,
-			Timeline: []Step{{0, StatusInProgress}, {1200 * ms, StatusExited}, {1500 * ms, StatusGone}}},
-		{TaskID: demoIDs[1], Storage: StorageVOD, Users: []string{"dave", "erin"},
-			Timeline: []Step{{0, StatusInProgress}, {1000 * ms, StatusExited}}},
+			Timeline: []Step{{0, statusInProgress}, {1200 * ms, statusExited}, {1500 * ms, statusGone}}},
+		{TaskID: demoIDs[1], Storage: storageVOD, Users: []string{"dave", "erin"},
+			Timeline: []Step{{0, statusInProgress}, {1000 * ms, statusExited}}},
 	}}
 	s := startServer(t, Config{RateLimit: -1, FileEvery: 200 * ms, StreamDelay: 100 * ms, ExitLinger: 300 * ms,
 		Scenario: sc, CallbackURL: rs.URL(), CallbackKey: cbKey}, nil)

@@ -54,7 +54,7 @@ func (sc *script) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // idleVOD is one VOD task that never streams: it owes one callback, its 301.
-var idleVOD = &Scenario{Tasks: []ScenarioTask{{TaskID: demoIDs[3], Storage: StorageVOD}}}
+var idleVOD = &Scenario{Tasks: []ScenarioTask{{TaskID: demoIDs[3], Storage: storageVOD}}}
 
 // TestCallbackRetries follows TRTC's rule: a failure (a non-200 status, or
 // no answer in 5 s) is retried at once, then every 10 s, until the message

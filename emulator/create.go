@@ -82,8 +82,8 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	if s.runningTasks(app, now) >= MaxConcurrentTasks {
-		return nil, errorf("FailedOperation.RestrictedConcurrency", "The maximum of %d concurrent recording tasks for this SdkAppId has been reached.", MaxConcurrentTasks)
+	if s.runningTasks(app, now) >= maxConcurrentTasks {
+		return nil, errorf("FailedOperation.RestrictedConcurrency", "The maximum of %d concurrent recording tasks for this SdkAppId has been reached.", maxConcurrentTasks)
 	}
 	id := newTaskID()
 	for s.tasks[id] != nil {
@@ -98,7 +98,7 @@ func (s *Server) create(_ *call, p map[string]any, reqID string, now time.Time) 
 		mixed:      mode == 2,
 		streamType: streamType,
 		maxIdle:    time.Duration(maxIdle) * time.Second,
-		steps:      []step{{now, StatusIdle}},
+		steps:      []step{{now, statusIdle}},
 		pairs:      pairs,
 		have:       map[pair]bool{},
 		created:    now,

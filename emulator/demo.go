@@ -57,31 +57,31 @@ func DemoScenario() *Scenario {
 		{Users: []string{"alice"}},
 		// A class streaming from the start: five users, ten files over ~100 s, a pause later.
 		{Users: []string{"teacher_li", "student_01", "student_02", "student_03", "主播_小明"},
-			Timeline: st{{0, StatusInProgress}, {240 * sec, StatusIdle}, {260 * sec, StatusInProgress}}},
+			Timeline: st{{0, statusInProgress}, {240 * sec, statusIdle}, {260 * sec, statusInProgress}}},
 		// Starts streaming after a while.
-		{Users: []string{"bob", "carol"}, Timeline: st{{12 * sec, StatusInProgress}}},
+		{Users: []string{"bob", "carol"}, Timeline: st{{12 * sec, statusInProgress}}},
 		// VOD storage: streaming, but the file list stays empty.
-		{Storage: StorageVOD, Users: []string{"dave", "erin"}, Timeline: st{{0, StatusInProgress}}},
+		{Storage: storageVOD, Users: []string{"dave", "erin"}, Timeline: st{{0, statusInProgress}}},
 		// Ends on its own: Exited at 35 s, gone at 40 s; writes MP4 too (a 310 callback).
-		{Users: []string{"frank"}, Timeline: st{{0, StatusInProgress}, {35 * sec, StatusExited}, {40 * sec, StatusGone}}, MP4: true},
+		{Users: []string{"frank"}, Timeline: st{{0, statusInProgress}, {35 * sec, statusExited}, {40 * sec, statusGone}}, MP4: true},
 		// Answers InternalError.CRInternalError for 15 s (see faults).
-		{Users: []string{"grace", "heidi"}, Timeline: st{{2 * sec, StatusInProgress}}},
+		{Users: []string{"grace", "heidi"}, Timeline: st{{2 * sec, statusInProgress}}},
 		// Answers RequestLimitExceeded for 10 s (see faults).
-		{Users: []string{"ivan"}, Timeline: st{{5 * sec, StatusInProgress}}},
+		{Users: []string{"ivan"}, Timeline: st{{5 * sec, statusInProgress}}},
 		// Hostile user names for the sanitiser.
-		{Users: []string{demoHostileUser, "mallory\r\n[fake] log line", "normal_user"}, Timeline: st{{3 * sec, StatusInProgress}}},
+		{Users: []string{demoHostileUser, "mallory\r\n[fake] log line", "normal_user"}, Timeline: st{{3 * sec, statusInProgress}}},
 		// Flaps between streaming and idle, then ends.
-		{Users: []string{"judy", "ken"}, Timeline: st{{5 * sec, StatusInProgress}, {50 * sec, StatusIdle}, {80 * sec, StatusInProgress}, {130 * sec, StatusIdle}, {160 * sec, StatusExited}, {165 * sec, StatusGone}}},
+		{Users: []string{"judy", "ken"}, Timeline: st{{5 * sec, statusInProgress}, {50 * sec, statusIdle}, {80 * sec, statusInProgress}, {130 * sec, statusIdle}, {160 * sec, statusExited}, {165 * sec, statusGone}}},
 		// VOD task that ends after three minutes.
-		{Storage: StorageVOD, Users: []string{"leo"}, Timeline: st{{10 * sec, StatusInProgress}, {180 * sec, StatusExited}, {185 * sec, StatusGone}}},
+		{Storage: storageVOD, Users: []string{"leo"}, Timeline: st{{10 * sec, statusInProgress}, {180 * sec, statusExited}, {185 * sec, statusGone}}},
 		// A big room: ten users, files keep arriving for over three minutes.
-		{Users: []string{"u01", "u02", "u03", "u04", "u05", "u06", "u07", "u08", "u09", "u10"}, Timeline: st{{20 * sec, StatusInProgress}}},
+		{Users: []string{"u01", "u02", "u03", "u04", "u05", "u06", "u07", "u08", "u09", "u10"}, Timeline: st{{20 * sec, statusInProgress}}},
 		// Nobody ever streams: exits as if MaxIdleTime ran out (LeaveCode 99 in its callback).
-		{Users: []string{"nina"}, Timeline: st{{90 * sec, StatusExited}, {95 * sec, StatusGone}}, LeaveCode: 99},
+		{Users: []string{"nina"}, Timeline: st{{90 * sec, statusExited}, {95 * sec, statusGone}}, LeaveCode: 99},
 		// Mixed recording: one <SdkAppId>_<RoomId>.m3u8 for the whole room, UserId empty.
-		{Mixed: true, Users: []string{"host", "guest_1", "guest_2"}, Timeline: st{{4 * sec, StatusInProgress}}},
+		{Mixed: true, Users: []string{"host", "guest_1", "guest_2"}, Timeline: st{{4 * sec, statusInProgress}}},
 		// The recorder fails over at 45 s: every file is written again with the ha1_ prefix.
-		{Users: []string{"olga", "pete"}, Timeline: st{{0, StatusInProgress}}, Failovers: []time.Duration{45 * sec}},
+		{Users: []string{"olga", "pete"}, Timeline: st{{0, statusInProgress}}, Failovers: []time.Duration{45 * sec}},
 	}
 	for i := range tasks {
 		tasks[i].TaskID = demoIDs[i]

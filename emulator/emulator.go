@@ -89,15 +89,19 @@ type Config struct {
 
 // Defaults applied by New; exported so that command-line help can quote them.
 const (
-	DefaultRateLimit   = 20
-	DefaultStallFor    = 15 * time.Second
-	DefaultExitLinger  = 5 * time.Second
-	DefaultGoneCode    = "ResourceNotFound"
-	DefaultStreamDelay = 3 * time.Second
-	DefaultFileEvery   = 10 * time.Second
-	// MaxConcurrentTasks is the real service's default cap of running
+	DefaultRateLimit  = 20
+	DefaultStallFor   = 15 * time.Second
+	DefaultExitLinger = 5 * time.Second
+	DefaultGoneCode   = "ResourceNotFound"
+)
+
+// Defaults no flag sets.
+const (
+	defaultStreamDelay = 3 * time.Second
+	defaultFileEvery   = 10 * time.Second
+	// maxConcurrentTasks is the real service's default cap of running
 	// recordings per SdkAppId (FailedOperation.RestrictedConcurrency).
-	MaxConcurrentTasks = 100
+	maxConcurrentTasks = 100
 )
 
 // Server is one emulated TRTC endpoint. Use it through Start/URL, or mount
@@ -183,8 +187,8 @@ func applyDefaults(cfg *Config) error {
 		{"latency", &cfg.Latency, 0},
 		{"stall duration", &cfg.StallFor, DefaultStallFor},
 		{"exit linger", &cfg.ExitLinger, DefaultExitLinger},
-		{"stream delay", &cfg.StreamDelay, DefaultStreamDelay},
-		{"file interval", &cfg.FileEvery, DefaultFileEvery},
+		{"stream delay", &cfg.StreamDelay, defaultStreamDelay},
+		{"file interval", &cfg.FileEvery, defaultFileEvery},
 	} {
 		if *d.v < 0 {
 			return fmt.Errorf("emulator: %s %v is negative", d.name, *d.v)
@@ -263,16 +267,6 @@ func (s *Server) URL() string {
 	}
 	return "http://" + s.listener.Addr().String()
 }
-
-// setFaultKinds restricts random faults to the given kinds (tests).
-func (s *Server) setFaultKinds(k ...faultKind) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faultKinds = k
-}
-
-// Handler serves the API, for mounting in an httptest server or a mux.
-func (s *Server) Handler() http.Handler { return s }
 
 // Close stops the listener, ends stalls and latency sleeps, and waits for
 // requests in flight, so nothing of the server outlives it.

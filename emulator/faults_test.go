@@ -40,7 +40,7 @@ func TestRandomFaults(t *testing.T) {
 			}
 			s.SetFaultRate(0) // healed
 			r := mustDo(t, demoClient(s), "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
-			if r.Status != StatusInProgress {
+			if r.Status != statusInProgress {
 				t.Fatalf("after healing: %+v", r)
 			}
 			closeWithin(t, s, 10*time.Second) // a stalled request must not hold Close
@@ -109,7 +109,7 @@ func TestLatency(t *testing.T) {
 	wantCode(t, err, "ClientError.NetworkError")
 
 	slow := startServer(t, Config{Latency: 30 * time.Millisecond, Scenario: oneTask}, nil)
-	if r := mustDo(t, demoClient(slow), "DescribeCloudRecording", describeParams(1400000001, demoIDs[0])); r.Status != StatusInProgress {
+	if r := mustDo(t, demoClient(slow), "DescribeCloudRecording", describeParams(1400000001, demoIDs[0])); r.Status != statusInProgress {
 		t.Fatalf("%+v", r)
 	}
 	// A request sleeping in latency when Close comes.

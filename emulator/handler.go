@@ -165,8 +165,6 @@ func (s *Server) admit(r *http.Request, rec *record) (*call, map[string]any, *ap
 	return c, params, nil
 }
 
-func (s *Server) inflightCount() int { return int(s.active.Load()) }
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, _ := json.Marshal(v)
 	w.Header().Set("Content-Type", "application/json")

@@ -16,6 +16,16 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 )
 
+// setFaultKinds restricts random faults to the given kinds.
+func (s *Server) setFaultKinds(k ...faultKind) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faultKinds = k
+}
+
+// inflightCount is how many requests the server is answering.
+func (s *Server) inflightCount() int { return int(s.active.Load()) }
+
 // manualClock drives task timelines in tests. It starts at the real time so
 // that signatures made by the SDK with the real clock stay within the
 // five-minute window.

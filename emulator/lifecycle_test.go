@@ -29,12 +29,12 @@ func TestLifecycle(t *testing.T) {
 		t.Helper()
 		return mustDo(t, c, "DescribeCloudRecording", describeParams(1400000001, id))
 	}
-	if d := describe(); d.Status != StatusIdle || d.StorageFileList == nil || len(d.StorageFileList) != 0 {
+	if d := describe(); d.Status != statusIdle || d.StorageFileList == nil || len(d.StorageFileList) != 0 {
 		t.Fatalf("just created: %+v, want Idle with an empty (not null) list", d)
 	}
 	clk.Advance(time.Second) // StreamDelay is the longest wait
 	d := describe()
-	if d.Status != StatusInProgress || len(d.StorageFileList) != 1 {
+	if d.Status != statusInProgress || len(d.StorageFileList) != 1 {
 		t.Fatalf("after StreamDelay: %+v, want InProgress with 1 file", d)
 	}
 	f := d.StorageFileList[0]
@@ -65,12 +65,12 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("modify echoed %q", r.TaskId)
 	}
 	d = describe()
-	if d.Status != StatusInProgress || len(d.StorageFileList) != 5 || d.StorageFileList[4].UserId != "carol" || d.StorageFileList[4].TrackType != "audio" {
+	if d.Status != statusInProgress || len(d.StorageFileList) != 5 || d.StorageFileList[4].UserId != "carol" || d.StorageFileList[4].TrackType != "audio" {
 		t.Fatalf("after modify: %+v", d)
 	}
 	mustDo(t, c, "DeleteCloudRecording", describeParams(1400000001, id))
 	clk.Advance(2900 * time.Millisecond)
-	if d := describe(); d.Status != StatusExited || len(d.StorageFileList) != 5 {
+	if d := describe(); d.Status != statusExited || len(d.StorageFileList) != 5 {
 		t.Fatalf("during linger: %+v, want Exited keeping its 5 files", d)
 	}
 	_, err := do(t, c, "ModifyCloudRecording", mod)
@@ -97,24 +97,24 @@ func TestTaskVariants(t *testing.T) {
 		checks []check
 	}{
 		{"default users", func(p map[string]any) { delete(p["RecordParams"].(map[string]any), "SubscribeStreamUserIds") },
-			[]check{{0, StatusIdle, nil}, {time.Second, StatusInProgress, []string{"anchor_1001/audio"}},
-				{7 * time.Second, StatusInProgress, []string{"anchor_1001/audio", "anchor_1001/video", "anchor_1002/audio", "anchor_1002/video"}}}},
+			[]check{{0, statusIdle, nil}, {time.Second, statusInProgress, []string{"anchor_1001/audio"}},
+				{7 * time.Second, statusInProgress, []string{"anchor_1001/audio", "anchor_1001/video", "anchor_1002/audio", "anchor_1002/video"}}}},
 		{"VOD lists no files", func(p map[string]any) {
 			p["StorageParams"] = map[string]any{"CloudVod": map[string]any{"TencentVod": map[string]any{}}}
-		}, []check{{time.Second, StatusInProgress, nil}, {60 * time.Second, StatusInProgress, nil}}},
+		}, []check{{time.Second, statusInProgress, nil}, {60 * time.Second, statusInProgress, nil}}},
 		{"audio only", func(p map[string]any) { p["RecordParams"].(map[string]any)["StreamType"] = 1 },
-			[]check{{10 * time.Second, StatusInProgress, []string{"alice/audio", "bob/audio"}}}},
+			[]check{{10 * time.Second, statusInProgress, []string{"alice/audio", "bob/audio"}}}},
 		{"black list by name", func(p map[string]any) {
 			p["RecordParams"].(map[string]any)["SubscribeStreamUserIds"] = map[string]any{"UnSubscribeVideoUserIds": []string{"anchor_1001"}}
-		}, []check{{10 * time.Second, StatusInProgress, []string{"anchor_1001/audio", "anchor_1002/audio", "anchor_1002/video"}}}},
+		}, []check{{10 * time.Second, statusInProgress, []string{"anchor_1001/audio", "anchor_1002/audio", "anchor_1002/video"}}}},
 		{"mixed mode", func(p map[string]any) { p["RecordParams"].(map[string]any)["RecordMode"] = 2 },
-			[]check{{10 * time.Second, StatusInProgress, []string{"/audio_video"}}}},
+			[]check{{10 * time.Second, statusInProgress, []string{"/audio_video"}}}},
 		{"nobody streams: MaxIdleTime expiry", func(p map[string]any) {
 			p["RecordParams"].(map[string]any)["SubscribeStreamUserIds"] = unsubAll
 			p["RecordParams"].(map[string]any)["MaxIdleTime"] = 5
-		}, []check{{4900 * time.Millisecond, StatusIdle, nil}, {5 * time.Second, StatusExited, nil}, {7900 * time.Millisecond, StatusExited, nil}, {8 * time.Second, "", nil}}},
+		}, []check{{4900 * time.Millisecond, statusIdle, nil}, {5 * time.Second, statusExited, nil}, {7900 * time.Millisecond, statusExited, nil}, {8 * time.Second, "", nil}}},
 		{"default MaxIdleTime is 30s", func(p map[string]any) { p["RecordParams"].(map[string]any)["SubscribeStreamUserIds"] = unsubAll },
-			[]check{{29 * time.Second, StatusIdle, nil}, {30 * time.Second, StatusExited, nil}}},
+			[]check{{29 * time.Second, statusIdle, nil}, {30 * time.Second, statusExited, nil}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,13 +171,13 @@ func TestModifyToNobodyStartsIdleClock(t *testing.T) {
 		advance time.Duration
 		want    string
 	}{
-		{nil, time.Second, StatusInProgress},
-		{func() { modify(nobody) }, 0, StatusIdle},
-		{nil, 8 * time.Second, StatusIdle},
+		{nil, time.Second, statusInProgress},
+		{func() { modify(nobody) }, 0, statusIdle},
+		{nil, 8 * time.Second, statusIdle},
 		// bob starts within StreamDelay (1s), before the 10s idle limit
-		{func() { modify(map[string]any{"SubscribeAudioUserIds": []string{"bob"}}) }, time.Second, StatusInProgress},
-		{func() { modify(nobody) }, 9999 * time.Millisecond, StatusIdle},
-		{nil, time.Millisecond, StatusExited},
+		{func() { modify(map[string]any{"SubscribeAudioUserIds": []string{"bob"}}) }, time.Second, statusInProgress},
+		{func() { modify(nobody) }, 9999 * time.Millisecond, statusIdle},
+		{nil, time.Millisecond, statusExited},
 		{nil, 3 * time.Second, "ResourceNotFound"},
 	}
 	for i, st := range steps {
@@ -197,7 +197,7 @@ func TestConcurrencyCap(t *testing.T) {
 	s := startServer(t, lifecycleCfg, nil)
 	c := demoClient(s)
 	var first string
-	for i := 0; i < MaxConcurrentTasks; i++ {
+	for i := 0; i < maxConcurrentTasks; i++ {
 		r := mustDo(t, c, "CreateCloudRecording", createParams("alice"))
 		if i == 0 {
 			first = r.TaskId
@@ -233,7 +233,7 @@ func TestRealTimeLifecycle(t *testing.T) {
 		}
 	}
 	waitFor("4 files while InProgress", func(r *reply, err error) bool {
-		return err == nil && r.Status == StatusInProgress && len(r.StorageFileList) == 4
+		return err == nil && r.Status == statusInProgress && len(r.StorageFileList) == 4
 	})
 	mustDo(t, c, "DeleteCloudRecording", describeParams(1400000001, id))
 	waitFor("gone", func(r *reply, err error) bool { return sdkCode(err) == "ResourceNotFound" })

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,41 +47,5 @@ func TestStartListenAddress(t *testing.T) {
 				t.Fatalf("refused, yet listening at %s", s.URL())
 			}
 		})
-	}
-}
-
-// TestReadFileBounded: a device, a directory, a FIFO-like non-regular file
-// and a file over the limit are refused; a file at the limit is read whole.
-func TestReadFileBounded(t *testing.T) {
-	dir := t.TempDir()
-	at := filepath.Join(dir, "at")
-	over := filepath.Join(dir, "over")
-	os.WriteFile(at, []byte("0123456789"), 0o600)
-	os.WriteFile(over, []byte("0123456789A"), 0o600)
-	tests := []struct {
-		name, path, want string
-	}{
-		{"at the limit", at, ""},
-		{"over the limit", over, "11 bytes, more than the 10 allowed"},
-		{"endless device", "/dev/zero", "not a regular file"},
-		{"directory", dir, "not a regular file"},
-		{"missing", filepath.Join(dir, "nope"), "no such file"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			data, err := ReadFileBounded(tt.path, 10)
-			if tt.want == "" {
-				if err != nil || string(data) != "0123456789" {
-					t.Fatalf("got %q, %v", data, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want %q", err, tt.want)
-			}
-		})
-	}
-	if _, err := LoadScenario("/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
-		t.Fatalf("LoadScenario(/dev/zero) = %v, want a refusal", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/safefile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -85,7 +86,7 @@ type ScenarioTask struct {
 	TaskID   string
 	SdkAppID uint64
 	RoomID   uint64
-	Storage  string // StorageCOS or StorageVOD
+	Storage  string // "cos" (default) or "vod"
 	Users    []string
 	Timeline []Step
 	// Mixed records the room into one file (RecordMode 2).
@@ -102,7 +103,7 @@ type ScenarioTask struct {
 // Step is a status change at a time after server start.
 type Step struct {
 	At     time.Duration
-	Status string // StatusIdle, StatusInProgress, StatusExited or StatusGone
+	Status string // "Idle", "InProgress", "Exited" or "gone"
 }
 
 // FaultWindow makes one task answer Code during [At, At+For) after start.
@@ -114,8 +115,8 @@ type FaultWindow struct {
 
 // Storage kinds.
 const (
-	StorageCOS = "cos"
-	StorageVOD = "vod"
+	storageCOS = "cos"
+	storageVOD = "vod"
 )
 
 // Limits that keep a scenario file from exhausting memory or overflowing time.
@@ -164,7 +165,7 @@ type rawFault struct {
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
-	data, err := ReadFileBounded(path, maxScenarioBytes)
+	data, _, err := safefile.ReadRegular(path, maxScenarioBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
@@ -225,7 +226,7 @@ func ParseScenario(data []byte) (*Scenario, error) {
 			st.RoomID = *rt.RoomID
 		}
 		if rt.Storage != nil {
-			if *rt.Storage != StorageCOS && *rt.Storage != StorageVOD {
+			if *rt.Storage != storageCOS && *rt.Storage != storageVOD {
 				return nil, fmt.Errorf("tasks[%d].storage: %q is not \"cos\" or \"vod\"", i, clip(*rt.Storage))
 			}
 			st.Storage = *rt.Storage
@@ -333,8 +334,8 @@ func (sc *Scenario) normalize() error {
 		}
 		switch t.Storage {
 		case "":
-			t.Storage = StorageCOS
-		case StorageCOS, StorageVOD:
+			t.Storage = storageCOS
+		case storageCOS, storageVOD:
 		default:
 			return fmt.Errorf("tasks[%d].storage: %q is not \"cos\" or \"vod\"", i, clip(t.Storage))
 		}
@@ -353,7 +354,7 @@ func (sc *Scenario) normalize() error {
 		if !documentedLeaveCode(t.LeaveCode) {
 			return fmt.Errorf("tasks[%d].leave_code: %d is not a documented LeaveCode (0, 1, 2, 3, 4, 99, 100 or 101)", i, t.LeaveCode)
 		}
-		if t.MP4 && t.Storage != StorageCOS {
+		if t.MP4 && t.Storage != storageCOS {
 			return fmt.Errorf("tasks[%d].mp4: only COS tasks write MP4 files themselves (VOD ones are committed by 311 callbacks)", i)
 		}
 	}
@@ -418,7 +419,7 @@ func checkTimeline(steps []Step) error {
 			return fmt.Errorf("timeline[%d].at: %v is outside 0..%v", j, s.At, maxScenarioTime)
 		}
 		switch s.Status {
-		case StatusIdle, StatusInProgress, StatusExited, StatusGone:
+		case statusIdle, statusInProgress, statusExited, statusGone:
 		default:
 			return fmt.Errorf("timeline[%d].status: %q is not Idle, InProgress, Exited or gone", j, clip(s.Status))
 		}
@@ -429,7 +430,7 @@ func checkTimeline(steps []Step) error {
 		if s.At <= prev.At {
 			return fmt.Errorf("timeline[%d].at: %v is not after the previous step's %v", j, s.At, prev.At)
 		}
-		if prev.Status == StatusGone || (prev.Status == StatusExited && s.Status != StatusGone) {
+		if prev.Status == statusGone || (prev.Status == statusExited && s.Status != statusGone) {
 			return fmt.Errorf("timeline[%d].status: %s cannot follow %s (Exited leads only to gone, gone is final)", j, s.Status, prev.Status)
 		}
 	}

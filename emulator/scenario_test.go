@@ -126,9 +126,9 @@ func TestScenarioTimeline(t *testing.T) {
 	sc := &Scenario{
 		Tasks: []ScenarioTask{
 			{TaskID: demoIDs[0], Users: []string{"alice", "bob"}, Timeline: []Step{
-				{2 * time.Second, StatusInProgress}, {7 * time.Second, StatusIdle}, {20 * time.Second, StatusInProgress},
-				{24 * time.Second, StatusExited}, {26 * time.Second, StatusGone}}},
-			{TaskID: demoIDs[1], Storage: StorageVOD, Timeline: []Step{{0, StatusInProgress}}},
+				{2 * time.Second, statusInProgress}, {7 * time.Second, statusIdle}, {20 * time.Second, statusInProgress},
+				{24 * time.Second, statusExited}, {26 * time.Second, statusGone}}},
+			{TaskID: demoIDs[1], Storage: storageVOD, Timeline: []Step{{0, statusInProgress}}},
 			{}, // ID generated
 		},
 		Faults: []FaultWindow{
@@ -279,7 +279,7 @@ func TestDemoScenario(t *testing.T) {
 			if len(r.StorageFileList) > 0 {
 				seen["files"] = true
 			}
-			if task.Storage == StorageVOD && r.Status == StatusInProgress {
+			if task.Storage == storageVOD && r.Status == statusInProgress {
 				seen["vod streaming"] = true
 			}
 			for _, f := range r.StorageFileList {
@@ -293,7 +293,7 @@ func TestDemoScenario(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{StatusIdle, StatusInProgress, StatusExited, "ResourceNotFound", "files", "vod streaming",
+	for _, want := range []string{statusIdle, statusInProgress, statusExited, "ResourceNotFound", "files", "vod streaming",
 		"InternalError.CRInternalError", "RequestLimitExceeded", "mixed", "failover"} {
 		if !seen[want] {
 			t.Errorf("demo never showed %q (saw %v)", want, seen)
@@ -332,7 +332,7 @@ func FuzzParseScenario(f *testing.F) {
 			t.Fatalf("parsed scenario fails validation: %v", err)
 		}
 		for _, task := range sc.Tasks {
-			if task.SdkAppID == 0 || len(task.Users) == 0 || (task.Storage != StorageCOS && task.Storage != StorageVOD) {
+			if task.SdkAppID == 0 || len(task.Users) == 0 || (task.Storage != storageCOS && task.Storage != storageVOD) {
 				t.Fatalf("defaults not applied: %+v", task)
 			}
 		}

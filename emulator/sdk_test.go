@@ -15,7 +15,7 @@ import (
 )
 
 // A scenario with one streaming task, shared by the request-level tests.
-var oneTask = &Scenario{Tasks: []ScenarioTask{{TaskID: demoIDs[0], Users: []string{"alice"}, Timeline: []Step{{0, StatusInProgress}}}}}
+var oneTask = &Scenario{Tasks: []ScenarioTask{{TaskID: demoIDs[0], Users: []string{"alice"}, Timeline: []Step{{0, statusInProgress}}}}}
 
 // TestSDKRequests drives the server with the official Go SDK's CommonClient
 // and checks every auth and validation code it must answer.
@@ -31,17 +31,17 @@ func TestSDKRequests(t *testing.T) {
 		params           any
 		want, wantStatus string
 	}{
-		{name: "success", params: ok, wantStatus: StatusInProgress},
-		{name: "SdkAppId as a numeric string", params: describeParams("1400000001", demoIDs[0]), wantStatus: StatusInProgress},
-		{name: "custom key pair", cfg: Config{SecretID: "AKIDcustom", SecretKey: "custom"}, id: "AKIDcustom", key: "custom", params: ok, wantStatus: StatusInProgress},
+		{name: "success", params: ok, wantStatus: statusInProgress},
+		{name: "SdkAppId as a numeric string", params: describeParams("1400000001", demoIDs[0]), wantStatus: statusInProgress},
+		{name: "custom key pair", cfg: Config{SecretID: "AKIDcustom", SecretKey: "custom"}, id: "AKIDcustom", key: "custom", params: ok, wantStatus: statusInProgress},
 		{name: "wrong secret key", key: "not-the-key", params: ok, want: codeSignatureFailure},
 		{name: "unknown secret id", id: "AKIDunknown000000000000000000000000", params: ok, want: codeSecretIDNotFound},
 		{name: "server clock 6 minutes ahead", skew: 6 * time.Minute, params: ok, want: codeSignatureExpire},
-		{name: "server clock 4 minutes ahead", skew: 4 * time.Minute, params: ok, wantStatus: StatusInProgress},
+		{name: "server clock 4 minutes ahead", skew: 4 * time.Minute, params: ok, wantStatus: statusInProgress},
 		{name: "token required, none sent", cfg: Config{Token: "session-token"}, params: ok, want: codeTokenFailure},
 		{name: "token required, wrong one", cfg: Config{Token: "session-token"}, token: "other", params: ok, want: codeTokenFailure},
-		{name: "token required, right one", cfg: Config{Token: "session-token"}, token: "session-token", params: ok, wantStatus: StatusInProgress},
-		{name: "any token accepted when none configured", token: "anything", params: ok, wantStatus: StatusInProgress},
+		{name: "token required, right one", cfg: Config{Token: "session-token"}, token: "session-token", params: ok, wantStatus: statusInProgress},
+		{name: "any token accepted when none configured", token: "anything", params: ok, wantStatus: statusInProgress},
 		{name: "unknown version", version: "2020-01-01", params: ok, want: "NoSuchVersion"},
 		{name: "unknown action", action: "DescribeCloudRecordings", params: ok, want: "InvalidAction"},
 		{name: "unsupported region", region: "ap-tokyo", params: ok, want: "UnsupportedRegion"},
@@ -248,7 +248,7 @@ func TestSDKProfiles(t *testing.T) {
 			c.WithProfile(cpf)
 			r, err := do(t, c, "DescribeCloudRecording", describeParams(1400000001, demoIDs[0]))
 			wantCode(t, err, tt.want)
-			if tt.want == "" && mustOK(t, r, err).Status != StatusInProgress {
+			if tt.want == "" && mustOK(t, r, err).Status != statusInProgress {
 				t.Fatalf("%+v", r)
 			}
 		})
@@ -264,7 +264,7 @@ func TestReplayAccepted(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		again, _ := http.NewRequest(http.MethodPost, req.URL.String(), strings.NewReader(string(body)))
 		again.Header = req.Header.Clone()
-		if r := doV1(t, again); r.Response.Error.Code != "" || r.Response.Status != StatusInProgress {
+		if r := doV1(t, again); r.Response.Error.Code != "" || r.Response.Status != statusInProgress {
 			t.Fatalf("replay %d: %+v", i, r.Response)
 		}
 	}

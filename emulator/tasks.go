@@ -13,10 +13,10 @@ import (
 // Task statuses. "gone" is not an API status: it means the task answers the
 // gone error code.
 const (
-	StatusIdle       = "Idle"
-	StatusInProgress = "InProgress"
-	StatusExited     = "Exited"
-	StatusGone       = "gone"
+	statusIdle       = "Idle"
+	statusInProgress = "InProgress"
+	statusExited     = "Exited"
+	statusGone       = "gone"
 )
 
 // step is a status change at an absolute time.
@@ -81,7 +81,7 @@ func encodeID(b []byte) string {
 
 // status is the task's status at t.
 func (t *task) status(at time.Time) string {
-	st := StatusIdle
+	st := statusIdle
 	for _, s := range t.steps {
 		if s.at.After(at) {
 			break
@@ -105,7 +105,7 @@ func (t *task) since(at time.Time) time.Time {
 
 func (t *task) running(at time.Time) bool {
 	st := t.status(at)
-	return st == StatusIdle || st == StatusInProgress
+	return st == statusIdle || st == statusInProgress
 }
 
 // truncateAfter drops planned steps later than at.
@@ -122,7 +122,7 @@ func (t *task) truncateAfter(at time.Time) {
 func (t *task) end(at time.Time, linger time.Duration, code int64) {
 	t.truncateAfter(at)
 	t.leaveCode = code
-	t.steps = append(t.steps, step{at, StatusExited}, step{at.Add(linger), StatusGone})
+	t.steps = append(t.steps, step{at, statusExited}, step{at.Add(linger), statusGone})
 }
 
 // plan decides, for a task driven by its simulated users, what happens next
@@ -133,11 +133,11 @@ func (t *task) plan(at time.Time, delay, linger time.Duration) {
 	cur := t.status(at)
 	t.truncateAfter(at)
 	idleSince := t.since(at)
-	if cur == StatusInProgress {
+	if cur == statusInProgress {
 		if len(t.pairs) > 0 {
 			return
 		}
-		t.steps = append(t.steps, step{at, StatusIdle})
+		t.steps = append(t.steps, step{at, statusIdle})
 		idleSince = at
 	}
 	exit := idleSince.Add(t.maxIdle)
@@ -145,7 +145,7 @@ func (t *task) plan(at time.Time, delay, linger time.Duration) {
 		exit = at
 	}
 	if start := at.Add(delay); len(t.pairs) > 0 && start.Before(exit) {
-		t.steps = append(t.steps, step{start, StatusInProgress})
+		t.steps = append(t.steps, step{start, statusInProgress})
 		return
 	}
 	t.end(exit, linger, leaveIdle)
@@ -158,7 +158,7 @@ func (t *task) streamed(now time.Time) time.Duration {
 		if s.at.After(now) {
 			break
 		}
-		if s.status == StatusInProgress {
+		if s.status == statusInProgress {
 			acc += t.intervalEnd(i, now).Sub(s.at)
 		}
 	}
@@ -180,7 +180,7 @@ func (t *task) crossing(target time.Duration, now time.Time) (time.Time, bool) {
 		if s.at.After(now) {
 			break
 		}
-		if s.status != StatusInProgress {
+		if s.status != statusInProgress {
 			continue
 		}
 		d := t.intervalEnd(i, now).Sub(s.at)
@@ -295,7 +295,7 @@ func scenarioTask(st *ScenarioTask, start time.Time) *task {
 		robot:     "recorder_" + strconv.FormatUint(st.RoomID, 10),
 		mp4:       st.MP4,
 		leaveCode: st.LeaveCode,
-		vod:       st.Storage == StorageVOD,
+		vod:       st.Storage == storageVOD,
 		scripted:  true,
 		maxIdle:   30 * time.Second,
 		have:      map[pair]bool{},

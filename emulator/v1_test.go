@@ -124,10 +124,10 @@ func TestV1Signature(t *testing.T) {
 		params                   map[string]string
 		want, wantStatus         string
 	}{
-		{"HmacSHA256 form POST", "HmacSHA256", http.MethodPost, describe, "", StatusInProgress},
-		{"HmacSHA1 form POST", "HmacSHA1", http.MethodPost, describe, "", StatusInProgress},
-		{"no SignatureMethod means HmacSHA1", "", http.MethodPost, describe, "", StatusInProgress},
-		{"HmacSHA256 GET", "HmacSHA256", http.MethodGet, describe, "", StatusInProgress},
+		{"HmacSHA256 form POST", "HmacSHA256", http.MethodPost, describe, "", statusInProgress},
+		{"HmacSHA1 form POST", "HmacSHA1", http.MethodPost, describe, "", statusInProgress},
+		{"no SignatureMethod means HmacSHA1", "", http.MethodPost, describe, "", statusInProgress},
+		{"HmacSHA256 GET", "HmacSHA256", http.MethodGet, describe, "", statusInProgress},
 		{"Create with flattened parameters", "HmacSHA256", http.MethodPost, create, "", ""},
 		{"wrong key", "HmacSHA256", http.MethodPost, with(map[string]string{"-key": "nope"}), codeSignatureFailure, ""},
 		{"SHA1 signature claiming SHA256", "HmacSHA1", http.MethodPost, with(map[string]string{"SignatureMethod": "HmacSHA256"}), codeSignatureFailure, ""},

@@ -45,12 +45,12 @@ func TestAttach(t *testing.T) {
 	a := attachRef
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
 	writeBeside(t, state, FromEvent(watch.Event{At: at, Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
-	if err := watchlist.Open(state).Update(func(es []watchlist.Entry) []watchlist.Entry {
+	if err := watchlist.Open(state, watchlist.Options{}).Update(func(es []watchlist.Entry) []watchlist.Entry {
 		return append(es, watchlist.Entry{Ref: a})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	eng := watch.New(noAPI{}, watch.Config{Store: watchlist.Open(state)})
+	eng := watch.New(noAPI{}, watch.Config{Store: watchlist.Open(state, watchlist.Options{})})
 	t.Cleanup(func() { eng.Flush() }) // note edits are saved after SetNote returns
 	past, older, stop := Attach(eng, state, discardLog(), goSpawn)
 	if len(past) != 1 || past[0].RequestID != "req-old" || older != "" {

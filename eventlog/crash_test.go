@@ -44,14 +44,16 @@ func crashHelper(path string) {
 	}
 }
 
-// The writer SIGKILLed at random points 200 times leaves a log that loads:
+// The writer SIGKILLed at random points crashKills times (25 in the normal
+// suite, 200 with -tags long) leaves a log that loads:
 // every line is a whole record or a torn one, skipped and counted.
 func TestKilledWriterLeavesLoadableLog(t *testing.T) {
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	path := filepath.Join(t.TempDir(), FileName)
-	const runs = 200
+	runs := crashKills
+	check := max(runs/4, 1) // load the log after every check kills and at the end
 	for i := range runs {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), helperEnv+"="+path)
@@ -76,7 +78,7 @@ func TestKilledWriterLeavesLoadableLog(t *testing.T) {
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		if i%50 == 49 || i == runs-1 {
+		if i%check == check-1 || i == runs-1 {
 			res, err := load(path, Filter{})
 			if err != nil {
 				t.Fatalf("after %d kills: %v", i+1, err)

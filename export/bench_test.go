@@ -19,7 +19,7 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 	tasks = tasks[:1000]
-	for _, f := range Formats {
+	for _, f := range formats {
 		b.Run(string(f), func(b *testing.B) {
 			for b.Loop() {
 				if err := Write(io.Discard, f, tasks, zone, now); err != nil {

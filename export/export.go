@@ -35,9 +35,6 @@ const (
 	Table    Format = "table" // aligned columns, files listed under each task
 )
 
-// Formats lists every format, for usage text and completion.
-var Formats = []Format{CSV, JSON, Markdown, Table}
-
 // ParseFormat reads a format name as typed on the command line.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
@@ -51,8 +48,8 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("export format %q: want one of csv, json, md, table", sanitize.String(s))
 }
 
-// Ext is the file name extension WriteFile uses for the format.
-func (f Format) Ext() string {
+// ext is the file name extension WriteFile uses for the format.
+func (f Format) ext() string {
 	switch f {
 	case JSON:
 		return "jsonl"
@@ -82,13 +79,13 @@ func Write(w io.Writer, f Format, tasks []watch.Task, loc *time.Location, now ti
 	return fmt.Errorf("export: unknown format %q", sanitize.String(string(f)))
 }
 
-// Status is the status column: the phase as the dashboard shows it, in the
+// status is the status column: the phase as the dashboard shows it, in the
 // API's words (Idle, InProgress, Exited) or plainly ours (ended, vanished,
 // not found, ...). When the last call failed the failure's code stands
 // beside it, after the last status the API gave if there was one, so
 // "InProgress (throttled: RequestLimitExceeded)" reads as "was recording,
 // the latest poll was refused". The result is raw: callers sanitise.
-func Status(t watch.Task) string {
+func status(t watch.Task) string {
 	p := string(t.Phase)
 	if p == "" {
 		p = string(watch.Pending)
@@ -110,10 +107,10 @@ func Status(t watch.Task) string {
 	return p
 }
 
-// APIStatus is what the API last said, as `snapshot --json` has always put
+// apiStatus is what the API last said, as `snapshot --json` has always put
 // in "status": Idle|InProgress|Exited, "gone" when the task no longer
 // exists, "error" when the latest call failed, "" before any answer.
-func APIStatus(t watch.Task) string {
+func apiStatus(t watch.Task) string {
 	switch {
 	case t.LastErr != nil && t.LastErr.Kind == client.KindGone:
 		return "gone"
@@ -125,9 +122,9 @@ func APIStatus(t watch.Task) string {
 	return ""
 }
 
-// RequestID is the RequestId to quote: the failed call's when the latest
+// requestID is the RequestId to quote: the failed call's when the latest
 // call failed, else the last answer's.
-func RequestID(t watch.Task) string {
+func requestID(t watch.Task) string {
 	if t.LastErr != nil && t.LastErr.RequestID != "" {
 		return t.LastErr.RequestID
 	}

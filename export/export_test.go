@@ -27,6 +27,9 @@ var (
 // fixture covers every shape a row can take: live with files, live without,
 // a failed poll after an answer, a failure before any, a clean end with
 // its final files, a task never found, and a hostile one.
+// formats lists every format, so a test goes through each.
+var formats = []Format{CSV, JSON, Markdown, Table}
+
 func fixture() []watch.Task {
 	ref := func(id string) taskref.Ref {
 		return taskref.Ref{SdkAppID: 1400000001, TaskID: id, Region: "ap-singapore"}
@@ -60,13 +63,13 @@ func fixture() []watch.Task {
 }
 
 func TestGolden(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range formats {
 		t.Run(string(f), func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Write(&buf, f, fixture(), zone, now); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "tasks."+f.Ext()+".golden")
+			path := filepath.Join("testdata", "tasks."+f.ext()+".golden")
 			if *update {
 				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
@@ -87,15 +90,15 @@ func TestStatus(t *testing.T) {
 	want := []string{"InProgress", "Idle", "InProgress (throttled: RequestLimitExceeded)",
 		"auth error (AuthFailure.SignatureFailure)", "ended", "not found", "InProgress"}
 	for i, tk := range fixture() {
-		if got := Status(tk); got != want[i] {
+		if got := status(tk); got != want[i] {
 			t.Errorf("%s: Status %q, want %q", tk.Ref.TaskID, got, want[i])
 		}
 	}
 	unknown := watch.Task{Phase: watch.Error, Last: &watch.Answer{Status: "Paused"}}
-	if got := Status(unknown); got != "error (status Paused)" {
+	if got := status(unknown); got != "error (status Paused)" {
 		t.Errorf("unknown status: %q", got)
 	}
-	if got := Status(watch.Task{}); got != "pending" {
+	if got := status(watch.Task{}); got != "pending" {
 		t.Errorf("zero task: %q", got)
 	}
 }
@@ -170,7 +173,7 @@ func checkSafe(t *testing.T, f Format, out []byte, ntasks int) {
 		t.Fatalf("%s: invalid UTF-8 %q", f, out)
 	}
 	for _, r := range string(out) {
-		if r < 0x20 && r != '\n' && !(f == CSV && r == '\r') || Invisible(r) {
+		if r < 0x20 && r != '\n' && !(f == CSV && r == '\r') || invisible(r) {
 			t.Fatalf("%s: raw %U in %q", f, r, out)
 		}
 	}
@@ -181,11 +184,11 @@ func checkSafe(t *testing.T, f Format, out []byte, ntasks int) {
 			t.Fatalf("csv: %d records, %v:\n%s", len(recs), err, out)
 		}
 		for _, rec := range recs[1:] {
-			if len(rec) != len(Header) {
+			if len(rec) != len(header) {
 				t.Fatalf("csv row has %d cells: %q", len(rec), rec)
 			}
 			for _, c := range rec {
-				for _, line := range strings.Split(c, FileSeparator) {
+				for _, line := range strings.Split(c, fileSeparator) {
 					if line != "" && strings.ContainsRune("=+-@\t\r", rune(line[0])) {
 						t.Fatalf("csv cell starts a formula: %q", c)
 					}
@@ -259,7 +262,7 @@ func TestHostileStrings(t *testing.T) {
 	for _, s := range hostile {
 		tasks = append(tasks, hostileTask(s))
 	}
-	for _, f := range Formats {
+	for _, f := range formats {
 		var buf bytes.Buffer
 		if err := Write(&buf, f, tasks, zone, now); err != nil {
 			t.Fatalf("%s: %v", f, err)
@@ -273,7 +276,7 @@ func FuzzWrite(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, fm := range Formats {
+		for _, fm := range formats {
 			var buf bytes.Buffer
 			if err := Write(&buf, fm, []watch.Task{hostileTask(s)}, zone, now); err != nil {
 				t.Fatalf("%s: %v", fm, err)

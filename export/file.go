@@ -12,12 +12,12 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// DefaultDir is where the dashboard writes exports when no directory is
+// defaultDir is where the dashboard writes exports when no directory is
 // given: $XDG_STATE_HOME/trtcwatch/exports, or ~/.local/state/trtcwatch/exports
 // when XDG_STATE_HOME is unset (the XDG default), or the current directory
 // when there is no home either. Beside the event log, out of the way of the
 // working directory, and private to the user.
-func DefaultDir() string {
+func defaultDir() string {
 	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
 		return filepath.Join(d, "trtcwatch", "exports")
 	}
@@ -31,7 +31,7 @@ func DefaultDir() string {
 // "-2", "-3"... suffix before WriteFile gives up.
 const maxSameName = 100
 
-// WriteFile writes tasks to a new file in dir (DefaultDir when empty,
+// WriteFile writes tasks to a new file in dir (defaultDir when empty,
 // created 0700 if missing) and returns its path. The file is named after
 // now in loc, e.g. trtcwatch-20261128-224301.md; it is created 0600 with
 // O_EXCL so an export never overwrites anything: a name taken gets a
@@ -44,7 +44,7 @@ func WriteFile(dir string, format Format, tasks []watch.Task, loc *time.Location
 		loc = time.UTC
 	}
 	if dir == "" {
-		dir = DefaultDir()
+		dir = defaultDir()
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("export: create %s: %w", dir, err)
@@ -55,7 +55,7 @@ func WriteFile(dir string, format Format, tasks []watch.Task, loc *time.Location
 		if i > 1 {
 			name += "-" + strconv.Itoa(i)
 		}
-		path := filepath.Join(dir, name+"."+format.Ext())
+		path := filepath.Join(dir, name+"."+format.ext())
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -39,7 +39,7 @@ func TestWriteFile(t *testing.T) {
 	}
 	for _, f := range []Format{CSV, JSON, Table} {
 		p, err := WriteFile(dir, f, fixture(), zone, now)
-		if err != nil || filepath.Ext(p) != "."+f.Ext() {
+		if err != nil || filepath.Ext(p) != "."+f.ext() {
 			t.Errorf("%s: %s, %v", f, p, err)
 		}
 	}
@@ -80,12 +80,12 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestDefaultDir(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/state")
-	if got := DefaultDir(); got != filepath.Join("/state", "trtcwatch", "exports") {
-		t.Errorf("DefaultDir with XDG_STATE_HOME = %s", got)
+	if got := defaultDir(); got != filepath.Join("/state", "trtcwatch", "exports") {
+		t.Errorf("defaultDir with XDG_STATE_HOME = %s", got)
 	}
 	t.Setenv("XDG_STATE_HOME", "relative")
 	t.Setenv("HOME", "/home/u")
-	if got := DefaultDir(); got != filepath.Join("/home/u", ".local", "state", "trtcwatch", "exports") {
-		t.Errorf("DefaultDir ignoring a relative XDG_STATE_HOME = %s", got)
+	if got := defaultDir(); got != filepath.Join("/home/u", ".local", "state", "trtcwatch", "exports") {
+		t.Errorf("defaultDir ignoring a relative XDG_STATE_HOME = %s", got)
 	}
 }

@@ -46,14 +46,14 @@ type RecordFile struct {
 	Begin     *string `json:"begin"`    // the same as RFC 3339 with offset, null when none
 }
 
-// NewRecord builds the JSON export's record of one task.
-func NewRecord(t watch.Task, loc *time.Location) Record {
+// newRecord builds the JSON export's record of one task.
+func newRecord(t watch.Task, loc *time.Location) Record {
 	if loc == nil {
 		loc = time.UTC
 	}
 	r := Record{SdkAppID: t.Ref.SdkAppID, TaskID: t.Ref.TaskID, Region: t.Ref.Region,
-		Status: APIStatus(t), Phase: string(t.Phase), Since: since(t, loc), Note: t.Note,
-		Files: []RecordFile{}, RequestID: RequestID(t)}
+		Status: apiStatus(t), Phase: string(t.Phase), Since: since(t, loc), Note: t.Note,
+		Files: []RecordFile{}, RequestID: requestID(t)}
 	if r.Phase == "" {
 		r.Phase = string(watch.Pending)
 	}
@@ -66,19 +66,19 @@ func NewRecord(t watch.Task, loc *time.Location) Record {
 		r.Files = append(r.Files, rf)
 	}
 	if e := t.LastErr; e != nil {
-		r.ErrorCode, r.ErrorMessage, r.ErrorKind = e.Code, e.Message, KindName(e.Kind)
+		r.ErrorCode, r.ErrorMessage, r.ErrorKind = e.Code, e.Message, kindName(e.Kind)
 	}
 	return r
 }
 
-// KindName is the machine form of an error kind for scripts ("bad_request").
-func KindName(k client.Kind) string { return strings.ReplaceAll(k.String(), " ", "_") }
+// kindName is the machine form of an error kind for scripts ("bad_request").
+func kindName(k client.Kind) string { return strings.ReplaceAll(k.String(), " ", "_") }
 
 func writeJSON(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, t := range tasks {
-		if err := enc.Encode(NewRecord(t, loc)); err != nil {
+		if err := enc.Encode(newRecord(t, loc)); err != nil {
 			return fmt.Errorf("encode task %s: %w", t.Ref, err)
 		}
 	}
@@ -97,7 +97,7 @@ func EscapeInvisible(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
-		if Invisible(r) {
+		if invisible(r) {
 			if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
 				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
 			} else {
@@ -111,8 +111,8 @@ func EscapeInvisible(b []byte) []byte {
 	return out
 }
 
-// Invisible reports the runes a terminal would act on or hide that JSON
+// invisible reports the runes a terminal would act on or hide that JSON
 // lines write as \uXXXX: sanitize's one list (sanitize.Escaped), except
 // the newline that ends each line (encoding/json already escapes every
 // control inside a string).
-func Invisible(r rune) bool { return r != '\n' && sanitize.Escaped(r) }
+func invisible(r rune) bool { return r != '\n' && sanitize.Escaped(r) }

@@ -17,14 +17,14 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// Header is the column header of CSV and Markdown, in order.
-var Header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
+// header is the column header of CSV and Markdown, in order.
+var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
 
-// FileSeparator joins file names in one CSV cell: a line break, because a
+// fileSeparator joins file names in one CSV cell: a line break, because a
 // sanitised file name never holds one (a ';' or ',' could be part of a
 // name). Spreadsheets show one file per line in the cell. Markdown uses
 // "<br>", which renders the same way.
-const FileSeparator = "\n"
+const fileSeparator = "\n"
 
 // row is one task's cells but the files, and its file names, raw (not yet
 // sanitised).
@@ -37,7 +37,7 @@ func row(t watch.Task, loc *time.Location) (cells, names []string) {
 	if t.Ref.SdkAppID != 0 {
 		app = strconv.FormatUint(t.Ref.SdkAppID, 10)
 	}
-	return []string{t.Ref.TaskID, app, t.Ref.Region, statusCell(t), since(t, loc), t.Note, RequestID(t)}, names
+	return []string{t.Ref.TaskID, app, t.Ref.Region, statusCell(t), since(t, loc), t.Note, requestID(t)}, names
 }
 
 // statusCell is Status for CSV and Markdown, which have no error line
@@ -45,9 +45,9 @@ func row(t watch.Task, loc *time.Location) (cells, names []string) {
 // vanished) also names the code it answered, to quote in a ticket.
 func statusCell(t watch.Task) string {
 	if e := t.LastErr; e != nil && e.Kind == client.KindGone && e.Code != "" && t.Phase.Problem() {
-		return Status(t) + " (" + e.Code + ")"
+		return status(t) + " (" + e.Code + ")"
 	}
-	return Status(t)
+	return status(t)
 }
 
 // csvCell makes a cell safe for a spreadsheet: sanitised to one terminal-safe
@@ -64,7 +64,7 @@ func csvCell(s string) string {
 
 func writeCSV(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(Header); err != nil {
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	for _, t := range tasks {
@@ -75,7 +75,7 @@ func writeCSV(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 		for j := range names {
 			names[j] = csvCell(names[j])
 		}
-		if err := cw.Write(append(cells, strings.Join(names, FileSeparator))); err != nil {
+		if err := cw.Write(append(cells, strings.Join(names, fileSeparator))); err != nil {
 			return fmt.Errorf("write csv task %s: %w", t.Ref, err)
 		}
 	}
@@ -145,8 +145,8 @@ func writeTable(w io.Writer, tasks []watch.Task, loc *time.Location, now time.Ti
 		if t.Last != nil {
 			nfiles = strconv.Itoa(t.Last.FileCount)
 		}
-		rows = append(rows, []string{safe(t.Ref.String()), safe(t.Ref.Region), safe(Status(t)),
-			safe(since(t, loc)), nfiles, safe(RequestID(t)), safe(t.Note)})
+		rows = append(rows, []string{safe(t.Ref.String()), safe(t.Ref.Region), safe(status(t)),
+			safe(since(t, loc)), nfiles, safe(requestID(t)), safe(t.Note)})
 	}
 	widths := columnWidths(rows)
 	writeRow(bw, "", rows[0], widths)

@@ -13,6 +13,7 @@ import (
 // themselves, in files) never exceed MaxConcurrent, and every event is
 // either run or counted as dropped.
 func TestBurst(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	const n, maxRun, queue = 1000, 4, 16
 	var fails failures
@@ -51,6 +52,7 @@ func TestBurst(t *testing.T) {
 // Fires still return, the oldest waiting events make way for the newest,
 // and Close kills the hung hooks at their timeout and drops the rest.
 func TestFireNeverBlocks(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	var fails failures
 	r, err := New(Config{Cmd: helper("hang", dir), MaxConcurrent: 2, queue: 4, Timeout: time.Second,

@@ -28,9 +28,16 @@ func helper(mode string, args ...string) []string {
 }
 
 // helperEnv is a minimal environment for a helper hook plus extra.
+// noRaceExitSleep is part of it.
 func helperEnv(extra ...string) []string {
-	return append([]string{"GO_WANT_HELPER_PROCESS=1", "PATH=" + os.Getenv("PATH")}, extra...)
+	return append([]string{"GO_WANT_HELPER_PROCESS=1", "PATH=" + os.Getenv("PATH"), noRaceExitSleep}, extra...)
 }
+
+// noRaceExitSleep stops a race-built binary from sleeping a second as it
+// exits (the race detector's default atexit_sleep_ms=1000, to let other
+// goroutines' reports print): the supervisor and the helper hook are this
+// test binary, so under -race every hook took two seconds longer.
+const noRaceExitSleep = "GORACE=atexit_sleep_ms=0"
 
 func helperMain(args []string) int {
 	for len(args) > 0 && args[0] != "--" {

@@ -114,9 +114,10 @@ func TestFailingHook(t *testing.T) {
 }
 
 func TestCannotStart(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	var fails failures
 	dir := t.TempDir()
-	r, err := New(Config{Cmd: []string{filepath.Join(dir, "no-such-hook")}, OnFailure: fails.add})
+	r, err := New(Config{Cmd: []string{filepath.Join(dir, "no-such-hook")}, OnFailure: fails.add, environ: []string{noRaceExitSleep}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +136,7 @@ func TestCannotStart(t *testing.T) {
 // with the grandchild it started (the whole process group), and reported.
 // The timeout is real time: a process cannot run inside a synctest bubble.
 func TestHangingHookKilled(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	var fails failures
 	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 2 * time.Second, OnFailure: fails.add, environ: helperEnv()})

@@ -18,6 +18,7 @@ import (
 // even a zombie is left), and the failure says so in plain words. What it
 // left that ends in time is let be.
 func TestLeftoversKilledAtTheTimeout(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	const start = `sleep 1000 & echo $! > "$OUT/bg"; setsid sleep 1000 & echo $! > "$OUT/sid"; `
 	for _, tc := range []struct {
 		name, cmd, want string
@@ -28,10 +29,11 @@ func TestLeftoversKilledAtTheTimeout(t *testing.T) {
 		{"what it left ends in time", `(sleep 0.1; echo done > "$OUT/late") & exit 0`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			var fails failures
 			r, err := New(Config{Cmd: Shell(tc.cmd), Timeout: time.Second, OnFailure: fails.add,
-				environ: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + dir}})
+				environ: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + dir, noRaceExitSleep}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,6 +74,7 @@ func TestLeftoversKilledAtTheTimeout(t *testing.T) {
 // never had it. Root can read any process's, so as root the test runs
 // itself again as the unprivileged nobody.
 func TestHookCannotReadTheSecret(t *testing.T) {
+	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	const canary = "CANARY-secret-5f2b9e41c7d0"
 	if os.Getenv("TENCENTCLOUD_SECRET_KEY") != canary {
 		asNobody(t, "TENCENTCLOUD_SECRET_KEY="+canary)
@@ -128,7 +131,7 @@ func asNobody(t *testing.T, env ...string) {
 	}
 	cmd := exec.Command(bin, "-test.run=^"+t.Name()+"$", "-test.v")
 	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + os.TempDir()}, env...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + os.TempDir(), noRaceExitSleep}, env...)
 	const nobody = 65534
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	out, err := cmd.CombinedOutput()

@@ -15,34 +15,70 @@ import (
 
 // ReadRegular reads path if it is a regular file of at most limit bytes.
 // It opens without blocking (opening a FIFO for reading waits for a writer
-// otherwise), checks the opened file itself with fstat, so a swap between
-// a check and the open cannot slip a FIFO or a device in, and reads at most
-// limit+1 bytes, so a file that grows while read is refused too. It returns
-// the opened file's information for owner and mode checks.
+// otherwise) and then reads as Read does. It returns the opened file's
+// information for owner and mode checks.
 func ReadRegular(path string, limit int64) ([]byte, fs.FileInfo, error) {
 	f, err := openNonblock(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
+	return Read(f, limit)
+}
+
+// Read reads f, opened by the caller without blocking (ReadRegular, or the
+// watch list with its own flags), if it is a regular file of at most limit
+// bytes. It checks the opened file itself with fstat, so a swap between a
+// check and the open cannot slip a FIFO or a device in, and reads at most
+// limit+1 bytes, so a file that grows while read is refused too. The
+// refusals are a *NotRegularError and a *TooLargeError.
+func Read(f *os.File, limit int64) ([]byte, fs.FileInfo, error) {
+	path := f.Name()
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, nil, fmt.Errorf("stat %s: %w", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fi, fmt.Errorf("%s is not a regular file (%v)", path, Kind(fi.Mode()))
+		return nil, fi, &NotRegularError{Path: path, Mode: fi.Mode()}
 	}
 	if fi.Size() > limit {
-		return nil, fi, fmt.Errorf("%s is %d bytes, more than the %d allowed", path, fi.Size(), limit)
+		return nil, fi, &TooLargeError{Path: path, Size: fi.Size(), Limit: limit}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fi, fmt.Errorf("read %s: %w", path, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fi, fmt.Errorf("%s grew past the %d bytes allowed while being read", path, limit)
+		return nil, fi, &TooLargeError{Path: path, Size: int64(len(data)), Limit: limit, Grew: true}
 	}
 	return data, fi, nil
+}
+
+// NotRegularError is a path that is a FIFO, a device, a directory or
+// anything but a regular file: never read.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is not a regular file (%v)", e.Path, Kind(e.Mode))
+}
+
+// TooLargeError is a file over the reader's limit: refused before it was
+// read whole. Size is the file's size, or what was read when it grew past
+// the limit while being read (Grew).
+type TooLargeError struct {
+	Path        string
+	Size, Limit int64
+	Grew        bool
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Grew {
+		return fmt.Sprintf("%s grew past the %d bytes allowed while being read", e.Path, e.Limit)
+	}
+	return fmt.Sprintf("%s is %d bytes, more than the %d allowed", e.Path, e.Size, e.Limit)
 }
 
 // Kind names what a file that is not regular is, for error messages.

@@ -3,6 +3,7 @@
 package safefile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,15 @@ func TestReadRegular(t *testing.T) {
 	}
 	if b, fi, err := ReadRegular(ok, 10); err != nil || string(b) != "hello" || fi.Size() != 5 {
 		t.Fatalf("regular file: %q %v", b, err)
+	}
+	// The refusals are typed, so a caller can word its own message.
+	var large *TooLargeError
+	if _, _, err := ReadRegular(big, 10); !errors.As(err, &large) || large.Size != 100 || large.Limit != 10 || large.Grew {
+		t.Errorf("too large: %#v", err)
+	}
+	var odd *NotRegularError
+	if _, _, err := ReadRegular(dir, 10); !errors.As(err, &odd) || !odd.Mode.IsDir() {
+		t.Errorf("a directory: %#v", err)
 	}
 	for _, tc := range []struct{ path, want string }{
 		{big, "more than the 10 allowed"},

@@ -15,15 +15,15 @@ import (
 
 // Defaults of the connection limits (Config.LoginTimeout, ShellTimeout).
 const (
-	// DefaultLoginTimeout bounds TCP connect to logged in: the handshake
+	// defaultLoginTimeout bounds TCP connect to logged in: the handshake
 	// and the key. An ssh with its key in an agent needs well under a
 	// second; one that asks for the key's passphrase must have it typed
 	// within this.
-	DefaultLoginTimeout = 10 * time.Second
-	// DefaultShellTimeout bounds logged in (or the last dashboard of the
+	defaultLoginTimeout = 10 * time.Second
+	// defaultShellTimeout bounds logged in (or the last dashboard of the
 	// connection closed) to a dashboard: `ssh -N` and clients that only
 	// send requests are closed after it.
-	DefaultShellTimeout = 10 * time.Second
+	defaultShellTimeout = 10 * time.Second
 )
 
 // Bounds on connections that have no dashboard (yet): logging in, or

@@ -133,7 +133,7 @@ func (s *Server) goodbye(sess ssh.Session, st *session) {
 	if why := st.reasonText(); why != "" {
 		io.WriteString(st.fw, "\r\ntrtcwatch: "+why+"\r\n") //nolint:errcheck // never fails
 	}
-	if !st.fw.Close(goodbyeWait) {
+	if !st.fw.close(goodbyeWait) {
 		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(*gossh.ServerConn); ok {
 			c.Close() //nolint:errcheck // cutting a client that stopped reading
 		}

@@ -25,9 +25,9 @@ const ReadOnlyOption = "trtcwatch-readonly"
 // maxKeysFile bounds the authorized keys file read on every change.
 const maxKeysFile = 4 << 20
 
-// Viewer is who an authorized key belongs to: the key's comment (or its
+// viewer is who an authorized key belongs to: the key's comment (or its
 // fingerprint when it has none) names the edits it makes.
-type Viewer struct {
+type viewer struct {
 	Name     string
 	ReadOnly bool
 	// NoPty: the key's line says no-pty, so it may log in but is told it
@@ -37,7 +37,7 @@ type Viewer struct {
 
 // keyEntry is one line of the file: who, and where from and until when.
 type keyEntry struct {
-	viewer  Viewer
+	viewer  viewer
 	opts    keyOptions
 	line    int
 	expired bool // its refusal for expiry was logged (once per read)
@@ -73,12 +73,12 @@ func newKeyring(path string, log *slog.Logger, limited *logLimiter) (*keyring, e
 // first line of the file with that key whose from= and expiry-time= let
 // it, as sshd does. A file that cannot be read refuses everyone (fail
 // closed) until it is fixed.
-func (k *keyring) lookup(key gossh.PublicKey, remote net.Addr) (Viewer, bool) {
+func (k *keyring) lookup(key gossh.PublicKey, remote net.Addr) (viewer, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.refreshLocked()
 	if k.err != nil {
-		return Viewer{}, false
+		return viewer{}, false
 	}
 	for _, e := range k.keys[string(key.Marshal())] {
 		if !e.opts.expires.IsZero() && time.Now().After(e.opts.expires) {
@@ -94,7 +94,7 @@ func (k *keyring) lookup(key gossh.PublicKey, remote net.Addr) (Viewer, bool) {
 		}
 		return e.viewer, true
 	}
-	return Viewer{}, false
+	return viewer{}, false
 }
 
 // warning is what the last read found wrong with who could write the
@@ -169,7 +169,7 @@ func parseAuthorizedKeys(data []byte) (keys map[string][]*keyEntry, refused []st
 			refused = append(refused, fmt.Sprintf("%d (%s): %v; the key is refused", i+1, name, sanitize.Clip(sanitize.String(err.Error()), 200)))
 			continue
 		}
-		e := &keyEntry{viewer: Viewer{Name: name, ReadOnly: ko.readOnly, NoPty: ko.noPty}, opts: ko, line: i + 1}
+		e := &keyEntry{viewer: viewer{Name: name, ReadOnly: ko.readOnly, NoPty: ko.noPty}, opts: ko, line: i + 1}
 		keys[string(pub.Marshal())] = append(keys[string(pub.Marshal())], e)
 	}
 	return keys, refused

@@ -146,7 +146,7 @@ func TestAuthorizedKeysFile(t *testing.T) {
 	if len(refused) != 1 || !strings.Contains(refused[0], "6 (dave): option command is not supported by trtcwatch; the key is refused") {
 		t.Fatalf("refused %q", refused)
 	}
-	want := map[gossh.Signer]Viewer{a: {Name: "alice"}, b: {Name: "bob", ReadOnly: true}, d: {Name: "dave", NoPty: true}}
+	want := map[gossh.Signer]viewer{a: {Name: "alice"}, b: {Name: "bob", ReadOnly: true}, d: {Name: "dave", NoPty: true}}
 	for k, v := range want {
 		es := keys[string(k.PublicKey().Marshal())]
 		if len(es) != 1 || es[0].viewer != v {
@@ -189,6 +189,7 @@ func dialFrom(addr, local string, key gossh.Signer) (*gossh.Client, error) {
 // expiry-time="20000101" and command="/bin/false",no-pty keys got
 // read-write dashboards from 127.0.0.1.
 func TestKeyOptionsOverSSH(t *testing.T) {
+	t.Parallel() // its own rig, waits on timeouts; measures nothing process-wide
 	var logged lockedBuffer
 	r := startRig(t, 1, time.Second, func(c *Config) { c.Log = slog.New(slog.NewTextHandler(&logged, nil)) })
 	far, expired, command, noPty, some, future, twice, odd := newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t), newKey(t)

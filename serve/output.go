@@ -101,10 +101,10 @@ func (w *frameWriter) copy() {
 	}
 }
 
-// Close flushes what is queued (waiting at most wait for a slow client)
-// and stops the copier. Writes after Close are dropped. It reports whether
+// close flushes what is queued (waiting at most wait for a slow client)
+// and stops the copier. Writes after close are dropped. It reports whether
 // everything reached the channel in time.
-func (w *frameWriter) Close(wait time.Duration) bool {
+func (w *frameWriter) close(wait time.Duration) bool {
 	w.mu.Lock()
 	w.closed = true
 	w.mu.Unlock()

@@ -60,7 +60,7 @@ func frameWriterDrops(t *testing.T) {
 		t.Fatal("no resync after the client caught up")
 	}
 	w.Write(frame('z'))
-	if !w.Close(5 * time.Second) {
+	if !w.close(5 * time.Second) {
 		t.Fatal("Close did not flush")
 	}
 	g.mu.Lock()

@@ -32,8 +32,8 @@ import (
 const (
 	DefaultMaxSessions = 32
 	DefaultIdleTimeout = 30 * time.Minute
-	DefaultMaxPaste    = 64 << 10 // bytes one paste may bring in (thousands of task IDs)
-	DefaultOutputLimit = 1 << 20  // bytes queued for a client that reads slowly
+	defaultMaxPaste    = 64 << 10 // bytes one paste may bring in (thousands of task IDs)
+	defaultOutputLimit = 1 << 20  // bytes queued for a client that reads slowly
 )
 
 // goodbyeWait bounds the flush of a session's last frames and goodbye.
@@ -93,10 +93,10 @@ func New(cfg Config) (*Server, error) {
 	// Zero or less takes the default.
 	cfg.MaxSessions = cmp.Or(max(cfg.MaxSessions, 0), DefaultMaxSessions)
 	cfg.IdleTimeout = cmp.Or(max(cfg.IdleTimeout, 0), DefaultIdleTimeout)
-	cfg.MaxPaste = cmp.Or(max(cfg.MaxPaste, 0), DefaultMaxPaste)
-	cfg.OutputLimit = cmp.Or(max(cfg.OutputLimit, 0), DefaultOutputLimit)
-	cfg.LoginTimeout = cmp.Or(max(cfg.LoginTimeout, 0), DefaultLoginTimeout)
-	cfg.ShellTimeout = cmp.Or(max(cfg.ShellTimeout, 0), DefaultShellTimeout)
+	cfg.MaxPaste = cmp.Or(max(cfg.MaxPaste, 0), defaultMaxPaste)
+	cfg.OutputLimit = cmp.Or(max(cfg.OutputLimit, 0), defaultOutputLimit)
+	cfg.LoginTimeout = cmp.Or(max(cfg.LoginTimeout, 0), defaultLoginTimeout)
+	cfg.ShellTimeout = cmp.Or(max(cfg.ShellTimeout, 0), defaultShellTimeout)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -160,16 +160,6 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	return err
 }
-
-// Sessions is how many dashboards are being served now.
-func (s *Server) Sessions() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.sessions)
-}
-
-// Dropped is how many frames were dropped for clients that read slowly.
-func (s *Server) Dropped() int64 { return s.drops.Load() }
 
 // Shutdown says goodbye to every session, lets each program end (at most
 // until ctx ends, then kills what is left), closes the listener and every

@@ -147,6 +147,7 @@ func TestSessionLimitRefusesPolitely(t *testing.T) {
 }
 
 func TestIdleSessionIsClosed(t *testing.T) {
+	t.Parallel() // its own rig, waits on timeouts; measures nothing process-wide
 	r := startRig(t, 1, time.Second, func(c *Config) { c.IdleTimeout = 400 * time.Millisecond })
 	idle := open(t, r.addr, r.alice, nil, true)
 	idle.waitText(t, "task-0000", wait)
@@ -190,6 +191,7 @@ func TestShutdownSaysGoodbye(t *testing.T) {
 // dropped, not queued without bound; another session still sees a change,
 // and the server still shuts down promptly.
 func TestSlowReaderDoesNotStall(t *testing.T) {
+	t.Parallel() // its own rig, waits on timeouts; measures nothing process-wide
 	r := startRig(t, 60, 200*time.Millisecond, func(c *Config) { c.OutputLimit = 16 << 10 })
 	slow, sc := openStalling(t, r.addr, r.reader)
 	fast := open(t, r.addr, r.alice, nil, true)

@@ -16,7 +16,7 @@ import (
 
 // session is one SSH viewer: its own engine session, program and output.
 type session struct {
-	viewer Viewer
+	viewer viewer
 	pty    ssh.Pty // as requested, size clamped; resizes come through its channel's chanState
 
 	in *sessionInput // keys, mouse and pastes, decoded here (see input.go)

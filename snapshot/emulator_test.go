@@ -65,26 +65,53 @@ func lookupAll(t *testing.T) []Result {
 	return Lookup(context.Background(), c, refs, 3)
 }
 
+// write prints the results as `trtcwatch snapshot` does.
+func write(t *testing.T, f export.Format, res []Result) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, f, res, time.Local, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// records are the JSON lines `trtcwatch snapshot --format json` prints,
+// one a result.
+func records(t *testing.T, res []Result) []export.Record {
+	t.Helper()
+	sc := bufio.NewScanner(bytes.NewReader(write(t, export.JSON, res)))
+	sc.Buffer(nil, 1<<20)
+	var lines []export.Record
+	for sc.Scan() {
+		var v export.Record
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, v)
+	}
+	if len(lines) != len(res) {
+		t.Fatalf("%d JSON lines for %d results", len(lines), len(res))
+	}
+	return lines
+}
+
 func TestSnapshotAgainstEmulator(t *testing.T) {
 	res := lookupAll(t)
+	lines := records(t, res)
 	wantStatus := []string{"InProgress", "InProgress", "gone", "error", "InProgress"}
-	for i, r := range res {
-		if r.Status() != wantStatus[i] {
-			t.Fatalf("%s: status %q (%v), want %q", r.Ref.TaskID, r.Status(), r.Err, wantStatus[i])
+	for i, r := range lines {
+		if r.Status != wantStatus[i] {
+			t.Fatalf("%s: status %q (%v), want %q", r.TaskID, r.Status, res[i].Err, wantStatus[i])
 		}
-		if r.requestID() == "" {
-			t.Fatalf("%s: no RequestId", r.Ref.TaskID)
+		if r.RequestID == "" {
+			t.Fatalf("%s: no RequestId", r.TaskID)
 		}
 	}
 	if AllOK(res) || !AllOK(append(res[:3:3], res[4])) {
 		t.Fatal("AllOK: a fault must fail the snapshot, a gone task must not")
 	}
 
-	var table bytes.Buffer
-	if err := WriteTable(&table, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	out := table.String()
+	out := string(write(t, export.Table, res))
 	for _, want := range []string{
 		"TASK", "REQUEST ID", "1400000001:task-ok", "ap-singapore", "USER", "TRACK", "BEGIN", "FILE",
 		"alice", "bob", ".m3u8", "s ago)", recfile.NoFilesHint, "ResourceNotFound [gone]", "  not found  ",
@@ -98,23 +125,6 @@ func TestSnapshotAgainstEmulator(t *testing.T) {
 		t.Errorf("the old hint claims the task stores to VOD, which the API never says:\n%s", out)
 	}
 
-	var js bytes.Buffer
-	if err := WriteJSON(&js, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(&js)
-	sc.Buffer(nil, 1<<20)
-	var lines []export.Record
-	for sc.Scan() {
-		var v export.Record
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
-		lines = append(lines, v)
-	}
-	if len(lines) != 5 {
-		t.Fatalf("%d JSON lines, want 5", len(lines))
-	}
 	ok, vod, gone, fault := lines[0], lines[1], lines[2], lines[3]
 	if ok.TaskID != "task-ok" || ok.SdkAppID != 1400000001 || ok.Region != "ap-singapore" || len(ok.Files) < 2 ||
 		ok.ErrorCode != "" || ok.Files[0].BeginMS == nil || *ok.Files[0].BeginMS < 1e12 {
@@ -139,14 +149,8 @@ func TestSnapshotHostileStrings(t *testing.T) {
 	if evil.Err != nil || len(evil.Resp.StorageFileList) == 0 {
 		t.Fatalf("hostile task: %v", evil.Err)
 	}
-	var table, js bytes.Buffer
-	if err := WriteTable(&table, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteJSON(&js, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	for name, out := range map[string][]byte{"table": table.Bytes(), "json": js.Bytes()} {
+	table, js := write(t, export.Table, res), write(t, export.JSON, res)
+	for name, out := range map[string][]byte{"table": table, "json": js} {
 		if !utf8.Valid(out) {
 			t.Errorf("%s output is not valid UTF-8", name)
 		}
@@ -157,16 +161,11 @@ func TestSnapshotHostileStrings(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(table.String(), `\x1b]52;c;aGFja2Vk\x07`) {
-		t.Errorf("table should show the escape visibly:\n%s", table.String())
+	if !strings.Contains(string(table), `\x1b]52;c;aGFja2Vk\x07`) {
+		t.Errorf("table should show the escape visibly:\n%s", table)
 	}
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(&js)
-	for sc.Scan() {
-		var v export.Record
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatal(err)
-		}
+	for _, v := range records(t, res) {
 		for _, f := range v.Files {
 			seen[f.UserID] = true
 		}
@@ -185,9 +184,9 @@ func TestLookupCancelled(t *testing.T) {
 	cancel()
 	refs := []taskref.Ref{{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-ok"}, {SdkAppID: 1400000001, TaskID: "task-vod"}}
 	res := Lookup(ctx, c, refs, 2)
-	for _, r := range res {
-		if r.Status() != "error" || client.KindOf(r.Err) != client.KindTransient {
-			t.Fatalf("cancelled lookup: %+v", r)
+	for i, r := range records(t, res) {
+		if r.Status != "error" || client.KindOf(res[i].Err) != client.KindTransient {
+			t.Fatalf("cancelled lookup: %+v", res[i])
 		}
 	}
 	if AllOK(res) {

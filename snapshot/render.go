@@ -8,7 +8,7 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// Tasks turns lookups into the engine's task values, read the way the
+// tasksOf turns lookups into the engine's task values, read the way the
 // dashboard reads answers (watch.AnswerFrom, watch.FailureFrom,
 // watch.Derive), so export renders a snapshot exactly as it renders the
 // dashboard's rows. One call cannot tell how long a task has been in its
@@ -16,7 +16,7 @@ import (
 // recording, when its first file began (see recordingSince); and one call
 // cannot tell a clean end from a task that vanished, so a gone task is
 // "not found".
-func Tasks(results []Result, at time.Time) []watch.Task {
+func tasksOf(results []Result, at time.Time) []watch.Task {
 	tasks := make([]watch.Task, len(results))
 	for i, r := range results {
 		t := watch.Task{Ref: r.Ref, AddedAt: at}
@@ -57,16 +57,5 @@ func recordingSince(a *watch.Answer) time.Time {
 // Write prints the results in one of export's formats, times in loc (nil
 // means UTC). now is the lookup time: the reference of the table's "ago".
 func Write(w io.Writer, f export.Format, results []Result, loc *time.Location, now time.Time) error {
-	return export.Write(w, f, Tasks(results, now), loc, now)
-}
-
-// WriteTable prints the plain table in local time: one row per task and,
-// under each, the error that stood instead of an answer and its files.
-func WriteTable(w io.Writer, results []Result, now time.Time) error {
-	return Write(w, export.Table, results, time.Local, now)
-}
-
-// WriteJSON prints one JSON object per task per line (export.Record).
-func WriteJSON(w io.Writer, results []Result, now time.Time) error {
-	return Write(w, export.JSON, results, time.Local, now)
+	return export.Write(w, f, tasksOf(results, now), loc, now)
 }

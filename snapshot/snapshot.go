@@ -8,7 +8,6 @@ package snapshot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -84,44 +83,6 @@ func AllOK(results []Result) bool {
 		}
 	}
 	return true
-}
-
-// Status names the outcome for output: the API's status for an answer,
-// "gone" for a task that no longer exists, "error" for a failed lookup.
-func (r Result) Status() string {
-	switch {
-	case r.Err == nil && r.Resp != nil && r.Resp.Status != nil:
-		return *r.Resp.Status
-	case r.Err == nil:
-		return ""
-	case client.KindOf(r.Err) == client.KindGone:
-		return "gone"
-	}
-	return "error"
-}
-
-// apiError returns the classified error, or one built from a foreign error
-// so that output always has a code and a kind to show.
-func (r Result) apiError() *client.Error {
-	if r.Err == nil {
-		return nil
-	}
-	var ce *client.Error
-	if errors.As(r.Err, &ce) {
-		return ce
-	}
-	return &client.Error{Kind: client.KindUnknown, Code: "Error", Message: r.Err.Error()}
-}
-
-// requestID is the answer's RequestId, or the failed call's.
-func (r Result) requestID() string {
-	if r.Resp != nil && r.Resp.RequestId != nil {
-		return *r.Resp.RequestId
-	}
-	if e := r.apiError(); e != nil {
-		return e.RequestID
-	}
-	return ""
 }
 
 // maxInput bounds what ReadRefs reads, so `snapshot -` fed a wrong file

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/export"
+	"github.com/trtcwatch/trtcwatch/sanitize"
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
@@ -34,7 +34,8 @@ func TestReadRefs(t *testing.T) {
 		t.Fatalf("refs = %v\nwant  %v", got, want)
 	}
 	// "bad id!" is two entries: "bad" is fine, "id!" is not; "0:zzz" has a bad SdkAppId.
-	if len(rej) != 2 || !errors.Is(rej[0].Reason, taskref.ErrBadChar) || !errors.Is(rej[1].Reason, taskref.ErrBadSdkAppID) {
+	if len(rej) != 2 || rej[0].Entry != "id!" || !strings.Contains(rej[0].Reason.Error(), "letters, digits") ||
+		rej[1].Entry != "0:zzz" || !strings.Contains(rej[1].Reason.Error(), "SdkAppId") {
 		t.Fatalf("rejections = %+v", rej)
 	}
 
@@ -112,9 +113,9 @@ func TestAllOKAndStatus(t *testing.T) {
 	refs := []taskref.Ref{{SdkAppID: 1, TaskID: "ok"}, {SdkAppID: 1, TaskID: "gone1"}, {SdkAppID: 1, TaskID: "fail1"}, {SdkAppID: 1, TaskID: "nil1"}}
 	res := Lookup(context.Background(), &slow{}, refs, 0)
 	wantStatus := []string{"InProgress", "gone", "error", "error"}
-	for i, r := range res {
-		if r.Status() != wantStatus[i] {
-			t.Errorf("%s: status %q, want %q", r.Ref.TaskID, r.Status(), wantStatus[i])
+	for i, r := range records(t, res) {
+		if r.Status != wantStatus[i] {
+			t.Errorf("%s: status %q, want %q", r.TaskID, r.Status, wantStatus[i])
 		}
 	}
 	if !AllOK(res[:2]) {
@@ -127,19 +128,15 @@ func TestAllOKAndStatus(t *testing.T) {
 
 func TestEscapeInvisible(t *testing.T) {
 	hostile := "a\x7fb\u0085c\u009b[2J\u200bd\u202ee\u2066f\ufeffg\U000e0041h\u00adi\u2028j"
-	var buf bytes.Buffer
 	res := []Result{{Ref: taskref.Ref{SdkAppID: 1, TaskID: "t"}, Err: &client.Error{Kind: client.KindTransient, Code: "X", Message: hostile}}}
-	if err := WriteJSON(&buf, res, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
+	out := string(write(t, export.JSON, res))
 	for _, r := range out {
-		if export.Invisible(r) || r < 0x20 && r != '\n' {
+		if r != '\n' && (sanitize.Escaped(r) || r < 0x20) {
 			t.Fatalf("raw %U in JSON output %q", r, out)
 		}
 	}
 	var back export.Record
-	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+	if err := json.Unmarshal([]byte(out), &back); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
 	if back.ErrorMessage != hostile || back.Status != "error" || back.ErrorKind != "transient" || back.Files == nil {
@@ -152,15 +149,12 @@ func TestEscapeInvisible(t *testing.T) {
 func TestTasks(t *testing.T) {
 	refs := []taskref.Ref{{SdkAppID: 1, TaskID: "ok"}, {SdkAppID: 1, TaskID: "gone1"}, {SdkAppID: 1, TaskID: "fail1"}, {SdkAppID: 1, TaskID: "nil1"}}
 	at := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
-	tasks := Tasks(Lookup(context.Background(), &slow{}, refs, 0), at)
-	want := []struct {
-		phase  watch.Phase
-		status string
-	}{{watch.InProgress, "InProgress"}, {watch.NotFound, "not found"}, {watch.Error, "error ("}, {watch.Error, "error ("}}
+	tasks := tasksOf(Lookup(context.Background(), &slow{}, refs, 0), at)
+	want := []watch.Phase{watch.InProgress, watch.NotFound, watch.Error, watch.Error}
 	for i, tk := range tasks {
 		// One look cannot tell when a status began: no Since without files.
-		if tk.Ref != refs[i] || tk.Phase != want[i].phase || !tk.Since.IsZero() || !strings.HasPrefix(export.Status(tk), want[i].status) {
-			t.Errorf("%s: phase %q status %q since %v", tk.Ref.TaskID, tk.Phase, export.Status(tk), tk.Since)
+		if tk.Ref != refs[i] || tk.Phase != want[i] || !tk.Since.IsZero() {
+			t.Errorf("%s: phase %q since %v", tk.Ref.TaskID, tk.Phase, tk.Since)
 		}
 	}
 	if tasks[2].LastErr == nil || tasks[2].LastErr.Code == "" || tasks[0].Last == nil || tasks[0].LastErr != nil {

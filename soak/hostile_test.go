@@ -17,7 +17,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/client/hostiletest"
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -67,7 +66,7 @@ type hostileProxy struct {
 
 func newHostileProxy(t *testing.T) *hostileProxy {
 	return &hostileProxy{
-		store: watchlist.Open(filepath.Join(t.TempDir(), "watchlist.json")),
+		store: watchlist.Open(filepath.Join(t.TempDir(), "watchlist.json"), watchlist.Options{}),
 		rate:  hostileRate, rng: rand.New(rand.NewPCG(10, 20260314)), served: map[string]int{},
 	}
 }
@@ -149,7 +148,9 @@ func (h *hostileProxy) check(t *testing.T, tasks []watch.Task, refs []taskref.Re
 		if s := string(b); strings.Contains(s, emulator.DemoSecretID) || strings.Contains(s, emulator.DemoSecretKey) {
 			t.Fatalf("task %s keeps a secret: %.300s", tk.Ref.TaskID, s)
 		}
-		if f := tk.LastErr; f != nil && (len(f.RequestID) > client.MaxRequestIDBytes+32 || len(f.Message) > client.MaxMessageBytes+32) {
+		// the client bounds a RequestId to 128 bytes and a message to 2 KiB
+		// (client/scrub.go), plus the cut marker
+		if f := tk.LastErr; f != nil && (len(f.RequestID) > 128+32 || len(f.Message) > 2048+32) {
 			t.Fatalf("task %s keeps an unbounded error: RequestId %d, message %d bytes", tk.Ref.TaskID, len(f.RequestID), len(f.Message))
 		}
 	}

@@ -59,15 +59,15 @@ func soakScenario(h time.Duration) (*emulator.Scenario, []taskref.Ref) {
 		st := emulator.ScenarioTask{TaskID: fmt.Sprintf("soak-%04d", i)}
 		switch i % 5 {
 		case 1:
-			st.Timeline = []emulator.Step{{At: 0, Status: emulator.StatusInProgress}, {At: at(.65, i), Status: emulator.StatusExited}}
+			st.Timeline = []emulator.Step{{At: 0, Status: "InProgress"}, {At: at(.65, i), Status: "Exited"}}
 		case 2:
-			st.Timeline = []emulator.Step{{At: at(.1, i), Status: emulator.StatusInProgress},
-				{At: at(.3, i), Status: emulator.StatusExited}, {At: at(.45, i), Status: emulator.StatusGone}}
+			st.Timeline = []emulator.Step{{At: at(.1, i), Status: "InProgress"},
+				{At: at(.3, i), Status: "Exited"}, {At: at(.45, i), Status: "gone"}}
 		case 3:
-			st.Timeline = []emulator.Step{{At: at(.3, i), Status: emulator.StatusInProgress}, {At: at(.6, i), Status: emulator.StatusExited}}
+			st.Timeline = []emulator.Step{{At: at(.3, i), Status: "InProgress"}, {At: at(.6, i), Status: "Exited"}}
 		case 4:
-			st.Storage = emulator.StorageVOD
-			st.Timeline = []emulator.Step{{At: 0, Status: emulator.StatusInProgress}}
+			st.Storage = "vod"
+			st.Timeline = []emulator.Step{{At: 0, Status: "InProgress"}}
 		}
 		sc.Tasks = append(sc.Tasks, st)
 		refs = append(refs, refOf(st.TaskID))

@@ -33,27 +33,28 @@ func (r Ref) String() string {
 	return strconv.FormatUint(r.SdkAppID, 10) + ":" + r.TaskID
 }
 
-// Errors returned by ValidateTaskID and Parse, so callers can test the reason.
+// Errors returned by ValidateTaskID and Parse; ErrNoSdkAppID is exported
+// because watch returns it for a task added without an app.
 var (
-	ErrEmpty       = errors.New("empty task ID")
-	ErrTooLong     = fmt.Errorf("task ID longer than %d characters", MaxTaskIDLen)
-	ErrBadChar     = errors.New("task ID may only hold letters, digits and - _ . + / =")
-	ErrBadSdkAppID = errors.New("SdkAppId must be a positive integer")
+	errEmpty       = errors.New("empty task ID")
+	errTooLong     = fmt.Errorf("task ID longer than %d characters", MaxTaskIDLen)
+	errBadChar     = errors.New("task ID may only hold letters, digits and - _ . + / =")
+	errBadSdkAppID = errors.New("SdkAppId must be a positive integer")
 	ErrNoSdkAppID  = errors.New("no SdkAppId: write SDKAPPID:TASKID or pass --sdk-app-id")
 )
 
 // ValidateTaskID reports why s cannot be a TaskId, or nil.
 func ValidateTaskID(s string) error {
 	if s == "" {
-		return ErrEmpty
+		return errEmpty
 	}
 	if len(s) > MaxTaskIDLen {
-		return ErrTooLong
+		return errTooLong
 	}
 	for i := 0; i < len(s); i++ {
 		if !taskIDByte(s[i]) {
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			return fmt.Errorf("%q at position %d: %w", r, i+1, ErrBadChar) // the culprit first: a narrow screen cuts the end
+			return fmt.Errorf("%q at position %d: %w", r, i+1, errBadChar) // the culprit first: a narrow screen cuts the end
 		}
 	}
 	return nil
@@ -71,7 +72,7 @@ func taskIDByte(c byte) bool {
 func ParseSdkAppID(s string) (uint64, error) {
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || n == 0 {
-		return 0, fmt.Errorf("%w, got %q", ErrBadSdkAppID, clip(s))
+		return 0, fmt.Errorf("%w, got %q", errBadSdkAppID, clip(s))
 	}
 	return n, nil
 }

@@ -102,7 +102,7 @@ func runIdle(b *testing.B, tasks int, age, window time.Duration) idleResult {
 	}
 	path := filepath.Join(b.TempDir(), "watchlist.json")
 	if tasks > 0 {
-		err := watchlist.Open(path).Update(func([]watchlist.Entry) []watchlist.Entry {
+		err := watchlist.Open(path, watchlist.Options{}).Update(func([]watchlist.Entry) []watchlist.Entry {
 			es := make([]watchlist.Entry, tasks)
 			for i := range es {
 				es[i] = watchlist.Entry{Ref: ref(fmt.Sprintf("1-rJp4NqIK2FYuJD8RvXoKlGAu0e-%05d-AQYZQNSjkI9Ozf0qzAGl12", i)),
@@ -114,7 +114,7 @@ func runIdle(b *testing.B, tasks int, age, window time.Duration) idleResult {
 			b.Fatal(err)
 		}
 	}
-	eng := watch.New(c, watch.Config{Store: watchlist.Open(path)})
+	eng := watch.New(c, watch.Config{Store: watchlist.Open(path, watchlist.Options{})})
 	eng.SetPaused(true, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	engDone := make(chan struct{})

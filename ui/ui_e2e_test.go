@@ -93,7 +93,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	eng := watch.New(c, watch.Config{Interval: 150 * time.Millisecond, Store: watchlist.Open(path)})
+	eng := watch.New(c, watch.Config{Interval: 150 * time.Millisecond, Store: watchlist.Open(path, watchlist.Options{})})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { eng.Run(ctx); close(done) }()
@@ -132,7 +132,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := eng.Flush(); err != nil { // as the dashboard does on quit
 		t.Fatalf("flush the watch list: %v", err)
 	}
-	entries, warnings := watchlist.Open(path).Load()
+	entries, warnings := watchlist.Open(path, watchlist.Options{}).Load()
 	if len(warnings) > 0 {
 		t.Errorf("watch list warnings: %v", warnings)
 	}

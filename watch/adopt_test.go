@@ -176,13 +176,13 @@ func TestWatchesApp(t *testing.T) {
 func TestAdoptedSeenByAnotherDashboard(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "watchlist.json")
-		b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path), Interval: time.Hour})
+		b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{}), Interval: time.Hour})
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() { b.Run(ctx); close(done) }()
 		defer func() { cancel(); <-done }()
 
-		a := New(newFake(status("Idle")), adoptConfig(watchlist.Open(path)))
+		a := New(newFake(status("Idle")), adoptConfig(watchlist.Open(path, watchlist.Options{})))
 		a.Push([]callback.Event{cbAt(stranger(1), callback.RecorderStart, time.Now(), `{}`)})
 		mustFlush(t, a)
 		time.Sleep(defaultReloadInterval + time.Second)

@@ -145,7 +145,7 @@ func TestHealth(t *testing.T) {
 		{"auth ends on an answer", []obs{{f(client.KindAuth, "AuthFailure.SignatureFailure", 0), 0}, {nil, 10}}, gateOpen, HealthDegraded, "AuthFailure"},
 		{"ten quick transport failures: down", repeat(obs{f(client.KindTransient, "ClientError.NetworkError", 0), 0}, 10),
 			gateDown, HealthDown, "ClientError.NetworkError"},
-		{"a wrong endpoint is down at once, with its cause", []obs{{&Failure{Kind: client.KindConfig, Code: client.CodeNoSuchHost,
+		{"a wrong endpoint is down at once, with its cause", []obs{{&Failure{Kind: client.KindConfig, Code: "ClientError.NoSuchHost",
 			Message: "endpoint https://x.cm: no such host (the name does not resolve): check --endpoint"}, 0}},
 			gateDown, HealthDown, "NoSuchHost"},
 		{"nine quick: not down", repeat(obs{f(client.KindTransient, "ClientError.NetworkError", 0), 0}, 9),

@@ -34,7 +34,7 @@ type Config struct {
 	Interval      time.Duration // default 2s: each task refreshed at most this often
 	Quota         float64       // default 20: the max rate the engine will ask the limiter for
 	MaxBackoff    time.Duration // default 30s
-	Workers       int           // default DefaultMaxInFlight: the cap on calls in flight; below it the engine sizes concurrency from the measured latency (inflight.go)
+	Workers       int           // default defaultMaxInFlight: the cap on calls in flight; below it the engine sizes concurrency from the measured latency (inflight.go)
 	HistoryLimit  int           // default 50 transitions per task
 	ProbeInterval time.Duration // default 12s: pace of the single probe while credentials fail
 	// ReloadInterval is how often Run looks for another dashboard's changes
@@ -62,7 +62,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.MaxBackoff = max(c.MaxBackoff, c.Interval)
 	if c.Workers <= 0 {
-		c.Workers = DefaultMaxInFlight
+		c.Workers = defaultMaxInFlight
 	}
 	if c.HistoryLimit <= 0 {
 		c.HistoryLimit = 50
@@ -216,13 +216,6 @@ func (e *Engine) addLocked(r taskref.Ref, note string, addedAt, now time.Time, k
 	e.restorePastLocked(ent) // history from the event log (restore.go)
 	e.touchLocked(r)
 	e.backLocked(r)
-}
-
-// Has reports whether ref is watched.
-func (e *Engine) Has(ref taskref.Ref) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.tasks[ref] != nil
 }
 
 // Refresh asks about ref ahead of background polling, once even if it has

@@ -14,6 +14,13 @@ import (
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
+// Has reports whether ref is watched.
+func (e *Engine) Has(ref taskref.Ref) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.tasks[ref] != nil
+}
+
 // fakeAPI answers from a function the test can swap, and records every call,
 // the rates AIMD asked for and how many calls ran at once per task.
 type fakeAPI struct {

@@ -85,11 +85,11 @@ func TestGapEndsAreNotVanished(t *testing.T) {
 			t.Errorf("health %q, last error %v: the gap's timeout is not the API's", st.Health, st.LastError)
 		}
 
-		// The notice stays for GapShownFor, then goes.
-		time.Sleep(GapShownFor)
+		// The notice stays for gapShownFor, then goes.
+		time.Sleep(gapShownFor)
 		synctest.Wait()
 		if g := e.Stats().Gap; g != (Gap{}) {
-			t.Errorf("Stats.Gap still %+v after %v", g, GapShownFor)
+			t.Errorf("Stats.Gap still %+v after %v", g, gapShownFor)
 		}
 	})
 }

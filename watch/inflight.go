@@ -21,9 +21,9 @@ const (
 	// inFlightHeadroom over Little's law covers the wait at the send gate
 	// and a latency that grows faster than the estimate follows it.
 	inFlightHeadroom = 1.5
-	// DefaultMaxInFlight is Config.Workers' default: the cap on calls in
+	// defaultMaxInFlight is Config.Workers' default: the cap on calls in
 	// flight, which fills the 20/s quota up to about 2 s of latency.
-	DefaultMaxInFlight = 64
+	defaultMaxInFlight = 64
 )
 
 // inFlightLimitLocked is how many calls may be in flight now: rate ×

@@ -56,7 +56,7 @@ func TestInFlightLimit(t *testing.T) {
 		{"150 ms: 20 × 0.15 × 1.5 + 2", &slowAPI{lat: 150 * time.Millisecond}, 0, 20, 7},
 		{"1 s: 32", &slowAPI{lat: time.Second}, 0, 20, 32},
 		{"2 s: 62", &slowAPI{lat: 2 * time.Second}, 0, 20, 62},
-		{"5 s: the cap", &slowAPI{lat: 5 * time.Second}, 0, 20, DefaultMaxInFlight},
+		{"5 s: the cap", &slowAPI{lat: 5 * time.Second}, 0, 20, defaultMaxInFlight},
 		{"Workers is the cap", &slowAPI{lat: time.Second}, 10, 20, 10},
 		{"a cut rate needs fewer", &slowAPI{lat: time.Second}, 0, 10, 17},
 		{"nothing measured yet: the old pool", &slowAPI{}, 0, 20, legacyInFlight},
@@ -98,7 +98,7 @@ func TestRunHoldsInFlightLimit(t *testing.T) {
 	for _, tt := range []struct {
 		lat  time.Duration
 		want int
-	}{{150 * time.Millisecond, 7}, {time.Second, 32}, {3 * time.Second, DefaultMaxInFlight}} {
+	}{{150 * time.Millisecond, 7}, {time.Second, 32}, {3 * time.Second, defaultMaxInFlight}} {
 		t.Run(tt.lat.String(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				api := &slowAPI{lat: tt.lat}

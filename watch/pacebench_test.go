@@ -76,7 +76,7 @@ func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveWithArrivals serves s's handler behind an arrivals recorder with the
 // given per-request jitter (uniform in [0, jitter)), until the benchmark ends.
 func serveWithArrivals(b *testing.B, s *emulator.Server, latency, jitter time.Duration, seed uint64) (*arrivals, string) {
-	a := &arrivals{next: s.Handler(), latency: latency}
+	a := &arrivals{next: s, latency: latency}
 	if jitter > 0 {
 		var mu sync.Mutex
 		rng := rand.New(rand.NewPCG(seed, seed+1))

@@ -221,7 +221,7 @@ func (p *Pushed) record(it *pushItem) {
 	case *callback.FileStarted:
 		f := PushedFile{At: at, FileName: bound(d.FileName, maxPushedText), UserID: bound(d.UserId, maxPushedShort), TrackType: bound(d.TrackType, maxPushedShort)}
 		if d.BeginTimeStamp > 0 {
-			f.Begin, _ = BeginTime(new(uint64(d.BeginTimeStamp)))
+			f.Begin, _ = beginTime(new(uint64(d.BeginTimeStamp)))
 		}
 		p.Files = addFact(p, p.Files, f, maxPushedFiles, func(x PushedFile) int { return len(x.FileName) + len(x.UserID) + len(x.TrackType) },
 			func(x PushedFile) time.Time { return x.At }, func(x PushedFile) bool { return x.FileName == f.FileName })

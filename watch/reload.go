@@ -130,12 +130,12 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 			if d.Adopted {
 				e.markAdoptedLocked(e.tasks[d.Ref], d.Room)
 			}
-			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: OtherDashboard})
+			e.eventLocked(Event{At: now, Kind: EventAdd, Ref: d.Ref, By: otherDashboard})
 			changed = true
 		case ent.t.Note != d.Note:
 			ent.t.Note = d.Note
 			e.touchLocked(d.Ref)
-			e.eventLocked(Event{At: now, Kind: EventNote, Ref: d.Ref, Note: d.Note, By: OtherDashboard})
+			e.eventLocked(Event{At: now, Kind: EventNote, Ref: d.Ref, Note: d.Note, By: otherDashboard})
 			changed = true
 		}
 	}
@@ -145,7 +145,7 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 			return false
 		}
 		e.dropLocked(ent)
-		e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: OtherDashboard})
+		e.eventLocked(Event{At: now, Kind: EventRemove, Ref: ent.t.Ref, By: otherDashboard})
 		return true
 	})
 	changed = changed || len(e.order) != n
@@ -155,15 +155,9 @@ func (e *Engine) reconcileLocked(list []watchlist.Entry) {
 	}
 }
 
-// removeLocked stops watching ent, cancels its call in flight and drops any
-// answer still on its way.
-func (e *Engine) removeLocked(ent *entry) {
-	e.order = slices.DeleteFunc(e.order, func(x *entry) bool { return x == ent })
-	e.dropLocked(ent)
-}
-
-// dropLocked is removeLocked but for e.order, which the caller updates
-// (once for many, in RemoveMany).
+// dropLocked stops watching ent, cancels its call in flight and drops any
+// answer still on its way. The caller takes ent out of e.order (once for
+// many: RemoveMany and reload).
 func (e *Engine) dropLocked(ent *entry) {
 	ref := ent.t.Ref
 	delete(e.tasks, ref)

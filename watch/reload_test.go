@@ -17,7 +17,7 @@ import (
 
 func diskRefs(t *testing.T, path string) []taskref.Ref {
 	t.Helper()
-	list, warns := watchlist.Open(path).Load()
+	list, warns := watchlist.Open(path, watchlist.Options{}).Load()
 	if warns != nil {
 		t.Fatalf("load %s: %q", path, warns)
 	}
@@ -33,12 +33,12 @@ func diskRefs(t *testing.T, path string) []taskref.Ref {
 // all survive, and each engine ends up showing the merged list.
 func TestTwoDashboardsMergeByOperation(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	a := New(newFake(status("Idle")), Config{Store: watchlist.Open(path)})
+	a := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{})})
 	if _, err := a.Add([]taskref.Ref{ref(1), ref(2)}); err != nil {
 		t.Fatal(err)
 	}
 	mustFlush(t, a)
-	b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path)})
+	b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{})})
 	if err := b.Remove(ref(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestTwoDashboardsMergeByOperation(t *testing.T) {
 func TestReloadPicksUpOtherDashboard(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "watchlist.json")
-		a := New(newFake(status("Idle")), Config{Store: watchlist.Open(path), Interval: time.Hour})
+		a := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{}), Interval: time.Hour})
 		if _, err := a.Add([]taskref.Ref{ref(1)}); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func TestReloadPicksUpOtherDashboard(t *testing.T) {
 		defer func() { cancel(); <-done }()
 		a.Collect()
 
-		b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path)})
+		b := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{})})
 		if _, err := b.Add([]taskref.Ref{ref(2)}); err != nil {
 			t.Fatal(err)
 		}

@@ -378,9 +378,9 @@ func codeOf(f *Failure) string {
 // garbage-collection pause or busy second.
 func (e *Engine) gapAfter() time.Duration { return max(3*e.cfg.Interval, 5*time.Second) }
 
-// GapShownFor is how long Stats keeps the latest Gap after it ended, for
+// gapShownFor is how long Stats keeps the latest Gap after it ended, for
 // the header to say that nothing was polled in it.
-const GapShownFor = 10 * time.Minute
+const gapShownFor = 10 * time.Minute
 
 // aliveLocked notes that the engine runs at now (a tick or an answer), and
 // records a Gap when it had not run for longer than gapAfter. The wall
@@ -401,9 +401,9 @@ func (e *Engine) aliveLocked(now time.Time) {
 	}
 }
 
-// gapLocked is the Gap Stats shows: the latest, until GapShownFor after it.
+// gapLocked is the Gap Stats shows: the latest, until gapShownFor after it.
 func (e *Engine) gapLocked(now time.Time) Gap {
-	if e.gap.To.IsZero() || now.Sub(e.gap.To) >= GapShownFor {
+	if e.gap.To.IsZero() || now.Sub(e.gap.To) >= gapShownFor {
 		return Gap{}
 	}
 	return e.gap

@@ -27,7 +27,7 @@ func editBenchEngine(b *testing.B) *Engine {
 	for i := range refs {
 		refs[i] = taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: fmt.Sprintf("bench-task-%05d", i)}
 	}
-	e := New(newFake(status("Idle")), Config{Store: watchlist.Open(path)})
+	e := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{})})
 	if _, err := e.Add(refs); err != nil {
 		b.Fatal(err)
 	}

@@ -69,18 +69,18 @@ func AnswerFrom(resp *client.DescribeCloudRecordingResponse, at time.Time) *Answ
 			continue
 		}
 		file := File{UserID: client.Deref(f.UserId), FileName: client.Deref(f.FileName), TrackType: client.Deref(f.TrackType)}
-		file.Begin, _ = BeginTime(f.BeginTimeStamp)
+		file.Begin, _ = beginTime(f.BeginTimeStamp)
 		files = append(files, file)
 	}
 	return NewAnswer(intern(client.Deref(resp.Status)), client.Deref(resp.RequestId), at, files, resp.Raw)
 }
 
-// BeginTime reads a file's BeginTimeStamp, the one decoder the dashboard
+// beginTime reads a file's BeginTimeStamp, the one decoder the dashboard
 // and snapshot share so a task never shows 1970 in one and the right date
 // in the other. The API documents milliseconds; an old callback example
 // used seconds, so a value too small to be milliseconds (before 1973) is
 // read as seconds. ok is false for nil, 0 and values past any real time.
-func BeginTime(ts *uint64) (t time.Time, ok bool) {
+func beginTime(ts *uint64) (t time.Time, ok bool) {
 	switch {
 	case ts == nil || *ts == 0 || *ts >= 1<<62:
 		return time.Time{}, false

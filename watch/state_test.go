@@ -344,9 +344,9 @@ func TestBeginTime(t *testing.T) {
 		{u(1 << 62), time.Time{}, false},
 	}
 	for _, tt := range tests {
-		got, ok := BeginTime(tt.ts)
+		got, ok := beginTime(tt.ts)
 		if ok != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("BeginTime(%v) = %v, %v; want %v, %v", tt.ts, got, ok, tt.want, tt.ok)
+			t.Errorf("beginTime(%v) = %v, %v; want %v, %v", tt.ts, got, ok, tt.want, tt.ok)
 		}
 	}
 	// answerFrom reads the same way: a seconds value is not 1970.

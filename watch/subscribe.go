@@ -56,15 +56,15 @@ type Event struct {
 	// the network: sanitise it before display.
 	Text string
 	// By names who made an edit (add, remove, note): Config.Actor for this
-	// engine's own callers, the session's name in team mode, OtherDashboard
+	// engine's own callers, the session's name in team mode, "another dashboard"
 	// for edits read back from the shared watch list, ByCallback for what
 	// a callback caused. Empty for what polls found.
 	By string
 }
 
-// OtherDashboard is Event.By for edits another process made to the shared
+// otherDashboard is Event.By for edits another process made to the shared
 // watch list, seen when the engine reloads it.
-const OtherDashboard = "another dashboard"
+const otherDashboard = "another dashboard"
 
 // sub is one reader's news since its last Collect.
 type sub struct {

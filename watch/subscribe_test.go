@@ -215,7 +215,7 @@ func TestReloadedEditsAreByAnotherDashboard(t *testing.T) {
 	e.Add([]taskref.Ref{ref(3)})
 	mustFlush(t, e)
 	u := e.Collect()
-	other := OtherDashboard + ":"
+	other := otherDashboard + ":"
 	if got := edits(u, EventAdd); !slices.Equal(got, []string{"local:task-00003", other + "task-00002"}) {
 		t.Errorf("adds %v", got)
 	}

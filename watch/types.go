@@ -200,7 +200,7 @@ type Stats struct {
 	LastError     *Failure  // most recent failure of any task
 	WatchWarnings []string  // watch-list problems to show the user (corrupt file kept aside, read-only)
 	Viewers       int       // dashboards watching this engine in team mode (see SetViewers); 0 when nobody says
-	Gap           Gap       // the latest stretch the engine could not run, for GapShownFor after it ended; zero otherwise
+	Gap           Gap       // the latest stretch the engine could not run, for gapShownFor after it ended; zero otherwise
 	Push          PushStats // what the engine did with recording callbacks (Push)
 
 	// Unsaved is set while edits are only in memory because the watch list

@@ -29,7 +29,7 @@ func TestUnsavedUntilASaveSucceeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, "watchlist.json")
-		e := New(newFake(status("Idle")), Config{Store: watchlist.Open(path), ReloadInterval: time.Second})
+		e := New(newFake(status("Idle")), Config{Store: watchlist.Open(path, watchlist.Options{}), ReloadInterval: time.Second})
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() { e.Run(ctx); close(done) }()
@@ -83,7 +83,7 @@ func TestUnsavedUntilASaveSucceeds(t *testing.T) {
 			t.Fatalf("Stats().Unsaved after the disk came back = %q", s)
 		}
 		mustFlush(t, e)
-		got, _ := watchlist.Open(path).Load()
+		got, _ := watchlist.Open(path, watchlist.Options{}).Load()
 		var on []string
 		for _, en := range got {
 			on = append(on, en.Ref.String()+" "+en.Note)

@@ -24,14 +24,14 @@ func TestAdoptedFields(t *testing.T) {
 		{"adopted in a room", `{"version": 1, "tasks": [` + task + `, "adopted": true, "room": "20015"}]}`, true, "20015", ""},
 		{"a room alone", `{"version": 1, "tasks": [` + task + `, "room": "r"}]}`, false, "r", ""},
 		{"control characters", `{"version": 1, "tasks": [` + task + `, "adopted": true, "room": "a\u001b[2Jb\u0085"}]}`, true, "a\uFFFD[2Jb\uFFFD", ""},
-		{"a room too long", `{"version": 1, "tasks": [` + task + `, "room": "` + strings.Repeat("é", MaxRoomLen) + `"}]}`, false, strings.Repeat("é", MaxRoomLen/2), ""},
+		{"a room too long", `{"version": 1, "tasks": [` + task + `, "room": "` + strings.Repeat("é", maxRoomLen) + `"}]}`, false, strings.Repeat("é", maxRoomLen/2), ""},
 		{"adopted not a bool", `{"version": 1, "tasks": [` + task + `, "adopted": "yes"}]}`, false, "", "has 1 invalid entry"},
 		{"room not a string", `{"version": 1, "tasks": [` + task + `, "room": 20015}]}`, false, "", "has 1 invalid entry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := write(tt.file)(t, t.TempDir())
-			got, warns := Open(path).Load()
+			got, warns := Open(path, Options{}).Load()
 			if tt.warn != "" {
 				if len(got) != 0 || len(warns) != 1 || !strings.Contains(warns[0], tt.warn) {
 					t.Fatalf("Load = %+v, %q; want no entry and %q", got, warns, tt.warn)
@@ -42,10 +42,10 @@ func TestAdoptedFields(t *testing.T) {
 				t.Fatalf("Load = %+v, %q; want adopted %v, room %q", got, warns, tt.adopted, tt.room)
 			}
 			// Saved again, the entry is as it was read.
-			if err := Open(path).Update(func(l []Entry) []Entry { return l }); err != nil {
+			if err := Open(path, Options{}).Update(func(l []Entry) []Entry { return l }); err != nil {
 				t.Fatal(err)
 			}
-			again, _ := Open(path).Load()
+			again, _ := Open(path, Options{}).Load()
 			if !equalEntries(again, got) {
 				t.Fatalf("after a save: %+v, want %+v", again, got)
 			}
@@ -60,7 +60,7 @@ func TestAdoptedWrittenAsDocumented(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	a, b := entry("a", 1), entry("b", 2)
 	b.Adopted, b.Room = true, "20015\n"
-	if err := Open(path).Update(add(a, b)); err != nil {
+	if err := Open(path, Options{}).Update(add(a, b)); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(path)
@@ -95,8 +95,8 @@ func TestCleanRoom(t *testing.T) {
 		{"room-7 !#$%&()+-:;<=.>?@[]^_{}|~,", "room-7 !#$%&()+-:;<=.>?@[]^_{}|~,"},
 		{"a\x00b\x7fc\u009bd", "a\uFFFDb\uFFFDc\uFFFDd"},
 		{"bad\xffutf8", "bad\uFFFDutf8"},
-		{strings.Repeat("x", MaxRoomLen+1), strings.Repeat("x", MaxRoomLen)},
-		{strings.Repeat("x", MaxRoomLen-1) + "é", strings.Repeat("x", MaxRoomLen-1)}, // never half a rune
+		{strings.Repeat("x", maxRoomLen+1), strings.Repeat("x", maxRoomLen)},
+		{strings.Repeat("x", maxRoomLen-1) + "é", strings.Repeat("x", maxRoomLen-1)}, // never half a rune
 	}
 	for _, tt := range tests {
 		if got := CleanRoom(tt.in); got != tt.want {

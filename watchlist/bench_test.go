@@ -9,7 +9,7 @@ import (
 // dashboard's changes when nothing changed.
 func BenchmarkChanged(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "watchlist.json")
-	f := Open(path)
+	f := Open(path, Options{})
 	if err := f.Update(add(entry("a", 1))); err != nil {
 		b.Fatal(err)
 	}
@@ -27,11 +27,11 @@ func BenchmarkLoadMax(b *testing.B) {
 		list[i] = worstEntry(i)
 	}
 	path := filepath.Join(b.TempDir(), "watchlist.json")
-	if err := Open(path).Update(func([]Entry) []Entry { return list }); err != nil {
+	if err := Open(path, Options{}).Update(func([]Entry) []Entry { return list }); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if got, _ := Open(path).Load(); len(got) != MaxTasks {
+		if got, _ := Open(path, Options{}).Load(); len(got) != MaxTasks {
 			b.Fatalf("loaded %d", len(got))
 		}
 	}

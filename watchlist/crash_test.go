@@ -51,7 +51,7 @@ func generation(g int) []Entry {
 
 // crashChild writes generation after generation until it is killed.
 func crashChild(path string) {
-	f := Open(path)
+	f := Open(path, Options{})
 	list, warnings := f.Load()
 	g := 0
 	if len(list) > 0 {
@@ -78,7 +78,7 @@ func addChild(path, prefix string) {
 }
 
 func addMany(path, prefix string) error {
-	f := Open(path)
+	f := Open(path, Options{})
 	for i := range 40 {
 		if err := f.Update(add(entry(prefix, i))); err != nil {
 			return err
@@ -153,7 +153,7 @@ func TestCrash(t *testing.T) {
 		last = g
 	}
 	t.Logf("%d kills; last generation %d; %d kills left a temp file behind", crashKills, last, leftovers)
-	if err := Open(path).Update(add(entry("crash", 0))); err != nil {
+	if err := Open(path, Options{}).Update(add(entry("crash", 0))); err != nil {
 		t.Fatal(err)
 	}
 	if names := dirNames(t, dir); len(names) != 2 {
@@ -169,11 +169,11 @@ func checkGeneration(t *testing.T, path string) int {
 		return 0 // killed before the first write
 	}
 	var doc diskFile
-	if err := json.Unmarshal(raw, &doc); err != nil || doc.Version != Version || len(doc.Tasks) == 0 {
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Version != version || len(doc.Tasks) == 0 {
 		t.Fatalf("after a kill the file is broken (%v): %q", err, raw)
 	}
 	g, _ := strconv.Atoi(strings.TrimPrefix(doc.Tasks[0].Note, "generation "))
-	got, warnings := Open(path).Load()
+	got, warnings := Open(path, Options{}).Load()
 	if len(warnings) > 0 || !equalEntries(got, generation(g)) {
 		t.Fatalf("after a kill the file is not generation %d: %q %q", g, warnings, raw)
 	}
@@ -200,7 +200,7 @@ func TestConcurrentProcesses(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	got, warnings := Open(path).Load()
+	got, warnings := Open(path, Options{}).Load()
 	if len(got) != 3*40 || len(warnings) > 0 {
 		t.Fatalf("the file holds %d entries (%q), want %d", len(got), warnings, 3*40)
 	}

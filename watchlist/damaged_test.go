@@ -115,12 +115,12 @@ func checkDamaged(t *testing.T, setup func(*testing.T, string) string, entries i
 	path := setup(t, dir)
 	origInfo, _ := os.Lstat(path)
 	var original []byte
-	if origInfo != nil && origInfo.Mode().IsRegular() && origInfo.Size() <= MaxSize {
+	if origInfo != nil && origInfo.Mode().IsRegular() && origInfo.Size() <= maxSize {
 		original, _ = os.ReadFile(path)
 	}
 	before := snapshot(t, dir)
 
-	f := Open(path)
+	f := Open(path, Options{})
 	got, warnings := f.Load()
 	if len(got) != entries || len(warnings) != 1 {
 		t.Fatalf("Load = %d entries, warnings %q; want %d entries and one warning", len(got), warnings, entries)
@@ -161,7 +161,7 @@ func checkDamaged(t *testing.T, setup func(*testing.T, string) string, entries i
 		if kept, _ := os.ReadFile(asides[0]); string(kept) != string(original) {
 			t.Fatalf("the copy at %s is not the original file: %q", asides[0], kept)
 		}
-		again, w2 := Open(path).Load()
+		again, w2 := Open(path, Options{}).Load()
 		if len(w2) > 0 || !equalEntries(again, got) {
 			t.Fatalf("the valid entries were not written back: %v %q", again, w2)
 		}
@@ -169,7 +169,7 @@ func checkDamaged(t *testing.T, setup func(*testing.T, string) string, entries i
 	if err := f.Update(add(entry("new", 1))); err != nil {
 		t.Fatalf("Update after recovery: %v", err)
 	}
-	if again, w2 := Open(path).Load(); len(again) != entries+1 || len(w2) > 0 {
+	if again, w2 := Open(path, Options{}).Load(); len(again) != entries+1 || len(w2) > 0 {
 		t.Fatalf("after Update: %v %q", again, w2)
 	}
 	if after, _ := os.Stat(asides[0]); after.Size() != asideInfo.Size() || !after.ModTime().Equal(asideInfo.ModTime()) {
@@ -207,7 +207,7 @@ func snapshot(t *testing.T, dir string) string {
 func TestLoadEmptyFile(t *testing.T) {
 	dir := t.TempDir()
 	path := write(" \n")(t, dir)
-	if got, w := Open(path).Load(); got != nil || w != nil {
+	if got, w := Open(path, Options{}).Load(); got != nil || w != nil {
 		t.Fatalf("empty file: Load = %v, %q", got, w)
 	}
 	if names := dirNames(t, dir); len(names) != 2 { // the file and its lock
@@ -220,7 +220,7 @@ func TestLoadEmptyFile(t *testing.T) {
 func TestUpdateFindsDamage(t *testing.T) {
 	dir := t.TempDir()
 	path := write(valid1)(t, dir)
-	f := Open(path)
+	f := Open(path, Options{})
 	if _, w := f.Load(); len(w) > 0 {
 		t.Fatal(w)
 	}

@@ -16,5 +16,5 @@ func TestLoadFIFO(t *testing.T) {
 			t.Fatal(err)
 		}
 		return path
-	}, 0, untouched, []string{"cannot read watch list", "(it is not a regular file but a named pipe)"})
+	}, 0, untouched, []string{"cannot read watch list", "(it is not a regular file but a FIFO)"})
 }

@@ -3,68 +3,41 @@ package watchlist
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/safefile"
 )
 
 var errNotExist = fs.ErrNotExist
 
-// tooBigError is a file larger than MaxSize; it is never read whole.
-type tooBigError struct{ size int64 }
-
-func (e *tooBigError) Error() string {
-	return fmt.Sprintf("%d bytes, more than the %d-byte limit", e.size, MaxSize)
-}
-
+// tooBig reports a file larger than maxSize, which is never read whole.
 func tooBig(err error) bool {
-	var big *tooBigError
+	var big *safefile.TooLargeError
 	return errors.As(err, &big)
 }
 
-// readFile reads at most MaxSize bytes of a regular file. It opens without
-// blocking so that a FIFO at the path is refused rather than waited on.
+// readFile reads at most maxSize bytes of a regular file with safefile's
+// one reader, opened without blocking (a FIFO at the path is refused rather
+// than waited on) and without following a link (openFlags).
 func readFile(path string) ([]byte, error) {
 	fd, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer fd.Close()
-	st, err := fd.Stat()
-	if err != nil {
-		return nil, err
-	}
+	data, _, err := safefile.Read(fd, maxSize)
+	var odd *safefile.NotRegularError
 	switch {
-	case st.IsDir():
+	case errors.As(err, &odd) && odd.Mode.IsDir():
 		return nil, errors.New("it is a directory, not a file")
-	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("it is not a regular file but %s", kind(st.Mode()))
-	case st.Size() > MaxSize:
-		return nil, &tooBigError{st.Size()}
+	case errors.As(err, &odd):
+		return nil, fmt.Errorf("it is not a regular file but %s", safefile.Kind(odd.Mode))
 	}
-	data, err := io.ReadAll(io.LimitReader(fd, MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxSize { // it grew while we read
-		return nil, &tooBigError{int64(len(data))}
-	}
-	return data, nil
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "something else"
+	return data, err
 }
 
 // writeAtomic replaces dst with data so that a crash leaves the old content

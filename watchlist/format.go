@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/trtcwatch/trtcwatch/safefile"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
@@ -39,13 +40,14 @@ func wholeProblem(format string, args ...any) *problem {
 	return &problem{what: fmt.Sprintf(format, args...), whole: true}
 }
 
-// parse decodes a file read by readFile (readErr is nil or a tooBigError).
+// parse decodes a file read by readFile (readErr is nil or a
+// *safefile.TooLargeError).
 // It returns the valid entries, and a problem unless the file was perfect.
 // An empty file is an empty list: there is nothing in it to lose.
 func parse(data []byte, readErr error) ([]Entry, *problem) {
-	var big *tooBigError
+	var big *safefile.TooLargeError
 	if errors.As(readErr, &big) {
-		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.size, MaxSize>>20)
+		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, maxSize>>20)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
@@ -68,11 +70,11 @@ func parse(data []byte, readErr error) ([]Entry, *problem) {
 	if err := json.Unmarshal(doc.Version, &v); err != nil {
 		return nil, wholeProblem("has a format version that is not a whole number (%.20s)", doc.Version)
 	}
-	if v > Version {
-		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, Version), newer: true}
+	if v > version {
+		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, version), newer: true}
 	}
-	if v < Version {
-		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, Version)
+	if v < version {
+		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, version)
 	}
 
 	var list []Entry
@@ -192,7 +194,7 @@ func normalize(list []Entry) ([]Entry, error) {
 }
 
 func encode(list []Entry) ([]byte, error) {
-	doc := diskFile{Version: Version, Tasks: make([]diskEntry, 0, len(list))}
+	doc := diskFile{Version: version, Tasks: make([]diskEntry, 0, len(list))}
 	for _, e := range list {
 		doc.Tasks = append(doc.Tasks, diskEntry{
 			Region: e.Ref.Region, SdkAppID: e.Ref.SdkAppID, TaskID: e.Ref.TaskID,
@@ -228,12 +230,12 @@ func CleanNote(s string) string {
 	return s
 }
 
-// MaxRoomLen bounds a stored room, in bytes: TRTC's room IDs are at most 64
+// maxRoomLen bounds a stored room, in bytes: TRTC's room IDs are at most 64
 // bytes (a string room) or 10 digits.
-const MaxRoomLen = 64
+const maxRoomLen = 64
 
 // CleanRoom is what the list stores for a RoomId a callback gave: invalid
-// UTF-8 and control characters replaced, at most MaxRoomLen bytes. A real
+// UTF-8 and control characters replaced, at most maxRoomLen bytes. A real
 // room ID passes unchanged; the rest cannot make an entry too large to
 // read back. It does not make the room terminal-safe; sanitize.String does
 // that on display.
@@ -244,10 +246,10 @@ func CleanRoom(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) <= MaxRoomLen {
+	if len(s) <= maxRoomLen {
 		return s
 	}
-	n := MaxRoomLen
+	n := maxRoomLen
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}

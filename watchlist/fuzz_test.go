@@ -26,7 +26,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		list, warnings := Open(path).Load()
+		list, warnings := Open(path, Options{}).Load()
 		asides, _ := filepath.Glob(path + ".corrupt-*")
 		if len(warnings) == 0 {
 			if len(asides) > 0 {
@@ -50,7 +50,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("Load returned an invalid entry %+v: %v", e, err)
 			}
 		}
-		again, w2 := Open(path).Load()
+		again, w2 := Open(path, Options{}).Load()
 		if len(asides) == 1 && (len(w2) > 0 || !equalEntries(again, list)) {
 			t.Fatalf("after recovery the file holds %v (%q), Load returned %v", again, w2, list)
 		}

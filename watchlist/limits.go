@@ -25,29 +25,29 @@ const maxRegionLen = 64
 // \u00XX (6 bytes; CleanNote keeps at most MaxNoteLen runes), a UTC
 // added_at with nanoseconds (30 bytes), and an adopted task's "adopted"
 // and "room" (under 48 bytes of names and punctuation, and a room of
-// MaxRoomLen bytes each escaped as at most 2: CleanRoom leaves no control
+// maxRoomLen bytes each escaped as at most 2: CleanRoom leaves no control
 // character, and U+2028/U+2029, which encoding/json writes as 6 bytes,
 // take 3 raw).
-const maxEntryBytes = 128 + maxRegionLen + 20 + taskref.MaxTaskIDLen + 6*MaxNoteLen + 30 + 48 + 2*MaxRoomLen
+const maxEntryBytes = 128 + maxRegionLen + 20 + taskref.MaxTaskIDLen + 6*MaxNoteLen + 30 + 48 + 2*maxRoomLen
 
-// MaxSize caps how much of the file is read: the most encode can write for
+// maxSize caps how much of the file is read: the most encode can write for
 // MaxTasks tasks (about 17 MB; a typical task takes about 200 bytes), so
 // that whatever trtcwatch writes it reads back, and a stray file cannot
 // exhaust memory.
-const MaxSize = MaxTasks*maxEntryBytes + 64
+const maxSize = MaxTasks*maxEntryBytes + 64
 
 // ErrTooManyTasks is the reason a task is not added: the list is full. The
 // engine wraps it with the counts so the dashboard can show it.
 var ErrTooManyTasks = fmt.Errorf("the watch list holds at most %d tasks", MaxTasks)
 
-// DefaultLockTimeout is how long Load and Update wait for another trtcwatch
+// defaultLockTimeout is how long Load and Update wait for another trtcwatch
 // to release the watch list's lock. The lock is only held for the moment a
 // save takes, so waiting longer means the holder is stuck or suspended.
-const DefaultLockTimeout = 10 * time.Second
+const defaultLockTimeout = 10 * time.Second
 
 // Options tune a File; the zero value takes the defaults.
 type Options struct {
-	// LockTimeout bounds the wait for the lock (default DefaultLockTimeout).
+	// LockTimeout bounds the wait for the lock (default defaultLockTimeout).
 	LockTimeout time.Duration
 	// OnLockWait is called once per wait, as soon as the lock turns out to
 	// be held, so a program starting up can say what it waits for instead
@@ -66,15 +66,15 @@ func (w LockWait) String() string {
 	return fmt.Sprintf("waiting for the watch list lock on %s, held by %s (giving up after %v)…", w.Path, holder(w.Pid), w.Timeout)
 }
 
-// LockTimeoutError is returned (or, from Load, put in the warning) when the
+// lockTimeoutError is returned (or, from Load, put in the warning) when the
 // lock stayed held past the timeout.
-type LockTimeoutError struct {
+type lockTimeoutError struct {
 	Lock   string // the lock file
 	Pid    int    // last recorded holder; 0 if unknown
 	Waited time.Duration
 }
 
-func (e *LockTimeoutError) Error() string {
+func (e *lockTimeoutError) Error() string {
 	return fmt.Sprintf("the lock %s was held by %s for %v; gave up waiting (if that process is stuck or suspended, end or resume it)",
 		e.Lock, holder(e.Pid), e.Waited)
 }
@@ -87,6 +87,6 @@ func holder(pid int) string {
 }
 
 func isUnsafe(err error) bool {
-	var u *UnsafePathError
+	var u *unsafePathError
 	return errors.As(err, &u)
 }

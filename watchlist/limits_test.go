@@ -26,16 +26,16 @@ func worstEntry(i int) Entry {
 		Note:    strings.Repeat("\x1b", MaxNoteLen+50),
 		AddedAt: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
 		Adopted: true,
-		Room:    strings.Repeat(`"`, MaxRoomLen+10), // each escaped as \"
+		Room:    strings.Repeat(`"`, maxRoomLen+10), // each escaped as \"
 	}
 }
 
 // TestMaxListRoundTrips: the largest list trtcwatch can write is read back
 // whole, not moved aside. Each entry is as large as it can be, so the file
 // is bigLists entries times the most one entry can take: at bigLists =
-// MaxTasks (-tags long) that is the largest file, which MaxSize must hold
+// MaxTasks (-tags long) that is the largest file, which maxSize must hold
 // and be within 10% of; the normal suite proves the same per-entry bound
-// (MaxSize is MaxTasks of them plus 64 bytes) on a tenth of the list.
+// (maxSize is MaxTasks of them plus 64 bytes) on a tenth of the list.
 func TestMaxListRoundTrips(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	list := make([]Entry, bigLists)
@@ -43,20 +43,20 @@ func TestMaxListRoundTrips(t *testing.T) {
 		list[i] = worstEntry(i)
 	}
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	if err := Open(path).Update(func([]Entry) []Entry { return list }); err != nil {
+	if err := Open(path, Options{}).Update(func([]Entry) []Entry { return list }); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bound := int64(bigLists*maxEntryBytes + 64) // MaxSize when bigLists is MaxTasks
+	bound := int64(bigLists*maxEntryBytes + 64) // maxSize when bigLists is MaxTasks
 	if st.Size() > bound || st.Size() < bound*9/10 {
-		t.Fatalf("the largest list of %d tasks is %d bytes; %d must hold it and be within 10%% of it (MaxSize %d for %d)",
-			bigLists, st.Size(), bound, MaxSize, MaxTasks)
+		t.Fatalf("the largest list of %d tasks is %d bytes; %d must hold it and be within 10%% of it (maxSize %d for %d)",
+			bigLists, st.Size(), bound, maxSize, MaxTasks)
 	}
-	t.Logf("largest list of %d tasks: %d bytes, bound %d (MaxSize %d for %d)", bigLists, st.Size(), bound, MaxSize, MaxTasks)
-	got, warns := Open(path).Load()
+	t.Logf("largest list of %d tasks: %d bytes, bound %d (maxSize %d for %d)", bigLists, st.Size(), bound, maxSize, MaxTasks)
+	got, warns := Open(path, Options{}).Load()
 	if len(warns) != 0 || len(got) != bigLists {
 		t.Fatalf("Load = %d entries, %q; want %d and no warning", len(got), warns, bigLists)
 	}
@@ -74,11 +74,11 @@ func TestUpdatePastMaxTasks(t *testing.T) {
 		list[i] = entry("full", i)
 	}
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	if err := Open(path).Update(func([]Entry) []Entry { return list }); err != nil {
+	if err := Open(path, Options{}).Update(func([]Entry) []Entry { return list }); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
-	err := Open(path).Update(add(entry("one-more", 1)))
+	err := Open(path, Options{}).Update(add(entry("one-more", 1)))
 	if !errors.Is(err, ErrTooManyTasks) || !strings.Contains(err.Error(), fmt.Sprint(MaxTasks)) {
 		t.Fatalf("Update past MaxTasks = %v, want ErrTooManyTasks", err)
 	}
@@ -102,7 +102,7 @@ func TestLoadTooManyTasks(t *testing.T) {
 	b.WriteString("]}")
 	dir := t.TempDir()
 	path := write(b.String())(t, dir)
-	got, warns := Open(path).Load()
+	got, warns := Open(path, Options{}).Load()
 	if len(got) != MaxTasks || got[MaxTasks-1].Ref.TaskID != fmt.Sprintf("t-%d", MaxTasks-1) {
 		t.Fatalf("loaded %d entries, want the first %d", len(got), MaxTasks)
 	}

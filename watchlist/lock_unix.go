@@ -29,7 +29,7 @@ func lockFile(file string, timeout time.Duration, waiting func(pid int)) (unlock
 	name := file + ".lock"
 	fd, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
 	if errors.Is(err, syscall.ELOOP) {
-		return nil, &UnsafePathError{Path: name, Reason: "is a symbolic link; refusing to open the lock through it"}
+		return nil, &unsafePathError{Path: name, Reason: "is a symbolic link; refusing to open the lock through it"}
 	}
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func lockFile(file string, timeout time.Duration, waiting func(pid int)) (unlock
 	if fi, err := fd.Stat(); err != nil || !fi.Mode().IsRegular() {
 		fd.Close()
 		if err == nil {
-			err = &UnsafePathError{Path: name, Reason: "is not a regular file"}
+			err = &unsafePathError{Path: name, Reason: "is not a regular file"}
 		}
 		return nil, err
 	} else if err := ownedByUs(name, fi); err != nil {
@@ -57,7 +57,7 @@ func lockFile(file string, timeout time.Duration, waiting func(pid int)) (unlock
 		if waited >= timeout {
 			pid := holderPid(fd)
 			fd.Close()
-			return nil, &LockTimeoutError{Lock: name, Pid: pid, Waited: timeout}
+			return nil, &lockTimeoutError{Lock: name, Pid: pid, Waited: timeout}
 		}
 		if waiting != nil {
 			waiting(holderPid(fd))

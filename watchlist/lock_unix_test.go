@@ -17,7 +17,7 @@ import (
 
 // holdChild holds the lock (inside an Update) until its stdin closes.
 func holdChild(path string) {
-	err := Open(path).Update(func(e []Entry) []Entry {
+	err := Open(path, Options{}).Update(func(e []Entry) []Entry {
 		fmt.Println("locked")
 		io.Copy(io.Discard, os.Stdin)
 		return e
@@ -41,7 +41,7 @@ func TestLockWaitTimesOut(t *testing.T) {
 		}
 		defer release()
 		var waits []LockWait
-		f := OpenWith(path, Options{LockTimeout: 10 * time.Second, OnLockWait: func(w LockWait) { waits = append(waits, w) }})
+		f := Open(path, Options{LockTimeout: 10 * time.Second, OnLockWait: func(w LockWait) { waits = append(waits, w) }})
 		start := time.Now()
 		got, warns := f.Load()
 		if waited := time.Since(start); waited != 10*time.Second {
@@ -56,10 +56,10 @@ func TestLockWaitTimesOut(t *testing.T) {
 			!strings.Contains(warns[0], "will not be saved") {
 			t.Fatalf("Load = %v, %q", got, warns)
 		}
-		err = OpenWith(path, Options{LockTimeout: 3 * time.Second}).Update(add(entry("b", 1)))
-		var lt *LockTimeoutError
+		err = Open(path, Options{LockTimeout: 3 * time.Second}).Update(add(entry("b", 1)))
+		var lt *lockTimeoutError
 		if !errors.As(err, &lt) || lt.Pid != os.Getpid() || lt.Waited != 3*time.Second {
-			t.Fatalf("Update = %v, want a LockTimeoutError after 3s naming pid %d", err, os.Getpid())
+			t.Fatalf("Update = %v, want a lockTimeoutError after 3s naming pid %d", err, os.Getpid())
 		}
 	})
 }
@@ -75,7 +75,7 @@ func TestLockWaitEnds(t *testing.T) {
 		}
 		go func() { time.Sleep(3 * time.Second); release() }()
 		waits := 0
-		got, warns := OpenWith(path, Options{OnLockWait: func(LockWait) { waits++ }}).Load()
+		got, warns := Open(path, Options{OnLockWait: func(LockWait) { waits++ }}).Load()
 		if len(got) != 1 || warns != nil || waits != 1 {
 			t.Fatalf("Load = %v, %q after %d waits; want the task, no warning, one wait", got, warns, waits)
 		}
@@ -104,7 +104,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 		t.Fatalf("child said %q, %v", line, err)
 	}
 	var seen LockWait
-	f := OpenWith(path, Options{LockTimeout: 100 * time.Millisecond, OnLockWait: func(w LockWait) { seen = w }})
+	f := Open(path, Options{LockTimeout: 100 * time.Millisecond, OnLockWait: func(w LockWait) { seen = w }})
 	_, warns := f.Load()
 	if seen.Pid != cmd.Process.Pid {
 		t.Errorf("wait named pid %d, want the child's %d", seen.Pid, cmd.Process.Pid)
@@ -116,7 +116,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("child: %v", err)
 	}
-	if _, warns := Open(path).Load(); warns != nil {
+	if _, warns := Open(path, Options{}).Load(); warns != nil {
 		t.Fatalf("after the child let go: %q", warns)
 	}
 }
@@ -125,7 +125,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 // whose directory did not exist at Load is seen once another process makes it.
 func TestChanged(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state", "watchlist.json")
-	a, b := Open(path), Open(path)
+	a, b := Open(path, Options{}), Open(path, Options{})
 	a.Load()
 	if a.Changed() {
 		t.Fatal("Changed before anyone wrote")

@@ -106,7 +106,7 @@ func TestReadOnlyDirectory(t *testing.T) {
 		sub := filepath.Join(t.TempDir(), "ro")
 		os.Mkdir(sub, 0o700)
 		path := write(valid1)(t, sub)
-		if err := Open(path).Update(func(e []Entry) []Entry { return e }); err != nil {
+		if err := Open(path, Options{}).Update(func(e []Entry) []Entry { return e }); err != nil {
 			t.Fatal(err)
 		}
 		before, _ := os.ReadFile(path)
@@ -114,7 +114,7 @@ func TestReadOnlyDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { os.Chmod(sub, 0o700) })
-		f := Open(path)
+		f := Open(path, Options{})
 		got, warns := f.Load()
 		if len(got) != 1 || len(warns) != 0 {
 			t.Fatalf("Load = %d entries, warnings %q; want the 1 task and no warning", len(got), warns)

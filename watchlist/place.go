@@ -8,17 +8,17 @@ import (
 	"path/filepath"
 )
 
-// UnsafePathError says why the watch list's place was refused: a symbolic
+// unsafePathError says why the watch list's place was refused: a symbolic
 // link at the path, a file owned by someone else, or a directory another
 // user could swap files in. trtcwatch then neither reads nor writes the list
 // for the session, because every rename or replace there could be turned
 // against a file the user never meant to touch.
-type UnsafePathError struct {
+type unsafePathError struct {
 	Path   string // the file or directory refused
 	Reason string // completes "PATH ..."
 }
 
-func (e *UnsafePathError) Error() string { return e.Path + " " + e.Reason }
+func (e *unsafePathError) Error() string { return e.Path + " " + e.Reason }
 
 // place is where the list really lives: the directory with its symbolic
 // links resolved (and checked), and the file's name in it.
@@ -60,7 +60,7 @@ func checkPlace(path string) (p place, exists bool, err error) {
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, _ := os.Readlink(p.file)
-		return place{}, true, &UnsafePathError{Path: path, Reason: fmt.Sprintf(
+		return place{}, true, &unsafePathError{Path: path, Reason: fmt.Sprintf(
 			"is a symbolic link (to %s); trtcwatch does not read or write its files through a link: pass --state with the real path", target)}
 	}
 	if err := ownedByUs(path, fi); err != nil {
@@ -93,7 +93,7 @@ func checkDirs(dir string) error {
 // or is writable by others, or when a directory above it belongs to
 // another user (root aside) or is writable by others without the sticky
 // bit. A file or directory that does not exist yet passes. A refusal is an
-// *UnsafePathError saying why.
+// *unsafePathError saying why.
 func CheckPrivate(path string) error {
 	p, exists, err := checkPlace(path)
 	if err != nil || !exists {

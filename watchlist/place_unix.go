@@ -15,7 +15,7 @@ import (
 // the watch list's own directory: no write by others at all there.
 func safeDir(path string, fi fs.FileInfo, own bool) error {
 	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) && uid != 0 {
-		return &UnsafePathError{Path: path, Reason: fmt.Sprintf(
+		return &unsafePathError{Path: path, Reason: fmt.Sprintf(
 			"belongs to another user (uid %d), who could replace the watch list; use a directory of your own with --state", uid)}
 	}
 	m := fi.Mode()
@@ -23,9 +23,9 @@ func safeDir(path string, fi fs.FileInfo, own bool) error {
 	case m.Perm()&0o002 == 0:
 		return nil
 	case own:
-		return &UnsafePathError{Path: path, Reason: "is writable by every user, who could plant or replace files there; keep the watch list in a directory of your own (--state)"}
+		return &unsafePathError{Path: path, Reason: "is writable by every user, who could plant or replace files there; keep the watch list in a directory of your own (--state)"}
 	case m&fs.ModeSticky == 0:
-		return &UnsafePathError{Path: path, Reason: "is writable by every user and has no sticky bit, so the directories below it can be swapped; keep the watch list elsewhere (--state)"}
+		return &unsafePathError{Path: path, Reason: "is writable by every user and has no sticky bit, so the directories below it can be swapped; keep the watch list elsewhere (--state)"}
 	}
 	return nil
 }
@@ -34,7 +34,7 @@ func safeDir(path string, fi fs.FileInfo, own bool) error {
 // it back would hand their content our trust (and change its owner).
 func ownedByUs(path string, fi fs.FileInfo) error {
 	if uid, ok := safefile.Owner(fi); ok && uid != uint32(os.Geteuid()) {
-		return &UnsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses files of your own", uid)}
+		return &unsafePathError{Path: path, Reason: fmt.Sprintf("belongs to another user (uid %d); trtcwatch only uses files of your own", uid)}
 	}
 	return nil
 }
@@ -43,7 +43,7 @@ func ownedByUs(path string, fi fs.FileInfo) error {
 // write, so its content may not be the owner's (CheckPrivate).
 func writableByOthers(path string, fi fs.FileInfo) error {
 	if why := safefile.Writable(fi); why != "" {
-		return &UnsafePathError{Path: path, Reason: why + ", so others could have written any of it; chmod go-w it"}
+		return &unsafePathError{Path: path, Reason: why + ", so others could have written any of it; chmod go-w it"}
 	}
 	return nil
 }

@@ -63,12 +63,12 @@ func TestCheckPrivate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CheckPrivate(tt.setup(t, t.TempDir()))
-			var unsafe *UnsafePathError
+			var unsafe *unsafePathError
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatalf("refused: %v", err)
 			case tt.want != "" && (!errors.As(err, &unsafe) || !strings.Contains(err.Error(), tt.want)):
-				t.Fatalf("CheckPrivate = %v, want an *UnsafePathError saying %q", err, tt.want)
+				t.Fatalf("CheckPrivate = %v, want an *unsafePathError saying %q", err, tt.want)
 			}
 		})
 	}

@@ -29,7 +29,7 @@ func TestSymlinkedListIsRefused(t *testing.T) {
 			if err := os.Symlink(target, link); err != nil {
 				t.Fatal(err)
 			}
-			f := Open(link)
+			f := Open(link, Options{})
 			got, warns := f.Load()
 			if len(got) != 0 || len(warns) != 1 || !strings.Contains(warns[0], "symbolic link") ||
 				!strings.Contains(warns[0], "will not be saved") {
@@ -39,7 +39,7 @@ func TestSymlinkedListIsRefused(t *testing.T) {
 				t.Fatalf("Update through a link = %v, want read-only", err)
 			}
 			// A fresh File that skips Load must refuse as well.
-			if err := Open(link).Update(add(entry("a", 1))); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			if err := Open(link, Options{}).Update(add(entry("a", 1))); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 				t.Fatalf("Update without Load = %v, want the link refused", err)
 			}
 			assertUntouched(t, target, tc.content, 0o644)
@@ -118,7 +118,7 @@ func TestUnsafePlaces(t *testing.T) {
 			dir := t.TempDir()
 			path := tt.setup(t, dir)
 			before := snapshotDir(t, dir)
-			f := Open(path)
+			f := Open(path, Options{})
 			got, warns := f.Load()
 			if len(warns) != 1 || !strings.Contains(warns[0], tt.want) || !strings.Contains(warns[0], "will not be saved") {
 				t.Fatalf("Load = %v, %q; want a warning saying %q", got, warns, tt.want)
@@ -126,7 +126,7 @@ func TestUnsafePlaces(t *testing.T) {
 			if err := f.Update(add(entry("b", 2))); err == nil {
 				t.Fatal("Update in an unsafe place succeeded")
 			}
-			if err := Open(path).Update(add(entry("b", 2))); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if err := Open(path, Options{}).Update(add(entry("b", 2))); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Update without Load = %v, want %q", err, tt.want)
 			}
 			if after := snapshotDir(t, dir); after != before {
@@ -148,7 +148,7 @@ func TestPlantedTempLink(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f := Open(path)
+	f := Open(path, Options{})
 	f.Load()
 	for i := range 20 {
 		if err := f.Update(add(entry("a", i))); err != nil {
@@ -156,7 +156,7 @@ func TestPlantedTempLink(t *testing.T) {
 		}
 	}
 	assertUntouched(t, victim, "keep me", 0o644)
-	if got, _ := Open(path).Load(); len(got) != 20 {
+	if got, _ := Open(path, Options{}).Load(); len(got) != 20 {
 		t.Fatalf("loaded %d entries, want 20", len(got))
 	}
 }

@@ -36,7 +36,7 @@
 //     directory is used from then on) must not be writable by other users,
 //     sticky bit or not, and no directory above it may belong to another
 //     user (root aside) or be writable by others without the sticky bit.
-//     Otherwise the File is refused (UnsafePathError): nothing is read,
+//     Otherwise the File is refused (unsafePathError): nothing is read,
 //     created, renamed, replaced or chmodded, and the session is read-only.
 //     Files are opened without following links (O_NOFOLLOW), the lock file
 //     included, and temporary files are created with O_EXCL.
@@ -45,11 +45,11 @@
 //     then synced. A crash at any instant leaves the old list or the new one.
 //     Temporary files left by a crash are removed by the next write.
 //   - What is written can be read back: at most MaxTasks tasks, each within
-//     a known size, so the file stays within MaxSize, the read bound. Update
+//     a known size, so the file stays within maxSize, the read bound. Update
 //     refuses more tasks (ErrTooManyTasks); Load keeps the first MaxTasks of
 //     a longer file, after keeping a copy aside.
 //   - A file that cannot be parsed is never overwritten. Not JSON, the wrong
-//     shape, a version below 1, or larger than MaxSize: it is renamed to
+//     shape, a version below 1, or larger than maxSize: it is renamed to
 //     "<path>.corrupt-<UTC time>" and the list starts empty. Valid JSON with
 //     some invalid entries, or too many: a copy of the file is written to
 //     that name first, then the valid entries are kept and written back.
@@ -79,8 +79,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
 
-// Version is the format version this package reads and writes.
-const Version = 1
+// version is the format version this package reads and writes.
+const version = 1
 
 // MaxNoteLen is the longest note CleanNote keeps, in runes: room for a ticket
 // number and a few words, not for a pasted log.
@@ -125,14 +125,12 @@ type File struct {
 	real     string    // the path with its directory resolved, once known
 }
 
-// Open names the file with default Options; nothing is read or created until
+// Open names the file, with a lock timeout and a way to hear about lock
+// waits (zero Options: the defaults); nothing is read or created until
 // Load or Update.
-func Open(path string) *File { return OpenWith(path, Options{}) }
-
-// OpenWith is Open with a lock timeout and a way to hear about lock waits.
-func OpenWith(path string, opts Options) *File {
+func Open(path string, opts Options) *File {
 	if opts.LockTimeout <= 0 {
-		opts.LockTimeout = DefaultLockTimeout
+		opts.LockTimeout = defaultLockTimeout
 	}
 	return &File{path: path, opts: opts}
 }
@@ -183,7 +181,7 @@ func (f *File) Load() (entries []Entry, warnings []string) {
 		list, bad := parse(data, readErr)
 		if bad == nil {
 			return list, f.refuse(err, "watch list %s cannot be locked for writing (%v); loaded %s",
-				f.path, cause(err), tasks(len(list)))
+				f.path, cause(err), count(len(list), "task"))
 		}
 		return list, f.refuse(err, "watch list %s %s; could not lock it to keep a copy aside (%v), so left it untouched and %s",
 			f.path, bad.what, cause(err), recovered(list))
@@ -349,26 +347,20 @@ func recovered(list []Entry) string {
 	if len(list) == 0 {
 		return "started with an empty list"
 	}
-	return "loaded the " + validTasks(len(list))
+	return "loaded the " + count(len(list), "valid task")
 }
 
 func onTopOf(list []Entry) string {
 	if len(list) == 0 {
 		return "a new list"
 	}
-	return "the " + validTasks(len(list))
+	return "the " + count(len(list), "valid task")
 }
 
-func validTasks(n int) string {
+// count is n of what, plural when n is not 1: "1 task", "3 valid tasks".
+func count(n int, what string) string {
 	if n == 1 {
-		return "1 valid task"
+		return "1 " + what
 	}
-	return fmt.Sprintf("%d valid tasks", n)
-}
-
-func tasks(n int) string {
-	if n == 1 {
-		return "1 task"
-	}
-	return fmt.Sprintf("%d tasks", n)
+	return fmt.Sprintf("%d %ss", n, what)
 }

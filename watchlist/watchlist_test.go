@@ -51,7 +51,7 @@ func TestRoundTrip(t *testing.T) {
 		{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "t"}, AddedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))},
 		{Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "adopted"}, Adopted: true, Room: "room 7 «录制»"},
 	}
-	f := Open(path)
+	f := Open(path, Options{})
 	if got, w := f.Load(); got != nil || w != nil {
 		t.Fatalf("missing file: Load = %v, %v; want nothing", got, w)
 	}
@@ -61,7 +61,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := f.Update(add(want...)); err != nil {
 		t.Fatal(err)
 	}
-	got, warnings := Open(path).Load()
+	got, warnings := Open(path, Options{}).Load()
 	if len(warnings) > 0 || !equalEntries(got, want) {
 		t.Fatalf("Load = %+v, %q; want %+v", got, warnings, want)
 	}
@@ -97,7 +97,7 @@ func TestUpdateKeepsMode0600(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"version":1,"tasks":[]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Open(path).Update(add(entry("a", 1))); err != nil {
+	if err := Open(path, Options{}).Update(add(entry("a", 1))); err != nil {
 		t.Fatal(err)
 	}
 	assertMode(t, path, 0o600)
@@ -106,7 +106,7 @@ func TestUpdateKeepsMode0600(t *testing.T) {
 
 func TestUpdateValidatesAndDedupes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	f := Open(path)
+	f := Open(path, Options{})
 	a, b := entry("a", 1), entry("b", 2)
 	if err := f.Update(func([]Entry) []Entry { return []Entry{a, b, a} }); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestUpdateValidatesAndDedupes(t *testing.T) {
 
 func TestMergeTwoFiles(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	one, two := Open(path), Open(path)
+	one, two := Open(path, Options{}), Open(path, Options{})
 	one.Load()
 	two.Load()
 	steps := []struct {
@@ -152,7 +152,7 @@ func TestMergeTwoFiles(t *testing.T) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	got, _ := Open(path).Load()
+	got, _ := Open(path, Options{}).Load()
 	if want := []Entry{entry("one", 1), entry("one", 2), entry("two", 2)}; !equalEntries(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -163,9 +163,9 @@ func TestConcurrentUpdates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
 	const writers, each = 8, 20
 	var wg sync.WaitGroup
-	shared := Open(path) // used by all writers: they contend on its mutex
+	shared := Open(path, Options{}) // used by all writers: they contend on its mutex
 	for w := range writers {
-		f := Open(path) // a File per writer: they contend on the flock
+		f := Open(path, Options{}) // a File per writer: they contend on the flock
 		wg.Go(func() {
 			for i := range each {
 				target := f
@@ -179,7 +179,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	got, warnings := Open(path).Load()
+	got, warnings := Open(path, Options{}).Load()
 	if len(got) != writers*each || len(warnings) > 0 {
 		t.Fatalf("after %d concurrent additions the file holds %d entries (%q)", writers*each, len(got), warnings)
 	}
@@ -187,7 +187,7 @@ func TestConcurrentUpdates(t *testing.T) {
 
 func TestUpdateSkipsUnchangedWrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "watchlist.json")
-	f := Open(path)
+	f := Open(path, Options{})
 	if err := f.Update(add(entry("a", 1))); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestUpdateSkipsUnchangedWrite(t *testing.T) {
 func TestStaleTempFiles(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "watchlist.json")
-	f := Open(path)
+	f := Open(path, Options{})
 	if err := f.Update(add(entry("a", 1))); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestStaleTempFiles(t *testing.T) {
 	if err := os.WriteFile(stale, []byte(`{"version":1,"tas`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if got, w := Open(path).Load(); len(w) > 0 || !equalEntries(got, []Entry{entry("a", 1)}) {
+	if got, w := Open(path, Options{}).Load(); len(w) > 0 || !equalEntries(got, []Entry{entry("a", 1)}) {
 		t.Fatalf("a stale temp file disturbed Load: %v %q", got, w)
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
@@ -251,7 +251,7 @@ func TestSymlinkedDirectoryIsFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "state", "watchlist.json")
-	f := Open(path)
+	f := Open(path, Options{})
 	if _, w := f.Load(); w != nil {
 		t.Fatalf("Load through a linked directory: %q", w)
 	}
@@ -261,7 +261,7 @@ func TestSymlinkedDirectoryIsFollowed(t *testing.T) {
 	if st, err := os.Lstat(filepath.Join(dir, "state")); err != nil || st.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("the directory link was replaced (%v)", err)
 	}
-	if got, _ := Open(filepath.Join(real, "watchlist.json")).Load(); !equalEntries(got, []Entry{entry("a", 1)}) {
+	if got, _ := Open(filepath.Join(real, "watchlist.json"), Options{}).Load(); !equalEntries(got, []Entry{entry("a", 1)}) {
 		t.Fatalf("target holds %v", got)
 	}
 }

@@ -103,6 +103,21 @@ func (a *Attack) login() (*gossh.Client, func(), error) {
 	return gossh.NewClient(cc, chans, reqs), done, nil
 }
 
+// session logs in and opens a session channel on a connection that Stop
+// closes; done closes it.
+func (a *Attack) session() (*gossh.Session, func(), error) {
+	c, done, err := a.login()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return s, done, nil
+}
+
 func clientConfig(key gossh.Signer) *gossh.ClientConfig {
 	return &gossh.ClientConfig{User: "oncall", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}
@@ -150,15 +165,11 @@ func (a *Attack) idle() error {
 }
 
 func (a *Attack) envFlood() error {
-	c, done, err := a.login()
+	s, done, err := a.session()
 	if err != nil {
 		return err
 	}
 	defer done()
-	s, err := c.NewSession()
-	if err != nil {
-		return err
-	}
 	payload := gossh.Marshal(struct{ Name, Value string }{"TZ", strings.Repeat("x", 30<<10)})
 	for {
 		if _, err := s.SendRequest("env", false, payload); err != nil {
@@ -168,15 +179,11 @@ func (a *Attack) envFlood() error {
 }
 
 func (a *Attack) hugePty() error {
-	c, done, err := a.login()
+	s, done, err := a.session()
 	if err != nil {
 		return err
 	}
 	defer done()
-	s, err := c.NewSession()
-	if err != nil {
-		return err
-	}
 	s.Stdout, s.Stderr = io.Discard, io.Discard
 	if err := s.RequestPty("xterm-256color", 65535, 65535, gossh.TerminalModes{}); err != nil {
 		return err
