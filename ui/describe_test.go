@@ -299,23 +299,37 @@ func TestDescribeRawSanitised(t *testing.T) {
 }
 
 // TestDescribeSweep: every size from the floor up draws no line wider
-// than the terminal and no more lines than it has.
+// than the terminal and no more lines than it has. The text wraps anew
+// at every width, so every width from 40 to 100 and every fourth to 240
+// is drawn at one height; the height only sets how many lines show, so
+// every height from 8 to 80 is drawn at one width. Each size is reached
+// by a resize with the view open and then by opening it again.
 func TestDescribeSweep(t *testing.T) {
-	for w := 40; w <= 240; w += 7 {
-		for h := 8; h <= 80; h += 9 {
-			m := withRecording(t, w, h)
-			m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileTask()}}})
-			for _, task := range []string{"G", "g"} {
-				press(m, "esc", "esc", task, "i", "G")
-				out := lines(content(m))
-				checkWidth(t, "describe", out, w)
-				if len(out) > h {
-					t.Fatalf("%dx%d: %d lines", w, h, len(out))
-				}
+	var sizes [][2]int
+	for w := 40; w <= 240; w++ {
+		if w <= 100 || w%4 == 0 {
+			sizes = append(sizes, [2]int{w, 24})
+		}
+	}
+	for h := 8; h <= 80; h++ {
+		sizes = append(sizes, [2]int{60, h})
+	}
+	m := withRecording(t, 80, 24)
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileTask()}}})
+	for _, sz := range sizes {
+		w, h := sz[0], sz[1]
+		m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		checkWidth(t, "describe resized", lines(content(m)), w)
+		for _, task := range []string{"G", "g"} {
+			press(m, "esc", "esc", task, "i", "G")
+			out := lines(content(m))
+			checkWidth(t, "describe", out, w)
+			if len(out) > h {
+				t.Fatalf("%dx%d: %d lines", w, h, len(out))
 			}
 		}
 	}
-	m := withRecording(t, 80, 24)
+	m = withRecording(t, 80, 24)
 	press(m, "i")
 	m.Update(tea.WindowSizeMsg{Width: 40, Height: 8})
 	checkWidth(t, "describe after resize", lines(content(m)), 40)

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -277,31 +278,52 @@ func typeText(m *Model, s string) {
 }
 
 // runCmd runs a command (and batches inside it) and returns the messages
-// that arrive within a short wait. Timers (flash, tick) and the engine wait
-// block longer and are left behind, as the program would leave them pending.
+// that arrive within a short wait, in the order of the batches. Timers
+// (flash, tick) and the engine wait block longer and are left behind, as
+// the program would leave them pending. The commands of a batch run at
+// once, so the wait is paid once per call, not once per blocked command.
 func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
-		return nil
+	deadline := time.After(100 * time.Millisecond)
+	type result struct {
+		path []int
+		msg  tea.Msg
 	}
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runCmd(c)...)
+	ch := make(chan result, 64)
+	running := 0
+	start := func(path []int, c tea.Cmd) {
+		running++
+		go func() { ch <- result{path, c()} }()
+	}
+	start(nil, cmd)
+	var got []result
+	for running > 0 {
+		select {
+		case r := <-ch:
+			running--
+			if b, ok := r.msg.(tea.BatchMsg); ok {
+				for i, c := range b {
+					if c != nil {
+						start(append(slices.Clone(r.path), i), c)
+					}
+				}
+				continue
+			}
+			if r.msg != nil {
+				got = append(got, r)
+			}
+		case <-deadline:
+			running = 0
 		}
-		return out
 	}
-	if msg == nil {
-		return nil
+	slices.SortFunc(got, func(a, b result) int { return slices.Compare(a.path, b.path) })
+	out := make([]tea.Msg, len(got))
+	for i, r := range got {
+		out[i] = r.msg
 	}
-	return []tea.Msg{msg}
+	return out
 }
 
 func isQuit(cmd tea.Cmd) bool {

@@ -23,7 +23,7 @@ import (
 )
 
 const e2eScenario = `{"tasks": [
-  {"task_id": "e2e-live-1", "timeline": [{"at": "1500ms", "status": "InProgress"}, {"at": "3500ms", "status": "Exited"}, {"at": "4s", "status": "gone"}]},
+  {"task_id": "e2e-live-1", "timeline": [{"at": "1s", "status": "InProgress"}, {"at": "2200ms", "status": "Exited"}, {"at": "2700ms", "status": "gone"}]},
   {"task_id": "e2e-keep-2"},
   {"task_id": "e2e-drop-3"}
 ]}`
