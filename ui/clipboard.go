@@ -72,9 +72,8 @@ func (m *Model) ticketText(r *row) string {
 	}
 	if len(t.History) > 0 {
 		b.WriteString("History (newest first):\n")
-		code := m.transitionCodes(r)
 		for _, h := range historyNewestFirst(t.History) {
-			b.WriteString("  " + ts(h.At) + " " + change(h, code))
+			b.WriteString("  " + ts(h.At) + " " + change(h))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + clean(h.RequestID))
 			}

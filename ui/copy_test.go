@@ -159,22 +159,22 @@ func TestTicketTextTimesAndOrder(t *testing.T) {
 	}
 }
 
-// TestHistoryNamesTheCode: Y's history line for a change to error names
-// the failed call's code, from the task's last failure or, for an older
-// one, from the error event logged with it.
+// TestHistoryNamesTheCode: Y's history line for a change to a failure
+// names the failed call's code, the one the engine recorded on the
+// transition (watch.Transition.Code), for the last failure and an older
+// one alike, and nothing else: no event or last failure stands in for it.
 func TestHistoryNamesTheCode(t *testing.T) {
 	tk := failing(demoLike()[0], "InternalError.CRInternalError")
 	older := t0.Add(-5 * time.Minute)
 	tk.History = []watch.Transition{
 		{At: older.Add(-time.Minute), From: watch.Pending, To: watch.InProgress, RequestID: "req-a"},
-		{At: older, From: watch.InProgress, To: watch.Throttled, RequestID: "req-b"},
+		{At: older, From: watch.InProgress, To: watch.Throttled, RequestID: "req-b", Code: "RequestLimitExceeded"},
 		{At: older.Add(time.Second), From: watch.Throttled, To: watch.InProgress, RequestID: "req-c"},
-		{At: t0.Add(-3 * time.Second), From: watch.InProgress, To: watch.Error, RequestID: "req-fail"},
+		{At: t0.Add(-3 * time.Second), From: watch.InProgress, To: watch.Error, RequestID: "req-fail", Code: "InternalError.CRInternalError"},
+		{At: t0.Add(-2 * time.Second), From: watch.Error, To: watch.Throttled, RequestID: "req-fail"}, // no code recorded: none named
 	}
 	m := newTestModel(t, newCountingEngine(), 120, 30)
-	m.Update(engineMsg{watch.Update{Changed: []watch.Task{tk}, Events: []watch.Event{
-		{At: older, Kind: watch.EventError, Ref: tk.Ref, To: watch.Throttled, Code: "RequestLimitExceeded", RequestID: "req-b"},
-	}, Stats: okStats()}})
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{tk}, Stats: okStats()}})
 	var text string
 	for _, msg := range runCmd(press(m, "Y")) {
 		if c, ok := msg.(copiedMsg); ok {
@@ -185,6 +185,7 @@ func TestHistoryNamesTheCode(t *testing.T) {
 		"InProgress -> error (InternalError.CRInternalError) RequestId req-fail",
 		"InProgress -> throttled (RequestLimitExceeded) RequestId req-b",
 		"throttled -> InProgress RequestId req-c",
+		"error -> throttled RequestId req-fail",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Y lacks %q:\n%s", want, text)

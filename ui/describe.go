@@ -149,9 +149,8 @@ func (m *Model) describeDoc(r *row, w int) *doc {
 	if len(t.History) == 0 {
 		d.raw("  no transitions yet", "  no transitions yet")
 	}
-	code := m.transitionCodes(r)
 	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.isoTime, code)
+		m.historyLine(d, h, 2, m.isoTime)
 	}
 
 	d.blank()

@@ -121,65 +121,21 @@ func (m *Model) buildDetail(r *row, w int) []string {
 	if len(t.History) == 0 {
 		d.raw(cut("  no transitions yet", w), "")
 	}
-	code := m.transitionCodes(r)
 	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.clock, code)
+		m.historyLine(d, h, 2, m.clock)
 	}
 	return d.lines
 }
 
 // change is a transition as history lines say it: "InProgress -> error
-// (InternalError.CRInternalError)", the code being the failed call's that
-// caused it, when it is known.
-func change(h watch.Transition, code func(watch.Transition) string) string {
+// (InternalError.CRInternalError)", naming the failed call's code when the
+// change was into a failure (watch.Transition.Code).
+func change(h watch.Transition) string {
 	s := word(h.From) + " -> " + word(h.To)
-	if c := code(h); c != "" {
-		s += " (" + c + ")"
+	if h.Code != "" {
+		s += " (" + clean(h.Code) + ")"
 	}
 	return s
-}
-
-// transitionCodes finds the code of the failed call behind each of r's
-// transitions to a failure (error, throttled, auth error, not found): the
-// engine records that call's error event (watch.EventError, with the code
-// and the call's RequestId) at the same instant as the transition, and the
-// events pane keeps the newest events (the event log's included). The
-// task's last failure answers for a transition the kept events no longer
-// reach. "" when no code is known. The events are read once, on first use.
-func (m *Model) transitionCodes(r *row) func(watch.Transition) string {
-	var at map[int64]string
-	var byID map[string]string
-	return func(h watch.Transition) string {
-		if !h.To.Failed() && h.To != watch.NotFound {
-			return ""
-		}
-		if e := r.t.LastErr; e != nil && e.Code != "" && h.RequestID != "" && e.RequestID == h.RequestID {
-			return clean(e.Code)
-		}
-		if at == nil {
-			at, byID = map[int64]string{}, map[string]string{}
-			keep := func(ev *watch.Event) {
-				if ev.Kind == watch.EventError && ev.Code != "" && ev.Ref == r.t.Ref {
-					at[ev.At.UnixNano()] = ev.Code
-					if ev.RequestID != "" {
-						byID[ev.RequestID] = ev.Code
-					}
-				}
-			}
-			if !m.evp.seeded {
-				for i := range m.opts.PastEvents {
-					keep(&m.opts.PastEvents[i])
-				}
-			}
-			for i := range m.evp.ring {
-				keep(&m.evp.ring[i].ev)
-			}
-		}
-		if c, ok := byID[h.RequestID]; ok && h.RequestID != "" {
-			return clean(c)
-		}
-		return clean(at[h.At.UnixNano()])
-	}
 }
 
 // historyNewestFirst is the one order history is shown and copied in.
@@ -194,8 +150,8 @@ func historyNewestFirst(hs []watch.Transition) []watch.Transition {
 // historyLine writes one transition; its RequestId goes on the next line
 // when it does not fit whole beside the change. A change to a failure
 // names its code (see change).
-func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string, code func(watch.Transition) string) {
-	s := spaces(indent) + ts(h.At) + "  " + change(h, code)
+func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string) {
+	s := spaces(indent) + ts(h.At) + "  " + change(h)
 	rid := clean(h.RequestID)
 	plain := s
 	if rid != "" {
