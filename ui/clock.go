@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -68,7 +69,7 @@ func offsetName(t time.Time) string {
 	}
 	s := "UTC" + sign + strconv.Itoa(off/3600)
 	if mins := off % 3600 / 60; mins != 0 {
-		s += ":" + two(int64(mins))
+		s += fmt.Sprintf(":%02d", mins)
 	}
 	return s
 }

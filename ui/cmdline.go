@@ -106,7 +106,8 @@ func (m *Model) openCmdline() tea.Cmd {
 }
 
 // cmdKey is the command line's keyboard: enter runs, esc closes, tab
-// completes, up/down walk the history; the rest is typed.
+// completes, up/down walk the history; the rest is typed. Only keys that
+// type nothing act (an arrow is up, a typed k is a letter).
 func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
 	switch {
@@ -119,12 +120,12 @@ func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
 		line := m.input.Value()
 		m.endInput()
 		return m.runCommand(line)
-	case k.String() == "tab":
+	case k.Text == "" && key.Matches(k, ks.Complete):
 		return m.complete()
-	case k.String() == "up":
+	case k.Text == "" && key.Matches(k, ks.Up):
 		m.walkHistory(-1)
 		return nil
-	case k.String() == "down":
+	case k.Text == "" && key.Matches(k, ks.Down):
 		m.walkHistory(1)
 		return nil
 	}

@@ -179,13 +179,6 @@ func wrapWords(s string, w int) []string {
 	return out
 }
 
-func two(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
-}
-
 // since is the age of t at now, "-" when t is unknown.
 func since(now, t time.Time) string {
 	if t.IsZero() {
@@ -194,15 +187,12 @@ func since(now, t time.Time) string {
 	return watch.Compact(now.Sub(t))
 }
 
-// ago is since with a word, for the detail pane.
+// ago is watch.Ago, "never" when t is unknown: for the detail pane.
 func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	if t.After(now) {
-		return "in " + watch.Compact(t.Sub(now))
-	}
-	return watch.Compact(now.Sub(t)) + " ago"
+	return watch.Ago(now, t)
 }
 
 // segment is one styled piece of a header line; plain is measured, sgr

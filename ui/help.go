@@ -99,32 +99,15 @@ type legendSection struct {
 	items []legendItem
 }
 
-// stateColours name each state's colour for readers without colour
-// (README, NO_COLOR); what a state means comes from the look table
-// (styles.go), the one the rows are drawn from.
-var stateColours = []struct {
-	p      watch.Phase
-	colour string
-}{
-	{watch.Pending, "grey"},
-	{watch.Idle, "blue"},
-	{watch.InProgress, "bold green"},
-	{watch.Exited, "amber"},
-	{watch.Ended, "purple"},
-	{watch.Vanished, "bold red"},
-	{watch.NotFound, "bold red"},
-	{watch.Throttled, "amber"},
-	{watch.AuthError, "bold red"},
-	{watch.Error, "bold red"},
-}
-
 // legendSections is the `?` screen's legend and README's "Reading the
-// screen" section. The state samples are drawn from the same badge table
-// and colours as the rows.
+// screen" section. The states come from the look table (styles.go), the
+// one the rows are drawn from: each sample in its row colour, its colour
+// named for readers without colour (README, NO_COLOR), and what it means.
 func (m *Model) legendSections() []legendSection {
-	states := make([]legendItem, 0, len(stateColours))
-	for _, s := range stateColours {
-		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + lookOf(s.p).means, m.stateGlyph(s.p)})
+	states := make([]legendItem, 0, len(watch.Phases))
+	for _, p := range watch.Phases {
+		l := lookOf(p)
+		states = append(states, legendItem{string(p), m.st.phaseSGR(p), toneNames[l.tone] + " · " + l.means, m.stateGlyph(p)})
 	}
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
@@ -296,8 +279,8 @@ func (m *Model) hintLine() string {
 	switch {
 	case m.mode == modeCmd:
 		kind = 6
-		head = []key.Binding{withHelp(ks.Submit, "run"), key.NewBinding(key.WithHelp("tab", "complete")),
-			withHelp(ks.Back, "close"), key.NewBinding(key.WithHelp("↑/↓", "history"))}
+		head = []key.Binding{withHelp(ks.Submit, "run"), ks.Complete,
+			withHelp(ks.Back, "close"), onlyKey(ks.Up, "↑/↓", "history")}
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.inputFocused():
 		kind = 1
@@ -375,7 +358,7 @@ func (m *Model) hintLine() string {
 // where there is room for it, but never at the cost of one of the first
 // must keys (the state of a toggle).
 func (m *Model) renderHint(head []key.Binding, must int, tail []key.Binding) string {
-	st := m.help.Styles
+	st := m.st.help
 	sep := st.ShortSeparator.Render(" • ")
 	sepW := ansiWidth(sep)
 	item := func(b key.Binding) string {
@@ -445,13 +428,6 @@ func keyIs(a, b key.Binding) bool {
 		}
 	}
 	return true
-}
-
-func absInt(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // splitHelp cuts the help's lines into two columns as even as can be

@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // helpText is every line of the open help, unstyled.
@@ -125,9 +127,9 @@ func TestHelpLegend(t *testing.T) {
 		}
 	}
 	// Each state sample is drawn in the colour the rows use.
-	for _, s := range stateColours {
-		if sgr := m.st.phaseSGR(s.p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(s.p)) {
-			t.Errorf("%s: sample not in its row colour", s.p)
+	for _, p := range watch.Phases {
+		if sgr := m.st.phaseSGR(p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(p)) {
+			t.Errorf("%s: sample not in its row colour", p)
 		}
 	}
 }
@@ -154,7 +156,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
 			t.Errorf("%s: keys %v help %+v", name, b.Keys(), b.Help())
 		}
-		if name == "Submit" || name == "Yes" { // only in an input / the y/n question
+		if name == "Submit" || name == "Yes" || name == "Complete" { // only in an input / the y/n question / the command line
 			continue
 		}
 		for _, k := range b.Keys() {

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -217,8 +216,7 @@ type Model struct {
 	paste      pasted      // lists pasted into the add box, too long to edit in place (typing.go)
 	dscroll    int
 
-	help help.Model
-	box  box // help, the add report or the copied text, over the body
+	box box // help, the add report or the copied text, over the body
 
 	flash    flash
 	seenWarn map[string]bool
@@ -283,7 +281,6 @@ func New(eng Engine, opts Options) *Model {
 		now:      opts.Now(),
 		rows:     map[taskref.Ref]*row{},
 		apps:     map[uint64]int{},
-		help:     help.New(),
 		seenWarn: map[string]bool{},
 		input:    textinput.New(),
 	}
@@ -302,7 +299,6 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) setDark(dark bool) {
 	m.dark = dark
 	m.st = newStyles(dark, m.opts.ASCII)
-	m.help.Styles = m.st.help
 	m.input.SetStyles(m.st.input)
 	m.detail = detailCache{}
 }

@@ -32,10 +32,22 @@ const (
 	nTones
 )
 
+// toneNames name each tone's colour for readers without colour (the
+// legend, README, NO_COLOR).
+var toneNames = [nTones]string{
+	toneMuted: "grey",
+	toneInfo:  "blue",
+	toneLive:  "bold green",
+	toneWarn:  "amber",
+	toneGood:  "purple",
+	toneBad:   "bold red",
+}
+
 // look is how one phase is drawn: a glyph (Unicode, or ASCII when the
 // terminal asks for it), the word (the API's own for its three statuses,
 // plain ones for ours) and its colour token. It is the one table for this:
-// the list, the header counts, the detail pane and the legend all read it.
+// the list, the header counts, the detail pane and the legend (which
+// names the token's colour, toneNames) all read it.
 type look struct {
 	glyph, ascii string
 	tone         tone
@@ -219,15 +231,6 @@ func newStyles(dark, ascii bool) Styles {
 // phaseSGR is the colour of a phase.
 func (s *Styles) phaseSGR(p watch.Phase) string { return s.phase[lookOf(p).tone] }
 
-// badge is a phase's glyph and word for callers that name them apart.
-type badge struct{ glyph, label string }
-
-// badgeOf is the Unicode look of a phase (see Styles.stateText for the
-// one that honours the ASCII fallback).
-func badgeOf(p watch.Phase) badge { return badge{lookOf(p).glyph, word(p)} }
-
-func (b badge) text() string { return b.glyph + " " + b.label }
-
 // failSGR is the badge a failed call gets: throttling is a warning, the
 // rest an error.
 func (s *Styles) failSGR(p watch.Phase) string {
@@ -235,20 +238,6 @@ func (s *Styles) failSGR(p watch.Phase) string {
 		return s.throttle
 	}
 	return s.fail
-}
-
-// legendLines describe every state the list can show, styled as on the
-// rows, then how a failed call and a row in trouble look: for the help
-// screen's legend, from the same table the rows are drawn from.
-func (s *Styles) legendLines() []string {
-	out := make([]string, 0, len(watch.Phases)+2)
-	for _, p := range watch.Phases {
-		out = append(out, styled(s.phaseSGR(p), fit(s.stateText(p), stateW))+"  "+lookOf(p).means)
-	}
-	out = append(out,
-		"! marks a row in trouble. When a call fails the row keeps the last API status and shows the",
-		"  error code and its age beside it as a solid badge (LAST ERROR); the detail pane has the rest.")
-	return out
 }
 
 // ASCIIWanted reports whether the environment asks for plain ASCII glyphs:

@@ -301,9 +301,12 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 	}
 }
 
+// TestLegendCoversEveryState: the help's legend draws every state as the
+// rows do and says what it means.
 func TestLegendCoversEveryState(t *testing.T) {
-	st := newStyles(true, false)
-	legend := ansi.Strip(strings.Join(st.legendLines(), "\n"))
+	m := loaded(t, newCountingEngine(), 100, 30)
+	st := &m.st
+	legend := ansi.Strip(strings.Join(m.legendLines(200), "\n"))
 	for _, p := range watch.Phases {
 		if !strings.Contains(legend, st.stateText(p)+" ") || lookOf(p).means == "" {
 			t.Errorf("legend lacks %s", p)

@@ -154,7 +154,6 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 
 // resize re-fits what depends on the terminal size.
 func (m *Model) resize() {
-	m.help.SetWidth(m.w)
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
 	m.ensureVisible()
 	m.clampDetail()

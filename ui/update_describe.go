@@ -36,12 +36,6 @@ func (m *Model) describeKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// describeKeys is what the hint bar shows in the describe view.
-func (k KeyMap) describeKeys() []key.Binding {
-	copyAll := key.NewBinding(key.WithKeys(k.Copy.Keys()...), key.WithHelp(k.Copy.Help().Key, "copy all"))
-	return []key.Binding{k.Down, k.Up, k.PageDown, k.Top, k.Bottom, copyAll, k.Back, k.Help, k.Quit}
-}
-
 // appendDescribe draws the describe view in the body: a title line with
 // the position, then the scrolled text.
 func (m *Model) appendDescribe(lines []string, l layout) []string {
