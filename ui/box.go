@@ -6,24 +6,15 @@ import (
 	"charm.land/bubbles/v2/viewport"
 )
 
-// boxKind is what the box over the body shows.
-type boxKind int
-
-const (
-	boxNone   boxKind = iota
-	boxHelp           // `?`: keys and the legend
-	boxReport         // after an add: every rejected entry and why
-	boxCopied         // `v`: the last copied text, to select by hand
-)
-
 // minBoxBorder is the body height from which a box gets a border.
 const minBoxBorder = 6
 
 // box is a scrollable text box drawn in place of the list and detail
-// panes. One at a time; esc closes it. The text scrolls in a bubbles
-// viewport, which is given the lines already wrapped to its width.
+// panes. One at a time, the top of the focus stack (focusHelp,
+// focusReport, focusCopied say which); esc closes it. The text scrolls
+// in a bubbles viewport, which is given the lines already wrapped to its
+// width.
 type box struct {
-	kind  boxKind
 	title string
 	text  []string // report and copied text: logical lines, wrapped when laid out
 	vp    viewport.Model
@@ -31,15 +22,27 @@ type box struct {
 	gen   int    // bumped when the text changes
 }
 
-// openBox shows a box from its top.
-func (m *Model) openBox(kind boxKind, title string, text []string) {
-	gen := m.box.gen + 1
-	m.box = box{kind: kind, title: title, text: text, vp: viewport.New(), gen: gen}
+// openBox shows a box from its top, in place of the box open, if any.
+func (m *Model) openBox(kind focus, title string, text []string) {
+	m.closeBox()
+	m.focus.push(kind)
+	m.box = box{title: title, text: text, vp: viewport.New(), gen: m.box.gen}
 	m.box.vp.MouseWheelEnabled = false // the model routes the wheel itself
 }
 
+// closeBox closes the box open, if any.
 func (m *Model) closeBox() {
+	if m.focus.top().box() {
+		m.focus.pop()
+	}
 	m.box = box{gen: m.box.gen + 1}
+}
+
+// boxKind is the box open (focusHelp, focusReport or focusCopied), and
+// false when none is.
+func (m *Model) boxKind() (focus, bool) {
+	top := m.focus.top()
+	return top, top.box()
 }
 
 // boxGeom is the box's frame for the body: bordered or a title line, and
@@ -47,7 +50,7 @@ func (m *Model) closeBox() {
 // borders, so a hand selection picks up nothing but the text.
 func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
 	bordered = bodyH >= minBoxBorder
-	sides = bordered && m.box.kind != boxCopied
+	sides = bordered && m.focus.top() != focusCopied
 	w = m.w
 	if sides {
 		w = m.w - 4 // border and one space each side
@@ -62,17 +65,18 @@ func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
 // syncBox lays the text out for the current size and palette, keeping the
 // scroll position (clamped) across a resize.
 func (m *Model) syncBox(l layout) {
-	if m.box.kind == boxNone || l.tooSmall {
+	kind, open := m.boxKind()
+	if !open || l.tooSmall {
 		return
 	}
 	_, _, w, h := m.boxGeom(l.bodyH)
-	k := [6]int{w, h, boolInt(m.dark), int(m.box.kind), m.box.gen, int(m.zone)}
+	k := [6]int{w, h, boolInt(m.dark), int(kind), m.box.gen, int(m.zone)}
 	if m.box.key == k {
 		return
 	}
 	m.box.key = k
 	var content []string
-	if m.box.kind == boxHelp {
+	if kind == focusHelp {
 		content = m.helpContent(w)
 	} else {
 		for _, s := range m.box.text {

@@ -25,7 +25,7 @@ func copyCmd(native func(string) error, what, text string) tea.Cmd {
 // terminals and SSH hops drop it): the message says so and v shows it.
 func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
 	m.lastCopy = copiedMsg{what: msg.what, text: msg.text}
-	if m.box.kind == boxCopied {
+	if m.focus.top() == focusCopied {
 		m.showCopied()
 	}
 	if msg.err == nil {

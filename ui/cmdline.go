@@ -97,7 +97,7 @@ func cmdRegion(m *Model, args []string) tea.Cmd {
 
 // openCmdline gives the keyboard to the `:` line.
 func (m *Model) openCmdline() tea.Cmd {
-	cmd := m.startInput(modeCmd, "")
+	cmd := m.startInput(focusCmdline, "")
 	m.input.Prompt = ":"
 	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(m), ", ") + ")"
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))

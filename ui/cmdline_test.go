@@ -75,8 +75,8 @@ func TestCommandLine(t *testing.T) {
 			eng := newCountingEngine()
 			m := loaded(t, eng, 120, 30)
 			cmd := runLine(m, tc.line)
-			if m.mode != modeList {
-				t.Errorf("mode %v after enter, want the list", m.mode)
+			if m.focus.top() != focusList {
+				t.Errorf("mode %v after enter, want the list", m.focus.top())
 			}
 			if eng.total() != 0 {
 				t.Errorf("Update made %d engine calls", eng.total())
@@ -152,8 +152,8 @@ func TestCommandCompletion(t *testing.T) {
 			pressFlow(m, ":")
 			typeText(m, tc.typed)
 			pressFlow(m, "tab")
-			if m.mode != modeCmd || m.input.Value() != tc.want {
-				t.Errorf("mode %v, value %q, want %q", m.mode, m.input.Value(), tc.want)
+			if m.focus.top() != focusCmdline || m.input.Value() != tc.want {
+				t.Errorf("mode %v, value %q, want %q", m.focus.top(), m.input.Value(), tc.want)
 			}
 			if tc.flash != "" && !strings.Contains(m.flash.text, tc.flash) {
 				t.Errorf("flash %q, want %q", m.flash.text, tc.flash)
@@ -181,8 +181,8 @@ func TestCommandHistoryAndEsc(t *testing.T) {
 		t.Errorf("the command line is not on screen:\n%s", ansi.Strip(content(m)))
 	}
 	pressFlow(m, "esc")
-	if m.mode != modeList || m.opts.Region != "ap-mumbai" {
-		t.Errorf("esc: mode %v", m.mode)
+	if m.focus.top() != focusList || m.opts.Region != "ap-mumbai" {
+		t.Errorf("esc: mode %v", m.focus.top())
 	}
 	// q typed on the command line is a letter, not quit.
 	pressFlow(m, ":")

@@ -92,11 +92,11 @@ func TestCopy(t *testing.T) {
 			press(m, "v")
 			out := content(m)
 			assertTerminalSafe(t, "copied box", out)
-			if m.box.kind != boxCopied || !strings.Contains(ansi.Strip(out), strings.SplitN(copied, "\n", 2)[0]) {
+			if m.focus.top() != focusCopied || !strings.Contains(ansi.Strip(out), strings.SplitN(copied, "\n", 2)[0]) {
 				t.Errorf("v does not show the copied text:\n%s", ansi.Strip(out))
 			}
 			press(m, "esc")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("esc did not close the copied text")
 			}
 		})
@@ -106,8 +106,8 @@ func TestCopy(t *testing.T) {
 func TestShowCopiedBeforeAnyCopy(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 80, 24)
 	press(m, "v")
-	if m.box.kind != boxNone || !strings.Contains(m.flash.text, "nothing copied yet") {
-		t.Errorf("box %v flash %q", m.box.kind, m.flash.text)
+	if m.focus.top().box() || !strings.Contains(m.flash.text, "nothing copied yet") {
+		t.Errorf("box %v flash %q", m.focus.top(), m.flash.text)
 	}
 }
 

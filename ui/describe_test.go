@@ -191,8 +191,8 @@ func TestPhaseExplain(t *testing.T) {
 func TestDescribeOpensScrollsAndCloses(t *testing.T) {
 	m := withRecording(t, 80, 24)
 	press(m, "enter", "enter")
-	if m.mode != modeDescribe {
-		t.Fatalf("enter twice: mode %d, want the describe view", m.mode)
+	if m.focus.top() != focusDescribe {
+		t.Fatalf("enter twice: mode %d, want the describe view", m.focus.top())
 	}
 	out := ansi.Strip(content(m))
 	if !strings.Contains(out, "Describe PvRgmGoZ") || !strings.Contains(out, "1-20 of ") {
@@ -214,17 +214,17 @@ func TestDescribeOpensScrollsAndCloses(t *testing.T) {
 	for _, s := range steps {
 		press(m, s.key)
 		vp := m.desc.vp
-		if !s.want(vp.YOffset(), vp.TotalLineCount(), vp.Height()) || m.mode != modeDescribe {
-			t.Fatalf("after %q: offset %d of %d (height %d), mode %d", s.key, vp.YOffset(), vp.TotalLineCount(), vp.Height(), m.mode)
+		if !s.want(vp.YOffset(), vp.TotalLineCount(), vp.Height()) || m.focus.top() != focusDescribe {
+			t.Fatalf("after %q: offset %d of %d (height %d), mode %d", s.key, vp.YOffset(), vp.TotalLineCount(), vp.Height(), m.focus.top())
 		}
 	}
 	press(m, "esc")
-	if m.mode != modeDetail {
-		t.Fatalf("esc: mode %d, want the detail pane", m.mode)
+	if m.focus.top() != focusDetails {
+		t.Fatalf("esc: mode %d, want the detail pane", m.focus.top())
 	}
 	press(m, "esc", "i")
-	if m.mode != modeDescribe {
-		t.Fatalf("i from the list: mode %d", m.mode)
+	if m.focus.top() != focusDescribe {
+		t.Fatalf("i from the list: mode %d", m.focus.top())
 	}
 }
 

@@ -52,7 +52,7 @@ func (m *Model) detailLines(w int) []string {
 	if r != nil {
 		ref, ver = r.t.Ref, r.ver
 	}
-	focus := m.mode == modeDetail
+	focus := m.detailFocused()
 	alert := strings.Join(m.alerts(ref), ", ")
 	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && c.alert == alert && m.fresh(c.span) {
 		return c.lines

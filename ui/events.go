@@ -94,9 +94,11 @@ type eventsMsg struct{}
 // openEvents shows the events pane from its newest event.
 func (m *Model) openEvents() {
 	m.seedEvents()
-	m.evp.open = true
-	m.evp.cursor, m.evp.offset, m.evp.filter = 0, 0, ""
 	m.closeBox()
+	if !m.focus.has(focusEvents) {
+		m.focus.push(focusEvents)
+	}
+	m.evp.cursor, m.evp.offset, m.evp.filter = 0, 0, ""
 }
 
 // seedEvents puts Options.PastEvents in the ring once.
@@ -130,7 +132,7 @@ func (m *Model) addEvents(evs []watch.Event) {
 	}
 	m.evp.added += len(evs)
 	m.trimEvents()
-	if m.evp.open && m.evp.cursor > 0 {
+	if m.focus.has(focusEvents) && m.evp.cursor > 0 {
 		m.evp.cursor += len(evs) // stay on the event being read (approximately, under a filter)
 	}
 }
@@ -188,7 +190,7 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Bottom):
 		moveBy = len(shown)
 	case key.Matches(k, ks.Events):
-		m.evp.open = false
+		m.focus.pop()
 	case key.Matches(k, ks.EventsScope):
 		m.evp.follow = !m.evp.follow
 		m.evp.cursor, m.evp.offset = 0, 0
@@ -196,7 +198,7 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 			return m.setFlash("no task selected: showing all tasks", flashInfo, flashTTL)
 		}
 	case key.Matches(k, ks.Filter):
-		cmd := m.startInput(modeFilter, m.evp.filter)
+		cmd := m.startInput(focusFilter, m.evp.filter)
 		m.input.Prompt = "events filter> "
 		m.input.Placeholder = "part of a TaskId, change, code, RequestId or note"
 		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
@@ -227,8 +229,7 @@ func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
 	if m.rows[ref] == nil {
 		return m.setFlash(brief(clean(ref.TaskID))+" is no longer watched", flashInfo, flashTTL)
 	}
-	m.evp.open = false
-	m.mode = modeList
+	m.focus = newFocusStack()
 	m.selectTask(ref)
 	return nil
 }
@@ -398,7 +399,7 @@ func (m *Model) eventText(ev watch.Event) string {
 // the pane is open, else the list's. The two never touch each other, so
 // closing the pane leaves the list filtered as it was.
 func (m *Model) setFilter(v string) {
-	if m.evp.open {
+	if m.focus.has(focusEvents) {
 		m.evp.filter = v
 		m.evp.cursor, m.evp.offset = 0, 0
 		return

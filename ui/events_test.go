@@ -79,8 +79,8 @@ func TestEventsPaneKeys(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := eventsModel(t, 100, 30)
 			press(m, tc.keys...)
-			if m.evp.open != tc.open {
-				t.Fatalf("open %v, want %v", m.evp.open, tc.open)
+			if m.focus.has(focusEvents) != tc.open {
+				t.Fatalf("open %v, want %v", m.focus.has(focusEvents), tc.open)
 			}
 			if got := shownTasks(m); strings.Join(got, ",") != strings.Join(tc.shown, ",") {
 				t.Errorf("shown %v\nwant  %v", got, tc.shown)
@@ -144,7 +144,7 @@ func TestEventsPaneView(t *testing.T) {
 	// The :events command's message opens it too.
 	e.Update(keyMsg("esc"))
 	e.Update(eventsMsg{})
-	if !e.evp.open {
+	if !e.focus.has(focusEvents) {
 		t.Error("eventsMsg did not open the pane")
 	}
 }
@@ -278,8 +278,8 @@ func TestEventsFilterIsItsOwn(t *testing.T) {
 		t.Errorf("typing in the events pane changed the list's filter to %q", m.filter)
 	}
 	press(m, "esc") // closes the pane
-	if m.evp.open || m.filter != "task-" || len(m.visible) != before {
-		t.Errorf("after the pane closed: open %v, list filter %q, %d rows (want %d)", m.evp.open, m.filter, len(m.visible), before)
+	if m.focus.has(focusEvents) || m.filter != "task-" || len(m.visible) != before {
+		t.Errorf("after the pane closed: open %v, list filter %q, %d rows (want %d)", m.focus.has(focusEvents), m.filter, len(m.visible), before)
 	}
 	if head := lines(ansi.Strip(content(m)))[1]; !strings.Contains(head, "[filter: task-]") {
 		t.Errorf("header %q", head)

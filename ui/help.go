@@ -277,7 +277,7 @@ func (m *Model) hintLine() string {
 	ks := m.keys
 	kind := 0
 	switch {
-	case m.mode == modeCmd:
+	case m.focus.top() == focusCmdline:
 		kind = 6
 		head = []key.Binding{withHelp(ks.Submit, "run"), ks.Complete,
 			withHelp(ks.Back, "close"), onlyKey(ks.Up, "↑/↓", "history")}
@@ -286,29 +286,29 @@ func (m *Model) hintLine() string {
 		kind = 1
 		head = []key.Binding{ks.Submit, withHelp(ks.Back, "cancel")}
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
-	case m.mode == modeConfirm:
+	case m.focus.top() == focusConfirm:
 		kind = 2
 		head = []key.Binding{ks.Yes, key.NewBinding(key.WithHelp("other keys", "keep"))}
 		must = 2
 		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
-	case m.box.kind != boxNone:
+	case m.focus.top().box():
 		kind = 3
 		head = []key.Binding{
 			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
 			onlyKey(ks.Top, "g/G", "top/bottom"),
 		}
 		tail = []key.Binding{withHelp(ks.Back, "close"), ks.Quit}
-	case m.evp.open && m.box.kind == boxNone:
+	case m.focus.top() == focusEvents:
 		kind = 10 + boolInt(m.evp.follow)
 		head, tail = m.eventsHints()
-	case m.mode == modeDescribe:
+	case m.focus.top() == focusDescribe:
 		kind = 5
 		head = []key.Binding{
 			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
 			withHelp(ks.Copy, "copy all shown"), withHelp(ks.Back, "back"), m.zoneHint(),
 		}
 		tail = []key.Binding{ks.Help, ks.Quit}
-	case m.mode == modeDetail:
+	case m.focus.top() == focusDetails:
 		kind = 4
 		head = []key.Binding{
 			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.Submit, "enter", "describe"), withHelp(ks.Back, "list"),

@@ -18,8 +18,8 @@ import (
 // helpText is every line of the open help, unstyled.
 func helpText(t *testing.T, m *Model) string {
 	t.Helper()
-	if m.box.kind != boxHelp {
-		t.Fatalf("help not open (box %v)", m.box.kind)
+	if m.focus.top() != focusHelp {
+		t.Fatalf("help not open (box %v)", m.focus.top())
 	}
 	m.syncBox(m.layout())
 	return ansi.Strip(m.box.vp.GetContent())
@@ -84,11 +84,11 @@ func TestHelpScrollsAtEverySize(t *testing.T) {
 			}
 			// A resize keeps the help open and re-fits it.
 			m.Update(tea.WindowSizeMsg{Width: w + 7, Height: h + 3})
-			if m.box.kind != boxHelp || m.box.vp.Width() > w+7 {
-				t.Errorf("after resize: box %v width %d", m.box.kind, m.box.vp.Width())
+			if m.focus.top() != focusHelp || m.box.vp.Width() > w+7 {
+				t.Errorf("after resize: box %v width %d", m.focus.top(), m.box.vp.Width())
 			}
 			press(m, "?")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("? did not close help")
 			}
 		})

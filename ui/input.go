@@ -14,29 +14,25 @@ import (
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
 
-func (m *Model) inputFocused() bool {
-	return m.mode == modeAdd || m.mode == modeFilter || m.mode == modeNote || m.mode == modeCmd
-}
-
-// startInput gives the keyboard to the one-line input for mode.
-func (m *Model) startInput(md mode, value string) tea.Cmd {
-	m.mode = md
+// startInput gives the keyboard to the one-line input f, over what has it.
+func (m *Model) startInput(f focus, value string) tea.Cmd {
 	m.closeBox()
+	m.focus.push(f)
 	m.input.Reset()
 	m.paste.reset()
-	switch md {
-	case modeAdd:
+	switch f {
+	case focusAdd:
 		m.input.CharLimit = maxTypedAddRunes
 		m.addPrompt()
-	case modeFilter:
+	case focusFilter:
 		m.input.Prompt = "filter> "
 		m.input.Placeholder = "part of a TaskId, note or state"
 		m.input.CharLimit = maxFilterRunes
-	case modeNote:
+	case focusNote:
 		m.input.Prompt = "note> "
 		m.input.Placeholder = "a note for this task (empty clears it)"
 		m.input.CharLimit = maxNoteRunes
-	case modeCmd:
+	case focusCmdline:
 		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
 	}
 	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
@@ -46,8 +42,9 @@ func (m *Model) startInput(md mode, value string) tea.Cmd {
 	return m.input.Focus()
 }
 
+// endInput gives the keyboard back to what had it before the input.
 func (m *Model) endInput() {
-	m.mode = modeList
+	m.focus.pop()
 	m.input.Blur()
 	m.paste.reset()
 	m.ensureVisible()
@@ -61,7 +58,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	case key.Matches(k, ks.Back):
-		if m.mode == modeFilter {
+		if m.focus.top() == focusFilter {
 			m.setFilter("")
 		}
 		m.endInput()
@@ -73,7 +70,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	cmd, changed := m.typeKey(k)
-	if changed && m.mode == modeFilter {
+	if changed && m.focus.top() == focusFilter {
 		m.setFilter(m.input.Value())
 	}
 	return cmd
@@ -82,15 +79,16 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 // submit acts on the input's text and returns the keyboard to the list.
 func (m *Model) submit() tea.Cmd {
 	value := m.input.Value()
-	if m.mode == modeAdd {
+	f := m.focus.top()
+	if f == focusAdd {
 		value = m.addText()
 	}
-	md := m.mode
+	if f == focusFilter {
+		m.setFilter(value) // while the events pane, if it is open, is under it
+	}
 	m.endInput()
-	switch md {
-	case modeFilter:
-		m.setFilter(value)
-	case modeNote:
+	switch f {
+	case focusNote:
 		if len(m.flow.noteRefs) > 0 {
 			return m.submitNoteMany(value)
 		}
@@ -98,7 +96,7 @@ func (m *Model) submit() tea.Cmd {
 		old := m.noteLocally(ref, value)
 		m.noteSeq++
 		return noteCmd(m.eng, ref, value, old, m.noteSeq)
-	case modeAdd:
+	case focusAdd:
 		return m.addEntries(value)
 	}
 	return nil
@@ -148,7 +146,7 @@ func (m *Model) addEntries(text string) tea.Cmd {
 		if len(b.Rejected) == 1 {
 			title = "1 entry rejected"
 		}
-		m.openBox(boxReport, title+" (esc closes)", report)
+		m.openBox(focusReport, title+" (esc closes)", report)
 	}
 	m.ensureVisible()
 	if len(b.Refs) == 0 {
@@ -205,16 +203,16 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		}
 		return r
 	}, content)
-	switch m.mode {
-	case modeConfirm:
+	switch top := m.focus.top(); {
+	case top == focusConfirm, m.focus.has(focusDescribe) && !top.input():
 		return nil
-	case modeList, modeDetail:
+	case top == focusAdd:
+		return m.pasteAdd(text)
+	case !top.input():
 		if m.opts.ReadOnly {
 			return m.refuse("adding tasks")
 		}
-		return tea.Batch(m.startInput(modeAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
-	case modeAdd:
-		return m.pasteAdd(text)
+		return tea.Batch(m.startInput(focusAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
 	}
 	rs := []rune(m.input.Value())
 	pos := min(max(m.input.Position(), 0), len(rs))
@@ -224,7 +222,7 @@ func (m *Model) onPaste(content string) tea.Cmd {
 	}
 	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
 	m.input.SetCursor(pos + utf8.RuneCountInString(text))
-	if m.mode == modeFilter {
+	if m.focus.top() == focusFilter {
 		m.setFilter(m.input.Value())
 	}
 	return said

@@ -130,7 +130,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+plural(len(rs), "marked task"), flashInfo, flashTTL)), true
 	case key.Matches(k, ks.Note):
 		m.flow.noteRefs = rowRefs(rs)
-		cmd := m.startInput(modeNote, commonNote(rs))
+		cmd := m.startInput(focusNote, commonNote(rs))
 		m.input.Prompt = bulkNotePrompt(rs)
 		m.input.Placeholder = "one note for all of them (empty clears theirs)"
 		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
@@ -214,7 +214,7 @@ func (m *Model) askRemoveGone() tea.Cmd {
 
 // askRemove puts the one y/n question for a bulk removal.
 func (m *Model) askRemove(refs []taskref.Ref, what string) {
-	m.mode = modeConfirm
+	m.focus.push(focusConfirm)
 	m.flow.confirm, m.flow.confirmWhat = refs, what
 	m.ensureVisible()
 }
@@ -224,7 +224,7 @@ func (m *Model) askRemove(refs []taskref.Ref, what string) {
 func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
 	refs, what := m.flow.confirm, m.flow.confirmWhat
 	m.flow.confirm, m.flow.confirmWhat = nil, ""
-	m.mode = modeList
+	m.focus.pop()
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, m.keys.Yes):

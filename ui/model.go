@@ -103,20 +103,6 @@ type Options struct {
 	ReadOnly bool
 }
 
-// mode is what has the keyboard.
-type mode int
-
-const (
-	modeList     mode = iota // the task list
-	modeDetail               // the detail pane scrolls
-	modeAdd                  // the add input
-	modeFilter               // the filter input
-	modeNote                 // the note input
-	modeConfirm              // remove? y/n
-	modeDescribe             // the full describe view of one task
-	modeCmd                  // the `:` command line
-)
-
 // sortKey is the list order, cycled with `s`.
 type sortKey int
 
@@ -209,7 +195,7 @@ type Model struct {
 	problems bool
 	filter   string
 
-	mode       mode
+	focus      focusStack // what has the keyboard (focus.go)
 	input      textinput.Model
 	confirmRef taskref.Ref // the task a y/n removal is about
 	inputRef   taskref.Ref // the task a note edit is about
@@ -282,6 +268,7 @@ func New(eng Engine, opts Options) *Model {
 		rows:     map[taskref.Ref]*row{},
 		apps:     map[uint64]int{},
 		seenWarn: map[string]bool{},
+		focus:    newFocusStack(),
 		input:    textinput.New(),
 	}
 	m.setDark(true)

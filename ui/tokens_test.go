@@ -45,8 +45,8 @@ func TestCopiedBoxKeepsNamesWhole(t *testing.T) {
 		m.Update(msg)
 	}
 	press(m, "v")
-	if m.box.kind != boxCopied {
-		t.Fatalf("v opened box %v", m.box.kind)
+	if m.focus.top() != focusCopied {
+		t.Fatalf("v opened box %v", m.focus.top())
 	}
 	screen := ansi.Strip(content(m))
 	for _, want := range append(baseNames(files), ts[0].Ref.TaskID, "bcd274bf-89d4-4464-820b-c9643b26e0b9") {

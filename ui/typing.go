@@ -42,14 +42,14 @@ const (
 // limitText is what the focused box says when a key would type past its
 // limit.
 func (m *Model) limitText() string {
-	switch m.mode {
-	case modeFilter:
+	switch m.focus.top() {
+	case focusFilter:
 		return "the filter takes up to " + itoa(maxFilterRunes) + " characters"
-	case modeNote:
+	case focusNote:
 		return "a note takes up to " + itoa(maxNoteRunes) + " characters"
-	case modeCmd:
+	case focusCmdline:
 		return "the command line takes up to " + itoa(maxCmdRunes) + " characters"
-	case modeAdd:
+	case focusAdd:
 		return "the add box takes up to " + itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
 	}
 	return ""

@@ -47,8 +47,8 @@ func TestTypingStopsAtEachBoxsLimit(t *testing.T) {
 			if m.flash.text != tc.says || !strings.Contains(ansi.Strip(content(m)), tc.says) {
 				t.Errorf("flash %q, want %q on screen", m.flash.text, tc.says)
 			}
-			if f := m.filter; m.mode == modeFilter {
-				if m.evp.open { // the events pane filters with a filter of its own
+			if f := m.filter; m.focus.top() == focusFilter {
+				if m.focus.has(focusEvents) { // the events pane filters with a filter of its own
 					f = m.evp.filter
 				}
 				if f != m.input.Value() {
@@ -97,8 +97,8 @@ func TestAddBoxHoldsAPastedList(t *testing.T) {
 		ids[i] = fmt.Sprintf("1400000001:pasted-%05d", i)
 	}
 	m.Update(tea.PasteMsg{Content: strings.Join(ids, "\n")})
-	if m.mode != modeAdd || m.input.Value() != "" {
-		t.Fatalf("mode %v, text input %d bytes: the pasted list must not be in it", m.mode, len(m.input.Value()))
+	if m.focus.top() != focusAdd || m.input.Value() != "" {
+		t.Fatalf("mode %v, text input %d bytes: the pasted list must not be in it", m.focus.top(), len(m.input.Value()))
 	}
 	if line := ansi.Strip(content(m)); !strings.Contains(line, "add> [9999 pasted]") {
 		t.Errorf("the prompt does not count the pasted entries:\n%s", line)
@@ -133,8 +133,8 @@ func TestAddBoxHoldsAPastedList(t *testing.T) {
 		t.Errorf("a full box took another paste: %d -> %d runes", before, m.paste.runes)
 	}
 	press(m, "esc")
-	if m.paste.runes != 0 || m.mode != modeList {
-		t.Errorf("esc left %d pasted runes, mode %v", m.paste.runes, m.mode)
+	if m.paste.runes != 0 || m.focus.top() != focusList {
+		t.Errorf("esc left %d pasted runes, mode %v", m.paste.runes, m.focus.top())
 	}
 }
 

@@ -15,7 +15,10 @@ func (m *Model) openDescribe() {
 	}
 	m.desc.ref = r.t.Ref
 	m.desc.key = describeKey{}
-	m.mode = modeDescribe
+	if m.focus.top() == focusList {
+		m.focus.push(focusDetails) // esc goes back to the details, as from enter twice
+	}
+	m.focus.push(focusDescribe)
 	m.syncDescribe()
 	m.desc.vp.GotoTop()
 }

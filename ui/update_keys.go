@@ -15,22 +15,21 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if k.Text == "" && key.Matches(k, ks.Suspend) {
 		return tea.Suspend
 	}
-	switch m.mode {
-	case modeCmd:
+	switch top := m.focus.top(); {
+	case top == focusCmdline:
 		return m.cmdKey(k)
-	case modeAdd, modeFilter, modeNote:
+	case top.input():
 		return m.inputKey(k)
-	case modeConfirm:
+	case top == focusConfirm:
 		return m.confirmKey(k)
-	}
-	if m.box.kind != boxNone {
+	case top.box():
 		return m.boxKey(k)
 	}
 	switch {
 	case key.Matches(k, ks.Quit):
 		return m.quit()
 	case key.Matches(k, ks.Help):
-		m.openBox(boxHelp, "Help", nil)
+		m.openBox(focusHelp, "Help", nil)
 		return nil
 	case key.Matches(k, ks.Back):
 		m.back()
@@ -40,14 +39,15 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.ShowCopied):
 		return m.showCopied()
 	}
-	if m.evp.open {
+	switch m.focus.top() {
+	case focusEvents:
 		return m.eventsKey(k)
-	}
-	if m.mode == modeDescribe {
+	case focusDescribe:
 		return m.describeKey(k)
-	}
-	if m.mode == modeDetail && m.detailKey(k) {
-		return nil
+	case focusDetails:
+		if m.detailKey(k) {
+			return nil
+		}
 	}
 	// Before the marks and bulk keys: an edit over marks is an edit.
 	if what := m.readOnlyRefusal(k); what != "" {
@@ -67,12 +67,8 @@ func (m *Model) quit() tea.Cmd {
 // back undoes the innermost thing on screen, one per press.
 func (m *Model) back() {
 	switch {
-	case m.evp.open:
-		m.evp.open = false
-	case m.mode == modeDescribe:
-		m.mode = modeDetail
-	case m.mode == modeDetail:
-		m.mode = modeList
+	case m.focus.top() != focusList:
+		m.focus.pop() // the events pane, the describe view, the details
 	case m.filter != "":
 		m.filter = ""
 		m.rebuild(false)
@@ -93,12 +89,12 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Back):
 		m.closeBox()
 	case key.Matches(k, ks.Help):
-		if m.box.kind == boxHelp {
+		if m.focus.top() == focusHelp {
 			m.closeBox()
 		} else {
-			m.openBox(boxHelp, "Help", nil)
+			m.openBox(focusHelp, "Help", nil)
 		}
-	case key.Matches(k, ks.ShowCopied) && m.box.kind == boxCopied:
+	case key.Matches(k, ks.ShowCopied) && m.focus.top() == focusCopied:
 		m.closeBox()
 	default:
 		ks.scroll(vp, k)
@@ -115,7 +111,7 @@ func (m *Model) showCopied() tea.Cmd {
 	if m.opts.Mouse {
 		title += " (shift+drag)"
 	}
-	m.openBox(boxCopied, title, strings.Split(strings.TrimRight(m.lastCopy.text, "\n"), "\n"))
+	m.openBox(focusCopied, title, strings.Split(strings.TrimRight(m.lastCopy.text, "\n"), "\n"))
 	return nil
 }
 
@@ -141,7 +137,7 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 		m.openDescribe() // enter twice from the list
 		return true
 	case key.Matches(k, ks.Focus):
-		m.mode = modeList
+		m.focus.pop()
 	default:
 		return false
 	}
@@ -168,7 +164,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		m.move(len(m.visible))
 	case key.Matches(k, ks.Focus):
 		if r != nil {
-			m.mode = modeDetail
+			m.focus.push(focusDetails)
 			m.ensureVisible()
 		}
 	case key.Matches(k, ks.Describe):
@@ -176,9 +172,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Events):
 		m.openEvents()
 	case key.Matches(k, ks.Add):
-		return m.startInput(modeAdd, "")
+		return m.startInput(focusAdd, "")
 	case key.Matches(k, ks.Filter):
-		return m.startInput(modeFilter, m.filter)
+		return m.startInput(focusFilter, m.filter)
 	case key.Matches(k, ks.Sort):
 		m.sortBy = (m.sortBy + 1) % sortKeys
 		m.rebuild(false)
@@ -199,13 +195,14 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case r == nil:
 		return nil // the rest act on the selected task
 	case key.Matches(k, ks.Remove):
-		m.mode, m.confirmRef = modeConfirm, r.t.Ref
+		m.focus.push(focusConfirm)
+		m.confirmRef = r.t.Ref
 		m.ensureVisible()
 	case key.Matches(k, ks.Refresh):
 		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+brief(r.id), flashInfo, flashTTL))
 	case key.Matches(k, ks.Note):
 		m.inputRef = r.t.Ref
-		return m.startInput(modeNote, r.t.Note)
+		return m.startInput(focusNote, r.t.Note)
 	case key.Matches(k, ks.Copy):
 		return copyCmd(m.opts.Clipboard, "TaskId", r.id)
 	case key.Matches(k, ks.CopyDetails):
@@ -221,7 +218,7 @@ func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.confirmManyKey(k)
 	}
 	ks := &m.keys
-	m.mode = modeList
+	m.focus.pop()
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, ks.Yes):
@@ -236,7 +233,7 @@ func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 // onClick selects the clicked row (mouse is opt-in, see Options.Mouse).
 func (m *Model) onClick(mo tea.Mouse) {
 	l := m.layout()
-	if l.tooSmall || m.box.kind != boxNone || mo.Button != tea.MouseLeft {
+	if _, open := m.boxKind(); l.tooSmall || open || mo.Button != tea.MouseLeft {
 		return
 	}
 	if mo.X < l.listW && mo.Y >= l.listY && mo.Y < l.listY+l.listH {
@@ -246,8 +243,8 @@ func (m *Model) onClick(mo tea.Mouse) {
 			m.syncSel()
 			m.ensureVisible()
 		}
-		if m.mode == modeDetail {
-			m.mode = modeList
+		if m.focus.top() == focusDetails {
+			m.focus.pop()
 		}
 	}
 }
@@ -267,7 +264,7 @@ func (m *Model) onWheel(mo tea.Mouse) {
 	default:
 		return
 	}
-	if m.box.kind != boxNone {
+	if _, open := m.boxKind(); open {
 		m.syncBox(l)
 		if step < 0 {
 			m.box.vp.ScrollUp(-step)
@@ -276,7 +273,7 @@ func (m *Model) onWheel(mo tea.Mouse) {
 		}
 		return
 	}
-	if m.mode == modeDescribe {
+	if m.focus.has(focusDescribe) {
 		m.syncDescribe()
 		if step < 0 {
 			m.desc.vp.ScrollUp(-step)

@@ -54,8 +54,8 @@ func TestConfirmDefaultsToNo(t *testing.T) {
 			if quit != tc.quit {
 				t.Errorf("quit = %v, want %v", quit, tc.quit)
 			}
-			if m.mode != modeList {
-				t.Errorf("mode %d after the answer, want the list", m.mode)
+			if m.focus.top() != focusList {
+				t.Errorf("mode %d after the answer, want the list", m.focus.top())
 			}
 			if !tc.remove && !tc.quit && !strings.HasPrefix(m.flash.text, "kept task-idle-0002") {
 				t.Errorf("flash %q", m.flash.text)
@@ -120,8 +120,8 @@ func TestRejectedReport(t *testing.T) {
 			m := loaded(t, newCountingEngine(), size[0], size[1])
 			m.Update(tea.PasteMsg{Content: strings.Join(entries, "\n")})
 			runCmd(press(m, "enter"))
-			if m.box.kind != boxReport {
-				t.Fatalf("no report box (box %v)", m.box.kind)
+			if m.focus.top() != focusReport {
+				t.Fatalf("no report box (box %v)", m.focus.top())
 			}
 			seen := ""
 			for i := 0; i < 200; i++ {
@@ -147,7 +147,7 @@ func TestRejectedReport(t *testing.T) {
 				t.Error("a valid entry listed as rejected")
 			}
 			press(m, "esc")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("esc did not close the report")
 			}
 		})
@@ -238,7 +238,7 @@ func TestSuspend(t *testing.T) {
 		t.Run(fmt.Sprint(setup), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
 			press(m, setup...)
-			before := m.mode
+			before := m.focus.top()
 			_, cmd := m.Update(ctrlZ)
 			msgs := runCmd(cmd)
 			if len(msgs) != 1 {
@@ -247,8 +247,8 @@ func TestSuspend(t *testing.T) {
 			if _, ok := msgs[0].(tea.SuspendMsg); !ok {
 				t.Fatalf("ctrl+z gave %T, want tea.SuspendMsg", msgs[0])
 			}
-			if m.mode != before || m.input.Value() != "" && before != modeAdd {
-				t.Errorf("ctrl+z changed the mode %d -> %d", before, m.mode)
+			if m.focus.top() != before || m.input.Value() != "" && before != focusAdd {
+				t.Errorf("ctrl+z changed the mode %d -> %d", before, m.focus.top())
 			}
 		})
 	}
@@ -270,5 +270,46 @@ func TestSuspend(t *testing.T) {
 	}
 	if !clear || !size {
 		t.Errorf("resume: clear screen %v, ask the size %v", clear, size)
+	}
+}
+
+// TestBackOneLevelPerPress: what has the keyboard is a stack; esc leaves
+// one level per press and gives the keyboard back to the level under it,
+// also after an input, the y/n question or the command line opened over
+// the details (they used to drop to the list).
+func TestBackOneLevelPerPress(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []string
+		tops []focus // the top after each esc, from the first
+	}{
+		{"details, events, help", []string{"enter", "e", "?"}, []focus{focusEvents, focusDetails, focusList}},
+		{"describe from the list", []string{"i"}, []focus{focusDetails, focusList}},
+		{"describe, help", []string{"enter", "enter", "?"}, []focus{focusDescribe, focusDetails, focusList}},
+		{"events, events filter", []string{"e", "/"}, []focus{focusEvents, focusList}},
+		{"note over the details", []string{"enter", "n"}, []focus{focusDetails, focusList}},
+		{"filter over the details", []string{"enter", "/"}, []focus{focusDetails, focusList}},
+		{"command line over the details", []string{"enter", ":"}, []focus{focusDetails, focusList}},
+		{"question over the details", []string{"enter", "d"}, []focus{focusDetails, focusList}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 100, 30)
+			press(m, tc.keys...)
+			for i, want := range tc.tops {
+				press(m, "esc")
+				if got := m.focus.top(); got != want {
+					t.Fatalf("esc %d: top %d, want %d (stack %v)", i+1, got, want, m.focus)
+				}
+			}
+		})
+	}
+	// enter on a note typed over the details keeps them focused.
+	m := loaded(t, newCountingEngine(), 100, 30)
+	press(m, "enter", "n")
+	typeText(m, "x")
+	press(m, "enter")
+	if m.focus.top() != focusDetails || !strings.Contains(ansi.Strip(content(m)), "Details (j/k scroll") {
+		t.Errorf("after the note: top %d, want the details focused:\n%s", m.focus.top(), ansi.Strip(content(m)))
 	}
 }

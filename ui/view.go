@@ -59,7 +59,7 @@ func (m *Model) layout() layout {
 		return l
 	}
 	fixed := 2 + 1 // header, hint bar
-	l.prompt = m.inputFocused() || m.mode == modeConfirm
+	l.prompt = m.inputFocused() || m.focus.top() == focusConfirm
 	if l.prompt {
 		fixed++
 	}
@@ -93,7 +93,7 @@ func (m *Model) layout() layout {
 	}
 	l.listW, l.detW = m.w-2*in, m.w-2*in
 	block := l.bodyH * 3 / 5
-	if m.mode == modeDetail {
+	if m.detailFocused() {
 		block = l.bodyH * 2 / 5
 	}
 	// Rows the list cannot fill go to the detail pane.
@@ -161,18 +161,19 @@ func (m *Model) render() string {
 }
 
 func (m *Model) appendBody(lines []string, l layout) []string {
-	if m.box.kind != boxNone {
+	if _, open := m.boxKind(); open {
 		return append(lines, m.boxLines(l)...)
 	}
-	if m.evp.open {
+	if m.focus.has(focusEvents) {
 		return m.appendEvents(lines, l)
 	}
-	if m.mode == modeDescribe {
+	if m.focus.has(focusDescribe) {
 		return m.appendDescribe(lines, l)
 	}
 	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
-	listFocus, detFocus := m.mode != modeDetail, m.mode == modeDetail
+	detFocus := m.detailFocused()
+	listFocus := !detFocus
 	if !l.border {
 		return appendPadded(lines, list, l.bodyH)
 	}
@@ -212,7 +213,7 @@ func (m *Model) listTitle() string {
 }
 
 func (m *Model) detailTitle() string {
-	if m.mode == modeDetail {
+	if m.detailFocused() {
 		return "Details (j/k scroll, enter describe, esc back)"
 	}
 	return "Details"
@@ -385,10 +386,10 @@ func (m *Model) credentialHint() string {
 
 // promptLine is the focused input or the removal question.
 func (m *Model) promptLine() string {
-	if m.mode == modeConfirm && len(m.flow.confirm) > 0 {
+	if m.focus.top() == focusConfirm && len(m.flow.confirm) > 0 {
 		return m.confirmManyLine()
 	}
-	if m.mode == modeConfirm {
+	if m.focus.top() == focusConfirm {
 		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
 		ans := "y removes; other keys keep"
 		idW := max(8, m.w-ansiWidth(ans)-1)
