@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
@@ -70,7 +71,7 @@ func (m *Model) syncBox(l layout) {
 		return
 	}
 	_, _, w, h := m.boxGeom(l.bodyH)
-	k := [6]int{w, h, boolInt(m.dark), int(kind), m.box.gen, int(m.zone)}
+	k := [6]int{w, h, boolInt(m.st.Dark), int(kind), m.box.gen, int(m.clock.Zone)}
 	if m.box.key == k {
 		return
 	}
@@ -101,8 +102,8 @@ func wrapIndented(s string, w int) []string {
 		return []string{""}
 	}
 	var out []string
-	for _, l := range hangTokens(body, w, n, n) {
-		out = append(out, spaces(l.x)+l.text)
+	for _, l := range common.HangTokens(body, w, n, n) {
+		out = append(out, common.Spaces(l.X)+l.Text)
 	}
 	return out
 }
@@ -116,60 +117,60 @@ func (m *Model) boxLines(l layout) []string {
 	total := vp.TotalLineCount()
 	first := vp.YOffset() + 1
 	last := min(vp.YOffset()+h, total)
-	pos := itoa(first) + "-" + itoa(last) + "/" + itoa(total)
+	pos := common.Itoa(first) + "-" + common.Itoa(last) + "/" + common.Itoa(total)
 	if total == 0 {
 		pos = "empty"
 	}
 	more := ""
 	if last < total {
-		more = "↓ " + itoa(total-last) + " more"
+		more = "↓ " + common.Itoa(total-last) + " more"
 	}
 	out := make([]string, 0, l.bodyH)
 	if !bordered {
-		t := cut(m.box.title, max(m.w-ansiWidth(pos)-3, 1))
-		line := styled(m.st.title, t) + " " + styled(m.st.dim, pos)
-		if more != "" && ansiWidth(t)+ansiWidth(pos)+ansiWidth(more)+4 <= m.w {
-			line += "  " + styled(m.st.dim, more)
+		t := common.Cut(m.box.title, max(m.w-common.Width(pos)-3, 1))
+		line := common.Styled(m.st.Title, t) + " " + common.Styled(m.st.Dim, pos)
+		if more != "" && common.Width(t)+common.Width(pos)+common.Width(more)+4 <= m.w {
+			line += "  " + common.Styled(m.st.Dim, more)
 		}
 		out = append(out, line)
-		return appendPadded(out, body, h)
+		return common.AppendPadded(out, body, h)
 	}
-	bd := m.st.borders
-	dim := m.st.dim
+	bd := m.st.Borders
+	dim := m.st.Dim
 	edge := func(l, r, label, right string) string {
-		inner := m.w - ansiWidth(l) - ansiWidth(r)
+		inner := m.w - common.Width(l) - common.Width(r)
 		rw := 0
 		if right != "" {
-			rw = ansiWidth(right) + 2
+			rw = common.Width(right) + 2
 		}
 		lab := ""
 		if label != "" {
-			lab = cut(" "+label+" ", max(inner-1-rw, 0))
+			lab = common.Cut(" "+label+" ", max(inner-1-rw, 0))
 		}
-		fill := max(inner-1-ansiWidth(lab)-rw, 0)
+		fill := max(inner-1-common.Width(lab)-rw, 0)
 		var b strings.Builder
-		b.WriteString(dim + l + bd.Top + sgrReset)
-		b.WriteString(styled(m.st.title, lab))
-		b.WriteString(dim + strings.Repeat(bd.Top, fill) + sgrReset)
-		if rw > 0 && 1+ansiWidth(lab)+rw <= inner {
-			b.WriteString(" " + styled(dim, right) + " ")
+		b.WriteString(dim + l + bd.Top + common.SGRReset)
+		b.WriteString(common.Styled(m.st.Title, lab))
+		b.WriteString(dim + strings.Repeat(bd.Top, fill) + common.SGRReset)
+		if rw > 0 && 1+common.Width(lab)+rw <= inner {
+			b.WriteString(" " + common.Styled(dim, right) + " ")
 		}
-		b.WriteString(dim + r + sgrReset)
+		b.WriteString(dim + r + common.SGRReset)
 		return b.String()
 	}
 	if sides {
 		out = append(out, edge(bd.TopLeft, bd.TopRight, m.box.title, pos))
-		left, right := dim+bd.Left+sgrReset+" ", " "+dim+bd.Right+sgrReset
+		left, right := dim+bd.Left+common.SGRReset+" ", " "+dim+bd.Right+common.SGRReset
 		for i := 0; i < h; i++ {
 			s := ""
 			if i < len(body) {
 				s = body[i]
 			}
-			out = append(out, left+s+spaces(w-ansiWidth(s))+right)
+			out = append(out, left+s+common.Spaces(w-common.Width(s))+right)
 		}
 		return append(out, edge(bd.BottomLeft, bd.BottomRight, "", more))
 	}
 	out = append(out, edge("", "", m.box.title, pos))
-	out = appendPadded(out, body, h)
+	out = common.AppendPadded(out, body, h)
 	return append(out, edge("", "", "", more))
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,30 +70,30 @@ func commandNames(m *Model) []string {
 func cmdSdkAppID(m *Model, args []string) tea.Cmd {
 	if len(args) == 0 {
 		if m.opts.SdkAppID == 0 {
-			return m.setFlash("no default SdkAppId: typed tasks must be SDKAPPID:TASKID (:sdkappid ID sets one)", flashInfo, flashLongTTL)
+			return m.setFlash("no default SdkAppId: typed tasks must be SDKAPPID:TASKID (:sdkappid ID sets one)", common.FlashInfo, common.FlashLongTTL)
 		}
-		return m.setFlash("typed tasks use SdkAppId "+strconv.FormatUint(m.opts.SdkAppID, 10), flashInfo, flashTTL)
+		return m.setFlash("typed tasks use SdkAppId "+strconv.FormatUint(m.opts.SdkAppID, 10), common.FlashInfo, common.FlashTTL)
 	}
 	if len(args) > 1 {
-		return m.setFlash(":sdkappid takes one SdkAppId, got "+itoa(len(args))+" words", flashErr, flashLongTTL)
+		return m.setFlash(":sdkappid takes one SdkAppId, got "+common.Itoa(len(args))+" words", common.FlashErr, common.FlashLongTTL)
 	}
 	n, err := taskref.ParseSdkAppID(args[0])
 	if err != nil {
-		return m.setFlash(":sdkappid: "+clean(err.Error()), flashErr, flashLongTTL)
+		return m.setFlash(":sdkappid: "+common.Clean(err.Error()), common.FlashErr, common.FlashLongTTL)
 	}
 	m.opts.SdkAppID = n
-	return m.setFlash("typed tasks now use SdkAppId "+strconv.FormatUint(n, 10), flashInfo, flashTTL)
+	return m.setFlash("typed tasks now use SdkAppId "+strconv.FormatUint(n, 10), common.FlashInfo, common.FlashTTL)
 }
 
 func cmdRegion(m *Model, args []string) tea.Cmd {
 	if len(args) == 0 {
-		return m.setFlash("typed tasks use region "+clean(m.opts.Region)+" (one of "+strings.Join(client.Regions, ", ")+")", flashInfo, flashLongTTL)
+		return m.setFlash("typed tasks use region "+common.Clean(m.opts.Region)+" (one of "+strings.Join(client.Regions, ", ")+")", common.FlashInfo, common.FlashLongTTL)
 	}
 	if len(args) > 1 || !slices.Contains(client.Regions, args[0]) {
-		return m.setFlash(":region: "+cut(clean(strings.Join(args, " ")), 40)+" is not one of "+strings.Join(client.Regions, ", "), flashErr, flashLongTTL)
+		return m.setFlash(":region: "+common.Cut(common.Clean(strings.Join(args, " ")), 40)+" is not one of "+strings.Join(client.Regions, ", "), common.FlashErr, common.FlashLongTTL)
 	}
 	m.opts.Region, m.opts.RegionFrom = args[0], "" // typed now: no longer the profile's
-	return m.setFlash("typed tasks now use region "+args[0], flashInfo, flashTTL)
+	return m.setFlash("typed tasks now use region "+args[0], common.FlashInfo, common.FlashTTL)
 }
 
 // openCmdline gives the keyboard to the `:` line.
@@ -100,7 +101,7 @@ func (m *Model) openCmdline() tea.Cmd {
 	cmd := m.startInput(focusCmdline, "")
 	m.input.Prompt = ":"
 	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(m), ", ") + ")"
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 	m.flow.histAt, m.flow.draft = len(m.flow.hist), ""
 	return cmd
 }
@@ -129,7 +130,7 @@ func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
 		m.walkHistory(1)
 		return nil
 	}
-	if strings.IndexFunc(k.Text, unwanted) >= 0 {
+	if strings.IndexFunc(k.Text, common.Unwanted) >= 0 {
 		return nil
 	}
 	cmd, _ := m.typeKey(k)
@@ -174,11 +175,11 @@ func (m *Model) runCommand(line string) tea.Cmd {
 			continue
 		}
 		if why := c.offIn(m); why != "" {
-			return m.setFlash(why, flashWarn, flashTTL)
+			return m.setFlash(why, common.FlashWarn, common.FlashTTL)
 		}
 		return c.run(m, words[1:])
 	}
-	return m.setFlash("unknown command :"+cut(clean(words[0]), 24)+" (commands: "+strings.Join(commandNames(m), ", ")+")", flashErr, flashLongTTL)
+	return m.setFlash("unknown command :"+common.Cut(common.Clean(words[0]), 24)+" (commands: "+strings.Join(commandNames(m), ", ")+")", common.FlashErr, common.FlashLongTTL)
 }
 
 // complete is tab: the command name, then its argument, to the longest
@@ -201,7 +202,7 @@ func (m *Model) complete() tea.Cmd {
 				continue
 			}
 			if why := c.offIn(m); why != "" {
-				return m.setFlash(why, flashWarn, flashTTL)
+				return m.setFlash(why, common.FlashWarn, common.FlashTTL)
 			}
 			if c.words != nil {
 				cands = c.words(m)
@@ -219,13 +220,13 @@ func (m *Model) complete() tea.Cmd {
 		if len(cands) == 0 {
 			return nil
 		}
-		return m.setFlash("no completion for "+cut(clean(word), 24)+": "+strings.Join(cands, ", "), flashWarn, flashTTL)
+		return m.setFlash("no completion for "+common.Cut(common.Clean(word), 24)+": "+strings.Join(cands, ", "), common.FlashWarn, common.FlashTTL)
 	case 1:
 		m.input.SetValue(head + match[0] + " ")
 	default:
 		m.input.SetValue(head + commonPrefix(match))
 		m.input.CursorEnd()
-		return m.setFlash(strings.Join(match, "  "), flashInfo, flashTTL)
+		return m.setFlash(strings.Join(match, "  "), common.FlashInfo, common.FlashTTL)
 	}
 	m.input.CursorEnd()
 	return nil

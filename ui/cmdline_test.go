@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestCommandLine(t *testing.T) {
 			if eng.total() != 0 {
 				t.Errorf("Update made %d engine calls", eng.total())
 			}
-			if !strings.Contains(m.flash.text, tc.flash) || (tc.err != (m.flash.kind == flashErr)) {
+			if !strings.Contains(m.flash.text, tc.flash) || (tc.err != (m.flash.kind == common.FlashErr)) {
 				t.Errorf("flash %q (kind %d), want %q (error %v)", m.flash.text, m.flash.kind, tc.flash, tc.err)
 			}
 			var msgs []tea.Msg

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 
@@ -83,8 +84,8 @@ func countsLineAt(t *testing.T, filter string) {
 			if n == 0 || (w < all && !p.Problem()) {
 				continue
 			}
-			full := m.st.stateText(p) + " " + itoa(n)
-			brief := m.st.glyph(p) + " " + itoa(n)
+			full := m.st.StateText(p) + " " + common.Itoa(n)
+			brief := m.st.Glyph(p) + " " + common.Itoa(n)
 			switch {
 			case strings.Contains(counts, full):
 				if short {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"sync"
 	"testing"
@@ -135,19 +136,19 @@ func TestCopiedBoxSelectsCleanly(t *testing.T) {
 func TestTicketTextTimesAndOrder(t *testing.T) {
 	tk := fixtureTasks()[0] // two transitions, oldest first in the engine
 	tests := []struct {
-		zone zone
+		zone common.Zone
 		want []string
 	}{
-		{zoneUTC, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
+		{common.ZoneUTC, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
 			"  2026-03-14T09:18:53+00:00 Idle -> InProgress RequestId req-b\n  2026-03-14T09:16:53+00:00 pending -> Idle RequestId req-a",
 			"Copied 2026-03-14T09:26:53+00:00 from trtcwatch"}},
-		{zoneConsole, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
+		{common.ZoneConsole, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
 			"History (newest first):\n  2026-03-14T17:18:53+08:00 Idle -> InProgress"}},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.zone), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
-			m.zone = tc.zone
+			m.clock.Zone = tc.zone
 			r := m.rows[tk.Ref]
 			s := m.ticketText(r)
 			for _, w := range tc.want {

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,8 @@ type describeView struct {
 	ref  taskref.Ref
 	vp   viewport.Model
 	key  describeKey
-	span span   // when the clock texts in it read right (repaint.go)
-	text string // what `y` copies: the same content, unwrapped and plain
+	span common.Span // when the clock texts in it read right (repaint.go)
+	text string      // what `y` copies: the same content, unwrapped and plain
 }
 
 // describeKey is what the content depends on; a change rebuilds it.
@@ -55,27 +56,27 @@ func (m *Model) describeBox() (w, h int) {
 func (m *Model) syncDescribe() {
 	w, h := m.describeBox()
 	r := m.rows[m.desc.ref]
-	k := describeKey{ok: true, w: w, h: h, dark: m.dark, loc: m.loc.String(), gone: r == nil}
+	k := describeKey{ok: true, w: w, h: h, dark: m.st.Dark, loc: m.clock.Loc.String(), gone: r == nil}
 	if r != nil {
 		k.ver = r.ver
 	}
-	if m.desc.key == k && m.fresh(m.desc.span) {
+	if m.desc.key == k && m.clock.Fresh(m.desc.span) {
 		return
 	}
 	m.desc.key = k
-	var d *doc
-	m.desc.span = m.spanOf(func() {
+	var d *common.Doc
+	m.desc.span = m.clock.SpanOf(func() {
 		if r == nil {
-			d = &doc{w: w}
-			d.text("", "This task is no longer watched. esc goes back.", prose)
+			d = &common.Doc{W: w}
+			d.Text("", "This task is no longer watched. esc goes back.", common.Prose)
 		} else {
 			d = m.describeDoc(r, w)
 		}
 	})
-	m.desc.text = d.copyText()
+	m.desc.text = d.CopyText()
 	m.desc.vp.SetWidth(w)
 	m.desc.vp.SetHeight(h)
-	m.desc.vp.SetContentLines(d.lines)
+	m.desc.vp.SetContentLines(d.Lines)
 }
 
 // isoTime is the describe view's time: ISO 8601 with the offset, in the
@@ -84,113 +85,113 @@ func (m *Model) isoTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(m.loc).Format("2006-01-02T15:04:05Z07:00") + " (" + m.ago(t) + ")"
+	return t.In(m.clock.Loc).Format("2006-01-02T15:04:05Z07:00") + " (" + m.clock.Ago(t) + ")"
 }
 
 // describeDoc is the whole account of r at width w.
-func (m *Model) describeDoc(r *row, w int) *doc {
+func (m *Model) describeDoc(r *row, w int) *common.Doc {
 	t := r.t
-	d := &doc{w: w, indent: 0, labelW: describeLabelW}
-	dim := m.st.dim
-	d.field(dim, "TaskId", m.st.bold, r.id, prose)
-	d.field(dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10), prose)
-	d.field(dim, "Region", "", clean(t.Ref.Region), prose)
+	d := &common.Doc{W: w, Indent: 0, LabelW: describeLabelW}
+	dim := m.st.Dim
+	d.Field(dim, "TaskId", m.st.Bold, r.id, common.Prose)
+	d.Field(dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10), common.Prose)
+	d.Field(dim, "Region", "", common.Clean(t.Ref.Region), common.Prose)
 	if r.note != "" {
-		d.field(dim, "Note", "", r.note, prose)
+		d.Field(dim, "Note", "", r.note, common.Prose)
 	}
-	d.field(dim, "State", m.st.phaseSGR(t.Phase), m.st.stateText(t.Phase)+" since "+m.isoTime(t.Since), prose)
+	d.Field(dim, "State", m.st.PhaseSGR(t.Phase), m.st.StateText(t.Phase)+" since "+m.isoTime(t.Since), common.Prose)
 	if why := phaseExplain(t); why != "" {
-		d.field(dim, "", "", why, prose)
+		d.Field(dim, "", "", why, common.Prose)
 	}
-	d.field(dim, "Watched since", "", m.isoTime(t.AddedAt), prose)
+	d.Field(dim, "Watched since", "", m.isoTime(t.AddedAt), common.Prose)
 	if !t.EndedAt.IsZero() {
-		d.field(dim, "Gone since", "", m.isoTime(t.EndedAt), prose)
+		d.Field(dim, "Gone since", "", m.isoTime(t.EndedAt), common.Prose)
 	}
-	d.field(dim, "Next poll", "", m.nextPoll(t), prose)
+	d.Field(dim, "Next poll", "", m.nextPoll(t), common.Prose)
 
-	d.blank()
-	d.title(m.st.title, "Last answer (DescribeCloudRecording)")
-	d.indent = 2
+	d.Blank()
+	d.Title(m.st.Title, "Last answer (DescribeCloudRecording)")
+	d.Indent = 2
 	if a := t.Last; a == nil {
-		d.text("", "none yet", prose)
+		d.Text("", "none yet", common.Prose)
 	} else {
-		d.field(dim, "Answered", "", m.isoTime(a.At), prose)
+		d.Field(dim, "Answered", "", m.isoTime(a.At), common.Prose)
 		if t.Stale {
-			d.field(dim, "", m.st.bad, "stale: a later call failed (see Last error)", prose)
+			d.Field(dim, "", m.st.Bad, "stale: a later call failed (see Last error)", common.Prose)
 		}
-		d.field(dim, "RequestId", "", clean(a.RequestID), id)
-		d.field(dim, "Status", "", clean(a.Status), prose)
-		d.field(dim, "StorageFileList", "", plural(a.FileCount, "file")+" listed", prose)
+		d.Field(dim, "RequestId", "", common.Clean(a.RequestID), common.ID)
+		d.Field(dim, "Status", "", common.Clean(a.Status), common.Prose)
+		d.Field(dim, "StorageFileList", "", common.Plural(a.FileCount, "file")+" listed", common.Prose)
 	}
-	d.indent = 0
+	d.Indent = 0
 
-	d.blank()
-	d.title(m.st.title, "Last error")
-	d.indent = 2
+	d.Blank()
+	d.Title(m.st.Title, "Last error")
+	d.Indent = 2
 	if e := t.LastErr; e == nil {
-		d.text("", "none: the last call succeeded", prose)
+		d.Text("", "none: the last call succeeded", common.Prose)
 	} else {
-		d.field(dim, "Code", m.st.bad, clean(e.Code), prose)
-		d.field(dim, "Kind", "", e.Kind.String(), prose)
-		d.field(dim, "Message", "", clean(e.Message), prose)
-		d.field(dim, "RequestId", "", clean(e.RequestID), id)
-		d.field(dim, "At", "", m.isoTime(e.At), prose)
+		d.Field(dim, "Code", m.st.Bad, common.Clean(e.Code), common.Prose)
+		d.Field(dim, "Kind", "", e.Kind.String(), common.Prose)
+		d.Field(dim, "Message", "", common.Clean(e.Message), common.Prose)
+		d.Field(dim, "RequestId", "", common.Clean(e.RequestID), common.ID)
+		d.Field(dim, "At", "", m.isoTime(e.At), common.Prose)
 		if t.Failures > 0 {
-			d.field(dim, "In a row", "", plural(t.Failures, "failure"), prose)
+			d.Field(dim, "In a row", "", common.Plural(t.Failures, "failure"), common.Prose)
 		}
 	}
-	d.indent = 0
+	d.Indent = 0
 
-	d.blank()
+	d.Blank()
 	m.describeFiles(d, t)
 
-	d.blank()
-	d.title(m.st.title, "History (newest first, "+itoa(len(t.History))+")")
+	d.Blank()
+	d.Title(m.st.Title, "History (newest first, "+common.Itoa(len(t.History))+")")
 	if len(t.History) == 0 {
-		d.raw("  no transitions yet", "  no transitions yet")
+		d.Raw("  no transitions yet", "  no transitions yet")
 	}
 	for _, h := range historyNewestFirst(t.History) {
 		m.historyLine(d, h, 2, m.isoTime)
 	}
 
-	d.blank()
+	d.Blank()
 	m.describeRaw(d, t.Last)
 	return d
 }
 
 // describeFiles lists every file: its whole name, then the API's fields
 // and what the name says.
-func (m *Model) describeFiles(d *doc, t watch.Task) {
+func (m *Model) describeFiles(d *common.Doc, t watch.Task) {
 	if t.Last == nil {
-		d.title(m.st.title, "Files")
-		d.raw("  no answer yet", "  no answer yet")
+		d.Title(m.st.Title, "Files")
+		d.Raw("  no answer yet", "  no answer yet")
 		return
 	}
 	files := t.Last.Files()
-	d.title(m.st.title, "Files ("+itoa(len(files))+")")
+	d.Title(m.st.Title, "Files ("+common.Itoa(len(files))+")")
 	if len(files) == 0 {
-		d.indent = 2
-		d.text("", recfile.NoFilesHint, prose)
-		d.indent = 0
+		d.Indent = 2
+		d.Text("", recfile.NoFilesHint, common.Prose)
+		d.Indent = 0
 		return
 	}
 	for i, f := range files {
 		num := strconv.Itoa(i+1) + ". "
-		d.indent = 2
-		d.hang(2, 2+len(num), m.st.bold, num+clean(f.FileName), name)
-		d.plain = append(d.plain, "  "+num+clean(f.FileName))
-		d.indent = 2 + len(num)
-		user := clean(f.UserID)
+		d.Indent = 2
+		d.Hang(2, 2+len(num), m.st.Bold, num+common.Clean(f.FileName), common.Name)
+		d.Plain = append(d.Plain, "  "+num+common.Clean(f.FileName))
+		d.Indent = 2 + len(num)
+		user := common.Clean(f.UserID)
 		if f.UserID == "" {
 			user = `"" (empty)`
 		}
-		d.field(m.st.dim, "UserId", "", user, prose)
-		d.field(m.st.dim, "TrackType", "", clean(f.TrackType), prose)
+		d.Field(m.st.Dim, "UserId", "", user, common.Prose)
+		d.Field(m.st.Dim, "TrackType", "", common.Clean(f.TrackType), common.Prose)
 		begin := "-"
 		if !f.Begin.IsZero() {
 			begin = m.isoTime(f.Begin) + ", " + strconv.FormatInt(f.Begin.UnixMilli(), 10) + " ms"
 		}
-		d.field(m.st.dim, "BeginTimeStamp", "", begin, prose)
+		d.Field(m.st.Dim, "BeginTimeStamp", "", begin, common.Prose)
 		n := recfile.Parse(f.FileName)
 		for _, p := range n.Parts() {
 			switch {
@@ -199,20 +200,20 @@ func (m *Model) describeFiles(d *doc, t watch.Task) {
 			case p.Label == "Folder" && n.Folder == t.Ref.TaskID+"/":
 				p.Value = "<TaskId>/ (this task's id)"
 			}
-			d.field(m.st.dim, p.Label, "", p.Value, prose) // breaks between words: a base64 id stays whole
+			d.Field(m.st.Dim, p.Label, "", p.Value, common.Prose) // breaks between words: a base64 id stays whole
 		}
 	}
-	d.indent = 0
+	d.Indent = 0
 }
 
 // describeRaw pretty-prints the last response's JSON, every line
 // sanitised: a server can put anything in a string. Lines wrap between
 // tokens (tokens.go), never inside a quoted string that fits a line.
-func (m *Model) describeRaw(d *doc, a *watch.Answer) {
-	d.title(m.st.title, "Raw response (last answer, pretty-printed)")
+func (m *Model) describeRaw(d *common.Doc, a *watch.Answer) {
+	d.Title(m.st.Title, "Raw response (last answer, pretty-printed)")
 	raw := a.Raw()
 	if len(raw) == 0 {
-		d.raw("  none kept", "  none kept")
+		d.Raw("  none kept", "  none kept")
 		return
 	}
 	var buf bytes.Buffer
@@ -220,22 +221,22 @@ func (m *Model) describeRaw(d *doc, a *watch.Answer) {
 	if err := json.Indent(&buf, raw, "", "  "); err == nil {
 		body = buf.Bytes()
 	} else {
-		d.raw("  (not valid JSON; shown as received)", "  (not valid JSON; shown as received)")
+		d.Raw("  (not valid JSON; shown as received)", "  (not valid JSON; shown as received)")
 	}
 	lines := strings.Split(string(body), "\n")
 	if len(lines) > maxRawLines {
 		lines = lines[:maxRawLines]
-		defer d.raw("  … cut at "+itoa(maxRawLines)+" lines", "  … cut at "+itoa(maxRawLines)+" lines")
+		defer d.Raw("  … cut at "+common.Itoa(maxRawLines)+" lines", "  … cut at "+common.Itoa(maxRawLines)+" lines")
 	}
 	for _, l := range lines {
-		s := clean(l)
+		s := common.Clean(l)
 		lead := len(s) - len(strings.TrimLeft(s, " "))
-		x := 2 + min(lead, d.w/2)
+		x := 2 + min(lead, d.W/2)
 		// Between tokens only: a quoted string that fits a line is whole
 		// on one, to be selected by hand.
-		for _, p := range hangTokens(strings.TrimLeft(s, " "), d.w, x, x+4) {
-			d.lines = append(d.lines, spaces(p.x)+p.text)
+		for _, p := range common.HangTokens(strings.TrimLeft(s, " "), d.W, x, x+4) {
+			d.Lines = append(d.Lines, common.Spaces(p.X)+p.Text)
 		}
-		d.plain = append(d.plain, "  "+s)
+		d.Plain = append(d.Plain, "  "+s)
 	}
 }

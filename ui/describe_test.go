@@ -152,7 +152,7 @@ func TestRequestIdsNeverCut(t *testing.T) {
 		m := withRecording(t, 200, 60)
 		for what, lines := range map[string][]string{
 			"detail":   m.buildDetail(m.selected(), w),
-			"describe": m.describeDoc(m.selected(), w).lines,
+			"describe": m.describeDoc(m.selected(), w).Lines,
 		} {
 			checkWidth(t, what, lines, w)
 			plain := ansi.Strip(strings.Join(lines, "\n"))
@@ -231,7 +231,7 @@ func TestDescribeOpensScrollsAndCloses(t *testing.T) {
 func TestDescribeContent(t *testing.T) {
 	m := withRecording(t, 120, 40)
 	d := m.describeDoc(m.selected(), 120)
-	text := d.copyText()
+	text := d.CopyText()
 	flat := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{
 		"TaskId " + recTaskID, "Note ticket 4711", "Answered 2026", "RequestId " + recReq3, "Status InProgress",
@@ -286,12 +286,12 @@ func TestDescribeRawSanitised(t *testing.T) {
 			m := newTestModel(t, newCountingEngine(), 100, 30)
 			m.Update(engineMsg{watch.Update{Changed: []watch.Task{task}, Stats: okStats()}})
 			d := m.describeDoc(m.selected(), 100)
-			for _, l := range append(d.lines, d.plain...) {
+			for _, l := range append(d.Lines, d.Plain...) {
 				if s := ansi.Strip(l); strings.ContainsAny(s, "\x1b\x07\u202e") {
 					t.Fatalf("raw control reached the screen: %q", s)
 				}
 			}
-			if name == "not JSON" && !strings.Contains(d.copyText(), "not valid JSON") {
+			if name == "not JSON" && !strings.Contains(d.CopyText(), "not valid JSON") {
 				t.Error("invalid JSON not flagged")
 			}
 		})

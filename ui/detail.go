@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
 	"time"
@@ -13,13 +14,13 @@ import (
 const labelW = 10
 
 // detailCache holds the selected task's rendered lines; they depend on
-// the task's version, the width, the palette, and the clock while span
+// the task's version, the width, the palette, and the clock while common.Span
 // holds (repaint.go).
 type detailCache struct {
 	ref   taskref.Ref
 	ver   int
 	w     int
-	span  span
+	span  common.Span
 	dark  bool
 	focus bool
 	alert string // the rules the task met when drawn
@@ -54,86 +55,83 @@ func (m *Model) detailLines(w int) []string {
 	}
 	focus := m.detailFocused()
 	alert := strings.Join(m.alerts(ref), ", ")
-	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && c.alert == alert && m.fresh(c.span) {
+	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.st.Dark && c.focus == focus && c.alert == alert && m.clock.Fresh(c.span) {
 		return c.lines
 	}
 	var lines []string
-	sp := m.spanOf(func() {
+	sp := m.clock.SpanOf(func() {
 		if r == nil {
-			lines = []string{cut(" No task selected.", w)}
+			lines = []string{common.Cut(" No task selected.", w)}
 		} else {
 			lines = m.buildDetail(r, w)
 		}
 	})
-	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, alert: alert, ok: true, lines: lines}
+	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.st.Dark, focus: focus, alert: alert, ok: true, lines: lines}
 	return lines
 }
 
-// clock is a time with its zone, in the zone chosen with z (clock.go).
-func (m *Model) clock(t time.Time) string { return m.clockText(t) }
-
 func (m *Model) buildDetail(r *row, w int) []string {
-	d := &doc{w: w, indent: 1, labelW: labelW - 1}
+	d := &common.Doc{W: w, Indent: 1, LabelW: labelW - 1}
 	t := r.t
 	// The pane's own title names it ("Details") and says which keys work.
-	d.field(m.st.dim, "TaskId", m.st.bold, r.id, prose) // 76 characters: wraps in place
-	d.field(m.st.dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+clean(t.Ref.Region), prose)
-	status := m.st.stateText(t.Phase)
+	d.Field(m.st.Dim, "TaskId", m.st.Bold, r.id, common.Prose) // 76 characters: wraps in place
+	d.Field(m.st.Dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+common.Clean(t.Ref.Region), common.Prose)
+	status := m.st.StateText(t.Phase)
 	if t.Last != nil && t.Last.Status != "" {
-		status += "  (API status " + clean(t.Last.Status) + ")"
+		status += "  (API status " + common.Clean(t.Last.Status) + ")"
 	}
-	d.field(m.st.dim, "Status", m.st.phaseSGR(t.Phase), status, prose)
+	d.Field(m.st.Dim, "Status", m.st.PhaseSGR(t.Phase), status, common.Prose)
 	if why := phaseExplain(t); why != "" {
-		d.field(m.st.dim, "", "", why, prose)
+		d.Field(m.st.Dim, "", "", why, common.Prose)
 	}
-	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+m.ago(t.Since)+")", prose)
+	d.Field(m.st.Dim, "Since", "", m.clock.Text(t.Since)+" ("+m.clock.Ago(t.Since)+")", common.Prose)
 	if fired := m.alerts(t.Ref); len(fired) > 0 {
 		// The row's ! may sit under the cursor: the pane says why too.
-		d.field(m.st.dim, "Alert", m.st.bad, "meets "+clean(strings.Join(fired, ", "))+" (--alert, :alert)", prose)
+		d.Field(m.st.Dim, "Alert", m.st.Bad, "meets "+common.Clean(strings.Join(fired, ", "))+" (--alert, :alert)", common.Prose)
 	}
 	if r.note != "" {
-		d.field(m.st.dim, "Note", "", r.note, prose)
+		d.Field(m.st.Dim, "Note", "", r.note, common.Prose)
 	}
 	if t.Last != nil {
-		d.field(m.st.dim, "Answered", "", m.clock(t.Last.At)+" ("+m.ago(t.Last.At)+")", prose)
-		d.field(m.st.dim, "RequestId", "", clean(t.Last.RequestID), id)
+		d.Field(m.st.Dim, "Answered", "", m.clock.Text(t.Last.At)+" ("+m.clock.Ago(t.Last.At)+")", common.Prose)
+		d.Field(m.st.Dim, "RequestId", "", common.Clean(t.Last.RequestID), common.ID)
 	} else {
-		d.field(m.st.dim, "Answered", "", "not yet", prose)
+		d.Field(m.st.Dim, "Answered", "", "not yet", common.Prose)
 	}
 	if e := t.LastErr; e != nil {
-		d.field(m.st.dim, "Error", m.st.bad, clean(e.Code)+" ("+e.Kind.String()+")", prose)
-		d.field(m.st.dim, "", "", clean(e.Message), prose)
+		d.Field(m.st.Dim, "Error", m.st.Bad, common.Clean(e.Code)+" ("+e.Kind.String()+")", common.Prose)
+		d.Field(m.st.Dim, "", "", common.Clean(e.Message), common.Prose)
 		if e.RequestID != "" {
-			d.idField(m.st.dim, "", "RequestId", clean(e.RequestID))
+			d.IDField(m.st.Dim, "", "RequestId", common.Clean(e.RequestID))
 		}
-		when := "at " + m.clock(e.At) + " (" + m.ago(e.At) + ")"
+		when := "at " + m.clock.Text(e.At) + " (" + m.clock.Ago(e.At) + ")"
 		if t.Failures > 0 { // a "gone" answer is not a failure to retry
-			when += ", " + plural(t.Failures, "failure") + " in a row"
+			when += ", " + common.Plural(t.Failures, "failure") + " in a row"
 		}
-		d.field(m.st.dim, "", "", when, prose)
+		d.Field(m.st.Dim, "", "", when, common.Prose)
 	}
-	d.field(m.st.dim, "Next poll", "", m.nextPoll(t), prose)
+	d.Field(m.st.Dim, "Next poll", "", m.nextPoll(t), common.Prose)
 
-	d.blank()
+	d.Blank()
 	m.filesTable(d, r)
-	d.blank()
-	d.title(m.st.title, "History (newest first)")
+	d.Blank()
+	d.Title(m.st.Title, "History (newest first)")
 	if len(t.History) == 0 {
-		d.raw(cut("  no transitions yet", w), "")
+		d.Raw(common.Cut("  no transitions yet", w), "")
 	}
 	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.clock)
+		m.historyLine(d, h, 2, m.clock.Text)
 	}
-	return d.lines
+	return d.Lines
 }
 
 // change is a transition as history lines say it: "InProgress -> error
 // (InternalError.CRInternalError)", naming the failed call's code when the
 // change was into a failure (watch.Transition.Code).
 func change(h watch.Transition) string {
-	s := word(h.From) + " -> " + word(h.To)
+	s := common.Word(h.From) + " -> " + common.Word(h.To)
 	if h.Code != "" {
-		s += " (" + clean(h.Code) + ")"
+		s += " (" + common.Clean(h.Code) + ")"
 	}
 	return s
 }
@@ -150,22 +148,22 @@ func historyNewestFirst(hs []watch.Transition) []watch.Transition {
 // historyLine writes one transition; its RequestId goes on the next line
 // when it does not fit whole beside the change. A change to a failure
 // names its code (see change).
-func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string) {
-	s := spaces(indent) + ts(h.At) + "  " + change(h)
-	rid := clean(h.RequestID)
+func (m *Model) historyLine(d *common.Doc, h watch.Transition, indent int, ts func(time.Time) string) {
+	s := common.Spaces(indent) + ts(h.At) + "  " + change(h)
+	rid := common.Clean(h.RequestID)
 	plain := s
 	if rid != "" {
 		plain += "  " + rid
 	}
-	d.plain = append(d.plain, plain)
-	if rid != "" && width(s)+2+width(rid) <= d.w {
-		d.lines = append(d.lines, s+"  "+m.st.dim+rid+sgrReset)
+	d.Plain = append(d.Plain, plain)
+	if rid != "" && common.Width(s)+2+common.Width(rid) <= d.W {
+		d.Lines = append(d.Lines, s+"  "+m.st.Dim+rid+common.SGRReset)
 		return
 	}
-	d.lines = append(d.lines, cut(s, d.w))
+	d.Lines = append(d.Lines, common.Cut(s, d.W))
 	if rid != "" {
-		x := min(indent+10, max(d.w-width(rid), 0))
-		d.hang(x, x, m.st.dim, rid, id)
+		x := min(indent+10, max(d.W-common.Width(rid), 0))
+		d.Hang(x, x, m.st.Dim, rid, common.ID)
 	}
 }
 
@@ -179,7 +177,7 @@ func phaseExplain(t watch.Task) string {
 		last = t.Last.Status
 	}
 	if t.EndUnseen && t.Phase == watch.Ended {
-		return "gone while last seen " + clean(last) + ", but this program could not poll for a while before " +
+		return "gone while last seen " + common.Clean(last) + ", but this program could not poll for a while before " +
 			"(stopped, starved or asleep): its end was not seen; the recording callbacks (302 LeaveCode) tell how it stopped."
 	}
 	switch string(t.Phase) {
@@ -191,7 +189,7 @@ func phaseExplain(t watch.Task) string {
 			return "gone. Exited lasts only seconds and can fall between two polls, " +
 				"so it may have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
 		}
-		return "gone while last seen " + clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
+		return "gone while last seen " + common.Clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
 			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
 	case "not found":
 		return "the API answered that it has no such task here: check the TaskId, SdkAppId and region; " +
@@ -211,5 +209,5 @@ func (m *Model) nextPoll(t watch.Task) string {
 	case t.NextPoll.IsZero():
 		return "not scheduled"
 	}
-	return m.ago(t.NextPoll)
+	return m.clock.Ago(t.NextPoll)
 }

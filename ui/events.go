@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 	"time"
@@ -56,9 +57,9 @@ func newEvRow(ev watch.Event) evRow {
 	var what, tail string // tail: the free text, last so it cannot push the rest off
 	switch ev.Kind {
 	case watch.EventTransition:
-		what = clean(string(ev.From)) + " → " + clean(string(ev.To))
+		what = common.Clean(string(ev.From)) + " → " + common.Clean(string(ev.To))
 	case watch.EventError:
-		what = "error " + clean(ev.Code)
+		what = "error " + common.Clean(ev.Code)
 		if ev.Code == "" {
 			what = "error cleared"
 		}
@@ -67,24 +68,24 @@ func newEvRow(ev watch.Event) evRow {
 	case watch.EventRemove:
 		what = "removed"
 	case watch.EventNote:
-		what, tail = "note", clean(ev.Note)
+		what, tail = "note", common.Clean(ev.Note)
 		if ev.Note == "" {
 			what = "note cleared"
 		}
 	default:
-		what = clean(string(ev.Kind))
+		what = common.Clean(string(ev.Kind))
 	}
 	if ev.RequestID != "" {
-		what += "  " + clean(ev.RequestID)
+		what += "  " + common.Clean(ev.RequestID)
 	}
 	if ev.By != "" {
-		what += "  by " + clean(ev.By)
+		what += "  by " + common.Clean(ev.By)
 	}
-	headW := width(what)
+	headW := common.Width(what)
 	if tail != "" {
 		what += "  " + tail
 	}
-	id := clean(ev.Ref.TaskID)
+	id := common.Clean(ev.Ref.TaskID)
 	return evRow{ev: ev, what: what, headW: headW, search: strings.ToLower(id + " " + ev.Ref.String() + " " + what)}
 }
 
@@ -195,13 +196,13 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 		m.evp.follow = !m.evp.follow
 		m.evp.cursor, m.evp.offset = 0, 0
 		if m.evp.follow && m.sel == (taskref.Ref{}) {
-			return m.setFlash("no task selected: showing all tasks", flashInfo, flashTTL)
+			return m.setFlash("no task selected: showing all tasks", common.FlashInfo, common.FlashTTL)
 		}
 	case key.Matches(k, ks.Filter):
 		cmd := m.startInput(focusFilter, m.evp.filter)
 		m.input.Prompt = "events filter> "
 		m.input.Placeholder = "part of a TaskId, change, code, RequestId or note"
-		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+		m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 		return cmd
 	case key.Matches(k, ks.Submit):
 		if m.evp.cursor < len(shown) {
@@ -212,7 +213,7 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.evp.cursor < len(shown) {
 			ev := m.evp.ring[shown[m.evp.cursor]].ev
 			if key.Matches(k, ks.Copy) && ev.RequestID != "" {
-				return copyCmd(m.opts.Clipboard, "RequestId", clean(ev.RequestID))
+				return copyCmd(m.opts.Clipboard, "RequestId", common.Clean(ev.RequestID))
 			}
 			return copyCmd(m.opts.Clipboard, "the event", m.eventText(ev))
 		}
@@ -227,7 +228,7 @@ func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
 // filter and "only problems" when they hide it.
 func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
 	if m.rows[ref] == nil {
-		return m.setFlash(brief(clean(ref.TaskID))+" is no longer watched", flashInfo, flashTTL)
+		return m.setFlash(common.Brief(common.Clean(ref.TaskID))+" is no longer watched", common.FlashInfo, common.FlashTTL)
 	}
 	m.focus = newFocusStack()
 	m.selectTask(ref)
@@ -245,9 +246,9 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 		inner, w = max(h-1, 0), m.w
 	}
 	p := &m.evp
-	p.offset = clampOffset(p.offset, p.cursor, inner, len(shown))
+	p.offset = common.ClampOffset(p.offset, p.cursor, inner, len(shown))
 	body := make([]string, 0, inner)
-	loc := m.location()
+	loc := m.clock.Location()
 	// The TaskId gives way first: what happened and its RequestId are what
 	// an engineer quotes, so they keep their cells and the TaskId (whole
 	// in the details and in Y) is shortened in the middle to what is left.
@@ -255,7 +256,7 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	for i := p.offset; i < len(shown) && i-p.offset < inner; i++ {
 		r := &p.ring[shown[i]]
 		whatW = max(whatW, min(r.headW, eventWhatW))
-		idsW = max(idsW, width(clean(r.ev.Ref.TaskID)))
+		idsW = max(idsW, common.Width(common.Clean(r.ev.Ref.TaskID)))
 	}
 	idW := min(max(w-len("15:04:05")-4-whatW, eventIDMinW), idsW)
 	// When the selected row is cut, its change and RequestId are shown
@@ -269,47 +270,47 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 	if older != "" && len(shown) > 0 && p.cursor == len(shown)-1 && rows > 1 {
 		rows--
 	}
-	p.offset = clampOffset(p.offset, p.cursor, rows, len(shown))
+	p.offset = common.ClampOffset(p.offset, p.cursor, rows, len(shown))
 	for i := p.offset; i < len(shown) && len(body) < rows; i++ {
-		line := fit(m.eventLine(&p.ring[shown[i]], idW, loc), w)
+		line := common.Fit(m.eventLine(&p.ring[shown[i]], idW, loc), w)
 		if i == p.cursor {
-			line = styled(m.st.selected, line)
+			line = common.Styled(m.st.Selected, line)
 		}
 		body = append(body, line)
 	}
 	if len(shown) == 0 {
-		body = append(body, fit(m.noEventsText(), w))
+		body = append(body, common.Fit(m.noEventsText(), w))
 	}
 	if older != "" && p.offset+len(body) >= len(shown) && len(body) < inner {
-		body = append(body, styled(m.st.dim, fit(clean(older), w)))
+		body = append(body, common.Styled(m.st.Dim, common.Fit(common.Clean(older), w)))
 	}
 	if len(strip) > 0 {
 		for len(body) < rows {
 			body = append(body, "")
 		}
 		for _, l := range strip {
-			body = append(body, styled(m.st.title, fit(l, w)))
+			body = append(body, common.Styled(m.st.Title, common.Fit(l, w)))
 		}
 	}
 	title := "Events: all tasks"
 	if p.follow {
-		title = "Events: " + brief(clean(m.sel.TaskID))
+		title = "Events: " + common.Brief(common.Clean(m.sel.TaskID))
 	}
 	if m.evp.filter != "" {
-		title += " /" + clean(m.evp.filter)
+		title += " /" + common.Clean(m.evp.filter)
 	}
-	title += " (" + itoa(len(shown)) + ", newest first, " + m.zoneName() + ")"
+	title += " (" + common.Itoa(len(shown)) + ", newest first, " + m.clock.ZoneName() + ")"
 	if !l.border {
-		return appendPadded(append(lines, styled(m.st.title, cut(title, m.w))), body, h-1)
+		return common.AppendPadded(append(lines, common.Styled(m.st.Title, common.Cut(title, m.w))), body, h-1)
 	}
-	return append(lines, m.pane(title, true, w, h, body, false)...)
+	return append(lines, m.st.Pane(title, true, w, h, body, false)...)
 }
 
 // eventLine is an event's row before it is fitted to the pane: its time,
 // its TaskId shortened to idW, and what happened.
 func (m *Model) eventLine(r *evRow, idW int, loc *time.Location) string {
-	id := strings.TrimRight(shortenMiddle(clean(r.ev.Ref.TaskID), idW), " ")
-	return m.eventTime(r.ev.At, loc) + "  " + fit(id, idW) + "  " + r.what
+	id := strings.TrimRight(common.ShortenMiddle(common.Clean(r.ev.Ref.TaskID), idW), " ")
+	return m.eventTime(r.ev.At, loc) + "  " + common.Fit(id, idW) + "  " + r.what
 }
 
 // eventStrip is the selected event's change, RequestId and note, whole,
@@ -321,10 +322,10 @@ func (m *Model) eventStrip(shown []int, idW, w, inner int, loc *time.Location) [
 		return nil
 	}
 	r := &p.ring[shown[p.cursor]]
-	if width(m.eventLine(r, idW, loc)) <= w {
+	if common.Width(m.eventLine(r, idW, loc)) <= w {
 		return nil
 	}
-	strip := wrap("▸ "+r.what, w)
+	strip := common.Wrap("▸ "+r.what, w)
 	if inner-len(strip) < eventStripMinRows {
 		return nil
 	}
@@ -346,7 +347,7 @@ const (
 // eventTime is an event's time on its row: the time of day today, the
 // date too on another day; the zone is in the pane's title.
 func (m *Model) eventTime(t time.Time, loc *time.Location) string {
-	lt, ln := t.In(loc), m.now.In(loc)
+	lt, ln := t.In(loc), m.clock.Now.In(loc)
 	if lt.YearDay() == ln.YearDay() && lt.Year() == ln.Year() {
 		return lt.Format("15:04:05")
 	}
@@ -366,13 +367,13 @@ func (m *Model) noEventsText() string {
 // eventsHints is the hint bar while the pane is open.
 func (m *Model) eventsHints() (head, tail []key.Binding) {
 	ks := m.keys
-	scope := withHelp(ks.EventsScope, "this task")
+	scope := common.WithHelp(ks.EventsScope, "this task")
 	if m.evp.follow {
-		scope = withHelp(ks.EventsScope, "all tasks")
+		scope = common.WithHelp(ks.EventsScope, "all tasks")
 	}
 	head = []key.Binding{
-		onlyKey(ks.Down, "↑↓/jk", "move"), onlyKey(ks.Submit, "enter", "go to task"),
-		scope, ks.Filter, withHelp(ks.Copy, "copy RequestId"), withHelp(ks.Back, "back"),
+		common.OnlyKey(ks.Down, "↑↓/jk", "move"), common.OnlyKey(ks.Submit, "enter", "go to task"),
+		scope, ks.Filter, common.WithHelp(ks.Copy, "copy RequestId"), common.WithHelp(ks.Back, "back"),
 	}
 	return head, []key.Binding{ks.Help, ks.Quit}
 }
@@ -380,16 +381,16 @@ func (m *Model) eventsHints() (head, tail []key.Binding) {
 // eventText is one event whole, for a ticket: the time in ISO 8601 with
 // its offset, the task as SDKAPPID:TASKID, and every field it has.
 func (m *Model) eventText(ev watch.Event) string {
-	parts := []string{isoText(ev.At, m.location()), clean(ev.Ref.String()), clean(ev.Ref.Region), string(ev.Kind)}
+	parts := []string{common.ISOText(ev.At, m.clock.Location()), common.Clean(ev.Ref.String()), common.Clean(ev.Ref.Region), string(ev.Kind)}
 	switch {
 	case ev.Kind == watch.EventTransition:
-		parts = append(parts, clean(string(ev.From))+" → "+clean(string(ev.To)))
+		parts = append(parts, common.Clean(string(ev.From))+" → "+common.Clean(string(ev.To)))
 	case ev.To != "":
-		parts = append(parts, "state "+clean(string(ev.To)))
+		parts = append(parts, "state "+common.Clean(string(ev.To)))
 	}
 	for _, f := range []struct{ name, v string }{{"code", ev.Code}, {"RequestId", ev.RequestID}, {"by", ev.By}, {"note", ev.Note}} {
 		if f.v != "" {
-			parts = append(parts, f.name+" "+clean(f.v))
+			parts = append(parts, f.name+" "+common.Clean(f.v))
 		}
 	}
 	return strings.Join(parts, "  ")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 	"testing"
@@ -242,12 +243,12 @@ func TestEventsStripCountsTheDate(t *testing.T) {
 	}
 	m.evp.cursor = i
 	r := &m.evp.ring[shown[i]]
-	loc := m.location()
+	loc := m.clock.Location()
 	line := m.eventLine(r, eventIDMinW, loc)
 	if !strings.HasPrefix(line, m.eventTime(old.At, loc)) || len(m.eventTime(old.At, loc)) <= len("15:04:05") {
 		t.Fatalf("row %q does not start with a date", line)
 	}
-	w := width(line)
+	w := common.Width(line)
 	if s := m.eventStrip(shown, eventIDMinW, w, 30, loc); s != nil {
 		t.Errorf("row fits in %d cells, strip %q", w, s)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,7 +10,7 @@ import (
 // notice is news for the message line that nobody asked for just now.
 type notice struct {
 	text string
-	kind int
+	kind common.FlashKind
 	ttl  time.Duration
 }
 
@@ -17,7 +18,7 @@ type notice struct {
 // to hold). It never takes the line from an answer to what the user just
 // typed or pressed (setFlash): it waits until that answer's time is up,
 // and only the latest notice waits.
-func (m *Model) setNotice(text string, kind int, ttl time.Duration) tea.Cmd {
+func (m *Model) setNotice(text string, kind common.FlashKind, ttl time.Duration) tea.Cmd {
 	if m.flash.text != "" && !m.flash.notice {
 		m.flash.queued = &notice{text: text, kind: kind, ttl: ttl}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"hash"
 	"hash/fnv"
 	"image/color"
@@ -432,7 +433,7 @@ func (f *keyFuzzer) answer() tea.Msg {
 		noteMsg{ref: someRef, note: "x", old: f.text(5), err: err},
 		editFailedMsg{what: "pausing polling", failed: "pause failed", err: fmt.Errorf("pause: %w", watch.ErrReadOnly), pause: true},
 		exportedMsg{format: "md", n: 3, path: "/tmp/" + f.text(30), err: err},
-		copiedMsg{what: "TaskId", text: clean(f.text(60)), err: err}, // copies are of what the screen shows
+		copiedMsg{what: "TaskId", text: common.Clean(f.text(60)), err: err}, // copies are of what the screen shows
 		hookFailMsg{text: hostile},
 		flashClearMsg{seq: r.IntN(5)},
 		tickMsg{at: time.Now(), seq: r.IntN(5)},

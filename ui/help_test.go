@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"os"
 	"reflect"
 	"regexp"
@@ -71,7 +72,7 @@ func TestHelpScrollsAtEverySize(t *testing.T) {
 			}
 			press(m, "G")
 			check("bottom")
-			if !m.box.vp.AtBottom() || !screenHas(m, "/"+itoa(total)) {
+			if !m.box.vp.AtBottom() || !screenHas(m, "/"+common.Itoa(total)) {
 				t.Errorf("G did not reach the end (%d/%d)", m.box.vp.YOffset(), total)
 			}
 			lastLine := strings.TrimSpace(ansi.Strip(m.box.vp.GetContent()[strings.LastIndex(m.box.vp.GetContent(), "\n")+1:]))
@@ -128,7 +129,7 @@ func TestHelpLegend(t *testing.T) {
 	}
 	// Each state sample is drawn in the colour the rows use.
 	for _, p := range watch.Phases {
-		if sgr := m.st.phaseSGR(p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(p)) {
+		if sgr := m.st.PhaseSGR(p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(p)) {
 			t.Errorf("%s: sample not in its row colour", p)
 		}
 	}

@@ -2,17 +2,15 @@ package ui
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
-
-func ansiWidth(s string) int { return ansi.StringWidth(s) }
 
 // startInput gives the keyboard to the one-line input f, over what has it.
 func (m *Model) startInput(f focus, value string) tea.Cmd {
@@ -35,8 +33,8 @@ func (m *Model) startInput(f focus, value string) tea.Cmd {
 	case focusCmdline:
 		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
 	}
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
-	m.input.SetValue(typable(value)) // a note from the watch list may hold anything
+	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
+	m.input.SetValue(common.Typable(value)) // a note from the watch list may hold anything
 	m.input.CursorEnd()
 	m.ensureVisible()
 	return m.input.Focus()
@@ -66,7 +64,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "" && key.Matches(k, ks.Submit):
 		return m.submit()
 	}
-	if strings.IndexFunc(k.Text, unwanted) >= 0 {
+	if strings.IndexFunc(k.Text, common.Unwanted) >= 0 {
 		return nil
 	}
 	cmd, changed := m.typeKey(k)
@@ -140,9 +138,9 @@ func (m *Model) addEntries(text string) tea.Cmd {
 	if len(b.Rejected) > 0 {
 		report := make([]string, 0, 2*len(b.Rejected))
 		for _, rj := range b.Rejected {
-			report = append(report, clean(rj.Entry), "    "+clean(rj.Reason.Error()))
+			report = append(report, common.Clean(rj.Entry), "    "+common.Clean(rj.Reason.Error()))
 		}
-		title := itoa(len(b.Rejected)) + " entries rejected"
+		title := common.Itoa(len(b.Rejected)) + " entries rejected"
 		if len(b.Rejected) == 1 {
 			title = "1 entry rejected"
 		}
@@ -150,14 +148,14 @@ func (m *Model) addEntries(text string) tea.Cmd {
 	}
 	m.ensureVisible()
 	if len(b.Refs) == 0 {
-		kind := flashInfo
+		kind := common.FlashInfo
 		if len(b.Rejected) > 0 {
-			kind = flashWarn
+			kind = common.FlashWarn
 		}
-		return m.setFlash(b.Summary(), kind, flashLongTTL)
+		return m.setFlash(b.Summary(), kind, common.FlashLongTTL)
 	}
 	return tea.Batch(addCmd(m.eng, b.Refs, len(b.Duplicates), len(b.Rejected)),
-		m.setFlash("adding "+plural(len(b.Refs), "task")+"…", flashInfo, flashTTL))
+		m.setFlash("adding "+common.Plural(len(b.Refs), "task")+"…", common.FlashInfo, common.FlashTTL))
 }
 
 // selectAdded puts the cursor on the first task an add brought in, once
@@ -198,7 +196,7 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 			return ' '
-		case unwanted(r):
+		case common.Unwanted(r):
 			return -1
 		}
 		return r
@@ -226,28 +224,4 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		m.setFilter(m.input.Value())
 	}
 	return said
-}
-
-// unwanted are runes that never belong in typed text: controls (escape
-// sequences start with one) and invisible format characters.
-func unwanted(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
-}
-
-// typable is s without the runes that could not have been typed: what an
-// input box may show and hold.
-func typable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unwanted(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return itoa(n) + " " + word + "s"
 }

@@ -2,8 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
-	tea "charm.land/bubbletea/v2"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // KeyMap is every binding the dashboard reacts to. It lives in ui, next to
@@ -117,25 +116,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Add, k.Remove, k.Focus, k.Filter, k.Problems, k.Copy, k.Pause, k.Zone, k.Help, k.Quit}
 }
 
-// scroll moves a viewport (help, a box, the describe view) for the
-// movement keys, the same ones that move the list; it reports whether k
-// was one of them.
-func (k *KeyMap) scroll(vp *viewport.Model, msg tea.KeyPressMsg) bool {
-	switch {
-	case key.Matches(msg, k.Up):
-		vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		vp.PageUp()
-	case key.Matches(msg, k.PageDown):
-		vp.PageDown()
-	case key.Matches(msg, k.Top):
-		vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		vp.GotoBottom()
-	default:
-		return false
-	}
-	return true
+// nav is the movement keys, as every part takes them.
+func (k *KeyMap) nav() common.Nav {
+	return common.Nav{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -101,14 +102,14 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		for _, r := range m.visible {
 			m.setMark(r.t.Ref, true)
 		}
-		return m.setFlash(plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", flashInfo, flashTTL), true
+		return m.setFlash(common.Plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", common.FlashInfo, common.FlashTTL), true
 	case key.Matches(k, ks.ClearMarks):
 		n := m.markCount()
 		m.flow.marks = nil
 		if n == 0 {
-			return m.setFlash("no task is marked (space marks one)", flashInfo, flashTTL), true
+			return m.setFlash("no task is marked (space marks one)", common.FlashInfo, common.FlashTTL), true
 		}
-		return m.setFlash("cleared "+plural(n, "mark"), flashInfo, flashTTL), true
+		return m.setFlash("cleared "+common.Plural(n, "mark"), common.FlashInfo, common.FlashTTL), true
 	case key.Matches(k, ks.RemoveGone):
 		return m.askRemoveGone(), true
 	case key.Matches(k, ks.Command):
@@ -127,26 +128,26 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Remove):
 		m.askRemove(rowRefs(rs), "marked")
 	case key.Matches(k, ks.Refresh):
-		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+plural(len(rs), "marked task"), flashInfo, flashTTL)), true
+		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+common.Plural(len(rs), "marked task"), common.FlashInfo, common.FlashTTL)), true
 	case key.Matches(k, ks.Note):
 		m.flow.noteRefs = rowRefs(rs)
 		cmd := m.startInput(focusNote, commonNote(rs))
 		m.input.Prompt = bulkNotePrompt(rs)
 		m.input.Placeholder = "one note for all of them (empty clears theirs)"
-		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+		m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 		return cmd, true
 	case key.Matches(k, ks.Copy):
 		ids := make([]string, len(rs))
 		for i, r := range rs {
 			ids[i] = r.id
 		}
-		return copyCmd(m.opts.Clipboard, plural(len(rs), "TaskId"), strings.Join(ids, "\n")), true
+		return copyCmd(m.opts.Clipboard, common.Plural(len(rs), "TaskId"), strings.Join(ids, "\n")), true
 	case key.Matches(k, ks.CopyDetails):
 		parts := make([]string, len(rs))
 		for i, r := range rs {
 			parts[i] = m.ticketText(r)
 		}
-		return copyCmd(m.opts.Clipboard, "details of "+plural(len(rs), "task"), strings.Join(parts, "\n")), true
+		return copyCmd(m.opts.Clipboard, "details of "+common.Plural(len(rs), "task"), strings.Join(parts, "\n")), true
 	default:
 		return nil, false
 	}
@@ -161,9 +162,9 @@ func commonNote(rs []*row) string { return shared(rs, func(r *row) string { retu
 // do not already share one note (which the input then starts from), how
 // many notes it will replace: nothing is overwritten unsaid.
 func bulkNotePrompt(rs []*row) string {
-	p := "note for " + itoa(len(rs)) + " marked"
+	p := "note for " + common.Itoa(len(rs)) + " marked"
 	if n := replacedNotes(rs, commonNote(rs)); n > 0 && commonNote(rs) == "" {
-		p += " (replaces " + plural(n, "note") + ")"
+		p += " (replaces " + common.Plural(n, "note") + ")"
 	}
 	return p + "> "
 }
@@ -206,7 +207,7 @@ func (m *Model) askRemoveGone() tea.Cmd {
 		}
 	}
 	if len(refs) == 0 {
-		return m.setFlash("no ended or not-found task to remove", flashInfo, flashTTL)
+		return m.setFlash("no ended or not-found task to remove", common.FlashInfo, common.FlashTTL)
 	}
 	m.askRemove(refs, "ended or not-found")
 	return nil
@@ -228,28 +229,28 @@ func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, m.keys.Yes):
-		return tea.Batch(removeManyCmd(m.eng, refs), m.setFlash("removing "+plural(len(refs), what+" task")+"…", flashInfo, flashTTL))
+		return tea.Batch(removeManyCmd(m.eng, refs), m.setFlash("removing "+common.Plural(len(refs), what+" task")+"…", common.FlashInfo, common.FlashTTL))
 	case k.Text == "" && key.Matches(k, m.keys.Quit):
 		return m.quit()
 	}
-	return m.setFlash("kept "+plural(len(refs), what+" task"), flashInfo, flashTTL)
+	return m.setFlash("kept "+common.Plural(len(refs), what+" task"), common.FlashInfo, common.FlashTTL)
 }
 
 // confirmManyLine is the bulk removal's question, naming the count.
 func (m *Model) confirmManyLine() string {
 	n := len(m.flow.confirm)
-	q := "remove " + plural(n, m.flow.confirmWhat+" task") + " from the watch list? "
-	ans := "y removes all " + itoa(n) + "; other keys keep them"
+	q := "remove " + common.Plural(n, m.flow.confirmWhat+" task") + " from the watch list? "
+	ans := "y removes all " + common.Itoa(n) + "; other keys keep them"
 	if n == 1 {
 		ans = "y removes it; other keys keep it"
 	}
-	if ansiWidth(q+ans) > m.w {
-		q = "remove " + plural(n, m.flow.confirmWhat+" task") + "? "
+	if common.Width(q+ans) > m.w {
+		q = "remove " + common.Plural(n, m.flow.confirmWhat+" task") + "? "
 	}
-	if ansiWidth(q+ans) > m.w {
+	if common.Width(q+ans) > m.w {
 		ans = "y removes, other keys keep"
 	}
-	return m.st.warn + cut(q, m.w) + sgrReset + cut(ans, max(0, m.w-ansiWidth(q)))
+	return m.st.Warn + common.Cut(q, m.w) + common.SGRReset + common.Cut(ans, max(0, m.w-common.Width(q)))
 }
 
 // removedManyMsg is the engine's answer to a bulk removal.
@@ -291,7 +292,7 @@ func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
 	if drop {
 		m.rebuild(true)
 	}
-	return m.setFlash("removed "+plural(msg.n, "task"), flashInfo, flashTTL)
+	return m.setFlash("removed "+common.Plural(msg.n, "task"), common.FlashInfo, common.FlashTTL)
 }
 
 // submitNoteMany saves one note on every task it was typed for, each edit
@@ -316,14 +317,14 @@ func (m *Model) submitNoteMany(value string) tea.Cmd {
 		cmds = append(cmds, noteCmd(m.eng, ref, value, old, m.noteSeq))
 	}
 	m.replaceRows(moved) // the filter may now hide or show them
-	text := "note set on " + plural(len(refs), "task")
+	text := "note set on " + common.Plural(len(refs), "task")
 	switch {
 	case value == "":
-		text = "notes cleared on " + plural(len(refs), "task")
+		text = "notes cleared on " + common.Plural(len(refs), "task")
 	case replaced > 0:
-		text += " (" + plural(replaced, "note") + " replaced)"
+		text += " (" + common.Plural(replaced, "note") + " replaced)"
 	}
-	cmds = append(cmds, m.setFlash(text, flashInfo, flashTTL))
+	cmds = append(cmds, m.setFlash(text, common.FlashInfo, common.FlashTTL))
 	return tea.Batch(cmds...)
 }
 
@@ -333,10 +334,10 @@ const markW = 2
 // writeMark draws a row's mark cell (see cols.mark).
 func (m *Model) writeMark(b *strings.Builder, r *row, restore func()) {
 	if !m.marked(r.t.Ref) {
-		b.WriteString(spaces(markW))
+		b.WriteString(common.Spaces(markW))
 		return
 	}
-	b.WriteString(m.st.title)
+	b.WriteString(m.st.Title)
 	b.WriteString(m.markGlyph())
 	restore()
 	b.WriteByte(' ')

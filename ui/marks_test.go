@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 	"testing"
@@ -77,8 +78,8 @@ func TestMarks(t *testing.T) {
 			screen := ansi.Strip(content(m))
 			head := strings.Join(lines(screen)[:2], "\n")
 			if n := len(tc.want); n > 0 {
-				if !strings.Contains(head, itoa(n)+" marked") {
-					t.Errorf("header lacks %q:\n%s", itoa(n)+" marked", head)
+				if !strings.Contains(head, common.Itoa(n)+" marked") {
+					t.Errorf("header lacks %q:\n%s", common.Itoa(n)+" marked", head)
 				}
 				if got := strings.Count(screen, "◆"); got != min(n, len(m.visible)) && tc.name != "marks survive sort and filter" {
 					t.Errorf("%d rows drawn marked, want %d", got, n)

@@ -11,6 +11,7 @@ package ui
 
 import (
 	"context"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"log/slog"
 	"slices"
 	"time"
@@ -143,17 +144,11 @@ type row struct {
 // (flash.go).
 type flash struct {
 	text   string
-	kind   int // flashInfo, flashWarn, flashErr
+	kind   common.FlashKind
 	seq    int
 	notice bool    // text is a notice: anything may replace it
 	queued *notice // the latest notice that came while an answer showed
 }
-
-const (
-	flashInfo = iota
-	flashWarn
-	flashErr
-)
 
 // Model is the dashboard. It is used through a pointer: Update mutates it
 // in place and returns it, and the render caches live in it.
@@ -164,12 +159,13 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	log    *slog.Logger
-	loc    *time.Location
 
 	w, h int
-	dark bool
-	st   Styles
-	now  time.Time
+	// st and clock are shared with the parts of the screen (ui/common):
+	// the palette for the terminal's background, and now, the zones and
+	// the wake of the frame being drawn.
+	st    *common.Styles
+	clock *common.Clock
 
 	rows    map[taskref.Ref]*row
 	all     []*row // arrival order; nil holes are compacted on rebuild
@@ -207,7 +203,6 @@ type Model struct {
 	flash    flash
 	seenWarn map[string]bool
 
-	zone       zone        // where times are shown and copied (z)
 	lastCopy   copiedMsg   // the last text copied, for v
 	pendingSel taskref.Ref // the first added task, selected once its row exists
 
@@ -228,12 +223,10 @@ type Model struct {
 
 	// What makes an idle screen cost nothing (repaint.go): the frame
 	// drawn last, whether View may hand it back (the last message changed
-	// nothing on it), the pending tick, and the wake of the frame being
-	// drawn.
+	// nothing on it), and the pending tick.
 	frame frame
 	reuse bool
 	tick  tickState
-	wake  time.Time
 }
 
 // New builds the dashboard around an engine. Nothing runs until the
@@ -262,9 +255,8 @@ func New(eng Engine, opts Options) *Model {
 		ctx:      ctx,
 		cancel:   cancel,
 		log:      log,
-		loc:      loc,
-		dark:     true,
-		now:      opts.Now(),
+		st:       &common.Styles{},
+		clock:    &common.Clock{Now: opts.Now(), Loc: loc},
 		rows:     map[taskref.Ref]*row{},
 		apps:     map[uint64]int{},
 		seenWarn: map[string]bool{},
@@ -284,9 +276,8 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) setDark(dark bool) {
-	m.dark = dark
-	m.st = newStyles(dark, m.opts.ASCII)
-	m.input.SetStyles(m.st.input)
+	*m.st = common.NewStyles(dark, m.opts.ASCII)
+	m.input.SetStyles(m.st.Input)
 	m.detail = detailCache{}
 }
 
@@ -300,4 +291,11 @@ func (m *Model) selected() *row {
 		return nil
 	}
 	return m.visible[m.cursor]
+}
+
+// ASCIIWanted reports whether the environment asks for plain ASCII glyphs:
+// NO_COLOR set to anything (https://no-color.org) or TERM=dumb. The caller
+// reads the environment and sets Options.ASCII; View never does.
+func ASCIIWanted(getenv func(string) string) bool {
+	return getenv("NO_COLOR") != "" || getenv("TERM") == "dumb"
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // The visible list (filtered, sorted) is kept in order as rows change,
@@ -188,3 +190,14 @@ func (m *Model) forget(r *row) bool {
 	m.dropRow(r)
 	return ok
 }
+
+// slotSeverity is watch.Phase.Severity by count slot (see phaseSlot), so
+// the state sort compares two ints instead of two phase names.
+var slotSeverity = func() []int {
+	s := make([]int, len(watch.Phases)+1)
+	for i, p := range watch.Phases {
+		s[i] = p.Severity()
+	}
+	s[len(watch.Phases)] = watch.Phase("").Severity() // unknown: with errors
+	return s
+}()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -59,10 +60,10 @@ func (m *Model) readOnlyRefusal(k tea.KeyPressMsg) string {
 // has room, else without the aside so the reason is never cut.
 func (m *Model) refuse(what string) tea.Cmd {
 	text := "read-only session: " + what + " is not allowed"
-	if long := text + " (you can look, filter and copy)"; ansiWidth(long) <= m.w {
+	if long := text + " (you can look, filter and copy)"; common.Width(long) <= m.w {
 		text = long
 	}
-	return m.setFlash(text, flashWarn, flashLongTTL)
+	return m.setFlash(text, common.FlashWarn, common.FlashLongTTL)
 }
 
 // editFailed is the flash for an edit the engine did not make: a
@@ -72,7 +73,7 @@ func (m *Model) editFailed(what, failed string, err error) tea.Cmd {
 	if errors.Is(err, watch.ErrReadOnly) {
 		return m.refuse(what)
 	}
-	return m.setFlash(failed+": "+clean(err.Error()), flashErr, flashLongTTL)
+	return m.setFlash(failed+": "+common.Clean(err.Error()), common.FlashErr, common.FlashLongTTL)
 }
 
 // editFailedMsg is the engine's refusal or failure of an edit that has no

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -67,21 +68,21 @@ func TestRowKeepsLastStatusBesideTheFailure(t *testing.T) {
 				t.Errorf("state %q not on the row %q", tt.state, plain)
 			}
 			if tt.badge != "" {
-				badge := m.st.fail
+				badge := m.st.Fail
 				if tt.throttled {
-					badge = m.st.throttle
+					badge = m.st.Throttle
 				}
 				if !strings.Contains(row, badge+tt.badge) {
 					t.Errorf("failure %q not drawn as a badge on %q", tt.badge, row)
 				}
-			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.fail) {
+			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.Fail) {
 				t.Errorf("a gone task is not a failed call: %q", plain)
 			}
 			if got := strings.HasPrefix(strings.TrimLeft(plain, "│| "), "!"); got != tt.marked {
 				t.Errorf("marked = %v, want %v: %q", got, tt.marked, plain)
 			}
 			// A row in trouble is never faint; only a stale answer's age is.
-			if before, _, _ := strings.Cut(row, "task-under-test"); strings.Contains(before, m.st.dim) {
+			if before, _, _ := strings.Cut(row, "task-under-test"); strings.Contains(before, m.st.Dim) {
 				t.Errorf("state drawn faint: %q", row)
 			}
 		})
@@ -305,10 +306,10 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 // rows do and says what it means.
 func TestLegendCoversEveryState(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
-	st := &m.st
+	st := m.st
 	legend := ansi.Strip(strings.Join(m.legendLines(200), "\n"))
 	for _, p := range watch.Phases {
-		if !strings.Contains(legend, st.stateText(p)+" ") || lookOf(p).means == "" {
+		if !strings.Contains(legend, st.StateText(p)+" ") || common.LookOf(p).Means == "" {
 			t.Errorf("legend lacks %s", p)
 		}
 	}

@@ -96,7 +96,7 @@ func TestSelectedRowKeepsItsAlert(t *testing.T) {
 				styled = l
 			}
 		}
-		if !strings.Contains(styled, m.st.selected) {
+		if !strings.Contains(styled, m.st.Selected) {
 			t.Errorf("%s: the selected row is not drawn reversed: %q", tc.name, styled)
 		}
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"unicode/utf8"
 
@@ -44,13 +45,13 @@ const (
 func (m *Model) limitText() string {
 	switch m.focus.top() {
 	case focusFilter:
-		return "the filter takes up to " + itoa(maxFilterRunes) + " characters"
+		return "the filter takes up to " + common.Itoa(maxFilterRunes) + " characters"
 	case focusNote:
-		return "a note takes up to " + itoa(maxNoteRunes) + " characters"
+		return "a note takes up to " + common.Itoa(maxNoteRunes) + " characters"
 	case focusCmdline:
-		return "the command line takes up to " + itoa(maxCmdRunes) + " characters"
+		return "the command line takes up to " + common.Itoa(maxCmdRunes) + " characters"
 	case focusAdd:
-		return "the add box takes up to " + itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
+		return "the add box takes up to " + common.Itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
 	}
 	return ""
 }
@@ -77,7 +78,7 @@ func (m *Model) sayLimit() tea.Cmd {
 	if m.flash.text == text {
 		return nil
 	}
-	return m.setFlash(text, flashWarn, flashTTL)
+	return m.setFlash(text, common.FlashWarn, common.FlashTTL)
 }
 
 // quietKey reports whether msg is a key that changes nothing on screen: a
@@ -85,7 +86,7 @@ func (m *Model) sayLimit() tea.Cmd {
 // then hands back the frame already drawn.
 func (m *Model) quietKey(msg tea.Msg) bool {
 	k, ok := msg.(tea.KeyPressMsg)
-	return ok && m.inputFocused() && k.Text != "" && strings.IndexFunc(k.Text, unwanted) < 0 &&
+	return ok && m.inputFocused() && k.Text != "" && strings.IndexFunc(k.Text, common.Unwanted) < 0 &&
 		m.flash.text == m.limitText() && m.inputRunes() >= m.input.CharLimit
 }
 
@@ -130,8 +131,8 @@ func (m *Model) pasteAdd(text string) tea.Cmd {
 	var cmd tea.Cmd
 	if room := maxAddRunes - m.paste.runes; utf8.RuneCountInString(chunk) > room {
 		chunk = cutList(chunk, room)
-		cmd = m.setFlash("the add box holds "+itoa(maxAddRunes)+" characters (a whole "+itoa(watchlist.MaxTasks)+
-			"-task list): the rest of the paste was left out", flashWarn, flashLongTTL)
+		cmd = m.setFlash("the add box holds "+common.Itoa(maxAddRunes)+" characters (a whole "+common.Itoa(watchlist.MaxTasks)+
+			"-task list): the rest of the paste was left out", common.FlashWarn, common.FlashLongTTL)
 	}
 	m.paste.b.WriteString(chunk)
 	m.paste.runes += utf8.RuneCountInString(chunk)
@@ -166,8 +167,8 @@ func (m *Model) addPrompt() {
 	m.input.Prompt = "add> "
 	m.input.Placeholder = "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines"
 	if m.paste.runes > 0 {
-		m.input.Prompt = "add> [" + itoa(m.paste.entries) + " pasted] "
+		m.input.Prompt = "add> [" + common.Itoa(m.paste.entries) + " pasted] "
 		m.input.Placeholder = "enter adds them; type more, or esc drops all"
 	}
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -172,7 +173,7 @@ func TestNoteBoxHoldsNoControls(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 120, 30)
 	press(m, "G") // the hostile task, last
 	press(m, "n")
-	if v := m.input.Value(); strings.IndexFunc(v, unwanted) >= 0 || !strings.Contains(v, "evil") {
+	if v := m.input.Value(); strings.IndexFunc(v, common.Unwanted) >= 0 || !strings.Contains(v, "evil") {
 		t.Errorf("the note box holds %q", v)
 	}
 	assertTerminalSafe(t, "note box", content(m))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +64,7 @@ func TestUnsavedBannerStays(t *testing.T) {
 		m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: eng.Stats()}})
 		if sz.prompt {
 			m.Update(keyMsg("a"))
-			m.setFlash("adding 1 task…", flashInfo, flashTTL)
+			m.setFlash("adding 1 task…", common.FlashInfo, common.FlashTTL)
 		}
 		now = now.Add(15 * time.Minute)
 		m.Update(tickMsg{at: now})

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -73,7 +74,7 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	case tea.ResumeMsg:
 		// Back from ctrl+z: the clock jumped and the terminal may have
 		// been resized; clear so the whole screen is drawn again.
-		m.now = m.opts.Now()
+		m.clock.Now = m.opts.Now()
 		return tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
 	case flashClearMsg:
 		return m.clearFlash(msg.seq)
@@ -119,7 +120,7 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 // setFlash shows an answer to what the user did and arms a timer that
 // clears it, unless a newer flash has replaced it by then; until then no
 // notice (setNotice) takes its place.
-func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
+func (m *Model) setFlash(text string, kind common.FlashKind, ttl time.Duration) tea.Cmd {
 	m.flash.seq++
 	m.flash.text, m.flash.kind, m.flash.notice = text, kind, false
 	seq := m.flash.seq
@@ -137,9 +138,9 @@ func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 	dups := msg.dups + msg.asked - len(msg.added)
 	text := fmt.Sprintf("%d added, %d already watched, %d rejected", len(msg.added), dups, msg.rejected)
 	if msg.rejected > 0 {
-		return m.setFlash(text+" (the box lists why)", flashWarn, flashLongTTL)
+		return m.setFlash(text+" (the box lists why)", common.FlashWarn, common.FlashLongTTL)
 	}
-	return m.setFlash(text, flashInfo, flashTTL)
+	return m.setFlash(text, common.FlashInfo, common.FlashTTL)
 }
 
 func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
@@ -149,12 +150,12 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 	if r := m.rows[msg.ref]; r != nil {
 		m.reorder(nil, true, m.forget(r))
 	}
-	return m.setFlash("removed "+brief(clean(msg.ref.TaskID)), flashInfo, flashTTL)
+	return m.setFlash("removed "+common.Brief(common.Clean(msg.ref.TaskID)), common.FlashInfo, common.FlashTTL)
 }
 
 // resize re-fits what depends on the terminal size.
 func (m *Model) resize() {
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 	m.ensureVisible()
 	m.clampDetail()
 	m.syncBox(m.layout())

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -34,7 +35,7 @@ func (m *Model) describeKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
 		return copyCmd(m.opts.Clipboard, "the describe view", m.desc.text)
 	default:
-		ks.scroll(vp, k)
+		ks.nav().Scroll(vp, k)
 	}
 	return nil
 }
@@ -47,14 +48,14 @@ func (m *Model) appendDescribe(lines []string, l layout) []string {
 	total := vp.TotalLineCount()
 	first := min(vp.YOffset()+1, total)
 	last := min(vp.YOffset()+vp.Height(), total)
-	pos := itoa(first) + "-" + itoa(last) + " of " + itoa(total)
-	head := "Describe " + brief(clean(m.desc.ref.TaskID))
-	gap := m.w - width(head) - width(pos) - 1
+	pos := common.Itoa(first) + "-" + common.Itoa(last) + " of " + common.Itoa(total)
+	head := "Describe " + common.Brief(common.Clean(m.desc.ref.TaskID))
+	gap := m.w - common.Width(head) - common.Width(pos) - 1
 	if gap < 1 {
-		head = cut(head, max(m.w-width(pos)-2, 1))
-		gap = max(m.w-width(head)-width(pos)-1, 1)
+		head = common.Cut(head, max(m.w-common.Width(pos)-2, 1))
+		gap = max(m.w-common.Width(head)-common.Width(pos)-1, 1)
 	}
-	lines = append(lines, styled(m.st.title, cut(head+spaces(gap)+pos, m.w)))
+	lines = append(lines, common.Styled(m.st.Title, common.Cut(head+common.Spaces(gap)+pos, m.w)))
 	body := strings.Split(vp.View(), "\n")
 	for i := 0; i < l.bodyH-1; i++ {
 		if i < len(body) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 
@@ -34,7 +35,7 @@ func bellPhase(p watch.Phase) bool {
 
 // applyUpdate folds one Collect into the model's rows.
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
-	m.now = m.opts.Now()
+	m.clock.Now = m.opts.Now()
 	ring := false
 	// Many changes at once (the first load, a paste) sort the whole list;
 	// a few are placed one by one (order.go).
@@ -99,11 +100,11 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	for _, w := range up.Stats.WatchWarnings {
 		if !m.seenWarn[w] {
 			m.seenWarn[w] = true
-			fresh = append(fresh, clean(w))
+			fresh = append(fresh, common.Clean(w))
 		}
 	}
 	if len(fresh) > 0 {
-		cmds = append(cmds, m.setFlash("watch list: "+strings.Join(fresh, "; "), flashWarn, flashLongTTL))
+		cmds = append(cmds, m.setFlash("watch list: "+strings.Join(fresh, "; "), common.FlashWarn, common.FlashLongTTL))
 	}
 	return tea.Batch(cmds...)
 }
@@ -112,11 +113,11 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 func (r *row) set(t watch.Task) {
 	r.t = t
 	r.ver++
-	r.id = clean(t.Ref.TaskID)
-	r.note = clean(t.Note)
+	r.id = common.Clean(t.Ref.TaskID)
+	r.note = common.Clean(t.Note)
 	r.code = ""
 	if t.LastErr != nil {
-		r.code = clean(t.LastErr.Code)
+		r.code = common.Clean(t.LastErr.Code)
 	}
 	r.idCellW = -1
 	r.slot = phaseSlot(t.Phase)
@@ -194,19 +195,5 @@ func (m *Model) move(n int) {
 
 // ensureVisible scrolls the list only as far as needed to show the cursor.
 func (m *Model) ensureVisible() {
-	m.offset = clampOffset(m.offset, m.cursor, m.layout().listH, len(m.visible))
-}
-
-func clampOffset(off, cursor, rows, n int) int {
-	if rows <= 0 {
-		return 0
-	}
-	if cursor < off {
-		off = cursor
-	}
-	if cursor >= off+rows {
-		off = cursor - rows + 1
-	}
-	off = min(off, n-rows)
-	return max(off, 0)
+	m.offset = common.ClampOffset(m.offset, m.cursor, m.layout().listH, len(m.visible))
 }

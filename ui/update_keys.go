@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -35,7 +36,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.back()
 		return nil
 	case key.Matches(k, ks.Zone):
-		return m.setFlash(m.cycleZone(), flashInfo, flashTTL)
+		return m.setFlash(m.cycleZone(), common.FlashInfo, common.FlashTTL)
 	case key.Matches(k, ks.ShowCopied):
 		return m.showCopied()
 	}
@@ -97,7 +98,7 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.ShowCopied) && m.focus.top() == focusCopied:
 		m.closeBox()
 	default:
-		ks.scroll(vp, k)
+		ks.nav().Scroll(vp, k)
 	}
 	return nil
 }
@@ -105,7 +106,7 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 // showCopied opens the last copied text in a box to select by hand.
 func (m *Model) showCopied() tea.Cmd {
 	if m.lastCopy.text == "" {
-		return m.setFlash("nothing copied yet: y copies the TaskId, Y the details", flashInfo, flashTTL)
+		return m.setFlash("nothing copied yet: y copies the TaskId, Y the details", common.FlashInfo, common.FlashTTL)
 	}
 	title := "Copied " + m.lastCopy.what + ": select it by hand"
 	if m.opts.Mouse {
@@ -178,7 +179,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Sort):
 		m.sortBy = (m.sortBy + 1) % sortKeys
 		m.rebuild(false)
-		return m.setFlash("sorted by "+m.sortBy.String(), flashInfo, flashTTL)
+		return m.setFlash("sorted by "+m.sortBy.String(), common.FlashInfo, common.FlashTTL)
 	case key.Matches(k, ks.Problems):
 		m.problems = !m.problems
 		m.rebuild(false)
@@ -189,9 +190,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.pauseWant {
 			word = "pausing polling (p resumes)"
 		}
-		return tea.Batch(pauseCmd(m.eng, m.pauseWant, m.pauseSeq), m.setFlash(word, flashInfo, flashTTL))
+		return tea.Batch(pauseCmd(m.eng, m.pauseWant, m.pauseSeq), m.setFlash(word, common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.RefreshAll):
-		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", flashInfo, flashTTL))
+		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", common.FlashInfo, common.FlashTTL))
 	case r == nil:
 		return nil // the rest act on the selected task
 	case key.Matches(k, ks.Remove):
@@ -199,7 +200,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		m.confirmRef = r.t.Ref
 		m.ensureVisible()
 	case key.Matches(k, ks.Refresh):
-		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+brief(r.id), flashInfo, flashTTL))
+		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+common.Brief(r.id), common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.Note):
 		m.inputRef = r.t.Ref
 		return m.startInput(focusNote, r.t.Note)
@@ -223,11 +224,11 @@ func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, ks.Yes):
 		ref := m.confirmRef
-		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+brief(clean(ref.TaskID)), flashInfo, flashTTL))
+		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+common.Brief(common.Clean(ref.TaskID)), common.FlashInfo, common.FlashTTL))
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	}
-	return m.setFlash("kept "+brief(clean(m.confirmRef.TaskID)), flashInfo, flashTTL)
+	return m.setFlash("kept "+common.Brief(common.Clean(m.confirmRef.TaskID)), common.FlashInfo, common.FlashTTL)
 }
 
 // onClick selects the clicked row (mouse is opt-in, see Options.Mouse).
@@ -289,4 +290,11 @@ func (m *Model) onWheel(mo tea.Mouse) {
 		return
 	}
 	m.move(step)
+}
+
+// cycleZone moves to the next zone and says which it is.
+func (m *Model) cycleZone() string {
+	m.clock.Zone = (m.clock.Zone + 1) % common.NZones
+	m.detail = detailCache{} // its lines hold formatted times
+	return "times in " + m.clock.ZoneName()
 }

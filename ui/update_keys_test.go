@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -158,27 +159,27 @@ func TestZoneCycle(t *testing.T) {
 	india := time.FixedZone("IST", 5*3600+1800)
 	tests := []struct {
 		presses  int
-		zone     zone
+		zone     common.Zone
 		hint     string
 		detail   string // the first task's "Since", 09:18:53 UTC
 		flash    string
 		location *time.Location
 	}{
-		{0, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "", india},
-		{1, zoneUTC, "z to UTC+8", "09:18:53 UTC", "times in UTC", india},
-		{2, zoneConsole, "z to local UTC+5:30", "17:18:53 UTC+8", "times in UTC+8", india},
-		{3, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
+		{0, common.ZoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "", india},
+		{1, common.ZoneUTC, "z to UTC+8", "09:18:53 UTC", "times in UTC", india},
+		{2, common.ZoneConsole, "z to local UTC+5:30", "17:18:53 UTC+8", "times in UTC+8", india},
+		{3, common.ZoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.presses), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 160, 40)
-			m.loc = tc.location
+			m.clock.Loc = tc.location
 			m.detail = detailCache{}
 			for i := 0; i < tc.presses; i++ {
 				press(m, "z")
 			}
-			if m.zone != tc.zone {
-				t.Errorf("zone %d, want %d", m.zone, tc.zone)
+			if m.clock.Zone != tc.zone {
+				t.Errorf("zone %d, want %d", m.clock.Zone, tc.zone)
 			}
 			out := ansi.Strip(content(m))
 			for _, want := range []string{tc.hint, tc.detail} {
@@ -190,43 +191,6 @@ func TestZoneCycle(t *testing.T) {
 				t.Errorf("flash %q, want %q", m.flash.text, tc.flash)
 			}
 		})
-	}
-}
-
-func TestClockText(t *testing.T) {
-	m := loaded(t, newCountingEngine(), 100, 30)
-	tests := []struct {
-		zone zone
-		at   time.Time
-		want string
-	}{
-		{zoneUTC, t0, "09:26:53 UTC"},
-		{zoneConsole, t0, "17:26:53 UTC+8"},
-		{zoneConsole, t0.Add(-24 * time.Hour), "Mar 13 17:26 UTC+8"},
-		{zoneConsole, t0.Add(7 * time.Hour), "Mar 15 00:26 UTC+8"}, // another day in UTC+8 only
-		{zoneUTC, time.Time{}, "-"},
-	}
-	for _, tc := range tests {
-		m.zone = tc.zone
-		if got := m.clockText(tc.at); got != tc.want {
-			t.Errorf("zone %d %v: %q, want %q", tc.zone, tc.at, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		loc  *time.Location
-		want string
-	}{
-		{time.UTC, "UTC"}, {time.FixedZone("x", -3*3600-1800), "UTC-3:30"}, {consoleZone, "UTC+8"},
-	} {
-		if got := offsetName(t0.In(tc.loc)); got != tc.want {
-			t.Errorf("offsetName %v = %q, want %q", tc.loc, got, tc.want)
-		}
-	}
-	if got := isoText(t0, consoleZone); got != "2026-03-14T17:26:53+08:00" {
-		t.Errorf("iso %q", got)
-	}
-	if got := isoText(t0, time.UTC); got != "2026-03-14T09:26:53+00:00" {
-		t.Errorf("iso UTC %q", got)
 	}
 }
 
@@ -256,8 +220,8 @@ func TestSuspend(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
 	m.opts.Now = func() time.Time { return later }
 	_, cmd := m.Update(tea.ResumeMsg{})
-	if !m.now.Equal(later) {
-		t.Errorf("clock %v after resume, want %v", m.now, later)
+	if !m.clock.Now.Equal(later) {
+		t.Errorf("clock %v after resume, want %v", m.clock.Now, later)
 	}
 	clear, size := false, false
 	for _, msg := range runCmd(cmd) {

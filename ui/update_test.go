@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -167,8 +168,8 @@ func TestFocusedInputEatsKeys(t *testing.T) {
 	if got := m.input.Value(); got != "qdjkyYrRp?/zv" {
 		t.Errorf("input = %q", got)
 	}
-	if m.focus.top() != focusAdd || m.paused || m.focus.top().box() || m.zone != zoneLocal {
-		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.paused, m.focus.top(), m.zone)
+	if m.focus.top() != focusAdd || m.paused || m.focus.top().box() || m.clock.Zone != common.ZoneLocal {
+		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.paused, m.focus.top(), m.clock.Zone)
 	}
 	// Control characters never reach the input.
 	m.Update(tea.KeyPressMsg{Code: 'x', Text: "\x1b[2J"})
@@ -336,16 +337,16 @@ func TestAddErrorAndEmpty(t *testing.T) {
 	for _, msg := range runCmd(press(m, "enter")) {
 		m.Update(msg)
 	}
-	if !strings.Contains(m.flash.text, "add failed: disk full") || m.flash.kind != flashErr {
+	if !strings.Contains(m.flash.text, "add failed: disk full") || m.flash.kind != common.FlashErr {
 		t.Errorf("flash %q kind %d", m.flash.text, m.flash.kind)
 	}
 }
 
 func TestFlashSequence(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
-	m.setFlash("first", flashInfo, time.Second)
+	m.setFlash("first", common.FlashInfo, time.Second)
 	old := m.flash.seq
-	m.setFlash("second", flashInfo, time.Second)
+	m.setFlash("second", common.FlashInfo, time.Second)
 	m.Update(flashClearMsg{seq: old})
 	if m.flash.text != "second" {
 		t.Fatalf("an older timer cleared the newer flash: %q", m.flash.text)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"image/color"
 	"regexp"
 	"slices"
@@ -156,7 +157,7 @@ func TestWidthSweep(t *testing.T) {
 		"confirm": func(m *Model) { press(m, "G", "d") },
 		"banners": func(m *Model) {
 			m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: strings.Repeat("very long detail ", 20)}}})
-			m.setFlash(strings.Repeat("flash ", 60), flashWarn, flashTTL)
+			m.setFlash(strings.Repeat("flash ", 60), common.FlashWarn, common.FlashTTL)
 		},
 		"filter-none": func(m *Model) { press(m, "/", "z", "z") },
 		"report": func(m *Model) {

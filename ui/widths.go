@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/trtcwatch/trtcwatch/watch"
+import (
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/watch"
+)
 
 // The list's column plan needs the widest TaskId and note of the visible
 // rows (see want). Scanning 10,000 rows for them after
@@ -70,6 +73,6 @@ func (m *Model) setRow(r *row, t watch.Task) {
 		m.count(r)
 	}
 	if code, ok := failCell(r); ok {
-		m.codeSeen = max(m.codeSeen, min(width(code), codeMaxW))
+		m.codeSeen = max(m.codeSeen, min(common.Width(code), codeMaxW))
 	}
 }
