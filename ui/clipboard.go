@@ -73,8 +73,8 @@ func (m *Model) ticketText(r *row) string {
 	}
 	if len(t.History) > 0 {
 		b.WriteString("History (newest first):\n")
-		for _, h := range historyNewestFirst(t.History) {
-			b.WriteString("  " + ts(h.At) + " " + change(h))
+		for _, h := range common.HistoryNewestFirst(t.History) {
+			b.WriteString("  " + ts(h.At) + " " + common.Change(h))
 			if h.RequestID != "" {
 				b.WriteString(" RequestId " + common.Clean(h.RequestID))
 			}

@@ -40,17 +40,6 @@ func BenchmarkDetailPane(b *testing.B) {
 	}
 }
 
-// BenchmarkDescribeView is the describe view's content rebuilt from
-// scratch, as on each second or change while it is open.
-func BenchmarkDescribeView(b *testing.B) {
-	m := newTestModel(b, newCountingEngine(), 200, 60)
-	m.Update(engineMsg{watch.Update{Changed: []watch.Task{bigRecording()}, Stats: okStats()}})
-	r := m.selected()
-	for b.Loop() {
-		m.describeDoc(r, 200)
-	}
-}
-
 // BenchmarkDescribeFrame is one frame with the describe view open and its
 // content cached: what a key press or a redraw costs.
 func BenchmarkDescribeFrame(b *testing.B) {

@@ -4,10 +4,8 @@ import (
 	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
-	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // labelW is the width of the detail pane's labels.
@@ -81,7 +79,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		status += "  (API status " + common.Clean(t.Last.Status) + ")"
 	}
 	d.Field(m.st.Dim, "Status", m.st.PhaseSGR(t.Phase), status, common.Prose)
-	if why := phaseExplain(t); why != "" {
+	if why := common.PhaseExplain(t); why != "" {
 		d.Field(m.st.Dim, "", "", why, common.Prose)
 	}
 	d.Field(m.st.Dim, "Since", "", m.clock.Text(t.Since)+" ("+m.clock.Ago(t.Since)+")", common.Prose)
@@ -110,7 +108,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		}
 		d.Field(m.st.Dim, "", "", when, common.Prose)
 	}
-	d.Field(m.st.Dim, "Next poll", "", m.nextPoll(t), common.Prose)
+	d.Field(m.st.Dim, "Next poll", "", common.NextPoll(m.clock, t, m.paused), common.Prose)
 
 	d.Blank()
 	m.filesTable(d, r)
@@ -119,95 +117,8 @@ func (m *Model) buildDetail(r *row, w int) []string {
 	if len(t.History) == 0 {
 		d.Raw(common.Cut("  no transitions yet", w), "")
 	}
-	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.clock.Text)
+	for _, h := range common.HistoryNewestFirst(t.History) {
+		common.HistoryLine(d, m.st.Dim, h, 2, m.clock.Text)
 	}
 	return d.Lines
-}
-
-// change is a transition as history lines say it: "InProgress -> error
-// (InternalError.CRInternalError)", naming the failed call's code when the
-// change was into a failure (watch.Transition.Code).
-func change(h watch.Transition) string {
-	s := common.Word(h.From) + " -> " + common.Word(h.To)
-	if h.Code != "" {
-		s += " (" + common.Clean(h.Code) + ")"
-	}
-	return s
-}
-
-// historyNewestFirst is the one order history is shown and copied in.
-func historyNewestFirst(hs []watch.Transition) []watch.Transition {
-	out := make([]watch.Transition, len(hs))
-	for i, h := range hs {
-		out[len(hs)-1-i] = h
-	}
-	return out
-}
-
-// historyLine writes one transition; its RequestId goes on the next line
-// when it does not fit whole beside the change. A change to a failure
-// names its code (see change).
-func (m *Model) historyLine(d *common.Doc, h watch.Transition, indent int, ts func(time.Time) string) {
-	s := common.Spaces(indent) + ts(h.At) + "  " + change(h)
-	rid := common.Clean(h.RequestID)
-	plain := s
-	if rid != "" {
-		plain += "  " + rid
-	}
-	d.Plain = append(d.Plain, plain)
-	if rid != "" && common.Width(s)+2+common.Width(rid) <= d.W {
-		d.Lines = append(d.Lines, s+"  "+m.st.Dim+rid+common.SGRReset)
-		return
-	}
-	d.Lines = append(d.Lines, common.Cut(s, d.W))
-	if rid != "" {
-		x := min(indent+10, max(d.W-common.Width(rid), 0))
-		d.Hang(x, x, m.st.Dim, rid, common.ID)
-	}
-}
-
-// phaseExplain says what a gone task's phase means, honestly: the API
-// forgets a task a few seconds after Exited, and polls are seconds apart,
-// so a clean stop can look like a task that vanished. The last good answer
-// tells which was last seen.
-func phaseExplain(t watch.Task) string {
-	last := ""
-	if t.Last != nil {
-		last = t.Last.Status
-	}
-	if t.EndUnseen && t.Phase == watch.Ended {
-		return "gone while last seen " + common.Clean(last) + ", but this program could not poll for a while before " +
-			"(stopped, starved or asleep): its end was not seen; the recording callbacks (302 LeaveCode) tell how it stopped."
-	}
-	switch string(t.Phase) {
-	case "ended", "vanished":
-		switch last {
-		case "Exited":
-			return "seen Exited, then the API stopped knowing it: a clean stop."
-		case "":
-			return "gone. Exited lasts only seconds and can fall between two polls, " +
-				"so it may have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
-		}
-		return "gone while last seen " + common.Clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
-			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
-	case "not found":
-		return "the API answered that it has no such task here: check the TaskId, SdkAppId and region; " +
-			"a task that ended before it was watched, or whose ResourceExpiredHour has passed, answers the same."
-	}
-	return ""
-}
-
-func (m *Model) nextPoll(t watch.Task) string {
-	switch {
-	case t.InFlight:
-		return "asking now"
-	case m.paused:
-		return "paused (p resumes)"
-	case t.Phase.Final():
-		return "not polled any more (r asks once)"
-	case t.NextPoll.IsZero():
-		return "not scheduled"
-	}
-	return m.clock.Ago(t.NextPoll)
 }

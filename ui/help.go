@@ -304,10 +304,7 @@ func (m *Model) hintLine() string {
 		head, tail = m.eventsHints()
 	case m.focus.top() == focusDescribe:
 		kind = 5
-		head = []key.Binding{
-			common.OnlyKey(ks.Down, "↑↓/jk", "scroll"), common.OnlyKey(ks.PageDown, "pgup/pgdn", "page"),
-			common.WithHelp(ks.Copy, "copy all shown"), common.WithHelp(ks.Back, "back"), m.zoneHint(),
-		}
+		head = append(m.desc.ShortHelp(), m.zoneHint())
 		tail = []key.Binding{ks.Help, ks.Quit}
 	case m.focus.top() == focusDetails:
 		kind = 4

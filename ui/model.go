@@ -11,10 +11,12 @@ package ui
 
 import (
 	"context"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/describe"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -207,8 +209,8 @@ type Model struct {
 	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
-	evp    eventsPane // the events pane (events.go)
-	desc   describeView
+	evp    eventsPane      // the events pane (events.go)
+	desc   *describe.Model // the describe view (describe_glue.go)
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
 	// codeSeen is the widest error code any row has shown this run (cells,
@@ -264,6 +266,8 @@ func New(eng Engine, opts Options) *Model {
 		input:    textinput.New(),
 	}
 	m.setDark(true)
+	ks := &m.keys
+	m.desc = describe.New(m.st, m.clock, describe.KeyMap{Nav: ks.nav(), Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back})
 	m.flow.alerts.rules = slices.Clone(opts.Alerts)
 	return m
 }

@@ -3,8 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -94,6 +95,8 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.onEditFailed(msg)
 	case copiedMsg:
 		return m.onCopied(msg)
+	case common.CopyMsg:
+		return copyCmd(m.opts.Clipboard, msg.What, msg.Text)
 	case tea.PasteMsg:
 		return m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
@@ -115,6 +118,15 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// child applies what a part of the screen handed back from its Update:
+// a message for the root, applied now, and the part's own command.
+func (m *Model) child(up tea.Msg, cmd tea.Cmd) tea.Cmd {
+	if up == nil {
+		return cmd
+	}
+	return tea.Batch(cmd, m.apply(up))
 }
 
 // setFlash shows an answer to what the user did and arms a timer that

@@ -86,6 +86,7 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	}
 	m.stats = up.Stats
 	m.paused = up.Stats.Paused
+	m.desc.SetPaused(m.paused)
 	if bulk && (len(moved) > 0 || gone) {
 		m.rebuild(gone)
 	} else {
@@ -127,6 +128,9 @@ func (r *row) set(t watch.Task) {
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.
 func (m *Model) dropRow(r *row) {
 	delete(m.rows, r.t.Ref)
+	if r.t.Ref == m.desc.Ref() {
+		m.desc.SetGone()
+	}
 	delete(m.flow.marks, r.t.Ref) // a task removed elsewhere keeps no mark
 	if m.apps[r.t.Ref.SdkAppID]--; m.apps[r.t.Ref.SdkAppID] <= 0 {
 		delete(m.apps, r.t.Ref.SdkAppID)

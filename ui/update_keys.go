@@ -275,12 +275,8 @@ func (m *Model) onWheel(mo tea.Mouse) {
 		return
 	}
 	if m.focus.has(focusDescribe) {
-		m.syncDescribe()
-		if step < 0 {
-			m.desc.vp.ScrollUp(-step)
-		} else {
-			m.desc.vp.ScrollDown(step)
-		}
+		m.desc.SetSize(m.w, l.bodyH)
+		m.desc.ScrollBy(step)
 		return
 	}
 	inDetail := mo.X >= l.detX && mo.Y >= l.detY && mo.Y < l.detY+l.detH

@@ -72,6 +72,9 @@ func (m *Model) setRow(r *row, t watch.Task) {
 	if r.placed.in {
 		m.count(r)
 	}
+	if t.Ref == m.desc.Ref() {
+		m.desc.SetTask(r.t, r.ver)
+	}
 	if code, ok := failCell(r); ok {
 		m.codeSeen = max(m.codeSeen, min(common.Width(code), codeMaxW))
 	}

@@ -17,3 +17,7 @@ const (
 	FlashTTL     = 4 * time.Second
 	FlashLongTTL = 12 * time.Second
 )
+
+// CopyMsg asks the root model to copy Text (already sanitised), named
+// What in the message that says where it went.
+type CopyMsg struct{ What, Text string }

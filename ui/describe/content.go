@@ -1,83 +1,26 @@
-package ui
+package describe
 
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/viewport"
-
 	"github.com/trtcwatch/trtcwatch/recfile"
-	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// describeView is the full-screen, scrollable account of one task: every
-// field of the last answer, the last error in full, every file with its
-// whole name and what the name says, the whole history and the raw JSON of
-// the last response. It follows the task by ref, so a re-sort or a filter
-// does not swap the task under the reader.
-type describeView struct {
-	ref  taskref.Ref
-	vp   viewport.Model
-	key  describeKey
-	span common.Span // when the clock texts in it read right (repaint.go)
-	text string      // what `y` copies: the same content, unwrapped and plain
-}
-
-// describeKey is what the content depends on; a change rebuilds it.
-type describeKey struct {
-	ok   bool
-	ver  int
-	w, h int
-	dark bool
-	loc  string
-	gone bool
-}
+// What the describe view says: every field of the last answer, the last
+// error in full, every file with its whole name and what the name says,
+// the whole history and the raw JSON of the last response.
 
 // maxRawLines bounds the pretty-printed JSON kept for the view.
 const maxRawLines = 5000
 
-// describeLabelW is the label column of the describe view.
-const describeLabelW = 15
-
-// describeBox is where the view's scrolling text goes: the body minus its
-// title line.
-func (m *Model) describeBox() (w, h int) {
-	l := m.layout()
-	return m.w, max(l.bodyH-1, 1)
-}
-
-// syncDescribe rebuilds the content when the task, the size, a time shown
-// or the palette changed, keeping the scroll position.
-func (m *Model) syncDescribe() {
-	w, h := m.describeBox()
-	r := m.rows[m.desc.ref]
-	k := describeKey{ok: true, w: w, h: h, dark: m.st.Dark, loc: m.clock.Loc.String(), gone: r == nil}
-	if r != nil {
-		k.ver = r.ver
-	}
-	if m.desc.key == k && m.clock.Fresh(m.desc.span) {
-		return
-	}
-	m.desc.key = k
-	var d *common.Doc
-	m.desc.span = m.clock.SpanOf(func() {
-		if r == nil {
-			d = &common.Doc{W: w}
-			d.Text("", "This task is no longer watched. esc goes back.", common.Prose)
-		} else {
-			d = m.describeDoc(r, w)
-		}
-	})
-	m.desc.text = d.CopyText()
-	m.desc.vp.SetWidth(w)
-	m.desc.vp.SetHeight(h)
-	m.desc.vp.SetContentLines(d.Lines)
-}
+// labelW is the label column of the describe view.
+const labelW = 15
 
 // isoTime is the describe view's time: ISO 8601 with the offset, in the
 // zone the dashboard shows, plus how long ago.
@@ -88,26 +31,25 @@ func (m *Model) isoTime(t time.Time) string {
 	return t.In(m.clock.Loc).Format("2006-01-02T15:04:05Z07:00") + " (" + m.clock.Ago(t) + ")"
 }
 
-// describeDoc is the whole account of r at width w.
-func (m *Model) describeDoc(r *row, w int) *common.Doc {
-	t := r.t
-	d := &common.Doc{W: w, Indent: 0, LabelW: describeLabelW}
+// doc is the whole account of t at width w.
+func (m *Model) doc(t watch.Task, w int) *common.Doc {
+	d := &common.Doc{W: w, Indent: 0, LabelW: labelW}
 	dim := m.st.Dim
-	d.Field(dim, "TaskId", m.st.Bold, r.id, common.Prose)
+	d.Field(dim, "TaskId", m.st.Bold, common.Clean(t.Ref.TaskID), common.Prose)
 	d.Field(dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10), common.Prose)
 	d.Field(dim, "Region", "", common.Clean(t.Ref.Region), common.Prose)
-	if r.note != "" {
-		d.Field(dim, "Note", "", r.note, common.Prose)
+	if note := common.Clean(t.Note); note != "" {
+		d.Field(dim, "Note", "", note, common.Prose)
 	}
 	d.Field(dim, "State", m.st.PhaseSGR(t.Phase), m.st.StateText(t.Phase)+" since "+m.isoTime(t.Since), common.Prose)
-	if why := phaseExplain(t); why != "" {
+	if why := common.PhaseExplain(t); why != "" {
 		d.Field(dim, "", "", why, common.Prose)
 	}
 	d.Field(dim, "Watched since", "", m.isoTime(t.AddedAt), common.Prose)
 	if !t.EndedAt.IsZero() {
 		d.Field(dim, "Gone since", "", m.isoTime(t.EndedAt), common.Prose)
 	}
-	d.Field(dim, "Next poll", "", m.nextPoll(t), common.Prose)
+	d.Field(dim, "Next poll", "", common.NextPoll(m.clock, t, m.paused), common.Prose)
 
 	d.Blank()
 	d.Title(m.st.Title, "Last answer (DescribeCloudRecording)")
@@ -143,25 +85,25 @@ func (m *Model) describeDoc(r *row, w int) *common.Doc {
 	d.Indent = 0
 
 	d.Blank()
-	m.describeFiles(d, t)
+	m.files(d, t)
 
 	d.Blank()
 	d.Title(m.st.Title, "History (newest first, "+common.Itoa(len(t.History))+")")
 	if len(t.History) == 0 {
 		d.Raw("  no transitions yet", "  no transitions yet")
 	}
-	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.isoTime)
+	for _, h := range common.HistoryNewestFirst(t.History) {
+		common.HistoryLine(d, m.st.Dim, h, 2, m.isoTime)
 	}
 
 	d.Blank()
-	m.describeRaw(d, t.Last)
+	m.raw(d, t.Last)
 	return d
 }
 
-// describeFiles lists every file: its whole name, then the API's fields
+// files lists every file: its whole name, then the API's fields
 // and what the name says.
-func (m *Model) describeFiles(d *common.Doc, t watch.Task) {
+func (m *Model) files(d *common.Doc, t watch.Task) {
 	if t.Last == nil {
 		d.Title(m.st.Title, "Files")
 		d.Raw("  no answer yet", "  no answer yet")
@@ -206,10 +148,10 @@ func (m *Model) describeFiles(d *common.Doc, t watch.Task) {
 	d.Indent = 0
 }
 
-// describeRaw pretty-prints the last response's JSON, every line
+// raw pretty-prints the last response's JSON, every line
 // sanitised: a server can put anything in a string. Lines wrap between
-// tokens (tokens.go), never inside a quoted string that fits a line.
-func (m *Model) describeRaw(d *common.Doc, a *watch.Answer) {
+// tokens (common.HangTokens), never inside a quoted string that fits a line.
+func (m *Model) raw(d *common.Doc, a *watch.Answer) {
 	d.Title(m.st.Title, "Raw response (last answer, pretty-printed)")
 	raw := a.Raw()
 	if len(raw) == 0 {
