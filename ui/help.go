@@ -300,8 +300,8 @@ func (m *Model) hintLine() string {
 		}
 		tail = []key.Binding{common.WithHelp(ks.Back, "close"), ks.Quit}
 	case m.focus.top() == focusEvents:
-		kind = 10 + boolInt(m.evp.follow)
-		head, tail = m.eventsHints()
+		kind = 10 + boolInt(m.evp.Follow())
+		head, tail = m.evp.ShortHelp(), []key.Binding{ks.Help, ks.Quit}
 	case m.focus.top() == focusDescribe:
 		kind = 5
 		head = append(m.desc.ShortHelp(), m.zoneHint())

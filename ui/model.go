@@ -15,6 +15,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/ui/events"
+
 	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/ui/describe"
 
@@ -209,7 +211,7 @@ type Model struct {
 	pendingSel taskref.Ref // the first added task, selected once its row exists
 
 	detail detailCache
-	evp    eventsPane      // the events pane (events.go)
+	evp    *events.Model   // the events pane (events_glue.go)
 	desc   *describe.Model // the describe view (describe_glue.go)
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
@@ -268,6 +270,8 @@ func New(eng Engine, opts Options) *Model {
 	m.setDark(true)
 	ks := &m.keys
 	m.desc = describe.New(m.st, m.clock, describe.KeyMap{Nav: ks.nav(), Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back})
+	m.evp = events.New(m.st, m.clock, events.KeyMap{Nav: ks.nav(), Close: ks.Events, Scope: ks.EventsScope, Filter: ks.Filter,
+		Submit: ks.Submit, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
 	m.flow.alerts.rules = slices.Clone(opts.Alerts)
 	return m
 }

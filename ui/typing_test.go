@@ -50,7 +50,7 @@ func TestTypingStopsAtEachBoxsLimit(t *testing.T) {
 			}
 			if f := m.filter; m.focus.top() == focusFilter {
 				if m.focus.has(focusEvents) { // the events pane filters with a filter of its own
-					f = m.evp.filter
+					f = m.evp.Filter()
 				}
 				if f != m.input.Value() {
 					t.Errorf("filter %q is not the box's text", f)

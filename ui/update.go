@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/events"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -97,6 +98,19 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.onCopied(msg)
 	case common.CopyMsg:
 		return copyCmd(m.opts.Clipboard, msg.What, msg.Text)
+	case common.FlashMsg:
+		if msg.Once && m.flash.text == msg.Text {
+			return nil
+		}
+		return m.setFlash(msg.Text, msg.Kind, msg.TTL)
+	case events.GoToMsg:
+		return m.jumpToTask(msg.Ref)
+	case events.CloseMsg:
+		if m.focus.top() == focusEvents {
+			m.focus.pop()
+		}
+	case events.FilterMsg:
+		return m.onEventsFilter(msg)
 	case tea.PasteMsg:
 		return m.onPaste(msg.Content)
 	case tea.KeyPressMsg:

@@ -41,7 +41,7 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	// a few are placed one by one (order.go).
 	bulk := len(up.Changed)+len(up.Removed) > bulkPlace
 	var moved []*row
-	m.addEvents(up.Events)
+	m.evp.Add(up.Events)
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
 	// arrived (startup, an add) do not ring.
@@ -184,6 +184,7 @@ func (m *Model) syncSel() {
 	}
 	if m.sel != prev {
 		m.dscroll = 0
+		m.evp.SetSelected(m.sel)
 	}
 }
 

@@ -21,3 +21,13 @@ const (
 // CopyMsg asks the root model to copy Text (already sanitised), named
 // What in the message that says where it went.
 type CopyMsg struct{ What, Text string }
+
+// FlashMsg asks the root model to show a message for TTL; with Once, not
+// again while the same message is up (a limit said once while keys keep
+// coming, so its timer is not re-armed by each).
+type FlashMsg struct {
+	Text string
+	Kind FlashKind
+	TTL  time.Duration
+	Once bool
+}

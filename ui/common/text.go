@@ -13,6 +13,9 @@ import (
 // SGRReset ends any styled run (see Styles).
 const SGRReset = "\x1b[m"
 
+// MinBordered is the body height from which panes get borders.
+const MinBordered = 6
+
 // Clean is the one door API and watch-list strings go through before any
 // layout: one line, no control sequences, escapes shown visibly.
 func Clean(s string) string {
