@@ -41,9 +41,7 @@ func (m *Model) appendEvents(lines []string, l layout) []string {
 // onEventsFilter opens the filter input for the events pane's own filter.
 func (m *Model) onEventsFilter(msg events.FilterMsg) tea.Cmd {
 	cmd := m.startInput(focusFilter, msg.Filter)
-	m.input.Prompt = "events filter> "
-	m.input.Placeholder = "part of a TaskId, change, code, RequestId or note"
-	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
+	m.input.SetPrompt("events filter> ", "part of a TaskId, change, code, RequestId or note", m.w)
 	return cmd
 }
 

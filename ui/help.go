@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -280,8 +281,7 @@ func (m *Model) hintLine() string {
 	switch {
 	case m.focus.top() == focusCmdline:
 		kind = 6
-		head = []key.Binding{common.WithHelp(ks.Submit, "run"), ks.Complete,
-			common.WithHelp(ks.Back, "close"), common.OnlyKey(ks.Up, "↑/↓", "history")}
+		head = m.cmd.ShortHelp()
 		tail = []key.Binding{common.OnlyKey(ks.Quit, "ctrl+c", "quit")}
 	case m.inputFocused():
 		kind = 1

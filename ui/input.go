@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/trtcwatch/trtcwatch/ui/common"
 
@@ -21,19 +20,17 @@ func (m *Model) startInput(f focus, value string) tea.Cmd {
 	switch f {
 	case focusAdd:
 		m.input.CharLimit = maxTypedAddRunes
+		m.input.LimitText = "the add box takes up to " + common.Itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
 		m.addPrompt()
 	case focusFilter:
-		m.input.Prompt = "filter> "
-		m.input.Placeholder = "part of a TaskId, note or state"
 		m.input.CharLimit = maxFilterRunes
+		m.input.LimitText = "the filter takes up to " + common.Itoa(maxFilterRunes) + " characters"
+		m.input.SetPrompt("filter> ", "part of a TaskId, note or state", m.w)
 	case focusNote:
-		m.input.Prompt = "note> "
-		m.input.Placeholder = "a note for this task (empty clears it)"
 		m.input.CharLimit = maxNoteRunes
-	case focusCmdline:
-		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
+		m.input.LimitText = "a note takes up to " + common.Itoa(maxNoteRunes) + " characters"
+		m.input.SetPrompt("note> ", "a note for this task (empty clears it)", m.w)
 	}
-	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
 	m.input.SetValue(common.Typable(value)) // a note from the watch list may hold anything
 	m.input.CursorEnd()
 	m.ensureVisible()
@@ -63,9 +60,6 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case k.Text == "" && key.Matches(k, ks.Submit):
 		return m.submit()
-	}
-	if strings.IndexFunc(k.Text, common.Unwanted) >= 0 {
-		return nil
 	}
 	cmd, changed := m.typeKey(k)
 	if changed && m.focus.top() == focusFilter {
@@ -204,6 +198,8 @@ func (m *Model) onPaste(content string) tea.Cmd {
 	switch top := m.focus.top(); {
 	case top == focusConfirm, m.focus.has(focusDescribe) && !top.input():
 		return nil
+	case top == focusCmdline:
+		return m.child(m.cmd.Update(tea.PasteMsg{Content: text}))
 	case top == focusAdd:
 		return m.pasteAdd(text)
 	case !top.input():
@@ -212,14 +208,10 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		}
 		return tea.Batch(m.startInput(focusAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
 	}
-	rs := []rune(m.input.Value())
-	pos := min(max(m.input.Position(), 0), len(rs))
 	var said tea.Cmd
-	if len(rs)+utf8.RuneCountInString(text) > m.input.CharLimit {
+	if m.input.Insert(text) {
 		said = m.sayLimit()
 	}
-	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
-	m.input.SetCursor(pos + utf8.RuneCountInString(text))
 	if m.focus.top() == focusFilter {
 		m.setFilter(m.input.Value())
 	}

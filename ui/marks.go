@@ -25,10 +25,7 @@ type flowState struct {
 	alerts alertState
 	hook   hookWarn // the latest --on-change failure, for the banner
 
-	format string   // the export format x uses: the last :export's
-	hist   []string // commands run, oldest first
-	histAt int      // where up/down is in hist; len(hist) is the draft
-	draft  string   // what was typed before up was pressed
+	format string // the export format x uses: the last :export's
 }
 
 // markGlyph is drawn in the mark column of a marked row.
@@ -132,9 +129,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Note):
 		m.flow.noteRefs = rowRefs(rs)
 		cmd := m.startInput(focusNote, commonNote(rs))
-		m.input.Prompt = bulkNotePrompt(rs)
-		m.input.Placeholder = "one note for all of them (empty clears theirs)"
-		m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
+		m.input.SetPrompt(bulkNotePrompt(rs), "one note for all of them (empty clears theirs)", m.w)
 		return cmd, true
 	case key.Matches(k, ks.Copy):
 		ids := make([]string, len(rs))

@@ -15,12 +15,13 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+
 	"github.com/trtcwatch/trtcwatch/ui/events"
 
 	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/ui/describe"
 
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -195,11 +196,11 @@ type Model struct {
 	problems bool
 	filter   string
 
-	focus      focusStack // what has the keyboard (focus.go)
-	input      textinput.Model
-	confirmRef taskref.Ref // the task a y/n removal is about
-	inputRef   taskref.Ref // the task a note edit is about
-	paste      pasted      // lists pasted into the add box, too long to edit in place (typing.go)
+	focus      focusStack   // what has the keyboard (focus.go)
+	input      common.Input // the add, filter and note box
+	confirmRef taskref.Ref  // the task a y/n removal is about
+	inputRef   taskref.Ref  // the task a note edit is about
+	paste      pasted       // lists pasted into the add box, too long to edit in place (typing.go)
 	dscroll    int
 
 	box box // help, the add report or the copied text, over the body
@@ -212,6 +213,7 @@ type Model struct {
 
 	detail detailCache
 	evp    *events.Model   // the events pane (events_glue.go)
+	cmd    *cmdline.Model  // the : line (commands.go)
 	desc   *describe.Model // the describe view (describe_glue.go)
 	cols   colCache
 	widths widthCounts // the visible rows' lengths, for the column plan
@@ -265,13 +267,14 @@ func New(eng Engine, opts Options) *Model {
 		apps:     map[uint64]int{},
 		seenWarn: map[string]bool{},
 		focus:    newFocusStack(),
-		input:    textinput.New(),
+		input:    common.NewInput(),
 	}
-	m.setDark(true)
 	ks := &m.keys
 	m.desc = describe.New(m.st, m.clock, describe.KeyMap{Nav: ks.nav(), Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back})
+	m.cmd = cmdline.New(cmdline.KeyMap{Submit: ks.Submit, Back: ks.Back, Complete: ks.Complete, Prev: ks.Up, Next: ks.Down})
 	m.evp = events.New(m.st, m.clock, events.KeyMap{Nav: ks.nav(), Close: ks.Events, Scope: ks.EventsScope, Filter: ks.Filter,
 		Submit: ks.Submit, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
+	m.setDark(true)
 	m.flow.alerts.rules = slices.Clone(opts.Alerts)
 	return m
 }
@@ -286,6 +289,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) setDark(dark bool) {
 	*m.st = common.NewStyles(dark, m.opts.ASCII)
 	m.input.SetStyles(m.st.Input)
+	m.cmd.SetStyles(m.st)
 	m.detail = detailCache{}
 }
 

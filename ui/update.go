@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
 	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/ui/events"
 
@@ -111,6 +112,10 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		}
 	case events.FilterMsg:
 		return m.onEventsFilter(msg)
+	case cmdline.RunMsg:
+		return m.runCommand(msg.Words)
+	case cmdline.CloseMsg:
+		m.closeCmdline()
 	case tea.PasteMsg:
 		return m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
@@ -125,9 +130,12 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		}
 	default:
 		// Cursor blinks and the like belong to the focused input.
-		if m.inputFocused() {
+		switch {
+		case m.focus.top() == focusCmdline:
+			return m.child(m.cmd.Update(msg))
+		case m.inputFocused():
 			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
+			m.input.Model, cmd = m.input.Model.Update(msg)
 			return cmd
 		}
 	}
@@ -181,7 +189,8 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 
 // resize re-fits what depends on the terminal size.
 func (m *Model) resize() {
-	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
+	m.input.Fit(m.w)
+	m.cmd.SetSize(m.w, 1)
 	m.ensureVisible()
 	m.clampDetail()
 	m.syncBox(m.layout())

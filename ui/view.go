@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -343,6 +344,9 @@ func (m *Model) promptLine() string {
 		ans := "y removes; other keys keep"
 		idW := max(8, m.w-common.Width(ans)-1)
 		return m.st.Warn + common.Cut(q, idW) + common.SGRReset + " " + common.Cut(ans, m.w-min(common.Width(q), idW)-1)
+	}
+	if m.focus.top() == focusCmdline {
+		return m.cmd.View()
 	}
 	return common.Cut(m.input.View(), m.w)
 }

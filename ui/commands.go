@@ -1,10 +1,12 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -35,9 +37,6 @@ func (c command) offIn(m *Model) string {
 	return c.off(m)
 }
 
-// histMax bounds the command history.
-const histMax = 50
-
 // commands is the command line's table, in the order tab lists them.
 func commands() []command {
 	return []command{
@@ -55,8 +54,8 @@ func commands() []command {
 	}
 }
 
-// commandNames are the commands this session offers (tab, the
-// placeholder, the unknown-command answer).
+// commandNames are the commands this session offers (the unknown-command
+// answer; the line offers the same from its Command.Off).
 func commandNames(m *Model) []string {
 	var out []string
 	for _, c := range commands() {
@@ -96,76 +95,43 @@ func cmdRegion(m *Model, args []string) tea.Cmd {
 	return m.setFlash("typed tasks now use region "+args[0], common.FlashInfo, common.FlashTTL)
 }
 
-// openCmdline gives the keyboard to the `:` line.
+// openCmdline gives the keyboard to the `:` line, over what has it.
 func (m *Model) openCmdline() tea.Cmd {
-	cmd := m.startInput(focusCmdline, "")
-	m.input.Prompt = ":"
-	m.input.Placeholder = "command (tab completes: " + strings.Join(commandNames(m), ", ") + ")"
-	m.input.SetWidth(max(1, m.w-common.Width(m.input.Prompt)-1))
-	m.flow.histAt, m.flow.draft = len(m.flow.hist), ""
-	return cmd
-}
-
-// cmdKey is the command line's keyboard: enter runs, esc closes, tab
-// completes, up/down walk the history; the rest is typed. Only keys that
-// type nothing act (an arrow is up, a typed k is a letter).
-func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
-	ks := &m.keys
-	switch {
-	case k.Text == "" && key.Matches(k, ks.Quit):
-		return m.quit()
-	case key.Matches(k, ks.Back):
-		m.endInput()
-		return nil
-	case k.Text == "" && key.Matches(k, ks.Submit):
-		line := m.input.Value()
-		m.endInput()
-		return m.runCommand(line)
-	case k.Text == "" && key.Matches(k, ks.Complete):
-		return m.complete()
-	case k.Text == "" && key.Matches(k, ks.Up):
-		m.walkHistory(-1)
-		return nil
-	case k.Text == "" && key.Matches(k, ks.Down):
-		m.walkHistory(1)
-		return nil
-	}
-	if strings.IndexFunc(k.Text, common.Unwanted) >= 0 {
-		return nil
-	}
-	cmd, _ := m.typeKey(k)
-	return cmd
-}
-
-// walkHistory moves through the commands run before; past the newest it
-// gives back what was being typed.
-func (m *Model) walkHistory(d int) {
-	f := &m.flow
-	if f.histAt == len(f.hist) {
-		f.draft = m.input.Value()
-	}
-	f.histAt = min(max(f.histAt+d, 0), len(f.hist))
-	if f.histAt == len(f.hist) {
-		m.input.SetValue(f.draft)
-	} else {
-		m.input.SetValue(f.hist[f.histAt])
-	}
-	m.input.CursorEnd()
-}
-
-// runCommand runs one line; a line that is not a command says so on one
-// line and names the commands there are.
-func (m *Model) runCommand(line string) tea.Cmd {
-	words := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), ":"))
-	if len(words) == 0 {
-		return nil
-	}
-	if h := m.flow.hist; len(h) == 0 || h[len(h)-1] != strings.Join(words, " ") {
-		m.flow.hist = append(m.flow.hist, strings.Join(words, " "))
-		if len(m.flow.hist) > histMax {
-			m.flow.hist = m.flow.hist[len(m.flow.hist)-histMax:]
+	m.closeBox()
+	m.focus.push(focusCmdline)
+	m.ensureVisible()
+	m.cmd.SetSize(m.w, 1)
+	cmds := commands()
+	specs := make([]cmdline.Command, len(cmds))
+	for i, c := range cmds {
+		specs[i] = cmdline.Command{Name: c.name, Off: c.offIn(m)}
+		if c.words != nil {
+			specs[i].Words = c.words(m)
 		}
 	}
+	return m.cmd.Open(specs)
+}
+
+// cmdKey hands a key to the `:` line; ctrl+c still quits.
+func (m *Model) cmdKey(k tea.KeyPressMsg) tea.Cmd {
+	if k.Text == "" && key.Matches(k, m.keys.Quit) {
+		return m.quit()
+	}
+	return m.child(m.cmd.Update(k))
+}
+
+// closeCmdline gives the keyboard back to what had it before the line.
+func (m *Model) closeCmdline() {
+	if m.focus.top() == focusCmdline {
+		m.focus.pop()
+	}
+	m.ensureVisible()
+}
+
+// runCommand runs the command a line's words name; words that are not a
+// command say so on one line and name the commands there are.
+func (m *Model) runCommand(words []string) tea.Cmd {
+	m.closeCmdline()
 	name := strings.ToLower(words[0])
 	if name == "quit" {
 		name = "q"
@@ -180,64 +146,4 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return c.run(m, words[1:])
 	}
 	return m.setFlash("unknown command :"+common.Cut(common.Clean(words[0]), 24)+" (commands: "+strings.Join(commandNames(m), ", ")+")", common.FlashErr, common.FlashLongTTL)
-}
-
-// complete is tab: the command name, then its argument, to the longest
-// prefix the candidates share; when several remain they are listed.
-// Spaces typed before the name are kept (runCommand ignores them).
-func (m *Model) complete() tea.Cmd {
-	v := m.input.Value()
-	var cands []string
-	head, word := "", v
-	if i := strings.LastIndexByte(v, ' '); i >= 0 {
-		head, word = v[:i+1], v[i+1:]
-	}
-	switch before := strings.Fields(head); len(before) {
-	case 0: // the command's name
-		cands = commandNames(m)
-	case 1: // its argument
-		name := strings.ToLower(before[0])
-		for _, c := range commands() {
-			if c.name != name {
-				continue
-			}
-			if why := c.offIn(m); why != "" {
-				return m.setFlash(why, common.FlashWarn, common.FlashTTL)
-			}
-			if c.words != nil {
-				cands = c.words(m)
-			}
-		}
-	}
-	var match []string
-	for _, c := range cands {
-		if strings.HasPrefix(c, strings.ToLower(word)) {
-			match = append(match, c)
-		}
-	}
-	switch len(match) {
-	case 0:
-		if len(cands) == 0 {
-			return nil
-		}
-		return m.setFlash("no completion for "+common.Cut(common.Clean(word), 24)+": "+strings.Join(cands, ", "), common.FlashWarn, common.FlashTTL)
-	case 1:
-		m.input.SetValue(head + match[0] + " ")
-	default:
-		m.input.SetValue(head + commonPrefix(match))
-		m.input.CursorEnd()
-		return m.setFlash(strings.Join(match, "  "), common.FlashInfo, common.FlashTTL)
-	}
-	m.input.CursorEnd()
-	return nil
-}
-
-func commonPrefix(ss []string) string {
-	p := ss[0]
-	for _, s := range ss[1:] {
-		for !strings.HasPrefix(s, p) {
-			p = p[:len(p)-1]
-		}
-	}
-	return p
 }
