@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -43,14 +43,14 @@ type alertState struct {
 }
 
 // alerts returns the rules a task meets now (nil when none).
-func (m *Model) alerts(ref taskref.Ref) []string { return m.flow.alerts.firing[ref] }
+func (m *Model) alerts(ref taskref.Ref) []string { return m.alert.firing[ref] }
 
 // evalAlerts runs every rule on every row. A rule that newly holds for a
 // task is a firing: it rings with --bell and goes to Options.OnAlert,
 // which only enqueues. A row that stops meeting a rule is cleared, and
 // rings again if it meets it later.
 func (m *Model) evalAlerts() tea.Cmd {
-	a := &m.flow.alerts
+	a := &m.alert
 	if len(a.rules) == 0 {
 		if len(a.firing) > 0 {
 			var flipped []*row
@@ -128,7 +128,7 @@ func (m *Model) evalAlerts() tea.Cmd {
 // a task meet idle>5m. changed reports whether any flag came or went, so
 // the frame must be drawn again.
 func (m *Model) quietAlerts() (tea.Cmd, bool) {
-	a := &m.flow.alerts
+	a := &m.alert
 	if len(a.rules) == 0 {
 		return nil, false
 	}
@@ -139,7 +139,7 @@ func (m *Model) quietAlerts() (tea.Cmd, bool) {
 }
 
 // flagged reports whether an alert rule flags the task now.
-func (m *Model) flagged(ref taskref.Ref) bool { return len(m.flow.alerts.firing[ref]) > 0 }
+func (m *Model) flagged(ref taskref.Ref) bool { return len(m.alert.firing[ref]) > 0 }
 
 // problem is what f shows: a task in trouble, or one an alert flags.
 func (m *Model) problem(r *row) bool {
@@ -147,14 +147,14 @@ func (m *Model) problem(r *row) bool {
 }
 
 // alertCount is how many tasks an alert flags, for the header.
-func (m *Model) alertCount() int { return len(m.flow.alerts.firing) }
+func (m *Model) alertCount() int { return len(m.alert.firing) }
 
 // alertOffText is what :alert says in team mode, where Options.ParseAlert
 // is nil: a rule would run on the server.
 const alertOffText = "alert rules are off in team mode (they run on the server)"
 
 func cmdAlert(m *Model, args []string) tea.Cmd {
-	a := &m.flow.alerts
+	a := &m.alert
 	names := func() string {
 		var s []string
 		for _, r := range a.rules {

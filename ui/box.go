@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // minBoxBorder is the body height from which a box gets a border.

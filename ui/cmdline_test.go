@@ -2,12 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // runLine opens the command line, types line and presses enter.

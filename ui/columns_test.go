@@ -2,13 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 

@@ -5,14 +5,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/trtcwatch/trtcwatch/ui/cmdline"
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // command is one `:` command (k9s-style). run gets the words after the

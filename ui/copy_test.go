@@ -7,12 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 

@@ -21,7 +21,7 @@ func (m *Model) openDescribe() {
 		m.focus.push(focusDetails)
 	}
 	m.focus.push(focusDescribe)
-	m.desc.SetPaused(m.paused)
+	m.desc.SetPaused(m.stats.Paused)
 	m.desc.SetSize(m.w, m.layout().bodyH)
 	m.desc.Open(r.t, r.ver)
 }

@@ -1,15 +1,23 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // labelW is the width of the detail pane's labels.
 const labelW = 10
+
+// detailPane is the detail pane's state: the selected task's lines, how
+// far they are scrolled, and the visible part padded to the pane.
+type detailPane struct {
+	cache  detailCache
+	scroll int
+	pads   padCache
+}
 
 // detailCache holds the selected task's rendered lines; they depend on
 // the task's version, the width, the palette, and the clock while common.Span
@@ -29,7 +37,7 @@ type detailCache struct {
 // detailWindow is the visible part of the detail pane.
 func (m *Model) detailWindow(l layout) []string {
 	lines := m.detailLines(l.detW)
-	top := min(max(m.dscroll, 0), max(len(lines)-l.detH, 0))
+	top := min(max(m.det.scroll, 0), max(len(lines)-l.detH, 0))
 	return lines[top:min(top+l.detH, len(lines))]
 }
 
@@ -40,12 +48,12 @@ func (m *Model) clampDetail() {
 		return
 	}
 	n := len(m.detailLines(l.detW))
-	m.dscroll = min(max(m.dscroll, 0), max(n-l.detH, 0))
+	m.det.scroll = min(max(m.det.scroll, 0), max(n-l.detH, 0))
 }
 
 func (m *Model) detailLines(w int) []string {
 	r := m.selected()
-	c := &m.detail
+	c := &m.det.cache
 	var ref taskref.Ref
 	ver := 0
 	if r != nil {
@@ -108,7 +116,7 @@ func (m *Model) buildDetail(r *row, w int) []string {
 		}
 		d.Field(m.st.Dim, "", "", when, common.Prose)
 	}
-	d.Field(m.st.Dim, "Next poll", "", common.NextPoll(m.clock, t, m.paused), common.Prose)
+	d.Field(m.st.Dim, "Next poll", "", common.NextPoll(m.clock, t, m.stats.Paused), common.Prose)
 
 	d.Blank()
 	m.filesTable(d, r)

@@ -6,12 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -54,7 +54,7 @@ func (m *Model) export(format string) tea.Cmd {
 		return m.setFlash(exportOffText, common.FlashWarn, common.FlashTTL)
 	}
 	if format == "" {
-		format = orDefault(m.flow.format, m.opts.ExportFormats[0])
+		format = orDefault(m.exportFormat, m.opts.ExportFormats[0])
 	}
 	tasks := m.exportTasks()
 	if len(tasks) == 0 {
@@ -85,7 +85,7 @@ func cmdExport(m *Model, args []string) tea.Cmd {
 	if !slices.Contains(m.opts.ExportFormats, f) {
 		return m.setFlash(":export: "+common.Cut(common.Clean(args[0]), 24)+" is not one of "+strings.Join(m.opts.ExportFormats, ", "), common.FlashErr, common.FlashLongTTL)
 	}
-	m.flow.format = f
+	m.exportFormat = f
 	return m.export(f)
 }
 

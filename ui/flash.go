@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // notice is news for the message line that nobody asked for just now.

@@ -1,13 +1,14 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -18,7 +19,7 @@ import (
 func (m *Model) headerLines() []string {
 	st := m.stats
 	segs := []segment{{plain: "trtcwatch", sgr: m.st.Title}}
-	if m.paused {
+	if m.stats.Paused {
 		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.Paused, short: "PAUSED"})
 	}
 	if m.opts.Demo {
@@ -255,7 +256,7 @@ func (m *Model) title() string {
 			b.WriteString(" " + common.Itoa(part.n) + " " + part.word)
 		}
 	}
-	if m.paused {
+	if m.stats.Paused {
 		b.WriteString(" (paused)")
 	}
 	return b.String()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"os"
 	"reflect"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 

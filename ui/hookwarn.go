@@ -2,10 +2,11 @@ package ui
 
 import (
 	"context"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // hookFailMsg is one failed --on-change run, as a banner line.
@@ -45,7 +46,7 @@ func waitHookFailure(ctx context.Context, ch <-chan string) tea.Cmd {
 }
 
 func (m *Model) onHookFail(msg hookFailMsg) tea.Cmd {
-	h := &m.flow.hook
+	h := &m.hook
 	h.text, h.at = common.Clean(msg.text), m.opts.Now()
 	h.n++
 	m.resize() // a banner line more or less moves the panes
@@ -54,7 +55,7 @@ func (m *Model) onHookFail(msg hookFailMsg) tea.Cmd {
 
 // hookBanners is the hook failure banner while it is fresh.
 func (m *Model) hookBanners() []banner {
-	h := m.flow.hook
+	h := m.hook
 	if h.text == "" || m.clock.Now.Sub(h.at) > hookBannerTTL {
 		return nil
 	}

@@ -3,12 +3,11 @@ package ui
 import (
 	"strings"
 
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // startInput gives the keyboard to the one-line input f, over what has it.
@@ -81,10 +80,10 @@ func (m *Model) submit() tea.Cmd {
 	m.endInput()
 	switch f {
 	case focusNote:
-		if len(m.flow.noteRefs) > 0 {
+		if len(m.noteFor.refs) > 0 {
 			return m.submitNoteMany(value)
 		}
-		ref := m.inputRef
+		ref := m.noteFor.ref
 		old := m.noteLocally(ref, value)
 		m.noteSeq++
 		return noteCmd(m.eng, ref, value, old, m.noteSeq)
@@ -150,36 +149,6 @@ func (m *Model) addEntries(text string) tea.Cmd {
 	}
 	return tea.Batch(addCmd(m.eng, b.Refs, len(b.Duplicates), len(b.Rejected)),
 		m.setFlash("adding "+common.Plural(len(b.Refs), "task")+"…", common.FlashInfo, common.FlashTTL))
-}
-
-// selectAdded puts the cursor on the first task an add brought in, once
-// its row exists (the engine's update and the add's answer race). A filter
-// that would hide it is cleared: the user just asked for this task.
-func (m *Model) selectAdded() {
-	ref := m.pendingSel
-	if ref == (taskref.Ref{}) {
-		return
-	}
-	r := m.rows[ref]
-	if r == nil {
-		return
-	}
-	m.pendingSel = taskref.Ref{}
-	m.selectTask(ref)
-}
-
-// selectTask puts the cursor on ref, clearing the filter and "only
-// problems" when they hide it: the user asked for this task.
-func (m *Model) selectTask(ref taskref.Ref) {
-	if m.indexOf(ref) < 0 && (m.filter != "" || m.problems) {
-		m.filter, m.problems = "", false
-		m.rebuild(false)
-	}
-	if i := m.indexOf(ref); i >= 0 {
-		m.cursor = i
-		m.syncSel()
-		m.ensureVisible()
-	}
 }
 
 // onPaste handles bracketed paste itself: textinput would squash a list

@@ -1,31 +1,34 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// flowState is what the escalation workflow adds to the model: marked
-// tasks, a pending bulk removal, a note meant for many tasks, and the
-// command line's history (cmdline.go). Marks are keyed by task, so a
-// sort, a filter or a refresh never moves them to another row.
-type flowState struct {
-	marks map[taskref.Ref]bool
+// Marks are keyed by task (Model.marks), so a sort, a filter or a refresh
+// never moves them to another row. While any task is marked, remove,
+// refresh, note and copy act on the marked tasks.
 
-	confirm     []taskref.Ref // a removal of these waits for y
-	confirmWhat string        // how the question names them: "marked", "ended or not-found"
-	noteRefs    []taskref.Ref // a note edit for all of these
+// removal is what the y/n question asks to remove: one task (d on the
+// selected one), or many (refs, named what: "marked", "ended or
+// not-found").
+type removal struct {
+	ref  taskref.Ref
+	refs []taskref.Ref
+	what string
+}
 
-	alerts alertState
-	hook   hookWarn // the latest --on-change failure, for the banner
-
-	format string // the export format x uses: the last :export's
+// noteFor is whom the note box writes to: one task, or every one of refs
+// (a note for the marked tasks).
+type noteFor struct {
+	ref  taskref.Ref
+	refs []taskref.Ref
 }
 
 // markGlyph is drawn in the mark column of a marked row.
@@ -37,35 +40,35 @@ func (m *Model) markGlyph() string {
 }
 
 // marked reports whether the task is marked.
-func (m *Model) marked(ref taskref.Ref) bool { return m.flow.marks[ref] }
+func (m *Model) marked(ref taskref.Ref) bool { return m.marks[ref] }
 
 // markCount is how many tasks are marked (tasks removed since are unmarked
 // by dropRow).
-func (m *Model) markCount() int { return len(m.flow.marks) }
+func (m *Model) markCount() int { return len(m.marks) }
 
 func (m *Model) setMark(ref taskref.Ref, on bool) {
 	if !on {
-		delete(m.flow.marks, ref)
+		delete(m.marks, ref)
 		return
 	}
-	if m.flow.marks == nil {
-		m.flow.marks = map[taskref.Ref]bool{}
+	if m.marks == nil {
+		m.marks = map[taskref.Ref]bool{}
 	}
-	m.flow.marks[ref] = true
+	m.marks[ref] = true
 }
 
 // targets are the tasks an action applies to: the marked ones (in arrival
 // order, shown or not) when any are marked, else the selected one.
 func (m *Model) targets() []*row {
-	if len(m.flow.marks) == 0 {
+	if len(m.marks) == 0 {
 		if r := m.selected(); r != nil {
 			return []*row{r}
 		}
 		return nil
 	}
-	out := make([]*row, 0, len(m.flow.marks))
+	out := make([]*row, 0, len(m.marks))
 	for _, r := range m.all {
-		if r.seq >= 0 && m.flow.marks[r.t.Ref] {
+		if r.seq >= 0 && m.marks[r.t.Ref] {
 			out = append(out, r)
 		}
 	}
@@ -102,7 +105,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.setFlash(common.Plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", common.FlashInfo, common.FlashTTL), true
 	case key.Matches(k, ks.ClearMarks):
 		n := m.markCount()
-		m.flow.marks = nil
+		m.marks = nil
 		if n == 0 {
 			return m.setFlash("no task is marked (space marks one)", common.FlashInfo, common.FlashTTL), true
 		}
@@ -114,9 +117,9 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Export):
 		return m.export(""), true
 	}
-	if len(m.flow.marks) == 0 {
+	if len(m.marks) == 0 {
 		if key.Matches(k, ks.Note) {
-			m.flow.noteRefs = nil // n on one task after an abandoned bulk note
+			m.noteFor.refs = nil // n on one task after an abandoned bulk note
 		}
 		return nil, false
 	}
@@ -127,7 +130,7 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Refresh):
 		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+common.Plural(len(rs), "marked task"), common.FlashInfo, common.FlashTTL)), true
 	case key.Matches(k, ks.Note):
-		m.flow.noteRefs = rowRefs(rs)
+		m.noteFor.refs = rowRefs(rs)
 		cmd := m.startInput(focusNote, commonNote(rs))
 		m.input.SetPrompt(bulkNotePrompt(rs), "one note for all of them (empty clears theirs)", m.w)
 		return cmd, true
@@ -211,15 +214,15 @@ func (m *Model) askRemoveGone() tea.Cmd {
 // askRemove puts the one y/n question for a bulk removal.
 func (m *Model) askRemove(refs []taskref.Ref, what string) {
 	m.focus.push(focusConfirm)
-	m.flow.confirm, m.flow.confirmWhat = refs, what
+	m.ask.refs, m.ask.what = refs, what
 	m.ensureVisible()
 }
 
 // confirmManyKey answers a bulk removal: only y removes, with one
 // RemoveMany call (one watch-list write); every other key keeps them.
 func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
-	refs, what := m.flow.confirm, m.flow.confirmWhat
-	m.flow.confirm, m.flow.confirmWhat = nil, ""
+	refs, what := m.ask.refs, m.ask.what
+	m.ask.refs, m.ask.what = nil, ""
 	m.focus.pop()
 	m.ensureVisible()
 	switch {
@@ -233,14 +236,14 @@ func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
 
 // confirmManyLine is the bulk removal's question, naming the count.
 func (m *Model) confirmManyLine() string {
-	n := len(m.flow.confirm)
-	q := "remove " + common.Plural(n, m.flow.confirmWhat+" task") + " from the watch list? "
+	n := len(m.ask.refs)
+	q := "remove " + common.Plural(n, m.ask.what+" task") + " from the watch list? "
 	ans := "y removes all " + common.Itoa(n) + "; other keys keep them"
 	if n == 1 {
 		ans = "y removes it; other keys keep it"
 	}
 	if common.Width(q+ans) > m.w {
-		q = "remove " + common.Plural(n, m.flow.confirmWhat+" task") + "? "
+		q = "remove " + common.Plural(n, m.ask.what+" task") + "? "
 	}
 	if common.Width(q+ans) > m.w {
 		ans = "y removes, other keys keep"
@@ -293,8 +296,8 @@ func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
 // submitNoteMany saves one note on every task it was typed for, each edit
 // numbered like a single one so a late older edit never wins.
 func (m *Model) submitNoteMany(value string) tea.Cmd {
-	refs := m.flow.noteRefs
-	m.flow.noteRefs = nil
+	refs := m.noteFor.refs
+	m.noteFor.refs = nil
 	cmds := make([]tea.Cmd, 0, len(refs)+1)
 	replaced := 0
 	var moved []*row

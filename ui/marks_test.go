@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -33,7 +33,7 @@ func pressFlow(m *Model, keys ...string) tea.Cmd {
 
 func markedIDs(m *Model) []string {
 	var out []string
-	for ref := range m.flow.marks {
+	for ref := range m.marks {
 		out = append(out, ref.TaskID)
 	}
 	slices.Sort(out)

@@ -15,16 +15,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/trtcwatch/trtcwatch/ui/cmdline"
-
-	"github.com/trtcwatch/trtcwatch/ui/events"
-
-	"github.com/trtcwatch/trtcwatch/ui/common"
-	"github.com/trtcwatch/trtcwatch/ui/describe"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/describe"
+	"github.com/trtcwatch/trtcwatch/ui/events"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -172,57 +169,54 @@ type Model struct {
 	st    *common.Styles
 	clock *common.Clock
 
-	rows    map[taskref.Ref]*row
-	all     []*row // arrival order; nil holes are compacted on rebuild
-	nextSeq int
-	counts  [16]int        // per watch.Phases index, plus unknown at the end
-	apps    map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
-
-	visible []*row // filtered and sorted
-	sel     taskref.Ref
-	cursor  int
-	offset  int
-
-	stats watch.Stats
-	// paused is what the engine published (Stats.Paused): the screen says
-	// only that. pauseWant and pauseSeq are the last request p sent, which
-	// the next p toggles.
-	paused    bool
-	pauseWant bool
-	pauseSeq  uint64
-	noteSeq   uint64 // orders note edits (SetNote), which run in their own commands
-
+	// The task rows (rows.go), and the list of them shown (tasklist.go,
+	// order.go, cursor.go).
+	rows     map[taskref.Ref]*row
+	all      []*row // arrival order; nil holes are compacted on rebuild
+	nextSeq  int
+	counts   [16]int        // per watch.Phases index, plus unknown at the end
+	apps     map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
+	visible  []*row         // filtered and sorted
+	sel      taskref.Ref
+	cursor   int
+	offset   int
 	sortBy   sortKey
 	problems bool
 	filter   string
-
-	focus      focusStack   // what has the keyboard (focus.go)
-	input      common.Input // the add, filter and note box
-	confirmRef taskref.Ref  // the task a y/n removal is about
-	inputRef   taskref.Ref  // the task a note edit is about
-	paste      pasted       // lists pasted into the add box, too long to edit in place (typing.go)
-	dscroll    int
-
-	box box // help, the add report or the copied text, over the body
-
-	flash    flash
-	seenWarn map[string]bool
-
-	lastCopy   copiedMsg   // the last text copied, for v
-	pendingSel taskref.Ref // the first added task, selected once its row exists
-
-	detail detailCache
-	evp    *events.Model   // the events pane (events_glue.go)
-	cmd    *cmdline.Model  // the : line (commands.go)
-	desc   *describe.Model // the describe view (describe_glue.go)
-	cols   colCache
-	widths widthCounts // the visible rows' lengths, for the column plan
+	cols     colCache
+	widths   widthCounts // the visible rows' lengths, for the column plan
 	// codeSeen is the widest error code any row has shown this run (cells,
 	// at most codeMaxW): the error column's width, from the first failure on.
-	codeSeen int
-	pads     padCache  // the detail pane's lines padded to its width
-	flow     flowState // marks, bulk confirmations and the command line (marks.go, cmdline.go)
-	hint     struct {
+	codeSeen   int
+	marks      map[taskref.Ref]bool // marked tasks (marks.go)
+	pendingSel taskref.Ref          // the first added task, selected once its row exists
+
+	det   detailPane  // the detail pane (detail.go)
+	stats watch.Stats // the engine's figures, Paused included: the screen says only that
+	// pauseReq is the last request p sent, which the next p toggles.
+	pauseReq struct {
+		want bool
+		seq  uint64
+	}
+	noteSeq uint64 // orders note edits (SetNote), which run in their own commands
+
+	focus   focusStack   // what has the keyboard (focus.go)
+	input   common.Input // the add, filter and note box (input.go, typing.go)
+	paste   pasted       // lists pasted into the add box, too long to edit in place (typing.go)
+	ask     removal      // what the y/n question would remove (marks.go)
+	noteFor noteFor      // whom the note box writes to (marks.go)
+	box     box          // help, the add report or the copied text, over the body (box.go)
+	desc    *describe.Model
+	evp     *events.Model
+	cmd     *cmdline.Model
+
+	flash        flash
+	seenWarn     map[string]bool // watch-list warnings already said
+	alert        alertState      // the alert rules and what they flag (alerts.go)
+	hook         hookWarn        // the latest --on-change failure, for the banner (hookwarn.go)
+	lastCopy     copiedMsg       // the last text copied, for v
+	exportFormat string          // the format x writes: the last :export's
+	hint         struct {
 		key [7]int
 		s   string
 	}
@@ -275,7 +269,7 @@ func New(eng Engine, opts Options) *Model {
 	m.evp = events.New(m.st, m.clock, events.KeyMap{Nav: ks.nav(), Close: ks.Events, Scope: ks.EventsScope, Filter: ks.Filter,
 		Submit: ks.Submit, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
 	m.setDark(true)
-	m.flow.alerts.rules = slices.Clone(opts.Alerts)
+	m.alert.rules = slices.Clone(opts.Alerts)
 	return m
 }
 
@@ -290,7 +284,7 @@ func (m *Model) setDark(dark bool) {
 	*m.st = common.NewStyles(dark, m.opts.ASCII)
 	m.input.SetStyles(m.st.Input)
 	m.cmd.SetStyles(m.st)
-	m.detail = detailCache{}
+	m.det.cache = detailCache{}
 }
 
 // has is the dedupe check for the add input: the model's own rows, so it

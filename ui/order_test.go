@@ -89,7 +89,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				// An alert rule on what only the engine changes (state and
 				// its time): flags come and go with the updates.
 				o.rule = idleRule{20 * time.Second}
-				m.flow.alerts.rules = []AlertRule{o.rule}
+				m.alert.rules = []AlertRule{o.rule}
 			}
 			used := map[string]bool{}
 			newTask := func() watch.Task {

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"errors"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -86,7 +86,7 @@ type editFailedMsg struct {
 
 func (m *Model) onEditFailed(msg editFailedMsg) tea.Cmd {
 	if msg.pause {
-		m.pauseWant = m.paused
+		m.pauseReq.want = m.stats.Paused
 	}
 	return m.editFailed(msg.what, msg.failed, msg.err)
 }

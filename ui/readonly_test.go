@@ -297,7 +297,7 @@ func TestReadOnlyEngineRefusalReadsTheSame(t *testing.T) {
 				if !reflect.DeepEqual(eng.Tasks(), before) || eng.Stats().Paused {
 					t.Errorf("the engine changed: %d tasks, paused %v", len(eng.Tasks()), eng.Stats().Paused)
 				}
-				if d.m.pauseWant {
+				if d.m.pauseReq.want {
 					t.Error("after a refused pause the next p would resume")
 				}
 				for _, r := range d.m.rows {

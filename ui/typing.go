@@ -4,11 +4,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 

@@ -7,12 +7,11 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/trtcwatch/trtcwatch/ui/cmdline"
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 

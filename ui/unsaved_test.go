@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/trtcwatch/trtcwatch/ui/cmdline"
 	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/ui/events"
-
-	tea "charm.land/bubbletea/v2"
 )
 
 // maxScreenW and maxScreenH bound the frame, whatever size the terminal

@@ -1,11 +1,12 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // onKey routes a key press. ctrl+z and ctrl+c act everywhere (they type
@@ -123,17 +124,17 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 	page := max(1, m.layout().detH-1)
 	switch {
 	case key.Matches(k, ks.Up):
-		m.dscroll--
+		m.det.scroll--
 	case key.Matches(k, ks.Down):
-		m.dscroll++
+		m.det.scroll++
 	case key.Matches(k, ks.PageUp):
-		m.dscroll -= page
+		m.det.scroll -= page
 	case key.Matches(k, ks.PageDown):
-		m.dscroll += page
+		m.det.scroll += page
 	case key.Matches(k, ks.Top):
-		m.dscroll = 0
+		m.det.scroll = 0
 	case key.Matches(k, ks.Bottom):
-		m.dscroll = 1 << 30
+		m.det.scroll = 1 << 30
 	case key.Matches(k, ks.Describe), key.Matches(k, ks.Submit):
 		m.openDescribe() // enter twice from the list
 		return true
@@ -184,25 +185,25 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 		m.problems = !m.problems
 		m.rebuild(false)
 	case key.Matches(k, ks.Pause):
-		m.pauseWant = !m.pauseWant
-		m.pauseSeq++
+		m.pauseReq.want = !m.pauseReq.want
+		m.pauseReq.seq++
 		word := "resuming polling"
-		if m.pauseWant {
+		if m.pauseReq.want {
 			word = "pausing polling (p resumes)"
 		}
-		return tea.Batch(pauseCmd(m.eng, m.pauseWant, m.pauseSeq), m.setFlash(word, common.FlashInfo, common.FlashTTL))
+		return tea.Batch(pauseCmd(m.eng, m.pauseReq.want, m.pauseReq.seq), m.setFlash(word, common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.RefreshAll):
 		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", common.FlashInfo, common.FlashTTL))
 	case r == nil:
 		return nil // the rest act on the selected task
 	case key.Matches(k, ks.Remove):
 		m.focus.push(focusConfirm)
-		m.confirmRef = r.t.Ref
+		m.ask.ref = r.t.Ref
 		m.ensureVisible()
 	case key.Matches(k, ks.Refresh):
 		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+common.Brief(r.id), common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.Note):
-		m.inputRef = r.t.Ref
+		m.noteFor.ref = r.t.Ref
 		return m.startInput(focusNote, r.t.Note)
 	case key.Matches(k, ks.Copy):
 		return copyCmd(m.opts.Clipboard, "TaskId", r.id)
@@ -215,7 +216,7 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 // confirmKey answers "remove this task?": only y removes; enter, esc,
 // n and every other key keep it (ctrl+c still quits, see onKey).
 func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
-	if len(m.flow.confirm) > 0 {
+	if len(m.ask.refs) > 0 {
 		return m.confirmManyKey(k)
 	}
 	ks := &m.keys
@@ -223,12 +224,12 @@ func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, ks.Yes):
-		ref := m.confirmRef
+		ref := m.ask.ref
 		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+common.Brief(common.Clean(ref.TaskID)), common.FlashInfo, common.FlashTTL))
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	}
-	return m.setFlash("kept "+common.Brief(common.Clean(m.confirmRef.TaskID)), common.FlashInfo, common.FlashTTL)
+	return m.setFlash("kept "+common.Brief(common.Clean(m.ask.ref.TaskID)), common.FlashInfo, common.FlashTTL)
 }
 
 // onClick selects the clicked row (mouse is opt-in, see Options.Mouse).
@@ -281,7 +282,7 @@ func (m *Model) onWheel(mo tea.Mouse) {
 	}
 	inDetail := mo.X >= l.detX && mo.Y >= l.detY && mo.Y < l.detY+l.detH
 	if inDetail {
-		m.dscroll += step
+		m.det.scroll += step
 		m.clampDetail()
 		return
 	}
@@ -291,6 +292,6 @@ func (m *Model) onWheel(mo tea.Mouse) {
 // cycleZone moves to the next zone and says which it is.
 func (m *Model) cycleZone() string {
 	m.clock.Zone = (m.clock.Zone + 1) % common.NZones
-	m.detail = detailCache{} // its lines hold formatted times
+	m.det.cache = detailCache{} // its lines hold formatted times
 	return "times in " + m.clock.ZoneName()
 }

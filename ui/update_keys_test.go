@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -174,7 +174,7 @@ func TestZoneCycle(t *testing.T) {
 		t.Run(fmt.Sprint(tc.presses), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 160, 40)
 			m.clock.Loc = tc.location
-			m.detail = detailCache{}
+			m.det.cache = detailCache{}
 			for i := 0; i < tc.presses; i++ {
 				press(m, "z")
 			}

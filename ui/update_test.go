@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -32,8 +32,8 @@ func TestKeys(t *testing.T) {
 		{name: "tab focuses detail, esc back", keys: []string{"tab", "esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusList},
 		{name: "detail j scrolls not moves", keys: []string{"enter", "j", "j"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusDetails,
 			check: func(t *testing.T, m *Model) {
-				if m.dscroll != 2 {
-					t.Errorf("detail scroll = %d, want 2", m.dscroll)
+				if m.det.scroll != 2 {
+					t.Errorf("detail scroll = %d, want 2", m.det.scroll)
 				}
 			}},
 		{name: "d asks", keys: []string{"j", "d"}, want: "task-idle-0002", mode: focusConfirm},
@@ -168,8 +168,8 @@ func TestFocusedInputEatsKeys(t *testing.T) {
 	if got := m.input.Value(); got != "qdjkyYrRp?/zv" {
 		t.Errorf("input = %q", got)
 	}
-	if m.focus.top() != focusAdd || m.paused || m.focus.top().box() || m.clock.Zone != common.ZoneLocal {
-		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.paused, m.focus.top(), m.clock.Zone)
+	if m.focus.top() != focusAdd || m.stats.Paused || m.focus.top().box() || m.clock.Zone != common.ZoneLocal {
+		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.stats.Paused, m.focus.top(), m.clock.Zone)
 	}
 	// Control characters never reach the input.
 	m.Update(tea.KeyPressMsg{Code: 'x', Text: "\x1b[2J"})

@@ -3,10 +3,9 @@ package ui
 import (
 	"strings"
 
-	"github.com/trtcwatch/trtcwatch/ui/common"
-
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -220,7 +219,7 @@ type padCache struct {
 
 // padded returns body with every line padded to w cells.
 func (m *Model) padded(body []string, w int) []string {
-	c := &m.pads
+	c := &m.det.pads
 	if len(body) > 0 && len(c.src) == len(body) && &c.src[0] == &body[0] && c.w == w {
 		return c.out
 	}
@@ -336,11 +335,11 @@ func (m *Model) credentialHint() string {
 
 // promptLine is the focused input or the removal question.
 func (m *Model) promptLine() string {
-	if m.focus.top() == focusConfirm && len(m.flow.confirm) > 0 {
+	if m.focus.top() == focusConfirm && len(m.ask.refs) > 0 {
 		return m.confirmManyLine()
 	}
 	if m.focus.top() == focusConfirm {
-		q := "remove " + common.Clean(m.confirmRef.String()) + " from the watch list? "
+		q := "remove " + common.Clean(m.ask.ref.String()) + " from the watch list? "
 		ans := "y removes; other keys keep"
 		idW := max(8, m.w-common.Width(ans)-1)
 		return m.st.Warn + common.Cut(q, idW) + common.SGRReset + " " + common.Cut(ans, m.w-min(common.Width(q), idW)-1)

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"strconv"
 	"strings"
 
 	"github.com/trtcwatch/trtcwatch/recfile"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"github.com/trtcwatch/trtcwatch/ui/common"
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -85,8 +83,8 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 		}
 	}
 	m.stats = up.Stats
-	m.paused = up.Stats.Paused
-	m.desc.SetPaused(m.paused)
+	m.stats.Paused = up.Stats.Paused
+	m.desc.SetPaused(m.stats.Paused)
 	if bulk && (len(moved) > 0 || gone) {
 		m.rebuild(gone)
 	} else {
@@ -131,74 +129,10 @@ func (m *Model) dropRow(r *row) {
 	if r.t.Ref == m.desc.Ref() {
 		m.desc.SetGone()
 	}
-	delete(m.flow.marks, r.t.Ref) // a task removed elsewhere keeps no mark
+	delete(m.marks, r.t.Ref) // a task removed elsewhere keeps no mark
 	if m.apps[r.t.Ref.SdkAppID]--; m.apps[r.t.Ref.SdkAppID] <= 0 {
 		delete(m.apps, r.t.Ref.SdkAppID)
 	}
 	m.counts[r.slot]--
 	r.seq = -1
-}
-
-// rebuild recomputes the visible rows (filter, problems-only, sort) and
-// puts the cursor back on the same task, so a refresh never moves the
-// selection. compact drops removed rows from the arrival list first.
-func (m *Model) rebuild(compact bool) {
-	if compact {
-		m.all = slices.DeleteFunc(m.all, func(r *row) bool { return r.seq < 0 })
-	}
-	m.sortVisible()
-	m.reselect()
-}
-
-// reselect finds the selected task again; if it is gone (removed or
-// filtered out) the cursor stays at the same height in the list.
-func (m *Model) reselect() {
-	if i := m.indexOf(m.sel); i >= 0 {
-		m.cursor = i
-	} else {
-		m.cursor = min(m.cursor, len(m.visible)-1)
-		m.cursor = max(m.cursor, 0)
-	}
-	m.syncSel()
-	m.ensureVisible()
-}
-
-func (m *Model) indexOf(ref taskref.Ref) int {
-	if r := m.selected(); r != nil && r.t.Ref == ref {
-		return m.cursor
-	}
-	if r := m.rows[ref]; r != nil {
-		if i, ok := m.position(r); ok {
-			return i
-		}
-	}
-	return -1
-}
-
-func (m *Model) syncSel() {
-	prev := m.sel
-	if r := m.selected(); r != nil {
-		m.sel = r.t.Ref
-	} else {
-		m.sel = taskref.Ref{}
-	}
-	if m.sel != prev {
-		m.dscroll = 0
-		m.evp.SetSelected(m.sel)
-	}
-}
-
-// move shifts the cursor by n rows, clamped.
-func (m *Model) move(n int) {
-	if len(m.visible) == 0 {
-		return
-	}
-	m.cursor = min(max(m.cursor+n, 0), len(m.visible)-1)
-	m.syncSel()
-	m.ensureVisible()
-}
-
-// ensureVisible scrolls the list only as far as needed to show the cursor.
-func (m *Model) ensureVisible() {
-	m.offset = common.ClampOffset(m.offset, m.cursor, m.layout().listH, len(m.visible))
 }
