@@ -51,6 +51,14 @@ func (s *focusStack) pop() {
 	}
 }
 
+// under is the level below the top (the list when there is none).
+func (s focusStack) under() focus {
+	if len(s) < 2 {
+		return focusList
+	}
+	return s[len(s)-2]
+}
+
 func (s focusStack) has(f focus) bool {
 	for _, x := range s {
 		if x == f {

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
@@ -160,14 +161,14 @@ const twoColumnHelp = 150
 // width or the palette changes (see syncBox).
 func (m *Model) helpContent(w int) []string {
 	if w < twoColumnHelp {
-		return append(m.helpKeyLines(w), append([]string{""}, m.legendLines(w)...)...)
+		return append(append(m.hereLines(w), m.helpKeyLines(w)...), append([]string{""}, m.legendLines(w)...)...)
 	}
 	// Two even columns: the keys and the legend read on from the left
 	// column to the right one, split where the columns come out most
 	// even: at a section break, or between two entries of a section, whose
 	// title the right column then repeats.
 	lw := (w - 3) / 2
-	all := append(m.helpKeyLines(lw), append([]string{""}, m.legendLines(lw)...)...)
+	all := append(append(m.hereLines(lw), m.helpKeyLines(lw)...), append([]string{""}, m.legendLines(lw)...)...)
 	left, right := splitHelp(all)
 	out := make([]string, max(len(left), len(right)))
 	for i := range out {
@@ -181,6 +182,36 @@ func (m *Model) helpContent(w int) []string {
 		out[i] = l + common.Spaces(lw-common.Width(l)) + "   " + r
 	}
 	return out
+}
+
+// hereLines open the help over the describe view or the events pane:
+// their own keys first (their FullHelp), then a blank line; nothing over
+// the list or the details, whose keys the key list is.
+func (m *Model) hereLines(w int) []string {
+	var name string
+	var part help.KeyMap
+	switch m.focus.under() {
+	case focusDescribe:
+		name, part = "the describe view", m.desc
+	case focusEvents:
+		name, part = "the events pane", m.evp
+	default:
+		return nil
+	}
+	var bs []key.Binding
+	for _, g := range part.FullHelp() {
+		bs = append(bs, g...)
+	}
+	kw := 0
+	for _, b := range bs {
+		kw = max(kw, common.Width(b.Help().Key))
+	}
+	kw = min(kw, max(w/3, 4))
+	out := appendTitle(nil, m.st.Title, "Keys in "+name, w)
+	for _, b := range bs {
+		out = appendHanging(out, " ", common.Styled(m.st.ColHead, common.Fit(b.Help().Key, kw)), kw, b.Help().Desc, w)
+	}
+	return append(out, "")
 }
 
 // helpKeyLines is the key list: every key of a binding and what it does.

@@ -325,3 +325,35 @@ func TestNotFoundSaysTheAPIAnswered(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpStartsWithWhatIsFocused: help opened over the describe view or
+// the events pane starts with their own keys; over the list, with the
+// key list.
+func TestHelpStartsWithWhatIsFocused(t *testing.T) {
+	for _, tc := range []struct {
+		keys  []string
+		first string
+		has   []string
+	}{
+		{[]string{"?"}, "Keys", nil},
+		{[]string{"enter", "?"}, "Keys", nil},
+		{[]string{"i", "?"}, "Keys in the describe view", []string{"y copy the whole view", "esc back to the details", "↓/j down"}},
+		{[]string{"e", "?"}, "Keys in the events pane", []string{"enter go to the event's task", "t the selected task's events, or all tasks'", "Y copy the whole event"}},
+	} {
+		m := loaded(t, newCountingEngine(), 100, 30)
+		press(m, tc.keys...)
+		text := helpText(t, m)
+		if first := strings.TrimSpace(lines(text)[0]); first != tc.first {
+			t.Errorf("%v: help starts %q, want %q", tc.keys, first, tc.first)
+		}
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, want := range tc.has {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.keys, want, text)
+			}
+		}
+		if !strings.Contains(flat, "Reading the screen") {
+			t.Errorf("%v: the rest of the help is gone", tc.keys)
+		}
+	}
+}
