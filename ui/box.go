@@ -90,7 +90,7 @@ func (m *Model) syncBox(l layout) {
 	m.box.vp.SetContentLines(content)
 }
 
-// wrapIndented wraps s to w cells between tokens (hangTokens), continuing
+// wrapIndented wraps s to w cells between tokens (common.HangTokens), continuing
 // under its own indent: the box is there to select text by hand, so a file
 // name or a RequestId that fits a line is never broken.
 func wrapIndented(s string, w int) []string {
@@ -102,11 +102,7 @@ func wrapIndented(s string, w int) []string {
 	if body == "" {
 		return []string{""}
 	}
-	var out []string
-	for _, l := range common.HangTokens(body, w, n, n) {
-		out = append(out, common.Spaces(l.X)+l.Text)
-	}
-	return out
+	return common.HangTokens(body, w, n, n)
 }
 
 // boxLines draws the box in exactly bodyH lines of m.w cells.

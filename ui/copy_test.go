@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
-	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -136,19 +135,21 @@ func TestCopiedBoxSelectsCleanly(t *testing.T) {
 func TestTicketTextTimesAndOrder(t *testing.T) {
 	tk := fixtureTasks()[0] // two transitions, oldest first in the engine
 	tests := []struct {
-		zone common.Zone
+		z    int // presses of z: to UTC, then to UTC+8
 		want []string
 	}{
-		{common.ZoneUTC, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
+		{1, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
 			"  2026-03-14T09:18:53+00:00 Idle -> InProgress RequestId req-b\n  2026-03-14T09:16:53+00:00 pending -> Idle RequestId req-a",
 			"Copied 2026-03-14T09:26:53+00:00 from trtcwatch"}},
-		{common.ZoneConsole, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
+		{2, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
 			"History (newest first):\n  2026-03-14T17:18:53+08:00 Idle -> InProgress"}},
 	}
 	for _, tc := range tests {
-		t.Run(fmt.Sprint(tc.zone), func(t *testing.T) {
+		t.Run(fmt.Sprint(tc.z), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
-			m.clock.Zone = tc.zone
+			for range tc.z {
+				press(m, "z")
+			}
 			r := m.rows[tk.Ref]
 			s := m.ticketText(r)
 			for _, w := range tc.want {

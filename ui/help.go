@@ -107,8 +107,7 @@ type legendSection struct {
 func (m *Model) legendSections() []legendSection {
 	states := make([]legendItem, 0, len(watch.Phases))
 	for _, p := range watch.Phases {
-		l := common.LookOf(p)
-		states = append(states, legendItem{string(p), m.st.PhaseSGR(p), common.ToneNames[l.Tone] + " · " + l.Means, m.stateGlyph(p)})
+		states = append(states, legendItem{string(p), m.st.PhaseSGR(p), common.Legend(p), m.stateGlyph(p)})
 	}
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},

@@ -55,7 +55,7 @@ func (m *Model) hintLine() string {
 	default:
 		// A toggle that is on comes first, so its state never drops off.
 		var on []key.Binding
-		for _, b := range ks.ShortHelp() {
+		for _, b := range ks.shortHelp() {
 			if _, off := m.keyNote(b); off {
 				continue // never offer a key that is off in this session
 			}

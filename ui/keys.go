@@ -112,8 +112,8 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the one-line hint bar: the keys a new user needs first.
-func (k KeyMap) ShortHelp() []key.Binding {
+// shortHelp is the one-line hint bar: the keys a new user needs first.
+func (k KeyMap) shortHelp() []key.Binding {
 	return []key.Binding{k.Add, k.Remove, k.Focus, k.Filter, k.Problems, k.Copy, k.Pause, k.Zone, k.Help, k.Quit}
 }
 

@@ -68,14 +68,14 @@ func TestRowKeepsLastStatusBesideTheFailure(t *testing.T) {
 				t.Errorf("state %q not on the row %q", tt.state, plain)
 			}
 			if tt.badge != "" {
-				badge := m.st.Fail
+				badge := m.st.FailSGR(watch.Error)
 				if tt.throttled {
-					badge = m.st.Throttle
+					badge = m.st.FailSGR(watch.Throttled)
 				}
 				if !strings.Contains(row, badge+tt.badge) {
 					t.Errorf("failure %q not drawn as a badge on %q", tt.badge, row)
 				}
-			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.Fail) {
+			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.FailSGR(watch.Error)) {
 				t.Errorf("a gone task is not a failed call: %q", plain)
 			}
 			if got := strings.HasPrefix(strings.TrimLeft(plain, "│| "), "!"); got != tt.marked {
@@ -308,8 +308,9 @@ func TestLegendCoversEveryState(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
 	st := m.st
 	legend := ansi.Strip(strings.Join(m.legendLines(200), "\n"))
+	flat := strings.Join(strings.Fields(legend), " ")
 	for _, p := range watch.Phases {
-		if !strings.Contains(legend, st.StateText(p)+" ") || common.LookOf(p).Means == "" {
+		if !strings.Contains(legend, st.StateText(p)+" ") || !strings.Contains(flat, strings.Join(strings.Fields(common.Legend(p)), " ")) {
 			t.Errorf("legend lacks %s", p)
 		}
 	}

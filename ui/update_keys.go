@@ -121,20 +121,12 @@ func (m *Model) showCopied() tea.Cmd {
 // through to the list actions (r, y, d … act on the selected task).
 func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 	ks := &m.keys
-	page := max(1, m.layout().detH-1)
+	if n := ks.nav().Step(k, max(1, m.layout().detH-1), 1<<30); n != 0 {
+		m.det.scroll += n // clamped below: g and G reach either end
+		m.clampDetail()
+		return true
+	}
 	switch {
-	case key.Matches(k, ks.Up):
-		m.det.scroll--
-	case key.Matches(k, ks.Down):
-		m.det.scroll++
-	case key.Matches(k, ks.PageUp):
-		m.det.scroll -= page
-	case key.Matches(k, ks.PageDown):
-		m.det.scroll += page
-	case key.Matches(k, ks.Top):
-		m.det.scroll = 0
-	case key.Matches(k, ks.Bottom):
-		m.det.scroll = 1 << 30
 	case key.Matches(k, ks.Describe), key.Matches(k, ks.Submit):
 		m.openDescribe() // enter twice from the list
 		return true
@@ -149,21 +141,12 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 
 func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
-	page := max(1, m.layout().listH-1)
+	if n := ks.nav().Step(k, max(1, m.layout().listH-1), len(m.visible)); n != 0 {
+		m.move(n)
+		return nil
+	}
 	r := m.selected()
 	switch {
-	case key.Matches(k, ks.Up):
-		m.move(-1)
-	case key.Matches(k, ks.Down):
-		m.move(1)
-	case key.Matches(k, ks.PageUp):
-		m.move(-page)
-	case key.Matches(k, ks.PageDown):
-		m.move(page)
-	case key.Matches(k, ks.Top):
-		m.move(-len(m.visible))
-	case key.Matches(k, ks.Bottom):
-		m.move(len(m.visible))
 	case key.Matches(k, ks.Focus):
 		if r != nil {
 			m.focus.push(focusDetails)

@@ -168,7 +168,7 @@ func TestFocusedInputEatsKeys(t *testing.T) {
 	if got := m.input.Value(); got != "qdjkyYrRp?/zv" {
 		t.Errorf("input = %q", got)
 	}
-	if m.focus.top() != focusAdd || m.stats.Paused || m.focus.top().box() || m.clock.Zone != common.ZoneLocal {
+	if m.focus.top() != focusAdd || m.stats.Paused || m.focus.top().box() || m.clock.ZoneName() != "local UTC" {
 		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.stats.Paused, m.focus.top(), m.clock.Zone)
 	}
 	// Control characters never reach the input.

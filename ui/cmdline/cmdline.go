@@ -14,9 +14,9 @@ import (
 	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
-// MaxRunes is the most the line takes: room for any command and its
+// maxRunes is the most the line takes: room for any command and its
 // arguments.
-const MaxRunes = 1024
+const maxRunes = 1024
 
 // histMax bounds the history.
 const histMax = 50
@@ -58,8 +58,8 @@ type Model struct {
 // New is a closed command line.
 func New(keys KeyMap) *Model {
 	in := common.NewInput()
-	in.CharLimit = MaxRunes
-	in.LimitText = "the command line takes up to " + common.Itoa(MaxRunes) + " characters"
+	in.CharLimit = maxRunes
+	in.LimitText = "the command line takes up to " + common.Itoa(maxRunes) + " characters"
 	return &Model{keys: keys, input: in}
 }
 

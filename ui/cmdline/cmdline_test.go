@@ -163,12 +163,12 @@ func TestRunAndHistory(t *testing.T) {
 	}
 }
 
-// TestTypingStopsAtTheLimit: a key past MaxRunes types what fits and says
+// TestTypingStopsAtTheLimit: a key past maxRunes types what fits and says
 // the limit (once, however many keys come: Quiet), a paste too; after a
 // backspace the line takes a key again.
 func TestTypingStopsAtTheLimit(t *testing.T) {
 	m := open(false)
-	typeText(m, strings.Repeat("日", MaxRunes-1))
+	typeText(m, strings.Repeat("日", maxRunes-1))
 	if up := press(m, "a"); up != nil {
 		t.Fatalf("the limit was announced before it was reached: %#v", up)
 	}
@@ -177,7 +177,7 @@ func TestTypingStopsAtTheLimit(t *testing.T) {
 	if !ok || !f.Once || f.Text != "the command line takes up to 1024 characters" {
 		t.Fatalf("past the limit: %#v", up)
 	}
-	if got := m.input.Value(); utf8.RuneCountInString(got) != MaxRunes || !strings.HasSuffix(got, "日a") {
+	if got := m.input.Value(); utf8.RuneCountInString(got) != maxRunes || !strings.HasSuffix(got, "日a") {
 		t.Errorf("the line holds %d runes ending %q", utf8.RuneCountInString(got), got[len(got)-8:])
 	}
 	if !m.Quiet(tea.KeyPressMsg{Code: 'z', Text: "z"}, f.Text) || m.Quiet(tea.KeyPressMsg{Code: 'z', Text: "z"}, "something else") {
@@ -189,7 +189,7 @@ func TestTypingStopsAtTheLimit(t *testing.T) {
 		t.Errorf("after backspace: ends %q", got[len(got)-8:])
 	}
 	m.Open(commands(false))
-	if up, _ := m.Update(tea.PasteMsg{Content: strings.Repeat("x", MaxRunes+5)}); flashText(up) != f.Text {
+	if up, _ := m.Update(tea.PasteMsg{Content: strings.Repeat("x", maxRunes+5)}); flashText(up) != f.Text {
 		t.Errorf("a paste past the limit: %#v", up)
 	}
 }

@@ -22,12 +22,12 @@ import (
 // side by side with their own local time, so every time carries its zone.
 type Zone int
 
-// The zones z cycles through.
+// The zones z cycles through; the zero Zone is the local one (Clock.Loc:
+// Options.Location, else the machine's).
 const (
-	ZoneLocal   Zone = iota // Clock.Loc: Options.Location, else the machine's zone
-	ZoneUTC                 // UTC
-	ZoneConsole             // UTC+8, the zone the TRTC console shows
-	NZones
+	zoneUTC     Zone = iota + 1 // UTC
+	zoneConsole                 // UTC+8, the zone the TRTC console shows
+	NZones                      // how many there are
 )
 
 // consoleZone is a fixed offset, not Asia/Shanghai: it needs no tz
@@ -52,9 +52,9 @@ type Clock struct {
 // Location is where times are shown now.
 func (c *Clock) Location() *time.Location {
 	switch c.Zone {
-	case ZoneUTC:
+	case zoneUTC:
 		return time.UTC
-	case ZoneConsole:
+	case zoneConsole:
 		return consoleZone
 	}
 	return c.Loc
@@ -68,9 +68,9 @@ func (c *Clock) ZoneName() string { return c.ZoneNameOf(c.Zone) }
 // ZoneNameOf is ZoneName for any zone (the z hint names the next one).
 func (c *Clock) ZoneNameOf(z Zone) string {
 	switch z {
-	case ZoneUTC:
+	case zoneUTC:
 		return "UTC"
-	case ZoneConsole:
+	case zoneConsole:
 		return "UTC+8"
 	}
 	ln := c.Now.In(c.Loc)

@@ -70,11 +70,11 @@ func TestClockText(t *testing.T) {
 		at   time.Time
 		want string
 	}{
-		{ZoneUTC, t0, "09:26:53 UTC"},
-		{ZoneConsole, t0, "17:26:53 UTC+8"},
-		{ZoneConsole, t0.Add(-24 * time.Hour), "Mar 13 17:26 UTC+8"},
-		{ZoneConsole, t0.Add(7 * time.Hour), "Mar 15 00:26 UTC+8"}, // another day in UTC+8 only
-		{ZoneUTC, time.Time{}, "-"},
+		{zoneUTC, t0, "09:26:53 UTC"},
+		{zoneConsole, t0, "17:26:53 UTC+8"},
+		{zoneConsole, t0.Add(-24 * time.Hour), "Mar 13 17:26 UTC+8"},
+		{zoneConsole, t0.Add(7 * time.Hour), "Mar 15 00:26 UTC+8"}, // another day in UTC+8 only
+		{zoneUTC, time.Time{}, "-"},
 	}
 	for _, tc := range tests {
 		c.Zone = tc.zone

@@ -155,7 +155,7 @@ func WrapAs(s string, w1, w2 int, kind WrapKind) []string {
 // names' field separator), else after '/', else after '_', '.' or '-'
 // (never between the two underscores of "__"); failing all, at w cells.
 func breakName(s string, w int) (string, string) {
-	if !PlainASCII(s) {
+	if !plainASCII(s) {
 		head := ansi.Truncate(s, w, "")
 		if head == "" || !strings.HasPrefix(s, head) {
 			// A wide character in a one-cell line: let it stick out

@@ -30,9 +30,9 @@ const (
 	nTones
 )
 
-// ToneNames name each tone's colour for readers without colour (the
+// toneNames name each tone's colour for readers without colour (the
 // legend, README, NO_COLOR).
-var ToneNames = [nTones]string{
+var toneNames = [nTones]string{
 	toneMuted: "grey",
 	toneInfo:  "blue",
 	toneLive:  "bold green",
@@ -41,18 +41,18 @@ var ToneNames = [nTones]string{
 	toneBad:   "bold red",
 }
 
-// Look is how one phase is drawn: a glyph (Unicode, or ASCII when the
+// look is how one phase is drawn: a glyph (Unicode, or ASCII when the
 // terminal asks for it), the word (the API's own for its three statuses,
 // plain ones for ours) and its colour token. It is the one table for this:
 // the list, the header counts, the detail pane, the describe view and the
-// legend (which names the token's colour, ToneNames) all read it.
-type Look struct {
-	Glyph, ASCII string
-	Tone         tone
-	Means        string // for the legend
+// legend (which names the token's colour, toneNames) all read it.
+type look struct {
+	glyph, ascii string
+	tone         tone
+	means        string // for the legend
 }
 
-var looks = map[watch.Phase]Look{
+var looks = map[watch.Phase]look{
 	watch.Pending:    {"◌", "~", toneMuted, "no answer yet"},
 	watch.Idle:       {"○", "o", toneInfo, "API: the task waits for streams to record"},
 	watch.InProgress: {"●", "*", toneLive, "API: recording"},
@@ -69,13 +69,21 @@ var looks = map[watch.Phase]Look{
 // ("InProgress", "auth error").
 const StateW = 12
 
-// LookOf never fails: a phase this build does not know (a newer engine)
+// lookOf never fails: a phase this build does not know (a newer engine)
 // is drawn as a problem, under its own word.
-func LookOf(p watch.Phase) Look {
+func lookOf(p watch.Phase) look {
 	if l, ok := looks[p]; ok {
 		return l
 	}
-	return Look{"#", "#", toneBad, "a state this build does not know"}
+	return look{"#", "#", toneBad, "a state this build does not know"}
+}
+
+// Legend is what a state means for the legend, its colour named first
+// for readers without colour (README, NO_COLOR): "bold red · the
+// credentials were rejected".
+func Legend(p watch.Phase) string {
+	l := lookOf(p)
+	return toneNames[l.tone] + " · " + l.means
 }
 
 // Word is the phase as the screen names it; an unknown one is sanitised.
@@ -92,14 +100,14 @@ func Word(p watch.Phase) string {
 // every pane follows.
 type Styles struct {
 	Dark  bool // built for a dark background
-	ASCII bool // plain ASCII glyphs and borders
+	ascii bool // plain ASCII glyphs and borders
 
 	Title, ColHead, Selected, Dim, Bold string
 	OK, Warn, Bad, Paused               string
 	BannerErr, BannerWarn               string
 	FlashInfo, FlashWarn, FlashErr      string
-	Border, BorderFocus                 string
-	Fail, Throttle                      string // a failed call's badge, throttled or not
+	border, borderFocus                 string
+	fail, throttle                      string // a failed call's badge, throttled or not
 	phase                               [nTones]string
 
 	Borders lipgloss.Border
@@ -136,7 +144,7 @@ func NewStyles(dark, ascii bool) Styles {
 		toneBad:   c("160", "203"),
 	}
 	fg := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
-	s := Styles{Dark: dark, ASCII: ascii}
+	s := Styles{Dark: dark, ascii: ascii}
 	for i, col := range tones {
 		st := fg(col)
 		if tone(i) == toneLive || tone(i) == toneBad {
@@ -158,11 +166,11 @@ func NewStyles(dark, ascii bool) Styles {
 	s.BannerErr = prefix(bannerErr)
 	s.BannerWarn = prefix(lipgloss.NewStyle().Foreground(black).Background(c("221", "214")))
 	s.FlashInfo, s.FlashWarn, s.FlashErr = prefix(fg(c("25", "117"))), s.Warn, s.Bad
-	s.Border, s.BorderFocus = prefix(fg(border)), prefix(fg(accent))
+	s.border, s.borderFocus = prefix(fg(border)), prefix(fg(accent))
 	// A row in trouble is the most visible thing on screen: its failure
 	// is a solid badge, never faint.
-	s.Fail = s.BannerErr
-	s.Throttle = prefix(lipgloss.NewStyle().Foreground(black).Background(c("214", "214")).Bold(true))
+	s.fail = s.BannerErr
+	s.throttle = prefix(lipgloss.NewStyle().Foreground(black).Background(c("214", "214")).Bold(true))
 	s.Borders = lipgloss.RoundedBorder()
 	if ascii {
 		s.Borders = lipgloss.ASCIIBorder()
@@ -173,14 +181,14 @@ func NewStyles(dark, ascii bool) Styles {
 }
 
 // PhaseSGR is the colour of a phase.
-func (s *Styles) PhaseSGR(p watch.Phase) string { return s.phase[LookOf(p).Tone] }
+func (s *Styles) PhaseSGR(p watch.Phase) string { return s.phase[lookOf(p).tone] }
 
 // Glyph is the state's mark, ASCII when the terminal asks for it.
 func (s *Styles) Glyph(p watch.Phase) string {
-	if s.ASCII {
-		return LookOf(p).ASCII
+	if s.ascii {
+		return lookOf(p).ascii
 	}
-	return LookOf(p).Glyph
+	return lookOf(p).glyph
 }
 
 // StateText is glyph and word, e.g. "● InProgress" or "* InProgress".
@@ -190,9 +198,9 @@ func (s *Styles) StateText(p watch.Phase) string { return s.Glyph(p) + " " + Wor
 // rest an error.
 func (s *Styles) FailSGR(p watch.Phase) string {
 	if p == watch.Throttled {
-		return s.Throttle
+		return s.throttle
 	}
-	return s.Fail
+	return s.fail
 }
 
 // Pane draws body inside a rounded border (ASCII when asked) of inner
@@ -205,9 +213,9 @@ func (s *Styles) Pane(title string, focus bool, w, h int, body []string, exact b
 		return nil
 	}
 	bd := s.Borders
-	sgr := s.Border
+	sgr := s.border
 	if focus {
-		sgr = s.BorderFocus
+		sgr = s.borderFocus
 	}
 	out := make([]string, 0, h)
 	t := Cut(" "+title+" ", max(w-1, 0))

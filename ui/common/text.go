@@ -39,10 +39,10 @@ func Spaces(n int) string {
 
 var blank = strings.Repeat(" ", 256)
 
-// PlainASCII reports printable ASCII only: its width is its length, and
+// plainASCII reports printable ASCII only: its width is its length, and
 // measuring it needs no grapheme segmentation (the costliest part of a
 // frame otherwise).
-func PlainASCII(s string) bool {
+func plainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e {
 			return false
@@ -54,7 +54,7 @@ func PlainASCII(s string) bool {
 // Width is the cells s takes on screen (styling included, which takes
 // none): its length for printable ASCII, ansi.StringWidth otherwise.
 func Width(s string) int {
-	if PlainASCII(s) {
+	if plainASCII(s) {
 		return len(s)
 	}
 	return ansi.StringWidth(s)
@@ -66,7 +66,7 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if PlainASCII(s) {
+	if plainASCII(s) {
 		if len(s) > w {
 			return s[:w-1] + "…"
 		}
@@ -141,7 +141,7 @@ func Wrap(s string, w int) []string {
 		// hyphen as ansi.Wrap does: a RequestId (a UUID) stays whole.
 		return wrapWords(s, w)
 	}
-	if PlainASCII(s) {
+	if plainASCII(s) {
 		var out []string
 		for len(s) > w {
 			out = append(out, s[:w])

@@ -43,25 +43,19 @@ func tokens(s string) []string {
 	return out
 }
 
-// PlacedLine is one laid-out line: its text and the column it starts at.
-type PlacedLine struct {
-	X    int
-	Text string
-}
-
-// HangTokens lays s out in lines of w cells, the first from column first,
-// the rest from column rest, wrapped between tokens. A line that would not
-// fit whole at its column starts further left, as far as it must: whole
-// beats indented.
-func HangTokens(s string, w, first, rest int) []PlacedLine {
+// HangTokens lays s out in lines of w cells, indented: the first from
+// column first, the rest from column rest, wrapped between tokens. A line
+// that would not fit whole at its column starts further left, as far as
+// it must: whole beats indented.
+func HangTokens(s string, w, first, rest int) []string {
 	if w < 1 {
-		return []PlacedLine{{0, s}}
+		return []string{s}
 	}
-	var out []PlacedLine
+	var out []string
 	var line strings.Builder
 	lw, x := 0, first
 	put := func(text string, tw int) {
-		out = append(out, PlacedLine{X: max(min(x, w-tw), 0), Text: text})
+		out = append(out, Spaces(max(min(x, w-tw), 0))+text)
 		x = rest
 	}
 	flush := func() {
@@ -93,7 +87,7 @@ func HangTokens(s string, w, first, rest int) []PlacedLine {
 	}
 	flush()
 	if len(out) == 0 {
-		out = append(out, PlacedLine{X: first})
+		out = append(out, Spaces(first))
 	}
 	return out
 }
@@ -105,7 +99,7 @@ func splitToken(tok string, w int) []string {
 	var out []string
 	for Width(tok) > w {
 		var head string
-		if PlainASCII(tok) {
+		if plainASCII(tok) {
 			cut := w
 			for i := w - 1; i >= 1; i-- {
 				if c := tok[i]; c == '/' || c == '=' {

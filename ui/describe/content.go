@@ -176,9 +176,7 @@ func (m *Model) raw(d *common.Doc, a *watch.Answer) {
 		x := 2 + min(lead, d.W/2)
 		// Between tokens only: a quoted string that fits a line is whole
 		// on one, to be selected by hand.
-		for _, p := range common.HangTokens(strings.TrimLeft(s, " "), d.W, x, x+4) {
-			d.Lines = append(d.Lines, common.Spaces(p.X)+p.Text)
-		}
+		d.Lines = append(d.Lines, common.HangTokens(strings.TrimLeft(s, " "), d.W, x, x+4)...)
 		d.Plain = append(d.Plain, "  "+s)
 	}
 }

@@ -131,9 +131,6 @@ func (m *Model) trim() {
 // SetSelected is the list's selected task, which t follows.
 func (m *Model) SetSelected(ref taskref.Ref) { m.sel = ref }
 
-// Filter is the pane's own filter.
-func (m *Model) Filter() string { return m.filter }
-
 // SetFilter is what the filter input typed; the list's filter is another.
 func (m *Model) SetFilter(v string) {
 	m.filter = v
