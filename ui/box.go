@@ -20,7 +20,7 @@ type box struct {
 	title string
 	text  []string // report and copied text: logical lines, wrapped when laid out
 	vp    viewport.Model
-	key   [6]int // what the laid-out content depends on
+	key   [5]int // what the laid-out content depends on (not the height)
 	gen   int    // bumped when the text changes
 }
 
@@ -64,16 +64,22 @@ func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
 	return bordered, sides, max(w, 1), max(h, 1)
 }
 
-// syncBox lays the text out for the current size and palette, keeping the
-// scroll position (clamped) across a resize.
+// syncBox lays the text out for the current width and palette, keeping
+// the scroll position (clamped) across a resize; a new height alone only
+// moves the bottom edge.
 func (m *Model) syncBox(l layout) {
 	kind, open := m.boxKind()
 	if !open || l.tooSmall {
 		return
 	}
 	_, _, w, h := m.boxGeom(l.bodyH)
-	k := [6]int{w, h, boolInt(m.st.Dark), int(kind), m.box.gen, int(m.clock.Zone)}
+	vp := &m.box.vp
+	k := [5]int{w, boolInt(m.st.Dark), int(kind), m.box.gen, int(m.clock.Zone)}
 	if m.box.key == k {
+		if vp.Height() != h {
+			vp.SetHeight(h)
+			vp.SetYOffset(vp.YOffset()) // clamped to the new bottom
+		}
 		return
 	}
 	m.box.key = k
@@ -85,9 +91,9 @@ func (m *Model) syncBox(l layout) {
 			content = append(content, wrapIndented(s, w)...)
 		}
 	}
-	m.box.vp.SetWidth(w)
-	m.box.vp.SetHeight(h)
-	m.box.vp.SetContentLines(content)
+	vp.SetWidth(w)
+	vp.SetHeight(h)
+	vp.SetContentLines(content)
 }
 
 // wrapIndented wraps s to w cells between tokens (common.HangTokens), continuing

@@ -247,6 +247,7 @@ func TestDescribeCopies(t *testing.T) {
 // every height from 8 to 80 is drawn at one width. Each size is reached
 // by a resize with the view open and then by opening it again.
 func TestDescribeSweep(t *testing.T) {
+	t.Parallel()
 	var sizes [][2]int
 	for w := 40; w <= 240; w++ {
 		if w <= 100 || w%4 == 0 {

@@ -79,6 +79,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 	phases := append(slices.Clone(watch.Phases), "Paused") // and one this build does not know
 	notes := []string{"", "alpha", "beta ticket", "gamma"}
 	needles := []string{"", "alp", "task-00", "error", "ended", "ticket", "7"}
+	t.Parallel()
 	for seed := range uint64(40) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))

@@ -209,6 +209,7 @@ func sweepKeys() []tea.KeyPressMsg {
 // session. The same sweep in a read-write session does edit, so the fake
 // counts what it must.
 func TestReadOnlySweepMakesNoEdit(t *testing.T) {
+	t.Parallel()
 	places := map[string][]string{
 		"list": nil, "details": {"enter"}, "describe": {"i"}, "events": {"e"}, "help": {"?"},
 		"marked": {"*"}, "marked details": {"space", "enter"}, "filter": {"/"}, "command line": {":"},
