@@ -357,3 +357,17 @@ func TestHelpStartsWithWhatIsFocused(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHelpResizeHeight is a frame of the open help after its height
+// changed: the help keeps its layout, only the box's bottom moves.
+func BenchmarkHelpResizeHeight(b *testing.B) {
+	m := bigModel(b)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(m, "?")
+	h := 30
+	for b.Loop() {
+		h = 59 - h // 30, 29, 30, …
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: h})
+		_ = m.View()
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -277,28 +278,46 @@ func typeText(m *Model, s string) {
 	}
 }
 
-// runCmd runs a command (and batches inside it) and returns the messages
-// that arrive within a short wait, in the order of the batches. Timers
-// (flash, tick) and the engine wait block longer and are left behind, as
-// the program would leave them pending. The commands of a batch run at
-// once, so the wait is paid once per call, not once per blocked command.
+// runCmd runs a command (and the batches inside it) and returns the
+// messages it gives, in the order of the batches. A command that waits (a
+// timer: a message's expiry, the clock's tick, the cursor's blink; the
+// engine's news, a hook's failure) is left pending, as a program would
+// leave it: runCmd returns once every command it started has answered or
+// is parked waiting on a channel or a timer (parked), which is exact
+// however loaded the machine: a command still at work is running or
+// runnable, never parked (the commands under test call fakes).
 func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	deadline := time.After(100 * time.Millisecond)
 	type result struct {
 		path []int
 		msg  tea.Msg
 	}
 	ch := make(chan result, 64)
+	var mu sync.Mutex
+	ids := map[string]bool{} // goroutines started and not yet answered
 	running := 0
 	start := func(path []int, c tea.Cmd) {
 		running++
-		go func() { ch <- result{path, c()} }()
+		started := make(chan struct{})
+		go func() {
+			id := goroutineID()
+			mu.Lock()
+			ids[id] = true
+			mu.Unlock()
+			close(started)
+			msg := c()
+			mu.Lock()
+			delete(ids, id)
+			mu.Unlock()
+			ch <- result{path, msg}
+		}()
+		<-started
 	}
 	start(nil, cmd)
 	var got []result
+	deadline := time.Now().Add(10 * time.Second) // only a bug reaches it
 	for running > 0 {
 		select {
 		case r := <-ch:
@@ -314,8 +333,15 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			if r.msg != nil {
 				got = append(got, r)
 			}
-		case <-deadline:
-			running = 0
+		case <-time.After(time.Millisecond):
+			mu.Lock()
+			waiting := parked(ids)
+			mu.Unlock()
+			if waiting == running {
+				running = 0 // the rest wait; their answers, if ever, are dropped
+			} else if time.Now().After(deadline) {
+				panic("runCmd: a command neither answered nor parked in 10 s")
+			}
 		}
 	}
 	slices.SortFunc(got, func(a, b result) int { return slices.Compare(a.path, b.path) })
@@ -324,6 +350,43 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 		out[i] = r.msg
 	}
 	return out
+}
+
+// goroutineID is the calling goroutine's id, from its stack's header
+// ("goroutine 42 [running]:").
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	return strings.Fields(string(buf))[1]
+}
+
+// parked counts the goroutines of ids that are parked on a channel, a
+// select or a sleep: waiting for something that is not work.
+func parked(ids map[string]bool) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	waiting := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		f := strings.Fields(g) // goroutine 42 [chan receive, 2 minutes]:
+		if len(f) < 3 || !ids[f[1]] {
+			continue
+		}
+		state := strings.Trim(strings.Join(f[2:min(len(f), 5)], " "), "[]:,")
+		for _, s := range []string{"chan receive", "chan send", "select", "sleep"} {
+			if strings.HasPrefix(state, s) {
+				waiting++
+				break
+			}
+		}
+	}
+	return waiting
 }
 
 func isQuit(cmd tea.Cmd) bool {

@@ -135,7 +135,7 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 
 // TestWidthSweep: in every state, no line is wider than the terminal,
 // the frame is no taller than it, and nothing panics. Every width from 1
-// to 100 is drawn (the narrow end, where the layout is tightest, and
+// to 80 is drawn (the narrow end, where the layout is tightest, and
 // below 40 the "too small" text), and beyond it every width where the
 // layout plan changes (sweepBreaks: the panes, the list's columns, the
 // help's two columns, the hook banner) with its neighbours, and every
@@ -197,7 +197,7 @@ func TestWidthSweep(t *testing.T) {
 // sweepSizes are the sizes TestWidthSweep draws: with -tags long every
 // width from 1 to 240 at ten heights; else the widths of sweepWidths at a
 // short, a bordered and a tall height, and every height to 24 and every
-// fourth to 80 at six widths.
+// fourth to 80 at four widths.
 func sweepSizes(t *testing.T) [][2]int {
 	var sizes [][2]int
 	if sweepEvery {
@@ -213,7 +213,7 @@ func sweepSizes(t *testing.T) [][2]int {
 			sizes = append(sizes, [2]int{w, h})
 		}
 	}
-	for _, w := range []int{30, 40, 61, 100, 121, 200} {
+	for _, w := range []int{40, 80, 121, 200} {
 		for h := 1; h <= 80; h++ {
 			if h <= 24 || h%4 == 0 {
 				sizes = append(sizes, [2]int{w, h})
@@ -223,15 +223,15 @@ func sweepSizes(t *testing.T) [][2]int {
 	return sizes
 }
 
-// sweepWidths are the widths TestWidthSweep draws at height h: 1 to 100,
+// sweepWidths are the widths TestWidthSweep draws at height h: 1 to 80,
 // then the layout's breakpoints (sweepBreaks) with their neighbours and
 // every seventh width to 240.
 func sweepWidths(t *testing.T, h int) []int {
 	want := map[int]bool{}
-	for w := 1; w <= 100; w++ {
+	for w := 1; w <= 80; w++ {
 		want[w] = true
 	}
-	for w := 100; w <= 240; w += 7 {
+	for w := 80; w <= 240; w += 7 {
 		want[w] = true
 	}
 	for _, b := range sweepBreaks(t, h) {
@@ -249,7 +249,7 @@ func sweepWidths(t *testing.T, h int) []int {
 	return out
 }
 
-// sweepBreaks are the widths above 100 at which the layout plan changes
+// sweepBreaks are the widths above 80 at which the layout plan changes
 // at height h: where the panes sit and how wide they are, the list's
 // columns (with and without marks), and the fixed thresholds of the help
 // and the hook banner. They are computed from the plan itself, which is
@@ -269,8 +269,8 @@ func sweepBreaks(t *testing.T, h int) []int {
 		return fmt.Sprint(l.tooSmall, l.side, l.border, l.detH > 0, shape(planCols(l.listW, wt), wt), shape(planCols(l.listW-markW, wt), wt))
 	}
 	breaks := []int{twoColumnHelp + 4, hookBannerWide, sideBySide}
-	prev := sig(100)
-	for w := 101; w <= 240; w++ {
+	prev := sig(80)
+	for w := 81; w <= 240; w++ {
 		if p := sig(w); p != prev {
 			breaks = append(breaks, w)
 			prev = p

@@ -43,11 +43,13 @@ type Model struct {
 	text string      // what `y` copies: the same content, unwrapped and plain
 }
 
-// contentKey is what the content depends on; a change rebuilds it.
+// contentKey is what the content depends on; a change rebuilds it. The
+// height is not in it: a message line coming or going only moves the
+// view's bottom.
 type contentKey struct {
 	ok   bool
 	ver  int
-	w, h int
+	w    int
 	dark bool
 	loc  string
 	gone bool
@@ -148,12 +150,16 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 }
 
-// sync rebuilds the content when the task, the size, a time shown or the
-// palette changed, keeping the scroll position.
+// sync rebuilds the content when the task, the width, a time shown or
+// the palette changed, keeping the scroll position (clamped).
 func (m *Model) sync() {
 	w, h := m.w, max(m.h-1, 1)
-	k := contentKey{ok: true, ver: m.ver, w: w, h: h, dark: m.st.Dark, loc: m.clock.Loc.String(), gone: m.gone}
+	k := contentKey{ok: true, ver: m.ver, w: w, dark: m.st.Dark, loc: m.clock.Loc.String(), gone: m.gone}
 	if m.key == k && m.clock.Fresh(m.span) {
+		if m.vp.Height() != h {
+			m.vp.SetHeight(h)
+			m.vp.SetYOffset(m.vp.YOffset()) // clamped to the new bottom
+		}
 		return
 	}
 	m.key = k
