@@ -55,6 +55,7 @@ func TestColumnsStayAsErrorsComeAndGo(t *testing.T) {
 // every problem down to 40: words go from the calm end first, never a
 // count.
 func TestCountsLineKeepsEveryState(t *testing.T) {
+	t.Parallel()
 	for _, filter := range []string{"", "task"} {
 		t.Run("filter "+filter, func(t *testing.T) { countsLineAt(t, filter) })
 	}

@@ -243,9 +243,9 @@ func TestDescribeCopies(t *testing.T) {
 // TestDescribeSweep: every size from the floor up draws no line wider
 // than the terminal and no more lines than it has. The text wraps anew
 // at every width, so every width from 40 to 100 and every fourth to 240
-// is drawn at one height; the height only sets how many lines show, so
-// every height from 8 to 80 is drawn at one width. Each size is reached
-// by a resize with the view open and then by opening it again.
+// is drawn at one height, reached by a resize with the view open and then
+// by opening it again on each task; the height only sets how many lines
+// show, so every height from 8 to 80 is drawn at one width by a resize.
 func TestDescribeSweep(t *testing.T) {
 	t.Parallel()
 	var sizes [][2]int
@@ -262,7 +262,13 @@ func TestDescribeSweep(t *testing.T) {
 	for _, sz := range sizes {
 		w, h := sz[0], sz[1]
 		m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		if out := lines(content(m)); len(out) > h {
+			t.Fatalf("%dx%d resized: %d lines", w, h, len(out))
+		}
 		checkWidth(t, "describe resized", lines(content(m)), w)
+		if h != 24 {
+			continue
+		}
 		for _, task := range []string{"G", "g"} {
 			press(m, "esc", "esc", task, "i", "G")
 			out := lines(content(m))

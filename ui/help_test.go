@@ -229,6 +229,7 @@ func TestReadmeMatchesHelp(t *testing.T) {
 }
 
 func TestHintBar(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		setup func(m *Model)

@@ -263,6 +263,7 @@ func TestBannersSayWhatToFix(t *testing.T) {
 // or, where the note column holds the error codes (NOTE / LAST ERROR),
 // a failing row its code.
 func TestEveryRowNamesItsStateAndNote(t *testing.T) {
+	t.Parallel()
 	tasks := fixtureTasks()
 	for i := range tasks {
 		tasks[i].Note = fmt.Sprintf("TCK-%02d", i)

@@ -19,6 +19,7 @@ import (
 // dropping keys without a word; while the message is up, a further key
 // hands back the frame already drawn (a flood of keys costs nothing).
 func TestTypingStopsAtEachBoxsLimit(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		open  []string
@@ -148,6 +149,7 @@ func TestAddBoxHoldsAPastedList(t *testing.T) {
 // is at most maxScreenW x maxScreenH cells; 5000x3000 used to build a
 // 15-million-cell frame on every message.
 func TestHugeTerminalDrawsABoundedFrame(t *testing.T) {
+	t.Parallel()
 	m := loaded(t, newCountingEngine(), 80, 24)
 	for _, keys := range [][]string{nil, {"?"}, {"enter"}} {
 		press(m, "esc", "esc")
