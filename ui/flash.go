@@ -8,6 +8,19 @@ import (
 	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
+// flash is a self-clearing message; seq makes sure an older timer never
+// clears a newer message. An answer to what the user just did holds the
+// line for its whole time: a notice (news nobody asked for, such as an
+// alert firing) then waits in queued and shows when the answer clears
+// (flash.go).
+type flash struct {
+	text   string
+	kind   common.FlashKind
+	seq    int
+	notice bool    // text is a notice: anything may replace it
+	queued *notice // the latest notice that came while an answer showed
+}
+
 // notice is news for the message line that nobody asked for just now.
 type notice struct {
 	text string

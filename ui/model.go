@@ -106,52 +106,6 @@ type Options struct {
 	ReadOnly bool
 }
 
-// sortKey is the list order, cycled with `s`.
-type sortKey int
-
-const (
-	sortAdded sortKey = iota
-	sortState
-	sortChange
-	sortID
-	sortKeys
-)
-
-func (s sortKey) String() string {
-	return [...]string{"added", "state", "last change", "id"}[s]
-}
-
-// row is the model's copy of one task plus what is derived from it once
-// per change (sanitised strings, the filter key), not once per frame.
-type row struct {
-	t      watch.Task
-	seq    int // arrival order, the "added" sort
-	slot   int // phaseSlot(t.Phase), for counts and the state sort
-	ver    int // bumped on each change; keys the detail cache
-	id     string
-	note   string
-	code   string
-	search string // lower-case text the filter matches
-	placed placed // what it is sorted by in the visible list (order.go)
-	lens   lens   // what it adds to m.widths while shown (widths.go)
-
-	idCell  string // TaskId cut to idCellW, cached per width
-	idCellW int
-}
-
-// flash is a self-clearing message; seq makes sure an older timer never
-// clears a newer message. An answer to what the user just did holds the
-// line for its whole time: a notice (news nobody asked for, such as an
-// alert firing) then waits in queued and shows when the answer clears
-// (flash.go).
-type flash struct {
-	text   string
-	kind   common.FlashKind
-	seq    int
-	notice bool    // text is a notice: anything may replace it
-	queued *notice // the latest notice that came while an answer showed
-}
-
 // Model is the dashboard. It is used through a pointer: Update mutates it
 // in place and returns it, and the render caches live in it.
 type Model struct {

@@ -20,6 +20,21 @@ import (
 // column widths) is unchanged; a B-tree would have made each of those an
 // O(log N) walk and added a dependency for no gain at this size.
 
+// sortKey is the list order, cycled with `s`.
+type sortKey int
+
+const (
+	sortAdded sortKey = iota
+	sortState
+	sortChange
+	sortID
+	sortKeys
+)
+
+func (s sortKey) String() string {
+	return [...]string{"added", "state", "last change", "id"}[s]
+}
+
 // placed is what a row was sorted by when it took its place in m.visible.
 // Comparisons read this, never the live fields, so the slice stays
 // searchable while the rows of one Collect are updated one by one. id and

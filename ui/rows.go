@@ -9,6 +9,24 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
+// row is the model's copy of one task plus what is derived from it once
+// per change (sanitised strings, the filter key), not once per frame.
+type row struct {
+	t      watch.Task
+	seq    int // arrival order, the "added" sort
+	slot   int // phaseSlot(t.Phase), for counts and the state sort
+	ver    int // bumped on each change; keys the detail cache
+	id     string
+	note   string
+	code   string
+	search string // lower-case text the filter matches
+	placed placed // what it is sorted by in the visible list (order.go)
+	lens   lens   // what it adds to m.widths while shown (widths.go)
+
+	idCell  string // TaskId cut to idCellW, cached per width
+	idCellW int
+}
+
 // phaseIndex maps a phase to its slot in counts; unknown phases share
 // the last slot so a newer engine never breaks the header.
 var phaseIndex = func() map[watch.Phase]int {
@@ -135,4 +153,24 @@ func (m *Model) dropRow(r *row) {
 	}
 	m.counts[r.slot]--
 	r.seq = -1
+}
+
+// setRow copies a task into its row and, if the row is shown, updates the
+// counts for what changed. A failure's code widens the error column's
+// bound (codeSeen), which never narrows: the column keeps its width while
+// calls fail and recover, so one row's error never reflows every row.
+func (m *Model) setRow(r *row, t watch.Task) {
+	if r.placed.in {
+		m.uncount(r)
+	}
+	r.set(t)
+	if r.placed.in {
+		m.count(r)
+	}
+	if t.Ref == m.desc.Ref() {
+		m.desc.SetTask(r.t, r.ver)
+	}
+	if code, ok := failCell(r); ok {
+		m.codeSeen = max(m.codeSeen, min(common.Width(code), codeMaxW))
+	}
 }
