@@ -60,6 +60,7 @@ func alertModel(t *testing.T, now *time.Time, bell bool, rules ...AlertRule) (*M
 	m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: testRegion, SdkAppID: testApp, Location: time.UTC,
 		Now: func() time.Time { return *now }, Bell: bell, Alerts: rules, ParseAlert: parseIdle,
 		AlertExamples: []string{"idle>5m", "nofiles>3m", "vanished", "error>2m", "auth"}, OnAlert: fs.add})
+	t.Cleanup(m.cancel)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	_, cmd := m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats()}})
 	return m, fs, cmd

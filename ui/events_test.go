@@ -36,6 +36,7 @@ func eventsModel(t testing.TB, w, h int) *Model {
 		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
 		Now: func() time.Time { return t0 }, Location: time.UTC, PastEvents: past,
 	})
+	t.Cleanup(m.cancel)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats(), Events: now}})
 	return m

@@ -223,6 +223,7 @@ func newTestModel(t testing.TB, eng Engine, w, h int) *Model {
 		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
 		Now: func() time.Time { return t0 }, Location: time.UTC,
 	})
+	t.Cleanup(m.cancel) // the model's waits end with the test
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
