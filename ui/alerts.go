@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -42,14 +43,14 @@ type alertState struct {
 }
 
 // alerts returns the rules a task meets now (nil when none).
-func (m *Model) alerts(ref taskref.Ref) []string { return m.flow.alerts.firing[ref] }
+func (m *Model) alerts(ref taskref.Ref) []string { return m.alert.firing[ref] }
 
 // evalAlerts runs every rule on every row. A rule that newly holds for a
 // task is a firing: it rings with --bell and goes to Options.OnAlert,
 // which only enqueues. A row that stops meeting a rule is cleared, and
 // rings again if it meets it later.
 func (m *Model) evalAlerts() tea.Cmd {
-	a := &m.flow.alerts
+	a := &m.alert
 	if len(a.rules) == 0 {
 		if len(a.firing) > 0 {
 			var flipped []*row
@@ -63,7 +64,7 @@ func (m *Model) evalAlerts() tea.Cmd {
 		}
 		return nil
 	}
-	now := m.now
+	now := m.clock.Now
 	next := make(map[taskref.Ref][]string, len(a.firing))
 	var fresh []string // "TASK meets RULE", for the message
 	var flipped []*row // flagged now and not before, or the other way
@@ -88,9 +89,9 @@ func (m *Model) evalAlerts() tea.Cmd {
 		}
 		for i, h := range hit {
 			if !slices.Contains(before, h) {
-				text := brief(r.id) + " meets " + clean(h)
+				text := common.Brief(r.id) + " meets " + common.Clean(h)
 				if why[i] != "" {
-					text = brief(r.id) + ": " + clean(why[i])
+					text = common.Brief(r.id) + ": " + common.Clean(why[i])
 				}
 				fresh = append(fresh, text)
 				if m.opts.OnAlert != nil {
@@ -112,10 +113,10 @@ func (m *Model) evalAlerts() tea.Cmd {
 	}
 	text := "alert: " + fresh[0]
 	if len(fresh) > 1 {
-		text += " (and " + itoa(len(fresh)-1) + " more; f shows them)"
+		text += " (and " + common.Itoa(len(fresh)-1) + " more; f shows them)"
 	}
 	// News nobody asked for just now: it waits for an answer on screen.
-	cmd := m.setNotice(text, flashWarn, flashLongTTL)
+	cmd := m.setNotice(text, common.FlashWarn, common.FlashLongTTL)
 	if m.opts.Bell {
 		return tea.Batch(tea.Raw("\a"), cmd)
 	}
@@ -127,18 +128,18 @@ func (m *Model) evalAlerts() tea.Cmd {
 // a task meet idle>5m. changed reports whether any flag came or went, so
 // the frame must be drawn again.
 func (m *Model) quietAlerts() (tea.Cmd, bool) {
-	a := &m.flow.alerts
+	a := &m.alert
 	if len(a.rules) == 0 {
 		return nil, false
 	}
 	before := a.changes
-	m.now = m.opts.Now()
+	m.clock.Now = m.opts.Now()
 	cmd := m.evalAlerts()
 	return cmd, a.changes != before
 }
 
 // flagged reports whether an alert rule flags the task now.
-func (m *Model) flagged(ref taskref.Ref) bool { return len(m.flow.alerts.firing[ref]) > 0 }
+func (m *Model) flagged(ref taskref.Ref) bool { return len(m.alert.firing[ref]) > 0 }
 
 // problem is what f shows: a task in trouble, or one an alert flags.
 func (m *Model) problem(r *row) bool {
@@ -146,14 +147,14 @@ func (m *Model) problem(r *row) bool {
 }
 
 // alertCount is how many tasks an alert flags, for the header.
-func (m *Model) alertCount() int { return len(m.flow.alerts.firing) }
+func (m *Model) alertCount() int { return len(m.alert.firing) }
 
 // alertOffText is what :alert says in team mode, where Options.ParseAlert
 // is nil: a rule would run on the server.
 const alertOffText = "alert rules are off in team mode (they run on the server)"
 
 func cmdAlert(m *Model, args []string) tea.Cmd {
-	a := &m.flow.alerts
+	a := &m.alert
 	names := func() string {
 		var s []string
 		for _, r := range a.rules {
@@ -164,24 +165,24 @@ func cmdAlert(m *Model, args []string) tea.Cmd {
 	switch {
 	case len(args) == 0:
 		if len(a.rules) == 0 && m.opts.ParseAlert == nil {
-			return m.setFlash(alertOffText, flashWarn, flashTTL)
+			return m.setFlash(alertOffText, common.FlashWarn, common.FlashTTL)
 		}
 		if len(a.rules) == 0 {
-			return m.setFlash("no alert rules (e.g. :alert idle>5m; rules: "+strings.Join(m.opts.AlertExamples, ", ")+")", flashInfo, flashLongTTL)
+			return m.setFlash("no alert rules (e.g. :alert idle>5m; rules: "+strings.Join(m.opts.AlertExamples, ", ")+")", common.FlashInfo, common.FlashLongTTL)
 		}
-		return m.setFlash("alert rules: "+names()+" (:alert clear removes them)", flashInfo, flashLongTTL)
+		return m.setFlash("alert rules: "+names()+" (:alert clear removes them)", common.FlashInfo, common.FlashLongTTL)
 	case len(args) == 1 && args[0] == "clear":
 		a.rules = nil
 		cmd := m.evalAlerts()
-		return tea.Batch(cmd, m.setFlash("alert rules cleared", flashInfo, flashTTL))
+		return tea.Batch(cmd, m.setFlash("alert rules cleared", common.FlashInfo, common.FlashTTL))
 	case m.opts.ParseAlert == nil:
-		return m.setFlash(alertOffText, flashWarn, flashTTL)
+		return m.setFlash(alertOffText, common.FlashWarn, common.FlashTTL)
 	}
 	var added []AlertRule
 	for _, s := range args {
 		rule, err := m.opts.ParseAlert(s)
 		if err != nil {
-			return m.setFlash(":alert: "+clean(err.Error()), flashErr, flashLongTTL)
+			return m.setFlash(":alert: "+common.Clean(err.Error()), common.FlashErr, common.FlashLongTTL)
 		}
 		added = append(added, rule)
 	}
@@ -191,5 +192,5 @@ func cmdAlert(m *Model, args []string) tea.Cmd {
 		}
 	}
 	cmd := m.evalAlerts()
-	return tea.Batch(cmd, m.setFlash("alert rules: "+names()+"; "+plural(m.alertCount(), "task")+" flagged now", flashInfo, flashTTL))
+	return tea.Batch(cmd, m.setFlash("alert rules: "+names()+"; "+common.Plural(m.alertCount(), "task")+" flagged now", common.FlashInfo, common.FlashTTL))
 }

@@ -4,42 +4,47 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
-)
 
-// boxKind is what the box over the body shows.
-type boxKind int
-
-const (
-	boxNone   boxKind = iota
-	boxHelp           // `?`: keys and the legend
-	boxReport         // after an add: every rejected entry and why
-	boxCopied         // `v`: the last copied text, to select by hand
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // minBoxBorder is the body height from which a box gets a border.
 const minBoxBorder = 6
 
 // box is a scrollable text box drawn in place of the list and detail
-// panes. One at a time; esc closes it. The text scrolls in a bubbles
-// viewport, which is given the lines already wrapped to its width.
+// panes. One at a time, the top of the focus stack (focusHelp,
+// focusReport, focusCopied say which); esc closes it. The text scrolls
+// in a bubbles viewport, which is given the lines already wrapped to its
+// width.
 type box struct {
-	kind  boxKind
 	title string
 	text  []string // report and copied text: logical lines, wrapped when laid out
 	vp    viewport.Model
-	key   [6]int // what the laid-out content depends on
+	key   [5]int // what the laid-out content depends on (not the height)
 	gen   int    // bumped when the text changes
 }
 
-// openBox shows a box from its top.
-func (m *Model) openBox(kind boxKind, title string, text []string) {
-	gen := m.box.gen + 1
-	m.box = box{kind: kind, title: title, text: text, vp: viewport.New(), gen: gen}
+// openBox shows a box from its top, in place of the box open, if any.
+func (m *Model) openBox(kind focus, title string, text []string) {
+	m.closeBox()
+	m.focus.push(kind)
+	m.box = box{title: title, text: text, vp: viewport.New(), gen: m.box.gen}
 	m.box.vp.MouseWheelEnabled = false // the model routes the wheel itself
 }
 
+// closeBox closes the box open, if any.
 func (m *Model) closeBox() {
+	if m.focus.top().box() {
+		m.focus.pop()
+	}
 	m.box = box{gen: m.box.gen + 1}
+}
+
+// boxKind is the box open (focusHelp, focusReport or focusCopied), and
+// false when none is.
+func (m *Model) boxKind() (focus, bool) {
+	top := m.focus.top()
+	return top, top.box()
 }
 
 // boxGeom is the box's frame for the body: bordered or a title line, and
@@ -47,7 +52,7 @@ func (m *Model) closeBox() {
 // borders, so a hand selection picks up nothing but the text.
 func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
 	bordered = bodyH >= minBoxBorder
-	sides = bordered && m.box.kind != boxCopied
+	sides = bordered && m.focus.top() != focusCopied
 	w = m.w
 	if sides {
 		w = m.w - 4 // border and one space each side
@@ -59,32 +64,39 @@ func (m *Model) boxGeom(bodyH int) (bordered, sides bool, w, h int) {
 	return bordered, sides, max(w, 1), max(h, 1)
 }
 
-// syncBox lays the text out for the current size and palette, keeping the
-// scroll position (clamped) across a resize.
+// syncBox lays the text out for the current width and palette, keeping
+// the scroll position (clamped) across a resize; a new height alone only
+// moves the bottom edge.
 func (m *Model) syncBox(l layout) {
-	if m.box.kind == boxNone || l.tooSmall {
+	kind, open := m.boxKind()
+	if !open || l.tooSmall {
 		return
 	}
 	_, _, w, h := m.boxGeom(l.bodyH)
-	k := [6]int{w, h, boolInt(m.dark), int(m.box.kind), m.box.gen, int(m.zone)}
+	vp := &m.box.vp
+	k := [5]int{w, boolInt(m.st.Dark), int(kind), m.box.gen, int(m.clock.Zone)}
 	if m.box.key == k {
+		if vp.Height() != h {
+			vp.SetHeight(h)
+			vp.SetYOffset(vp.YOffset()) // clamped to the new bottom
+		}
 		return
 	}
 	m.box.key = k
 	var content []string
-	if m.box.kind == boxHelp {
+	if kind == focusHelp {
 		content = m.helpContent(w)
 	} else {
 		for _, s := range m.box.text {
 			content = append(content, wrapIndented(s, w)...)
 		}
 	}
-	m.box.vp.SetWidth(w)
-	m.box.vp.SetHeight(h)
-	m.box.vp.SetContentLines(content)
+	vp.SetWidth(w)
+	vp.SetHeight(h)
+	vp.SetContentLines(content)
 }
 
-// wrapIndented wraps s to w cells between tokens (hangTokens), continuing
+// wrapIndented wraps s to w cells between tokens (common.HangTokens), continuing
 // under its own indent: the box is there to select text by hand, so a file
 // name or a RequestId that fits a line is never broken.
 func wrapIndented(s string, w int) []string {
@@ -96,11 +108,7 @@ func wrapIndented(s string, w int) []string {
 	if body == "" {
 		return []string{""}
 	}
-	var out []string
-	for _, l := range hangTokens(body, w, n, n) {
-		out = append(out, spaces(l.x)+l.text)
-	}
-	return out
+	return common.HangTokens(body, w, n, n)
 }
 
 // boxLines draws the box in exactly bodyH lines of m.w cells.
@@ -112,60 +120,60 @@ func (m *Model) boxLines(l layout) []string {
 	total := vp.TotalLineCount()
 	first := vp.YOffset() + 1
 	last := min(vp.YOffset()+h, total)
-	pos := itoa(first) + "-" + itoa(last) + "/" + itoa(total)
+	pos := common.Itoa(first) + "-" + common.Itoa(last) + "/" + common.Itoa(total)
 	if total == 0 {
 		pos = "empty"
 	}
 	more := ""
 	if last < total {
-		more = "↓ " + itoa(total-last) + " more"
+		more = "↓ " + common.Itoa(total-last) + " more"
 	}
 	out := make([]string, 0, l.bodyH)
 	if !bordered {
-		t := cut(m.box.title, max(m.w-ansiWidth(pos)-3, 1))
-		line := styled(m.st.title, t) + " " + styled(m.st.dim, pos)
-		if more != "" && ansiWidth(t)+ansiWidth(pos)+ansiWidth(more)+4 <= m.w {
-			line += "  " + styled(m.st.dim, more)
+		t := common.Cut(m.box.title, max(m.w-common.Width(pos)-3, 1))
+		line := common.Styled(m.st.Title, t) + " " + common.Styled(m.st.Dim, pos)
+		if more != "" && common.Width(t)+common.Width(pos)+common.Width(more)+4 <= m.w {
+			line += "  " + common.Styled(m.st.Dim, more)
 		}
 		out = append(out, line)
-		return appendPadded(out, body, h)
+		return common.AppendPadded(out, body, h)
 	}
-	bd := m.st.borders
-	dim := m.st.dim
+	bd := m.st.Borders
+	dim := m.st.Dim
 	edge := func(l, r, label, right string) string {
-		inner := m.w - ansiWidth(l) - ansiWidth(r)
+		inner := m.w - common.Width(l) - common.Width(r)
 		rw := 0
 		if right != "" {
-			rw = ansiWidth(right) + 2
+			rw = common.Width(right) + 2
 		}
 		lab := ""
 		if label != "" {
-			lab = cut(" "+label+" ", max(inner-1-rw, 0))
+			lab = common.Cut(" "+label+" ", max(inner-1-rw, 0))
 		}
-		fill := max(inner-1-ansiWidth(lab)-rw, 0)
+		fill := max(inner-1-common.Width(lab)-rw, 0)
 		var b strings.Builder
-		b.WriteString(dim + l + bd.Top + sgrReset)
-		b.WriteString(styled(m.st.title, lab))
-		b.WriteString(dim + strings.Repeat(bd.Top, fill) + sgrReset)
-		if rw > 0 && 1+ansiWidth(lab)+rw <= inner {
-			b.WriteString(" " + styled(dim, right) + " ")
+		b.WriteString(dim + l + bd.Top + common.SGRReset)
+		b.WriteString(common.Styled(m.st.Title, lab))
+		b.WriteString(dim + strings.Repeat(bd.Top, fill) + common.SGRReset)
+		if rw > 0 && 1+common.Width(lab)+rw <= inner {
+			b.WriteString(" " + common.Styled(dim, right) + " ")
 		}
-		b.WriteString(dim + r + sgrReset)
+		b.WriteString(dim + r + common.SGRReset)
 		return b.String()
 	}
 	if sides {
 		out = append(out, edge(bd.TopLeft, bd.TopRight, m.box.title, pos))
-		left, right := dim+bd.Left+sgrReset+" ", " "+dim+bd.Right+sgrReset
+		left, right := dim+bd.Left+common.SGRReset+" ", " "+dim+bd.Right+common.SGRReset
 		for i := 0; i < h; i++ {
 			s := ""
 			if i < len(body) {
 				s = body[i]
 			}
-			out = append(out, left+s+spaces(w-ansiWidth(s))+right)
+			out = append(out, left+s+common.Spaces(w-common.Width(s))+right)
 		}
 		return append(out, edge(bd.BottomLeft, bd.BottomRight, "", more))
 	}
 	out = append(out, edge("", "", m.box.title, pos))
-	out = appendPadded(out, body, h)
+	out = common.AppendPadded(out, body, h)
 	return append(out, edge("", "", "", more))
 }

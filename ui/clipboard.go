@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // copyCmd writes the clipboard off the event loop: the native clipboard
@@ -25,15 +27,15 @@ func copyCmd(native func(string) error, what, text string) tea.Cmd {
 // terminals and SSH hops drop it): the message says so and v shows it.
 func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
 	m.lastCopy = copiedMsg{what: msg.what, text: msg.text}
-	if m.box.kind == boxCopied {
+	if m.focus.top() == focusCopied {
 		m.showCopied()
 	}
 	if msg.err == nil {
-		return m.setFlash("copied "+msg.what+" to the clipboard", flashInfo, flashTTL)
+		return m.setFlash("copied "+msg.what+" to the clipboard", common.FlashInfo, common.FlashTTL)
 	}
 	m.log.Debug("native clipboard unavailable, using OSC 52", "err", msg.err)
 	return tea.Batch(tea.SetClipboard(msg.text),
-		m.setFlash("sent "+msg.what+" to the terminal (OSC 52); v shows it if paste fails", flashInfo, flashLongTTL))
+		m.setFlash("sent "+msg.what+" to the terminal (OSC 52); v shows it if paste fails", common.FlashInfo, common.FlashLongTTL))
 }
 
 // ticketText is a task as plain text for a support ticket: every string
@@ -43,40 +45,39 @@ func (m *Model) onCopied(msg copiedMsg) tea.Cmd {
 func (m *Model) ticketText(r *row) string {
 	t := r.t
 	var b strings.Builder
-	loc, now := m.location(), m.now
-	ts := func(x time.Time) string { return isoText(x, loc) }
+	loc, now := m.clock.Location(), m.clock.Now
+	ts := func(x time.Time) string { return common.ISOText(x, loc) }
 	line := func(k, v string) { b.WriteString(k + ": " + v + "\n") }
 	line("TaskId", r.id)
 	line("SdkAppId", strconv.FormatUint(t.Ref.SdkAppID, 10))
-	line("Region", clean(t.Ref.Region))
-	status := word(t.Phase)
+	line("Region", common.Clean(t.Ref.Region))
+	status := common.Word(t.Phase)
 	if t.Last != nil && t.Last.Status != "" {
-		status += " (API status " + clean(t.Last.Status) + ")"
+		status += " (API status " + common.Clean(t.Last.Status) + ")"
 	}
 	line("Status", status+" since "+ts(t.Since))
 	if r.note != "" {
 		line("Note", r.note)
 	}
 	if t.Last != nil {
-		line("Last answer", ts(t.Last.At)+" RequestId "+clean(t.Last.RequestID))
+		line("Last answer", ts(t.Last.At)+" RequestId "+common.Clean(t.Last.RequestID))
 	}
 	if e := t.LastErr; e != nil {
-		line("Last error", clean(e.Code)+": "+clean(e.Message)+" (RequestId "+clean(e.RequestID)+", at "+ts(e.At)+")")
+		line("Last error", common.Clean(e.Code)+": "+common.Clean(e.Message)+" (RequestId "+common.Clean(e.RequestID)+", at "+ts(e.At)+")")
 	}
 	if t.Last != nil {
-		b.WriteString("Files (" + itoa(t.Last.FileCount) + "):\n")
+		b.WriteString("Files (" + common.Itoa(t.Last.FileCount) + "):\n")
 		for _, f := range t.Last.Files() {
-			b.WriteString("  UserId=" + clean(f.UserID) + " TrackType=" + clean(f.TrackType) +
-				" FileName=" + clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
+			b.WriteString("  UserId=" + common.Clean(f.UserID) + " TrackType=" + common.Clean(f.TrackType) +
+				" FileName=" + common.Clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
 		}
 	}
 	if len(t.History) > 0 {
 		b.WriteString("History (newest first):\n")
-		code := m.transitionCodes(r)
-		for _, h := range historyNewestFirst(t.History) {
-			b.WriteString("  " + ts(h.At) + " " + change(h, code))
+		for _, h := range common.HistoryNewestFirst(t.History) {
+			b.WriteString("  " + ts(h.At) + " " + common.Change(h))
 			if h.RequestID != "" {
-				b.WriteString(" RequestId " + clean(h.RequestID))
+				b.WriteString(" RequestId " + common.Clean(h.RequestID))
 			}
 			b.WriteString("\n")
 		}

@@ -7,6 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // runLine opens the command line, types line and presses enter.
@@ -75,13 +77,13 @@ func TestCommandLine(t *testing.T) {
 			eng := newCountingEngine()
 			m := loaded(t, eng, 120, 30)
 			cmd := runLine(m, tc.line)
-			if m.mode != modeList {
-				t.Errorf("mode %v after enter, want the list", m.mode)
+			if m.focus.top() != focusList {
+				t.Errorf("mode %v after enter, want the list", m.focus.top())
 			}
 			if eng.total() != 0 {
 				t.Errorf("Update made %d engine calls", eng.total())
 			}
-			if !strings.Contains(m.flash.text, tc.flash) || (tc.err != (m.flash.kind == flashErr)) {
+			if !strings.Contains(m.flash.text, tc.flash) || (tc.err != (m.flash.kind == common.FlashErr)) {
 				t.Errorf("flash %q (kind %d), want %q (error %v)", m.flash.text, m.flash.kind, tc.flash, tc.err)
 			}
 			var msgs []tea.Msg
@@ -113,38 +115,25 @@ func TestCommandDefaultsReachAdd(t *testing.T) {
 	}
 }
 
-// TestCommandCompletion: tab completes names and arguments; spaces before
-// the name (": " then tab panicked: index out of range) complete the name
-// as if they were not there; a session without export (team mode) never
-// offers :export and says why when asked to complete it.
+// TestCommandCompletion: the line completes from the root's table: the
+// commands this session offers (a session without export, team mode,
+// never offers :export and says why when asked to complete it) and each
+// one's words (the cmdline package tests the completion itself).
 func TestCommandCompletion(t *testing.T) {
 	for _, tc := range []struct {
-		typed, want, flash string
-		export             bool // a session with export (not team mode)
+		typed, flash string
+		export       bool // a session with export (not team mode)
 	}{
-		{typed: "re", want: "region "},
-		{typed: "s", want: "sdkappid "},
-		{typed: "", want: "", flash: "sdkappid  region  alert  events  q"},
-		{typed: "", want: "", flash: "sdkappid  region  export  alert  events  q", export: true},
-		{typed: " ", want: " ", flash: "sdkappid  region  alert  events  q"},
-		{typed: "   ", want: "   ", flash: "sdkappid  region  alert  events  q"},
-		{typed: "  re", want: "  region "},
-		{typed: " region ap-mu", want: " region ap-mumbai "},
-		{typed: "region ap-mu", want: "region ap-mumbai "},
-		{typed: "region ap-s", want: "region ap-s", flash: "ap-shanghai  ap-singapore"},
-		{typed: "region xx", want: "region xx", flash: "no completion for xx: ap-beijing"},
-		{typed: "zzz", want: "zzz", flash: "no completion for zzz"},
-		{typed: "e", want: "events "},
-		{typed: "e", want: "e", flash: "export  events", export: true},
-		{typed: "ex", want: "ex", flash: "no completion for ex"},
-		{typed: "ex", want: "export ", export: true},
-		{typed: "export c", want: "export c", flash: exportOffText},
-		{typed: "export c", want: "export csv ", export: true},
-		{typed: "events x", want: "events x"}, // no arguments to complete
-		{typed: "region ap-mumbai x", want: "region ap-mumbai x"},
+		{typed: "", flash: "sdkappid  region  alert  events  q"},
+		{typed: "", flash: "sdkappid  region  export  alert  events  q", export: true},
+		{typed: "region ap-s", flash: "ap-shanghai  ap-singapore"},
+		{typed: "export c", flash: exportOffText},
+		{typed: "export ", flash: "md  csv", export: true},
+		{typed: "alert ", flash: "idle>5m  clear"},
 	} {
 		t.Run(fmt.Sprintf("%q/export=%v", tc.typed, tc.export), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 120, 30)
+			m.opts.AlertExamples = []string{"idle>5m"}
 			if tc.export {
 				m.opts.Export = (&fakeExport{}).write
 				m.opts.ExportFormats = []string{"md", "csv"}
@@ -152,41 +141,36 @@ func TestCommandCompletion(t *testing.T) {
 			pressFlow(m, ":")
 			typeText(m, tc.typed)
 			pressFlow(m, "tab")
-			if m.mode != modeCmd || m.input.Value() != tc.want {
-				t.Errorf("mode %v, value %q, want %q", m.mode, m.input.Value(), tc.want)
-			}
-			if tc.flash != "" && !strings.Contains(m.flash.text, tc.flash) {
-				t.Errorf("flash %q, want %q", m.flash.text, tc.flash)
+			if m.focus.top() != focusCmdline || !strings.Contains(m.flash.text, tc.flash) {
+				t.Errorf("top %v, flash %q, want %q", m.focus.top(), m.flash.text, tc.flash)
 			}
 		})
 	}
 }
 
+// TestCommandHistoryAndEsc: a command from the history runs as typed;
+// esc leaves the line; q typed on it is a letter, not quit.
 func TestCommandHistoryAndEsc(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 120, 30)
 	runLine(m, "region ap-mumbai")
-	runLine(m, "sdkappid 1400000002")
+	runLine(m, "region ap-seoul")
 	pressFlow(m, ":")
 	typeText(m, "reg")
-	for _, step := range []struct{ key, want string }{
-		{"up", "sdkappid 1400000002"}, {"up", "region ap-mumbai"}, {"up", "region ap-mumbai"},
-		{"down", "sdkappid 1400000002"}, {"down", "reg"},
-	} {
-		pressFlow(m, step.key)
-		if got := m.input.Value(); got != step.want {
-			t.Fatalf("after %s: %q, want %q", step.key, got, step.want)
-		}
-	}
 	if !strings.Contains(ansi.Strip(content(m)), ":reg") {
 		t.Errorf("the command line is not on screen:\n%s", ansi.Strip(content(m)))
 	}
-	pressFlow(m, "esc")
-	if m.mode != modeList || m.opts.Region != "ap-mumbai" {
-		t.Errorf("esc: mode %v", m.mode)
+	pressFlow(m, "up", "up", "enter")
+	if m.focus.top() != focusList || m.opts.Region != "ap-mumbai" {
+		t.Errorf("up, up, enter: top %v, region %q, want ap-mumbai run again", m.focus.top(), m.opts.Region)
 	}
-	// q typed on the command line is a letter, not quit.
 	pressFlow(m, ":")
-	if cmd := pressFlow(m, "q"); isQuit(cmd) || m.input.Value() != "q" {
-		t.Errorf("q on the command line quit or was lost (%q)", m.input.Value())
+	typeText(m, "region ap-seoul")
+	pressFlow(m, "esc")
+	if m.focus.top() != focusList || m.opts.Region != "ap-mumbai" {
+		t.Errorf("esc: top %v, region %q", m.focus.top(), m.opts.Region)
+	}
+	pressFlow(m, ":")
+	if cmd := pressFlow(m, "q"); isQuit(cmd) || !strings.Contains(ansi.Strip(content(m)), ":q") {
+		t.Errorf("q on the command line quit or was lost:\n%s", ansi.Strip(content(m)))
 	}
 }

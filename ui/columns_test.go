@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -54,6 +55,7 @@ func TestColumnsStayAsErrorsComeAndGo(t *testing.T) {
 // every problem down to 40: words go from the calm end first, never a
 // count.
 func TestCountsLineKeepsEveryState(t *testing.T) {
+	t.Parallel()
 	for _, filter := range []string{"", "task"} {
 		t.Run("filter "+filter, func(t *testing.T) { countsLineAt(t, filter) })
 	}
@@ -83,8 +85,8 @@ func countsLineAt(t *testing.T, filter string) {
 			if n == 0 || (w < all && !p.Problem()) {
 				continue
 			}
-			full := m.st.stateText(p) + " " + itoa(n)
-			brief := m.st.glyph(p) + " " + itoa(n)
+			full := m.st.StateText(p) + " " + common.Itoa(n)
+			brief := m.st.Glyph(p) + " " + common.Itoa(n)
 			switch {
 			case strings.Contains(counts, full):
 				if short {

@@ -92,11 +92,11 @@ func TestCopy(t *testing.T) {
 			press(m, "v")
 			out := content(m)
 			assertTerminalSafe(t, "copied box", out)
-			if m.box.kind != boxCopied || !strings.Contains(ansi.Strip(out), strings.SplitN(copied, "\n", 2)[0]) {
+			if m.focus.top() != focusCopied || !strings.Contains(ansi.Strip(out), strings.SplitN(copied, "\n", 2)[0]) {
 				t.Errorf("v does not show the copied text:\n%s", ansi.Strip(out))
 			}
 			press(m, "esc")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("esc did not close the copied text")
 			}
 		})
@@ -106,8 +106,8 @@ func TestCopy(t *testing.T) {
 func TestShowCopiedBeforeAnyCopy(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 80, 24)
 	press(m, "v")
-	if m.box.kind != boxNone || !strings.Contains(m.flash.text, "nothing copied yet") {
-		t.Errorf("box %v flash %q", m.box.kind, m.flash.text)
+	if m.focus.top().box() || !strings.Contains(m.flash.text, "nothing copied yet") {
+		t.Errorf("box %v flash %q", m.focus.top(), m.flash.text)
 	}
 }
 
@@ -135,19 +135,21 @@ func TestCopiedBoxSelectsCleanly(t *testing.T) {
 func TestTicketTextTimesAndOrder(t *testing.T) {
 	tk := fixtureTasks()[0] // two transitions, oldest first in the engine
 	tests := []struct {
-		zone zone
+		z    int // presses of z: to UTC, then to UTC+8
 		want []string
 	}{
-		{zoneUTC, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
+		{1, []string{"(API status InProgress) since 2026-03-14T09:18:53+00:00",
 			"  2026-03-14T09:18:53+00:00 Idle -> InProgress RequestId req-b\n  2026-03-14T09:16:53+00:00 pending -> Idle RequestId req-a",
 			"Copied 2026-03-14T09:26:53+00:00 from trtcwatch"}},
-		{zoneConsole, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
+		{2, []string{"since 2026-03-14T17:18:53+08:00", "BeginTime=2026-03-14T17:24:53+08:00",
 			"History (newest first):\n  2026-03-14T17:18:53+08:00 Idle -> InProgress"}},
 	}
 	for _, tc := range tests {
-		t.Run(fmt.Sprint(tc.zone), func(t *testing.T) {
+		t.Run(fmt.Sprint(tc.z), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
-			m.zone = tc.zone
+			for range tc.z {
+				press(m, "z")
+			}
 			r := m.rows[tk.Ref]
 			s := m.ticketText(r)
 			for _, w := range tc.want {
@@ -159,22 +161,22 @@ func TestTicketTextTimesAndOrder(t *testing.T) {
 	}
 }
 
-// TestHistoryNamesTheCode: Y's history line for a change to error names
-// the failed call's code, from the task's last failure or, for an older
-// one, from the error event logged with it.
+// TestHistoryNamesTheCode: Y's history line for a change to a failure
+// names the failed call's code, the one the engine recorded on the
+// transition (watch.Transition.Code), for the last failure and an older
+// one alike, and nothing else: no event or last failure stands in for it.
 func TestHistoryNamesTheCode(t *testing.T) {
 	tk := failing(demoLike()[0], "InternalError.CRInternalError")
 	older := t0.Add(-5 * time.Minute)
 	tk.History = []watch.Transition{
 		{At: older.Add(-time.Minute), From: watch.Pending, To: watch.InProgress, RequestID: "req-a"},
-		{At: older, From: watch.InProgress, To: watch.Throttled, RequestID: "req-b"},
+		{At: older, From: watch.InProgress, To: watch.Throttled, RequestID: "req-b", Code: "RequestLimitExceeded"},
 		{At: older.Add(time.Second), From: watch.Throttled, To: watch.InProgress, RequestID: "req-c"},
-		{At: t0.Add(-3 * time.Second), From: watch.InProgress, To: watch.Error, RequestID: "req-fail"},
+		{At: t0.Add(-3 * time.Second), From: watch.InProgress, To: watch.Error, RequestID: "req-fail", Code: "InternalError.CRInternalError"},
+		{At: t0.Add(-2 * time.Second), From: watch.Error, To: watch.Throttled, RequestID: "req-fail"}, // no code recorded: none named
 	}
 	m := newTestModel(t, newCountingEngine(), 120, 30)
-	m.Update(engineMsg{watch.Update{Changed: []watch.Task{tk}, Events: []watch.Event{
-		{At: older, Kind: watch.EventError, Ref: tk.Ref, To: watch.Throttled, Code: "RequestLimitExceeded", RequestID: "req-b"},
-	}, Stats: okStats()}})
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{tk}, Stats: okStats()}})
 	var text string
 	for _, msg := range runCmd(press(m, "Y")) {
 		if c, ok := msg.(copiedMsg); ok {
@@ -185,6 +187,7 @@ func TestHistoryNamesTheCode(t *testing.T) {
 		"InProgress -> error (InternalError.CRInternalError) RequestId req-fail",
 		"InProgress -> throttled (RequestLimitExceeded) RequestId req-b",
 		"throttled -> InProgress RequestId req-c",
+		"error -> throttled RequestId req-fail",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Y lacks %q:\n%s", want, text)
@@ -192,5 +195,55 @@ func TestHistoryNamesTheCode(t *testing.T) {
 	}
 	if details := ansi.Strip(content(m)); !strings.Contains(details, "InProgress -> error (InternalError.CRInternalError)") {
 		t.Errorf("the details' history does not name the code:\n%s", details)
+	}
+}
+
+// demoFiles are the files of the demo's "class of five": keys of about
+// 150 characters, the TaskId as the folder.
+func demoFiles(taskID string) []watch.File {
+	var fs []watch.File
+	for _, u := range []string{"dGVhY2hlcl9saQ..", "c3R1ZGVudF8wMQ..", "5Li75pKtX+Wwj+aYjg.."} {
+		for _, tr := range []string{"audio", "video"} {
+			fs = append(fs, watch.File{UserID: "u", TrackType: tr, Begin: t0.Add(-time.Minute),
+				FileName: taskID + "/1400000001_20002__UserId_s_" + u + "__UserId_e_main_" + tr + ".m3u8"})
+		}
+	}
+	return fs
+}
+
+// baseNames are the files' own names, after their folder.
+func baseNames(fs []watch.File) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.FileName[strings.LastIndexByte(f.FileName, '/')+1:])
+	}
+	return out
+}
+
+// TestCopiedBoxKeepsNamesWhole: the v box is there to select text by
+// hand, so at 80 columns every file's own name, the TaskId and each
+// RequestId are whole on one line, never broken inside.
+func TestCopiedBoxKeepsNamesWhole(t *testing.T) {
+	ts := demoLike()
+	files := demoFiles(ts[0].Ref.TaskID)
+	ts[0].Last = watch.NewAnswer("InProgress", "bcd274bf-89d4-4464-820b-c9643b26e0b9", t0.Add(-time.Second), files, nil)
+	m := alertingModel(t, 80, 60, ts)
+	for _, msg := range runCmd(press(m, "Y")) {
+		m.Update(msg)
+	}
+	press(m, "v")
+	if m.focus.top() != focusCopied {
+		t.Fatalf("v opened box %v", m.focus.top())
+	}
+	screen := ansi.Strip(content(m))
+	for _, want := range append(baseNames(files), ts[0].Ref.TaskID, "bcd274bf-89d4-4464-820b-c9643b26e0b9") {
+		if !strings.Contains(screen, want) {
+			t.Errorf("%q is not whole on a line of the box:\n%s", want, screen)
+		}
+	}
+	for _, l := range lines(screen) {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than the screen: %q", l)
+		}
 	}
 }

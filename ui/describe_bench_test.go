@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -40,17 +42,6 @@ func BenchmarkDetailPane(b *testing.B) {
 	}
 }
 
-// BenchmarkDescribeView is the describe view's content rebuilt from
-// scratch, as on each second or change while it is open.
-func BenchmarkDescribeView(b *testing.B) {
-	m := newTestModel(b, newCountingEngine(), 200, 60)
-	m.Update(engineMsg{watch.Update{Changed: []watch.Task{bigRecording()}, Stats: okStats()}})
-	r := m.selected()
-	for b.Loop() {
-		m.describeDoc(r, 200)
-	}
-}
-
 // BenchmarkDescribeFrame is one frame with the describe view open and its
 // content cached: what a key press or a redraw costs.
 func BenchmarkDescribeFrame(b *testing.B) {
@@ -59,6 +50,21 @@ func BenchmarkDescribeFrame(b *testing.B) {
 	press(m, "i")
 	for b.Loop() {
 		press(m, "j")
+		_ = m.View()
+	}
+}
+
+// BenchmarkDescribeResizeHeight is a frame of the describe view after its
+// height changed (a message line came or went, the terminal was made
+// taller): the text keeps its layout, only the view's bottom moves.
+func BenchmarkDescribeResizeHeight(b *testing.B) {
+	m := newTestModel(b, newCountingEngine(), 200, 60)
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{bigRecording()}, Stats: okStats()}})
+	press(m, "i")
+	h := 60
+	for b.Loop() {
+		h = 119 - h // 60, 59, 60, …
+		m.Update(tea.WindowSizeMsg{Width: 200, Height: h})
 		_ = m.View()
 	}
 }

@@ -3,23 +3,30 @@ package ui
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
-	"github.com/trtcwatch/trtcwatch/watch"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // labelW is the width of the detail pane's labels.
 const labelW = 10
 
+// detailPane is the detail pane's state: the selected task's lines, how
+// far they are scrolled, and the visible part padded to the pane.
+type detailPane struct {
+	cache  detailCache
+	scroll int
+	pads   padCache
+}
+
 // detailCache holds the selected task's rendered lines; they depend on
-// the task's version, the width, the palette, and the clock while span
+// the task's version, the width, the palette, and the clock while common.Span
 // holds (repaint.go).
 type detailCache struct {
 	ref   taskref.Ref
 	ver   int
 	w     int
-	span  span
+	span  common.Span
 	dark  bool
 	focus bool
 	alert string // the rules the task met when drawn
@@ -30,7 +37,7 @@ type detailCache struct {
 // detailWindow is the visible part of the detail pane.
 func (m *Model) detailWindow(l layout) []string {
 	lines := m.detailLines(l.detW)
-	top := min(max(m.dscroll, 0), max(len(lines)-l.detH, 0))
+	top := min(max(m.det.scroll, 0), max(len(lines)-l.detH, 0))
 	return lines[top:min(top+l.detH, len(lines))]
 }
 
@@ -41,219 +48,85 @@ func (m *Model) clampDetail() {
 		return
 	}
 	n := len(m.detailLines(l.detW))
-	m.dscroll = min(max(m.dscroll, 0), max(n-l.detH, 0))
+	m.det.scroll = min(max(m.det.scroll, 0), max(n-l.detH, 0))
 }
 
 func (m *Model) detailLines(w int) []string {
 	r := m.selected()
-	c := &m.detail
+	c := &m.det.cache
 	var ref taskref.Ref
 	ver := 0
 	if r != nil {
 		ref, ver = r.t.Ref, r.ver
 	}
-	focus := m.mode == modeDetail
+	focus := m.detailFocused()
 	alert := strings.Join(m.alerts(ref), ", ")
-	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.dark && c.focus == focus && c.alert == alert && m.fresh(c.span) {
+	if c.ok && c.ref == ref && c.ver == ver && c.w == w && c.dark == m.st.Dark && c.focus == focus && c.alert == alert && m.clock.Fresh(c.span) {
 		return c.lines
 	}
 	var lines []string
-	sp := m.spanOf(func() {
+	sp := m.clock.SpanOf(func() {
 		if r == nil {
-			lines = []string{cut(" No task selected.", w)}
+			lines = []string{common.Cut(" No task selected.", w)}
 		} else {
 			lines = m.buildDetail(r, w)
 		}
 	})
-	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.dark, focus: focus, alert: alert, ok: true, lines: lines}
+	*c = detailCache{ref: ref, ver: ver, w: w, span: sp, dark: m.st.Dark, focus: focus, alert: alert, ok: true, lines: lines}
 	return lines
 }
 
-// clock is a time with its zone, in the zone chosen with z (clock.go).
-func (m *Model) clock(t time.Time) string { return m.clockText(t) }
-
 func (m *Model) buildDetail(r *row, w int) []string {
-	d := &doc{w: w, indent: 1, labelW: labelW - 1}
+	d := &common.Doc{W: w, Indent: 1, LabelW: labelW - 1}
 	t := r.t
 	// The pane's own title names it ("Details") and says which keys work.
-	d.field(m.st.dim, "TaskId", m.st.bold, r.id, prose) // 76 characters: wraps in place
-	d.field(m.st.dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+clean(t.Ref.Region), prose)
-	status := m.st.stateText(t.Phase)
+	d.Field(m.st.Dim, "TaskId", m.st.Bold, r.id, common.Prose) // 76 characters: wraps in place
+	d.Field(m.st.Dim, "SdkAppId", "", strconv.FormatUint(t.Ref.SdkAppID, 10)+"   region "+common.Clean(t.Ref.Region), common.Prose)
+	status := m.st.StateText(t.Phase)
 	if t.Last != nil && t.Last.Status != "" {
-		status += "  (API status " + clean(t.Last.Status) + ")"
+		status += "  (API status " + common.Clean(t.Last.Status) + ")"
 	}
-	d.field(m.st.dim, "Status", m.st.phaseSGR(t.Phase), status, prose)
-	if why := phaseExplain(t); why != "" {
-		d.field(m.st.dim, "", "", why, prose)
+	d.Field(m.st.Dim, "Status", m.st.PhaseSGR(t.Phase), status, common.Prose)
+	if why := common.PhaseExplain(t); why != "" {
+		d.Field(m.st.Dim, "", "", why, common.Prose)
 	}
-	d.field(m.st.dim, "Since", "", m.clock(t.Since)+" ("+m.ago(t.Since)+")", prose)
+	d.Field(m.st.Dim, "Since", "", m.clock.Text(t.Since)+" ("+m.clock.Ago(t.Since)+")", common.Prose)
 	if fired := m.alerts(t.Ref); len(fired) > 0 {
 		// The row's ! may sit under the cursor: the pane says why too.
-		d.field(m.st.dim, "Alert", m.st.bad, "meets "+clean(strings.Join(fired, ", "))+" (--alert, :alert)", prose)
+		d.Field(m.st.Dim, "Alert", m.st.Bad, "meets "+common.Clean(strings.Join(fired, ", "))+" (--alert, :alert)", common.Prose)
 	}
 	if r.note != "" {
-		d.field(m.st.dim, "Note", "", r.note, prose)
+		d.Field(m.st.Dim, "Note", "", r.note, common.Prose)
 	}
 	if t.Last != nil {
-		d.field(m.st.dim, "Answered", "", m.clock(t.Last.At)+" ("+m.ago(t.Last.At)+")", prose)
-		d.field(m.st.dim, "RequestId", "", clean(t.Last.RequestID), id)
+		d.Field(m.st.Dim, "Answered", "", m.clock.Text(t.Last.At)+" ("+m.clock.Ago(t.Last.At)+")", common.Prose)
+		d.Field(m.st.Dim, "RequestId", "", common.Clean(t.Last.RequestID), common.ID)
 	} else {
-		d.field(m.st.dim, "Answered", "", "not yet", prose)
+		d.Field(m.st.Dim, "Answered", "", "not yet", common.Prose)
 	}
 	if e := t.LastErr; e != nil {
-		d.field(m.st.dim, "Error", m.st.bad, clean(e.Code)+" ("+e.Kind.String()+")", prose)
-		d.field(m.st.dim, "", "", clean(e.Message), prose)
+		d.Field(m.st.Dim, "Error", m.st.Bad, common.Clean(e.Code)+" ("+e.Kind.String()+")", common.Prose)
+		d.Field(m.st.Dim, "", "", common.Clean(e.Message), common.Prose)
 		if e.RequestID != "" {
-			d.idField(m.st.dim, "", "RequestId", clean(e.RequestID))
+			d.IDField(m.st.Dim, "", "RequestId", common.Clean(e.RequestID))
 		}
-		when := "at " + m.clock(e.At) + " (" + m.ago(e.At) + ")"
+		when := "at " + m.clock.Text(e.At) + " (" + m.clock.Ago(e.At) + ")"
 		if t.Failures > 0 { // a "gone" answer is not a failure to retry
-			when += ", " + plural(t.Failures, "failure") + " in a row"
+			when += ", " + common.Plural(t.Failures, "failure") + " in a row"
 		}
-		d.field(m.st.dim, "", "", when, prose)
+		d.Field(m.st.Dim, "", "", when, common.Prose)
 	}
-	d.field(m.st.dim, "Next poll", "", m.nextPoll(t), prose)
+	d.Field(m.st.Dim, "Next poll", "", common.NextPoll(m.clock, t, m.stats.Paused), common.Prose)
 
-	d.blank()
+	d.Blank()
 	m.filesTable(d, r)
-	d.blank()
-	d.title(m.st.title, "History (newest first)")
+	d.Blank()
+	d.Title(m.st.Title, "History (newest first)")
 	if len(t.History) == 0 {
-		d.raw(cut("  no transitions yet", w), "")
+		d.Raw(common.Cut("  no transitions yet", w), "")
 	}
-	code := m.transitionCodes(r)
-	for _, h := range historyNewestFirst(t.History) {
-		m.historyLine(d, h, 2, m.clock, code)
+	for _, h := range common.HistoryNewestFirst(t.History) {
+		common.HistoryLine(d, m.st.Dim, h, 2, m.clock.Text)
 	}
-	return d.lines
-}
-
-// change is a transition as history lines say it: "InProgress -> error
-// (InternalError.CRInternalError)", the code being the failed call's that
-// caused it, when it is known.
-func change(h watch.Transition, code func(watch.Transition) string) string {
-	s := word(h.From) + " -> " + word(h.To)
-	if c := code(h); c != "" {
-		s += " (" + c + ")"
-	}
-	return s
-}
-
-// transitionCodes finds the code of the failed call behind each of r's
-// transitions to a failure (error, throttled, auth error, not found): the
-// engine records that call's error event (watch.EventError, with the code
-// and the call's RequestId) at the same instant as the transition, and the
-// events pane keeps the newest events (the event log's included). The
-// task's last failure answers for a transition the kept events no longer
-// reach. "" when no code is known. The events are read once, on first use.
-func (m *Model) transitionCodes(r *row) func(watch.Transition) string {
-	var at map[int64]string
-	var byID map[string]string
-	return func(h watch.Transition) string {
-		if !h.To.Failed() && h.To != watch.NotFound {
-			return ""
-		}
-		if e := r.t.LastErr; e != nil && e.Code != "" && h.RequestID != "" && e.RequestID == h.RequestID {
-			return clean(e.Code)
-		}
-		if at == nil {
-			at, byID = map[int64]string{}, map[string]string{}
-			keep := func(ev *watch.Event) {
-				if ev.Kind == watch.EventError && ev.Code != "" && ev.Ref == r.t.Ref {
-					at[ev.At.UnixNano()] = ev.Code
-					if ev.RequestID != "" {
-						byID[ev.RequestID] = ev.Code
-					}
-				}
-			}
-			if !m.evp.seeded {
-				for i := range m.opts.PastEvents {
-					keep(&m.opts.PastEvents[i])
-				}
-			}
-			for i := range m.evp.ring {
-				keep(&m.evp.ring[i].ev)
-			}
-		}
-		if c, ok := byID[h.RequestID]; ok && h.RequestID != "" {
-			return clean(c)
-		}
-		return clean(at[h.At.UnixNano()])
-	}
-}
-
-// historyNewestFirst is the one order history is shown and copied in.
-func historyNewestFirst(hs []watch.Transition) []watch.Transition {
-	out := make([]watch.Transition, len(hs))
-	for i, h := range hs {
-		out[len(hs)-1-i] = h
-	}
-	return out
-}
-
-// historyLine writes one transition; its RequestId goes on the next line
-// when it does not fit whole beside the change. A change to a failure
-// names its code (see change).
-func (m *Model) historyLine(d *doc, h watch.Transition, indent int, ts func(time.Time) string, code func(watch.Transition) string) {
-	s := spaces(indent) + ts(h.At) + "  " + change(h, code)
-	rid := clean(h.RequestID)
-	plain := s
-	if rid != "" {
-		plain += "  " + rid
-	}
-	d.plain = append(d.plain, plain)
-	if rid != "" && width(s)+2+width(rid) <= d.w {
-		d.lines = append(d.lines, s+"  "+m.st.dim+rid+sgrReset)
-		return
-	}
-	d.lines = append(d.lines, cut(s, d.w))
-	if rid != "" {
-		x := min(indent+10, max(d.w-width(rid), 0))
-		d.hang(x, x, m.st.dim, rid, id)
-	}
-}
-
-// phaseExplain says what a gone task's phase means, honestly: the API
-// forgets a task a few seconds after Exited, and polls are seconds apart,
-// so a clean stop can look like a task that vanished. The last good answer
-// tells which was last seen.
-func phaseExplain(t watch.Task) string {
-	last := ""
-	if t.Last != nil {
-		last = t.Last.Status
-	}
-	if t.EndUnseen && t.Phase == watch.Ended {
-		return "gone while last seen " + clean(last) + ", but this program could not poll for a while before " +
-			"(stopped, starved or asleep): its end was not seen; the recording callbacks (302 LeaveCode) tell how it stopped."
-	}
-	switch string(t.Phase) {
-	case "ended", "vanished":
-		switch last {
-		case "Exited":
-			return "seen Exited, then the API stopped knowing it: a clean stop."
-		case "":
-			return "gone. Exited lasts only seconds and can fall between two polls, " +
-				"so it may have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
-		}
-		return "gone while last seen " + clean(last) + ". Exited lasts only seconds and can fall between two polls, " +
-			"so it may still have stopped cleanly; the recording callbacks (302 LeaveCode) tell for sure."
-	case "not found":
-		return "the API answered that it has no such task here: check the TaskId, SdkAppId and region; " +
-			"a task that ended before it was watched, or whose ResourceExpiredHour has passed, answers the same."
-	}
-	return ""
-}
-
-func (m *Model) nextPoll(t watch.Task) string {
-	switch {
-	case t.InFlight:
-		return "asking now"
-	case m.paused:
-		return "paused (p resumes)"
-	case t.Phase.Final():
-		return "not polled any more (r asks once)"
-	case t.NextPoll.IsZero():
-		return "not scheduled"
-	}
-	return m.ago(t.NextPoll)
+	return d.Lines
 }

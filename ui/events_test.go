@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -36,63 +36,65 @@ func eventsModel(t testing.TB, w, h int) *Model {
 		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
 		Now: func() time.Time { return t0 }, Location: time.UTC, PastEvents: past,
 	})
+	t.Cleanup(m.cancel)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: okStats(), Events: now}})
 	return m
 }
 
-// shownTasks is the pane's rows as task ids, top first.
-func shownTasks(m *Model) []string {
-	var out []string
-	for _, i := range m.shownEvents() {
-		out = append(out, m.evp.ring[i].ev.Ref.TaskID)
+// paneTitle is the events pane's title line as the screen shows it.
+func paneTitle(m *Model) string {
+	for _, l := range lines(ansi.Strip(content(m))) {
+		if i := strings.Index(l, "Events: "); i >= 0 {
+			return strings.Trim(l[i:], "─ ╮")
+		}
 	}
-	return out
+	return ""
 }
 
+// TestEventsPaneKeys: the pane opens and closes on the focus stack, its
+// title says what it shows as t and its filter change it, and enter goes
+// to the event's task in the list (the events package tests the pane's
+// own cursor and rows).
 func TestEventsPaneKeys(t *testing.T) {
 	long := fixtureTasks()[0].Ref.TaskID
-	all := []string{"task-hostile-9", "task-error-0007", long, long, "task-ended-0005"}
+	all := "Events: all tasks (5, newest first, local UTC)"
 	tests := []struct {
 		name     string
 		keys     []string
 		open     bool
-		shown    []string
+		title    string // the pane's title, when open
 		selected string // the list's selected task afterwards
-		cursor   int
 	}{
-		{"e opens, newest first, logged ones included", []string{"e"}, true, all, long, 0},
-		{"e again closes", []string{"e", "e"}, false, all, long, 0},
-		{"esc closes", []string{"e", "esc"}, false, all, long, 0},
-		{"j moves, G bottom, k up", []string{"e", "j", "G", "k"}, true, all, long, 3},
-		{"t follows the selected task", []string{"e", "t"}, true, []string{long, long}, long, 0},
-		{"t twice is all tasks again", []string{"e", "t", "t"}, true, all, long, 0},
-		{"follow moves with the list", []string{"j", "j", "j", "j", "j", "j", "e", "t"}, true, []string{"task-error-0007"}, "task-error-0007", 0},
-		{"/ filters the pane", append([]string{"e", "/"}, strings.Split("internal", "")...), true, []string{"task-error-0007"}, "", 0},
-		{"filter kept after enter", append(append([]string{"e", "/"}, strings.Split("req-", "")...), "enter"), true, []string{"task-error-0007", long, long}, "", 0},
-		{"enter jumps to the event's task", []string{"e", "j", "enter"}, false, all, "task-error-0007", 1},
-		{"enter jumps past only-problems hiding the task", []string{"f", "e", "j", "j", "enter"}, false, all, long, 2},
-		{"? over the pane, esc back to it", []string{"e", "?", "esc"}, true, all, long, 0},
-		{"q quits from the pane", []string{"e"}, true, all, long, 0},
+		{"e opens, newest first, logged ones included", []string{"e"}, true, all, long},
+		{"e again closes", []string{"e", "e"}, false, "", long},
+		{"esc closes", []string{"e", "esc"}, false, "", long},
+		{"j moves, G bottom, k up", []string{"e", "j", "G", "k"}, true, all, long},
+		{"t follows the selected task", []string{"e", "t"}, true, "Events: " + common.Brief(long) + " (2, newest first", long},
+		{"t twice is all tasks again", []string{"e", "t", "t"}, true, all, long},
+		{"follow moves with the list", []string{"j", "j", "j", "j", "j", "j", "e", "t"}, true, "Events: task-error-0007 (1, newest first", "task-error-0007"},
+		{"/ filters the pane", append([]string{"e", "/"}, strings.Split("internal", "")...), true, "Events: all tasks /internal (1, newest first", ""},
+		{"filter kept after enter", append(append([]string{"e", "/"}, strings.Split("req-", "")...), "enter"), true, "Events: all tasks /req- (3, newest first", ""},
+		{"enter jumps to the event's task", []string{"e", "j", "enter"}, false, "", "task-error-0007"},
+		{"enter jumps past only-problems hiding the task", []string{"f", "e", "j", "j", "enter"}, false, "", long},
+		{"? over the pane, esc back to it", []string{"e", "?", "esc"}, true, all, long},
+		{"q quits from the pane", []string{"e"}, true, all, long},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := eventsModel(t, 100, 30)
 			press(m, tc.keys...)
-			if m.evp.open != tc.open {
-				t.Fatalf("open %v, want %v", m.evp.open, tc.open)
+			if m.focus.has(focusEvents) != tc.open {
+				t.Fatalf("open %v, want %v", m.focus.has(focusEvents), tc.open)
 			}
-			if got := shownTasks(m); strings.Join(got, ",") != strings.Join(tc.shown, ",") {
-				t.Errorf("shown %v\nwant  %v", got, tc.shown)
+			if got := paneTitle(m); tc.open && !strings.HasPrefix(got, tc.title) || !tc.open && got != "" {
+				t.Errorf("title %q, want %q", got, tc.title)
 			}
 			if tc.selected != "" && m.sel.TaskID != tc.selected {
 				t.Errorf("selected %q, want %q", m.sel.TaskID, tc.selected)
 			}
 			if m.problems && !tc.open {
 				t.Error("only-problems still on after jumping to a task it hid")
-			}
-			if m.evp.cursor != tc.cursor {
-				t.Errorf("cursor %d, want %d", m.evp.cursor, tc.cursor)
 			}
 		})
 	}
@@ -144,26 +146,8 @@ func TestEventsPaneView(t *testing.T) {
 	// The :events command's message opens it too.
 	e.Update(keyMsg("esc"))
 	e.Update(eventsMsg{})
-	if !e.evp.open {
+	if !e.focus.has(focusEvents) {
 		t.Error("eventsMsg did not open the pane")
-	}
-}
-
-// The ring keeps the newest eventsRingMax, logged ones first to go.
-func TestEventsRingBounded(t *testing.T) {
-	m := eventsModel(t, 80, 24)
-	for i := range 3 {
-		evs := make([]watch.Event, 2000)
-		for j := range evs {
-			evs[j] = watch.Event{At: t0.Add(time.Duration(i*2000+j) * time.Millisecond), Kind: watch.EventAdd, Ref: ref(fmt.Sprintf("t%d", i*2000+j))}
-		}
-		m.Update(engineMsg{watch.Update{Events: evs}})
-	}
-	if n := len(m.evp.ring); n != eventsRingMax {
-		t.Fatalf("ring holds %d, want %d", n, eventsRingMax)
-	}
-	if got := shownTasks(m); got[0] != "t5999" || got[len(got)-1] != "t1000" {
-		t.Errorf("kept %s … %s", got[0], got[len(got)-1])
 	}
 }
 
@@ -226,36 +210,6 @@ func TestEventsStrip(t *testing.T) {
 	}
 }
 
-// TestEventsStripCountsTheDate: an event from another day shows its date
-// on the row, and the strip appears as soon as that row is cut, not only
-// when a row with a time of day alone would be.
-func TestEventsStripCountsTheDate(t *testing.T) {
-	m := eventsModel(t, 200, 40)
-	old := watch.Event{At: t0.Add(-25 * time.Hour), Kind: watch.EventError, Ref: ref("task-error-0007"), To: watch.Error,
-		Code: "InternalError.CRInternalError", RequestID: "bb452f42-a03f-4de2-8a51-9db1bac0b698"}
-	m.Update(engineMsg{watch.Update{Events: []watch.Event{old}}})
-	press(m, "e")
-	shown := m.shownEvents()
-	i := slices.IndexFunc(shown, func(i int) bool { return m.evp.ring[i].ev.RequestID == old.RequestID })
-	if i < 0 {
-		t.Fatal("the event is not shown")
-	}
-	m.evp.cursor = i
-	r := &m.evp.ring[shown[i]]
-	loc := m.location()
-	line := m.eventLine(r, eventIDMinW, loc)
-	if !strings.HasPrefix(line, m.eventTime(old.At, loc)) || len(m.eventTime(old.At, loc)) <= len("15:04:05") {
-		t.Fatalf("row %q does not start with a date", line)
-	}
-	w := width(line)
-	if s := m.eventStrip(shown, eventIDMinW, w, 30, loc); s != nil {
-		t.Errorf("row fits in %d cells, strip %q", w, s)
-	}
-	if s := m.eventStrip(shown, eventIDMinW, w-1, 30, loc); s == nil {
-		t.Errorf("row of %d cells cut to %d, no strip", w, w-1)
-	}
-}
-
 // TestEventsFilterIsItsOwn: `/` in the events pane filters the pane; the
 // list's filter is as it was when the pane closes.
 func TestEventsFilterIsItsOwn(t *testing.T) {
@@ -271,22 +225,22 @@ func TestEventsFilterIsItsOwn(t *testing.T) {
 	press(m, "e", "/")
 	typeText(m, "internal")
 	press(m, "enter")
-	if got := len(m.shownEvents()); got != 1 {
-		t.Errorf("the pane's filter shows %d events, want 1", got)
+	if got := paneTitle(m); !strings.Contains(got, "(1, newest first") {
+		t.Errorf("the pane's filter shows %q, want 1 event", got)
 	}
 	if m.filter != "task-" {
 		t.Errorf("typing in the events pane changed the list's filter to %q", m.filter)
 	}
 	press(m, "esc") // closes the pane
-	if m.evp.open || m.filter != "task-" || len(m.visible) != before {
-		t.Errorf("after the pane closed: open %v, list filter %q, %d rows (want %d)", m.evp.open, m.filter, len(m.visible), before)
+	if m.focus.has(focusEvents) || m.filter != "task-" || len(m.visible) != before {
+		t.Errorf("after the pane closed: open %v, list filter %q, %d rows (want %d)", m.focus.has(focusEvents), m.filter, len(m.visible), before)
 	}
 	if head := lines(ansi.Strip(content(m)))[1]; !strings.Contains(head, "[filter: task-]") {
 		t.Errorf("header %q", head)
 	}
 	// Opened again, the pane starts unfiltered.
 	press(m, "e")
-	if got := len(m.shownEvents()); got != 2 {
-		t.Errorf("reopened pane shows %d events, want 2", got)
+	if got := paneTitle(m); !strings.Contains(got, "all tasks (2, newest first") {
+		t.Errorf("reopened pane shows %q, want 2 events unfiltered", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -50,20 +51,20 @@ func exportOffWhy(m *Model) string {
 // one :export used, else the first of Options.ExportFormats.
 func (m *Model) export(format string) tea.Cmd {
 	if m.exportOff() {
-		return m.setFlash(exportOffText, flashWarn, flashTTL)
+		return m.setFlash(exportOffText, common.FlashWarn, common.FlashTTL)
 	}
 	if format == "" {
-		format = orDefault(m.flow.format, m.opts.ExportFormats[0])
+		format = orDefault(m.exportFormat, m.opts.ExportFormats[0])
 	}
 	tasks := m.exportTasks()
 	if len(tasks) == 0 {
-		return m.setFlash("nothing to export: no task is shown", flashInfo, flashTTL)
+		return m.setFlash("nothing to export: no task is shown", common.FlashInfo, common.FlashTTL)
 	}
-	write, loc, now := m.opts.Export, m.location(), m.opts.Now()
+	write, loc, now := m.opts.Export, m.clock.Location(), m.opts.Now()
 	return tea.Batch(func() tea.Msg {
 		path, err := write(format, tasks, loc, now)
 		return exportedMsg{format: format, n: len(tasks), path: path, err: err}
-	}, m.setFlash("exporting "+plural(len(tasks), "task")+" as "+format+"…", flashInfo, flashTTL))
+	}, m.setFlash("exporting "+common.Plural(len(tasks), "task")+" as "+format+"…", common.FlashInfo, common.FlashTTL))
 }
 
 func orDefault(a, b string) string {
@@ -75,16 +76,16 @@ func orDefault(a, b string) string {
 
 func cmdExport(m *Model, args []string) tea.Cmd {
 	if len(args) != 1 {
-		return m.setFlash(":export takes one format: "+strings.Join(m.opts.ExportFormats, ", "), flashErr, flashLongTTL)
+		return m.setFlash(":export takes one format: "+strings.Join(m.opts.ExportFormats, ", "), common.FlashErr, common.FlashLongTTL)
 	}
 	f := strings.ToLower(args[0])
 	if f == "markdown" {
 		f = "md"
 	}
 	if !slices.Contains(m.opts.ExportFormats, f) {
-		return m.setFlash(":export: "+cut(clean(args[0]), 24)+" is not one of "+strings.Join(m.opts.ExportFormats, ", "), flashErr, flashLongTTL)
+		return m.setFlash(":export: "+common.Cut(common.Clean(args[0]), 24)+" is not one of "+strings.Join(m.opts.ExportFormats, ", "), common.FlashErr, common.FlashLongTTL)
 	}
-	m.flow.format = f
+	m.exportFormat = f
 	return m.export(f)
 }
 
@@ -92,15 +93,15 @@ func cmdExport(m *Model, args []string) tea.Cmd {
 // opens next.
 func (m *Model) onExported(msg exportedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash("export failed: "+clean(msg.err.Error()), flashErr, flashLongTTL)
+		return m.setFlash("export failed: "+common.Clean(msg.err.Error()), common.FlashErr, common.FlashLongTTL)
 	}
-	path := clean(msg.path)
-	text := "exported " + plural(msg.n, "task") + " (" + msg.format + ") to " + path
-	if ansiWidth(text) > m.w {
+	path := common.Clean(msg.path)
+	text := "exported " + common.Plural(msg.n, "task") + " (" + msg.format + ") to " + path
+	if common.Width(text) > m.w {
 		text = "exported to " + path // the path is what is read next: it goes whole
 	}
-	if ansiWidth(text) > m.w {
+	if common.Width(text) > m.w {
 		text = path
 	}
-	return m.setFlash(text, flashInfo, 3*flashLongTTL/2)
+	return m.setFlash(text, common.FlashInfo, 3*common.FlashLongTTL/2)
 }

@@ -4,12 +4,27 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
+
+// flash is a self-clearing message; seq makes sure an older timer never
+// clears a newer message. An answer to what the user just did holds the
+// line for its whole time: a notice (news nobody asked for, such as an
+// alert firing) then waits in queued and shows when the answer clears
+// (flash.go).
+type flash struct {
+	text   string
+	kind   common.FlashKind
+	seq    int
+	notice bool    // text is a notice: anything may replace it
+	queued *notice // the latest notice that came while an answer showed
+}
 
 // notice is news for the message line that nobody asked for just now.
 type notice struct {
 	text string
-	kind int
+	kind common.FlashKind
 	ttl  time.Duration
 }
 
@@ -17,7 +32,7 @@ type notice struct {
 // to hold). It never takes the line from an answer to what the user just
 // typed or pressed (setFlash): it waits until that answer's time is up,
 // and only the latest notice waits.
-func (m *Model) setNotice(text string, kind int, ttl time.Duration) tea.Cmd {
+func (m *Model) setNotice(text string, kind common.FlashKind, ttl time.Duration) tea.Cmd {
 	if m.flash.text != "" && !m.flash.notice {
 		m.flash.queued = &notice{text: text, kind: kind, ttl: ttl}
 		return nil

@@ -23,14 +23,9 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
-
-// fuzzEvents is how many events TestKeyFuzz sends a session by default
-// (some 5,000 messages, each drawn): a few seconds on two cores, under
-// -race some more. At this count the ": then space then tab" panic of
-// issue 19 failed 6 seeds of 10 (1 to 10); TRTCWATCH_FUZZ_EVENTS goes further.
-const fuzzEvents = 300
 
 // TestKeyFuzz sends the real dashboard random key presses (letters,
 // digits, punctuation, space, tab, enter, esc, arrows, ctrl and alt keys,
@@ -42,7 +37,10 @@ const fuzzEvents = 300
 // frame must fit the terminal and be safe to write to it; a read-only
 // session must make no engine edit. It runs in a synctest bubble, so a
 // seed replays exactly: the seed is logged, TRTCWATCH_FUZZ_SEED=<seed>
-// replays it and TRTCWATCH_FUZZ_EVENTS=<n> runs longer.
+// replays it and TRTCWATCH_FUZZ_EVENTS=<n> runs longer. The normal suite
+// sends 100 events a session (one typed line past the command line's
+// limit alone is a thousand frames, seconds under -race); -tags long, a
+// CI step of its own, sends 300.
 func TestKeyFuzz(t *testing.T) {
 	seed := time.Now().UnixNano()
 	if s := os.Getenv("TRTCWATCH_FUZZ_SEED"); s != "" {
@@ -52,7 +50,7 @@ func TestKeyFuzz(t *testing.T) {
 		}
 		seed = n
 	}
-	events := fuzzEvents
+	events := fuzzEvents // 100 a session, 300 with -tags long (quick_test.go, long_test.go)
 	if s := os.Getenv("TRTCWATCH_FUZZ_EVENTS"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -435,7 +433,7 @@ func (f *keyFuzzer) answer() tea.Msg {
 		noteMsg{ref: someRef, note: "x", old: f.text(5), err: err},
 		editFailedMsg{what: "pausing polling", failed: "pause failed", err: fmt.Errorf("pause: %w", watch.ErrReadOnly), pause: true},
 		exportedMsg{format: "md", n: 3, path: "/tmp/" + f.text(30), err: err},
-		copiedMsg{what: "TaskId", text: clean(f.text(60)), err: err}, // copies are of what the screen shows
+		copiedMsg{what: "TaskId", text: common.Clean(f.text(60)), err: err}, // copies are of what the screen shows
 		hookFailMsg{text: hostile},
 		flashClearMsg{seq: r.IntN(5)},
 		tickMsg{at: time.Now(), seq: r.IntN(5)},

@@ -5,7 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -15,32 +18,32 @@ import (
 // to a short form rather than vanish.
 func (m *Model) headerLines() []string {
 	st := m.stats
-	segs := []segment{{plain: "trtcwatch", sgr: m.st.title}}
-	if m.paused {
-		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.paused, short: "PAUSED"})
+	segs := []segment{{plain: "trtcwatch", sgr: m.st.Title}}
+	if m.stats.Paused {
+		segs = append(segs, segment{plain: " PAUSED ", sgr: m.st.Paused, short: "PAUSED"})
 	}
 	if m.opts.Demo {
-		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.warn, short: "DEMO"})
+		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.Warn, short: "DEMO"})
 	}
 	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
-		segs = append(segs, segment{plain: itoa(n) + " viewers", sgr: m.st.bold, short: itoa(n) + " viewers"})
+		segs = append(segs, segment{plain: common.Itoa(n) + " viewers", sgr: m.st.Bold, short: common.Itoa(n) + " viewers"})
 	}
 	segs = append(segs, m.healthSegment())
 	if g := st.Gap; !g.To.IsZero() {
 		// Ours, not the API's: the process was stopped, starved or asleep.
 		d := watch.Compact(g.To.Sub(g.From))
-		segs = append(segs, segment{plain: "no polls for " + d + " until " + m.clockText(g.To) + ": this process was stopped or asleep",
-			sgr: m.st.warn, short: "no polls " + d})
+		segs = append(segs, segment{plain: "no polls for " + d + " until " + m.clock.Text(g.To) + ": this process was stopped or asleep",
+			sgr: m.st.Warn, short: "no polls " + d})
 	}
 	segs = append(segs, m.whereSegment(), segment{plain: m.rateText()})
-	thr := "throttled " + itoa(st.Throttles1m) + "/1m"
-	thrSGR := m.st.dim
+	thr := "throttled " + common.Itoa(st.Throttles1m) + "/1m"
+	thrSGR := m.st.Dim
 	if st.Throttles1m > 0 {
-		thrSGR = m.st.warn
+		thrSGR = m.st.Warn
 	}
 	segs = append(segs, segment{plain: thr, sgr: thrSGR})
 	if m.opts.Endpoint != "" {
-		segs = append(segs, segment{plain: clean(m.opts.Endpoint), sgr: m.st.dim})
+		segs = append(segs, segment{plain: common.Clean(m.opts.Endpoint), sgr: m.st.Dim})
 	}
 	line1 := fitSegments(m.w, segs)
 	return []string{line1, m.countsLine()}
@@ -64,34 +67,34 @@ func (m *Model) countsLine() string {
 	var rs []ranked
 	add := func(rank int, s segment) { rs = append(rs, ranked{segment: s, rank: rank}) }
 	addCount := func(rank int, s segment) { rs = append(rs, ranked{segment: s, rank: rank, count: true}) }
-	add(4, segment{plain: plural(len(m.rows), "task"), sgr: m.st.bold})
+	add(4, segment{plain: common.Plural(len(m.rows), "task"), sgr: m.st.Bold})
 	if n := m.alertCount(); n > 0 {
-		add(4, segment{plain: plural(n, "alert"), sgr: m.st.bad, short: "! " + itoa(n)})
+		add(4, segment{plain: common.Plural(n, "alert"), sgr: m.st.Bad, short: "! " + common.Itoa(n)})
 	}
 	if n := m.markCount(); n > 0 {
-		add(1, segment{plain: itoa(n) + " marked", sgr: m.st.title, short: m.markGlyph() + " " + itoa(n)})
+		add(1, segment{plain: common.Itoa(n) + " marked", sgr: m.st.Title, short: m.markGlyph() + " " + common.Itoa(n)})
 	}
 	if len(m.visible) != len(m.rows) {
-		add(1, segment{plain: "showing " + itoa(len(m.visible)), sgr: m.st.warn, short: itoa(len(m.visible)) + " shown"})
+		add(1, segment{plain: "showing " + common.Itoa(len(m.visible)), sgr: m.st.Warn, short: common.Itoa(len(m.visible)) + " shown"})
 	}
 	if m.problems {
-		add(3, segment{plain: "[problems only]", sgr: m.st.warn, short: "[problems]"})
+		add(3, segment{plain: "[problems only]", sgr: m.st.Warn, short: "[problems]"})
 	}
 	if m.filter != "" {
-		f := clean(m.filter)
-		add(3, segment{plain: "[filter: " + cut(f, 24) + "]", sgr: m.st.warn, short: "[/" + cut(f, 8) + "]"})
+		f := common.Clean(m.filter)
+		add(3, segment{plain: "[filter: " + common.Cut(f, 24) + "]", sgr: m.st.Warn, short: "[/" + common.Cut(f, 8) + "]"})
 	}
 	if m.sortBy != sortAdded {
-		add(0, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.dim})
+		add(0, segment{plain: "[sort: " + m.sortBy.String() + "]", sgr: m.st.Dim})
 	}
 	for _, i := range countOrder {
 		p := watch.Phases[i]
 		if n := m.counts[i]; n > 0 {
-			addCount(2+2*boolInt(p.Problem()), segment{plain: m.st.stateText(p) + " " + itoa(n), sgr: m.st.phaseSGR(p), short: m.st.glyph(p) + " " + itoa(n)})
+			addCount(2+2*boolInt(p.Problem()), segment{plain: m.st.StateText(p) + " " + common.Itoa(n), sgr: m.st.PhaseSGR(p), short: m.st.Glyph(p) + " " + common.Itoa(n)})
 		}
 	}
 	if n := m.counts[len(watch.Phases)]; n > 0 {
-		addCount(4, segment{plain: "# unknown " + itoa(n), short: "# " + itoa(n)})
+		addCount(4, segment{plain: "# unknown " + common.Itoa(n), short: "# " + common.Itoa(n)})
 	}
 	least := func() int {
 		need := -2
@@ -100,7 +103,7 @@ func (m *Model) countsLine() string {
 			if s == "" {
 				s = r.plain
 			}
-			need += 2 + width(s)
+			need += 2 + common.Width(s)
 		}
 		return need
 	}
@@ -125,7 +128,7 @@ func (m *Model) countsLine() string {
 				}
 				c++
 			}
-			n += 2 + width(s)
+			n += 2 + common.Width(s)
 		}
 		return n
 	}
@@ -175,12 +178,12 @@ func (m *Model) whereSegment() segment {
 			app = strconv.FormatUint(a, 10)
 		}
 	case len(m.apps) > 1:
-		app = itoa(len(m.apps)) + " apps"
+		app = common.Itoa(len(m.apps)) + " apps"
 	}
-	region := clean(m.opts.Region)
+	region := common.Clean(m.opts.Region)
 	full := region
 	if from := m.opts.RegionFrom; from != "" {
-		full += " (" + clean(from) + ")" // a region not typed: say whose it is
+		full += " (" + common.Clean(from) + ")" // a region not typed: say whose it is
 	}
 	if app != "" {
 		full = strings.TrimSpace(full + " SdkAppId " + app)
@@ -198,18 +201,18 @@ func (m *Model) healthSegment() segment {
 	case watch.HealthOK, "":
 		if m.stats.Calls == 0 {
 			// Nothing answered yet: "ok" would be a claim.
-			return segment{plain: "API: no calls yet", sgr: m.st.dim, short: "API …"}
+			return segment{plain: "API: no calls yet", sgr: m.st.Dim, short: "API …"}
 		}
-		return segment{plain: "API ok", sgr: m.st.ok, short: "API ok"}
+		return segment{plain: "API ok", sgr: m.st.OK, short: "API ok"}
 	case watch.HealthDegraded:
-		return segment{plain: "API degraded", sgr: m.st.warn, short: "degraded"}
+		return segment{plain: "API degraded", sgr: m.st.Warn, short: "degraded"}
 	case watch.HealthDown:
-		return segment{plain: "API DOWN", sgr: m.st.bad, short: "DOWN"}
+		return segment{plain: "API DOWN", sgr: m.st.Bad, short: "DOWN"}
 	case watch.HealthAuth:
-		return segment{plain: "API AUTH FAILED", sgr: m.st.bad, short: "AUTH FAILED"}
+		return segment{plain: "API AUTH FAILED", sgr: m.st.Bad, short: "AUTH FAILED"}
 	}
-	h := "API " + clean(string(m.stats.Health))
-	return segment{plain: h, sgr: m.st.warn, short: h}
+	h := "API " + common.Clean(string(m.stats.Health))
+	return segment{plain: h, sgr: m.st.Warn, short: h}
 }
 
 // rateText is the live rate against the quota, e.g. "18.9/20 req/s",
@@ -250,11 +253,78 @@ func (m *Model) title() string {
 		{c(watch.Error, watch.AuthError, watch.Throttled), "error"},
 	} {
 		if part.n > 0 {
-			b.WriteString(" " + itoa(part.n) + " " + part.word)
+			b.WriteString(" " + common.Itoa(part.n) + " " + part.word)
 		}
 	}
-	if m.paused {
+	if m.stats.Paused {
 		b.WriteString(" (paused)")
+	}
+	return b.String()
+}
+
+// segment is one styled piece of a header line; plain is measured, sgr
+// wraps it, short (if any) stands in when plain does not fit.
+type segment struct {
+	plain string
+	sgr   string
+	short string
+}
+
+// fitSegments joins segments with two spaces, dropping those that no
+// longer fit instead of cutting them in the middle, so narrow terminals
+// keep the most important figures (they come first). A segment with a
+// short form is essential: it is never dropped for a later one, and what
+// comes before it leaves room for its short form.
+func fitSegments(w int, segs []segment) string {
+	// A segment with a short form must not vanish: each segment leaves
+	// room for the short forms of those after it.
+	reserve := make([]int, len(segs)+1)
+	for i := len(segs) - 1; i >= 0; i-- {
+		reserve[i] = reserve[i+1]
+		if segs[i].short != "" {
+			reserve[i] += common.Width(segs[i].short) + 2
+		}
+	}
+	var b strings.Builder
+	used := 0
+	for i, s := range segs {
+		if s.plain == "" {
+			continue
+		}
+		sw := common.Width(s.plain)
+		sep := 0
+		if used > 0 {
+			sep = 2
+		}
+		if used+sep+sw+reserve[i+1] > w {
+			if s.short == "" && used > 0 {
+				continue // room kept for the essential ones after it
+			}
+			if s.short != "" {
+				s.plain = s.short
+				sw = common.Width(s.plain)
+			}
+		}
+		if used+sep+sw > w {
+			if used == 0 {
+				// Even the first does not fit: cut it.
+				s.plain = ansi.Truncate(s.plain, w, "…")
+				sw = ansi.StringWidth(s.plain)
+			} else {
+				continue
+			}
+		}
+		if sep > 0 {
+			b.WriteString("  ")
+		}
+		if s.sgr != "" {
+			b.WriteString(s.sgr)
+			b.WriteString(s.plain)
+			b.WriteString(common.SGRReset)
+		} else {
+			b.WriteString(s.plain)
+		}
+		used += sep + sw
 	}
 	return b.String()
 }

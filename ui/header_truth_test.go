@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/client"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -47,7 +48,7 @@ func TestDetailUnseenEnd(t *testing.T) {
 	task := watch.Task{Ref: ref("task-gap"), Phase: watch.Ended, EndUnseen: true, SeenLive: true, Since: t0,
 		Last:    watch.NewAnswer("InProgress", "req-1", t0.Add(-13*time.Minute), nil, nil),
 		LastErr: &watch.Failure{Kind: client.KindGone, Code: "ResourceNotFound", At: t0}}
-	got := phaseExplain(task)
+	got := common.PhaseExplain(task)
 	if !strings.Contains(got, "last seen InProgress") || !strings.Contains(got, "its end was not seen") {
 		t.Errorf("phaseExplain = %q", got)
 	}

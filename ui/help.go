@@ -3,10 +3,11 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
-	"charm.land/bubbles/v2/key"
-
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -99,41 +100,23 @@ type legendSection struct {
 	items []legendItem
 }
 
-// stateColours name each state's colour for readers without colour
-// (README, NO_COLOR); what a state means comes from the look table
-// (styles.go), the one the rows are drawn from.
-var stateColours = []struct {
-	p      watch.Phase
-	colour string
-}{
-	{watch.Pending, "grey"},
-	{watch.Idle, "blue"},
-	{watch.InProgress, "bold green"},
-	{watch.Exited, "amber"},
-	{watch.Ended, "purple"},
-	{watch.Vanished, "bold red"},
-	{watch.NotFound, "bold red"},
-	{watch.Throttled, "amber"},
-	{watch.AuthError, "bold red"},
-	{watch.Error, "bold red"},
-}
-
 // legendSections is the `?` screen's legend and README's "Reading the
-// screen" section. The state samples are drawn from the same badge table
-// and colours as the rows.
+// screen" section. The states come from the look table (styles.go), the
+// one the rows are drawn from: each sample in its row colour, its colour
+// named for readers without colour (README, NO_COLOR), and what it means.
 func (m *Model) legendSections() []legendSection {
-	states := make([]legendItem, 0, len(stateColours))
-	for _, s := range stateColours {
-		states = append(states, legendItem{string(s.p), m.st.phaseSGR(s.p), s.colour + " · " + lookOf(s.p).means, m.stateGlyph(s.p)})
+	states := make([]legendItem, 0, len(watch.Phases))
+	for _, p := range watch.Phases {
+		states = append(states, legendItem{string(p), m.st.PhaseSGR(p), common.Legend(p), m.stateGlyph(p)})
 	}
 	return []legendSection{
 		{"States (Idle, InProgress and Exited are the API's words; the rest are ours)", states},
 		{"Rows", []legendItem{
 			li(">", "", "the selected row (drawn reversed); a selected row in trouble keeps its !"),
-			li("!", m.st.bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
-			li("◆", m.st.title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
-			li("LAST ERROR", m.st.bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled); when narrow, under NOTE / LAST ERROR"),
-			li("faint age", m.st.dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
+			li("!", m.st.Bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
+			li("◆", m.st.Title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
+			li("LAST ERROR", m.st.Bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled); when narrow, under NOTE / LAST ERROR"),
+			li("faint age", m.st.Dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
 		}},
 		{"Columns", []legendItem{
 			li("STATE", "", "the state, as above"),
@@ -145,28 +128,28 @@ func (m *Model) legendSections() []legendSection {
 			li("SDKAPPID", "", "shown when the rows belong to more than one application"),
 		}},
 		{"Header", []legendItem{
-			li("API ok", m.st.ok, "the latest calls answered (API: no calls yet before the first)"),
-			li("degraded", m.st.warn, "some calls failed in the last 10 s (throttled or network); the banner names the last code and RequestId"),
-			li("DOWN", m.st.bad, "every recent call failed to reach the API; rows keep their last known data"),
-			li("AUTH FAILED", m.st.bad, "the credentials were rejected; polling slows to one probe"),
+			li("API ok", m.st.OK, "the latest calls answered (API: no calls yet before the first)"),
+			li("degraded", m.st.Warn, "some calls failed in the last 10 s (throttled or network); the banner names the last code and RequestId"),
+			li("DOWN", m.st.Bad, "every recent call failed to reach the API; rows keep their last known data"),
+			li("AUTH FAILED", m.st.Bad, "the credentials were rejected; polling slows to one probe"),
 			li("6.5/20 req/s", "", "calls per second over the last 5 s, against the quota of 20"),
 			li("limit 12.0", "", "after RequestLimitExceeded trtcwatch slows itself to this rate (another tool may share the account's quota) and climbs back when quiet"),
-			li("throttled n/1m", m.st.dim, "RequestLimitExceeded answers in the last minute"),
-			li("PAUSED", m.st.paused, "polling is paused (p resumes)"),
-			li("3 marked", m.st.title, "how many tasks are marked (u clears the marks)"),
-			li("2 alerts", m.st.bad, "tasks that meet an alert rule (--alert, :alert); f shows them"),
+			li("throttled n/1m", m.st.Dim, "RequestLimitExceeded answers in the last minute"),
+			li("PAUSED", m.st.Paused, "polling is paused (p resumes)"),
+			li("3 marked", m.st.Title, "how many tasks are marked (u clears the marks)"),
+			li("2 alerts", m.st.Bad, "tasks that meet an alert rule (--alert, :alert); f shows them"),
 			li("Tasks 12/47", "", "the list's title: the cursor's row and how many rows are shown"),
 		}},
 		{"Banners and messages", []legendItem{
-			li("red", m.st.bannerE, "act now: the API is down or the credentials were rejected"),
-			li("yellow", m.st.bannerW, "a warning: calls fail, or the watch list file has a problem"),
+			li("red", m.st.BannerErr, "act now: the API is down or the credentials were rejected"),
+			li("yellow", m.st.BannerWarn, "a warning: calls fail, or the watch list file has a problem"),
 		}},
 	}
 }
 
 // stateGlyph is the glyph the list draws before a state's word (ASCII
 // when the terminal asks for it).
-func (m *Model) stateGlyph(p watch.Phase) string { return m.st.glyph(p) }
+func (m *Model) stateGlyph(p watch.Phase) string { return m.st.Glyph(p) }
 
 // twoColumnHelp is the text width from which keys and legend sit side by
 // side, so the whole help fits a large terminal without scrolling.
@@ -177,14 +160,14 @@ const twoColumnHelp = 150
 // width or the palette changes (see syncBox).
 func (m *Model) helpContent(w int) []string {
 	if w < twoColumnHelp {
-		return append(m.helpKeyLines(w), append([]string{""}, m.legendLines(w)...)...)
+		return append(append(m.hereLines(w), m.helpKeyLines(w)...), append([]string{""}, m.legendLines(w)...)...)
 	}
 	// Two even columns: the keys and the legend read on from the left
 	// column to the right one, split where the columns come out most
 	// even: at a section break, or between two entries of a section, whose
 	// title the right column then repeats.
 	lw := (w - 3) / 2
-	all := append(m.helpKeyLines(lw), append([]string{""}, m.legendLines(lw)...)...)
+	all := append(append(m.hereLines(lw), m.helpKeyLines(lw)...), append([]string{""}, m.legendLines(lw)...)...)
 	left, right := splitHelp(all)
 	out := make([]string, max(len(left), len(right)))
 	for i := range out {
@@ -195,9 +178,39 @@ func (m *Model) helpContent(w int) []string {
 		if i < len(right) {
 			r = right[i]
 		}
-		out[i] = l + spaces(lw-ansiWidth(l)) + "   " + r
+		out[i] = l + common.Spaces(lw-common.Width(l)) + "   " + r
 	}
 	return out
+}
+
+// hereLines open the help over the describe view or the events pane:
+// their own keys first (their FullHelp), then a blank line; nothing over
+// the list or the details, whose keys the key list is.
+func (m *Model) hereLines(w int) []string {
+	var name string
+	var part help.KeyMap
+	switch m.focus.under() {
+	case focusDescribe:
+		name, part = "the describe view", m.desc
+	case focusEvents:
+		name, part = "the events pane", m.evp
+	default:
+		return nil
+	}
+	var bs []key.Binding
+	for _, g := range part.FullHelp() {
+		bs = append(bs, g...)
+	}
+	kw := 0
+	for _, b := range bs {
+		kw = max(kw, common.Width(b.Help().Key))
+	}
+	kw = min(kw, max(w/3, 4))
+	out := appendTitle(nil, m.st.Title, "Keys in "+name, w)
+	for _, b := range bs {
+		out = appendHanging(out, " ", common.Styled(m.st.ColHead, common.Fit(b.Help().Key, kw)), kw, b.Help().Desc, w)
+	}
+	return append(out, "")
 }
 
 // helpKeyLines is the key list: every key of a binding and what it does.
@@ -206,16 +219,16 @@ func (m *Model) helpKeyLines(w int) []string {
 	kw := 0
 	for _, s := range secs {
 		for _, e := range s.entries {
-			kw = max(kw, ansiWidth(e.keys))
+			kw = max(kw, common.Width(e.keys))
 		}
 	}
 	kw = min(kw, max(w/3, 4))
-	out := []string{styled(m.st.title, cut("Keys", w))}
+	out := []string{common.Styled(m.st.Title, common.Cut("Keys", w))}
 	for i, s := range secs {
 		if i > 0 {
 			out = append(out, "")
 		}
-		out = appendTitle(out, m.st.bold, s.title, w)
+		out = appendTitle(out, m.st.Bold, s.title, w)
 		for _, e := range s.entries {
 			does := e.does
 			switch note, off := m.keyNote(e.b); {
@@ -224,7 +237,7 @@ func (m *Model) helpKeyLines(w int) []string {
 			case note != "":
 				does += " (" + note + ")"
 			}
-			out = appendHanging(out, " ", styled(m.st.colHead, fit(e.keys, kw)), kw, does, w)
+			out = appendHanging(out, " ", common.Styled(m.st.ColHead, common.Fit(e.keys, kw)), kw, does, w)
 		}
 	}
 	return out
@@ -233,12 +246,12 @@ func (m *Model) helpKeyLines(w int) []string {
 // legendLines is "Reading the screen": each sample drawn as the screen
 // draws it, and what it means.
 func (m *Model) legendLines(w int) []string {
-	out := []string{styled(m.st.title, cut("Reading the screen", w))}
+	out := []string{common.Styled(m.st.Title, common.Cut("Reading the screen", w))}
 	legend := m.legendSections()
 	sw := 0
 	for _, s := range legend {
 		for _, it := range s.items {
-			sw = max(sw, ansiWidth(it.sample()))
+			sw = max(sw, common.Width(it.sample()))
 		}
 	}
 	sw = min(sw, max(w/3, 4))
@@ -246,9 +259,9 @@ func (m *Model) legendLines(w int) []string {
 		if i > 0 {
 			out = append(out, "")
 		}
-		out = appendTitle(out, m.st.bold, s.title, w)
+		out = appendTitle(out, m.st.Bold, s.title, w)
 		for _, it := range s.items {
-			out = appendHanging(out, " ", styled(it.sgr, fit(it.sample(), sw)), sw, it.means, w)
+			out = appendHanging(out, " ", common.Styled(it.sgr, common.Fit(it.sample(), sw)), sw, it.means, w)
 		}
 	}
 	return out
@@ -256,8 +269,8 @@ func (m *Model) legendLines(w int) []string {
 
 // appendTitle writes a section title, wrapped rather than cut.
 func appendTitle(out []string, sgr, title string, w int) []string {
-	for _, s := range wrap(title, w) {
-		out = append(out, styled(sgr, s))
+	for _, s := range common.Wrap(title, w) {
+		out = append(out, common.Styled(sgr, s))
 	}
 	return out
 }
@@ -265,193 +278,23 @@ func appendTitle(out []string, sgr, title string, w int) []string {
 // appendHanging writes "<lead><label>  text", the text wrapped at spaces
 // under itself so a long meaning never runs under the labels.
 func appendHanging(out []string, lead, label string, labelW int, text string, w int) []string {
-	indent := ansiWidth(lead) + labelW + 2
+	indent := common.Width(lead) + labelW + 2
 	tw := w - indent
 	if tw < 8 { // too narrow for two columns: the text under the label
-		out = append(out, cut(lead+label, w))
-		for _, s := range wrap(text, max(w-2, 1)) {
+		out = append(out, common.Cut(lead+label, w))
+		for _, s := range common.Wrap(text, max(w-2, 1)) {
 			out = append(out, "  "+s)
 		}
 		return out
 	}
-	for i, s := range wrap(text, tw) {
+	for i, s := range common.Wrap(text, tw) {
 		if i == 0 {
 			out = append(out, lead+label+"  "+s)
 		} else {
-			out = append(out, spaces(indent)+s)
+			out = append(out, common.Spaces(indent)+s)
 		}
 	}
 	return out
-}
-
-// hintLine is the one-line key hint. Its right end is reserved for the
-// way out (? help and q quit in the list) so they never drop off; the
-// keys before it are dropped from the end when the line is short. Toggles
-// show what they would do now (p resume, f all tasks, z to UTC).
-func (m *Model) hintLine() string {
-	var head, tail []key.Binding
-	must := 0 // the first must of head stay as long as they fit at all
-	ks := m.keys
-	kind := 0
-	switch {
-	case m.mode == modeCmd:
-		kind = 6
-		head = []key.Binding{withHelp(ks.Submit, "run"), key.NewBinding(key.WithHelp("tab", "complete")),
-			withHelp(ks.Back, "close"), key.NewBinding(key.WithHelp("↑/↓", "history"))}
-		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
-	case m.inputFocused():
-		kind = 1
-		head = []key.Binding{ks.Submit, withHelp(ks.Back, "cancel")}
-		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
-	case m.mode == modeConfirm:
-		kind = 2
-		head = []key.Binding{ks.Yes, key.NewBinding(key.WithHelp("other keys", "keep"))}
-		must = 2
-		tail = []key.Binding{onlyKey(ks.Quit, "ctrl+c", "quit")}
-	case m.box.kind != boxNone:
-		kind = 3
-		head = []key.Binding{
-			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
-			onlyKey(ks.Top, "g/G", "top/bottom"),
-		}
-		tail = []key.Binding{withHelp(ks.Back, "close"), ks.Quit}
-	case m.evp.open && m.box.kind == boxNone:
-		kind = 10 + boolInt(m.evp.follow)
-		head, tail = m.eventsHints()
-	case m.mode == modeDescribe:
-		kind = 5
-		head = []key.Binding{
-			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.PageDown, "pgup/pgdn", "page"),
-			withHelp(ks.Copy, "copy all shown"), withHelp(ks.Back, "back"), m.zoneHint(),
-		}
-		tail = []key.Binding{ks.Help, ks.Quit}
-	case m.mode == modeDetail:
-		kind = 4
-		head = []key.Binding{
-			onlyKey(ks.Down, "↑↓/jk", "scroll"), onlyKey(ks.Submit, "enter", "describe"), withHelp(ks.Back, "list"),
-			ks.Copy, ks.CopyDetails, m.zoneHint(),
-		}
-		tail = []key.Binding{ks.Help, ks.Quit}
-	default:
-		// A toggle that is on comes first, so its state never drops off.
-		var on []key.Binding
-		for _, b := range ks.ShortHelp() {
-			if _, off := m.keyNote(b); off {
-				continue // never offer a key that is off in this session
-			}
-			switch {
-			case keyIs(b, ks.Help), keyIs(b, ks.Quit):
-				continue
-			case keyIs(b, ks.Pause) && m.pauseWant:
-				on = append(on, withHelp(b, "resume"))
-				continue
-			case keyIs(b, ks.Problems) && m.problems:
-				on = append(on, withHelp(b, "all tasks"))
-				continue
-			case keyIs(b, ks.Zone):
-				b = m.zoneHint()
-			}
-			head = append(head, b)
-		}
-		if m.markCount() > 0 {
-			// While tasks are marked the keys act on them: say how to stop.
-			kind = 7
-			on = append(on, withHelp(ks.ClearMarks, "clear marks"))
-		}
-		head = append(on, head...)
-		must = len(on)
-		tail = []key.Binding{ks.Help, ks.Quit}
-	}
-	_, off := m.now.In(m.loc).Zone() // the local zone's name in the hint follows daylight saving time
-	hk := [7]int{m.w, kind, boolInt(m.dark), boolInt(m.pauseWant), boolInt(m.problems), int(m.zone), off}
-	if m.hint.key == hk && m.hint.s != "" {
-		return m.hint.s
-	}
-	m.hint.key, m.hint.s = hk, m.renderHint(head, must, tail)
-	return m.hint.s
-}
-
-// renderHint fits head before the reserved tail; a dropped key leaves "…"
-// where there is room for it, but never at the cost of one of the first
-// must keys (the state of a toggle).
-func (m *Model) renderHint(head []key.Binding, must int, tail []key.Binding) string {
-	st := m.help.Styles
-	sep := st.ShortSeparator.Render(" • ")
-	sepW := ansiWidth(sep)
-	item := func(b key.Binding) string {
-		h := b.Help()
-		return st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc)
-	}
-	var tparts []string
-	for _, b := range tail {
-		tparts = append(tparts, item(b))
-	}
-	t := strings.Join(tparts, sep)
-	room := m.w - ansiWidth(t)
-	if room < 0 {
-		return cut(t, m.w)
-	}
-	var b strings.Builder
-	used := 0
-	for i, hb := range head {
-		s := item(hb)
-		sw := ansiWidth(s) + sepW
-		more := 0
-		if i >= must && i < len(head)-1 {
-			more = 2 // room for "… " if a later one drops
-		}
-		if used+sw+more > room {
-			if used+2 <= room {
-				b.WriteString(st.Ellipsis.Render("…") + " ")
-				used += 2
-			}
-			break
-		}
-		b.WriteString(s)
-		b.WriteString(sep)
-		used += sw
-	}
-	return b.String() + t
-}
-
-// zoneHint says what z does now, as the other toggles do (p resume, f all
-// tasks): "z to UTC+8" while times are in UTC. Every time on screen names
-// the zone it is in.
-func (m *Model) zoneHint() key.Binding {
-	return withHelp(m.keys.Zone, "to "+m.zoneNameOf((m.zone+1)%nZones))
-}
-
-// withHelp is b with another description (its keys unchanged).
-func withHelp(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}
-
-// onlyKey is b shown as one of its keys, e.g. quit as ctrl+c while q types.
-func onlyKey(b key.Binding, k, desc string) key.Binding {
-	b.SetHelp(k, desc)
-	return b
-}
-
-// keyIs reports whether two bindings are the same binding (same keys).
-func keyIs(a, b key.Binding) bool {
-	ak, bk := a.Keys(), b.Keys()
-	if len(ak) != len(bk) || len(ak) == 0 {
-		return false
-	}
-	for i := range ak {
-		if ak[i] != bk[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func absInt(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // splitHelp cuts the help's lines into two columns as even as can be

@@ -11,13 +11,16 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // helpText is every line of the open help, unstyled.
 func helpText(t *testing.T, m *Model) string {
 	t.Helper()
-	if m.box.kind != boxHelp {
-		t.Fatalf("help not open (box %v)", m.box.kind)
+	if m.focus.top() != focusHelp {
+		t.Fatalf("help not open (box %v)", m.focus.top())
 	}
 	m.syncBox(m.layout())
 	return ansi.Strip(m.box.vp.GetContent())
@@ -69,7 +72,7 @@ func TestHelpScrollsAtEverySize(t *testing.T) {
 			}
 			press(m, "G")
 			check("bottom")
-			if !m.box.vp.AtBottom() || !screenHas(m, "/"+itoa(total)) {
+			if !m.box.vp.AtBottom() || !screenHas(m, "/"+common.Itoa(total)) {
 				t.Errorf("G did not reach the end (%d/%d)", m.box.vp.YOffset(), total)
 			}
 			lastLine := strings.TrimSpace(ansi.Strip(m.box.vp.GetContent()[strings.LastIndex(m.box.vp.GetContent(), "\n")+1:]))
@@ -82,11 +85,11 @@ func TestHelpScrollsAtEverySize(t *testing.T) {
 			}
 			// A resize keeps the help open and re-fits it.
 			m.Update(tea.WindowSizeMsg{Width: w + 7, Height: h + 3})
-			if m.box.kind != boxHelp || m.box.vp.Width() > w+7 {
-				t.Errorf("after resize: box %v width %d", m.box.kind, m.box.vp.Width())
+			if m.focus.top() != focusHelp || m.box.vp.Width() > w+7 {
+				t.Errorf("after resize: box %v width %d", m.focus.top(), m.box.vp.Width())
 			}
 			press(m, "?")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("? did not close help")
 			}
 		})
@@ -125,9 +128,9 @@ func TestHelpLegend(t *testing.T) {
 		}
 	}
 	// Each state sample is drawn in the colour the rows use.
-	for _, s := range stateColours {
-		if sgr := m.st.phaseSGR(s.p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(s.p)) {
-			t.Errorf("%s: sample not in its row colour", s.p)
+	for _, p := range watch.Phases {
+		if sgr := m.st.PhaseSGR(p); sgr != "" && !strings.Contains(m.box.vp.GetContent(), sgr+m.stateGlyph(p)) {
+			t.Errorf("%s: sample not in its row colour", p)
 		}
 	}
 }
@@ -154,7 +157,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
 			t.Errorf("%s: keys %v help %+v", name, b.Keys(), b.Help())
 		}
-		if name == "Submit" || name == "Yes" { // only in an input / the y/n question
+		if name == "Submit" || name == "Yes" || name == "Complete" { // only in an input / the y/n question / the command line
 			continue
 		}
 		for _, k := range b.Keys() {
@@ -226,6 +229,7 @@ func TestReadmeMatchesHelp(t *testing.T) {
 }
 
 func TestHintBar(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		setup func(m *Model)
@@ -320,5 +324,51 @@ func TestNotFoundSaysTheAPIAnswered(t *testing.T) {
 		if !strings.Contains(details, want) {
 			t.Errorf("details of a not-found task lack %q:\n%s", want, details)
 		}
+	}
+}
+
+// TestHelpStartsWithWhatIsFocused: help opened over the describe view or
+// the events pane starts with their own keys; over the list, with the
+// key list.
+func TestHelpStartsWithWhatIsFocused(t *testing.T) {
+	for _, tc := range []struct {
+		keys  []string
+		first string
+		has   []string
+	}{
+		{[]string{"?"}, "Keys", nil},
+		{[]string{"enter", "?"}, "Keys", nil},
+		{[]string{"i", "?"}, "Keys in the describe view", []string{"y copy the whole view", "esc back to the details", "↓/j down"}},
+		{[]string{"e", "?"}, "Keys in the events pane", []string{"enter go to the event's task", "t the selected task's events, or all tasks'", "Y copy the whole event"}},
+	} {
+		m := loaded(t, newCountingEngine(), 100, 30)
+		press(m, tc.keys...)
+		text := helpText(t, m)
+		if first := strings.TrimSpace(lines(text)[0]); first != tc.first {
+			t.Errorf("%v: help starts %q, want %q", tc.keys, first, tc.first)
+		}
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, want := range tc.has {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.keys, want, text)
+			}
+		}
+		if !strings.Contains(flat, "Reading the screen") {
+			t.Errorf("%v: the rest of the help is gone", tc.keys)
+		}
+	}
+}
+
+// BenchmarkHelpResizeHeight is a frame of the open help after its height
+// changed: the help keeps its layout, only the box's bottom moves.
+func BenchmarkHelpResizeHeight(b *testing.B) {
+	m := bigModel(b)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(m, "?")
+	h := 30
+	for b.Loop() {
+		h = 59 - h // 30, 29, 30, …
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: h})
+		_ = m.View()
 	}
 }

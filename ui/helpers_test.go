@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,6 +223,7 @@ func newTestModel(t testing.TB, eng Engine, w, h int) *Model {
 		Keys: DefaultKeyMap(), Endpoint: "https://trtc.intl.tencentcloudapi.com", Region: testRegion, SdkAppID: testApp,
 		Now: func() time.Time { return t0 }, Location: time.UTC,
 	})
+	t.Cleanup(m.cancel) // the model's waits end with the test
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }
@@ -276,32 +279,115 @@ func typeText(m *Model, s string) {
 	}
 }
 
-// runCmd runs a command (and batches inside it) and returns the messages
-// that arrive within a short wait. Timers (flash, tick) and the engine wait
-// block longer and are left behind, as the program would leave them pending.
+// runCmd runs a command (and the batches inside it) and returns the
+// messages it gives, in the order of the batches. A command that waits (a
+// timer: a message's expiry, the clock's tick, the cursor's blink; the
+// engine's news, a hook's failure) is left pending, as a program would
+// leave it: runCmd returns once every command it started has answered or
+// is parked waiting on a channel or a timer (parked), which is exact
+// however loaded the machine: a command still at work is running or
+// runnable, never parked (the commands under test call fakes).
 func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(100 * time.Millisecond):
-		return nil
+	type result struct {
+		path []int
+		msg  tea.Msg
 	}
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runCmd(c)...)
+	ch := make(chan result, 64)
+	var mu sync.Mutex
+	ids := map[string]bool{} // goroutines started and not yet answered
+	running := 0
+	start := func(path []int, c tea.Cmd) {
+		running++
+		started := make(chan struct{})
+		go func() {
+			id := goroutineID()
+			mu.Lock()
+			ids[id] = true
+			mu.Unlock()
+			close(started)
+			msg := c()
+			mu.Lock()
+			delete(ids, id)
+			mu.Unlock()
+			ch <- result{path, msg}
+		}()
+		<-started
+	}
+	start(nil, cmd)
+	var got []result
+	deadline := time.Now().Add(10 * time.Second) // only a bug reaches it
+	for running > 0 {
+		select {
+		case r := <-ch:
+			running--
+			if b, ok := r.msg.(tea.BatchMsg); ok {
+				for i, c := range b {
+					if c != nil {
+						start(append(slices.Clone(r.path), i), c)
+					}
+				}
+				continue
+			}
+			if r.msg != nil {
+				got = append(got, r)
+			}
+		case <-time.After(time.Millisecond):
+			mu.Lock()
+			waiting := parked(ids)
+			mu.Unlock()
+			if waiting == running {
+				running = 0 // the rest wait; their answers, if ever, are dropped
+			} else if time.Now().After(deadline) {
+				panic("runCmd: a command neither answered nor parked in 10 s")
+			}
 		}
-		return out
 	}
-	if msg == nil {
-		return nil
+	slices.SortFunc(got, func(a, b result) int { return slices.Compare(a.path, b.path) })
+	out := make([]tea.Msg, len(got))
+	for i, r := range got {
+		out[i] = r.msg
 	}
-	return []tea.Msg{msg}
+	return out
+}
+
+// goroutineID is the calling goroutine's id, from its stack's header
+// ("goroutine 42 [running]:").
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	return strings.Fields(string(buf))[1]
+}
+
+// parked counts the goroutines of ids that are parked on a channel, a
+// select or a sleep: waiting for something that is not work.
+func parked(ids map[string]bool) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	waiting := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		f := strings.Fields(g) // goroutine 42 [chan receive, 2 minutes]:
+		if len(f) < 3 || !ids[f[1]] {
+			continue
+		}
+		state := strings.Trim(strings.Join(f[2:min(len(f), 5)], " "), "[]:,")
+		for _, s := range []string{"chan receive", "chan send", "select", "sleep"} {
+			if strings.HasPrefix(state, s) {
+				waiting++
+				break
+			}
+		}
+	}
+	return waiting
 }
 
 func isQuit(cmd tea.Cmd) bool {

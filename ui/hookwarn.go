@@ -5,6 +5,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // hookFailMsg is one failed --on-change run, as a banner line.
@@ -44,8 +46,8 @@ func waitHookFailure(ctx context.Context, ch <-chan string) tea.Cmd {
 }
 
 func (m *Model) onHookFail(msg hookFailMsg) tea.Cmd {
-	h := &m.flow.hook
-	h.text, h.at = clean(msg.text), m.opts.Now()
+	h := &m.hook
+	h.text, h.at = common.Clean(msg.text), m.opts.Now()
 	h.n++
 	m.resize() // a banner line more or less moves the panes
 	return waitHookFailure(m.ctx, m.opts.HookFailures)
@@ -53,19 +55,19 @@ func (m *Model) onHookFail(msg hookFailMsg) tea.Cmd {
 
 // hookBanners is the hook failure banner while it is fresh.
 func (m *Model) hookBanners() []banner {
-	h := m.flow.hook
-	if h.text == "" || m.now.Sub(h.at) > hookBannerTTL {
+	h := m.hook
+	if h.text == "" || m.clock.Now.Sub(h.at) > hookBannerTTL {
 		return nil
 	}
 	text := "--on-change failed"
 	if h.n > 1 {
-		text += " (" + itoa(h.n) + " times so far)"
+		text += " (" + common.Itoa(h.n) + " times so far)"
 	}
-	m.noteWake(h.at.Add(hookBannerTTL + time.Nanosecond)) // when it goes
-	text += ", last " + m.ago(h.at) + ": " + h.text
+	m.clock.NoteWake(h.at.Add(hookBannerTTL + time.Nanosecond)) // when it goes
+	text += ", last " + m.clock.Ago(h.at) + ": " + h.text
 	if m.w < hookBannerWide {
 		// A narrow screen keeps its rows: one line, the rest is in the log.
-		text = cut(text, m.w-2)
+		text = common.Cut(text, m.w-2)
 	}
 	return []banner{{text, false}}
 }

@@ -2,52 +2,43 @@ package ui
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
-func ansiWidth(s string) int { return ansi.StringWidth(s) }
-
-func (m *Model) inputFocused() bool {
-	return m.mode == modeAdd || m.mode == modeFilter || m.mode == modeNote || m.mode == modeCmd
-}
-
-// startInput gives the keyboard to the one-line input for mode.
-func (m *Model) startInput(md mode, value string) tea.Cmd {
-	m.mode = md
+// startInput gives the keyboard to the one-line input f, over what has it.
+func (m *Model) startInput(f focus, value string) tea.Cmd {
 	m.closeBox()
+	m.focus.push(f)
 	m.input.Reset()
 	m.paste.reset()
-	switch md {
-	case modeAdd:
+	switch f {
+	case focusAdd:
 		m.input.CharLimit = maxTypedAddRunes
+		m.input.LimitText = "the add box takes up to " + common.Itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
 		m.addPrompt()
-	case modeFilter:
-		m.input.Prompt = "filter> "
-		m.input.Placeholder = "part of a TaskId, note or state"
+	case focusFilter:
 		m.input.CharLimit = maxFilterRunes
-	case modeNote:
-		m.input.Prompt = "note> "
-		m.input.Placeholder = "a note for this task (empty clears it)"
+		m.input.LimitText = "the filter takes up to " + common.Itoa(maxFilterRunes) + " characters"
+		m.input.SetPrompt("filter> ", "part of a TaskId, note or state", m.w)
+	case focusNote:
 		m.input.CharLimit = maxNoteRunes
-	case modeCmd:
-		m.input.CharLimit = maxCmdRunes // openCmdline sets the rest
+		m.input.LimitText = "a note takes up to " + common.Itoa(maxNoteRunes) + " characters"
+		m.input.SetPrompt("note> ", "a note for this task (empty clears it)", m.w)
 	}
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
-	m.input.SetValue(typable(value)) // a note from the watch list may hold anything
+	m.input.SetValue(common.Typable(value)) // a note from the watch list may hold anything
 	m.input.CursorEnd()
 	m.ensureVisible()
 	return m.input.Focus()
 }
 
+// endInput gives the keyboard back to what had it before the input.
 func (m *Model) endInput() {
-	m.mode = modeList
+	m.focus.pop()
 	m.input.Blur()
 	m.paste.reset()
 	m.ensureVisible()
@@ -61,7 +52,7 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	case key.Matches(k, ks.Back):
-		if m.mode == modeFilter {
+		if m.focus.top() == focusFilter {
 			m.setFilter("")
 		}
 		m.endInput()
@@ -69,11 +60,8 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 	case k.Text == "" && key.Matches(k, ks.Submit):
 		return m.submit()
 	}
-	if strings.IndexFunc(k.Text, unwanted) >= 0 {
-		return nil
-	}
 	cmd, changed := m.typeKey(k)
-	if changed && m.mode == modeFilter {
+	if changed && m.focus.top() == focusFilter {
 		m.setFilter(m.input.Value())
 	}
 	return cmd
@@ -82,23 +70,24 @@ func (m *Model) inputKey(k tea.KeyPressMsg) tea.Cmd {
 // submit acts on the input's text and returns the keyboard to the list.
 func (m *Model) submit() tea.Cmd {
 	value := m.input.Value()
-	if m.mode == modeAdd {
+	f := m.focus.top()
+	if f == focusAdd {
 		value = m.addText()
 	}
-	md := m.mode
+	if f == focusFilter {
+		m.setFilter(value) // while the events pane, if it is open, is under it
+	}
 	m.endInput()
-	switch md {
-	case modeFilter:
-		m.setFilter(value)
-	case modeNote:
-		if len(m.flow.noteRefs) > 0 {
+	switch f {
+	case focusNote:
+		if len(m.noteFor.refs) > 0 {
 			return m.submitNoteMany(value)
 		}
-		ref := m.inputRef
+		ref := m.noteFor.ref
 		old := m.noteLocally(ref, value)
 		m.noteSeq++
 		return noteCmd(m.eng, ref, value, old, m.noteSeq)
-	case modeAdd:
+	case focusAdd:
 		return m.addEntries(value)
 	}
 	return nil
@@ -142,54 +131,24 @@ func (m *Model) addEntries(text string) tea.Cmd {
 	if len(b.Rejected) > 0 {
 		report := make([]string, 0, 2*len(b.Rejected))
 		for _, rj := range b.Rejected {
-			report = append(report, clean(rj.Entry), "    "+clean(rj.Reason.Error()))
+			report = append(report, common.Clean(rj.Entry), "    "+common.Clean(rj.Reason.Error()))
 		}
-		title := itoa(len(b.Rejected)) + " entries rejected"
+		title := common.Itoa(len(b.Rejected)) + " entries rejected"
 		if len(b.Rejected) == 1 {
 			title = "1 entry rejected"
 		}
-		m.openBox(boxReport, title+" (esc closes)", report)
+		m.openBox(focusReport, title+" (esc closes)", report)
 	}
 	m.ensureVisible()
 	if len(b.Refs) == 0 {
-		kind := flashInfo
+		kind := common.FlashInfo
 		if len(b.Rejected) > 0 {
-			kind = flashWarn
+			kind = common.FlashWarn
 		}
-		return m.setFlash(b.Summary(), kind, flashLongTTL)
+		return m.setFlash(b.Summary(), kind, common.FlashLongTTL)
 	}
 	return tea.Batch(addCmd(m.eng, b.Refs, len(b.Duplicates), len(b.Rejected)),
-		m.setFlash("adding "+plural(len(b.Refs), "task")+"…", flashInfo, flashTTL))
-}
-
-// selectAdded puts the cursor on the first task an add brought in, once
-// its row exists (the engine's update and the add's answer race). A filter
-// that would hide it is cleared: the user just asked for this task.
-func (m *Model) selectAdded() {
-	ref := m.pendingSel
-	if ref == (taskref.Ref{}) {
-		return
-	}
-	r := m.rows[ref]
-	if r == nil {
-		return
-	}
-	m.pendingSel = taskref.Ref{}
-	m.selectTask(ref)
-}
-
-// selectTask puts the cursor on ref, clearing the filter and "only
-// problems" when they hide it: the user asked for this task.
-func (m *Model) selectTask(ref taskref.Ref) {
-	if m.indexOf(ref) < 0 && (m.filter != "" || m.problems) {
-		m.filter, m.problems = "", false
-		m.rebuild(false)
-	}
-	if i := m.indexOf(ref); i >= 0 {
-		m.cursor = i
-		m.syncSel()
-		m.ensureVisible()
-	}
+		m.setFlash("adding "+common.Plural(len(b.Refs), "task")+"…", common.FlashInfo, common.FlashTTL))
 }
 
 // onPaste handles bracketed paste itself: textinput would squash a list
@@ -200,56 +159,30 @@ func (m *Model) onPaste(content string) tea.Cmd {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 			return ' '
-		case unwanted(r):
+		case common.Unwanted(r):
 			return -1
 		}
 		return r
 	}, content)
-	switch m.mode {
-	case modeConfirm:
+	switch top := m.focus.top(); {
+	case top == focusConfirm, m.focus.has(focusDescribe) && !top.input():
 		return nil
-	case modeList, modeDetail:
+	case top == focusCmdline:
+		return m.child(m.cmd.Update(tea.PasteMsg{Content: text}))
+	case top == focusAdd:
+		return m.pasteAdd(text)
+	case !top.input():
 		if m.opts.ReadOnly {
 			return m.refuse("adding tasks")
 		}
-		return tea.Batch(m.startInput(modeAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
-	case modeAdd:
-		return m.pasteAdd(text)
+		return tea.Batch(m.startInput(focusAdd, ""), m.pasteAdd(strings.TrimSpace(text)))
 	}
-	rs := []rune(m.input.Value())
-	pos := min(max(m.input.Position(), 0), len(rs))
 	var said tea.Cmd
-	if len(rs)+utf8.RuneCountInString(text) > m.input.CharLimit {
+	if m.input.Insert(text) {
 		said = m.sayLimit()
 	}
-	m.input.SetValue(string(rs[:pos]) + text + string(rs[pos:]))
-	m.input.SetCursor(pos + utf8.RuneCountInString(text))
-	if m.mode == modeFilter {
+	if m.focus.top() == focusFilter {
 		m.setFilter(m.input.Value())
 	}
 	return said
-}
-
-// unwanted are runes that never belong in typed text: controls (escape
-// sequences start with one) and invisible format characters.
-func unwanted(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
-}
-
-// typable is s without the runes that could not have been typed: what an
-// input box may show and hold.
-func typable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unwanted(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return itoa(n) + " " + word + "s"
 }

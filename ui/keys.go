@@ -2,8 +2,8 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
-	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // KeyMap is every binding the dashboard reacts to. It lives in ui, next to
@@ -52,6 +52,9 @@ type KeyMap struct {
 	RemoveGone key.Binding
 	// Command opens the `:` command line.
 	Command key.Binding
+	// Complete completes the command line's word (tab; elsewhere tab is
+	// Focus).
+	Complete key.Binding
 	// Export writes the marked tasks, else the shown ones, to a file.
 	Export key.Binding
 }
@@ -104,54 +107,17 @@ func DefaultKeyMap() KeyMap {
 		ClearMarks: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
 		RemoveGone: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "remove ended")),
 		Command:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
+		Complete:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 	}
 }
 
-// ShortHelp is the one-line hint bar: the keys a new user needs first.
-func (k KeyMap) ShortHelp() []key.Binding {
+// shortHelp is the one-line hint bar: the keys a new user needs first.
+func (k KeyMap) shortHelp() []key.Binding {
 	return []key.Binding{k.Add, k.Remove, k.Focus, k.Filter, k.Problems, k.Copy, k.Pause, k.Zone, k.Help, k.Quit}
 }
 
-// FullHelp is every documented binding, grouped as the `?` screen groups
-// them (helpSections adds the words).
-func (k KeyMap) FullHelp() [][]key.Binding {
-	var out [][]key.Binding
-	for _, s := range k.helpSections() {
-		var g []key.Binding
-		for _, e := range s.entries {
-			g = append(g, e.b)
-		}
-		out = append(out, g)
-	}
-	return out
-}
-
-// bindings adapts a slice to help.KeyMap for the contextual hint bars.
-type bindings []key.Binding
-
-func (b bindings) ShortHelp() []key.Binding  { return b }
-func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
-
-// scroll moves a viewport (help, a box, the describe view) for the
-// movement keys, the same ones that move the list; it reports whether k
-// was one of them.
-func (k *KeyMap) scroll(vp *viewport.Model, msg tea.KeyPressMsg) bool {
-	switch {
-	case key.Matches(msg, k.Up):
-		vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		vp.PageUp()
-	case key.Matches(msg, k.PageDown):
-		vp.PageDown()
-	case key.Matches(msg, k.Top):
-		vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		vp.GotoBottom()
-	default:
-		return false
-	}
-	return true
+// nav is the movement keys, as every part takes them.
+func (k *KeyMap) nav() common.Nav {
+	return common.Nav{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Top: k.Top, Bottom: k.Bottom}
 }

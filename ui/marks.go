@@ -7,27 +7,28 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// flowState is what the escalation workflow adds to the model: marked
-// tasks, a pending bulk removal, a note meant for many tasks, and the
-// command line's history (cmdline.go). Marks are keyed by task, so a
-// sort, a filter or a refresh never moves them to another row.
-type flowState struct {
-	marks map[taskref.Ref]bool
+// Marks are keyed by task (Model.marks), so a sort, a filter or a refresh
+// never moves them to another row. While any task is marked, remove,
+// refresh, note and copy act on the marked tasks.
 
-	confirm     []taskref.Ref // a removal of these waits for y
-	confirmWhat string        // how the question names them: "marked", "ended or not-found"
-	noteRefs    []taskref.Ref // a note edit for all of these
+// removal is what the y/n question asks to remove: one task (d on the
+// selected one), or many (refs, named what: "marked", "ended or
+// not-found").
+type removal struct {
+	ref  taskref.Ref
+	refs []taskref.Ref
+	what string
+}
 
-	alerts alertState
-	hook   hookWarn // the latest --on-change failure, for the banner
-
-	format string   // the export format x uses: the last :export's
-	hist   []string // commands run, oldest first
-	histAt int      // where up/down is in hist; len(hist) is the draft
-	draft  string   // what was typed before up was pressed
+// noteFor is whom the note box writes to: one task, or every one of refs
+// (a note for the marked tasks).
+type noteFor struct {
+	ref  taskref.Ref
+	refs []taskref.Ref
 }
 
 // markGlyph is drawn in the mark column of a marked row.
@@ -39,35 +40,35 @@ func (m *Model) markGlyph() string {
 }
 
 // marked reports whether the task is marked.
-func (m *Model) marked(ref taskref.Ref) bool { return m.flow.marks[ref] }
+func (m *Model) marked(ref taskref.Ref) bool { return m.marks[ref] }
 
 // markCount is how many tasks are marked (tasks removed since are unmarked
 // by dropRow).
-func (m *Model) markCount() int { return len(m.flow.marks) }
+func (m *Model) markCount() int { return len(m.marks) }
 
 func (m *Model) setMark(ref taskref.Ref, on bool) {
 	if !on {
-		delete(m.flow.marks, ref)
+		delete(m.marks, ref)
 		return
 	}
-	if m.flow.marks == nil {
-		m.flow.marks = map[taskref.Ref]bool{}
+	if m.marks == nil {
+		m.marks = map[taskref.Ref]bool{}
 	}
-	m.flow.marks[ref] = true
+	m.marks[ref] = true
 }
 
 // targets are the tasks an action applies to: the marked ones (in arrival
 // order, shown or not) when any are marked, else the selected one.
 func (m *Model) targets() []*row {
-	if len(m.flow.marks) == 0 {
+	if len(m.marks) == 0 {
 		if r := m.selected(); r != nil {
 			return []*row{r}
 		}
 		return nil
 	}
-	out := make([]*row, 0, len(m.flow.marks))
+	out := make([]*row, 0, len(m.marks))
 	for _, r := range m.all {
-		if r.seq >= 0 && m.flow.marks[r.t.Ref] {
+		if r.seq >= 0 && m.marks[r.t.Ref] {
 			out = append(out, r)
 		}
 	}
@@ -101,14 +102,14 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		for _, r := range m.visible {
 			m.setMark(r.t.Ref, true)
 		}
-		return m.setFlash(plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", flashInfo, flashTTL), true
+		return m.setFlash(common.Plural(m.markCount(), "task")+" marked ("+ks.ClearMarks.Help().Key+" clears)", common.FlashInfo, common.FlashTTL), true
 	case key.Matches(k, ks.ClearMarks):
 		n := m.markCount()
-		m.flow.marks = nil
+		m.marks = nil
 		if n == 0 {
-			return m.setFlash("no task is marked (space marks one)", flashInfo, flashTTL), true
+			return m.setFlash("no task is marked (space marks one)", common.FlashInfo, common.FlashTTL), true
 		}
-		return m.setFlash("cleared "+plural(n, "mark"), flashInfo, flashTTL), true
+		return m.setFlash("cleared "+common.Plural(n, "mark"), common.FlashInfo, common.FlashTTL), true
 	case key.Matches(k, ks.RemoveGone):
 		return m.askRemoveGone(), true
 	case key.Matches(k, ks.Command):
@@ -116,9 +117,9 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Export):
 		return m.export(""), true
 	}
-	if len(m.flow.marks) == 0 {
+	if len(m.marks) == 0 {
 		if key.Matches(k, ks.Note) {
-			m.flow.noteRefs = nil // n on one task after an abandoned bulk note
+			m.noteFor.refs = nil // n on one task after an abandoned bulk note
 		}
 		return nil, false
 	}
@@ -127,26 +128,24 @@ func (m *Model) flowKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, ks.Remove):
 		m.askRemove(rowRefs(rs), "marked")
 	case key.Matches(k, ks.Refresh):
-		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+plural(len(rs), "marked task"), flashInfo, flashTTL)), true
+		return tea.Batch(refreshManyCmd(m.eng, rowRefs(rs)), m.setFlash("refreshing "+common.Plural(len(rs), "marked task"), common.FlashInfo, common.FlashTTL)), true
 	case key.Matches(k, ks.Note):
-		m.flow.noteRefs = rowRefs(rs)
-		cmd := m.startInput(modeNote, commonNote(rs))
-		m.input.Prompt = bulkNotePrompt(rs)
-		m.input.Placeholder = "one note for all of them (empty clears theirs)"
-		m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+		m.noteFor.refs = rowRefs(rs)
+		cmd := m.startInput(focusNote, commonNote(rs))
+		m.input.SetPrompt(bulkNotePrompt(rs), "one note for all of them (empty clears theirs)", m.w)
 		return cmd, true
 	case key.Matches(k, ks.Copy):
 		ids := make([]string, len(rs))
 		for i, r := range rs {
 			ids[i] = r.id
 		}
-		return copyCmd(m.opts.Clipboard, plural(len(rs), "TaskId"), strings.Join(ids, "\n")), true
+		return copyCmd(m.opts.Clipboard, common.Plural(len(rs), "TaskId"), strings.Join(ids, "\n")), true
 	case key.Matches(k, ks.CopyDetails):
 		parts := make([]string, len(rs))
 		for i, r := range rs {
 			parts[i] = m.ticketText(r)
 		}
-		return copyCmd(m.opts.Clipboard, "details of "+plural(len(rs), "task"), strings.Join(parts, "\n")), true
+		return copyCmd(m.opts.Clipboard, "details of "+common.Plural(len(rs), "task"), strings.Join(parts, "\n")), true
 	default:
 		return nil, false
 	}
@@ -161,9 +160,9 @@ func commonNote(rs []*row) string { return shared(rs, func(r *row) string { retu
 // do not already share one note (which the input then starts from), how
 // many notes it will replace: nothing is overwritten unsaid.
 func bulkNotePrompt(rs []*row) string {
-	p := "note for " + itoa(len(rs)) + " marked"
+	p := "note for " + common.Itoa(len(rs)) + " marked"
 	if n := replacedNotes(rs, commonNote(rs)); n > 0 && commonNote(rs) == "" {
-		p += " (replaces " + plural(n, "note") + ")"
+		p += " (replaces " + common.Plural(n, "note") + ")"
 	}
 	return p + "> "
 }
@@ -206,7 +205,7 @@ func (m *Model) askRemoveGone() tea.Cmd {
 		}
 	}
 	if len(refs) == 0 {
-		return m.setFlash("no ended or not-found task to remove", flashInfo, flashTTL)
+		return m.setFlash("no ended or not-found task to remove", common.FlashInfo, common.FlashTTL)
 	}
 	m.askRemove(refs, "ended or not-found")
 	return nil
@@ -214,42 +213,42 @@ func (m *Model) askRemoveGone() tea.Cmd {
 
 // askRemove puts the one y/n question for a bulk removal.
 func (m *Model) askRemove(refs []taskref.Ref, what string) {
-	m.mode = modeConfirm
-	m.flow.confirm, m.flow.confirmWhat = refs, what
+	m.focus.push(focusConfirm)
+	m.ask.refs, m.ask.what = refs, what
 	m.ensureVisible()
 }
 
 // confirmManyKey answers a bulk removal: only y removes, with one
 // RemoveMany call (one watch-list write); every other key keeps them.
 func (m *Model) confirmManyKey(k tea.KeyPressMsg) tea.Cmd {
-	refs, what := m.flow.confirm, m.flow.confirmWhat
-	m.flow.confirm, m.flow.confirmWhat = nil, ""
-	m.mode = modeList
+	refs, what := m.ask.refs, m.ask.what
+	m.ask.refs, m.ask.what = nil, ""
+	m.focus.pop()
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, m.keys.Yes):
-		return tea.Batch(removeManyCmd(m.eng, refs), m.setFlash("removing "+plural(len(refs), what+" task")+"…", flashInfo, flashTTL))
+		return tea.Batch(removeManyCmd(m.eng, refs), m.setFlash("removing "+common.Plural(len(refs), what+" task")+"…", common.FlashInfo, common.FlashTTL))
 	case k.Text == "" && key.Matches(k, m.keys.Quit):
 		return m.quit()
 	}
-	return m.setFlash("kept "+plural(len(refs), what+" task"), flashInfo, flashTTL)
+	return m.setFlash("kept "+common.Plural(len(refs), what+" task"), common.FlashInfo, common.FlashTTL)
 }
 
 // confirmManyLine is the bulk removal's question, naming the count.
 func (m *Model) confirmManyLine() string {
-	n := len(m.flow.confirm)
-	q := "remove " + plural(n, m.flow.confirmWhat+" task") + " from the watch list? "
-	ans := "y removes all " + itoa(n) + "; other keys keep them"
+	n := len(m.ask.refs)
+	q := "remove " + common.Plural(n, m.ask.what+" task") + " from the watch list? "
+	ans := "y removes all " + common.Itoa(n) + "; other keys keep them"
 	if n == 1 {
 		ans = "y removes it; other keys keep it"
 	}
-	if ansiWidth(q+ans) > m.w {
-		q = "remove " + plural(n, m.flow.confirmWhat+" task") + "? "
+	if common.Width(q+ans) > m.w {
+		q = "remove " + common.Plural(n, m.ask.what+" task") + "? "
 	}
-	if ansiWidth(q+ans) > m.w {
+	if common.Width(q+ans) > m.w {
 		ans = "y removes, other keys keep"
 	}
-	return m.st.warn + cut(q, m.w) + sgrReset + cut(ans, max(0, m.w-ansiWidth(q)))
+	return m.st.Warn + common.Cut(q, m.w) + common.SGRReset + common.Cut(ans, max(0, m.w-common.Width(q)))
 }
 
 // removedManyMsg is the engine's answer to a bulk removal.
@@ -291,14 +290,14 @@ func (m *Model) onRemovedMany(msg removedManyMsg) tea.Cmd {
 	if drop {
 		m.rebuild(true)
 	}
-	return m.setFlash("removed "+plural(msg.n, "task"), flashInfo, flashTTL)
+	return m.setFlash("removed "+common.Plural(msg.n, "task"), common.FlashInfo, common.FlashTTL)
 }
 
 // submitNoteMany saves one note on every task it was typed for, each edit
 // numbered like a single one so a late older edit never wins.
 func (m *Model) submitNoteMany(value string) tea.Cmd {
-	refs := m.flow.noteRefs
-	m.flow.noteRefs = nil
+	refs := m.noteFor.refs
+	m.noteFor.refs = nil
 	cmds := make([]tea.Cmd, 0, len(refs)+1)
 	replaced := 0
 	var moved []*row
@@ -316,14 +315,14 @@ func (m *Model) submitNoteMany(value string) tea.Cmd {
 		cmds = append(cmds, noteCmd(m.eng, ref, value, old, m.noteSeq))
 	}
 	m.replaceRows(moved) // the filter may now hide or show them
-	text := "note set on " + plural(len(refs), "task")
+	text := "note set on " + common.Plural(len(refs), "task")
 	switch {
 	case value == "":
-		text = "notes cleared on " + plural(len(refs), "task")
+		text = "notes cleared on " + common.Plural(len(refs), "task")
 	case replaced > 0:
-		text += " (" + plural(replaced, "note") + " replaced)"
+		text += " (" + common.Plural(replaced, "note") + " replaced)"
 	}
-	cmds = append(cmds, m.setFlash(text, flashInfo, flashTTL))
+	cmds = append(cmds, m.setFlash(text, common.FlashInfo, common.FlashTTL))
 	return tea.Batch(cmds...)
 }
 
@@ -333,10 +332,10 @@ const markW = 2
 // writeMark draws a row's mark cell (see cols.mark).
 func (m *Model) writeMark(b *strings.Builder, r *row, restore func()) {
 	if !m.marked(r.t.Ref) {
-		b.WriteString(spaces(markW))
+		b.WriteString(common.Spaces(markW))
 		return
 	}
-	b.WriteString(m.st.title)
+	b.WriteString(m.st.Title)
 	b.WriteString(m.markGlyph())
 	restore()
 	b.WriteByte(' ')

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -32,7 +33,7 @@ func pressFlow(m *Model, keys ...string) tea.Cmd {
 
 func markedIDs(m *Model) []string {
 	var out []string
-	for ref := range m.flow.marks {
+	for ref := range m.marks {
 		out = append(out, ref.TaskID)
 	}
 	slices.Sort(out)
@@ -77,8 +78,8 @@ func TestMarks(t *testing.T) {
 			screen := ansi.Strip(content(m))
 			head := strings.Join(lines(screen)[:2], "\n")
 			if n := len(tc.want); n > 0 {
-				if !strings.Contains(head, itoa(n)+" marked") {
-					t.Errorf("header lacks %q:\n%s", itoa(n)+" marked", head)
+				if !strings.Contains(head, common.Itoa(n)+" marked") {
+					t.Errorf("header lacks %q:\n%s", common.Itoa(n)+" marked", head)
 				}
 				if got := strings.Count(screen, "◆"); got != min(n, len(m.visible)) && tc.name != "marks survive sort and filter" {
 					t.Errorf("%d rows drawn marked, want %d", got, n)
@@ -190,8 +191,8 @@ func TestBulkActions(t *testing.T) {
 			m := loaded(t, eng, 120, 30)
 			pressFlow(m, tc.keys...)
 			if tc.prompt != "" {
-				if m.mode != modeConfirm || !strings.Contains(ansi.Strip(content(m)), tc.prompt) {
-					t.Fatalf("mode %v, want the question %q on screen:\n%s", m.mode, tc.prompt, ansi.Strip(content(m)))
+				if m.focus.top() != focusConfirm || !strings.Contains(ansi.Strip(content(m)), tc.prompt) {
+					t.Fatalf("mode %v, want the question %q on screen:\n%s", m.focus.top(), tc.prompt, ansi.Strip(content(m)))
 				}
 			}
 			cmd := pressFlow(m, tc.last)
@@ -209,8 +210,8 @@ func TestBulkActions(t *testing.T) {
 
 func keptAll(t *testing.T, m *Model, eng *countingEngine, _ []tea.Msg) {
 	t.Helper()
-	if eng.n("RemoveMany")+eng.n("Remove") != 0 || len(m.rows) != 9 || m.mode != modeList {
-		t.Errorf("removal made %d calls, %d rows left, mode %v", eng.n("RemoveMany")+eng.n("Remove"), len(m.rows), m.mode)
+	if eng.n("RemoveMany")+eng.n("Remove") != 0 || len(m.rows) != 9 || m.focus.top() != focusList {
+		t.Errorf("removal made %d calls, %d rows left, mode %v", eng.n("RemoveMany")+eng.n("Remove"), len(m.rows), m.focus.top())
 	}
 	if !strings.Contains(m.flash.text, "kept 2") {
 		t.Errorf("flash %q, want kept 2 …", m.flash.text)
@@ -233,8 +234,8 @@ func TestBulkNote(t *testing.T) {
 	pressFlow(m, "j", "space", "space", "n")
 	// One of the two has a note ("VOD storage"): the prompt says it goes
 	// before it does, and the message after.
-	if m.mode != modeNote || !strings.Contains(ansi.Strip(content(m)), "note for 2 marked (replaces 1 note)>") {
-		t.Fatalf("mode %v; screen:\n%s", m.mode, ansi.Strip(content(m)))
+	if m.focus.top() != focusNote || !strings.Contains(ansi.Strip(content(m)), "note for 2 marked (replaces 1 note)>") {
+		t.Fatalf("mode %v; screen:\n%s", m.focus.top(), ansi.Strip(content(m)))
 	}
 	typeText(m, "T-42")
 	cmd := pressFlow(m, "enter")
@@ -266,8 +267,8 @@ func TestRemoveGoneNone(t *testing.T) {
 	m := newTestModel(t, newCountingEngine(), 100, 30)
 	m.Update(engineMsg{watch.Update{Changed: fixtureTasks()[:3], Stats: okStats()}})
 	pressFlow(m, "D")
-	if m.mode != modeList || !strings.Contains(m.flash.text, "no ended or not-found task") {
-		t.Errorf("mode %v flash %q", m.mode, m.flash.text)
+	if m.focus.top() != focusList || !strings.Contains(m.flash.text, "no ended or not-found task") {
+		t.Errorf("mode %v flash %q", m.focus.top(), m.flash.text)
 	}
 }
 

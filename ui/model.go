@@ -15,11 +15,13 @@ import (
 	"slices"
 	"time"
 
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/describe"
+	"github.com/trtcwatch/trtcwatch/ui/events"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -104,72 +106,6 @@ type Options struct {
 	ReadOnly bool
 }
 
-// mode is what has the keyboard.
-type mode int
-
-const (
-	modeList     mode = iota // the task list
-	modeDetail               // the detail pane scrolls
-	modeAdd                  // the add input
-	modeFilter               // the filter input
-	modeNote                 // the note input
-	modeConfirm              // remove? y/n
-	modeDescribe             // the full describe view of one task
-	modeCmd                  // the `:` command line
-)
-
-// sortKey is the list order, cycled with `s`.
-type sortKey int
-
-const (
-	sortAdded sortKey = iota
-	sortState
-	sortChange
-	sortID
-	sortKeys
-)
-
-func (s sortKey) String() string {
-	return [...]string{"added", "state", "last change", "id"}[s]
-}
-
-// row is the model's copy of one task plus what is derived from it once
-// per change (sanitised strings, the filter key), not once per frame.
-type row struct {
-	t      watch.Task
-	seq    int // arrival order, the "added" sort
-	slot   int // phaseSlot(t.Phase), for counts and the state sort
-	ver    int // bumped on each change; keys the detail cache
-	id     string
-	note   string
-	code   string
-	search string // lower-case text the filter matches
-	placed placed // what it is sorted by in the visible list (order.go)
-	lens   lens   // what it adds to m.widths while shown (widths.go)
-
-	idCell  string // TaskId cut to idCellW, cached per width
-	idCellW int
-}
-
-// flash is a self-clearing message; seq makes sure an older timer never
-// clears a newer message. An answer to what the user just did holds the
-// line for its whole time: a notice (news nobody asked for, such as an
-// alert firing) then waits in queued and shows when the answer clears
-// (flash.go).
-type flash struct {
-	text   string
-	kind   int // flashInfo, flashWarn, flashErr
-	seq    int
-	notice bool    // text is a notice: anything may replace it
-	queued *notice // the latest notice that came while an answer showed
-}
-
-const (
-	flashInfo = iota
-	flashWarn
-	flashErr
-)
-
 // Model is the dashboard. It is used through a pointer: Update mutates it
 // in place and returns it, and the render caches live in it.
 type Model struct {
@@ -179,77 +115,72 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	log    *slog.Logger
-	loc    *time.Location
 
 	w, h int
-	dark bool
-	st   Styles
-	now  time.Time
+	// st and clock are shared with the parts of the screen (ui/common):
+	// the palette for the terminal's background, and now, the zones and
+	// the wake of the frame being drawn.
+	st    *common.Styles
+	clock *common.Clock
 
-	rows    map[taskref.Ref]*row
-	all     []*row // arrival order; nil holes are compacted on rebuild
-	nextSeq int
-	counts  [16]int        // per watch.Phases index, plus unknown at the end
-	apps    map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
-
-	visible []*row // filtered and sorted
-	sel     taskref.Ref
-	cursor  int
-	offset  int
-
-	stats watch.Stats
-	// paused is what the engine published (Stats.Paused): the screen says
-	// only that. pauseWant and pauseSeq are the last request p sent, which
-	// the next p toggles.
-	paused    bool
-	pauseWant bool
-	pauseSeq  uint64
-	noteSeq   uint64 // orders note edits (SetNote), which run in their own commands
-
+	// The task rows (rows.go), and the list of them shown (tasklist.go,
+	// order.go, cursor.go).
+	rows     map[taskref.Ref]*row
+	all      []*row // arrival order; nil holes are compacted on rebuild
+	nextSeq  int
+	counts   [16]int        // per watch.Phases index, plus unknown at the end
+	apps     map[uint64]int // rows per SdkAppId: the column shows only when it tells rows apart
+	visible  []*row         // filtered and sorted
+	sel      taskref.Ref
+	cursor   int
+	offset   int
 	sortBy   sortKey
 	problems bool
 	filter   string
-
-	mode       mode
-	input      textinput.Model
-	confirmRef taskref.Ref // the task a y/n removal is about
-	inputRef   taskref.Ref // the task a note edit is about
-	paste      pasted      // lists pasted into the add box, too long to edit in place (typing.go)
-	dscroll    int
-
-	help help.Model
-	box  box // help, the add report or the copied text, over the body
-
-	flash    flash
-	seenWarn map[string]bool
-
-	zone       zone        // where times are shown and copied (z)
-	lastCopy   copiedMsg   // the last text copied, for v
-	pendingSel taskref.Ref // the first added task, selected once its row exists
-
-	detail detailCache
-	evp    eventsPane // the events pane (events.go)
-	desc   describeView
-	cols   colCache
-	widths widthCounts // the visible rows' lengths, for the column plan
+	cols     colCache
+	widths   widthCounts // the visible rows' lengths, for the column plan
 	// codeSeen is the widest error code any row has shown this run (cells,
 	// at most codeMaxW): the error column's width, from the first failure on.
-	codeSeen int
-	pads     padCache  // the detail pane's lines padded to its width
-	flow     flowState // marks, bulk confirmations and the command line (marks.go, cmdline.go)
-	hint     struct {
+	codeSeen   int
+	marks      map[taskref.Ref]bool // marked tasks (marks.go)
+	pendingSel taskref.Ref          // the first added task, selected once its row exists
+
+	det   detailPane  // the detail pane (detail.go)
+	stats watch.Stats // the engine's figures, Paused included: the screen says only that
+	// pauseReq is the last request p sent, which the next p toggles.
+	pauseReq struct {
+		want bool
+		seq  uint64
+	}
+	noteSeq uint64 // orders note edits (SetNote), which run in their own commands
+
+	focus   focusStack   // what has the keyboard (focus.go)
+	input   common.Input // the add, filter and note box (input.go, typing.go)
+	paste   pasted       // lists pasted into the add box, too long to edit in place (typing.go)
+	ask     removal      // what the y/n question would remove (marks.go)
+	noteFor noteFor      // whom the note box writes to (marks.go)
+	box     box          // help, the add report or the copied text, over the body (box.go)
+	desc    *describe.Model
+	evp     *events.Model
+	cmd     *cmdline.Model
+
+	flash        flash
+	seenWarn     map[string]bool // watch-list warnings already said
+	alert        alertState      // the alert rules and what they flag (alerts.go)
+	hook         hookWarn        // the latest --on-change failure, for the banner (hookwarn.go)
+	lastCopy     copiedMsg       // the last text copied, for v
+	exportFormat string          // the format x writes: the last :export's
+	hint         struct {
 		key [7]int
 		s   string
 	}
 
 	// What makes an idle screen cost nothing (repaint.go): the frame
 	// drawn last, whether View may hand it back (the last message changed
-	// nothing on it), the pending tick, and the wake of the frame being
-	// drawn.
+	// nothing on it), and the pending tick.
 	frame frame
 	reuse bool
 	tick  tickState
-	wake  time.Time
 }
 
 // New builds the dashboard around an engine. Nothing runs until the
@@ -278,17 +209,21 @@ func New(eng Engine, opts Options) *Model {
 		ctx:      ctx,
 		cancel:   cancel,
 		log:      log,
-		loc:      loc,
-		dark:     true,
-		now:      opts.Now(),
+		st:       &common.Styles{},
+		clock:    &common.Clock{Now: opts.Now(), Loc: loc},
 		rows:     map[taskref.Ref]*row{},
 		apps:     map[uint64]int{},
-		help:     help.New(),
 		seenWarn: map[string]bool{},
-		input:    textinput.New(),
+		focus:    newFocusStack(),
+		input:    common.NewInput(),
 	}
+	ks := &m.keys
+	m.desc = describe.New(m.st, m.clock, describe.KeyMap{Nav: ks.nav(), Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back})
+	m.cmd = cmdline.New(cmdline.KeyMap{Submit: ks.Submit, Back: ks.Back, Complete: ks.Complete, Prev: ks.Up, Next: ks.Down})
+	m.evp = events.New(m.st, m.clock, events.KeyMap{Nav: ks.nav(), Close: ks.Events, Scope: ks.EventsScope, Filter: ks.Filter,
+		Submit: ks.Submit, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
 	m.setDark(true)
-	m.flow.alerts.rules = slices.Clone(opts.Alerts)
+	m.alert.rules = slices.Clone(opts.Alerts)
 	return m
 }
 
@@ -300,11 +235,10 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) setDark(dark bool) {
-	m.dark = dark
-	m.st = newStyles(dark, m.opts.ASCII)
-	m.help.Styles = m.st.help
-	m.input.SetStyles(m.st.input)
-	m.detail = detailCache{}
+	*m.st = common.NewStyles(dark, m.opts.ASCII)
+	m.input.SetStyles(m.st.Input)
+	m.cmd.SetStyles(m.st)
+	m.det.cache = detailCache{}
 }
 
 // has is the dedupe check for the add input: the model's own rows, so it
@@ -317,4 +251,11 @@ func (m *Model) selected() *row {
 		return nil
 	}
 	return m.visible[m.cursor]
+}
+
+// ASCIIWanted reports whether the environment asks for plain ASCII glyphs:
+// NO_COLOR set to anything (https://no-color.org) or TERM=dumb. The caller
+// reads the environment and sets Options.ASCII; View never does.
+func ASCIIWanted(getenv func(string) string) bool {
+	return getenv("NO_COLOR") != "" || getenv("TERM") == "dumb"
 }

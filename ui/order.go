@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // The visible list (filtered, sorted) is kept in order as rows change,
@@ -17,6 +19,21 @@ import (
 // slice, so everything that reads it (the window drawn, the cursor, the
 // column widths) is unchanged; a B-tree would have made each of those an
 // O(log N) walk and added a dependency for no gain at this size.
+
+// sortKey is the list order, cycled with `s`.
+type sortKey int
+
+const (
+	sortAdded sortKey = iota
+	sortState
+	sortChange
+	sortID
+	sortKeys
+)
+
+func (s sortKey) String() string {
+	return [...]string{"added", "state", "last change", "id"}[s]
+}
 
 // placed is what a row was sorted by when it took its place in m.visible.
 // Comparisons read this, never the live fields, so the slice stays
@@ -188,3 +205,14 @@ func (m *Model) forget(r *row) bool {
 	m.dropRow(r)
 	return ok
 }
+
+// slotSeverity is watch.Phase.Severity by count slot (see phaseSlot), so
+// the state sort compares two ints instead of two phase names.
+var slotSeverity = func() []int {
+	s := make([]int, len(watch.Phases)+1)
+	for i, p := range watch.Phases {
+		s[i] = p.Severity()
+	}
+	s[len(watch.Phases)] = watch.Phase("").Severity() // unknown: with errors
+	return s
+}()

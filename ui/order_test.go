@@ -79,6 +79,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 	phases := append(slices.Clone(watch.Phases), "Paused") // and one this build does not know
 	notes := []string{"", "alpha", "beta ticket", "gamma"}
 	needles := []string{"", "alp", "task-00", "error", "ended", "ticket", "7"}
+	t.Parallel()
 	for seed := range uint64(40) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
@@ -89,7 +90,7 @@ func TestIncrementalOrderMatchesFullSort(t *testing.T) {
 				// An alert rule on what only the engine changes (state and
 				// its time): flags come and go with the updates.
 				o.rule = idleRule{20 * time.Second}
-				m.flow.alerts.rules = []AlertRule{o.rule}
+				m.alert.rules = []AlertRule{o.rule}
 			}
 			used := map[string]bool{}
 			newTask := func() watch.Task {

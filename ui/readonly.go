@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -59,10 +60,10 @@ func (m *Model) readOnlyRefusal(k tea.KeyPressMsg) string {
 // has room, else without the aside so the reason is never cut.
 func (m *Model) refuse(what string) tea.Cmd {
 	text := "read-only session: " + what + " is not allowed"
-	if long := text + " (you can look, filter and copy)"; ansiWidth(long) <= m.w {
+	if long := text + " (you can look, filter and copy)"; common.Width(long) <= m.w {
 		text = long
 	}
-	return m.setFlash(text, flashWarn, flashLongTTL)
+	return m.setFlash(text, common.FlashWarn, common.FlashLongTTL)
 }
 
 // editFailed is the flash for an edit the engine did not make: a
@@ -72,7 +73,7 @@ func (m *Model) editFailed(what, failed string, err error) tea.Cmd {
 	if errors.Is(err, watch.ErrReadOnly) {
 		return m.refuse(what)
 	}
-	return m.setFlash(failed+": "+clean(err.Error()), flashErr, flashLongTTL)
+	return m.setFlash(failed+": "+common.Clean(err.Error()), common.FlashErr, common.FlashLongTTL)
 }
 
 // editFailedMsg is the engine's refusal or failure of an edit that has no
@@ -85,7 +86,7 @@ type editFailedMsg struct {
 
 func (m *Model) onEditFailed(msg editFailedMsg) tea.Cmd {
 	if msg.pause {
-		m.pauseWant = m.paused
+		m.pauseReq.want = m.stats.Paused
 	}
 	return m.editFailed(msg.what, msg.failed, msg.err)
 }

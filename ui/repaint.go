@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -54,15 +55,7 @@ const probeAfter = time.Second
 type frame struct {
 	view  tea.View
 	drawn bool // view shows every message handled so far
-	span  span
-}
-
-// span is when something drawn at from reads right: until its wake (zero:
-// for good). A clock set back reads differently too.
-type span struct{ from, wake time.Time }
-
-func (s span) holds(now time.Time) bool {
-	return !now.Before(s.from) && (s.wake.IsZero() || now.Before(s.wake))
+	span  common.Span
 }
 
 // tickState is the one pending tick that matters: at is when it fires
@@ -76,18 +69,18 @@ type tickState struct {
 }
 
 // current reports whether the drawn frame still reads right at now.
-func (f *frame) current(now time.Time) bool { return f.drawn && f.span.holds(now) }
+func (f *frame) current(now time.Time) bool { return f.drawn && f.span.Holds(now) }
 
 // draw renders the frame and records its wake.
 func (m *Model) draw() {
-	m.wake = time.Time{}
+	m.clock.Frame()
 	v := tea.NewView(asciiOnly(m.render(), m.opts.ASCII))
 	v.AltScreen = true
 	v.WindowTitle = m.title()
 	if m.opts.Mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
-	m.frame = frame{view: v, drawn: true, span: span{m.now, m.wake}}
+	m.frame = frame{view: v, drawn: true, span: common.Span{From: m.clock.Now, Wake: m.clock.Wake()}}
 }
 
 // asciiMarks are the non-ASCII marks the screen's own text uses outside
@@ -113,15 +106,15 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	if msg.seq == m.tick.seq {
 		m.tick.at = time.Time{}
 	}
-	m.now = m.opts.Now()
-	if !m.frame.current(m.now) {
+	m.clock.Now = m.opts.Now()
+	if !m.frame.current(m.clock.Now) {
 		// Drawn here, not in View, so that the next wake is known now;
 		// View hands this frame back.
 		m.draw()
-		m.tick.last = m.now
+		m.tick.last = m.clock.Now
 	}
 	m.reuse = true
-	wake := m.frame.span.wake
+	wake := m.frame.span.Wake
 	if wake.IsZero() {
 		return nil
 	}
@@ -169,109 +162,4 @@ func (m *Model) probe() tea.Cmd { return m.armTick(m.opts.Now().Add(probeAfter))
 func (m *Model) quietUpdate(up watch.Update) bool {
 	return len(up.Changed) == 0 && len(up.Removed) == 0 && len(up.Events) == 0 &&
 		reflect.DeepEqual(up.Stats, m.stats)
-}
-
-// noteWake records that a text on the frame being drawn reads differently
-// from at on.
-func (m *Model) noteWake(at time.Time) {
-	if !at.IsZero() && (m.wake.IsZero() || at.Before(m.wake)) {
-		m.wake = at
-	}
-}
-
-// spanOf runs build, which draws part of the frame, and returns when what
-// it drew reads right; its wake counts for the frame too. A cache of the
-// part keeps the span, is used only while it holds (fresh), and notes its
-// wake again when used.
-func (m *Model) spanOf(build func()) span {
-	outer := m.wake
-	m.wake = time.Time{}
-	build()
-	inner := m.wake
-	m.wake = outer
-	m.noteWake(inner)
-	return span{m.now, inner}
-}
-
-// fresh reports whether a cached part drawn over s still reads right, and
-// if so notes its wake for the frame.
-func (m *Model) fresh(s span) bool {
-	if !s.holds(m.now) {
-		return false
-	}
-	m.noteWake(s.wake)
-	return true
-}
-
-// since is the age of t for the screen (see since), noting when it changes.
-func (m *Model) since(t time.Time) string {
-	if !t.IsZero() {
-		m.noteWake(ageWake(m.now, t))
-	}
-	return since(m.now, t)
-}
-
-// ago is ago for the screen, noting when it changes.
-func (m *Model) ago(t time.Time) string {
-	switch {
-	case t.IsZero():
-	case t.After(m.now):
-		m.noteWake(countdownWake(m.now, t))
-	default:
-		m.noteWake(ageWake(m.now, t))
-	}
-	return ago(m.now, t)
-}
-
-// ageUnit is the step in which compact shows a duration of d: seconds
-// under an hour, minutes under a day, hours up to 999 days; 0 beyond,
-// where it shows ">999d" for good.
-func ageUnit(d time.Duration) time.Duration {
-	switch {
-	case d < time.Hour:
-		return time.Second
-	case d < 24*time.Hour:
-		return time.Minute
-	case d < 1000*24*time.Hour:
-		return time.Hour
-	}
-	return 0
-}
-
-// ageWake is when compact(now-t), an age, next reads differently: at the
-// next whole unit of the age. A t in the future reads "0s" until a second
-// after it.
-func ageWake(now, t time.Time) time.Time {
-	d := now.Sub(t)
-	if d < 0 {
-		return t.Add(time.Second)
-	}
-	u := ageUnit(d)
-	if u == 0 {
-		return time.Time{}
-	}
-	return t.Add((d/u + 1) * u)
-}
-
-// countdownWake is when "in "+compact(t-now) next reads differently: as
-// soon as the time left drops below its shown whole units, and at t
-// itself, where it turns into "0s ago".
-func countdownWake(now, t time.Time) time.Time {
-	d := t.Sub(now)
-	u := ageUnit(d)
-	if u == 0 {
-		return t.Add(-1000 * 24 * time.Hour).Add(time.Nanosecond)
-	}
-	k := d / u
-	if k == 0 {
-		return t
-	}
-	return t.Add(-k * u).Add(time.Nanosecond)
-}
-
-// midnightAfter is when the day of now ends in loc: a time shown as
-// "today" (clock only) then needs its date.
-func midnightAfter(now time.Time, loc *time.Location) time.Time {
-	y, mo, d := now.In(loc).Date()
-	return time.Date(y, mo, d+1, 0, 0, 0, 0, loc)
 }

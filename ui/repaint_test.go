@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -14,60 +13,6 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/watch"
 )
-
-// TestAgeWake checks the instant each age text next changes against the
-// formatter itself: the text holds until just before the wake and differs
-// at it, for ages in every unit (and the future, which reads "0s").
-func TestAgeWake(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	spans := []time.Duration{-5 * time.Second, 0, time.Second, time.Minute, time.Hour, 24 * time.Hour, 30 * 24 * time.Hour, 999 * 24 * time.Hour}
-	for _, base := range spans {
-		for range 200 {
-			d := base + time.Duration(r.Int64N(int64(3*time.Hour)))
-			now := t0
-			at := now.Add(-d)
-			wake := ageWake(now, at)
-			if !wake.After(now) {
-				t.Fatalf("age %v: wake %v not after now", d, wake.Sub(now))
-			}
-			text := since(now, at)
-			if got := since(wake.Add(-time.Nanosecond), at); got != text {
-				t.Fatalf("age %v: %q changed to %q before its wake (%v on)", d, text, got, wake.Sub(now))
-			}
-			if got := since(wake, at); got == text {
-				t.Fatalf("age %v: %q unchanged at its wake (%v on)", d, text, wake.Sub(now))
-			}
-		}
-	}
-	if w := ageWake(t0, t0.Add(-1001*24*time.Hour)); !w.IsZero() {
-		t.Errorf(">999d should never change, wake %v", w)
-	}
-}
-
-// TestCountdownWake does the same for "in 3s" (the next poll): it holds
-// until the time left drops below what it shows, and at the time itself
-// turns into "0s ago".
-func TestCountdownWake(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for _, base := range []time.Duration{0, time.Second, 59 * time.Minute, time.Hour, 23 * time.Hour, 24 * time.Hour, 1001 * 24 * time.Hour} {
-		for range 200 {
-			d := base + time.Duration(r.Int64N(int64(2*time.Hour))) + 1
-			now := t0
-			at := now.Add(d)
-			wake := countdownWake(now, at)
-			text := ago(now, at)
-			if !wake.After(now) {
-				t.Fatalf("in %v: wake %v not after now", d, wake.Sub(now))
-			}
-			if got := ago(wake.Add(-time.Nanosecond), at); got != text {
-				t.Fatalf("in %v: %q changed to %q before its wake", d, text, got)
-			}
-			if got := ago(wake, at); got == text {
-				t.Fatalf("in %v: %q unchanged at its wake", d, text)
-			}
-		}
-	}
-}
 
 // clockModel is a model on a clock the test moves.
 func clockModel(t *testing.T, tasks []watch.Task) (*Model, *time.Time) {

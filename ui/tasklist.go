@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -30,7 +31,7 @@ const (
 	codeMaxW = 40 // the longest TRTC codes are under 40; longer is garbage, cut
 	agesW    = 2 * (ageW + 1)
 	// badgeWidth is the state cell (kept for the tests that locate it).
-	badgeWidth = stateW
+	badgeWidth = common.StateW
 )
 
 // cols is a plan: 0 means the column is not shown.
@@ -64,7 +65,7 @@ type colCache struct {
 // separating space.
 func planCols(w int, wt want) cols {
 	c := cols{w: w}
-	avail := w - 1 - stateW - 1 // marker, state, a margin at the right
+	avail := w - 1 - common.StateW - 1 // marker, state, a margin at the right
 	take := func(n int) int {
 		if n <= 0 || avail < n+1 {
 			return 0
@@ -161,7 +162,7 @@ func planCols(w int, wt want) cols {
 
 // used is the cells a plan fills; the rest of the line is padding.
 func (c cols) used() int {
-	n := 1 + stateW
+	n := 1 + common.StateW
 	if c.mark {
 		n += markW
 	}
@@ -220,7 +221,7 @@ func (m *Model) wants() want {
 func (m *Model) columns(w int) *colCache {
 	wt := m.wants()
 	marks := m.markCount() > 0
-	key := [6]int{w, wt.id, wt.note, wt.code, boolInt(m.dark), boolInt(wt.showApp) | boolInt(marks)<<1}
+	key := [6]int{w, wt.id, wt.note, wt.code, boolInt(m.st.Dark), boolInt(wt.showApp) | boolInt(marks)<<1}
 	if m.cols.key == key && m.cols.head != "" {
 		return &m.cols
 	}
@@ -232,32 +233,32 @@ func (m *Model) columns(w int) *colCache {
 		c.w, c.mark = w, true
 	}
 	var b strings.Builder
-	b.WriteString(m.st.colHead)
+	b.WriteString(m.st.ColHead)
 	b.WriteString(" ")
 	if c.mark {
-		b.WriteString(spaces(markW))
+		b.WriteString(common.Spaces(markW))
 	}
-	b.WriteString(fit("STATE", stateW))
+	b.WriteString(common.Fit("STATE", common.StateW))
 	if c.id > 0 {
-		b.WriteString(" " + fit("TASK ID", c.id))
+		b.WriteString(" " + common.Fit("TASK ID", c.id))
 	}
 	if c.note > 0 {
-		b.WriteString(" " + fit(noteHead(c), c.note))
+		b.WriteString(" " + common.Fit(noteHead(c), c.note))
 	}
 	if c.code > 0 {
-		b.WriteString(" " + fit("LAST ERROR", c.code))
+		b.WriteString(" " + common.Fit("LAST ERROR", c.code))
 	}
 	if c.ages {
-		b.WriteString(" " + fitRight("FOR", ageW) + " " + fitRight("ANSWER", ageW))
+		b.WriteString(" " + common.FitRight("FOR", ageW) + " " + common.FitRight("ANSWER", ageW))
 	}
 	if c.files > 0 {
-		b.WriteString(" " + fitRight("FILES", c.files))
+		b.WriteString(" " + common.FitRight("FILES", c.files))
 	}
 	if c.app > 0 {
-		b.WriteString(" " + fit("SDKAPPID", c.app))
+		b.WriteString(" " + common.Fit("SDKAPPID", c.app))
 	}
-	b.WriteString(spaces(w - c.used()))
-	b.WriteString(sgrReset)
+	b.WriteString(common.Spaces(w - c.used()))
+	b.WriteString(common.SGRReset)
 	m.cols = colCache{key: key, c: c, head: b.String()}
 	return &m.cols
 }
@@ -293,12 +294,12 @@ func (m *Model) listLines(w, h int) []string {
 		if len(m.rows) > 0 {
 			msg = "No task matches (esc clears the filter, f shows all states)."
 		}
-		for _, s := range wrap(msg, w-2) {
-			out = append(out, " "+fit(s, w-1))
+		for _, s := range common.Wrap(msg, w-2) {
+			out = append(out, " "+common.Fit(s, w-1))
 		}
 		return out
 	}
-	off := clampOffset(m.offset, m.cursor, h, len(m.visible))
+	off := common.ClampOffset(m.offset, m.cursor, h, len(m.visible))
 	end := min(off+h, len(m.visible))
 	var b strings.Builder
 	b.Grow(w * 2)
@@ -316,11 +317,11 @@ func (m *Model) listLines(w, h int) []string {
 func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	base := ""
 	if sel {
-		base = m.st.selected
+		base = m.st.Selected
 	}
 	// restore ends a styled run and goes back to the row's base style.
 	restore := func() {
-		b.WriteString(sgrReset)
+		b.WriteString(common.SGRReset)
 		b.WriteString(base)
 	}
 	b.WriteString(base)
@@ -329,7 +330,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	case failed || m.problem(r):
 		// Trouble keeps its mark under the cursor too: the reversed row
 		// says it is selected.
-		b.WriteString(m.st.bad)
+		b.WriteString(m.st.Bad)
 		b.WriteByte('!')
 		restore()
 	case sel:
@@ -341,13 +342,13 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 		m.writeMark(b, r, restore)
 	}
 	p := shownPhase(&r.t)
-	b.WriteString(m.st.phaseSGR(p))
-	b.WriteString(fit(m.st.stateText(p), stateW))
+	b.WriteString(m.st.PhaseSGR(p))
+	b.WriteString(common.Fit(m.st.StateText(p), common.StateW))
 	restore()
 	if c.id > 0 {
 		b.WriteByte(' ')
 		if r.idCellW != c.id {
-			r.idCell, r.idCellW = shortenMiddle(r.id, c.id), c.id
+			r.idCell, r.idCellW = common.ShortenMiddle(r.id, c.id), c.id
 		}
 		b.WriteString(r.idCell)
 	}
@@ -356,7 +357,7 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 		if c.merged && failed {
 			m.writeFailure(b, r, code, c.note, restore)
 		} else {
-			b.WriteString(fit(r.note, c.note))
+			b.WriteString(common.Fit(r.note, c.note))
 		}
 	}
 	if c.code > 0 {
@@ -364,23 +365,23 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 		if failed {
 			m.writeFailure(b, r, code, c.code, restore)
 		} else {
-			b.WriteString(spaces(c.code))
+			b.WriteString(common.Spaces(c.code))
 		}
 	}
 	if c.ages {
 		b.WriteByte(' ')
-		b.WriteString(fitRight(m.since(r.t.Since), ageW))
+		b.WriteString(common.FitRight(m.clock.Since(r.t.Since), ageW))
 		b.WriteByte(' ')
 		answered := "-"
 		if r.t.Last != nil {
-			answered = m.since(r.t.Last.At)
+			answered = m.clock.Since(r.t.Last.At)
 		}
 		if r.t.Stale && !sel {
-			b.WriteString(m.st.dim)
-			b.WriteString(fitRight(answered, ageW))
+			b.WriteString(m.st.Dim)
+			b.WriteString(common.FitRight(answered, ageW))
 			restore()
 		} else {
-			b.WriteString(fitRight(answered, ageW))
+			b.WriteString(common.FitRight(answered, ageW))
 		}
 	}
 	if c.files > 0 {
@@ -389,29 +390,29 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 			files = strconv.Itoa(r.t.Last.FileCount)
 		}
 		b.WriteByte(' ')
-		b.WriteString(fitRight(files, c.files))
+		b.WriteString(common.FitRight(files, c.files))
 	}
 	if c.app > 0 {
 		b.WriteByte(' ')
-		b.WriteString(fit(strconv.FormatUint(r.t.Ref.SdkAppID, 10), c.app))
+		b.WriteString(common.Fit(strconv.FormatUint(r.t.Ref.SdkAppID, 10), c.app))
 	}
-	b.WriteString(spaces(c.w - c.used()))
+	b.WriteString(common.Spaces(c.w - c.used()))
 	if base != "" {
-		b.WriteString(sgrReset)
+		b.WriteString(common.SGRReset)
 	}
 }
 
 // writeFailure draws a failed call's badge in a cell n wide: the code,
 // and how long ago when it fits.
 func (m *Model) writeFailure(b *strings.Builder, r *row, code string, n int, restore func()) {
-	age := m.since(r.t.LastErr.At)
+	age := m.clock.Since(r.t.LastErr.At)
 	cell := code
-	if width(code)+1+width(age) <= n {
+	if common.Width(code)+1+common.Width(age) <= n {
 		cell = code + " " + age
 	}
-	cell = cut(cell, n)
-	b.WriteString(m.st.failSGR(r.t.Phase))
+	cell = common.Cut(cell, n)
+	b.WriteString(m.st.FailSGR(r.t.Phase))
 	b.WriteString(cell)
 	restore()
-	b.WriteString(spaces(n - width(cell)))
+	b.WriteString(common.Spaces(n - common.Width(cell)))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -67,21 +68,21 @@ func TestRowKeepsLastStatusBesideTheFailure(t *testing.T) {
 				t.Errorf("state %q not on the row %q", tt.state, plain)
 			}
 			if tt.badge != "" {
-				badge := m.st.fail
+				badge := m.st.FailSGR(watch.Error)
 				if tt.throttled {
-					badge = m.st.throttle
+					badge = m.st.FailSGR(watch.Throttled)
 				}
 				if !strings.Contains(row, badge+tt.badge) {
 					t.Errorf("failure %q not drawn as a badge on %q", tt.badge, row)
 				}
-			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.fail) {
+			} else if strings.Contains(plain, "ResourceNotFound") || strings.Contains(row, m.st.FailSGR(watch.Error)) {
 				t.Errorf("a gone task is not a failed call: %q", plain)
 			}
 			if got := strings.HasPrefix(strings.TrimLeft(plain, "│| "), "!"); got != tt.marked {
 				t.Errorf("marked = %v, want %v: %q", got, tt.marked, plain)
 			}
 			// A row in trouble is never faint; only a stale answer's age is.
-			if before, _, _ := strings.Cut(row, "task-under-test"); strings.Contains(before, m.st.dim) {
+			if before, _, _ := strings.Cut(row, "task-under-test"); strings.Contains(before, m.st.Dim) {
 				t.Errorf("state drawn faint: %q", row)
 			}
 		})
@@ -262,6 +263,7 @@ func TestBannersSayWhatToFix(t *testing.T) {
 // or, where the note column holds the error codes (NOTE / LAST ERROR),
 // a failing row its code.
 func TestEveryRowNamesItsStateAndNote(t *testing.T) {
+	t.Parallel()
 	tasks := fixtureTasks()
 	for i := range tasks {
 		tasks[i].Note = fmt.Sprintf("TCK-%02d", i)
@@ -301,11 +303,15 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 	}
 }
 
+// TestLegendCoversEveryState: the help's legend draws every state as the
+// rows do and says what it means.
 func TestLegendCoversEveryState(t *testing.T) {
-	st := newStyles(true, false)
-	legend := ansi.Strip(strings.Join(st.legendLines(), "\n"))
+	m := loaded(t, newCountingEngine(), 100, 30)
+	st := m.st
+	legend := ansi.Strip(strings.Join(m.legendLines(200), "\n"))
+	flat := strings.Join(strings.Fields(legend), " ")
 	for _, p := range watch.Phases {
-		if !strings.Contains(legend, st.stateText(p)+" ") || lookOf(p).means == "" {
+		if !strings.Contains(legend, st.StateText(p)+" ") || !strings.Contains(flat, strings.Join(strings.Fields(common.Legend(p)), " ")) {
 			t.Errorf("legend lacks %s", p)
 		}
 	}

@@ -49,6 +49,7 @@ func alertingModel(t *testing.T, w, h int, ts []watch.Task) *Model {
 	t.Helper()
 	m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: testRegion, SdkAppID: testApp, Location: time.UTC,
 		Now: fixedNow, Alerts: []AlertRule{idleRule{5 * time.Minute}}, ParseAlert: parseIdle})
+	t.Cleanup(m.cancel)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(engineMsg{watch.Update{Changed: ts, Stats: okStats()}})
 	return m
@@ -96,7 +97,7 @@ func TestSelectedRowKeepsItsAlert(t *testing.T) {
 				styled = l
 			}
 		}
-		if !strings.Contains(styled, m.st.selected) {
+		if !strings.Contains(styled, m.st.Selected) {
 			t.Errorf("%s: the selected row is not drawn reversed: %q", tc.name, styled)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
@@ -28,8 +29,6 @@ const (
 	maxFilterRunes = taskref.MaxTaskIDLen
 	// maxNoteRunes is what the watch list keeps of a note.
 	maxNoteRunes = watchlist.MaxNoteLen
-	// maxCmdRunes is room for any command and its arguments.
-	maxCmdRunes = 1024
 	// maxTypedAddRunes bounds what the add box edits in place: a dozen
 	// TaskIds typed by hand. A longer list is pasted, into pasted.
 	maxTypedAddRunes = 1024
@@ -39,45 +38,20 @@ const (
 	maxAddRunes = watchlist.MaxTasks * 80
 )
 
-// limitText is what the focused box says when a key would type past its
-// limit.
-func (m *Model) limitText() string {
-	switch m.mode {
-	case modeFilter:
-		return "the filter takes up to " + itoa(maxFilterRunes) + " characters"
-	case modeNote:
-		return "a note takes up to " + itoa(maxNoteRunes) + " characters"
-	case modeCmd:
-		return "the command line takes up to " + itoa(maxCmdRunes) + " characters"
-	case modeAdd:
-		return "the add box takes up to " + itoa(maxTypedAddRunes) + " typed characters: paste a longer list"
-	}
-	return ""
-}
-
 // typeKey hands k to the focused box; a key past its limit types what
 // fits and says where the limit is. It reports whether the box's text
 // changed.
 func (m *Model) typeKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
-	before := m.input.Value()
-	var said tea.Cmd
-	if k.Text != "" && utf8.RuneCountInString(before)+utf8.RuneCountInString(k.Text) > m.input.CharLimit {
-		said = m.sayLimit()
+	cmd, changed, over := m.input.Type(k)
+	if over {
+		cmd = tea.Batch(cmd, m.sayLimit())
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(k)
-	return tea.Batch(cmd, said), m.input.Value() != before
+	return cmd, changed
 }
-
-func (m *Model) inputRunes() int { return utf8.RuneCountInString(m.input.Value()) }
 
 // sayLimit shows the focused box's limit, unless it is up already.
 func (m *Model) sayLimit() tea.Cmd {
-	text := m.limitText()
-	if m.flash.text == text {
-		return nil
-	}
-	return m.setFlash(text, flashWarn, flashTTL)
+	return m.apply(common.FlashMsg{Text: m.input.LimitText, Kind: common.FlashWarn, TTL: common.FlashTTL, Once: true})
 }
 
 // quietKey reports whether msg is a key that changes nothing on screen: a
@@ -85,8 +59,13 @@ func (m *Model) sayLimit() tea.Cmd {
 // then hands back the frame already drawn.
 func (m *Model) quietKey(msg tea.Msg) bool {
 	k, ok := msg.(tea.KeyPressMsg)
-	return ok && m.inputFocused() && k.Text != "" && strings.IndexFunc(k.Text, unwanted) < 0 &&
-		m.flash.text == m.limitText() && m.inputRunes() >= m.input.CharLimit
+	switch {
+	case !ok || !m.inputFocused():
+		return false
+	case m.focus.top() == focusCmdline:
+		return m.cmd.Quiet(k, m.flash.text)
+	}
+	return m.input.Quiet(k, m.flash.text)
 }
 
 // pasted is the part of the add box too long to edit in place: lists
@@ -130,8 +109,8 @@ func (m *Model) pasteAdd(text string) tea.Cmd {
 	var cmd tea.Cmd
 	if room := maxAddRunes - m.paste.runes; utf8.RuneCountInString(chunk) > room {
 		chunk = cutList(chunk, room)
-		cmd = m.setFlash("the add box holds "+itoa(maxAddRunes)+" characters (a whole "+itoa(watchlist.MaxTasks)+
-			"-task list): the rest of the paste was left out", flashWarn, flashLongTTL)
+		cmd = m.setFlash("the add box holds "+common.Itoa(maxAddRunes)+" characters (a whole "+common.Itoa(watchlist.MaxTasks)+
+			"-task list): the rest of the paste was left out", common.FlashWarn, common.FlashLongTTL)
 	}
 	m.paste.b.WriteString(chunk)
 	m.paste.runes += utf8.RuneCountInString(chunk)
@@ -163,11 +142,9 @@ func cutList(s string, n int) string {
 
 // addPrompt is the add box's prompt: it counts the pasted entries.
 func (m *Model) addPrompt() {
-	m.input.Prompt = "add> "
-	m.input.Placeholder = "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines"
 	if m.paste.runes > 0 {
-		m.input.Prompt = "add> [" + itoa(m.paste.entries) + " pasted] "
-		m.input.Placeholder = "enter adds them; type more, or esc drops all"
+		m.input.SetPrompt("add> ["+common.Itoa(m.paste.entries)+" pasted] ", "enter adds them; type more, or esc drops all", m.w)
+		return
 	}
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.SetPrompt("add> ", "TASKID or SDKAPPID:TASKID; paste many, separated by spaces, commas or lines", m.w)
 }

@@ -23,7 +23,7 @@ import (
 )
 
 const e2eScenario = `{"tasks": [
-  {"task_id": "e2e-live-1", "timeline": [{"at": "1500ms", "status": "InProgress"}, {"at": "3500ms", "status": "Exited"}, {"at": "4s", "status": "gone"}]},
+  {"task_id": "e2e-live-1", "timeline": [{"at": "1s", "status": "InProgress"}, {"at": "2200ms", "status": "Exited"}, {"at": "2700ms", "status": "gone"}]},
   {"task_id": "e2e-keep-2"},
   {"task_id": "e2e-drop-3"}
 ]}`
@@ -86,6 +86,7 @@ func (s *screenLog) waitFor(t *testing.T, what string, cond func(seen map[string
 // add tasks by typing, watch one go live then end, remove one, quit, and
 // check the file.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel() // most of it waits on the emulator's timeline
 	srv := emutest.Start(t, emulator.Config{Seed: 1}, e2eScenario)
 	c, err := client.New(client.Config{Region: testRegion, Endpoint: srv.URL(),
 		Credential: common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)})

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
@@ -63,7 +64,7 @@ func TestUnsavedBannerStays(t *testing.T) {
 		m.Update(engineMsg{watch.Update{Changed: fixtureTasks(), Stats: eng.Stats()}})
 		if sz.prompt {
 			m.Update(keyMsg("a"))
-			m.setFlash("adding 1 task…", flashInfo, flashTTL)
+			m.setFlash("adding 1 task…", common.FlashInfo, common.FlashTTL)
 		}
 		now = now.Add(15 * time.Minute)
 		m.Update(tickMsg{at: now})

@@ -6,6 +6,10 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/cmdline"
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/events"
 )
 
 // maxScreenW and maxScreenH bound the frame, whatever size the terminal
@@ -73,7 +77,7 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 	case tea.ResumeMsg:
 		// Back from ctrl+z: the clock jumped and the terminal may have
 		// been resized; clear so the whole screen is drawn again.
-		m.now = m.opts.Now()
+		m.clock.Now = m.opts.Now()
 		return tea.Batch(tea.ClearScreen, tea.RequestWindowSize)
 	case flashClearMsg:
 		return m.clearFlash(msg.seq)
@@ -93,6 +97,25 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.onEditFailed(msg)
 	case copiedMsg:
 		return m.onCopied(msg)
+	case common.CopyMsg:
+		return copyCmd(m.opts.Clipboard, msg.What, msg.Text)
+	case common.FlashMsg:
+		if msg.Once && m.flash.text == msg.Text {
+			return nil
+		}
+		return m.setFlash(msg.Text, msg.Kind, msg.TTL)
+	case events.GoToMsg:
+		return m.jumpToTask(msg.Ref)
+	case events.CloseMsg:
+		if m.focus.top() == focusEvents {
+			m.focus.pop()
+		}
+	case events.FilterMsg:
+		return m.onEventsFilter(msg)
+	case cmdline.RunMsg:
+		return m.runCommand(msg.Words)
+	case cmdline.CloseMsg:
+		m.closeCmdline()
 	case tea.PasteMsg:
 		return m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
@@ -107,19 +130,31 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		}
 	default:
 		// Cursor blinks and the like belong to the focused input.
-		if m.inputFocused() {
+		switch {
+		case m.focus.top() == focusCmdline:
+			return m.child(m.cmd.Update(msg))
+		case m.inputFocused():
 			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
+			m.input.Model, cmd = m.input.Model.Update(msg)
 			return cmd
 		}
 	}
 	return nil
 }
 
+// child applies what a part of the screen handed back from its Update:
+// a message for the root, applied now, and the part's own command.
+func (m *Model) child(up tea.Msg, cmd tea.Cmd) tea.Cmd {
+	if up == nil {
+		return cmd
+	}
+	return tea.Batch(cmd, m.apply(up))
+}
+
 // setFlash shows an answer to what the user did and arms a timer that
 // clears it, unless a newer flash has replaced it by then; until then no
 // notice (setNotice) takes its place.
-func (m *Model) setFlash(text string, kind int, ttl time.Duration) tea.Cmd {
+func (m *Model) setFlash(text string, kind common.FlashKind, ttl time.Duration) tea.Cmd {
 	m.flash.seq++
 	m.flash.text, m.flash.kind, m.flash.notice = text, kind, false
 	seq := m.flash.seq
@@ -137,9 +172,9 @@ func (m *Model) onAdded(msg addedMsg) tea.Cmd {
 	dups := msg.dups + msg.asked - len(msg.added)
 	text := fmt.Sprintf("%d added, %d already watched, %d rejected", len(msg.added), dups, msg.rejected)
 	if msg.rejected > 0 {
-		return m.setFlash(text+" (the box lists why)", flashWarn, flashLongTTL)
+		return m.setFlash(text+" (the box lists why)", common.FlashWarn, common.FlashLongTTL)
 	}
-	return m.setFlash(text, flashInfo, flashTTL)
+	return m.setFlash(text, common.FlashInfo, common.FlashTTL)
 }
 
 func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
@@ -149,13 +184,13 @@ func (m *Model) onRemoved(msg removedMsg) tea.Cmd {
 	if r := m.rows[msg.ref]; r != nil {
 		m.reorder(nil, true, m.forget(r))
 	}
-	return m.setFlash("removed "+brief(clean(msg.ref.TaskID)), flashInfo, flashTTL)
+	return m.setFlash("removed "+common.Brief(common.Clean(msg.ref.TaskID)), common.FlashInfo, common.FlashTTL)
 }
 
 // resize re-fits what depends on the terminal size.
 func (m *Model) resize() {
-	m.help.SetWidth(m.w)
-	m.input.SetWidth(max(1, m.w-ansiWidth(m.input.Prompt)-1))
+	m.input.Fit(m.w)
+	m.cmd.SetSize(m.w, 1)
 	m.ensureVisible()
 	m.clampDetail()
 	m.syncBox(m.layout())

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/ui/common"
 )
 
 // onKey routes a key press. ctrl+z and ctrl+c act everywhere (they type
@@ -15,39 +17,39 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if k.Text == "" && key.Matches(k, ks.Suspend) {
 		return tea.Suspend
 	}
-	switch m.mode {
-	case modeCmd:
+	switch top := m.focus.top(); {
+	case top == focusCmdline:
 		return m.cmdKey(k)
-	case modeAdd, modeFilter, modeNote:
+	case top.input():
 		return m.inputKey(k)
-	case modeConfirm:
+	case top == focusConfirm:
 		return m.confirmKey(k)
-	}
-	if m.box.kind != boxNone {
+	case top.box():
 		return m.boxKey(k)
 	}
 	switch {
 	case key.Matches(k, ks.Quit):
 		return m.quit()
 	case key.Matches(k, ks.Help):
-		m.openBox(boxHelp, "Help", nil)
+		m.openBox(focusHelp, "Help", nil)
 		return nil
 	case key.Matches(k, ks.Back):
 		m.back()
 		return nil
 	case key.Matches(k, ks.Zone):
-		return m.setFlash(m.cycleZone(), flashInfo, flashTTL)
+		return m.setFlash(m.cycleZone(), common.FlashInfo, common.FlashTTL)
 	case key.Matches(k, ks.ShowCopied):
 		return m.showCopied()
 	}
-	if m.evp.open {
+	switch m.focus.top() {
+	case focusEvents:
 		return m.eventsKey(k)
-	}
-	if m.mode == modeDescribe {
+	case focusDescribe:
 		return m.describeKey(k)
-	}
-	if m.mode == modeDetail && m.detailKey(k) {
-		return nil
+	case focusDetails:
+		if m.detailKey(k) {
+			return nil
+		}
 	}
 	// Before the marks and bulk keys: an edit over marks is an edit.
 	if what := m.readOnlyRefusal(k); what != "" {
@@ -67,12 +69,8 @@ func (m *Model) quit() tea.Cmd {
 // back undoes the innermost thing on screen, one per press.
 func (m *Model) back() {
 	switch {
-	case m.evp.open:
-		m.evp.open = false
-	case m.mode == modeDescribe:
-		m.mode = modeDetail
-	case m.mode == modeDetail:
-		m.mode = modeList
+	case m.focus.top() != focusList:
+		m.focus.pop() // the events pane, the describe view, the details
 	case m.filter != "":
 		m.filter = ""
 		m.rebuild(false)
@@ -93,15 +91,15 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Back):
 		m.closeBox()
 	case key.Matches(k, ks.Help):
-		if m.box.kind == boxHelp {
+		if m.focus.top() == focusHelp {
 			m.closeBox()
 		} else {
-			m.openBox(boxHelp, "Help", nil)
+			m.openBox(focusHelp, "Help", nil)
 		}
-	case key.Matches(k, ks.ShowCopied) && m.box.kind == boxCopied:
+	case key.Matches(k, ks.ShowCopied) && m.focus.top() == focusCopied:
 		m.closeBox()
 	default:
-		ks.scroll(vp, k)
+		ks.nav().Scroll(vp, k)
 	}
 	return nil
 }
@@ -109,13 +107,13 @@ func (m *Model) boxKey(k tea.KeyPressMsg) tea.Cmd {
 // showCopied opens the last copied text in a box to select by hand.
 func (m *Model) showCopied() tea.Cmd {
 	if m.lastCopy.text == "" {
-		return m.setFlash("nothing copied yet: y copies the TaskId, Y the details", flashInfo, flashTTL)
+		return m.setFlash("nothing copied yet: y copies the TaskId, Y the details", common.FlashInfo, common.FlashTTL)
 	}
 	title := "Copied " + m.lastCopy.what + ": select it by hand"
 	if m.opts.Mouse {
 		title += " (shift+drag)"
 	}
-	m.openBox(boxCopied, title, strings.Split(strings.TrimRight(m.lastCopy.text, "\n"), "\n"))
+	m.openBox(focusCopied, title, strings.Split(strings.TrimRight(m.lastCopy.text, "\n"), "\n"))
 	return nil
 }
 
@@ -123,25 +121,17 @@ func (m *Model) showCopied() tea.Cmd {
 // through to the list actions (r, y, d … act on the selected task).
 func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 	ks := &m.keys
-	page := max(1, m.layout().detH-1)
+	if n := ks.nav().Step(k, max(1, m.layout().detH-1), 1<<30); n != 0 {
+		m.det.scroll += n // clamped below: g and G reach either end
+		m.clampDetail()
+		return true
+	}
 	switch {
-	case key.Matches(k, ks.Up):
-		m.dscroll--
-	case key.Matches(k, ks.Down):
-		m.dscroll++
-	case key.Matches(k, ks.PageUp):
-		m.dscroll -= page
-	case key.Matches(k, ks.PageDown):
-		m.dscroll += page
-	case key.Matches(k, ks.Top):
-		m.dscroll = 0
-	case key.Matches(k, ks.Bottom):
-		m.dscroll = 1 << 30
 	case key.Matches(k, ks.Describe), key.Matches(k, ks.Submit):
 		m.openDescribe() // enter twice from the list
 		return true
 	case key.Matches(k, ks.Focus):
-		m.mode = modeList
+		m.focus.pop()
 	default:
 		return false
 	}
@@ -151,24 +141,15 @@ func (m *Model) detailKey(k tea.KeyPressMsg) bool {
 
 func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	ks := &m.keys
-	page := max(1, m.layout().listH-1)
+	if n := ks.nav().Step(k, max(1, m.layout().listH-1), len(m.visible)); n != 0 {
+		m.move(n)
+		return nil
+	}
 	r := m.selected()
 	switch {
-	case key.Matches(k, ks.Up):
-		m.move(-1)
-	case key.Matches(k, ks.Down):
-		m.move(1)
-	case key.Matches(k, ks.PageUp):
-		m.move(-page)
-	case key.Matches(k, ks.PageDown):
-		m.move(page)
-	case key.Matches(k, ks.Top):
-		m.move(-len(m.visible))
-	case key.Matches(k, ks.Bottom):
-		m.move(len(m.visible))
 	case key.Matches(k, ks.Focus):
 		if r != nil {
-			m.mode = modeDetail
+			m.focus.push(focusDetails)
 			m.ensureVisible()
 		}
 	case key.Matches(k, ks.Describe):
@@ -176,36 +157,37 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, ks.Events):
 		m.openEvents()
 	case key.Matches(k, ks.Add):
-		return m.startInput(modeAdd, "")
+		return m.startInput(focusAdd, "")
 	case key.Matches(k, ks.Filter):
-		return m.startInput(modeFilter, m.filter)
+		return m.startInput(focusFilter, m.filter)
 	case key.Matches(k, ks.Sort):
 		m.sortBy = (m.sortBy + 1) % sortKeys
 		m.rebuild(false)
-		return m.setFlash("sorted by "+m.sortBy.String(), flashInfo, flashTTL)
+		return m.setFlash("sorted by "+m.sortBy.String(), common.FlashInfo, common.FlashTTL)
 	case key.Matches(k, ks.Problems):
 		m.problems = !m.problems
 		m.rebuild(false)
 	case key.Matches(k, ks.Pause):
-		m.pauseWant = !m.pauseWant
-		m.pauseSeq++
+		m.pauseReq.want = !m.pauseReq.want
+		m.pauseReq.seq++
 		word := "resuming polling"
-		if m.pauseWant {
+		if m.pauseReq.want {
 			word = "pausing polling (p resumes)"
 		}
-		return tea.Batch(pauseCmd(m.eng, m.pauseWant, m.pauseSeq), m.setFlash(word, flashInfo, flashTTL))
+		return tea.Batch(pauseCmd(m.eng, m.pauseReq.want, m.pauseReq.seq), m.setFlash(word, common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.RefreshAll):
-		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", flashInfo, flashTTL))
+		return tea.Batch(refreshAllCmd(m.eng), m.setFlash("refreshing all tasks", common.FlashInfo, common.FlashTTL))
 	case r == nil:
 		return nil // the rest act on the selected task
 	case key.Matches(k, ks.Remove):
-		m.mode, m.confirmRef = modeConfirm, r.t.Ref
+		m.focus.push(focusConfirm)
+		m.ask.ref = r.t.Ref
 		m.ensureVisible()
 	case key.Matches(k, ks.Refresh):
-		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+brief(r.id), flashInfo, flashTTL))
+		return tea.Batch(refreshCmd(m.eng, r.t.Ref), m.setFlash("refreshing "+common.Brief(r.id), common.FlashInfo, common.FlashTTL))
 	case key.Matches(k, ks.Note):
-		m.inputRef = r.t.Ref
-		return m.startInput(modeNote, r.t.Note)
+		m.noteFor.ref = r.t.Ref
+		return m.startInput(focusNote, r.t.Note)
 	case key.Matches(k, ks.Copy):
 		return copyCmd(m.opts.Clipboard, "TaskId", r.id)
 	case key.Matches(k, ks.CopyDetails):
@@ -217,26 +199,26 @@ func (m *Model) listKey(k tea.KeyPressMsg) tea.Cmd {
 // confirmKey answers "remove this task?": only y removes; enter, esc,
 // n and every other key keep it (ctrl+c still quits, see onKey).
 func (m *Model) confirmKey(k tea.KeyPressMsg) tea.Cmd {
-	if len(m.flow.confirm) > 0 {
+	if len(m.ask.refs) > 0 {
 		return m.confirmManyKey(k)
 	}
 	ks := &m.keys
-	m.mode = modeList
+	m.focus.pop()
 	m.ensureVisible()
 	switch {
 	case key.Matches(k, ks.Yes):
-		ref := m.confirmRef
-		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+brief(clean(ref.TaskID)), flashInfo, flashTTL))
+		ref := m.ask.ref
+		return tea.Batch(removeCmd(m.eng, ref), m.setFlash("removing "+common.Brief(common.Clean(ref.TaskID)), common.FlashInfo, common.FlashTTL))
 	case k.Text == "" && key.Matches(k, ks.Quit):
 		return m.quit()
 	}
-	return m.setFlash("kept "+brief(clean(m.confirmRef.TaskID)), flashInfo, flashTTL)
+	return m.setFlash("kept "+common.Brief(common.Clean(m.ask.ref.TaskID)), common.FlashInfo, common.FlashTTL)
 }
 
 // onClick selects the clicked row (mouse is opt-in, see Options.Mouse).
 func (m *Model) onClick(mo tea.Mouse) {
 	l := m.layout()
-	if l.tooSmall || m.box.kind != boxNone || mo.Button != tea.MouseLeft {
+	if _, open := m.boxKind(); l.tooSmall || open || mo.Button != tea.MouseLeft {
 		return
 	}
 	if mo.X < l.listW && mo.Y >= l.listY && mo.Y < l.listY+l.listH {
@@ -246,8 +228,8 @@ func (m *Model) onClick(mo tea.Mouse) {
 			m.syncSel()
 			m.ensureVisible()
 		}
-		if m.mode == modeDetail {
-			m.mode = modeList
+		if m.focus.top() == focusDetails {
+			m.focus.pop()
 		}
 	}
 }
@@ -267,7 +249,7 @@ func (m *Model) onWheel(mo tea.Mouse) {
 	default:
 		return
 	}
-	if m.box.kind != boxNone {
+	if _, open := m.boxKind(); open {
 		m.syncBox(l)
 		if step < 0 {
 			m.box.vp.ScrollUp(-step)
@@ -276,20 +258,23 @@ func (m *Model) onWheel(mo tea.Mouse) {
 		}
 		return
 	}
-	if m.mode == modeDescribe {
-		m.syncDescribe()
-		if step < 0 {
-			m.desc.vp.ScrollUp(-step)
-		} else {
-			m.desc.vp.ScrollDown(step)
-		}
+	if m.focus.has(focusDescribe) {
+		m.desc.SetSize(m.w, l.bodyH)
+		m.desc.ScrollBy(step)
 		return
 	}
 	inDetail := mo.X >= l.detX && mo.Y >= l.detY && mo.Y < l.detY+l.detH
 	if inDetail {
-		m.dscroll += step
+		m.det.scroll += step
 		m.clampDetail()
 		return
 	}
 	m.move(step)
+}
+
+// cycleZone moves to the next zone and says which it is.
+func (m *Model) cycleZone() string {
+	m.clock.Zone = (m.clock.Zone + 1) % common.NZones
+	m.det.cache = detailCache{} // its lines hold formatted times
+	return "times in " + m.clock.ZoneName()
 }

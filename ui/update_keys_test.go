@@ -54,8 +54,8 @@ func TestConfirmDefaultsToNo(t *testing.T) {
 			if quit != tc.quit {
 				t.Errorf("quit = %v, want %v", quit, tc.quit)
 			}
-			if m.mode != modeList {
-				t.Errorf("mode %d after the answer, want the list", m.mode)
+			if m.focus.top() != focusList {
+				t.Errorf("mode %d after the answer, want the list", m.focus.top())
 			}
 			if !tc.remove && !tc.quit && !strings.HasPrefix(m.flash.text, "kept task-idle-0002") {
 				t.Errorf("flash %q", m.flash.text)
@@ -120,8 +120,8 @@ func TestRejectedReport(t *testing.T) {
 			m := loaded(t, newCountingEngine(), size[0], size[1])
 			m.Update(tea.PasteMsg{Content: strings.Join(entries, "\n")})
 			runCmd(press(m, "enter"))
-			if m.box.kind != boxReport {
-				t.Fatalf("no report box (box %v)", m.box.kind)
+			if m.focus.top() != focusReport {
+				t.Fatalf("no report box (box %v)", m.focus.top())
 			}
 			seen := ""
 			for i := 0; i < 200; i++ {
@@ -147,7 +147,7 @@ func TestRejectedReport(t *testing.T) {
 				t.Error("a valid entry listed as rejected")
 			}
 			press(m, "esc")
-			if m.box.kind != boxNone {
+			if m.focus.top().box() {
 				t.Error("esc did not close the report")
 			}
 		})
@@ -158,27 +158,27 @@ func TestZoneCycle(t *testing.T) {
 	india := time.FixedZone("IST", 5*3600+1800)
 	tests := []struct {
 		presses  int
-		zone     zone
+		zone     string
 		hint     string
 		detail   string // the first task's "Since", 09:18:53 UTC
 		flash    string
 		location *time.Location
 	}{
-		{0, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "", india},
-		{1, zoneUTC, "z to UTC+8", "09:18:53 UTC", "times in UTC", india},
-		{2, zoneConsole, "z to local UTC+5:30", "17:18:53 UTC+8", "times in UTC+8", india},
-		{3, zoneLocal, "z to UTC ", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
+		{0, "local UTC+5:30", "z to UTC ", "14:48:53 UTC+5:30", "", india},
+		{1, "UTC", "z to UTC+8", "09:18:53 UTC", "times in UTC", india},
+		{2, "UTC+8", "z to local UTC+5:30", "17:18:53 UTC+8", "times in UTC+8", india},
+		{3, "local UTC+5:30", "z to UTC ", "14:48:53 UTC+5:30", "times in local UTC+5:30", india},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.presses), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 160, 40)
-			m.loc = tc.location
-			m.detail = detailCache{}
+			m.clock.Loc = tc.location
+			m.det.cache = detailCache{}
 			for i := 0; i < tc.presses; i++ {
 				press(m, "z")
 			}
-			if m.zone != tc.zone {
-				t.Errorf("zone %d, want %d", m.zone, tc.zone)
+			if got := m.clock.ZoneName(); got != tc.zone {
+				t.Errorf("zone %q, want %q", got, tc.zone)
 			}
 			out := ansi.Strip(content(m))
 			for _, want := range []string{tc.hint, tc.detail} {
@@ -193,43 +193,6 @@ func TestZoneCycle(t *testing.T) {
 	}
 }
 
-func TestClockText(t *testing.T) {
-	m := loaded(t, newCountingEngine(), 100, 30)
-	tests := []struct {
-		zone zone
-		at   time.Time
-		want string
-	}{
-		{zoneUTC, t0, "09:26:53 UTC"},
-		{zoneConsole, t0, "17:26:53 UTC+8"},
-		{zoneConsole, t0.Add(-24 * time.Hour), "Mar 13 17:26 UTC+8"},
-		{zoneConsole, t0.Add(7 * time.Hour), "Mar 15 00:26 UTC+8"}, // another day in UTC+8 only
-		{zoneUTC, time.Time{}, "-"},
-	}
-	for _, tc := range tests {
-		m.zone = tc.zone
-		if got := m.clockText(tc.at); got != tc.want {
-			t.Errorf("zone %d %v: %q, want %q", tc.zone, tc.at, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		loc  *time.Location
-		want string
-	}{
-		{time.UTC, "UTC"}, {time.FixedZone("x", -3*3600-1800), "UTC-3:30"}, {consoleZone, "UTC+8"},
-	} {
-		if got := offsetName(t0.In(tc.loc)); got != tc.want {
-			t.Errorf("offsetName %v = %q, want %q", tc.loc, got, tc.want)
-		}
-	}
-	if got := isoText(t0, consoleZone); got != "2026-03-14T17:26:53+08:00" {
-		t.Errorf("iso %q", got)
-	}
-	if got := isoText(t0, time.UTC); got != "2026-03-14T09:26:53+00:00" {
-		t.Errorf("iso UTC %q", got)
-	}
-}
-
 // TestSuspend: ctrl+z suspends from every mode (it types nothing), and on
 // resume the clock catches up and the screen is drawn afresh.
 func TestSuspend(t *testing.T) {
@@ -238,7 +201,7 @@ func TestSuspend(t *testing.T) {
 		t.Run(fmt.Sprint(setup), func(t *testing.T) {
 			m := loaded(t, newCountingEngine(), 100, 30)
 			press(m, setup...)
-			before := m.mode
+			before := m.focus.top()
 			_, cmd := m.Update(ctrlZ)
 			msgs := runCmd(cmd)
 			if len(msgs) != 1 {
@@ -247,8 +210,8 @@ func TestSuspend(t *testing.T) {
 			if _, ok := msgs[0].(tea.SuspendMsg); !ok {
 				t.Fatalf("ctrl+z gave %T, want tea.SuspendMsg", msgs[0])
 			}
-			if m.mode != before || m.input.Value() != "" && before != modeAdd {
-				t.Errorf("ctrl+z changed the mode %d -> %d", before, m.mode)
+			if m.focus.top() != before || m.input.Value() != "" && before != focusAdd {
+				t.Errorf("ctrl+z changed the mode %d -> %d", before, m.focus.top())
 			}
 		})
 	}
@@ -256,8 +219,8 @@ func TestSuspend(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
 	m.opts.Now = func() time.Time { return later }
 	_, cmd := m.Update(tea.ResumeMsg{})
-	if !m.now.Equal(later) {
-		t.Errorf("clock %v after resume, want %v", m.now, later)
+	if !m.clock.Now.Equal(later) {
+		t.Errorf("clock %v after resume, want %v", m.clock.Now, later)
 	}
 	clear, size := false, false
 	for _, msg := range runCmd(cmd) {
@@ -270,5 +233,46 @@ func TestSuspend(t *testing.T) {
 	}
 	if !clear || !size {
 		t.Errorf("resume: clear screen %v, ask the size %v", clear, size)
+	}
+}
+
+// TestBackOneLevelPerPress: what has the keyboard is a stack; esc leaves
+// one level per press and gives the keyboard back to the level under it,
+// also after an input, the y/n question or the command line opened over
+// the details (they used to drop to the list).
+func TestBackOneLevelPerPress(t *testing.T) {
+	tests := []struct {
+		name string
+		keys []string
+		tops []focus // the top after each esc, from the first
+	}{
+		{"details, events, help", []string{"enter", "e", "?"}, []focus{focusEvents, focusDetails, focusList}},
+		{"describe from the list", []string{"i"}, []focus{focusDetails, focusList}},
+		{"describe, help", []string{"enter", "enter", "?"}, []focus{focusDescribe, focusDetails, focusList}},
+		{"events, events filter", []string{"e", "/"}, []focus{focusEvents, focusList}},
+		{"note over the details", []string{"enter", "n"}, []focus{focusDetails, focusList}},
+		{"filter over the details", []string{"enter", "/"}, []focus{focusDetails, focusList}},
+		{"command line over the details", []string{"enter", ":"}, []focus{focusDetails, focusList}},
+		{"question over the details", []string{"enter", "d"}, []focus{focusDetails, focusList}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := loaded(t, newCountingEngine(), 100, 30)
+			press(m, tc.keys...)
+			for i, want := range tc.tops {
+				press(m, "esc")
+				if got := m.focus.top(); got != want {
+					t.Fatalf("esc %d: top %d, want %d (stack %v)", i+1, got, want, m.focus)
+				}
+			}
+		})
+	}
+	// enter on a note typed over the details keeps them focused.
+	m := loaded(t, newCountingEngine(), 100, 30)
+	press(m, "enter", "n")
+	typeText(m, "x")
+	press(m, "enter")
+	if m.focus.top() != focusDetails || !strings.Contains(ansi.Strip(content(m)), "Details (j/k scroll") {
+		t.Errorf("after the note: top %d, want the details focused:\n%s", m.focus.top(), ansi.Strip(content(m)))
 	}
 }

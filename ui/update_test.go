@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -18,7 +19,7 @@ func TestKeys(t *testing.T) {
 		name  string
 		keys  []string
 		want  string // TaskId selected afterwards
-		mode  mode
+		mode  focus
 		check func(t *testing.T, m *Model)
 	}{
 		{name: "down", keys: []string{"j"}, want: "task-idle-0002"},
@@ -27,41 +28,41 @@ func TestKeys(t *testing.T) {
 		{name: "bottom then top", keys: []string{"G", "g"}, want: fixtureTasks()[0].Ref.TaskID},
 		{name: "page down clamps", keys: []string{"pgdown", "pgdown", "pgdown"}, want: "task-hostile-9"},
 		{name: "up at top stays", keys: []string{"k", "up"}, want: fixtureTasks()[0].Ref.TaskID},
-		{name: "enter focuses detail", keys: []string{"j", "enter"}, want: "task-idle-0002", mode: modeDetail},
-		{name: "tab focuses detail, esc back", keys: []string{"tab", "esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeList},
-		{name: "detail j scrolls not moves", keys: []string{"enter", "j", "j"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeDetail,
+		{name: "enter focuses detail", keys: []string{"j", "enter"}, want: "task-idle-0002", mode: focusDetails},
+		{name: "tab focuses detail, esc back", keys: []string{"tab", "esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusList},
+		{name: "detail j scrolls not moves", keys: []string{"enter", "j", "j"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusDetails,
 			check: func(t *testing.T, m *Model) {
-				if m.dscroll != 2 {
-					t.Errorf("detail scroll = %d, want 2", m.dscroll)
+				if m.det.scroll != 2 {
+					t.Errorf("detail scroll = %d, want 2", m.det.scroll)
 				}
 			}},
-		{name: "d asks", keys: []string{"j", "d"}, want: "task-idle-0002", mode: modeConfirm},
-		{name: "d then n keeps", keys: []string{"d", "n"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeList,
+		{name: "d asks", keys: []string{"j", "d"}, want: "task-idle-0002", mode: focusConfirm},
+		{name: "d then n keeps", keys: []string{"d", "n"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusList,
 			check: func(t *testing.T, m *Model) {
 				if len(m.visible) != 9 {
 					t.Errorf("rows = %d, want 9", len(m.visible))
 				}
 			}},
-		{name: "double esc closes the filter input", keys: []string{"/", "q", "alt+esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeList,
+		{name: "double esc closes the filter input", keys: []string{"/", "q", "alt+esc"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusList,
 			check: func(t *testing.T, m *Model) {
 				if m.filter != "" || len(m.visible) != 9 {
 					t.Errorf("filter %q with %d rows after esc esc, want none and 9", m.filter, len(m.visible))
 				}
 			}},
-		{name: "a opens add", keys: []string{"a"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeAdd},
-		{name: "n opens note with current note", keys: []string{"n"}, want: fixtureTasks()[0].Ref.TaskID, mode: modeNote,
+		{name: "a opens add", keys: []string{"a"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusAdd},
+		{name: "n opens note with current note", keys: []string{"n"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusNote,
 			check: func(t *testing.T, m *Model) {
 				if m.input.Value() != "customer A, ticket 1234" {
 					t.Errorf("note input = %q", m.input.Value())
 				}
 			}},
-		{name: "help toggles", keys: []string{"?"}, want: fixtureTasks()[0].Ref.TaskID,
+		{name: "help toggles", keys: []string{"?"}, want: fixtureTasks()[0].Ref.TaskID, mode: focusHelp,
 			check: func(t *testing.T, m *Model) {
-				if m.box.kind != boxHelp || !strings.Contains(ansi.Strip(content(m)), "details of the selected task") {
+				if m.focus.top() != focusHelp || !strings.Contains(ansi.Strip(content(m)), "details of the selected task") {
 					t.Error("full help not shown")
 				}
 				press(m, "esc")
-				if m.box.kind != boxNone {
+				if m.focus.top().box() {
 					t.Error("esc did not close help")
 				}
 			}},
@@ -112,8 +113,8 @@ func TestKeys(t *testing.T) {
 			if m.sel.TaskID != tc.want {
 				t.Errorf("selected %q, want %q", m.sel.TaskID, tc.want)
 			}
-			if m.mode != tc.mode {
-				t.Errorf("mode = %d, want %d", m.mode, tc.mode)
+			if m.focus.top() != tc.mode {
+				t.Errorf("mode = %d, want %d", m.focus.top(), tc.mode)
 			}
 			if tc.check != nil {
 				tc.check(t, m)
@@ -167,8 +168,8 @@ func TestFocusedInputEatsKeys(t *testing.T) {
 	if got := m.input.Value(); got != "qdjkyYrRp?/zv" {
 		t.Errorf("input = %q", got)
 	}
-	if m.mode != modeAdd || m.paused || m.box.kind != boxNone || m.zone != zoneLocal {
-		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.mode, m.paused, m.box.kind, m.zone)
+	if m.focus.top() != focusAdd || m.stats.Paused || m.focus.top().box() || m.clock.ZoneName() != "local UTC" {
+		t.Errorf("a key acted while typing: mode %d paused %v box %v zone %d", m.focus.top(), m.stats.Paused, m.focus.top(), m.clock.Zone)
 	}
 	// Control characters never reach the input.
 	m.Update(tea.KeyPressMsg{Code: 'x', Text: "\x1b[2J"})
@@ -201,8 +202,8 @@ func TestFilter(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("visible = %v, want %v", got, tc.want)
 			}
-			if m.mode != modeList || m.filter != tc.text {
-				t.Errorf("mode %d filter %q", m.mode, m.filter)
+			if m.focus.top() != focusList || m.filter != tc.text {
+				t.Errorf("mode %d filter %q", m.focus.top(), m.filter)
 			}
 			press(m, "esc")
 			if m.filter != "" || len(m.visible) != 9 {
@@ -272,8 +273,8 @@ func TestPasteAddsMany(t *testing.T) {
 	m := loaded(t, eng, 100, 30)
 	paste := "new-task-1\n1400000003:new-task-2, task-idle-0002\nbad!id\n\"new-task-1\"\n0:zero"
 	_, cmd := m.Update(tea.PasteMsg{Content: paste})
-	if m.mode != modeAdd {
-		t.Fatalf("paste outside an input: mode %d, want add", m.mode)
+	if m.focus.top() != focusAdd {
+		t.Fatalf("paste outside an input: mode %d, want add", m.focus.top())
 	}
 	runCmd(cmd)
 	cmd = press(m, "enter")
@@ -298,7 +299,7 @@ func TestPasteAddsMany(t *testing.T) {
 		}
 	}
 	press(m, "esc")
-	if m.box.kind != boxNone {
+	if m.focus.top().box() {
 		t.Error("esc did not close the rejected entries")
 	}
 }
@@ -336,16 +337,16 @@ func TestAddErrorAndEmpty(t *testing.T) {
 	for _, msg := range runCmd(press(m, "enter")) {
 		m.Update(msg)
 	}
-	if !strings.Contains(m.flash.text, "add failed: disk full") || m.flash.kind != flashErr {
+	if !strings.Contains(m.flash.text, "add failed: disk full") || m.flash.kind != common.FlashErr {
 		t.Errorf("flash %q kind %d", m.flash.text, m.flash.kind)
 	}
 }
 
 func TestFlashSequence(t *testing.T) {
 	m := loaded(t, newCountingEngine(), 100, 30)
-	m.setFlash("first", flashInfo, time.Second)
+	m.setFlash("first", common.FlashInfo, time.Second)
 	old := m.flash.seq
-	m.setFlash("second", flashInfo, time.Second)
+	m.setFlash("second", common.FlashInfo, time.Second)
 	m.Update(flashClearMsg{seq: old})
 	if m.flash.text != "second" {
 		t.Fatalf("an older timer cleared the newer flash: %q", m.flash.text)

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -59,7 +60,7 @@ func (m *Model) layout() layout {
 		return l
 	}
 	fixed := 2 + 1 // header, hint bar
-	l.prompt = m.inputFocused() || m.mode == modeConfirm
+	l.prompt = m.inputFocused() || m.focus.top() == focusConfirm
 	if l.prompt {
 		fixed++
 	}
@@ -93,7 +94,7 @@ func (m *Model) layout() layout {
 	}
 	l.listW, l.detW = m.w-2*in, m.w-2*in
 	block := l.bodyH * 3 / 5
-	if m.mode == modeDetail {
+	if m.detailFocused() {
 		block = l.bodyH * 2 / 5
 	}
 	// Rows the list cannot fill go to the detail pane.
@@ -128,10 +129,10 @@ func (m *Model) sideFits(w int) bool {
 }
 
 // View draws the screen. It reads the model and its caches only; the clock
-// is m.now, set by Update. After a message that changed nothing on
+// is m.clock.Now, set by Update. After a message that changed nothing on
 // screen it hands back the frame already drawn (repaint.go).
 func (m *Model) View() tea.View {
-	if !m.reuse || !m.frame.current(m.now) {
+	if !m.reuse || !m.frame.current(m.clock.Now) {
 		m.draw()
 	}
 	return m.frame.view
@@ -153,52 +154,41 @@ func (m *Model) render() string {
 		lines = append(lines, m.promptLine())
 	}
 	if l.flash {
-		sgr := [...]string{m.st.flashI, m.st.flashW, m.st.flashE}[m.flash.kind]
-		lines = append(lines, styled(sgr, cut(m.flash.text, m.w)))
+		sgr := [...]string{m.st.FlashInfo, m.st.FlashWarn, m.st.FlashErr}[m.flash.kind]
+		lines = append(lines, common.Styled(sgr, common.Cut(m.flash.text, m.w)))
 	}
 	lines = append(lines, m.hintLine())
 	return strings.Join(lines, "\n")
 }
 
 func (m *Model) appendBody(lines []string, l layout) []string {
-	if m.box.kind != boxNone {
+	if _, open := m.boxKind(); open {
 		return append(lines, m.boxLines(l)...)
 	}
-	if m.evp.open {
+	if m.focus.has(focusEvents) {
 		return m.appendEvents(lines, l)
 	}
-	if m.mode == modeDescribe {
+	if m.focus.has(focusDescribe) {
 		return m.appendDescribe(lines, l)
 	}
 	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
-	listFocus, detFocus := m.mode != modeDetail, m.mode == modeDetail
+	detFocus := m.detailFocused()
+	listFocus := !detFocus
 	if !l.border {
-		return appendPadded(lines, list, l.bodyH)
+		return common.AppendPadded(lines, list, l.bodyH)
 	}
 	if l.side {
-		lp := m.pane(m.listTitle(), listFocus, l.listW, l.bodyH, list, true)
-		dp := m.pane(m.detailTitle(), detFocus, l.detW, l.bodyH, m.padded(det, l.detW), true)
+		lp := m.st.Pane(m.listTitle(), listFocus, l.listW, l.bodyH, list, true)
+		dp := m.st.Pane(m.detailTitle(), detFocus, l.detW, l.bodyH, m.padded(det, l.detW), true)
 		for i := range lp {
 			lines = append(lines, lp[i]+dp[i])
 		}
 		return lines
 	}
-	lines = append(lines, m.pane(m.listTitle(), listFocus, l.listW, l.listOutH, list, true)...)
+	lines = append(lines, m.st.Pane(m.listTitle(), listFocus, l.listW, l.listOutH, list, true)...)
 	if l.detH > 0 {
-		lines = append(lines, m.pane(m.detailTitle(), detFocus, l.detW, l.detH+2, m.padded(det, l.detW), true)...)
-	}
-	return lines
-}
-
-// appendPadded adds exactly n lines of body, blank where body runs out.
-func appendPadded(lines, body []string, n int) []string {
-	for i := 0; i < n; i++ {
-		if i < len(body) {
-			lines = append(lines, body[i])
-		} else {
-			lines = append(lines, "")
-		}
+		lines = append(lines, m.st.Pane(m.detailTitle(), detFocus, l.detW, l.detH+2, m.padded(det, l.detW), true)...)
 	}
 	return lines
 }
@@ -208,11 +198,11 @@ func (m *Model) listTitle() string {
 	if len(m.visible) == 0 {
 		return "Tasks 0/0"
 	}
-	return "Tasks " + itoa(m.cursor+1) + "/" + itoa(len(m.visible))
+	return "Tasks " + common.Itoa(m.cursor+1) + "/" + common.Itoa(len(m.visible))
 }
 
 func (m *Model) detailTitle() string {
-	if m.mode == modeDetail {
+	if m.detailFocused() {
 		return "Details (j/k scroll, enter describe, esc back)"
 	}
 	return "Details"
@@ -229,60 +219,20 @@ type padCache struct {
 
 // padded returns body with every line padded to w cells.
 func (m *Model) padded(body []string, w int) []string {
-	c := &m.pads
+	c := &m.det.pads
 	if len(body) > 0 && len(c.src) == len(body) && &c.src[0] == &body[0] && c.w == w {
 		return c.out
 	}
 	out := make([]string, len(body))
 	for i, s := range body {
-		out[i] = s + spaces(w-ansiWidth(s))
+		out[i] = s + common.Spaces(w-common.Width(s))
 	}
 	*c = padCache{src: body, w: w, out: out}
 	return out
 }
 
-// pane draws body inside a rounded border (ASCII when asked) of inner
-// width w and outer height h, the title set in the top edge. exact says
-// the body lines are already w cells wide (the list), which spares
-// measuring them on every frame.
-func (m *Model) pane(title string, focus bool, w, h int, body []string, exact bool) []string {
-	if h < 2 {
-		return nil
-	}
-	bd := m.st.borders
-	sgr := m.st.border
-	if focus {
-		sgr = m.st.borderFocus
-	}
-	out := make([]string, 0, h)
-	t := cut(" "+title+" ", max(w-1, 0))
-	tw := ansiWidth(t)
-	top := sgr + bd.TopLeft + bd.Top + sgrReset + m.st.title + t + sgrReset + sgr +
-		strings.Repeat(bd.Top, max(w-1-tw, 0)) + bd.TopRight + sgrReset
-	if w-1 < tw+1 {
-		top = sgr + bd.TopLeft + sgrReset + m.st.title + cut(t, w) + sgrReset + sgr + strings.Repeat(bd.Top, max(w-tw, 0)) + bd.TopRight + sgrReset
-	}
-	out = append(out, top)
-	left, right := sgr+bd.Left+sgrReset, sgr+bd.Right+sgrReset
-	for i := 0; i < h-2; i++ {
-		s := ""
-		if i < len(body) {
-			s = body[i]
-		}
-		pad := w
-		if exact && i < len(body) {
-			pad = 0
-		} else if s != "" {
-			pad = w - ansiWidth(s)
-		}
-		out = append(out, left+s+spaces(pad)+right)
-	}
-	out = append(out, sgr+bd.BottomLeft+strings.Repeat(bd.Bottom, max(w, 0))+bd.BottomRight+sgrReset)
-	return out
-}
-
 func (m *Model) tooSmall() string {
-	msg := []string{"terminal too small", itoa(m.w) + "x" + itoa(m.h) + ", need " + itoa(minWidth) + "x" + itoa(minHeight), "q quits"}
+	msg := []string{"terminal too small", common.Itoa(m.w) + "x" + common.Itoa(m.h) + ", need " + common.Itoa(minWidth) + "x" + common.Itoa(minHeight), "q quits"}
 	if m.stats.Unsaved != "" {
 		msg = append([]string{"WATCH LIST NOT SAVED"}, msg...)
 	}
@@ -291,7 +241,7 @@ func (m *Model) tooSmall() string {
 		if i >= m.h {
 			break
 		}
-		out = append(out, cut(s, m.w))
+		out = append(out, common.Cut(s, m.w))
 	}
 	return strings.Join(out, "\n")
 }
@@ -302,20 +252,20 @@ func (m *Model) tooSmall() string {
 func (m *Model) bannerLines(n int) []string {
 	var out []string
 	for _, b := range m.banners() {
-		sgr, most := m.st.bannerW, maxBannerLines
+		sgr, most := m.st.BannerWarn, maxBannerLines
 		if b.err {
-			sgr, most = m.st.bannerE, maxErrBannerLines
+			sgr, most = m.st.BannerErr, maxErrBannerLines
 		}
-		ls := wrap(b.text, m.w-2)
+		ls := common.Wrap(b.text, m.w-2)
 		if len(ls) > most {
 			ls = ls[:most]
-			ls[most-1] = cut(ls[most-1]+" …", m.w-2)
+			ls[most-1] = common.Cut(ls[most-1]+" …", m.w-2)
 		}
 		for _, s := range ls {
 			if len(out) == n {
 				return out
 			}
-			out = append(out, sgr+" "+fit(s, m.w-1)+sgrReset)
+			out = append(out, sgr+" "+common.Fit(s, m.w-1)+common.SGRReset)
 		}
 	}
 	return out
@@ -328,21 +278,21 @@ func (m *Model) banners() []banner {
 	var bs []banner
 	st := m.stats
 	if st.Unsaved != "" {
-		bs = append(bs, banner{clean(st.Unsaved), true})
+		bs = append(bs, banner{common.Clean(st.Unsaved), true})
 	}
-	detail := clean(st.HealthDetail)
+	detail := common.Clean(st.HealthDetail)
 	switch st.Health {
 	case watch.HealthDown:
 		if detail == "" {
-			detail = "no answer from " + clean(m.opts.Endpoint)
+			detail = "no answer from " + common.Clean(m.opts.Endpoint)
 		}
 		text := "API DOWN: " + detail
 		if !st.DownSince.IsZero() {
-			text = "API DOWN: no answer since " + m.clock(st.DownSince) + " (" + detail + ")"
+			text = "API DOWN: no answer since " + m.clock.Text(st.DownSince) + " (" + detail + ")"
 		}
 		if e := st.LastError; e != nil && e.Message != "" {
 			// The cause, e.g. "no such host" for a mistyped endpoint.
-			text += " | cause: " + clean(e.Message)
+			text += " | cause: " + common.Clean(e.Message)
 		}
 		bs = append(bs, banner{text + " | last known data kept on each row", true})
 	case watch.HealthAuth:
@@ -356,13 +306,13 @@ func (m *Model) banners() []banner {
 			// Code and RequestId only: the failing row carries the badge
 			// and its detail pane the message, so the banner stays short
 			// and the id is never cut.
-			code := clean(e.Code)
+			code := common.Clean(e.Code)
 			if code == "" {
-				code = clean(e.Message)
+				code = common.Clean(e.Message)
 			}
 			text += ": " + code
 			if e.RequestID != "" {
-				text += " (RequestId " + clean(e.RequestID) + ", " + m.ago(e.At) + ")"
+				text += " (RequestId " + common.Clean(e.RequestID) + ", " + m.clock.Ago(e.At) + ")"
 			}
 		} else if detail != "" {
 			text += ": " + detail
@@ -375,7 +325,7 @@ func (m *Model) banners() []banner {
 // credentialHint says where the credentials in use came from and which
 // switches exist to change them; it names sources and flags, never values.
 func (m *Model) credentialHint() string {
-	src := clean(m.opts.CredentialSource)
+	src := common.Clean(m.opts.CredentialSource)
 	if src == "" {
 		src = "unknown"
 	}
@@ -385,14 +335,17 @@ func (m *Model) credentialHint() string {
 
 // promptLine is the focused input or the removal question.
 func (m *Model) promptLine() string {
-	if m.mode == modeConfirm && len(m.flow.confirm) > 0 {
+	if m.focus.top() == focusConfirm && len(m.ask.refs) > 0 {
 		return m.confirmManyLine()
 	}
-	if m.mode == modeConfirm {
-		q := "remove " + clean(m.confirmRef.String()) + " from the watch list? "
+	if m.focus.top() == focusConfirm {
+		q := "remove " + common.Clean(m.ask.ref.String()) + " from the watch list? "
 		ans := "y removes; other keys keep"
-		idW := max(8, m.w-ansiWidth(ans)-1)
-		return m.st.warn + cut(q, idW) + sgrReset + " " + cut(ans, m.w-min(ansiWidth(q), idW)-1)
+		idW := max(8, m.w-common.Width(ans)-1)
+		return m.st.Warn + common.Cut(q, idW) + common.SGRReset + " " + common.Cut(ans, m.w-min(common.Width(q), idW)-1)
 	}
-	return cut(m.input.View(), m.w)
+	if m.focus.top() == focusCmdline {
+		return m.cmd.View()
+	}
+	return common.Cut(m.input.View(), m.w)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -131,10 +133,18 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 	assertTerminalSafe(t, "down banner", content(m))
 }
 
-// TestWidthSweep: at every width from 20 to 240 and heights from 5 to 80,
-// in every state, no line is wider than the terminal, the frame is no
-// taller than it, and nothing panics. (TestEveryRowNamesItsStateAndNote
-// checks the rows' content from 80 columns up.)
+// TestWidthSweep: in every state, no line is wider than the terminal,
+// the frame is no taller than it, and nothing panics. Every width from 1
+// to 80 is drawn (the narrow end, where the layout is tightest, and
+// below 40 the "too small" text), and beyond it every width where the
+// layout plan changes (sweepBreaks: the panes, the list's columns, the
+// help's two columns, the hook banner) with its neighbours, and every
+// seventh width besides, at a short and a tall height (text that wraps
+// changes at every width; those widths sample it); then the heights at a
+// few widths, which is what changes vertically. -tags long draws every
+// width at every height of ten (sweepSizes).
+// (TestEveryRowNamesItsStateAndNote checks the rows' content from 80
+// columns up.)
 func TestWidthSweep(t *testing.T) {
 	states := map[string]func(m *Model){
 		"list":   func(m *Model) {},
@@ -147,7 +157,7 @@ func TestWidthSweep(t *testing.T) {
 		"confirm": func(m *Model) { press(m, "G", "d") },
 		"banners": func(m *Model) {
 			m.Update(engineMsg{watch.Update{Stats: watch.Stats{Health: watch.HealthAuth, HealthDetail: strings.Repeat("very long detail ", 20)}}})
-			m.setFlash(strings.Repeat("flash ", 60), flashWarn, flashTTL)
+			m.setFlash(strings.Repeat("flash ", 60), common.FlashWarn, common.FlashTTL)
 		},
 		"filter-none": func(m *Model) { press(m, "/", "z", "z") },
 		"report": func(m *Model) {
@@ -161,33 +171,112 @@ func TestWidthSweep(t *testing.T) {
 		},
 		"empty": func(m *Model) { m.Update(engineMsg{watch.Update{Removed: refsOf(m), Stats: okStats()}}) },
 	}
+	sizes := sweepSizes(t)
 	for name, setup := range states {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			for _, h := range []int{1, 5, 7, 8, 9, 12, 24, 40, 60, 80} {
-				m := loaded(t, newCountingEngine(), 200, h)
-				setup(m)
-				for w := 20; w <= 240; w++ {
-					if h > 40 && w%3 != 0 {
-						// Every width's layout is swept in full up to 40
-						// rows; taller frames only add list rows, so every
-						// third width checks them at a third of the cost.
-						continue
-					}
-					m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-					ls := lines(content(m))
-					if len(ls) > h {
-						t.Fatalf("%dx%d: %d lines", w, h, len(ls))
-					}
-					for i, l := range ls {
-						if lw := ansi.StringWidth(l); lw > w {
-							t.Fatalf("%dx%d line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
-						}
+			m := loaded(t, newCountingEngine(), 200, 24)
+			setup(m)
+			for _, sz := range sizes {
+				w, h := sz[0], sz[1]
+				m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+				ls := lines(content(m))
+				if len(ls) > h {
+					t.Fatalf("%dx%d: %d lines", w, h, len(ls))
+				}
+				for i, l := range ls {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Fatalf("%dx%d line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
 					}
 				}
 			}
 		})
 	}
+}
+
+// sweepSizes are the sizes TestWidthSweep draws: with -tags long every
+// width from 1 to 240 at ten heights; else the widths of sweepWidths at a
+// short height (no borders) and a tall one (borders, the most lines of a
+// box), and every height to 24 and every fourth to 80 at four widths.
+func sweepSizes(t *testing.T) [][2]int {
+	var sizes [][2]int
+	if sweepEvery {
+		for _, h := range []int{1, 5, 7, 8, 9, 12, 24, 40, 60, 80} {
+			for w := 1; w <= 240; w++ {
+				sizes = append(sizes, [2]int{w, h})
+			}
+		}
+		return sizes
+	}
+	for _, h := range []int{8, 40} {
+		for _, w := range sweepWidths(t, h) {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
+	for _, w := range []int{40, 80, 121, 200} {
+		for h := 1; h <= 80; h++ {
+			if h <= 24 || h%4 == 0 {
+				sizes = append(sizes, [2]int{w, h})
+			}
+		}
+	}
+	return sizes
+}
+
+// sweepWidths are the widths TestWidthSweep draws at height h: 1 to 80,
+// then the layout's breakpoints (sweepBreaks) with their neighbours and
+// every seventh width to 240.
+func sweepWidths(t *testing.T, h int) []int {
+	want := map[int]bool{}
+	for w := 1; w <= 80; w++ {
+		want[w] = true
+	}
+	for w := 80; w <= 240; w += 7 {
+		want[w] = true
+	}
+	for _, b := range sweepBreaks(t, h) {
+		for w := b - 1; w <= b+1; w++ {
+			want[w] = true
+		}
+	}
+	out := make([]int, 0, len(want))
+	for w := range want {
+		if w >= 1 && w <= 240 {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sweepBreaks are the widths above 80 at which the layout plan changes
+// at height h: where the panes sit and how wide they are, the list's
+// columns (with and without marks), and the fixed thresholds of the help
+// and the hook banner. They are computed from the plan itself, which is
+// cheap, so a new threshold is swept without being listed here.
+func sweepBreaks(t *testing.T, h int) []int {
+	m := loaded(t, newCountingEngine(), 200, h)
+	// What is drawn, not how wide: the panes' arrangement, and for each
+	// column whether it shows and whether it has grown to what its rows
+	// want (between those, a column only widens).
+	shape := func(c cols, wt want) string {
+		return fmt.Sprint(c.id > 0, c.id >= wt.id, c.note > 0, c.note >= wt.note, c.code > 0, c.files > 0, c.app > 0, c.ages, c.merged)
+	}
+	sig := func(w int) string {
+		m.w = w
+		l := m.layout()
+		wt := m.wants()
+		return fmt.Sprint(l.tooSmall, l.side, l.border, l.detH > 0, shape(planCols(l.listW, wt), wt), shape(planCols(l.listW-markW, wt), wt))
+	}
+	breaks := []int{twoColumnHelp + 4, hookBannerWide, sideBySide}
+	prev := sig(80)
+	for w := 81; w <= 240; w++ {
+		if p := sig(w); p != prev {
+			breaks = append(breaks, w)
+			prev = p
+		}
+	}
+	return breaks
 }
 
 func TestStatesReadableWithoutColour(t *testing.T) {

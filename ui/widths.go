@@ -1,7 +1,5 @@
 package ui
 
-import "github.com/trtcwatch/trtcwatch/watch"
-
 // The list's column plan needs the widest TaskId and note of the visible
 // rows (see want). Scanning 10,000 rows for them after
 // every engine update cost more than keeping the list in order, so
@@ -56,20 +54,3 @@ func (m *Model) count(r *row) {
 
 // uncount takes away a row that leaves m.visible.
 func (m *Model) uncount(r *row) { m.widths.add(r.lens, -1) }
-
-// setRow copies a task into its row and, if the row is shown, updates the
-// counts for what changed. A failure's code widens the error column's
-// bound (codeSeen), which never narrows: the column keeps its width while
-// calls fail and recover, so one row's error never reflows every row.
-func (m *Model) setRow(r *row, t watch.Task) {
-	if r.placed.in {
-		m.uncount(r)
-	}
-	r.set(t)
-	if r.placed.in {
-		m.count(r)
-	}
-	if code, ok := failCell(r); ok {
-		m.codeSeen = max(m.codeSeen, min(width(code), codeMaxW))
-	}
-}

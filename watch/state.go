@@ -157,6 +157,9 @@ func apply(t *Task, a *Answer, f *Failure, now time.Time, unseen bool, historyLi
 		return Transition{}, false
 	}
 	tr := Transition{At: now, From: t.Phase, To: p, RequestID: reqID}
+	if f != nil && (p.Failed() || p == NotFound) {
+		tr.Code = f.Code // the history names what caused it
+	}
 	t.Phase, t.Since = p, now
 	if t.LastErr == nil {
 		// Back to what the API said before a failed call: its status has

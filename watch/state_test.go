@@ -189,6 +189,15 @@ func TestApplyTransitions(t *testing.T) {
 				if ok && (tr.From != before || tr.To != task.Phase || !tr.At.Equal(now) || tr.RequestID == "") { // Since: TestApplySince
 					t.Fatalf("step %d: transition %+v, since %v", i, tr, task.Since)
 				}
+				// A change into a failure, or to not found, names the
+				// failed call's code, exactly; any other change none.
+				wantCode := ""
+				if s.f != nil && (task.Phase.Failed() || task.Phase == NotFound) {
+					wantCode = s.f.Code
+				}
+				if ok && (tr.Code != wantCode || task.History[len(task.History)-1] != tr) {
+					t.Fatalf("step %d: transition %+v has code %q, want %q (history %+v)", i, tr, tr.Code, wantCode, task.History)
+				}
 			}
 			if task.Phase != tt.phase || task.Stale != tt.stale || task.Failures != tt.failures || task.SeenLive != tt.seenLive {
 				t.Errorf("got phase=%q stale=%v failures=%d seen=%v", task.Phase, task.Stale, task.Failures, task.SeenLive)

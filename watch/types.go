@@ -128,6 +128,10 @@ type Transition struct {
 	At        time.Time
 	From, To  Phase
 	RequestID string
+	// Code is the failed call's error code when the change is into a
+	// failure (error, throttled, auth error) or to not found, so a history
+	// line names what caused it; empty for any other change.
+	Code string
 }
 
 // Task is a value snapshot of one watched task. The engine hands out copies;

@@ -1,14 +1,31 @@
 package ui
 
 import (
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
+
+// row is the model's copy of one task plus what is derived from it once
+// per change (sanitised strings, the filter key), not once per frame.
+type row struct {
+	t      watch.Task
+	seq    int // arrival order, the "added" sort
+	slot   int // phaseSlot(t.Phase), for counts and the state sort
+	ver    int // bumped on each change; keys the detail cache
+	id     string
+	note   string
+	code   string
+	search string // lower-case text the filter matches
+	placed placed // what it is sorted by in the visible list (order.go)
+	lens   lens   // what it adds to m.widths while shown (widths.go)
+
+	idCell  string // TaskId cut to idCellW, cached per width
+	idCellW int
+}
 
 // phaseIndex maps a phase to its slot in counts; unknown phases share
 // the last slot so a newer engine never breaks the header.
@@ -34,13 +51,13 @@ func bellPhase(p watch.Phase) bool {
 
 // applyUpdate folds one Collect into the model's rows.
 func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
-	m.now = m.opts.Now()
+	m.clock.Now = m.opts.Now()
 	ring := false
 	// Many changes at once (the first load, a paste) sort the whole list;
 	// a few are placed one by one (order.go).
 	bulk := len(up.Changed)+len(up.Removed) > bulkPlace
 	var moved []*row
-	m.addEvents(up.Events)
+	m.evp.Add(up.Events)
 	// The engine reports every phase change, also those that happened
 	// between two collects (Exited then ended); tasks that only just
 	// arrived (startup, an add) do not ring.
@@ -84,7 +101,8 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 		}
 	}
 	m.stats = up.Stats
-	m.paused = up.Stats.Paused
+	m.stats.Paused = up.Stats.Paused
+	m.desc.SetPaused(m.stats.Paused)
 	if bulk && (len(moved) > 0 || gone) {
 		m.rebuild(gone)
 	} else {
@@ -99,11 +117,11 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 	for _, w := range up.Stats.WatchWarnings {
 		if !m.seenWarn[w] {
 			m.seenWarn[w] = true
-			fresh = append(fresh, clean(w))
+			fresh = append(fresh, common.Clean(w))
 		}
 	}
 	if len(fresh) > 0 {
-		cmds = append(cmds, m.setFlash("watch list: "+strings.Join(fresh, "; "), flashWarn, flashLongTTL))
+		cmds = append(cmds, m.setFlash("watch list: "+strings.Join(fresh, "; "), common.FlashWarn, common.FlashLongTTL))
 	}
 	return tea.Batch(cmds...)
 }
@@ -112,11 +130,11 @@ func (m *Model) applyUpdate(up watch.Update) tea.Cmd {
 func (r *row) set(t watch.Task) {
 	r.t = t
 	r.ver++
-	r.id = clean(t.Ref.TaskID)
-	r.note = clean(t.Note)
+	r.id = common.Clean(t.Ref.TaskID)
+	r.note = common.Clean(t.Note)
 	r.code = ""
 	if t.LastErr != nil {
-		r.code = clean(t.LastErr.Code)
+		r.code = common.Clean(t.LastErr.Code)
 	}
 	r.idCellW = -1
 	r.slot = phaseSlot(t.Phase)
@@ -126,7 +144,10 @@ func (r *row) set(t watch.Task) {
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.
 func (m *Model) dropRow(r *row) {
 	delete(m.rows, r.t.Ref)
-	delete(m.flow.marks, r.t.Ref) // a task removed elsewhere keeps no mark
+	if r.t.Ref == m.desc.Ref() {
+		m.desc.SetGone()
+	}
+	delete(m.marks, r.t.Ref) // a task removed elsewhere keeps no mark
 	if m.apps[r.t.Ref.SdkAppID]--; m.apps[r.t.Ref.SdkAppID] <= 0 {
 		delete(m.apps, r.t.Ref.SdkAppID)
 	}
@@ -134,79 +155,22 @@ func (m *Model) dropRow(r *row) {
 	r.seq = -1
 }
 
-// rebuild recomputes the visible rows (filter, problems-only, sort) and
-// puts the cursor back on the same task, so a refresh never moves the
-// selection. compact drops removed rows from the arrival list first.
-func (m *Model) rebuild(compact bool) {
-	if compact {
-		m.all = slices.DeleteFunc(m.all, func(r *row) bool { return r.seq < 0 })
+// setRow copies a task into its row and, if the row is shown, updates the
+// counts for what changed. A failure's code widens the error column's
+// bound (codeSeen), which never narrows: the column keeps its width while
+// calls fail and recover, so one row's error never reflows every row.
+func (m *Model) setRow(r *row, t watch.Task) {
+	if r.placed.in {
+		m.uncount(r)
 	}
-	m.sortVisible()
-	m.reselect()
-}
-
-// reselect finds the selected task again; if it is gone (removed or
-// filtered out) the cursor stays at the same height in the list.
-func (m *Model) reselect() {
-	if i := m.indexOf(m.sel); i >= 0 {
-		m.cursor = i
-	} else {
-		m.cursor = min(m.cursor, len(m.visible)-1)
-		m.cursor = max(m.cursor, 0)
+	r.set(t)
+	if r.placed.in {
+		m.count(r)
 	}
-	m.syncSel()
-	m.ensureVisible()
-}
-
-func (m *Model) indexOf(ref taskref.Ref) int {
-	if r := m.selected(); r != nil && r.t.Ref == ref {
-		return m.cursor
+	if t.Ref == m.desc.Ref() {
+		m.desc.SetTask(r.t, r.ver)
 	}
-	if r := m.rows[ref]; r != nil {
-		if i, ok := m.position(r); ok {
-			return i
-		}
+	if code, ok := failCell(r); ok {
+		m.codeSeen = max(m.codeSeen, min(common.Width(code), codeMaxW))
 	}
-	return -1
-}
-
-func (m *Model) syncSel() {
-	prev := m.sel
-	if r := m.selected(); r != nil {
-		m.sel = r.t.Ref
-	} else {
-		m.sel = taskref.Ref{}
-	}
-	if m.sel != prev {
-		m.dscroll = 0
-	}
-}
-
-// move shifts the cursor by n rows, clamped.
-func (m *Model) move(n int) {
-	if len(m.visible) == 0 {
-		return
-	}
-	m.cursor = min(max(m.cursor+n, 0), len(m.visible)-1)
-	m.syncSel()
-	m.ensureVisible()
-}
-
-// ensureVisible scrolls the list only as far as needed to show the cursor.
-func (m *Model) ensureVisible() {
-	m.offset = clampOffset(m.offset, m.cursor, m.layout().listH, len(m.visible))
-}
-
-func clampOffset(off, cursor, rows, n int) int {
-	if rows <= 0 {
-		return 0
-	}
-	if cursor < off {
-		off = cursor
-	}
-	if cursor >= off+rows {
-		off = cursor - rows + 1
-	}
-	off = min(off, n-rows)
-	return max(off, 0)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trtcwatch/trtcwatch/recfile"
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -23,14 +24,14 @@ func (m *Model) fileRows(files []watch.File, long bool) []fileRow {
 	out := make([]fileRow, len(files))
 	for i, f := range files {
 		n := recfile.Parse(f.FileName)
-		fr := fileRow{f: f, n: n, track: clean(f.TrackType), begin: m.clock(f.Begin)}
+		fr := fileRow{f: f, n: n, track: common.Clean(f.TrackType), begin: m.clock.Text(f.Begin)}
 		switch {
 		case f.UserID != "":
-			fr.user = clean(f.UserID)
+			fr.user = common.Clean(f.UserID)
 		case n.Mixed:
 			fr.user = "(all users)"
 		case n.OK:
-			fr.user = clean(n.User) // the API left UserId empty; the name says who
+			fr.user = common.Clean(n.User) // the API left UserId empty; the name says who
 		default:
 			fr.user = "(none)"
 		}
@@ -45,7 +46,7 @@ func (m *Model) fileRows(files []watch.File, long bool) []fileRow {
 			fr.track = "-"
 		}
 		if long && !f.Begin.IsZero() {
-			fr.begin += " (" + m.since(f.Begin) + ")"
+			fr.begin += " (" + m.clock.Since(f.Begin) + ")"
 		}
 		out[i] = fr
 	}
@@ -56,9 +57,9 @@ func (m *Model) fileRows(files []watch.File, long bool) []fileRow {
 // room quoted.
 func roomOf(n recfile.Name) string {
 	if n.RoomString {
-		return strconv.Quote(clean(n.Room))
+		return strconv.Quote(common.Clean(n.Room))
 	}
-	return clean(n.Room)
+	return common.Clean(n.Room)
 }
 
 // commonFolder is the folder every file shares, or "" (none or mixed).
@@ -70,23 +71,23 @@ func commonFolder(rows []fileRow) string {
 // which stream (main, aux, mixed, and haN after a failover), the track and
 // when it began, then the file name whole, wrapped with a hanging indent.
 // The room and folder, the same for every file of a task, are said once.
-func (m *Model) filesTable(d *doc, r *row) {
+func (m *Model) filesTable(d *common.Doc, r *row) {
 	t := r.t
 	if t.Last == nil {
-		d.title(m.st.title, "Files")
-		d.raw("  no answer yet", "  no answer yet")
+		d.Title(m.st.Title, "Files")
+		d.Raw("  no answer yet", "  no answer yet")
 		return
 	}
 	files := t.Last.Files()
 	if len(files) == 0 {
-		d.title(m.st.title, "Files (0)")
-		d.hang(2, 4, "", recfile.NoFilesHint, prose)
-		d.plain = append(d.plain, "  "+recfile.NoFilesHint)
+		d.Title(m.st.Title, "Files (0)")
+		d.Hang(2, 4, "", recfile.NoFilesHint, common.Prose)
+		d.Plain = append(d.Plain, "  "+recfile.NoFilesHint)
 		return
 	}
-	inner := d.w - 2
+	inner := d.W - 2
 	rows := m.fileRows(files, inner >= 56)
-	head := "Files (" + itoa(len(files)) + ")"
+	head := "Files (" + common.Itoa(len(files)) + ")"
 	rooms := map[string]bool{}
 	failover := false
 	for _, fr := range rows {
@@ -100,56 +101,56 @@ func (m *Model) filesTable(d *doc, r *row) {
 			head += "  room " + room
 		}
 	}
-	d.title(m.st.title, head)
+	d.Title(m.st.Title, head)
 	folder := commonFolder(rows)
 	if folder != "" {
-		shown := clean(folder)
+		shown := common.Clean(folder)
 		if folder == t.Ref.TaskID+"/" {
 			shown = "<TaskId>/"
 		}
-		d.hang(2, 4, m.st.dim, "in "+shown, name)
-		d.plain = append(d.plain, "  in "+clean(folder))
+		d.Hang(2, 4, m.st.Dim, "in "+shown, common.Name)
+		d.Plain = append(d.Plain, "  in "+common.Clean(folder))
 	}
 	if failover {
-		d.hang(2, 4, m.st.dim, "haN: written after the recorder's Nth restart (failover)", prose)
+		d.Hang(2, 4, m.st.Dim, "haN: written after the recorder's Nth restart (failover)", common.Prose)
 	}
 	for _, fr := range rows {
 		if !fr.n.OK {
-			d.hang(2, 4, m.st.dim, "STREAM -: a name not in the documented form, shown as given", prose)
+			d.Hang(2, 4, m.st.Dim, "STREAM -: a name not in the documented form, shown as given", common.Prose)
 			break
 		}
 	}
 	streamW, trackW, beginW, userMax := len("STREAM"), len("TRACK"), len("BEGIN"), len("USER")
 	for _, fr := range rows {
-		streamW, trackW = max(streamW, cells(fr.stream)), max(trackW, cells(fr.track))
-		beginW, userMax = max(beginW, cells(fr.begin)), max(userMax, cells(fr.user))
+		streamW, trackW = max(streamW, common.Width(fr.stream)), max(trackW, common.Width(fr.track))
+		beginW, userMax = max(beginW, common.Width(fr.begin)), max(userMax, common.Width(fr.user))
 	}
 	userW := min(userMax, inner-streamW-trackW-beginW-3)
 	// A user id may wrap inside its column only if the column is roomy.
 	stacked := userW < min(userMax, 16)
 	if !stacked {
-		d.raw("  "+m.st.colHead+fit("USER", userW)+" "+fit("STREAM", streamW)+" "+fit("TRACK", trackW)+" "+fit("BEGIN", beginW)+sgrReset, "")
+		d.Raw("  "+m.st.ColHead+common.Fit("USER", userW)+" "+common.Fit("STREAM", streamW)+" "+common.Fit("TRACK", trackW)+" "+common.Fit("BEGIN", beginW)+common.SGRReset, "")
 	}
 	for _, fr := range rows {
-		d.plain = append(d.plain, "  "+fr.user+"  "+fr.stream+"  "+fr.track+"  "+fr.begin)
+		d.Plain = append(d.Plain, "  "+fr.user+"  "+fr.stream+"  "+fr.track+"  "+fr.begin)
 		if stacked {
 			// Too narrow for columns: who on one line, the rest below.
-			d.hang(2, 4, m.st.bold, fr.user, name)
-			d.hang(4, 6, "", fr.stream+"  "+fr.track+"  "+fr.begin, prose)
+			d.Hang(2, 4, m.st.Bold, fr.user, common.Name)
+			d.Hang(4, 6, "", fr.stream+"  "+fr.track+"  "+fr.begin, common.Prose)
 		} else {
-			for i, u := range wrapAs(fr.user, userW, userW, name) {
-				line := "  " + fit(u, userW)
+			for i, u := range common.WrapAs(fr.user, userW, userW, common.Name) {
+				line := "  " + common.Fit(u, userW)
 				if i == 0 {
-					line += " " + fit(fr.stream, streamW) + " " + fit(fr.track, trackW) + " " + fr.begin
+					line += " " + common.Fit(fr.stream, streamW) + " " + common.Fit(fr.track, trackW) + " " + fr.begin
 				}
-				d.lines = append(d.lines, strings.TrimRight(line, " "))
+				d.Lines = append(d.Lines, strings.TrimRight(line, " "))
 			}
 		}
 		shown := fr.f.FileName
 		if folder != "" {
 			shown = fr.n.Base
 		}
-		d.hang(4, 6, m.st.dim, clean(shown), name)
-		d.plain = append(d.plain, "    "+clean(fr.f.FileName))
+		d.Hang(4, 6, m.st.Dim, common.Clean(shown), common.Name)
+		d.Plain = append(d.Plain, "    "+common.Clean(fr.f.FileName))
 	}
 }

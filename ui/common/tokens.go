@@ -1,4 +1,4 @@
-package ui
+package common
 
 import (
 	"strings"
@@ -43,25 +43,19 @@ func tokens(s string) []string {
 	return out
 }
 
-// placedLine is one laid-out line: its text and the column it starts at.
-type placedLine struct {
-	x    int
-	text string
-}
-
-// hangTokens lays s out in lines of w cells, the first from column first,
-// the rest from column rest, wrapped between tokens. A line that would not
-// fit whole at its column starts further left, as far as it must: whole
-// beats indented.
-func hangTokens(s string, w, first, rest int) []placedLine {
+// HangTokens lays s out in lines of w cells, indented: the first from
+// column first, the rest from column rest, wrapped between tokens. A line
+// that would not fit whole at its column starts further left, as far as
+// it must: whole beats indented.
+func HangTokens(s string, w, first, rest int) []string {
 	if w < 1 {
-		return []placedLine{{0, s}}
+		return []string{s}
 	}
-	var out []placedLine
+	var out []string
 	var line strings.Builder
 	lw, x := 0, first
 	put := func(text string, tw int) {
-		out = append(out, placedLine{x: max(min(x, w-tw), 0), text: text})
+		out = append(out, Spaces(max(min(x, w-tw), 0))+text)
 		x = rest
 	}
 	flush := func() {
@@ -72,7 +66,7 @@ func hangTokens(s string, w, first, rest int) []placedLine {
 		}
 	}
 	for _, tok := range tokens(s) {
-		tw := cells(tok)
+		tw := Width(tok)
 		if lw > 0 && lw+1+tw <= w-x {
 			line.WriteByte(' ')
 			line.WriteString(tok)
@@ -83,17 +77,17 @@ func hangTokens(s string, w, first, rest int) []placedLine {
 		if tw > w {
 			parts := splitToken(tok, w)
 			for _, p := range parts[:len(parts)-1] {
-				put(p, cells(p))
+				put(p, Width(p))
 			}
 			tok = parts[len(parts)-1]
-			tw = cells(tok)
+			tw = Width(tok)
 		}
 		line.WriteString(tok)
 		lw = tw
 	}
 	flush()
 	if len(out) == 0 {
-		out = append(out, placedLine{x: first})
+		out = append(out, Spaces(first))
 	}
 	return out
 }
@@ -103,7 +97,7 @@ func hangTokens(s string, w, first, rest int) []placedLine {
 // cells (a short key before its value is a part of its own); else at w.
 func splitToken(tok string, w int) []string {
 	var out []string
-	for cells(tok) > w {
+	for Width(tok) > w {
 		var head string
 		if plainASCII(tok) {
 			cut := w

@@ -1,4 +1,4 @@
-package ui
+package common
 
 import (
 	"slices"
@@ -25,13 +25,13 @@ func TestWrap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := wrap(tt.s, tt.w)
+			got := Wrap(tt.s, tt.w)
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
+				t.Errorf("Wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
 			}
 			for _, l := range got {
-				if width(l) > tt.w {
-					t.Errorf("line %q is %d cells, wider than %d", l, width(l), tt.w)
+				if Width(l) > tt.w {
+					t.Errorf("line %q is %d cells, wider than %d", l, Width(l), tt.w)
 				}
 			}
 		})

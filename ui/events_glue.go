@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/events"
+)
+
+// The events pane (package events) keeps every engine update's events
+// (applyUpdate) and follows the list's selection (syncSel); what it asks
+// of the root comes back as events.GoToMsg, CloseMsg and FilterMsg.
+
+// eventsMsg opens the events pane; the `:events` command sends it.
+type eventsMsg struct{}
+
+// openEvents shows the events pane from its newest event.
+func (m *Model) openEvents() {
+	m.closeBox()
+	if !m.focus.has(focusEvents) {
+		m.focus.push(focusEvents)
+	}
+	m.evp.Open()
+}
+
+// eventsKey hands a key to the events pane.
+func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
+	m.evp.SetSize(m.w, m.layout().bodyH)
+	return m.child(m.evp.Update(k))
+}
+
+// appendEvents draws the events pane in the body.
+func (m *Model) appendEvents(lines []string, l layout) []string {
+	m.evp.SetSize(m.w, l.bodyH)
+	return append(lines, strings.Split(m.evp.View(), "\n")...)
+}
+
+// onEventsFilter opens the filter input for the events pane's own filter.
+func (m *Model) onEventsFilter(msg events.FilterMsg) tea.Cmd {
+	cmd := m.startInput(focusFilter, msg.Filter)
+	m.input.SetPrompt("events filter> ", "part of a TaskId, change, code, RequestId or note", m.w)
+	return cmd
+}
+
+// jumpToTask closes the pane and selects ref in the list, clearing the
+// filter and "only problems" when they hide it.
+func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
+	if m.rows[ref] == nil {
+		return m.setFlash(common.Brief(common.Clean(ref.TaskID))+" is no longer watched", common.FlashInfo, common.FlashTTL)
+	}
+	m.focus = newFocusStack()
+	m.selectTask(ref)
+	return nil
+}
+
+// setFilter is what the `/` input typed: the events pane's filter while
+// the pane is open, else the list's. The two never touch each other, so
+// closing the pane leaves the list filtered as it was.
+func (m *Model) setFilter(v string) {
+	if m.focus.has(focusEvents) {
+		m.evp.SetFilter(v)
+		return
+	}
+	m.filter = v
+	m.rebuild(false)
+}

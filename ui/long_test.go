@@ -1,0 +1,13 @@
+//go:build long
+
+package ui
+
+// The full sizes (-tags long); quick_test.go has the normal suite's.
+const (
+	// fuzzEvents: at 300 events a session the ": then space then tab"
+	// panic of issue 19 failed 6 seeds of 10 (1 to 10).
+	fuzzEvents = 300
+	// sweepEvery: TestWidthSweep draws every width from 1 to 240 at ten
+	// heights from 1 to 80.
+	sweepEvery = true
+)

@@ -1,0 +1,14 @@
+//go:build !long
+
+package ui
+
+// The sizes of the normal suite, which must stay quick under -race on two
+// cores; long_test.go has the full ones (go test -race -tags long, a step of
+// its own in CI).
+const (
+	// fuzzEvents is how many events TestKeyFuzz sends a session.
+	fuzzEvents = 100
+	// sweepEvery: TestWidthSweep draws the widths where the layout plan
+	// changes and a sample of the rest (see sweepSizes).
+	sweepEvery = false
+)
