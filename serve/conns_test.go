@@ -130,7 +130,11 @@ func TestPerAddressLimit(t *testing.T) {
 		io.WriteString(c, "SSH-2.0-")
 		three = append(three, c)
 	}
-	eventually(t, "the server read what they said", func() bool { return silentCount(r.srv, "127.0.0.3") == 0 })
+	// (Every one taken and read: silentCount alone is 0 before the server
+	// has taken them all, and the newcomer would get a free place.)
+	eventually(t, "the server took all and read what they said", func() bool {
+		return addrCount(r.srv, "127.0.0.3") == maxWaitingPerAddr && silentCount(r.srv, "127.0.0.3") == 0
+	})
 	// (Waited for, not read once: on a loaded machine the server may take
 	// longer than closedByServer's moment to close it.)
 	newcomer := silent(t, r.addr, "127.0.0.3")
@@ -151,6 +155,17 @@ func TestPerAddressLimit(t *testing.T) {
 	if n := openCount(three); n != len(three) {
 		t.Fatalf("%d of 127.0.0.3's connections, which had spoken, were closed", len(three)-n)
 	}
+}
+
+func addrCount(s *Server, ip string) (n int) {
+	s.conns.mu.Lock()
+	defer s.conns.mu.Unlock()
+	for w := range s.conns.waiting {
+		if w.ip == ip {
+			n++
+		}
+	}
+	return n
 }
 
 func silentCount(s *Server, ip string) (n int) {
