@@ -40,7 +40,7 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.DurationVar(&cfg.StallFor, "stall", emulator.DefaultStallFor, "how long a stall fault holds the answer")
 	fs.DurationVar(&cfg.ExitLinger, "exit-linger", emulator.DefaultExitLinger, "how long a task shows Exited before it is gone")
 	fs.StringVar(&cfg.GoneCode, "gone-code", emulator.DefaultGoneCode, "error code answered for a task that is gone")
-	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see README) of tasks, timelines and faults")
+	fs.StringVar(&scenario, "scenario", "", "scenario file (JSON, see docs/files.md) of tasks, timelines and faults")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests to stderr")
 	fs.StringVar(&cfg.CallbackURL, "callback-url", "", "post TRTC's recording callbacks (event group 3) for every change of every task to this http:// or https:// URL, retried as TRTC retries them")
 	fs.StringVar(&cbKey, "callback-key", "", "the key that signs the callbacks (Sign), as set in the TRTC console: 1 to 32 letters and digits (or env "+envCallbackKey+", or --callback-key-file; a flag shows in the process list); none: unsigned")
