@@ -166,7 +166,14 @@ func wrapWords(s string, w int) []string {
 			continue
 		}
 		if lw > 0 || line.Len() > 0 {
-			out = append(out, line.String())
+			l := line.String()
+			// A separator goes down with the words it introduces: a line
+			// never ends in a dangling "|" ("… 3s ago) |" over "retrying").
+			if sep, ok := trailingSeparator(l); ok && Width(sep)+1+ww <= w {
+				l = strings.TrimSuffix(l, " "+sep)
+				word, ww = sep+" "+word, Width(sep)+1+ww
+			}
+			out = append(out, l)
 			line.Reset()
 			lw = 0
 		}
@@ -183,6 +190,17 @@ func wrapWords(s string, w int) []string {
 		out = append(out, line.String())
 	}
 	return out
+}
+
+// trailingSeparator is the "|" or "·" that ends line as a word of its
+// own after others, if it does.
+func trailingSeparator(line string) (string, bool) {
+	for _, sep := range []string{"|", "·"} {
+		if strings.HasSuffix(line, " "+sep) && strings.TrimSpace(strings.TrimSuffix(line, sep)) != "" {
+			return sep, true
+		}
+	}
+	return "", false
 }
 
 // Styled wraps plain text in an SGR prefix and a reset.

@@ -22,6 +22,10 @@ func TestWrap(t *testing.T) {
 			[]string{"error (RequestId", "6b8a2f8d-75b2-4561-9ac3-8fa0f9267c65, 2s", "ago)"}},
 		{"double spaces kept", "a  b", 10, []string{"a  b"}},
 		{"no room", "abc", 0, nil},
+		{"a separator goes down with what follows", "API errors: Busy (3s ago) | retrying", 27,
+			[]string{"API errors: Busy (3s ago)", "| retrying"}},
+		{"a middle dot too", "callbacks 12 ok · 3 refused", 17, []string{"callbacks 12 ok", "· 3 refused"}},
+		{"a separator stays when what follows cannot fit beside it", "ab | cdefghij", 9, []string{"ab |", "cdefghij"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
