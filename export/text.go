@@ -18,7 +18,7 @@ import (
 )
 
 // header is the column header of CSV and Markdown, in order.
-var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
+var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files", "room"}
 
 // fileSeparator joins file names in one CSV cell: a line break, because a
 // sanitised file name never holds one (a ';' or ',' could be part of a
@@ -38,6 +38,19 @@ func row(t watch.Task, loc *time.Location) (cells, names []string) {
 		app = strconv.FormatUint(t.Ref.SdkAppID, 10)
 	}
 	return []string{t.Ref.TaskID, app, t.Ref.Region, statusCell(t), since(t, loc), t.Note, requestID(t)}, names
+}
+
+// roomCell is the RoomId callbacks named, "(adopted)" after it when a
+// callback added the task; raw.
+func roomCell(t watch.Task) string {
+	p := t.Pushed
+	switch {
+	case p == nil:
+		return ""
+	case p.Adopted:
+		return strings.TrimSpace(p.RoomID + " (adopted)")
+	}
+	return p.RoomID
 }
 
 // statusCell is Status for CSV and Markdown, which have no error line
@@ -75,7 +88,7 @@ func writeCSV(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 		for j := range names {
 			names[j] = csvCell(names[j])
 		}
-		if err := cw.Write(append(cells, strings.Join(names, fileSeparator))); err != nil {
+		if err := cw.Write(append(cells, strings.Join(names, fileSeparator), csvCell(roomCell(t)))); err != nil {
 			return fmt.Errorf("write csv task %s: %w", t.Ref, err)
 		}
 	}
@@ -100,7 +113,7 @@ func mdCell(s string) string {
 	return mdEscaper.Replace(sanitize.String(s))
 }
 
-var mdHeader = []string{"Task", "SdkAppId", "Region", "Status", "Since", "Note", "Last RequestId", "Files"}
+var mdHeader = []string{"Task", "SdkAppId", "Region", "Status", "Since", "Note", "Last RequestId", "Files", "RoomId"}
 
 func writeMarkdown(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 	bw := bufio.NewWriter(w)
@@ -117,7 +130,7 @@ func writeMarkdown(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 		if len(names) == 0 {
 			names = []string{"-"}
 		}
-		cells = append(cells, strings.Join(names, "<br>"))
+		cells = append(cells, strings.Join(names, "<br>"), mdCell(roomCell(t)))
 		bw.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	if err := bw.Flush(); err != nil {
@@ -165,6 +178,7 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	if e := t.LastErr; e != nil {
 		fmt.Fprintf(w, "%s%s [%s]: %s\n", indent, safe(e.Code), e.Kind.String(), safe(e.Message))
 	}
+	defer writeCallbacks(w, t, loc, now)
 	fs := files(t)
 	if len(fs) == 0 {
 		if t.LastErr == nil && t.Last != nil {
@@ -175,6 +189,9 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	rows := [][]string{{"USER", "TRACK", "BEGIN", "FILE"}}
 	for _, f := range fs {
 		user := sanitize.String(f.UserID)
+		if pf, ok := t.Pushed.File(f.FileName); ok && f.UserID == "" && pf.UserID != "" {
+			user = sanitize.String(pf.UserID) + " (callback)" // the API left it empty; the file's 307 named it
+		}
 		if user == "" {
 			user = `""` // mixed-mode files have an empty UserId: show that it is empty
 		}
@@ -183,6 +200,32 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	widths := columnWidths(rows)
 	for _, r := range rows {
 		writeRow(w, indent, r, widths)
+	}
+}
+
+// writeCallbacks lists what recording callbacks said about t under its
+// files: each fact (watch.PushedFact) with its time, then the files they
+// named that the API's list does not hold yet.
+func writeCallbacks(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Time) {
+	const indent = "    "
+	facts := t.Pushed.Facts()
+	if len(facts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%scallbacks (what TRTC pushed; the status is the API's):\n", indent)
+	for _, f := range facts {
+		at := ""
+		if !f.At.IsZero() {
+			at = beginTime(f.At, loc, now) + "  "
+		}
+		fmt.Fprintf(w, "%s  %-9s %s%s\n", indent, f.Label, at, sanitize.String(f.Text))
+	}
+	for _, f := range t.Pushed.Unlisted(files(t)) {
+		user := sanitize.String(f.UserID)
+		if user == "" {
+			user = `""`
+		}
+		fmt.Fprintf(w, "%s  %-9s %s  %s  %s  %s (not listed by the API yet)\n", indent, "File", user, safe(f.TrackType), beginTime(f.Begin, loc, now), safe(f.FileName))
 	}
 }
 
