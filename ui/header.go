@@ -25,6 +25,9 @@ func (m *Model) headerLines() []string {
 	if m.opts.Demo {
 		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.Warn, short: "DEMO"})
 	}
+	if m.opts.ReadOnly { // said before any edit is tried: the keys for them are off
+		segs = append(segs, segment{plain: "read-only", sgr: m.st.Warn, short: "read-only"})
+	}
 	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
 		segs = append(segs, segment{plain: common.Itoa(n) + " viewers", sgr: m.st.Bold, short: common.Itoa(n) + " viewers"})
 	}
@@ -35,7 +38,7 @@ func (m *Model) headerLines() []string {
 		segs = append(segs, segment{plain: "no polls for " + d + " until " + m.clock.Text(g.To) + ": this process was stopped or asleep",
 			sgr: m.st.Warn, short: "no polls " + d})
 	}
-	segs = append(segs, m.whereSegment(), segment{plain: m.rateText()})
+	segs = append(segs, m.whereSegment(), m.callbackSegment(), segment{plain: m.rateText()})
 	thr := "throttled " + common.Itoa(st.Throttles1m) + "/1m"
 	thrSGR := m.st.Dim
 	if st.Throttles1m > 0 {
@@ -190,6 +193,33 @@ func (m *Model) whereSegment() segment {
 	}
 	short := strings.TrimSpace(app + " " + shortRegion(region))
 	return segment{plain: full, short: short}
+}
+
+// callbackSegment is the callback receiver's counter, the receiver's own
+// words ("callbacks 12 ok · 3 refused", callback.Stats.String) with the
+// refusals a warning once there are any and "insecure" (Sign not checked)
+// in red; empty while no receiver runs. It is essential: when the words do
+// not fit, "cb 12 ok" stands in, with the refusals and "insecure" only when
+// they are there.
+func (m *Model) callbackSegment() segment {
+	rs := m.stats.Push.Receiver
+	if rs == nil {
+		return segment{}
+	}
+	parts := strings.Split(rs.String(), " · ")
+	refused := rs.RefusedTotal() > 0
+	short := []string{"cb " + strings.TrimPrefix(parts[0], "callbacks ")}
+	for i, p := range parts[1:] {
+		switch {
+		case i == 0 && refused:
+			parts[i+1] = common.Styled(m.st.Warn, p)
+			short = append(short, parts[i+1])
+		case p == "insecure":
+			parts[i+1] = common.Styled(m.st.Bad, p)
+			short = append(short, parts[i+1])
+		}
+	}
+	return segment{plain: strings.Join(parts, " · "), short: strings.Join(short, " ")}
 }
 
 // shortRegion is "singapore" for "ap-singapore", for when the full name
