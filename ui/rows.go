@@ -23,8 +23,8 @@ type row struct {
 	// adopted: the engine added the task because a callback named it
 	// (drawn with adoptedGlyph before the TaskId).
 	adopted bool
-	placed placed // what it is sorted by in the visible list (order.go)
-	lens   lens   // what it adds to m.widths while shown (widths.go)
+	placed  placed // what it is sorted by in the visible list (order.go)
+	lens    lens   // what it adds to m.widths while shown (widths.go)
 
 	idCell  string // TaskId cut to idCellW, cached per width
 	idCellW int
