@@ -28,6 +28,11 @@ func (m *Model) headerLines() []string {
 	if m.opts.ReadOnly { // said before any edit is tried: the keys for them are off
 		segs = append(segs, segment{plain: "read-only", sgr: m.st.Warn, short: "read-only"})
 	}
+	if rs := st.Push.Receiver; rs != nil && rs.Insecure {
+		// Anyone who can reach the receiver can make callbacks: said up
+		// front, as PAUSED and DEMO are, never dropped for width.
+		segs = append(segs, segment{plain: "callbacks insecure (Sign not checked)", sgr: m.st.Bad, short: "insecure"})
+	}
 	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
 		segs = append(segs, segment{plain: common.Itoa(n) + " viewers", sgr: m.st.Bold, short: common.Itoa(n) + " viewers"})
 	}
@@ -195,31 +200,24 @@ func (m *Model) whereSegment() segment {
 	return segment{plain: full, short: short}
 }
 
-// callbackSegment is the callback receiver's counter, the receiver's own
-// words ("callbacks 12 ok · 3 refused", callback.Stats.String) with the
-// refusals a warning once there are any and "insecure" (Sign not checked)
-// in red; empty while no receiver runs. It is essential: when the words do
-// not fit, "cb 12 ok" stands in, with the refusals and "insecure" only when
-// they are there.
+// callbackSegment is the callback receiver's counter in its own words
+// ("callbacks 12 ok · 3 refused", callback.Stats.String, whose
+// " · insecure" the header says up front instead), the refusals a
+// warning once there are any; empty while no receiver runs. It is
+// essential: when the words do not fit, "cb 12 ok" stands in, with the
+// refusals when there are any.
 func (m *Model) callbackSegment() segment {
 	rs := m.stats.Push.Receiver
 	if rs == nil {
 		return segment{}
 	}
-	parts := strings.Split(rs.String(), " · ")
-	refused := rs.RefusedTotal() > 0
-	short := []string{"cb " + strings.TrimPrefix(parts[0], "callbacks ")}
-	for i, p := range parts[1:] {
-		switch {
-		case i == 0 && refused:
-			parts[i+1] = common.Styled(m.st.Warn, p)
-			short = append(short, parts[i+1])
-		case p == "insecure":
-			parts[i+1] = common.Styled(m.st.Bad, p)
-			short = append(short, parts[i+1])
-		}
+	ok, refused, _ := strings.Cut(strings.TrimSuffix(rs.String(), " · insecure"), " · ")
+	short := "cb " + strings.TrimPrefix(ok, "callbacks ")
+	if rs.RefusedTotal() > 0 {
+		refused = common.Styled(m.st.Warn, refused)
+		short += " " + refused
 	}
-	return segment{plain: strings.Join(parts, " · "), short: strings.Join(short, " ")}
+	return segment{plain: ok + " · " + refused, short: short}
 }
 
 // shortRegion is "singapore" for "ap-singapore", for when the full name

@@ -12,7 +12,7 @@ import (
 // does not hold yet. Every string in them came from the network.
 
 // PushedTitle heads the section.
-const PushedTitle = "Callbacks (what TRTC pushed; a hint, the state above is the API's)"
+const PushedTitle = "Callbacks (what TRTC pushed)"
 
 // Pushed writes the section: each fact (watch.Pushed.Facts) as a field,
 // its time as ts says, then the files callbacks named that listed (the
