@@ -18,7 +18,7 @@ import (
 )
 
 // header is the column header of CSV and Markdown, in order.
-var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files", "room"}
+var header = []string{"task", "sdkappid", "region", "status", "since", "note", "request_id", "files"}
 
 // fileSeparator joins file names in one CSV cell: a line break, because a
 // sanitised file name never holds one (a ';' or ',' could be part of a
@@ -38,19 +38,6 @@ func row(t watch.Task, loc *time.Location) (cells, names []string) {
 		app = strconv.FormatUint(t.Ref.SdkAppID, 10)
 	}
 	return []string{t.Ref.TaskID, app, t.Ref.Region, statusCell(t), since(t, loc), t.Note, requestID(t)}, names
-}
-
-// roomCell is the RoomId callbacks named, "(adopted)" after it when a
-// callback added the task; raw.
-func roomCell(t watch.Task) string {
-	p := t.Pushed
-	switch {
-	case p == nil:
-		return ""
-	case p.Adopted:
-		return strings.TrimSpace(p.RoomID + " (adopted)")
-	}
-	return p.RoomID
 }
 
 // statusCell is Status for CSV and Markdown, which have no error line
@@ -88,7 +75,7 @@ func writeCSV(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 		for j := range names {
 			names[j] = csvCell(names[j])
 		}
-		if err := cw.Write(append(cells, strings.Join(names, fileSeparator), csvCell(roomCell(t)))); err != nil {
+		if err := cw.Write(append(cells, strings.Join(names, fileSeparator))); err != nil {
 			return fmt.Errorf("write csv task %s: %w", t.Ref, err)
 		}
 	}
@@ -113,7 +100,7 @@ func mdCell(s string) string {
 	return mdEscaper.Replace(sanitize.String(s))
 }
 
-var mdHeader = []string{"Task", "SdkAppId", "Region", "Status", "Since", "Note", "Last RequestId", "Files", "RoomId"}
+var mdHeader = []string{"Task", "SdkAppId", "Region", "Status", "Since", "Note", "Last RequestId", "Files"}
 
 func writeMarkdown(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 	bw := bufio.NewWriter(w)
@@ -130,7 +117,7 @@ func writeMarkdown(w io.Writer, tasks []watch.Task, loc *time.Location) error {
 		if len(names) == 0 {
 			names = []string{"-"}
 		}
-		cells = append(cells, strings.Join(names, "<br>"), mdCell(roomCell(t)))
+		cells = append(cells, strings.Join(names, "<br>"))
 		bw.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	if err := bw.Flush(); err != nil {
