@@ -11,8 +11,8 @@ import (
 // the API's fields, and the files callbacks named that the API's list
 // does not hold yet. Every string in them came from the network.
 
-// PushedTitle heads the section.
-const PushedTitle = "Callbacks (what TRTC pushed)"
+// pushedTitle heads the section.
+const pushedTitle = "Callbacks (what TRTC pushed)"
 
 // Pushed writes the section: each fact (watch.Pushed.Facts) as a field,
 // its time as ts says, then the files callbacks named that listed (the
@@ -22,7 +22,7 @@ func Pushed(d *Doc, st *Styles, p *watch.Pushed, listed []watch.File, ts func(ti
 	if len(facts) == 0 {
 		return
 	}
-	d.Title(st.Title, PushedTitle)
+	d.Title(st.Title, pushedTitle)
 	indent := d.Indent
 	d.Indent = max(indent, 1)
 	for _, f := range facts {
