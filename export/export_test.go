@@ -40,8 +40,20 @@ func fixture() []watch.Task {
 		{UserID: "", FileName: "1400000001_room1__mix.mp4", TrackType: "audio_video"},
 	}
 	rec := watch.NewAnswer("InProgress", "req-ok-1", at, files, nil)
+	// What callbacks said of task-ok: its room, the mixed file's 307 (the
+	// API gives its UserId empty too), a file the API does not list yet.
+	pushed := &watch.Pushed{RoomID: "1234", RobotID: "recorder_1234", Callbacks: 4, Latest: now.Add(-time.Minute),
+		Started: watch.Outcome{At: at}, UploadStarted: watch.Outcome{At: at.Add(time.Second)},
+		Files: []watch.PushedFile{
+			{At: at, FileName: "1400000001_room1_alice_main.m3u8", UserID: "alice", TrackType: "audio_video"},
+			{At: now.Add(-time.Minute), FileName: "1400000001_room1_carol_main.m3u8", UserID: "carol", TrackType: "audio"},
+		}}
+	// The hostile task was adopted; its callbacks carry escapes too.
+	hostile := &watch.Pushed{Adopted: true, RoomID: "\x1b[2J99|<b>", RobotID: "\x1b]52;c;aGFja2Vk\x07bot", Callbacks: 2, Dropped: 1,
+		Stopped: watch.Stop{At: at, LeaveCode: 99},
+		Faults:  []watch.PushedFault{{At: at, Type: 308, Code: "\x1b[31mNoSuchBucket", Message: "=evil\u202e\r\nline"}}}
 	return []watch.Task{
-		{Ref: ref("task-ok"), Phase: watch.InProgress, Since: at, Last: rec, SeenLive: true},
+		{Ref: ref("task-ok"), Phase: watch.InProgress, Since: at, Last: rec, SeenLive: true, Pushed: pushed},
 		{Ref: ref("task-idle"), Note: "waiting for host", Phase: watch.Idle, Since: at,
 			Last: &watch.Answer{Status: "Idle", RequestID: "req-idle"}, SeenLive: true},
 		{Ref: ref("task-thr"), Phase: watch.Throttled, Since: at, Last: rec, SeenLive: true, Stale: true,
@@ -58,7 +70,7 @@ func fixture() []watch.Task {
 			Last: watch.NewAnswer("InProgress", "@SUM(1)", time.Time{}, []watch.File{
 				{UserID: "\x1b]52;c;aGFja2Vk\x07", FileName: "+evil|name\r\n.mp4", TrackType: "audio"},
 				{UserID: "bob", FileName: "\u202egnp.exe", TrackType: "video"},
-			}, nil)},
+			}, nil), Pushed: hostile},
 	}
 }
 

@@ -35,6 +35,30 @@ type Record struct {
 	ErrorCode    string       `json:"error_code"` // "" unless the latest call failed (or found the task gone)
 	ErrorMessage string       `json:"error_message"`
 	ErrorKind    string       `json:"error_kind"` // gone, throttled, auth, bad_request, transient, ...
+	// Callbacks is what TRTC's recording callbacks said (watch.Pushed),
+	// absent when none named the task.
+	Callbacks *RecordCallbacks `json:"callbacks,omitempty"`
+}
+
+// RecordCallbacks is a task's callback facts in a Record: the room, the
+// robot, whether a callback added the task, how many came and how many
+// facts did not fit, each fact as the dashboard words it, and the files
+// callbacks named that the API's list does not hold yet.
+type RecordCallbacks struct {
+	RoomID      string       `json:"room_id"`
+	RobotUserID string       `json:"robot_user_id"`
+	Adopted     bool         `json:"adopted"`
+	Count       int          `json:"count"`
+	Dropped     int          `json:"dropped"`
+	Facts       []RecordFact `json:"facts"`
+	Unlisted    []RecordFile `json:"files_not_listed"`
+}
+
+// RecordFact is one watch.PushedFact.
+type RecordFact struct {
+	Label string  `json:"label"`
+	At    *string `json:"at"` // RFC 3339 with offset, null for a fact with no time
+	Text  string  `json:"text"`
 }
 
 // RecordFile is one storage file in a Record.
@@ -44,6 +68,19 @@ type RecordFile struct {
 	FileName  string  `json:"file_name"`
 	BeginMS   *int64  `json:"begin_ms"` // Unix milliseconds, null when the API gave none
 	Begin     *string `json:"begin"`    // the same as RFC 3339 with offset, null when none
+	// CallbackUserID is the UserId the file's callback (307) gave, when
+	// it differs from the API's (which may leave it empty).
+	CallbackUserID string `json:"callback_user_id,omitempty"`
+}
+
+// newRecordFile is one file in a Record.
+func newRecordFile(f watch.File, loc *time.Location) RecordFile {
+	rf := RecordFile{UserID: f.UserID, TrackType: f.TrackType, FileName: f.FileName}
+	if !f.Begin.IsZero() {
+		ms, s := f.Begin.UnixMilli(), f.Begin.In(loc).Format(time.RFC3339)
+		rf.BeginMS, rf.Begin = &ms, &s
+	}
+	return rf
 }
 
 // newRecord builds the JSON export's record of one task.
@@ -57,13 +94,29 @@ func newRecord(t watch.Task, loc *time.Location) Record {
 	if r.Phase == "" {
 		r.Phase = string(watch.Pending)
 	}
+	p := t.Pushed
 	for _, f := range files(t) {
-		rf := RecordFile{UserID: f.UserID, TrackType: f.TrackType, FileName: f.FileName}
-		if !f.Begin.IsZero() {
-			ms, s := f.Begin.UnixMilli(), f.Begin.In(loc).Format(time.RFC3339)
-			rf.BeginMS, rf.Begin = &ms, &s
+		rf := newRecordFile(f, loc)
+		if pf, ok := p.File(f.FileName); ok && pf.UserID != f.UserID {
+			rf.CallbackUserID = pf.UserID
 		}
 		r.Files = append(r.Files, rf)
+	}
+	if p != nil {
+		c := &RecordCallbacks{RoomID: p.RoomID, RobotUserID: p.RobotID, Adopted: p.Adopted, Count: p.Callbacks, Dropped: p.Dropped,
+			Facts: []RecordFact{}, Unlisted: []RecordFile{}}
+		for _, f := range p.Facts() {
+			rf := RecordFact{Label: f.Label, Text: f.Text}
+			if !f.At.IsZero() {
+				s := f.At.In(loc).Format(time.RFC3339)
+				rf.At = &s
+			}
+			c.Facts = append(c.Facts, rf)
+		}
+		for _, f := range p.Unlisted(files(t)) {
+			c.Unlisted = append(c.Unlisted, newRecordFile(watch.File{UserID: f.UserID, FileName: f.FileName, TrackType: f.TrackType, Begin: f.Begin}, loc))
+		}
+		r.Callbacks = c
 	}
 	if e := t.LastErr; e != nil {
 		r.ErrorCode, r.ErrorMessage, r.ErrorKind = e.Code, e.Message, kindName(e.Kind)

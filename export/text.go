@@ -165,6 +165,7 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	if e := t.LastErr; e != nil {
 		fmt.Fprintf(w, "%s%s [%s]: %s\n", indent, safe(e.Code), e.Kind.String(), safe(e.Message))
 	}
+	defer writeCallbacks(w, t, loc, now)
 	fs := files(t)
 	if len(fs) == 0 {
 		if t.LastErr == nil && t.Last != nil {
@@ -175,6 +176,9 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	rows := [][]string{{"USER", "TRACK", "BEGIN", "FILE"}}
 	for _, f := range fs {
 		user := sanitize.String(f.UserID)
+		if pf, ok := t.Pushed.File(f.FileName); ok && f.UserID == "" && pf.UserID != "" {
+			user = sanitize.String(pf.UserID) + " (callback)" // the API left it empty; the file's 307 named it
+		}
 		if user == "" {
 			user = `""` // mixed-mode files have an empty UserId: show that it is empty
 		}
@@ -183,6 +187,32 @@ func writeDetail(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Tim
 	widths := columnWidths(rows)
 	for _, r := range rows {
 		writeRow(w, indent, r, widths)
+	}
+}
+
+// writeCallbacks lists what recording callbacks said about t under its
+// files: each fact (watch.PushedFact) with its time, then the files they
+// named that the API's list does not hold yet.
+func writeCallbacks(w *bufio.Writer, t watch.Task, loc *time.Location, now time.Time) {
+	const indent = "    "
+	facts := t.Pushed.Facts()
+	if len(facts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%scallbacks (what TRTC pushed; the status is the API's):\n", indent)
+	for _, f := range facts {
+		at := ""
+		if !f.At.IsZero() {
+			at = beginTime(f.At, loc, now) + "  "
+		}
+		fmt.Fprintf(w, "%s  %-9s %s%s\n", indent, f.Label, at, sanitize.String(f.Text))
+	}
+	for _, f := range t.Pushed.Unlisted(files(t)) {
+		user := sanitize.String(f.UserID)
+		if user == "" {
+			user = `""`
+		}
+		fmt.Fprintf(w, "%s  %-9s %s  %s  %s  %s (not listed by the API yet)\n", indent, "File", user, safe(f.TrackType), beginTime(f.Begin, loc, now), safe(f.FileName))
 	}
 }
 

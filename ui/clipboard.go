@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // copyCmd writes the clipboard off the event loop: the native clipboard
@@ -69,6 +70,24 @@ func (m *Model) ticketText(r *row) string {
 		b.WriteString("Files (" + common.Itoa(t.Last.FileCount) + "):\n")
 		for _, f := range t.Last.Files() {
 			b.WriteString("  UserId=" + common.Clean(f.UserID) + " TrackType=" + common.Clean(f.TrackType) +
+				" FileName=" + common.Clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
+		}
+	}
+	if facts := t.Pushed.Facts(); len(facts) > 0 {
+		b.WriteString("Callbacks (what TRTC pushed):\n")
+		for _, f := range facts {
+			b.WriteString("  " + f.Label)
+			if !f.At.IsZero() {
+				b.WriteString(" " + ts(f.At))
+			}
+			b.WriteString(" " + common.Clean(f.Text) + "\n")
+		}
+		var listed []watch.File
+		if t.Last != nil {
+			listed = t.Last.Files()
+		}
+		for _, f := range t.Pushed.Unlisted(listed) {
+			b.WriteString("  307 file not listed by the API yet: UserId=" + common.Clean(f.UserID) + " TrackType=" + common.Clean(f.TrackType) +
 				" FileName=" + common.Clean(f.FileName) + " BeginTime=" + ts(f.Begin) + "\n")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // labelW is the width of the detail pane's labels.
@@ -120,6 +121,14 @@ func (m *Model) buildDetail(r *row, w int) []string {
 
 	d.Blank()
 	m.filesTable(d, r)
+	if t.Pushed != nil {
+		var listed []watch.File
+		if t.Last != nil {
+			listed = t.Last.Files()
+		}
+		d.Blank()
+		common.Pushed(d, m.st, t.Pushed, listed, m.clock.Text)
+	}
 	d.Blank()
 	d.Title(m.st.Title, "History (newest first)")
 	if len(t.History) == 0 {

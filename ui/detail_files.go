@@ -20,14 +20,19 @@ type fileRow struct {
 }
 
 // fileRows parses every file name once per render of the pane.
-func (m *Model) fileRows(files []watch.File, long bool) []fileRow {
+// A file the API lists without a UserId takes the one its callback (307)
+// gave, marked as the callback's.
+func (m *Model) fileRows(files []watch.File, p *watch.Pushed, long bool) []fileRow {
 	out := make([]fileRow, len(files))
 	for i, f := range files {
 		n := recfile.Parse(f.FileName)
 		fr := fileRow{f: f, n: n, track: common.Clean(f.TrackType), begin: m.clock.Text(f.Begin)}
+		pf, pushed := p.File(f.FileName)
 		switch {
 		case f.UserID != "":
 			fr.user = common.Clean(f.UserID)
+		case pushed && pf.UserID != "":
+			fr.user = common.Clean(pf.UserID) + " (callback)"
 		case n.Mixed:
 			fr.user = "(all users)"
 		case n.OK:
@@ -86,7 +91,7 @@ func (m *Model) filesTable(d *common.Doc, r *row) {
 		return
 	}
 	inner := d.W - 2
-	rows := m.fileRows(files, inner >= 56)
+	rows := m.fileRows(files, t.Pushed, inner >= 56)
 	head := "Files (" + common.Itoa(len(files)) + ")"
 	rooms := map[string]bool{}
 	failover := false

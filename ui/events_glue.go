@@ -56,6 +56,20 @@ func (m *Model) jumpToTask(ref taskref.Ref) tea.Cmd {
 	return nil
 }
 
+// addNotWatched adds the task a "not watched" row names, as every add
+// goes: through the engine (a read-only session refuses it there, and
+// onAdded says so as the add key's refusal reads). A callback names no
+// region: the engine's ref has the dashboard's, or none when it has none.
+func (m *Model) addNotWatched(ref taskref.Ref) tea.Cmd {
+	if ref.Region == "" {
+		ref.Region = m.opts.Region
+	}
+	if ref.Region == "" {
+		return m.setFlash("no region to add "+common.Brief(common.Clean(ref.TaskID))+" in: :region R sets one", common.FlashErr, common.FlashLongTTL)
+	}
+	return tea.Batch(addCmd(m.eng, []taskref.Ref{ref}, 0, 0), m.setFlash("adding "+common.Brief(common.Clean(ref.TaskID)), common.FlashInfo, common.FlashTTL))
+}
+
 // setFilter is what the `/` input typed: the events pane's filter while
 // the pane is open, else the list's. The two never touch each other, so
 // closing the pane leaves the list filtered as it was.

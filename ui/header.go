@@ -25,6 +25,14 @@ func (m *Model) headerLines() []string {
 	if m.opts.Demo {
 		segs = append(segs, segment{plain: "DEMO (local emulator)", sgr: m.st.Warn, short: "DEMO"})
 	}
+	if m.opts.ReadOnly { // said before any edit is tried: the keys for them are off
+		segs = append(segs, segment{plain: "read-only", sgr: m.st.Warn, short: "read-only"})
+	}
+	if rs := st.Push.Receiver; rs != nil && rs.Insecure {
+		// Anyone who can reach the receiver can make callbacks: said up
+		// front, as PAUSED and DEMO are, never dropped for width.
+		segs = append(segs, segment{plain: "callbacks insecure (Sign not checked)", sgr: m.st.Bad, short: "insecure"})
+	}
 	if n := st.Viewers; n > 1 { // team mode: others see and edit this list too
 		segs = append(segs, segment{plain: common.Itoa(n) + " viewers", sgr: m.st.Bold, short: common.Itoa(n) + " viewers"})
 	}
@@ -35,7 +43,7 @@ func (m *Model) headerLines() []string {
 		segs = append(segs, segment{plain: "no polls for " + d + " until " + m.clock.Text(g.To) + ": this process was stopped or asleep",
 			sgr: m.st.Warn, short: "no polls " + d})
 	}
-	segs = append(segs, m.whereSegment(), segment{plain: m.rateText()})
+	segs = append(segs, m.whereSegment(), m.callbackSegment(), segment{plain: m.rateText()})
 	thr := "throttled " + common.Itoa(st.Throttles1m) + "/1m"
 	thrSGR := m.st.Dim
 	if st.Throttles1m > 0 {
@@ -190,6 +198,26 @@ func (m *Model) whereSegment() segment {
 	}
 	short := strings.TrimSpace(app + " " + shortRegion(region))
 	return segment{plain: full, short: short}
+}
+
+// callbackSegment is the callback receiver's counter in its own words
+// ("callbacks 12 ok · 3 refused", callback.Stats.String, whose
+// " · insecure" the header says up front instead), the refusals a
+// warning once there are any; empty while no receiver runs. It is
+// essential: when the words do not fit, "cb 12 ok" stands in, with the
+// refusals when there are any.
+func (m *Model) callbackSegment() segment {
+	rs := m.stats.Push.Receiver
+	if rs == nil {
+		return segment{}
+	}
+	ok, refused, _ := strings.Cut(strings.TrimSuffix(rs.String(), " · insecure"), " · ")
+	short := "cb " + strings.TrimPrefix(ok, "callbacks ")
+	if rs.RefusedTotal() > 0 {
+		refused = common.Styled(m.st.Warn, refused)
+		short += " " + refused
+	}
+	return segment{plain: ok + " · " + refused, short: short}
 }
 
 // shortRegion is "singapore" for "ap-singapore", for when the full name

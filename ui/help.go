@@ -47,10 +47,10 @@ func (k KeyMap) helpSections() []helpSection {
 		{"Show", []helpEntry{
 			{k.Focus, "enter tab", "details of the selected task: files, RequestIds, history (↑/↓ scroll, esc back)"},
 			{k.Describe, "i", "describe the task (or enter in the details): every field of the last answer, the last error, every file name whole with its room, user, stream and failover, the whole history, the raw JSON; y copies it, esc goes back"},
-			{k.Filter, "/", "filter by TaskId, note or state (esc clears)"},
+			{k.Filter, "/", "filter by TaskId, note, state or room (room:1234) (esc clears)"},
 			{k.Sort, "s", "sort: added; state, worst first (alerts, errors … ended last); last change; id"},
 			{k.Problems, "f", "only problems, or all tasks again (the hint bar says f all tasks while filtered)"},
-			{k.Events, "e", "events pane: every task's changes of state, errors, adds, removes and notes, newest first, kept across restarts (enter goes to the task, / filters, e or esc closes)"},
+			{k.Events, "e", "events pane: every task's changes, errors, edits and callbacks, across restarts"},
 			{k.EventsScope, "t", "in the events pane: the selected task's events only, or all tasks again"},
 			{k.Zone, "z", "times in local time, UTC or UTC+8 (the console's zone); every time shows its zone"},
 			{k.Back, "esc", "back: close a box or help, leave details, clear the filter; never quits"},
@@ -115,6 +115,7 @@ func (m *Model) legendSections() []legendSection {
 			li(">", "", "the selected row (drawn reversed); a selected row in trouble keeps its !"),
 			li("!", m.st.Bad, "a row in trouble: vanished, not found, its latest call failed, or an alert"),
 			li("◆", m.st.Title, "a marked task (+ without Unicode); d, r, n, y and Y act on the marked tasks"),
+			li(m.adoptedGlyph(), m.st.Title, "added because a callback named it (--adopt; @ in ASCII); / room:ID filters"),
 			li("LAST ERROR", m.st.Bad, "a failed call: the row keeps the last API status; the code, whole, and its age in a solid badge (amber when throttled); when narrow, under NOTE / LAST ERROR"),
 			li("faint age", m.st.Dim, "ANSWER is faint when a later call failed: the answer shown is stale"),
 		}},
@@ -136,6 +137,7 @@ func (m *Model) legendSections() []legendSection {
 			li("limit 12.0", "", "after RequestLimitExceeded trtcwatch slows itself to this rate (another tool may share the account's quota) and climbs back when quiet"),
 			li("throttled n/1m", m.st.Dim, "RequestLimitExceeded answers in the last minute"),
 			li("PAUSED", m.st.Paused, "polling is paused (p resumes)"),
+			li("callbacks", "", "callbacks 12 ok · 3 refused (--callbacks); refused amber, insecure red"),
 			li("3 marked", m.st.Title, "how many tasks are marked (u clears the marks)"),
 			li("2 alerts", m.st.Bad, "tasks that meet an alert rule (--alert, :alert); f shows them"),
 			li("Tasks 12/47", "", "the list's title: the cursor's row and how many rows are shown"),
@@ -208,7 +210,11 @@ func (m *Model) hereLines(w int) []string {
 	kw = min(kw, max(w/3, 4))
 	out := appendTitle(nil, m.st.Title, "Keys in "+name, w)
 	for _, b := range bs {
-		out = appendHanging(out, " ", common.Styled(m.st.ColHead, common.Fit(b.Help().Key, kw)), kw, b.Help().Desc, w)
+		does := b.Help().Desc
+		if note, _ := m.keyNote(b); note != "" {
+			does += " (" + note + ")"
+		}
+		out = appendHanging(out, " ", common.Styled(m.st.ColHead, common.Fit(b.Help().Key, kw)), kw, does, w)
 	}
 	return append(out, "")
 }

@@ -39,8 +39,13 @@ func (m *Model) hintLine() string {
 		}
 		tail = []key.Binding{common.WithHelp(ks.Back, "close"), ks.Quit}
 	case m.focus.top() == focusEvents:
-		kind = 10 + boolInt(m.evp.Follow())
-		head, tail = m.evp.ShortHelp(), []key.Binding{ks.Help, ks.Quit}
+		kind = 10 + boolInt(m.evp.Follow()) + 2*boolInt(m.evp.OnNotWatched())
+		for _, b := range m.evp.ShortHelp() {
+			if _, off := m.keyNote(b); !off { // a read-only session's a is off
+				head = append(head, b)
+			}
+		}
+		tail = []key.Binding{ks.Help, ks.Quit}
 	case m.focus.top() == focusDescribe:
 		kind = 5
 		head = append(m.desc.ShortHelp(), m.zoneHint())

@@ -221,7 +221,7 @@ func New(eng Engine, opts Options) *Model {
 	m.desc = describe.New(m.st, m.clock, describe.KeyMap{Nav: ks.nav(), Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back})
 	m.cmd = cmdline.New(cmdline.KeyMap{Submit: ks.Submit, Back: ks.Back, Complete: ks.Complete, Prev: ks.Up, Next: ks.Down})
 	m.evp = events.New(m.st, m.clock, events.KeyMap{Nav: ks.nav(), Close: ks.Events, Scope: ks.EventsScope, Filter: ks.Filter,
-		Submit: ks.Submit, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
+		Submit: ks.Submit, Add: ks.Add, Copy: ks.Copy, CopyDetails: ks.CopyDetails, Back: ks.Back}, opts.PastEvents, opts.PastEventsOlder)
 	m.setDark(true)
 	m.alert.rules = slices.Clone(opts.Alerts)
 	return m

@@ -20,8 +20,11 @@ type row struct {
 	note   string
 	code   string
 	search string // lower-case text the filter matches
-	placed placed // what it is sorted by in the visible list (order.go)
-	lens   lens   // what it adds to m.widths while shown (widths.go)
+	// adopted: the engine added the task because a callback named it
+	// (drawn with adoptedGlyph before the TaskId).
+	adopted bool
+	placed  placed // what it is sorted by in the visible list (order.go)
+	lens    lens   // what it adds to m.widths while shown (widths.go)
 
 	idCell  string // TaskId cut to idCellW, cached per width
 	idCellW int
@@ -139,6 +142,15 @@ func (r *row) set(t watch.Task) {
 	r.idCellW = -1
 	r.slot = phaseSlot(t.Phase)
 	r.search = strings.ToLower(r.id + "\x00" + r.note + "\x00" + string(t.Phase) + "\x00" + r.code)
+	r.adopted = false
+	if p := t.Pushed; p != nil {
+		// The room a callback named, as "room:ROOM" so that / room:1234
+		// finds a room's tasks (and plain 1234 finds it too).
+		r.adopted = p.Adopted
+		if p.RoomID != "" {
+			r.search += "\x00room:" + strings.ToLower(common.Clean(p.RoomID))
+		}
+	}
 }
 
 // dropRow forgets a task; the hole in m.all is compacted by rebuild.

@@ -263,6 +263,19 @@ func (m *Model) columns(w int) *colCache {
 	return &m.cols
 }
 
+// adoptedW is the cells an adopted task's mark takes at the start of its
+// TaskId cell: the glyph and a space.
+const adoptedW = 2
+
+// adoptedGlyph marks a task the engine added because a callback named it
+// (--adopt); the details say its room.
+func (m *Model) adoptedGlyph() string {
+	if m.opts.ASCII {
+		return "@"
+	}
+	return "⇣"
+}
+
 // noteHead names the note column, which also holds a failed call's code
 // when the plan merged them.
 func noteHead(c cols) string {
@@ -347,8 +360,17 @@ func (m *Model) renderRow(b *strings.Builder, r *row, c cols, sel bool) {
 	restore()
 	if c.id > 0 {
 		b.WriteByte(' ')
-		if r.idCellW != c.id {
-			r.idCell, r.idCellW = common.ShortenMiddle(r.id, c.id), c.id
+		w := c.id
+		if r.adopted && c.id > adoptedW+idFloorW {
+			// Adopted: the mark, then the TaskId in what is left.
+			w -= adoptedW
+			b.WriteString(m.st.Title)
+			b.WriteString(m.adoptedGlyph())
+			restore()
+			b.WriteByte(' ')
+		}
+		if r.idCellW != w {
+			r.idCell, r.idCellW = common.ShortenMiddle(r.id, w), w
 		}
 		b.WriteString(r.idCell)
 	}

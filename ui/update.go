@@ -106,6 +106,8 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.setFlash(msg.Text, msg.Kind, msg.TTL)
 	case events.GoToMsg:
 		return m.jumpToTask(msg.Ref)
+	case events.AddMsg:
+		return m.addNotWatched(msg.Ref)
 	case events.CloseMsg:
 		if m.focus.top() == focusEvents {
 			m.focus.pop()

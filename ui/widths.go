@@ -39,7 +39,7 @@ type widthCounts struct{ id, note lenCount }
 // for cells: exact for the ASCII ids, an upper bound otherwise).
 type lens struct{ id, note int }
 
-func lensOf(r *row) lens { return lens{id: len(r.id), note: len(r.note)} }
+func lensOf(r *row) lens { return lens{id: len(r.id) + adoptedW*boolInt(r.adopted), note: len(r.note)} }
 
 func (w *widthCounts) add(l lens, d int) {
 	w.id.add(l.id, d)

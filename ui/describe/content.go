@@ -86,6 +86,14 @@ func (m *Model) doc(t watch.Task, w int) *common.Doc {
 
 	d.Blank()
 	m.files(d, t)
+	if t.Pushed != nil {
+		var listed []watch.File
+		if t.Last != nil {
+			listed = t.Last.Files()
+		}
+		d.Blank()
+		common.Pushed(d, m.st, t.Pushed, listed, m.isoTime)
+	}
 
 	d.Blank()
 	d.Title(m.st.Title, "History (newest first, "+common.Itoa(len(t.History))+")")
@@ -128,6 +136,9 @@ func (m *Model) files(d *common.Doc, t watch.Task) {
 			user = `"" (empty)`
 		}
 		d.Field(m.st.Dim, "UserId", "", user, common.Prose)
+		if pf, ok := t.Pushed.File(f.FileName); ok && pf.UserID != f.UserID {
+			d.Field(m.st.Dim, "UserId (307)", "", common.PushedUser(pf.UserID)+" (the file's callback)", common.Prose)
+		}
 		d.Field(m.st.Dim, "TrackType", "", common.Clean(f.TrackType), common.Prose)
 		begin := "-"
 		if !f.Begin.IsZero() {

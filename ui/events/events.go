@@ -23,18 +23,21 @@ const ringMax = 5000
 
 // KeyMap is what the pane reacts to: the movement keys move its cursor;
 // Close (e) closes it, Scope (t) switches what it shows, Filter (/) asks
-// for its filter, Submit (enter) goes to the event's task, Copy (y) and
-// CopyDetails (Y) copy. Back is named in the hint bar (the root model
+// for its filter, Submit (enter) goes to the event's task, Add (a) adds
+// the task of a "not watched" row, Copy (y) and CopyDetails (Y) copy. Back is named in the hint bar (the root model
 // closes the pane on it).
 type KeyMap struct {
 	common.Nav
-	Close, Scope, Filter, Submit, Copy, CopyDetails, Back key.Binding
+	Close, Scope, Filter, Submit, Add, Copy, CopyDetails, Back key.Binding
 }
 
 // What the pane hands the root model.
 type (
 	// GoToMsg: close the pane and select the task in the list.
 	GoToMsg struct{ Ref taskref.Ref }
+	// AddMsg: add the task a not-watched row names (through the engine,
+	// as every add goes).
+	AddMsg struct{ Ref taskref.Ref }
 	// CloseMsg: close the pane.
 	CloseMsg struct{}
 	// FilterMsg: open the filter input, starting from the pane's filter
@@ -99,7 +102,7 @@ func (m *Model) seed() {
 	old := m.ring
 	m.ring = make([]row, 0, len(past)+len(old))
 	for _, ev := range past {
-		m.ring = append(m.ring, newRow(ev))
+		m.ring = append(m.ring, newRow(ev, m.keys.Add.Help().Key))
 	}
 	m.ring = append(m.ring, old...)
 	m.added += len(past)
@@ -113,7 +116,7 @@ func (m *Model) Add(evs []watch.Event) {
 	}
 	m.seed()
 	for _, ev := range evs {
-		m.ring = append(m.ring, newRow(ev))
+		m.ring = append(m.ring, newRow(ev, m.keys.Add.Help().Key))
 	}
 	m.added += len(evs)
 	m.trim()
@@ -198,6 +201,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		if m.cursor < len(shown) {
 			return GoToMsg{Ref: m.ring[shown[m.cursor]].ev.Ref}, nil
 		}
+	case key.Matches(k, ks.Add):
+		if m.cursor < len(shown) {
+			if ev := m.ring[shown[m.cursor]].ev; ev.Kind == watch.EventNotWatched {
+				return AddMsg{Ref: ev.Ref}, nil
+			}
+		}
+		return common.FlashMsg{Text: ks.Add.Help().Key + " adds the task of a \"not watched\" row (a callback named it)", Kind: common.FlashInfo, TTL: common.FlashTTL}, nil
 	case key.Matches(k, ks.Copy), key.Matches(k, ks.CopyDetails):
 		// A narrow row cuts the RequestId; the copy never does.
 		if m.cursor < len(shown) {
@@ -219,10 +229,18 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.follow {
 		scope = common.WithHelp(ks.Scope, "all tasks")
 	}
-	return []key.Binding{
-		common.OnlyKey(ks.Down, "↑↓/jk", "move"), common.OnlyKey(ks.Submit, "enter", "go to task"),
-		scope, ks.Filter, common.WithHelp(ks.Copy, "copy RequestId"), common.WithHelp(ks.Back, "back"),
+	bs := []key.Binding{common.OnlyKey(ks.Down, "↑↓/jk", "move"), common.OnlyKey(ks.Submit, "enter", "go to task")}
+	if m.OnNotWatched() {
+		bs = append(bs, common.WithHelp(ks.Add, "add this task"))
 	}
+	return append(bs, scope, ks.Filter, common.WithHelp(ks.Copy, "copy RequestId"), common.WithHelp(ks.Back, "back"))
+}
+
+// OnNotWatched reports whether the cursor is on a "not watched" row,
+// where the hint bar offers Add.
+func (m *Model) OnNotWatched() bool {
+	shown := m.shownRows()
+	return m.cursor < len(shown) && m.ring[shown[m.cursor]].ev.Kind == watch.EventNotWatched
 }
 
 // FullHelp is every key of the pane, for the help's first section.
@@ -231,7 +249,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{ks.Up, ks.Down, ks.PageUp, ks.PageDown, ks.Top, ks.Bottom},
 		{common.WithHelp(ks.Submit, "go to the event's task"), common.WithHelp(ks.Scope, "the selected task's events, or all tasks'"),
-			common.WithHelp(ks.Filter, "filter the events"), common.WithHelp(ks.Copy, "copy the RequestId"),
+			common.WithHelp(ks.Filter, "filter the events"),
+			common.WithHelp(ks.Add, "add the task of a \"not watched\" row: a callback named a task the list lacks (the engine adds it as any add; --adopt adds them all)"),
+			common.WithHelp(ks.Copy, "copy the RequestId"),
 			common.WithHelp(ks.CopyDetails, "copy the whole event"), common.WithHelp(ks.Close, "close"), common.WithHelp(ks.Back, "back")},
 	}
 }

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,10 +18,24 @@ type row struct {
 	search string
 }
 
-// newRow derives an event's row text and filter key, sanitised.
-func newRow(ev watch.Event) row {
+// newRow derives an event's row text and filter key, sanitised. A
+// callback's row says so first and what it said last (the callback's
+// Text, from the network); a task not watched names its SdkAppId, why it
+// was not adopted, and addKey, which adds it.
+func newRow(ev watch.Event, addKey string) row {
 	var what, tail string // tail: the free text, last so it cannot push the rest off
+	by := ev.By
 	switch ev.Kind {
+	case watch.EventCallback:
+		what, tail, by = "callback", common.Clean(ev.Text), ""
+	case watch.EventNotWatched:
+		what = "not watched, SdkAppId " + strconv.FormatUint(ev.Ref.SdkAppID, 10)
+		if ev.Code != "" {
+			what += " (not adopted: " + common.Clean(ev.Code) + ")"
+		}
+		what += "  " + addKey + " adds it"
+		tail = "callback " + common.Clean(ev.Text)
+		by = ""
 	case watch.EventTransition:
 		what = common.Clean(string(ev.From)) + " → " + common.Clean(string(ev.To))
 	case watch.EventError:
@@ -43,8 +58,8 @@ func newRow(ev watch.Event) row {
 	if ev.RequestID != "" {
 		what += "  " + common.Clean(ev.RequestID)
 	}
-	if ev.By != "" {
-		what += "  by " + common.Clean(ev.By)
+	if by != "" {
+		what += "  by " + common.Clean(by)
 	}
 	headW := common.Width(what)
 	if tail != "" {
@@ -186,7 +201,7 @@ func (m *Model) noneText() string {
 	case m.follow:
 		return "no events for this task yet (t shows all tasks)"
 	}
-	return "no events yet: changes of state, errors, adds, removes and notes appear here"
+	return "no events yet: changes of state, errors, adds, removes, notes and callbacks appear here"
 }
 
 // text is one event whole, for a ticket: the time in ISO 8601 with
@@ -199,7 +214,7 @@ func (m *Model) text(ev watch.Event) string {
 	case ev.To != "":
 		parts = append(parts, "state "+common.Clean(string(ev.To)))
 	}
-	for _, f := range []struct{ name, v string }{{"code", ev.Code}, {"RequestId", ev.RequestID}, {"by", ev.By}, {"note", ev.Note}} {
+	for _, f := range []struct{ name, v string }{{"code", ev.Code}, {"RequestId", ev.RequestID}, {"by", ev.By}, {"note", ev.Note}, {"callback", ev.Text}} {
 		if f.v != "" {
 			parts = append(parts, f.name+" "+common.Clean(f.v))
 		}
