@@ -388,3 +388,26 @@ func TestDemoTakesCallbacks(t *testing.T) {
 		t.Errorf("header figure %q", s)
 	}
 }
+
+// TestCallbackKeyRedactedOnPanic: the callback key is one of the secrets
+// a crash report redacts, as the API keys are.
+func TestCallbackKeyRedactedOnPanic(t *testing.T) {
+	const key = "CallbackCanary5f2b9e41c7d04a8e"
+	t.Setenv("HOME", t.TempDir())
+	testSpawn = func(spawn func(func())) { spawn(func() { panic("goroutine holding " + key) }) }
+	t.Cleanup(func() { testSpawn = nil })
+	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
+	t.Setenv(envCallbackKey, key)
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "debug.log")
+	s := startServe(t, "--endpoint", "http://127.0.0.1:1", "--sdk-app-id", "1400000001", "--state", filepath.Join(dir, "w.json"),
+		"--log-file", logFile, "--callbacks", "127.0.0.1:0", "cb-task-1")
+	if c := s.wait(t); c != exitPanic {
+		t.Fatalf("exit %d, want %d:\n%s", c, exitPanic, s.stderr.String())
+	}
+	log, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(log), "panic: goroutine holding [redacted]") || strings.Contains(string(log)+s.stderr.String(), key) {
+		t.Errorf("the crash log does not redact the callback key (%v):\n%s", err, log)
+	}
+}
