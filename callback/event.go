@@ -104,6 +104,52 @@ func summarize(t EventType, d any) string {
 	return t.String()
 }
 
+// Problem names what went wrong when a decoded payload d (Event.Read's
+// detail) reports a failure or an abnormal end, in a few stable words a
+// script can match: "recorder start failed" (301 Status 1), "upload start
+// failed" (303), "files left on the server" (305 Status 1), "recorder
+// failover" (306: TRTC moved the task to another recorder, which a support
+// engineer wants to know of even when it succeeded), "upload error" (308),
+// "image download failed" (309), "MP4 incomplete" (310 Status not 0),
+// "VOD commit failed" (311 Status not 0), "VOD task ended abnormally"
+// (312 Status 1). "" for routine news, an unknown type, or an unreadable
+// payload. The dashboard's hooks fire for these and no other callbacks.
+func Problem(d any) string {
+	switch p := d.(type) {
+	case *RecorderStarted:
+		if p.Status != 0 {
+			return "recorder start failed"
+		}
+	case *UploadStarted:
+		if p.Status != 0 {
+			return "upload start failed"
+		}
+	case *UploadStopped:
+		if p.Code() == 1 {
+			return "files left on the server"
+		}
+	case *FailedOver:
+		return "recorder failover"
+	case *UploadFailed:
+		return "upload error"
+	case *ImageFailed:
+		return "image download failed"
+	case *MP4Stopped:
+		if p.Status != 0 {
+			return "MP4 incomplete"
+		}
+	case *VODCommitted:
+		if p.Status != 0 {
+			return "VOD commit failed"
+		}
+	case *VODStopped:
+		if p.Status != 0 {
+			return "VOD task ended abnormally"
+		}
+	}
+	return ""
+}
+
 func userTrack(user, track string) string {
 	if user == "" {
 		user = "(mixed)"

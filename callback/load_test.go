@@ -292,10 +292,11 @@ func (d *discardWriter) WriteHeader(code int)        { d.code = code }
 // connection from parallel clients: what the machine can take.
 func BenchmarkReceiveLoopback(b *testing.B) {
 	r := newTestReceiver(b, nil)
-	s, err := r.Start("127.0.0.1:0")
+	s, err := r.Bind("127.0.0.1:0", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
+	go s.Serve() //nolint:errcheck // nil once closed
 	defer s.Close()
 	go func() {
 		var batch []Event

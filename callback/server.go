@@ -1,8 +1,10 @@
 package callback
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -59,27 +61,61 @@ func (r *Receiver) Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// Server is a running receiver (Start).
+// Server is a receiver bound to its address (Bind), serving once Serve
+// runs, until Shutdown or Close.
 type Server struct {
 	srv *http.Server
 	ln  net.Listener
 }
 
-// Start listens on addr (Listen's rules) and serves r with NewServer's
-// timeouts until Close.
-func (r *Receiver) Start(addr string) (*Server, error) {
+// Bind listens on addr (Listen's rules) and makes the server that will
+// serve r there with NewServer's timeouts, without serving yet: a command
+// binds before anything else starts, so that a taken port is an error at
+// start-up that loses nothing, and serves once its consumer is ready (a
+// callback that arrives meanwhile waits in the listen queue, well within
+// the 5 s TRTC allows). errLog takes what net/http itself reports (a
+// handler's recovered panic, an accept error); nil is the log package's
+// standard logger (stderr), which a dashboard that owns the terminal must
+// not use.
+func (r *Receiver) Bind(addr string, errLog *log.Logger) (*Server, error) {
 	ln, err := r.Listen(addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{srv: NewServer(r), ln: ln}
-	go s.srv.Serve(ln) //nolint:errcheck // ErrServerClosed after Close
-	return s, nil
+	srv := NewServer(r)
+	srv.ErrorLog = errLog
+	return &Server{srv: srv, ln: ln}, nil
+}
+
+// Serve serves until Shutdown or Close, and then returns nil; any other
+// error ends serving. Run it on a goroutine of the caller's (under its
+// panic guard).
+func (s *Server) Serve() error {
+	if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // URL is the address to give TRTC (through a proxy) or the emulator,
 // e.g. "http://127.0.0.1:43121/".
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" }
 
-// Close stops listening and closes every connection.
-func (s *Server) Close() error { return s.srv.Close() }
+// Shutdown stops listening and lets the callbacks being answered finish
+// (graceful, each one a few microseconds of work) for at most wait, then
+// closes every connection left, such as a slow client's still sending.
+// It is safe before Serve ran, and more than once.
+func (s *Server) Shutdown(wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	s.Close() //nolint:errcheck // closes what Shutdown left: nothing, or the connections that outlasted wait
+	return err
+}
+
+// Close stops listening and closes every connection at once.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	s.ln.Close() //nolint:errcheck // closed by srv.Close once Serve ran; before, only here
+	return err
+}

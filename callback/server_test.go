@@ -3,6 +3,7 @@ package callback
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -187,26 +188,82 @@ func TestOversizeOverTheWire(t *testing.T) {
 	}
 }
 
-func TestStartURL(t *testing.T) {
+// TestBindServeShutdown: Bind refuses beyond loopback and takes the port
+// before serving; a callback sent before Serve waits in the listen queue
+// and is answered once Serve runs; Shutdown lets a request being sent
+// finish within its wait, then closes a slow client's connection, makes
+// Serve return nil, and frees the port. Shutdown before Serve frees the
+// port too.
+func TestBindServeShutdown(t *testing.T) {
+	if _, err := newTestReceiver(t, nil).Bind("0.0.0.0:0", nil); !errors.Is(err, loopback.ErrNotLoopback) {
+		t.Fatalf("Bind beyond loopback: %v", err)
+	}
 	r := newTestReceiver(t, nil)
-	s, err := r.Start("127.0.0.1:0")
+	s, err := r.Bind("127.0.0.1:0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
 	now := time.Now()
 	body := cbBody(RecorderStart, task1, now, now, `{"Status": 0}`)
-	req, _ := http.NewRequest(http.MethodPost, s.URL()+"trtc/callback", bytes.NewReader(body))
-	req.Header = request(body, nil).Header
-	resp, err := http.DefaultClient.Do(req)
+	post := func() (*http.Response, error) {
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"trtc/callback", bytes.NewReader(body))
+		req.Header = request(body, nil).Header
+		return http.DefaultClient.Do(req)
+	}
+	early := make(chan int, 1)
+	go func() {
+		resp, err := post()
+		if err != nil {
+			early <- -1
+			return
+		}
+		resp.Body.Close()
+		early <- resp.StatusCode
+	}()
+	active := make(chan struct{}, 8) // a connection began a request
+	s.srv.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateActive {
+			active <- struct{}{}
+		}
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve() }()
+	if code := <-early; code != http.StatusOK || r.Stats().Accepted != 1 {
+		t.Fatalf("a callback sent before Serve: %d, %d accepted", code, r.Stats().Accepted)
+	}
+	<-active
+
+	// A request whose body never ends holds its connection: Shutdown waits
+	// for it only as long as it was told to.
+	slow, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || r.Stats().Accepted != 1 {
-		t.Fatalf("via %s: %d", s.URL(), resp.StatusCode)
+	defer slow.Close()
+	fmt.Fprintf(slow, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	<-active
+	if err := s.Shutdown(50 * time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown with a request in flight past its wait: %v", err)
 	}
-	if _, err := newTestReceiver(t, nil).Start("0.0.0.0:0"); !errors.Is(err, loopback.ErrNotLoopback) {
-		t.Fatalf("Start beyond loopback: %v", err)
+	awaitClose(t, slow, 5*time.Second)
+	if err := <-served; err != nil {
+		t.Errorf("Serve after Shutdown: %v", err)
 	}
+	if _, err := post(); err == nil {
+		t.Error("still answering after Shutdown")
+	}
+
+	unserved, err := newTestReceiver(t, nil).Bind("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(unserved.URL(), "http://"), "/")
+	if err := unserved.Shutdown(time.Second); err != nil {
+		t.Errorf("Shutdown before Serve: %v", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("Shutdown before Serve left the port taken: %v", err)
+	}
+	ln.Close()
 }

@@ -159,3 +159,40 @@ func TestEventTypeNames(t *testing.T) {
 		}
 	}
 }
+
+// TestProblem: the callbacks that report a failure or an abnormal end are
+// named (the dashboard's hooks fire for them), the routine ones are not:
+// the documented bodies, and each failing status.
+func TestProblem(t *testing.T) {
+	want := map[string]string{ // documented[i].name → Problem; absent: ""
+		"305 (54914's field name)":     "files left on the server",
+		"306":                          "recorder failover",
+		"308":                          "upload error",
+		"309 (trailing comma removed)": "image download failed",
+		"311 failed":                   "VOD commit failed",
+	}
+	for _, tt := range documented {
+		if got := Problem(tt.detail); got != want[tt.name] {
+			t.Errorf("%s: Problem = %q, want %q", tt.name, got, want[tt.name])
+		}
+	}
+	for _, tt := range []struct {
+		d    any
+		want string
+	}{
+		{&RecorderStarted{Status: 1}, "recorder start failed"},
+		{&UploadStarted{Status: 1}, "upload start failed"},
+		{&UploadStopped{Status: 1}, "files left on the server"},
+		{&UploadStopped{Status: 2}, ""}, // the files left behind were uploaded later
+		{&FailedOver{Status: 1}, "recorder failover"},
+		{&MP4Stopped{Status: 2}, "MP4 incomplete"},
+		{&VODCommitted{Status: 2}, "VOD commit failed"},
+		{&VODStopped{Status: 1}, "VOD task ended abnormally"},
+		{&RecorderStopped{LeaveCode: 99}, ""},
+		{nil, ""},
+	} {
+		if got := Problem(tt.d); got != tt.want {
+			t.Errorf("Problem(%#v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}

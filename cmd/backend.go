@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/trtcwatch/trtcwatch/callback"
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/demo"
 	"github.com/trtcwatch/trtcwatch/eventlog"
@@ -22,20 +23,27 @@ import (
 )
 
 // backendFlags are the flags of what the dashboard and serve both run:
-// the API, the watch list, the poll interval, the demo, the debug log, and
-// the two dashboard settings every screen takes from the command line.
+// the API, the watch list, the poll interval, the demo, the debug log, the
+// callback receiver and who may reach it, and the two dashboard settings
+// every screen takes from the command line.
 type backendFlags struct {
-	api      apiFlags
-	interval time.Duration
-	state    string
-	demo     bool
-	bell     bool
-	mouse    bool
-	logFile  string
+	api       apiFlags
+	interval  time.Duration
+	state     string
+	demo      bool
+	bell      bool
+	mouse     bool
+	logFile   string
+	listenAny bool
+	callbacks callbackFlags
+	fs        *flag.FlagSet // what was given, for the checks
 }
 
 func (f *backendFlags) register(fs *flag.FlagSet) {
+	f.fs = fs
 	f.api.register(fs)
+	f.callbacks.register(fs)
+	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --callbacks address beyond loopback (0.0.0.0, ::, a LAN address); prefer a reverse proxy or a tunnel in front of loopback")
 	fs.DurationVar(&f.interval, "interval", 2*time.Second, "refresh each task at most this often")
 	fs.StringVar(&f.state, "state", "", "watch list file (default $XDG_STATE_HOME/trtcwatch/watchlist.json)")
 	fs.BoolVar(&f.demo, "demo", false, "run against a built-in local emulator with demo tasks (no account needed)")
@@ -67,6 +75,7 @@ type backend struct {
 	app  uint64
 	refs []taskref.Ref
 	cfg  client.Config
+	push pushSetup
 
 	log       *slog.Logger
 	closeLog  func()
@@ -83,12 +92,18 @@ type backend struct {
 	olderEvents  string
 	stopEventLog func()
 
+	rcv         *callback.Receiver // nil without --callbacks or --demo
+	rcvSrv      *callback.Server   // rcv bound to its address, served from start on
+	stopConsume func()             // ends ConsumeCallbacks
+	consumed    chan struct{}      // closed when ConsumeCallbacks returned; nil before start
+
 	stopOnce sync.Once
 	stopErr  error
 }
 
 // role is what differs between the backend's two users, said once.
 type role struct {
+	listens  bool   // the command has a listener of its own (serve's --listen), which --listen-any also frees
 	actor    string // who the engine's own edits are by ("" is "local")
 	waitNote string // appended to the start-up notice of a lock wait
 	stopped  string // what a panic stopped, for its report
@@ -96,7 +111,7 @@ type role struct {
 
 var (
 	dashboardRole = role{waitNote: "; keys typed now are dropped", stopped: "the dashboard stopped; the terminal is restored"}
-	serveRole     = role{actor: "server", stopped: "the server stopped and closed every session"}
+	serveRole     = role{listens: true, actor: "server", stopped: "the server stopped and closed every session"}
 )
 
 // newBackend checks the flags and reads the TASKs: every usage error
@@ -109,7 +124,14 @@ func newBackend(f *backendFlags, args []string, keys ui.KeyMap, r role) (*backen
 	if err != nil {
 		return nil, err
 	}
-	return &backend{flags: f, keys: keys, role: r, guard: newGuard(), app: app, refs: refs, cfg: cfg}, nil
+	push, err := f.callbacks.check(f.fs, f.listenAny, f.demo)
+	if err != nil {
+		return nil, err
+	}
+	if f.listenAny && !push.on && !r.listens {
+		return nil, usagef("--listen-any needs --callbacks ADDR (the only address the dashboard listens on)")
+	}
+	return &backend{flags: f, keys: keys, role: r, guard: newGuard(), app: app, refs: refs, cfg: cfg, push: push}, nil
 }
 
 // open opens the --log-file, finds the watch list (with --demo, starts the
@@ -122,6 +144,9 @@ func (b *backend) open() error {
 	}
 	b.log, b.closeLog = log, closeLog
 	b.cfg.Logger = log
+	if err := b.bindCallbacks(); err != nil {
+		return err
+	}
 	if err := b.placeWatchList(); err != nil {
 		return err
 	}
@@ -134,7 +159,7 @@ func (b *backend) open() error {
 // configuration, the SdkAppId and the TASKs are pointed at the demo too.
 func (b *backend) placeWatchList() error {
 	if b.flags.demo {
-		dm, err := demo.Attach(b.log)
+		dm, err := demo.Attach(b.log, b.rcvSrv.URL(), b.push.key)
 		if err != nil {
 			return err
 		}
@@ -193,6 +218,7 @@ func (b *backend) start(ctx context.Context, stderr io.Writer) {
 		}}),
 		Logger: b.log,
 		Actor:  b.role.actor,
+		Push:   b.push.pushConfig(b.cfg.Region, b.app),
 	})
 	b.pastEvents, b.olderEvents, b.stopEventLog = eventlog.Attach(b.eng, b.eventLogBeside(), b.log, b.guard.spawn)
 	b.done = make(chan struct{})
@@ -210,6 +236,9 @@ func (b *backend) start(ctx context.Context, stderr io.Writer) {
 			b.log.Warn("save command-line tasks", "err", err)
 		}
 	}
+	// Callbacks are taken once the command-line tasks are watched, so
+	// that theirs are filed rather than counted as not watched.
+	b.startCallbacks()
 	if b.demo != nil {
 		b.fed = make(chan struct{})
 		b.guard.spawn(func() { defer close(b.fed); b.demo.Run(b.ctx, b.client, b.eng, b.log) })
@@ -267,6 +296,7 @@ func (b *backend) stop() error {
 		if b.eng == nil {
 			return
 		}
+		b.stopCallbacks()
 		b.cancel()
 		select {
 		case <-b.done:
@@ -285,10 +315,13 @@ func (b *backend) stop() error {
 
 // close stops the engine if stop was not called, then waits for the
 // demo's feeder, closes the event log (after the engine, so its last
-// events are logged), the demo and the log. It is safe after a failed
-// open.
+// events are logged), the callback receiver's port (bound even when open
+// failed later), the demo and the log. It is safe after a failed open.
 func (b *backend) close() {
 	b.stop()
+	if b.rcvSrv != nil {
+		b.rcvSrv.Close() //nolint:errcheck // closed already unless start never ran
+	}
 	if b.fed != nil {
 		<-b.fed
 	}
@@ -308,7 +341,7 @@ func (b *backend) close() {
 // exitInfo is what a panic report and the unsaved edits name: the log,
 // the watch list, and every secret the process may hold.
 func (b *backend) exitInfo() exitInfo {
-	secrets := knownSecrets(b.cfg)
+	secrets := append(knownSecrets(b.cfg), b.push.key)
 	if b.client != nil {
 		secrets = append(secrets, b.client.RedactionValues()...)
 	}

@@ -32,6 +32,8 @@ func (f *dashboardFlags) register(fs *flag.FlagSet) {
 const dashboardUsage = `Usage:
   trtcwatch [flags] [TASK...]    watch recording tasks live (TASK is TASKID or SDKAPPID:TASKID)
   trtcwatch --demo               the same against a built-in emulator, no account needed
+  trtcwatch --callbacks 127.0.0.1:8090 --callback-key-file FILE [flags] [TASK...]
+                                 also take TRTC's recording callbacks: changes at once (README: Push)
   trtcwatch snapshot [flags] TASK...   look tasks up once and print them (-h for flags)
   trtcwatch events [flags]       print the event log (-h for flags)
   trtcwatch emulator [flags]     serve a local TRTC API for testing (-h for flags)

@@ -167,10 +167,11 @@ func TestEmulatorCallbackFlags(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rs, err := rcv.Start("127.0.0.1:0")
+				rs, err := rcv.Bind("127.0.0.1:0", nil)
 				if err != nil {
 					t.Fatal(err)
 				}
+				go rs.Serve() //nolint:errcheck // nil once closed
 				ctx, cancel := context.WithCancel(context.Background())
 				var stderr lockedBuffer
 				done := make(chan int, 1)

@@ -133,7 +133,7 @@ func newEventPrinter(w io.Writer, asJSON bool) *eventPrinter {
 	p := &eventPrinter{w: bufio.NewWriterSize(w, 64<<10)}
 	if !asJSON {
 		p.tw = tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(p.tw, "TIME\tTASK\tKIND\tFROM→TO\tCODE\tREQUESTID\tBY\tNOTE")
+		fmt.Fprintln(p.tw, "TIME\tTASK\tKIND\tFROM→TO\tCODE\tREQUESTID\tBY\tNOTE\tTEXT")
 	}
 	return p
 }
@@ -157,7 +157,7 @@ func (p *eventPrinter) print(r eventlog.Record) error {
 	if r.From != "" || r.To != "" {
 		change = r.From + "→" + r.To
 	}
-	cells := []string{r.Time.Format(time.RFC3339), r.Ref().String(), r.Kind, change, r.ErrorCode, r.RequestID, r.By, r.Note}
+	cells := []string{r.Time.Format(time.RFC3339), r.Ref().String(), r.Kind, change, r.ErrorCode, r.RequestID, r.By, r.Note, r.Text}
 	for i, c := range cells {
 		c = sanitize.String(c)
 		if c == "" {

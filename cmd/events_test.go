@@ -41,6 +41,8 @@ func TestEventsCommand(t *testing.T) {
 		eventlog.FromEvent(watch.Event{At: now.Add(-3 * time.Hour), Kind: watch.EventAdd, Ref: a, By: "local"}, 7),
 		eventlog.FromEvent(watch.Event{At: now.Add(-time.Hour), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-1"}, 7),
 		eventlog.FromEvent(watch.Event{At: now.Add(-time.Minute), Kind: watch.EventNote, Ref: b, Note: "INC-9 \x1b[2J", By: "another dashboard"}, 8),
+		eventlog.FromEvent(watch.Event{At: now.Add(-time.Second), Kind: watch.EventCallback, Ref: b, By: watch.ByCallback,
+			Code: "recorder failover", Text: "306 recorder failed over \x1b]0;x"}, 8),
 	)
 	tests := []struct {
 		name  string
@@ -49,9 +51,10 @@ func TestEventsCommand(t *testing.T) {
 		want  []string // in the output
 		not   []string
 	}{
-		{"all as columns", []string{"--state", state}, 4, []string{"TIME", "1400000001:task-a", "Idle→InProgress", "req-1", now.Add(-time.Hour).Format(time.RFC3339), `INC-9 \x1b[2J`, "another dashboard"}, []string{"\x1b"}},
-		{"since", []string{"--state", state, "--since", "2h"}, 3, []string{"req-1", "INC-9"}, []string{"add "}},
-		{"one task by id", []string{"--state", state, "--task", "task-b"}, 2, []string{"task-b"}, []string{"task-a"}},
+		{"all as columns", []string{"--state", state}, 5, []string{"TIME", "1400000001:task-a", "Idle→InProgress", "req-1", now.Add(-time.Hour).Format(time.RFC3339), `INC-9 \x1b[2J`, "another dashboard",
+			"TEXT", "callback    -                recorder failover", `306 recorder failed over \x1b]0;x`}, []string{"\x1b"}},
+		{"since", []string{"--state", state, "--since", "2h"}, 4, []string{"req-1", "INC-9"}, []string{"add "}},
+		{"one task by id", []string{"--state", state, "--task", "task-b"}, 3, []string{"task-b", "306 recorder failed over"}, []string{"task-a"}},
 		{"one task by app and id", []string{"--state", state, "--task", "1400000001:task-a"}, 3, []string{"task-a"}, []string{"task-b"}},
 		{"json lines", []string{"--state", state, "--json", "--task", "task-a"}, 2, []string{`"kind":"transition"`, `"request_id":"req-1"`, `"pid":7`}, nil},
 	}

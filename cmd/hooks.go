@@ -24,7 +24,7 @@ const (
 )
 
 func (f *hookFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.onChange, "on-change", "", "run CMD (with /bin/sh -c) for each transition and alert: the event as JSON on stdin, TRTCWATCH_* basics in the environment")
+	fs.StringVar(&f.onChange, "on-change", "", "run CMD (with /bin/sh -c) for each transition, new failure code, alert and callback reporting a problem: the event as JSON on stdin, TRTCWATCH_* basics in the environment")
 	fs.IntVar(&f.max, "hook-max", hook.DefaultMaxConcurrent, "most --on-change commands running at once")
 	fs.DurationVar(&f.timeout, "hook-timeout", hook.DefaultTimeout, "kill an --on-change command, and whatever it left running, after this long")
 }

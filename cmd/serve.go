@@ -23,7 +23,6 @@ import (
 type serveFlags struct {
 	backend     backendFlags
 	listen      string
-	listenAny   bool
 	authKeys    string
 	hostKey     string
 	maxSessions int
@@ -39,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 	var f serveFlags
 	f.backend.register(fs)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "address to serve SSH on (loopback unless --listen-any)")
-	fs.BoolVar(&f.listenAny, "listen-any", false, "allow a --listen address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host")
+	fs.Lookup("listen-any").Usage = "allow a --listen or --callbacks address beyond loopback (0.0.0.0, ::, a LAN address); prefer an SSH jump host, and a reverse proxy or a tunnel for callbacks"
 	fs.StringVar(&f.authKeys, "authorized-keys", "", "OpenSSH authorized_keys file of who may connect (required; re-read on change; option "+serve.ReadOnlyOption+" or restrict: look only)")
 	fs.StringVar(&f.hostKey, "host-key", "", "the server's SSH host key, created (ed25519, mode 600) if absent (default beside the watch list)")
 	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
@@ -104,6 +103,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 	}
 	fmt.Fprintf(stdout, "trtcwatch serve: listening on %s\nhost key %s%s: %s\n%s",
 		ln.Addr(), hostKey, made, hk.Fingerprint, connectHint(ln.Addr(), os.Hostname))
+	if u := b.callbackURL(); u != "" {
+		fmt.Fprintf(stdout, "receiving TRTC's recording callbacks on %s\n", u)
+	}
 
 	var serveErr error
 	select {
@@ -142,7 +144,7 @@ func (f *serveFlags) validate() error {
 // unless --listen-any says so (loopback.Listen, as the emulator and the
 // callback receiver do).
 func (f *serveFlags) listenLoopback() (net.Listener, error) {
-	ln, err := loopback.Listen(f.listen, f.listenAny)
+	ln, err := loopback.Listen(f.listen, f.backend.listenAny)
 	if errors.Is(err, loopback.ErrNotLoopback) {
 		return nil, usagef("--listen %v; use 127.0.0.1 or ::1 (and an SSH jump host), or add --listen-any", err)
 	}
@@ -211,7 +213,9 @@ const serveUsage = `Usage: trtcwatch serve --authorized-keys FILE [flags] [TASK.
 
 Team mode: one engine polls the tasks once for everyone, and every engineer
 runs "ssh -t -p 2222 <this machine>" to get a dashboard of their own on the
-shared list (serve prints the exact command when it starts).
+shared list (serve prints the exact command when it starts). With
+--callbacks ADDR --callback-key-file FILE it also takes TRTC's recording
+callbacks, one receiver for the whole team (README: Push).
 
 Flags:
 `

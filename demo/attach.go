@@ -29,9 +29,11 @@ type Attached struct {
 }
 
 // Attach starts the demo emulator and makes the temporary watch list;
-// Close undoes both.
-func Attach(log *slog.Logger) (*Attached, error) {
-	env, err := startEnv(log)
+// Close undoes both. The emulator posts every task's recording callbacks
+// to callbackURL signed with callbackKey, as TRTC would, so the demo shows
+// push too; an empty callbackURL posts none.
+func Attach(log *slog.Logger, callbackURL, callbackKey string) (*Attached, error) {
+	env, err := startEnv(log, callbackURL, callbackKey)
 	if err != nil {
 		return nil, err
 	}

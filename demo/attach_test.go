@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/trtcwatch/trtcwatch/callback"
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/taskref"
 )
@@ -18,7 +20,7 @@ import (
 // fresh directory of its own); Run notes every task and returns once its
 // context ends; Close removes the directory and stops the emulator.
 func TestAttachRunClose(t *testing.T) {
-	a, err := Attach(nil)
+	a, err := Attach(nil, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,5 +52,45 @@ func TestAttachRunClose(t *testing.T) {
 	}
 	if _, err := c.Describe(context.Background(), a.Refs[0]); err == nil {
 		t.Error("the emulator still answers after Close")
+	}
+}
+
+// TestAttachPostsCallbacks: with a callback URL and key the demo's
+// emulator posts its tasks' recording callbacks there, signed, from the
+// start (every task's recorder starts at once), so --demo shows push
+// within its first seconds.
+func TestAttachPostsCallbacks(t *testing.T) {
+	const key = "demoTestKey01"
+	rcv, err := callback.New(callback.Options{Key: key, Watched: func(app uint64) bool { return app == SdkAppID }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rcv.Bind("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve() //nolint:errcheck // nil once closed
+	defer srv.Close()
+	a, err := Attach(nil, srv.URL(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	started := map[string]bool{}
+	deadline := time.After(10 * time.Second)
+	for len(started) < len(a.Refs)-1 { // all but the one that never existed
+		select {
+		case <-rcv.Ready():
+		case <-deadline:
+			t.Fatalf("%d of %d tasks' 301 arrived in 10 s; receiver %v", len(started), len(a.Refs)-1, rcv.Stats())
+		}
+		for _, ev := range rcv.Drain(nil) {
+			if ev.Type == callback.RecorderStart {
+				started[ev.TaskID] = true
+			}
+		}
+	}
+	if st := rcv.Stats(); st.RefusedTotal() != 0 {
+		t.Errorf("refused: %s", st.Reasons())
 	}
 }

@@ -54,10 +54,11 @@ var notes = []string{
 	"recorder fails over at 45s: ha1_ files",
 }
 
-// startEnv serves the emulator with the demo scenario on a loopback port.
-func startEnv(log *slog.Logger) (*Env, error) {
+// startEnv serves the emulator with the demo scenario on a loopback port,
+// posting callbacks to callbackURL (signed with callbackKey) if not empty.
+func startEnv(log *slog.Logger, callbackURL, callbackKey string) (*Env, error) {
 	sc := emulator.DemoScenario()
-	srv, err := emulator.New(emulator.Config{Scenario: sc})
+	srv, err := emulator.New(emulator.Config{Scenario: sc, CallbackURL: callbackURL, CallbackKey: callbackKey})
 	if err != nil {
 		return nil, fmt.Errorf("demo emulator: %w", err)
 	}

@@ -16,7 +16,7 @@ import (
 
 func start(t *testing.T) (*Env, *client.Client) {
 	t.Helper()
-	env, err := startEnv(nil)
+	env, err := startEnv(nil, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

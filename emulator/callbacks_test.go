@@ -51,10 +51,11 @@ func TestCallbackConfig(t *testing.T) {
 // payloads.
 func TestCallbacksEndToEnd(t *testing.T) {
 	rcv := cbReceiver(t)
-	rs, err := rcv.Start("127.0.0.1:0")
+	rs, err := rcv.Bind("127.0.0.1:0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	go rs.Serve() //nolint:errcheck // nil once closed
 	defer rs.Close()
 	const ms = time.Millisecond
 	sc := &Scenario{Tasks: []ScenarioTask{

@@ -31,6 +31,7 @@ const (
 	transitionKind Kind = "transition" // a task's phase changed
 	alertKind      Kind = "alert"      // a task started to meet an alert rule
 	errorKind      Kind = "error"      // a task's calls started failing in a new way
+	callbackKind   Kind = "callback"   // a recording callback reported a failure or an abnormal end
 )
 
 // Event is what a hook receives on stdin, as one JSON object. Field names
@@ -42,13 +43,14 @@ type Event struct {
 	SdkAppID  uint64    `json:"sdk_app_id"`
 	TaskID    string    `json:"task_id"`
 	Region    string    `json:"region"`
-	Kind      Kind      `json:"kind"`       // transition|alert|error
-	From      string    `json:"from"`       // the phase before ("" for an alert)
-	To        string    `json:"to"`         // the phase after (the current phase for an alert)
+	Kind      Kind      `json:"kind"`       // transition|alert|error|callback
+	From      string    `json:"from"`       // the phase before ("" for an alert or a callback)
+	To        string    `json:"to"`         // the phase after (the current phase for an alert or a callback)
 	RequestID string    `json:"request_id"` // the RequestId of the call that showed it
-	ErrorCode string    `json:"error_code"` // "" unless a call failed
+	ErrorCode string    `json:"error_code"` // "" unless a call failed; for a callback, what went wrong ("recorder failover")
 	Rule      string    `json:"rule"`       // the alert rule ("idle>5m"), "" otherwise
 	Note      string    `json:"note"`       // the task's note, or the alert's reason
+	Text      string    `json:"text"`       // what the callback said ("306 recorder failed over"), "" otherwise
 }
 
 // MarshalJSON writes Time as RFC 3339 with its offset and second precision,

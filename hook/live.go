@@ -43,14 +43,23 @@ func (r *Runner) Follow(feed Feed, spawn func(func())) (stop func()) {
 
 // fromUpdate is the events a hook hears about in one update: a change of
 // state ("transition", into a failed state too: From and To say which),
-// and a call failure that starts or changes its code ("error"). Adds,
-// removes and notes are the user's own doing and stay out of the chat,
-// and so does a task's first answer (pending to its state), so a start-up
-// with 500 tasks stays quiet. Note is the task's note.
+// a call failure that starts or changes its code ("error"), and a
+// recording callback that reports a failure or an abnormal end
+// ("callback": ErrorCode says what went wrong, Text what the callback
+// said, To the phase the API last gave). Adds, removes and notes are the
+// user's own doing and stay out of the chat, and so does a task's first
+// answer (pending to its state), so a start-up with 500 tasks stays quiet.
+// So do routine callbacks: a room of ten users sends twenty as its files
+// start, and the change of state they announce arrives as a transition
+// once the API confirms it; a callback not about a watched task (not
+// watched) is a list for the events pane, not news of a task. Note is the
+// task's note.
 func fromUpdate(up watch.Update) []Event {
 	notes := make(map[string]string, len(up.Changed))
+	phases := make(map[string]watch.Phase, len(up.Changed))
 	for _, t := range up.Changed {
 		notes[t.Ref.String()] = t.Note
+		phases[t.Ref.String()] = t.Phase
 	}
 	var out []Event
 	for _, ev := range up.Events {
@@ -63,6 +72,8 @@ func fromUpdate(up watch.Update) []Event {
 			he.Kind = transitionKind
 		case ev.Kind == watch.EventError && ev.Code != "":
 			he.Kind, he.ErrorCode, he.From = errorKind, ev.Code, ""
+		case ev.Kind == watch.EventCallback && ev.Code != "":
+			he.Kind, he.ErrorCode, he.Text, he.To = callbackKind, ev.Code, ev.Text, string(phases[ev.Ref.String()])
 		default:
 			continue
 		}

@@ -15,9 +15,10 @@ import (
 
 var liveRef = taskref.Ref{Region: "ap-mumbai", SdkAppID: 1400000001, TaskID: "t1"}
 
-// TestFromUpdate: transitions (into a failed state too) and new failure
-// codes reach the hooks with the task's note; a first answer, adds,
-// removes, notes and a failure that clears do not.
+// TestFromUpdate: transitions (into a failed state too), new failure
+// codes and callbacks that report a problem reach the hooks with the
+// task's note; a first answer, adds, removes, notes, a failure that
+// clears, routine callbacks and callbacks for tasks not watched do not.
 func TestFromUpdate(t *testing.T) {
 	at := time.Date(2026, 11, 28, 22, 0, 0, 0, time.UTC)
 	base := Event{Time: at, SdkAppID: 1400000001, TaskID: "t1", Region: "ap-mumbai", Note: "vip"}
@@ -38,10 +39,16 @@ func TestFromUpdate(t *testing.T) {
 		{"add", watch.Event{At: at, Kind: watch.EventAdd, Ref: liveRef}, nil},
 		{"remove", watch.Event{At: at, Kind: watch.EventRemove, Ref: liveRef}, nil},
 		{"note", watch.Event{At: at, Kind: watch.EventNote, Ref: liveRef, Note: "vip"}, nil},
+		{"a problem callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: watch.ByCallback, Code: "recorder failover", Text: "306 recorder failed over"},
+			[]Event{with(func(e *Event) {
+				e.Kind, e.To, e.ErrorCode, e.Text = callbackKind, "InProgress", "recorder failover", "306 recorder failed over"
+			})}},
+		{"a routine callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: watch.ByCallback, Text: "307 file started: alice/audio a.m3u8"}, nil},
+		{"a callback for a task not watched", watch.Event{At: at, Kind: watch.EventNotWatched, Ref: liveRef, By: watch.ByCallback, Text: "308 upload error X: y"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := fromUpdate(watch.Update{Changed: []watch.Task{{Ref: liveRef, Note: "vip"}}, Events: []watch.Event{tt.ev}})
+			got := fromUpdate(watch.Update{Changed: []watch.Task{{Ref: liveRef, Note: "vip", Phase: watch.InProgress}}, Events: []watch.Event{tt.ev}})
 			if len(got) != len(tt.want) {
 				t.Fatalf("events %+v, want %+v", got, tt.want)
 			}

@@ -38,7 +38,7 @@ func TestEventJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"time":"2026-11-28T22:43:01+08:00","sdk_app_id":1400000001,"task_id":"t1","region":"ap-singapore","kind":"transition","from":"Idle","to":"InProgress","request_id":"req-1","error_code":"","rule":"","note":"n"}`
+	want := `{"time":"2026-11-28T22:43:01+08:00","sdk_app_id":1400000001,"task_id":"t1","region":"ap-singapore","kind":"transition","from":"Idle","to":"InProgress","request_id":"req-1","error_code":"","rule":"","note":"n","text":""}`
 	if string(b) != want {
 		t.Errorf("event JSON\n got %s\nwant %s", b, want)
 	}

@@ -71,10 +71,11 @@ func TestPushFlood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := rcv.Start("127.0.0.1:0")
+	rs, err := rcv.Bind("127.0.0.1:0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	go rs.Serve() //nolint:errcheck // nil once closed
 	defer rs.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	var bg sync.WaitGroup

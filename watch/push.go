@@ -194,7 +194,7 @@ func (e *Engine) fileLocked(it *pushItem, now time.Time) (op, bool) {
 		}
 		p.record(it)
 		p.Received = now
-		e.eventLocked(Event{At: it.at, Kind: EventCallback, Ref: ent.t.Ref, Text: it.text, By: ByCallback})
+		e.eventLocked(Event{At: it.at, Kind: EventCallback, Ref: ent.t.Ref, Text: it.text, Code: it.code, By: ByCallback})
 		e.touchLocked(ent.t.Ref)
 		// A task the API no longer knows is asked again only when a
 		// recorder starts: what follows a stop (uploads, MP4, VOD) is

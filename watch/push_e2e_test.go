@@ -65,10 +65,11 @@ func startPushRig(t testing.TB, scenario string, refs []taskref.Ref, fileEvery t
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := rcv.Start("127.0.0.1:0")
+	rs, err := rcv.Bind("127.0.0.1:0", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	go rs.Serve() //nolint:errcheck // nil once closed
 	t.Cleanup(func() { rs.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
 	consumed := make(chan struct{})

@@ -148,6 +148,7 @@ type pushItem struct {
 	ev     *callback.Event
 	detail any       // the decoded payload; nil for an unknown type or an unreadable payload
 	text   string    // "302 recorder stopped, LeaveCode 99: …", bounded
+	code   string    // callback.Problem: what went wrong, "" for routine news
 	at     time.Time // when it happened, or when it arrived if that is implausible
 }
 
@@ -171,7 +172,7 @@ func readPush(ev *callback.Event, now time.Time) pushItem {
 	if num := strconv.FormatInt(int64(ev.Type), 10); !strings.HasPrefix(summary, num+" ") {
 		summary = num + " " + summary
 	}
-	return pushItem{ev: ev, detail: d, text: bound(summary, maxPushedText), at: at}
+	return pushItem{ev: ev, detail: d, text: bound(summary, maxPushedText), code: callback.Problem(d), at: at}
 }
 
 // bound makes s valid UTF-8 of at most n bytes, copied when cut so that a

@@ -23,42 +23,43 @@ func TestPushFilesEachType(t *testing.T) {
 		typ     callback.EventType
 		payload string
 		text    string
+		code    string // callback.Problem: what hooks fire for
 		check   func(p *Pushed) bool
 	}{
-		{301, `{"Status": 0}`, "301 recorder started", func(p *Pushed) bool { return p.Started == Outcome{at, 0} }},
-		{301, `{"Status": 1}`, "301 recorder failed to start (Status 1)", func(p *Pushed) bool { return p.Started == Outcome{at, 1} }},
-		{302, `{"LeaveCode": 99}`, "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time",
+		{301, `{"Status": 0}`, "301 recorder started", "", func(p *Pushed) bool { return p.Started == Outcome{at, 0} }},
+		{301, `{"Status": 1}`, "301 recorder failed to start (Status 1)", "recorder start failed", func(p *Pushed) bool { return p.Started == Outcome{at, 1} }},
+		{302, `{"LeaveCode": 99}`, "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time", "",
 			func(p *Pushed) bool {
 				return p.Stopped == Stop{at, 99} && p.Stopped.Meaning() == callback.LeaveCodeText(99)
 			}},
-		{303, `{"Status": 0}`, "303 upload started", func(p *Pushed) bool { return p.UploadStarted == Outcome{at, 0} }},
-		{304, `{"FileList": "a.m3u8"}`, "304 index file uploaded: a.m3u8", func(p *Pushed) bool { return p.Index == Index{at, "a.m3u8"} }},
-		{305, `{"Status": 1}`, "305 upload finished, some files left on the server (Status 1)", func(p *Pushed) bool { return p.UploadStopped == Outcome{at, 1} }},
-		{305, `{"LeaveCode": 2}`, "305 files left on the server uploaded (Status 2)", func(p *Pushed) bool { return p.UploadStopped == Outcome{at, 2} }},
-		{306, `{"Status": 0}`, "306 recorder failed over", func(p *Pushed) bool { return reflect.DeepEqual(p.Failovers, []Outcome{{at, 0}}) }},
-		{307, `{"FileName": "a.m3u8", "UserId": "alice", "TrackType": "audio", "BeginTimeStamp": 1622186279144}`, "307 file started: alice/audio a.m3u8",
+		{303, `{"Status": 0}`, "303 upload started", "", func(p *Pushed) bool { return p.UploadStarted == Outcome{at, 0} }},
+		{304, `{"FileList": "a.m3u8"}`, "304 index file uploaded: a.m3u8", "", func(p *Pushed) bool { return p.Index == Index{at, "a.m3u8"} }},
+		{305, `{"Status": 1}`, "305 upload finished, some files left on the server (Status 1)", "files left on the server", func(p *Pushed) bool { return p.UploadStopped == Outcome{at, 1} }},
+		{305, `{"LeaveCode": 2}`, "305 files left on the server uploaded (Status 2)", "", func(p *Pushed) bool { return p.UploadStopped == Outcome{at, 2} }},
+		{306, `{"Status": 0}`, "306 recorder failed over", "recorder failover", func(p *Pushed) bool { return reflect.DeepEqual(p.Failovers, []Outcome{{at, 0}}) }},
+		{307, `{"FileName": "a.m3u8", "UserId": "alice", "TrackType": "audio", "BeginTimeStamp": 1622186279144}`, "307 file started: alice/audio a.m3u8", "",
 			func(p *Pushed) bool {
 				return reflect.DeepEqual(p.Files, []PushedFile{{At: at, FileName: "a.m3u8", UserID: "alice", TrackType: "audio", Begin: time.UnixMilli(1622186279144)}})
 			}},
-		{308, `{"Code": "InvalidParameter", "Message": "AccessKey invalid"}`, "308 upload error InvalidParameter: AccessKey invalid",
+		{308, `{"Code": "InvalidParameter", "Message": "AccessKey invalid"}`, "308 upload error InvalidParameter: AccessKey invalid", "upload error",
 			func(p *Pushed) bool {
 				return reflect.DeepEqual(p.Faults, []PushedFault{{At: at, Type: 308, Code: "InvalidParameter", Message: "AccessKey invalid"}})
 			}},
-		{309, `{"Url": "http://x/y.png"}`, "309 image download failed: http://x/y.png",
+		{309, `{"Url": "http://x/y.png"}`, "309 image download failed: http://x/y.png", "image download failed",
 			func(p *Pushed) bool {
 				return reflect.DeepEqual(p.Faults, []PushedFault{{At: at, Type: 309, Message: "http://x/y.png"}})
 			}},
 		{310, `{"Status": 0, "FileList": ["a.mp4"], "FileMessage": [{"FileName": "a.mp4", "UserId": "alice", "TrackType": "audio_video", "MediaId": "main", "StartTimeStamp": 1, "EndTimeStamp": 2}]}`,
-			"310 MP4 finished: 1 file", func(p *Pushed) bool {
+			"310 MP4 finished: 1 file", "", func(p *Pushed) bool {
 				return reflect.DeepEqual(p.MP4, []MP4Result{{At: at, Files: []callback.MP4File{{FileName: "a.mp4", UserId: "alice", TrackType: "audio_video", MediaId: "main", StartTimeStamp: 1, EndTimeStamp: 2}}}})
 			}},
-		{311, `{"Status": 0, "TencentVod": {"UserId": "bob", "TrackType": "audio_video", "FileId": "f1", "VideoUrl": "https://v/1.mp4"}}`, "311 VOD commit: bob/audio_video FileId f1",
+		{311, `{"Status": 0, "TencentVod": {"UserId": "bob", "TrackType": "audio_video", "FileId": "f1", "VideoUrl": "https://v/1.mp4"}}`, "311 VOD commit: bob/audio_video FileId f1", "",
 			func(p *Pushed) bool {
 				return reflect.DeepEqual(p.VOD, []VODResult{{At: at, File: callback.VODFile{UserId: "bob", TrackType: "audio_video", FileId: "f1", VideoUrl: "https://v/1.mp4"}}})
 			}},
-		{312, `{"Status": 1}`, "312 VOD task ended abnormally (Status 1)", func(p *Pushed) bool { return p.VODStopped == Outcome{at, 1} }},
-		{399, `{"New": true}`, "399 (unknown type)", func(p *Pushed) bool { return p.Other == 1 }},
-		{302, `{"LeaveCode": "soon"}`, "302 recorder stopped (payload unreadable)", func(p *Pushed) bool { return p.Stopped.At.IsZero() }},
+		{312, `{"Status": 1}`, "312 VOD task ended abnormally (Status 1)", "VOD task ended abnormally", func(p *Pushed) bool { return p.VODStopped == Outcome{at, 1} }},
+		{399, `{"New": true}`, "399 (unknown type)", "", func(p *Pushed) bool { return p.Other == 1 }},
+		{302, `{"LeaveCode": "soon"}`, "302 recorder stopped (payload unreadable)", "", func(p *Pushed) bool { return p.Stopped.At.IsZero() }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -69,8 +70,8 @@ func TestPushFilesEachType(t *testing.T) {
 			e.Push([]callback.Event{cbAt(r, tt.typ, at, tt.payload)})
 			u := e.Collect()
 			evs := kindEvents(u, EventCallback)
-			if len(evs) != 1 || evs[0].Text != tt.text || evs[0].By != ByCallback || evs[0].Ref != r || !evs[0].At.Equal(at) {
-				t.Fatalf("events %+v; want one callback event %q", u.Events, tt.text)
+			if len(evs) != 1 || evs[0].Text != tt.text || evs[0].Code != tt.code || evs[0].By != ByCallback || evs[0].Ref != r || !evs[0].At.Equal(at) {
+				t.Fatalf("events %+v; want one callback event %q, code %q", u.Events, tt.text, tt.code)
 			}
 			if len(u.Changed) != 1 || u.Changed[0].Pushed == nil {
 				t.Fatalf("the task's snapshot is not news: %+v", u.Changed)

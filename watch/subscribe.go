@@ -49,7 +49,7 @@ type Event struct {
 	Ref       taskref.Ref
 	From, To  Phase  // EventTransition; To is also set on EventError
 	RequestID string // the call behind a transition or error
-	Code      string // EventError; EventNotWatched: why not adopted
+	Code      string // EventError; EventNotWatched: why not adopted; EventCallback: what went wrong (callback.Problem), "" for routine news
 	Note      string // EventNote
 	// Text is what a callback said (EventCallback, EventNotWatched) or
 	// that one adopted the task (EventAdd by ByCallback). It comes from
