@@ -204,18 +204,19 @@ func (m *Model) whereSegment() segment {
 // ("callbacks 12 ok · 3 refused", callback.Stats.String, whose
 // " · insecure" the header says up front instead), the refusals a
 // warning once there are any; empty while no receiver runs. It is
-// essential: when the words do not fit, "cb 12 ok" stands in, with the
-// refusals when there are any.
+// essential: when the words do not fit, "callbacks 12 ok" stands in, with
+// the refusals when there are any (an abbreviation would be a word of ours
+// nobody knows).
 func (m *Model) callbackSegment() segment {
 	rs := m.stats.Push.Receiver
 	if rs == nil {
 		return segment{}
 	}
 	ok, refused, _ := strings.Cut(strings.TrimSuffix(rs.String(), " · insecure"), " · ")
-	short := "cb " + strings.TrimPrefix(ok, "callbacks ")
+	short := ok
 	if rs.RefusedTotal() > 0 {
 		refused = common.Styled(m.st.Warn, refused)
-		short += " " + refused
+		short += " · " + refused
 	}
 	return segment{plain: ok + " · " + refused, short: short}
 }

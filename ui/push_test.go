@@ -71,15 +71,15 @@ func TestHeaderCallbacks(t *testing.T) {
 		want     []string // in the header's first line
 		not      []string
 	}{
-		{"no receiver", okStats(), false, 200, nil, []string{"callbacks", "cb ", "read-only"}},
+		{"no receiver", okStats(), false, 200, nil, []string{"callbacks", "read-only"}},
 		{"counter whole", receiverStats(12, 3, false), false, 200, []string{"callbacks 12 ok · 3 refused"}, []string{"insecure"}},
 		{"insecure", receiverStats(12, 0, true), false, 200, []string{"callbacks insecure (Sign not checked)", "callbacks 12 ok · 0 refused"}, nil},
-		{"short at 60", receiverStats(12, 3, false), false, 60, []string{"cb 12 ok 3 refused", "1400000001"}, nil},
-		{"short at 60, none refused", receiverStats(12, 0, false), false, 60, []string{"cb 12 ok"}, []string{"refused"}},
-		{"short at 60, insecure", receiverStats(7, 0, true), false, 60, []string{"insecure", "cb 7 ok"}, nil},
+		{"short at 80", receiverStats(12, 3, false), false, 80, []string{"callbacks 12 ok · 3 refused", "1400000001"}, nil},
+		{"short at 70, none refused", receiverStats(12, 0, false), false, 70, []string{"callbacks 12 ok"}, []string{"refused"}},
+		{"short at 70, insecure", receiverStats(7, 0, true), false, 70, []string{"insecure", "callbacks 7 ok"}, nil},
 		{"read-only", okStats(), true, 60, []string{"read-only"}, nil},
 		{"read-only and counter", receiverStats(12, 3, false), true, 80, []string{"read-only", "callbacks 12 ok · 3 refused"}, nil},
-		{"read-only and counter, short", receiverStats(12, 3, false), true, 72, []string{"read-only", "cb 12 ok 3 refused"}, nil},
+		{"read-only and counter, short", receiverStats(12, 3, false), true, 79, []string{"read-only", "callbacks 12 ok · 3 refused"}, nil},
 		{"read-only, insecure", receiverStats(12, 0, true), true, 60, []string{"read-only", "insecure"}, nil},
 	}
 	for _, tc := range tests {
@@ -194,6 +194,7 @@ func TestEventsAddNotWatched(t *testing.T) {
 	}{
 		{"a on a not-watched row adds it", []string{"e", "a"}, []taskref.Ref{{Region: testRegion, SdkAppID: testApp, TaskID: "task-unwatched-42"}}, "1 added"},
 		{"a on a callback row adds nothing", []string{"e", "j", "a"}, nil, "a adds the task of a \"not watched\" row"},
+		{"enter on a not-watched row says how to add it", []string{"e", "enter"}, nil, "task-unwatched-42 is not watched: a adds it"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

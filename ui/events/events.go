@@ -199,7 +199,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Msg, tea.Cmd) {
 		return FilterMsg{Filter: m.filter}, nil
 	case key.Matches(k, ks.Submit):
 		if m.cursor < len(shown) {
-			return GoToMsg{Ref: m.ring[shown[m.cursor]].ev.Ref}, nil
+			ev := m.ring[shown[m.cursor]].ev
+			if ev.Kind == watch.EventNotWatched {
+				// No row to go to: it never was in the list.
+				return common.FlashMsg{Text: common.Brief(common.Clean(ev.Ref.TaskID)) + " is not watched: " + ks.Add.Help().Key + " adds it",
+					Kind: common.FlashInfo, TTL: common.FlashTTL}, nil
+			}
+			return GoToMsg{Ref: ev.Ref}, nil
 		}
 	case key.Matches(k, ks.Add):
 		if m.cursor < len(shown) {
