@@ -26,7 +26,8 @@ func receiverStats(ok, refused int64, insecure bool) watch.Stats {
 	st := okStats()
 	rs := callback.Stats{Accepted: ok, Refused: map[callback.Reason]int64{}, Insecure: insecure}
 	if refused > 0 {
-		rs.Refused[callback.ReasonBadSign] = refused
+		var why callback.Reason // the header counts refusals whatever their reason
+		rs.Refused[why] = refused
 	}
 	st.Push.Receiver = &rs
 	return st
