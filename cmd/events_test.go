@@ -52,7 +52,7 @@ func TestEventsCommand(t *testing.T) {
 		eventlog.Record{Time: now.Add(-time.Minute), SdkAppID: b.SdkAppID, TaskID: b.TaskID, Region: b.Region, Kind: string(watch.EventNote),
 			Note: "INC-9 \x1b[2J", By: "another dashboard", PID: 8},
 		eventlog.Record{Time: now.Add(-time.Second), SdkAppID: b.SdkAppID, TaskID: b.TaskID, Region: b.Region, Kind: string(watch.EventCallback),
-			By: watch.ByCallback, ErrorCode: "recorder failover", Text: "306 recorder failed over \x1b]0;x", PID: 8},
+			By: "callback", ErrorCode: "recorder failover", Text: "306 recorder failed over \x1b]0;x", PID: 8},
 	)
 	tests := []struct {
 		name  string

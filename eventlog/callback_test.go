@@ -15,10 +15,10 @@ import (
 func TestCallbackEventsRoundTrip(t *testing.T) {
 	r := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
 	evs := []watch.Event{
-		{At: t0, Kind: watch.EventAdd, Ref: r, By: watch.ByCallback, Text: "adopted from a callback, room 20015"},
-		{At: t0, Kind: watch.EventCallback, Ref: r, By: watch.ByCallback, Text: "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time"},
-		{At: t0, Kind: watch.EventNotWatched, Ref: r, By: watch.ByCallback, Code: watch.NotAdoptedLimit, Text: "301 recorder started"},
-		{At: t0, Kind: watch.EventCallback, Ref: r, By: watch.ByCallback, Text: "307 file started: " + strings.Repeat("é", maxNote)},
+		{At: t0, Kind: watch.EventAdd, Ref: r, By: "callback", Text: "adopted from a callback, room 20015"},
+		{At: t0, Kind: watch.EventCallback, Ref: r, By: "callback", Text: "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time"},
+		{At: t0, Kind: watch.EventNotWatched, Ref: r, By: "callback", Code: "adopt limit", Text: "301 recorder started"},
+		{At: t0, Kind: watch.EventCallback, Ref: r, By: "callback", Text: "307 file started: " + strings.Repeat("é", maxNote)},
 	}
 	path := filepath.Join(t.TempDir(), fileName)
 	writeAll(t, path, options{}, evs...)
