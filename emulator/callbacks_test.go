@@ -157,7 +157,7 @@ func TestCallbacksEndToEnd(t *testing.T) {
 	}
 	// Every message went out once (no retry was needed); the last
 	// answers may still be on their way back, so Delivered is not compared.
-	if st := s.CallbackStats(); st.GaveUp != 0 || st.Dropped != 0 || st.Attempts != st.Queued || st.Queued != rcv.Stats().Accepted {
+	if st := s.callbackStats(); st.GaveUp != 0 || st.Dropped != 0 || st.Attempts != st.Queued || st.Queued != rcv.Stats().Accepted {
 		t.Errorf("sender stats %+v, receiver accepted %d", st, rcv.Stats().Accepted)
 	}
 }
