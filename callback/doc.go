@@ -1,6 +1,6 @@
 // Package callback receives TRTC's on-cloud recording callbacks (event
 // group 3, types 301–312): the wire format (Body, the payload types), the
-// signature (Sign, Verify) and an HTTP receiver (Receiver) that checks each
+// signature (Sign) and an HTTP receiver (Receiver) that checks each
 // callback and hands the accepted ones on without ever making TRTC wait.
 // The emulator posts the same Body, signed with the same Sign, so both
 // sides of a test share one definition.
@@ -17,7 +17,7 @@
 // In this order, each failure refused with its Reason's HTTP status,
 // counted per reason, and never handed on: POST (405); Content-Type
 // application/json (415); the body within MaxBody, read whole before the
-// server's ReadTimeout (413, 400); Sign = base64(HMAC-SHA256(key, raw
+// server's read timeout (413, 400); Sign = base64(HMAC-SHA256(key, raw
 // body)), compared in constant time (401), unless the receiver was made
 // Insecure; the SdkAppId header a number (400) that the caller watches
 // (403); the body one JSON object with EventGroupId 3 (422), a valid
@@ -30,7 +30,7 @@
 // EventTs and other integers a number or a string of digits, EventMsTs
 // absent (EventTs×1000 is used), unknown fields and event types kept (a
 // type beyond 312 is handed on, shown by number). The payload is decoded
-// only when a consumer asks (Event.Detail), so an odd payload never costs
+// only when a consumer asks (Event.Read), so an odd payload never costs
 // the callback.
 //
 // # Accepted callbacks are never lost, and never wait
@@ -70,7 +70,7 @@
 //     tasks and of watch.PushConfig.Apps, read from an atomic set.
 //   - A callback is a hint; the API is the truth. For a watched task it
 //     records an event (watch.EventCallback, By "callback", Text the type
-//     and Summary), keeps what DescribeCloudRecording never says on
+//     and Read's summary), keeps what DescribeCloudRecording never says on
 //     Task.Pushed (room, robot, files with their users, failovers, upload
 //     start and stop, the LeaveCode, MP4 and VOD results), keyed by event
 //     time so that out of order never rolls back, bounded per task; and
@@ -86,6 +86,5 @@
 //
 // The engine's stats carry the receiver's (watch.Stats.Push.Receiver,
 // read while ConsumeCallbacks runs), so the header's "callbacks 12 ok · 3
-// refused" (Stats.String) comes from the engine like its other figures;
-// Stats.Reasons() belongs in a describe view.
+// refused" (Stats.String) comes from the engine like its other figures.
 package callback

@@ -28,27 +28,23 @@ type Event struct {
 	At time.Time
 	// Sent is the body's CallbackTs; Received is when the receiver took it.
 	Sent, Received time.Time
-	// Payload is the raw payload; Detail decodes it.
+	// Payload is the raw payload; Read decodes it.
 	Payload json.RawMessage
 }
 
-// Detail decodes the payload into its documented type (*FileStarted for a
+// detail decodes the payload into its documented type (*FileStarted for a
 // 307, ...); nil for unknown types or no payload.
-func (e Event) Detail() (any, error) { return DecodePayload(e.Type, e.Payload) }
+func (e Event) detail() (any, error) { return decodePayload(e.Type, e.Payload) }
 
-// Summary says in a few words what the callback reports, for an events
+// Read decodes the payload once into its documented type (detail: a
+// *FileStarted for a 307, ...; nil for an unknown type or no payload) and
+// says in a few words what the callback reports (summary, for an events
 // pane or a log: "recorder stopped, LeaveCode 99: no other user streamed
-// for the set idle time". It holds untrusted strings (file and user names).
-func (e Event) Summary() string {
-	_, s := e.Read()
-	return s
-}
-
-// Read is Detail and Summary from one decoding of the payload, for a
-// consumer that needs both (the engine files every callback it gets). An
-// unreadable payload gives a nil detail and says so in the summary.
+// for the set idle time", holding untrusted strings: file and user names).
+// The engine files every callback it gets with both. An unreadable payload
+// gives a nil detail and says so in the summary.
 func (e Event) Read() (detail any, summary string) {
-	d, err := e.Detail()
+	d, err := e.detail()
 	if err != nil {
 		return nil, e.Type.String() + " (payload unreadable)"
 	}

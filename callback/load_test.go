@@ -59,17 +59,17 @@ func TestLoad(t *testing.T) {
 	r.now = func() time.Time { return time.Now().Add(time.Duration(skip.Load())) }
 	handlerTimes := make([]time.Duration, n)
 	var handled atomic.Int64
-	ln, err := r.Listen("127.0.0.1:0")
+	ln, err := r.listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	srv := newServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		t0 := time.Now()
 		r.ServeHTTP(w, req)
 		if i := handled.Add(1) - 1; i < int64(n) {
 			handlerTimes[i] = time.Since(t0)
 		}
-	}))
+	}), readHeaderTimeout, readTimeout)
 	go srv.Serve(ln) //nolint:errcheck // closed below
 	defer srv.Close()
 	addr := ln.Addr().String()

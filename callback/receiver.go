@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,40 +33,40 @@ type Options struct {
 	Watched func(sdkAppID uint64) bool
 	// ListenAny lets Listen bind an address beyond loopback.
 	ListenAny bool
-	// MaxBody bounds a body (default DefaultMaxBody).
+	// MaxBody bounds a body (default defaultMaxBody).
 	MaxBody int64
 	// Window is how far CallbackTs may be from now (default DefaultWindow).
 	Window time.Duration
 	// MaxPending bounds the callbacks accepted and not yet drained (default
-	// DefaultMaxPending); past it callbacks are refused 503 before being
+	// defaultMaxPending); past it callbacks are refused 503 before being
 	// accepted, so TRTC sends them again later.
 	MaxPending int
 	// MaxRemembered bounds the duplicate filter (default
-	// DefaultMaxRemembered entries, ~65 bytes each).
+	// defaultMaxRemembered entries, ~65 bytes each).
 	MaxRemembered int
 }
 
 // Defaults and their reasons.
 const (
-	// DefaultMaxBody is 64 KiB: the largest documented body (a 310 listing
+	// defaultMaxBody is 64 KiB: the largest documented body (a 310 listing
 	// MP4 files) is a few KiB, so honest senders never come near it, and a
 	// hostile one costs at most this per connection.
-	DefaultMaxBody = 64 << 10
+	defaultMaxBody = 64 << 10
 	// DefaultWindow is ±10 minutes around now for CallbackTs: TRTC retries
 	// a message for a minute, and the two clocks may differ by minutes
 	// (a laptop without NTP); a captured body replayed later than this is
 	// refused as stale, and until then the duplicate filter refuses it.
 	DefaultWindow = 10 * time.Minute
-	// DefaultMaxPending is 32,768 undrained callbacks (~20 MB at most,
+	// defaultMaxPending is 32,768 undrained callbacks (~20 MB at most,
 	// ~600 bytes each with a long file name): a consumer that drains every
 	// few milliseconds keeps it under a few hundred even at 10,000
 	// callbacks a second, and one stalled for 3 s at that rate still loses
 	// nothing (TRTC retries what is refused 503).
-	DefaultMaxPending = 1 << 15
-	// DefaultMaxRemembered is 262,144 entries (~17 MB at most): ten
+	defaultMaxPending = 1 << 15
+	// defaultMaxRemembered is 262,144 entries (~17 MB at most): ten
 	// minutes of 400 callbacks a second, far above what TRTC sends for
 	// thousands of tasks.
-	DefaultMaxRemembered = 1 << 18
+	defaultMaxRemembered = 1 << 18
 )
 
 // Reason is why a callback was refused.
@@ -75,18 +74,18 @@ type Reason int
 
 // The reasons, each with its HTTP status (Reason.Status).
 const (
-	ReasonMethod       Reason = iota // 405: not POST
-	ReasonContentType                // 415: not application/json
-	ReasonTooLarge                   // 413: body over MaxBody
-	ReasonUnreadable                 // 400: the body did not arrive whole (slow or broken client)
-	ReasonNoSign                     // 401: no Sign header
-	ReasonBadSign                    // 401: Sign does not match the body
-	ReasonNoApp                      // 400: no SdkAppId header, or not a number
-	ReasonNotWatched                 // 403: SdkAppId not watched
-	ReasonMalformed                  // 400: not JSON, or a required field missing or wrong
-	ReasonNotRecording               // 422: EventGroupId is not 3
-	ReasonStale                      // 401: CallbackTs outside the window (a replay, or a clock far off)
-	ReasonBusy                       // 503: too many callbacks waiting for the consumer
+	reasonMethod       Reason = iota // 405: not POST
+	reasonContentType                // 415: not application/json
+	reasonTooLarge                   // 413: body over MaxBody
+	reasonUnreadable                 // 400: the body did not arrive whole (slow or broken client)
+	reasonNoSign                     // 401: no Sign header
+	reasonBadSign                    // 401: Sign does not match the body
+	reasonNoApp                      // 400: no SdkAppId header, or not a number
+	reasonNotWatched                 // 403: SdkAppId not watched
+	reasonMalformed                  // 400: not JSON, or a required field missing or wrong
+	reasonNotRecording               // 422: EventGroupId is not 3
+	reasonStale                      // 401: CallbackTs outside the window (a replay, or a clock far off)
+	reasonBusy                       // 503: too many callbacks waiting for the consumer
 	numReasons
 )
 
@@ -118,7 +117,7 @@ func (r Reason) String() string {
 
 // Status is the HTTP status the refusal is answered with. TRTC retries on
 // any status but 200; the status tells a person testing with curl why.
-func (r Reason) Status() int { return reasonInfo[r].status }
+func (r Reason) status() int { return reasonInfo[r].status }
 
 // Receiver is the http.Handler TRTC posts recording callbacks to. It checks
 // each one, answers at once, and keeps the accepted ones in an inbox that
@@ -164,16 +163,16 @@ func New(opts Options) (*Receiver, error) {
 		return nil, errors.New("callback receiver: no Watched func: which SdkAppIds to accept must be said")
 	}
 	if opts.MaxBody <= 0 {
-		opts.MaxBody = DefaultMaxBody
+		opts.MaxBody = defaultMaxBody
 	}
 	if opts.Window <= 0 {
 		opts.Window = DefaultWindow
 	}
 	if opts.MaxPending <= 0 {
-		opts.MaxPending = DefaultMaxPending
+		opts.MaxPending = defaultMaxPending
 	}
 	if opts.MaxRemembered <= 0 {
-		opts.MaxRemembered = DefaultMaxRemembered
+		opts.MaxRemembered = defaultMaxRemembered
 	}
 	return &Receiver{opts: opts, now: time.Now, ready: make(chan struct{}, 1), dd: newDedupe(opts.MaxRemembered)}, nil
 }
@@ -203,64 +202,64 @@ func (r *Receiver) Drain(spare []Event) []Event {
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		r.refuse(w, req, ReasonMethod, req.Method)
+		r.refuse(w, req, reasonMethod, req.Method)
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		r.refuse(w, req, ReasonContentType, req.Header.Get("Content-Type"))
+		r.refuse(w, req, reasonContentType, req.Header.Get("Content-Type"))
 		return
 	}
 	if req.ContentLength > r.opts.MaxBody {
-		r.refuse(w, req, ReasonTooLarge, fmt.Sprintf("%d bytes", req.ContentLength))
+		r.refuse(w, req, reasonTooLarge, fmt.Sprintf("%d bytes", req.ContentLength))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.opts.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			r.refuse(w, req, ReasonTooLarge, fmt.Sprintf("over %d bytes", r.opts.MaxBody))
+			r.refuse(w, req, reasonTooLarge, fmt.Sprintf("over %d bytes", r.opts.MaxBody))
 		} else {
-			r.refuse(w, req, ReasonUnreadable, err.Error())
+			r.refuse(w, req, reasonUnreadable, err.Error())
 		}
 		return
 	}
 	if !r.opts.Insecure {
 		sign := req.Header.Get("Sign")
 		if sign == "" {
-			r.refuse(w, req, ReasonNoSign, "")
+			r.refuse(w, req, reasonNoSign, "")
 			return
 		}
-		if !Verify(r.opts.Key, body, sign) {
-			r.refuse(w, req, ReasonBadSign, "")
+		if !verify(r.opts.Key, body, sign) {
+			r.refuse(w, req, reasonBadSign, "")
 			return
 		}
 	}
 	app, err := taskref.ParseSdkAppID(req.Header.Get("SdkAppId"))
 	if err != nil {
-		r.refuse(w, req, ReasonNoApp, err.Error())
+		r.refuse(w, req, reasonNoApp, err.Error())
 		return
 	}
 	if !r.opts.Watched(app) {
-		r.refuse(w, req, ReasonNotWatched, fmt.Sprintf("SdkAppId %d", app))
+		r.refuse(w, req, reasonNotWatched, fmt.Sprintf("SdkAppId %d", app))
 		return
 	}
 	now := r.now()
 	ev, err := decode(body, app, now)
 	switch {
 	case errors.Is(err, errNotRecording):
-		r.refuse(w, req, ReasonNotRecording, err.Error())
+		r.refuse(w, req, reasonNotRecording, err.Error())
 		return
 	case err != nil:
-		r.refuse(w, req, ReasonMalformed, err.Error())
+		r.refuse(w, req, reasonMalformed, err.Error())
 		return
 	}
 	if off := ev.Sent.Sub(now); off > r.opts.Window || off < -r.opts.Window {
-		r.refuse(w, req, ReasonStale, fmt.Sprintf("CallbackTs is %v from this machine's clock", off.Round(time.Second)))
+		r.refuse(w, req, reasonStale, fmt.Sprintf("CallbackTs is %v from this machine's clock", off.Round(time.Second)))
 		return
 	}
 	if !r.admit(ev, now) {
 		w.Header().Set("Retry-After", "10")
-		r.refuse(w, req, ReasonBusy, fmt.Sprintf("%d callbacks waiting", r.opts.MaxPending))
+		r.refuse(w, req, reasonBusy, fmt.Sprintf("%d callbacks waiting", r.opts.MaxPending))
 		return
 	}
 	writeJSON(w, http.StatusOK, okBody)
@@ -314,8 +313,8 @@ func (r *Receiver) refuse(w http.ResponseWriter, req *http.Request, why Reason, 
 	b, _ := json.Marshal(struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
-	}{why.Status(), msg})
-	writeJSON(w, why.Status(), b)
+	}{why.status(), msg})
+	writeJSON(w, why.status(), b)
 }
 
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
@@ -366,16 +365,4 @@ func (s Stats) String() string {
 		out += " · insecure"
 	}
 	return out
-}
-
-// Reasons lists the refusals by reason, in Reason order: "bad sign 2 ·
-// stale 1" (empty when none), for a describe view.
-func (s Stats) Reasons() string {
-	var parts []string
-	for i := Reason(0); i < numReasons; i++ {
-		if n := s.Refused[i]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", i, n))
-		}
-	}
-	return strings.Join(parts, " · ")
 }

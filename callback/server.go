@@ -16,33 +16,29 @@ import (
 // and waits 5 s for the answer, so an honest sender never comes near them;
 // a slow (slowloris) client is cut off instead of holding a connection.
 const (
-	// ReadHeaderTimeout bounds the request line and headers.
-	ReadHeaderTimeout = 5 * time.Second
-	// ReadTimeout bounds the whole request, body included.
-	ReadTimeout = 10 * time.Second
-	// WriteTimeout bounds the answer (from the end of the headers).
-	WriteTimeout = 10 * time.Second
-	// IdleTimeout is how long a kept-alive connection may wait for its
+	// readHeaderTimeout bounds the request line and headers.
+	readHeaderTimeout = 5 * time.Second
+	// readTimeout bounds the whole request, body included.
+	readTimeout = 10 * time.Second
+	// writeTimeout bounds the answer (from the end of the headers).
+	writeTimeout = 10 * time.Second
+	// idleTimeout is how long a kept-alive connection may wait for its
 	// next request (TRTC and proxies reuse connections).
-	IdleTimeout = 60 * time.Second
-	// MaxHeaderBytes bounds the headers; TRTC sends a handful.
-	MaxHeaderBytes = 16 << 10
+	idleTimeout = 60 * time.Second
+	// maxHeaderBytes bounds the headers; TRTC sends a handful.
+	maxHeaderBytes = 16 << 10
 )
 
-// NewServer wraps h in an http.Server with the timeouts above.
-func NewServer(h http.Handler) *http.Server {
-	return newServer(h, ReadHeaderTimeout, ReadTimeout)
-}
-
-// newServer lets the tests of slow clients shorten the read timeouts.
+// newServer wraps h in an http.Server with the timeouts above; the tests
+// of slow clients shorten the read timeouts.
 func newServer(h http.Handler, readHeader, read time.Duration) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeader,
 		ReadTimeout:       read,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    MaxHeaderBytes,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 	}
 }
 
@@ -50,7 +46,7 @@ func newServer(h http.Handler, readHeader, read time.Duration) *http.Server {
 // Options.ListenAny says so (loopback.Listen, the rule serve and the
 // emulator apply too; its refusals wrap loopback.ErrNotLoopback, so that
 // a command can name its own flag).
-func (r *Receiver) Listen(addr string) (net.Listener, error) {
+func (r *Receiver) listen(addr string) (net.Listener, error) {
 	ln, err := loopback.Listen(addr, r.opts.ListenAny)
 	if errors.Is(err, loopback.ErrNotLoopback) {
 		return nil, fmt.Errorf("callback receiver: %w; use 127.0.0.1 or ::1 behind a proxy or tunnel, or allow other hosts", err)
@@ -69,7 +65,7 @@ type Server struct {
 }
 
 // Bind listens on addr (Listen's rules) and makes the server that will
-// serve r there with NewServer's timeouts, without serving yet: a command
+// serve r there with the timeouts above, without serving yet: a command
 // binds before anything else starts, so that a taken port is an error at
 // start-up that loses nothing, and serves once its consumer is ready (a
 // callback that arrives meanwhile waits in the listen queue, well within
@@ -78,11 +74,11 @@ type Server struct {
 // standard logger (stderr), which a dashboard that owns the terminal must
 // not use.
 func (r *Receiver) Bind(addr string, errLog *log.Logger) (*Server, error) {
-	ln, err := r.Listen(addr)
+	ln, err := r.listen(addr)
 	if err != nil {
 		return nil, err
 	}
-	srv := NewServer(r)
+	srv := newServer(r, readHeaderTimeout, readTimeout)
 	srv.ErrorLog = errLog
 	return &Server{srv: srv, ln: ln}, nil
 }

@@ -17,13 +17,18 @@ import (
 	"github.com/trtcwatch/trtcwatch/loopback"
 )
 
-func TestNewServerTimeouts(t *testing.T) {
-	s := NewServer(http.NotFoundHandler())
-	if s.ReadHeaderTimeout != ReadHeaderTimeout || s.ReadTimeout != ReadTimeout || s.WriteTimeout != WriteTimeout ||
-		s.IdleTimeout != IdleTimeout || s.MaxHeaderBytes != MaxHeaderBytes {
+func TestBindTimeouts(t *testing.T) {
+	bound, err := newTestReceiver(t, nil).Bind("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bound.Close()
+	s := bound.srv
+	if s.ReadHeaderTimeout != readHeaderTimeout || s.ReadTimeout != readTimeout || s.WriteTimeout != writeTimeout ||
+		s.IdleTimeout != idleTimeout || s.MaxHeaderBytes != maxHeaderBytes {
 		t.Fatalf("server %+v lacks the receiver's timeouts", s)
 	}
-	if ReadHeaderTimeout > 5*time.Second || ReadTimeout >= 15*time.Second {
+	if readHeaderTimeout > 5*time.Second || readTimeout >= 15*time.Second {
 		t.Fatal("a timeout exceeds what TRTC waits for an answer (5 s per try)")
 	}
 }
@@ -45,7 +50,7 @@ func TestListen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newTestReceiver(t, func(o *Options) { o.ListenAny = tt.any })
-			ln, err := r.Listen(tt.addr)
+			ln, err := r.listen(tt.addr)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -70,7 +75,7 @@ func TestListen(t *testing.T) {
 // client's fate is known in a fraction of a second.
 func startShort(t *testing.T, r *Receiver) string {
 	t.Helper()
-	ln, err := r.Listen("127.0.0.1:0")
+	ln, err := r.listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +157,7 @@ func TestSlowClients(t *testing.T) {
 		}
 	}
 	st := r.Stats()
-	if st.Accepted != 1 || st.Refused[ReasonUnreadable] != 1 || st.RefusedTotal() != 1 {
+	if st.Accepted != 1 || st.Refused[reasonUnreadable] != 1 || st.RefusedTotal() != 1 {
 		t.Fatalf("stats %+v: want the good one accepted and the half body unreadable", st)
 	}
 	if n := len(drainAll(r)); n != 1 {
@@ -183,7 +188,7 @@ func TestOversizeOverTheWire(t *testing.T) {
 			t.Fatalf("chunked %v: %d", chunked, resp.StatusCode)
 		}
 	}
-	if st := r.Stats(); st.Refused[ReasonTooLarge] != 2 || st.Accepted != 0 {
+	if st := r.Stats(); st.Refused[reasonTooLarge] != 2 || st.Accepted != 0 {
 		t.Fatalf("stats %+v", st)
 	}
 }

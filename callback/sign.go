@@ -8,8 +8,8 @@ import (
 	"fmt"
 )
 
-// MaxKeyLen is the longest callback key the TRTC console accepts.
-const MaxKeyLen = 32
+// maxKeyLen is the longest callback key the TRTC console accepts.
+const maxKeyLen = 32
 
 // Sign is the Sign header TRTC sends with a body: base64(HMAC-SHA256(key,
 // body)) over the raw bytes, exactly as received ("Verify Signature
@@ -19,10 +19,10 @@ func Sign(key string, body []byte) string {
 	return base64.StdEncoding.EncodeToString(mac(key, body))
 }
 
-// Verify reports whether sign is body's signature under key, in constant
+// verify reports whether sign is body's signature under key, in constant
 // time (hmac.Equal) so that a forger learns nothing from how long a wrong
 // guess took.
-func Verify(key string, body []byte, sign string) bool {
+func verify(key string, body []byte, sign string) bool {
 	want := make([]byte, base64.StdEncoding.EncodedLen(sha256.Size))
 	base64.StdEncoding.Encode(want, mac(key, body))
 	return hmac.Equal(want, []byte(sign))
@@ -34,8 +34,8 @@ func mac(key string, body []byte) []byte {
 	return h.Sum(nil)
 }
 
-// ErrBadKey is wrapped by ValidateKey's errors.
-var ErrBadKey = errors.New("callback key")
+// errBadKey is wrapped by ValidateKey's errors.
+var errBadKey = errors.New("callback key")
 
 // ValidateKey checks a key against the console's rule: 1 to 32 ASCII
 // letters and digits. A key that breaks it was mistyped or pasted with
@@ -44,15 +44,15 @@ var ErrBadKey = errors.New("callback key")
 // quotes the key.
 func ValidateKey(key string) error {
 	if key == "" {
-		return fmt.Errorf("%w is empty", ErrBadKey)
+		return fmt.Errorf("%w is empty", errBadKey)
 	}
-	if len(key) > MaxKeyLen {
-		return fmt.Errorf("%w has %d characters; the TRTC console allows at most %d", ErrBadKey, len(key), MaxKeyLen)
+	if len(key) > maxKeyLen {
+		return fmt.Errorf("%w has %d characters; the TRTC console allows at most %d", errBadKey, len(key), maxKeyLen)
 	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return fmt.Errorf("%w: character %d is not a letter or digit (the TRTC console allows only those)", ErrBadKey, i+1)
+			return fmt.Errorf("%w: character %d is not a letter or digit (the TRTC console allows only those)", errBadKey, i+1)
 		}
 	}
 	return nil

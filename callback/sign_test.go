@@ -23,8 +23,8 @@ func TestSignDocumentedExample(t *testing.T) {
 	if got := Sign(docKey, []byte(docBody)); got != docSign {
 		t.Fatalf("Sign(documented key, documented body) = %s, want the documented %s", got, docSign)
 	}
-	if !Verify(docKey, []byte(docBody), docSign) {
-		t.Fatal("Verify refuses the documented example")
+	if !verify(docKey, []byte(docBody), docSign) {
+		t.Fatal("verify refuses the documented example")
 	}
 }
 
@@ -48,8 +48,8 @@ func TestVerifyRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if Verify(tt.key, []byte(tt.body), tt.sign) {
-				t.Fatal("Verify accepted it")
+			if verify(tt.key, []byte(tt.body), tt.sign) {
+				t.Fatal("verify accepted it")
 			}
 		})
 	}
@@ -75,8 +75,8 @@ func TestValidateKey(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, ErrBadKey) {
-			t.Errorf("ValidateKey(%q) = %v, want ErrBadKey with %q", tt.key, err, tt.want)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, errBadKey) {
+			t.Errorf("ValidateKey(%q) = %v, want errBadKey with %q", tt.key, err, tt.want)
 		}
 		if err != nil && len(tt.key) > 2 && strings.Contains(err.Error(), strings.TrimSpace(tt.key)) {
 			t.Errorf("the error quotes the key: %v", err)

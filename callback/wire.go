@@ -53,18 +53,13 @@ const (
 	Failover      EventType = 306 // task migrated to a new recorder (Status)
 	FileSlice     EventType = 307 // first TS slice of an index file (FileName, UserId, TrackType, BeginTimeStamp)
 	UploadError   EventType = 308 // storage refused an upload (Code, Message)
-	ImageError    EventType = 309 // a layout image could not be downloaded (Url)
+	ImageError    EventType = 309 // a layout image could not be downloaded (Url); TRTC's DOWNLOAD_IMAGE_ERROR
 	MP4Stop       EventType = 310 // MP4 task ended (Status, FileList, FileMessage)
 	VODCommit     EventType = 311 // one file committed to VOD (Status, TencentVod)
 	VODStop       EventType = 312 // VOD task ended (Status)
 )
 
 const firstType, lastType = RecorderStart, VODStop
-
-var typeNames = [...]string{
-	"RECORDER_START", "RECORDER_STOP", "UPLOAD_START", "FILE_INFO", "UPLOAD_STOP", "FAILOVER",
-	"FILE_SLICE", "UPLOAD_ERROR", "DOWNLOAD_IMAGE_ERROR", "MP4_STOP", "VOD_COMMIT", "VOD_STOP",
-}
 
 var typeTexts = [...]string{
 	"recorder started", "recorder stopped", "upload started", "index file uploaded", "upload finished", "recorder failed over",
@@ -79,14 +74,6 @@ func (t *EventType) UnmarshalJSON(b []byte) error {
 // Known reports whether t is one of the documented types. The receiver
 // accepts others (TRTC may add types) and shows them by number.
 func (t EventType) Known() bool { return t >= firstType && t <= lastType }
-
-// Name is TRTC's constant name, e.g. EVENT_TYPE_CLOUD_RECORDING_FILE_SLICE.
-func (t EventType) Name() string {
-	if !t.Known() {
-		return "EVENT_TYPE_" + strconv.FormatInt(int64(t), 10)
-	}
-	return "EVENT_TYPE_CLOUD_RECORDING_" + typeNames[t-firstType]
-}
 
 // String is the type for people: "307 file started".
 func (t EventType) String() string {
@@ -185,7 +172,7 @@ func (r *RoomID) UnmarshalJSON(b []byte) error {
 }
 
 // The payloads of the documented types. Each has its own type so that a
-// consumer can switch on Event.Detail's result.
+// consumer can switch on the detail Event.Read gives.
 
 // RecorderStarted is 301's payload: Status 0 started, 1 failed to start.
 type RecorderStarted struct {
@@ -291,9 +278,9 @@ type VODStopped struct {
 	Status Num `json:"Status"`
 }
 
-// DecodePayload decodes a payload of type t into its type above (a pointer,
+// decodePayload decodes a payload of type t into its type above (a pointer,
 // e.g. *FileStarted). Unknown types, and an absent payload, give nil.
-func DecodePayload(t EventType, raw json.RawMessage) (any, error) {
+func decodePayload(t EventType, raw json.RawMessage) (any, error) {
 	var v any
 	switch t {
 	case RecorderStart:

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/eventlog"
-	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -40,7 +39,11 @@ func BenchmarkEventLog200MB(b *testing.B) {
 	}
 	dir := b.TempDir()
 	state := filepath.Join(dir, "watchlist.json")
-	writeBigLog(b, filepath.Join(dir, eventlog.FileName), 50<<20)
+	logPath, err := eventlog.DefaultPath(state)
+	if err != nil {
+		b.Fatal(err)
+	}
+	writeBigLog(b, logPath, 50<<20)
 	child := func(what string) (ms, mb float64) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^BenchmarkEventLog200MB$", "-test.benchtime=1x")
 		cmd.Env = append(os.Environ(), bigLogChild+"="+what+"="+state)
@@ -106,11 +109,11 @@ func writeBigLog(b *testing.B, path string, size int64) {
 		}
 		bw := bufio.NewWriter(f)
 		for n := int64(0); n < size; i++ {
-			r := eventlog.FromEvent(watch.Event{
-				At: t0.Add(time.Duration(i) * 50 * time.Millisecond), Kind: watch.EventTransition,
-				Ref:  taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: fmt.Sprintf("task-%05d-aGVsbG8tdHJ0Yy1yZWNvcmRpbmctdGFzaw", i%10000)},
-				From: phases[i%4], To: phases[i%4+1], RequestID: fmt.Sprintf("5f0c8e2a-%08d-4c1b-9e7d-2b6f0c9a1d3e", i), By: "local",
-			}, 4242)
+			r := eventlog.Record{
+				Time: t0.Add(time.Duration(i) * 50 * time.Millisecond), Kind: string(watch.EventTransition),
+				Region: "ap-singapore", SdkAppID: 1400000001, TaskID: fmt.Sprintf("task-%05d-aGVsbG8tdHJ0Yy1yZWNvcmRpbmctdGFzaw", i%10000),
+				From: string(phases[i%4]), To: string(phases[i%4+1]), RequestID: fmt.Sprintf("5f0c8e2a-%08d-4c1b-9e7d-2b6f0c9a1d3e", i), By: "local", PID: 4242,
+			}
 			line, err := json.Marshal(r)
 			if err != nil {
 				b.Fatal(err)

@@ -17,19 +17,27 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// writeLog puts records in the event log beside state.
-func writeLog(t *testing.T, state string, recs ...eventlog.Record) {
+// writeLog writes recs as the event log beside state, one JSON object a
+// line in a file only its owner may read and write, the way the dashboard
+// leaves it; it returns the log's path.
+func writeLog(t *testing.T, state string, recs ...eventlog.Record) string {
 	t.Helper()
-	w, err := eventlog.Open(filepath.Join(filepath.Dir(state), eventlog.FileName), eventlog.Options{})
+	path, err := eventlog.DefaultPath(state)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var b []byte
 	for _, r := range recs {
-		w.Append(r)
+		line, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(append(b, line...), '\n')
 	}
-	if err := w.Close(); err != nil {
+	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path
 }
 
 func TestEventsCommand(t *testing.T) {
@@ -38,11 +46,13 @@ func TestEventsCommand(t *testing.T) {
 	a := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
 	b := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-b"}
 	writeLog(t, state,
-		eventlog.FromEvent(watch.Event{At: now.Add(-3 * time.Hour), Kind: watch.EventAdd, Ref: a, By: "local"}, 7),
-		eventlog.FromEvent(watch.Event{At: now.Add(-time.Hour), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-1"}, 7),
-		eventlog.FromEvent(watch.Event{At: now.Add(-time.Minute), Kind: watch.EventNote, Ref: b, Note: "INC-9 \x1b[2J", By: "another dashboard"}, 8),
-		eventlog.FromEvent(watch.Event{At: now.Add(-time.Second), Kind: watch.EventCallback, Ref: b, By: watch.ByCallback,
-			Code: "recorder failover", Text: "306 recorder failed over \x1b]0;x"}, 8),
+		eventlog.Record{Time: now.Add(-3 * time.Hour), SdkAppID: a.SdkAppID, TaskID: a.TaskID, Region: a.Region, Kind: string(watch.EventAdd), By: "local", PID: 7},
+		eventlog.Record{Time: now.Add(-time.Hour), SdkAppID: a.SdkAppID, TaskID: a.TaskID, Region: a.Region, Kind: string(watch.EventTransition),
+			From: string(watch.Idle), To: string(watch.InProgress), RequestID: "req-1", PID: 7},
+		eventlog.Record{Time: now.Add(-time.Minute), SdkAppID: b.SdkAppID, TaskID: b.TaskID, Region: b.Region, Kind: string(watch.EventNote),
+			Note: "INC-9 \x1b[2J", By: "another dashboard", PID: 8},
+		eventlog.Record{Time: now.Add(-time.Second), SdkAppID: b.SdkAppID, TaskID: b.TaskID, Region: b.Region, Kind: string(watch.EventCallback),
+			By: "callback", ErrorCode: "recorder failover", Text: "306 recorder failed over \x1b]0;x", PID: 8},
 	)
 	tests := []struct {
 		name  string

@@ -28,7 +28,8 @@ var taskA = taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "t
 func TestEventsJSONEscapesInvisible(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "w.json")
 	hostile := "InternalError\u009b31m\u202eevil\u200b\u2066x"
-	writeLog(t, state, eventlog.FromEvent(watch.Event{At: time.Now(), Kind: watch.EventError, Ref: taskA, Code: hostile, RequestID: "req\u009b2J"}, 1))
+	writeLog(t, state, eventlog.Record{Time: time.Now(), SdkAppID: taskA.SdkAppID, TaskID: taskA.TaskID, Region: taskA.Region, Kind: string(watch.EventError),
+		ErrorCode: hostile, RequestID: "req\u009b2J", PID: 1})
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"events", "--state", state, "--json"}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -53,8 +54,8 @@ func TestEventsJSONEscapesInvisible(t *testing.T) {
 // named and skipped, the rest is read.
 func TestEventsWithAFIFO(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "w.json")
-	writeLog(t, state, eventlog.FromEvent(watch.Event{At: time.Now(), Kind: watch.EventTransition, Ref: taskA, From: watch.Idle, To: watch.InProgress, RequestID: "req-1"}, 1))
-	logPath := filepath.Join(filepath.Dir(state), eventlog.FileName)
+	logPath := writeLog(t, state, eventlog.Record{Time: time.Now(), SdkAppID: taskA.SdkAppID, TaskID: taskA.TaskID, Region: taskA.Region, Kind: string(watch.EventTransition),
+		From: string(watch.Idle), To: string(watch.InProgress), RequestID: "req-1", PID: 1})
 	if err := syscall.Mkfifo(logPath+".2", 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +99,8 @@ func TestForgedEventLogRefused(t *testing.T) {
 	for want, fn := range spoil {
 		t.Run(want, func(t *testing.T) {
 			state := filepath.Join(t.TempDir(), "w.json")
-			writeLog(t, state, eventlog.FromEvent(watch.Event{At: time.Now(), Kind: watch.EventRemove, Ref: taskA, By: "alice@oncall"}, 1))
-			logPath := filepath.Join(filepath.Dir(state), eventlog.FileName)
+			logPath := writeLog(t, state, eventlog.Record{Time: time.Now(), SdkAppID: taskA.SdkAppID, TaskID: taskA.TaskID, Region: taskA.Region, Kind: string(watch.EventRemove),
+				By: "alice@oncall", PID: 1})
 			fn(t, logPath)
 			before, _ := os.ReadFile(logPath)
 
@@ -133,7 +134,7 @@ func TestForgedEventLogRefused(t *testing.T) {
 // shell's code for it, saying so.
 func TestEventsStopsOnASignal(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "w.json")
-	writeLog(t, state, eventlog.FromEvent(watch.Event{At: time.Now(), Kind: watch.EventAdd, Ref: taskA}, 1))
+	writeLog(t, state, eventlog.Record{Time: time.Now(), SdkAppID: taskA.SdkAppID, TaskID: taskA.TaskID, Region: taskA.Region, Kind: string(watch.EventAdd), PID: 1})
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(signalCause{syscall.SIGINT})
 	var stdout, stderr bytes.Buffer

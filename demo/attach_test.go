@@ -91,6 +91,6 @@ func TestAttachPostsCallbacks(t *testing.T) {
 		}
 	}
 	if st := rcv.Stats(); st.RefusedTotal() != 0 {
-		t.Errorf("refused: %s", st.Reasons())
+		t.Errorf("refused: %v", st.Refused)
 	}
 }

@@ -117,7 +117,7 @@ func TestCallbacksEndToEnd(t *testing.T) {
 	}
 	var names []string
 	for _, e := range a {
-		if d, _ := e.Detail(); e.Type == callback.FileSlice {
+		if d, _ := e.Read(); e.Type == callback.FileSlice {
 			f := d.(*callback.FileStarted)
 			if f.UserId != "alice" || int64(f.BeginTimeStamp) != e.At.UnixMilli() {
 				t.Errorf("307 %+v at %v", f, e.At)
@@ -132,15 +132,15 @@ func TestCallbacksEndToEnd(t *testing.T) {
 	if a[6].At.Sub(a[0].At) != 600*ms || a[11].At.Sub(a[0].At) != 1200*ms {
 		t.Errorf("failover at +%v, stop at +%v; want 600ms and 1.2s", a[6].At.Sub(a[0].At), a[11].At.Sub(a[0].At))
 	}
-	if s := a[11].Summary(); !strings.Contains(s, "LeaveCode 99") {
+	if _, s := a[11].Read(); !strings.Contains(s, "LeaveCode 99") {
 		t.Errorf("302: %s", s)
 	}
-	if d, _ := a[13].Detail(); len(d.(*callback.MP4Stopped).FileMessage) != 2 {
+	if d, _ := a[13].Read(); len(d.(*callback.MP4Stopped).FileMessage) != 2 {
 		t.Errorf("310: %+v", d)
 	}
 	b := byTask[demoIDs[1]]
 	for i, user := range []string{"dave", "erin"} {
-		d, _ := b[2+i].Detail()
+		d, _ := b[2+i].Read()
 		v := d.(*callback.VODCommitted).TencentVod
 		if v.UserId != user || v.TrackType != "audio_video" || v.FileId == "" || !strings.HasPrefix(v.VideoUrl, "https://vod.example.com/") ||
 			int64(v.EndTimeStamp) != b[1].At.UnixMilli() {
@@ -152,12 +152,12 @@ func TestCallbacksEndToEnd(t *testing.T) {
 		t.Errorf("created task: %v %+v", typeList(cr), cr[0])
 	}
 	stop := cr[slices.IndexFunc(cr, func(e callback.Event) bool { return e.Type == callback.RecorderStop })]
-	if s := stop.Summary(); !strings.Contains(s, "LeaveCode 0") {
+	if _, s := stop.Read(); !strings.Contains(s, "LeaveCode 0") {
 		t.Errorf("deleted task's 302: %s", s)
 	}
 	// Every message went out once (no retry was needed); the last
 	// answers may still be on their way back, so Delivered is not compared.
-	if st := s.CallbackStats(); st.GaveUp != 0 || st.Dropped != 0 || st.Attempts != st.Queued || st.Queued != rcv.Stats().Accepted {
+	if st := s.callbackStats(); st.GaveUp != 0 || st.Dropped != 0 || st.Attempts != st.Queued || st.Queued != rcv.Stats().Accepted {
 		t.Errorf("sender stats %+v, receiver accepted %d", st, rcv.Stats().Accepted)
 	}
 }
@@ -196,7 +196,7 @@ func TestDemoCallbacks(t *testing.T) {
 		hostile := false
 		for _, e := range rcv.Drain(nil) {
 			seen[e.Type]++
-			if d, _ := e.Detail(); e.Type == callback.FileSlice {
+			if d, _ := e.Read(); e.Type == callback.FileSlice {
 				hostile = hostile || d.(*callback.FileStarted).UserId == demoHostileUser
 			}
 		}

@@ -39,15 +39,6 @@ const (
 	cbQueue  = 1024
 )
 
-// CallbackStats count what the callback sender did.
-type CallbackStats struct {
-	Queued    int64 // messages taken on (duplicates included)
-	Attempts  int64 // POSTs made
-	Delivered int64 // messages answered 200
-	GaveUp    int64 // messages still failing at a minute old
-	Dropped   int64 // messages dropped because a queue was full
-}
-
 // cbMsg is one message on its way, with its delivery state.
 type cbMsg struct {
 	ev       cbEvent
@@ -74,6 +65,8 @@ type cbSender struct {
 	mu      sync.Mutex
 	retries []*cbMsg // waiting for their retry, in due order (all wait cbRetryEvery)
 
+	// What the sender did, for the tests of retries and drops (their
+	// callbackStats); what a person needs to know is logged.
 	queued, attempts, delivered, gaveUp, dropped atomic.Int64
 }
 
@@ -333,14 +326,4 @@ func (s *Server) logLine(msg string) {
 	s.logMu.Lock()
 	io.WriteString(s.cfg.Log, line) //nolint:errcheck // logging is best effort
 	s.logMu.Unlock()
-}
-
-// CallbackStats returns the callback sender's counters (zero when
-// callbacks are off).
-func (s *Server) CallbackStats() CallbackStats {
-	c := s.cb
-	if c == nil {
-		return CallbackStats{}
-	}
-	return CallbackStats{Queued: c.queued.Load(), Attempts: c.attempts.Load(), Delivered: c.delivered.Load(), GaveUp: c.gaveUp.Load(), Dropped: c.dropped.Load()}
 }

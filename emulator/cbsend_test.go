@@ -91,7 +91,7 @@ func TestCallbackRetries(t *testing.T) {
 				if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 					t.Fatalf("attempts at %v, want %v", got, tt.want)
 				}
-				st := srv.CallbackStats()
+				st := srv.callbackStats()
 				if tt.delivered != (st.Delivered == 1) || tt.delivered == (st.GaveUp == 1) || rcv.Stats().Accepted != st.Delivered {
 					t.Fatalf("stats %+v, receiver %+v", st, rcv.Stats())
 				}
@@ -206,7 +206,7 @@ func TestCallbackQueueFull(t *testing.T) {
 			t.Fatal("the task store is locked while callbacks wait")
 		}
 		srv.mu.Unlock()
-		st := srv.CallbackStats()
+		st := srv.callbackStats()
 		if st.Dropped == 0 || st.Queued+st.Dropped != 6000 || st.Queued > cbShards*cbQueue+cbShards {
 			t.Fatalf("stats %+v", st)
 		}

@@ -26,6 +26,25 @@ func (s *Server) setFaultKinds(k ...faultKind) {
 // inflightCount is how many requests the server is answering.
 func (s *Server) inflightCount() int { return int(s.active.Load()) }
 
+// cbStats count what the callback sender did.
+type cbStats struct {
+	Queued    int64 // messages taken on (duplicates included)
+	Attempts  int64 // POSTs made
+	Delivered int64 // messages answered 200
+	GaveUp    int64 // messages still failing at a minute old
+	Dropped   int64 // messages dropped because a queue was full
+}
+
+// callbackStats returns the callback sender's counters (zero when
+// callbacks are off).
+func (s *Server) callbackStats() cbStats {
+	c := s.cb
+	if c == nil {
+		return cbStats{}
+	}
+	return cbStats{Queued: c.queued.Load(), Attempts: c.attempts.Load(), Delivered: c.delivered.Load(), GaveUp: c.gaveUp.Load(), Dropped: c.dropped.Load()}
+}
+
 // manualClock drives task timelines in tests. It starts at the real time so
 // that signatures made by the SDK with the real clock stay within the
 // five-minute window.

@@ -62,7 +62,7 @@ func attach(eng *watch.Engine, statePath string, log *slog.Logger, spawn func(fu
 	}
 	eng.RestoreHistory(hist)
 
-	w, err := Open(path, Options{OnError: func(err error) {
+	w, err := openWriter(path, options{OnError: func(err error) {
 		if err != nil {
 			log.Warn("event log write", "err", err)
 			eng.SetWarning(warningSource, "event log not written ("+err.Error()+"); retrying")
@@ -96,7 +96,7 @@ func attach(eng *watch.Engine, statePath string, log *slog.Logger, spawn func(fu
 		if err := w.Close(); err != nil {
 			log.Warn("event log at exit", "err", err)
 		}
-		if n := w.Dropped(); n > 0 {
+		if n := w.droppedCount(); n > 0 {
 			log.Warn("event log records dropped", "count", n)
 		}
 	}
@@ -111,9 +111,9 @@ func mib(n int64) string {
 }
 
 // appendEvents queues one Collect's events for the log.
-func appendEvents(w *Writer, u watch.Update, log *slog.Logger) {
+func appendEvents(w *writer, u watch.Update, log *slog.Logger) {
 	for _, ev := range u.Events {
-		w.Append(FromEvent(ev, 0))
+		w.append(fromEvent(ev, 0))
 	}
 	if u.EventsDropped > 0 {
 		log.Warn("events missed by the event log (reader fell behind)", "count", u.EventsDropped)

@@ -25,12 +25,12 @@ func goSpawn(f func()) { go f() }
 // writeBeside puts records in the event log beside state.
 func writeBeside(t *testing.T, state string, recs ...Record) {
 	t.Helper()
-	w, err := Open(filepath.Join(filepath.Dir(state), FileName), Options{})
+	w, err := openWriter(filepath.Join(filepath.Dir(state), fileName), options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range recs {
-		w.Append(r)
+		w.append(r)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -44,7 +44,7 @@ func TestAttach(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "w.json")
 	a := attachRef
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
-	writeBeside(t, state, FromEvent(watch.Event{At: at, Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
+	writeBeside(t, state, fromEvent(watch.Event{At: at, Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
 	if err := watchlist.Open(state, watchlist.Options{}).Update(func(es []watchlist.Entry) []watchlist.Entry {
 		return append(es, watchlist.Entry{Ref: a})
 	}); err != nil {
@@ -64,14 +64,14 @@ func TestAttach(t *testing.T) {
 	}
 	stop()
 	var recs []Record
-	_, err := Read(context.Background(), filepath.Join(filepath.Dir(state), FileName), Filter{}, 0,
+	_, err := Read(context.Background(), filepath.Join(filepath.Dir(state), fileName), Filter{}, 0,
 		func(r Record) error { recs = append(recs, r); return nil })
 	if err != nil || len(recs) != 2 || recs[1].Note != "INC-42" || recs[1].By != "local" || recs[1].PID != os.Getpid() {
 		t.Fatalf("log after an edit: %+v, %v", recs, err)
 	}
 
 	// The log turns into a directory: the next write fails, and says so.
-	logPath := filepath.Join(filepath.Dir(state), FileName)
+	logPath := filepath.Join(filepath.Dir(state), fileName)
 	_, _, stop = Attach(eng, state, discardLog(), goSpawn)
 	os.Rename(logPath, logPath+".1")
 	os.Mkdir(logPath, 0o700)
@@ -95,12 +95,12 @@ func TestAttachReadsOnlyTheNewest(t *testing.T) {
 	const newest, shown = 64 << 10, 50
 	dir := t.TempDir()
 	state := filepath.Join(dir, "w.json")
-	line, err := json.Marshal(FromEvent(watch.Event{At: time.Now(), Kind: watch.EventTransition, Ref: attachRef, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
+	line, err := json.Marshal(fromEvent(watch.Event{At: time.Now(), Kind: watch.EventTransition, Ref: attachRef, From: watch.Idle, To: watch.InProgress, RequestID: "req-old"}, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	old := bytes.Repeat(append(line, '\n'), (newest+32<<10)/(len(line)+1)+1) // 32 KiB and a bit over the bound
-	if err := os.WriteFile(filepath.Join(dir, FileName), old, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileName), old, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	eng := watch.New(noAPI{}, watch.Config{})

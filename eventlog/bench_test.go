@@ -20,25 +20,25 @@ import (
 // caller's time only (the writer's goroutine does the disk), reported per
 // burst and per event.
 func BenchmarkAppend10k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), FileName)
-	w, err := Open(path, Options{Queue: 16384})
+	path := filepath.Join(b.TempDir(), fileName)
+	w, err := openWriter(path, options{Queue: 16384})
 	if err != nil {
 		b.Fatal(err)
 	}
 	recs := make([]Record, 10000)
 	for i := range recs {
-		recs[i] = FromEvent(ev(i, watch.EventTransition), 0)
+		recs[i] = fromEvent(ev(i, watch.EventTransition), 0)
 	}
 	var spent time.Duration
 	for b.Loop() {
 		start := time.Now()
 		for _, r := range recs {
-			w.Append(r)
+			w.append(r)
 		}
 		spent += time.Since(start)
 		b.StopTimer()
 		w.Close() // let the disk catch up outside the measured part
-		w, _ = Open(path, Options{Queue: 16384})
+		w, _ = openWriter(path, options{Queue: 16384})
 		b.StartTimer()
 	}
 	w.Close()
@@ -49,7 +49,7 @@ func BenchmarkAppend10k(b *testing.B) {
 // BenchmarkRestore50MB reads a 50 MB log of 10,000 tasks' transitions and
 // builds their histories, as the dashboard does on start.
 func BenchmarkRestore50MB(b *testing.B) {
-	path := filepath.Join(b.TempDir(), FileName)
+	path := filepath.Join(b.TempDir(), fileName)
 	f, _ := os.Create(path)
 	bw := bufio.NewWriter(f)
 	enc := json.NewEncoder(bw)
@@ -58,7 +58,7 @@ func BenchmarkRestore50MB(b *testing.B) {
 	written := 0
 	for ; size < 50<<20; written++ {
 		i := written
-		r := FromEvent(watch.Event{
+		r := fromEvent(watch.Event{
 			At: t0.Add(time.Duration(i) * time.Millisecond), Kind: watch.EventTransition,
 			Ref:  taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: fmt.Sprintf("task-%05d-aGVsbG8tdHJ0Yy1yZWNvcmRpbmctdGFzaw", i%10000)},
 			From: phases[i%4], To: phases[i%4+1], RequestID: fmt.Sprintf("5f0c8e2a-%08d-4c1b-9e7d-2b6f0c9a1d3e", i), By: "local",

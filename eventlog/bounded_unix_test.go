@@ -32,7 +32,7 @@ func writeLines(t *testing.T, file string, from, n int) int {
 	var b []byte
 	size := 0
 	for i := from; i < from+n; i++ {
-		line := mustJSON(t, FromEvent(ev(i%10, watch.EventAdd), 7))
+		line := mustJSON(t, fromEvent(ev(i%10, watch.EventAdd), 7))
 		size = len(line) + 1
 		b = append(append(b, line...), '\n')
 	}
@@ -46,7 +46,7 @@ func writeLines(t *testing.T, file string, from, n int) int {
 // line lies wholly in the newest bytes, across the rotated files, counts
 // the rest in Older, and never counts the line the bound cuts as garbled.
 func TestReadNewest(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
+	path := filepath.Join(t.TempDir(), fileName)
 	line := writeLines(t, path+".1", 0, 100)
 	writeLines(t, path, 100, 100)
 	for _, tc := range []struct {
@@ -85,10 +85,10 @@ func TestReadNewest(t *testing.T) {
 }
 
 // TestReadSkipsAFIFO: a named pipe in a rotated file's place (nothing
-// ever writes to it) neither blocks Read nor the Writer: it is skipped
-// with a warning, the other files are read, and the Writer refuses it.
+// ever writes to it) neither blocks Read nor the writer: it is skipped
+// with a warning, the other files are read, and the writer refuses it.
 func TestReadSkipsAFIFO(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
+	path := filepath.Join(t.TempDir(), fileName)
 	writeLines(t, path+".3", 0, 3)
 	writeLines(t, path, 3, 2)
 	if err := syscall.Mkfifo(path+".2", 0o600); err != nil {
@@ -110,7 +110,7 @@ func TestReadSkipsAFIFO(t *testing.T) {
 	case <-time.After(time.Minute): // a hang, not a speed limit
 		t.Fatal("Read blocked on a named pipe")
 	}
-	if w, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if w, err := openWriter(path, options{}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		if w != nil {
 			w.Close()
 		}
@@ -119,18 +119,18 @@ func TestReadSkipsAFIFO(t *testing.T) {
 }
 
 // TestWriterDoesNotBlockOnAFIFO: a named pipe put in the live file's place
-// after Open fails the write (reported, retried) instead of holding the
+// after openWriter fails the write (reported, retried) instead of holding the
 // writer, and Close returns.
 func TestWriterDoesNotBlockOnAFIFO(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
-	w, err := Open(path, Options{})
+	path := filepath.Join(t.TempDir(), fileName)
+	w, err := openWriter(path, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w.Append(FromEvent(ev(0, watch.EventAdd), 0))
+	w.append(fromEvent(ev(0, watch.EventAdd), 0))
 	closed := make(chan error, 1)
 	go func() { closed <- w.Close() }()
 	select {
@@ -168,7 +168,7 @@ func TestRefusesAForgeableLog(t *testing.T) {
 	for _, tc := range cases {
 		for _, which := range []string{"", ".1"} {
 			t.Run(tc.name+which, func(t *testing.T) {
-				path := filepath.Join(t.TempDir(), FileName)
+				path := filepath.Join(t.TempDir(), fileName)
 				writeLines(t, path, 0, 2)
 				writeLines(t, path+".1", 2, 2)
 				tc.spoil(t, path+which)
@@ -178,8 +178,8 @@ func TestRefusesAForgeableLog(t *testing.T) {
 					t.Fatalf("Read = %v after %d records, want a refusal saying %q", err, n, tc.want)
 				}
 				before, _ := os.ReadFile(path)
-				if w, err := Open(path, Options{}); err == nil {
-					w.Append(FromEvent(ev(9, watch.EventAdd), 0))
+				if w, err := openWriter(path, options{}); err == nil {
+					w.append(fromEvent(ev(9, watch.EventAdd), 0))
 					w.Close()
 					t.Fatal("Open accepted a log others could have written")
 				}
@@ -193,7 +193,7 @@ func TestRefusesAForgeableLog(t *testing.T) {
 
 // TestReadStopsWithTheContext: a signal (the context) ends a long read.
 func TestReadStopsWithTheContext(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
+	path := filepath.Join(t.TempDir(), fileName)
 	writeLines(t, path, 0, 10000)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0

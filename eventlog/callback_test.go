@@ -15,23 +15,23 @@ import (
 func TestCallbackEventsRoundTrip(t *testing.T) {
 	r := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
 	evs := []watch.Event{
-		{At: t0, Kind: watch.EventAdd, Ref: r, By: watch.ByCallback, Text: "adopted from a callback, room 20015"},
-		{At: t0, Kind: watch.EventCallback, Ref: r, By: watch.ByCallback, Text: "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time"},
-		{At: t0, Kind: watch.EventNotWatched, Ref: r, By: watch.ByCallback, Code: watch.NotAdoptedLimit, Text: "301 recorder started"},
-		{At: t0, Kind: watch.EventCallback, Ref: r, By: watch.ByCallback, Text: "307 file started: " + strings.Repeat("é", MaxNote)},
+		{At: t0, Kind: watch.EventAdd, Ref: r, By: "callback", Text: "adopted from a callback, room 20015"},
+		{At: t0, Kind: watch.EventCallback, Ref: r, By: "callback", Text: "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time"},
+		{At: t0, Kind: watch.EventNotWatched, Ref: r, By: "callback", Code: "adopt limit", Text: "301 recorder started"},
+		{At: t0, Kind: watch.EventCallback, Ref: r, By: "callback", Text: "307 file started: " + strings.Repeat("é", maxNote)},
 	}
-	path := filepath.Join(t.TempDir(), FileName)
-	writeAll(t, path, Options{}, evs...)
+	path := filepath.Join(t.TempDir(), fileName)
+	writeAll(t, path, options{}, evs...)
 	res, err := load(path, Filter{})
 	if err != nil || res.Skipped != 0 || len(res.Records) != len(evs) {
 		t.Fatalf("load: %+v, %v", res, err)
 	}
 	for i, want := range evs {
-		got := res.Records[i].Event()
+		got := res.Records[i].event()
 		got.At = want.At
 		if i == len(evs)-1 {
-			if len(got.Text) > MaxNote || !strings.HasPrefix(want.Text, got.Text) {
-				t.Errorf("a long text is cut to %d bytes: got %d", MaxNote, len(got.Text))
+			if len(got.Text) > maxNote || !strings.HasPrefix(want.Text, got.Text) {
+				t.Errorf("a long text is cut to %d bytes: got %d", maxNote, len(got.Text))
 			}
 			continue
 		}

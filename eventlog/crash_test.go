@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 // crashHelper appends records forever, printing a dot after each, so the
 // parent can kill it at a random point of its writing.
 func crashHelper(path string) {
-	w, err := Open(path, Options{MaxSize: 64 << 10})
+	w, err := openWriter(path, options{MaxSize: 64 << 10})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -38,7 +38,7 @@ func crashHelper(path string) {
 	for i := 0; ; i++ {
 		e := ev(i, watch.EventTransition)
 		e.Note = fmt.Sprintf("pid %d record %d", os.Getpid(), i)
-		w.Append(FromEvent(e, 0))
+		w.append(fromEvent(e, 0))
 		out.WriteByte('.')
 		out.Flush()
 	}
@@ -51,7 +51,7 @@ func TestKilledWriterLeavesLoadableLog(t *testing.T) {
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
-	path := filepath.Join(t.TempDir(), FileName)
+	path := filepath.Join(t.TempDir(), fileName)
 	runs := crashKills
 	check := max(runs/4, 1) // load the log after every check kills and at the end
 	for i := range runs {

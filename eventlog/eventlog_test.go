@@ -40,15 +40,15 @@ func load(path string, f Filter) (loaded, error) {
 	return res, err
 }
 
-// writeAll appends evs through a Writer and closes it.
-func writeAll(t *testing.T, path string, opts Options, evs ...watch.Event) *Writer {
+// writeAll appends evs through a writer and closes it.
+func writeAll(t *testing.T, path string, opts options, evs ...watch.Event) *writer {
 	t.Helper()
-	w, err := Open(path, opts)
+	w, err := openWriter(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range evs {
-		w.Append(FromEvent(e, 0))
+		w.append(fromEvent(e, 0))
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -57,19 +57,19 @@ func writeAll(t *testing.T, path string, opts Options, evs ...watch.Event) *Writ
 }
 
 func TestRoundTrip(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sub", FileName)
+	path := filepath.Join(t.TempDir(), "sub", fileName)
 	e := ev(1, watch.EventError)
 	e.Code, e.Note = "InternalError", "INC-1 \x1b[31mred"
-	writeAll(t, path, Options{PID: 42}, ev(0, watch.EventTransition), e)
+	writeAll(t, path, options{PID: 42}, ev(0, watch.EventTransition), e)
 	res, err := load(path, Filter{})
 	if err != nil || res.Skipped != 0 || len(res.Records) != 2 {
 		t.Fatalf("load: %+v, %v", res, err)
 	}
 	got := res.Records[1]
-	back := got.Event()
+	back := got.event()
 	back.At = e.At
 	if back != e || got.PID != 42 || !got.Time.Equal(e.At) {
-		t.Errorf("read back %+v, wrote %+v", got.Event(), e)
+		t.Errorf("read back %+v, wrote %+v", got.event(), e)
 	}
 	b, _ := os.ReadFile(path)
 	for _, want := range []string{`"time":"2026-11-28T10:00:01+08:00"`, `"sdk_app_id":1400000001`, `"task_id":"task-b"`, `"error_code":"InternalError"`, `"by":"local"`, `"pid":42`} {
@@ -101,20 +101,20 @@ func TestLoadSkipsBadLines(t *testing.T) {
 		{"garbage", "not json\n" + good + "\n", 1, 1},
 		{"unknown kind", strings.Replace(good, `"add"`, `"boom"`, 1) + "\n", 0, 1},
 		{"no task", strings.Replace(good, `"a"`, `""`, 1) + "\n", 0, 1},
-		{"line too long", `{"time":"2026-11-28T10:00:00Z","note":"` + strings.Repeat("x", 3*MaxLine) + `"}` + "\n" + good + "\n", 1, 1},
+		{"line too long", `{"time":"2026-11-28T10:00:00Z","note":"` + strings.Repeat("x", 3*maxLine) + `"}` + "\n" + good + "\n", 1, 1},
 		{"blank lines", "\n\n" + good + "\n\n", 1, 0},
 		{"oversized field bounded", strings.Replace(good, `"r"`, `"`+strings.Repeat("é", 1000)+`"`, 1) + "\n", 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), FileName)
+			path := filepath.Join(t.TempDir(), fileName)
 			os.WriteFile(path, []byte(tc.text), 0o600)
 			res, err := load(path, Filter{})
 			if err != nil || len(res.Records) != tc.n || res.Skipped != tc.skiped {
 				t.Fatalf("got %d records, %d skipped, %v; want %d, %d", len(res.Records), res.Skipped, err, tc.n, tc.skiped)
 			}
 			for _, r := range res.Records {
-				if len(r.Region) > MaxField {
+				if len(r.Region) > maxField {
 					t.Errorf("region of %d bytes read back", len(r.Region))
 				}
 			}
@@ -128,12 +128,12 @@ func TestLoadSkipsBadLines(t *testing.T) {
 func TestTornAtEveryByte(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "full")
-	writeAll(t, src, Options{}, ev(0, watch.EventTransition), ev(1, watch.EventNote))
+	writeAll(t, src, options{}, ev(0, watch.EventTransition), ev(1, watch.EventNote))
 	full, _ := os.ReadFile(src)
 	for i := range len(full) {
-		path := filepath.Join(dir, FileName)
+		path := filepath.Join(dir, fileName)
 		os.WriteFile(path, full[:i], 0o600)
-		writeAll(t, path, Options{}, ev(2, watch.EventAdd))
+		writeAll(t, path, options{}, ev(2, watch.EventAdd))
 		res, err := load(path, Filter{})
 		if err != nil {
 			t.Fatal(err)
@@ -153,8 +153,8 @@ func TestTornAtEveryByte(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
-	writeAll(t, path, Options{}, ev(0, watch.EventAdd), ev(1, watch.EventAdd), ev(2, watch.EventAdd))
+	path := filepath.Join(t.TempDir(), fileName)
+	writeAll(t, path, options{}, ev(0, watch.EventAdd), ev(1, watch.EventAdd), ev(2, watch.EventAdd))
 	tests := []struct {
 		f    Filter
 		want int
@@ -175,9 +175,9 @@ func TestFilter(t *testing.T) {
 }
 
 func TestRotation(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
-	for i := range 40 { // each Writer's Close writes one batch; ~200 bytes each
-		writeAll(t, path, Options{MaxSize: 1000}, ev(i, watch.EventAdd), ev(i, watch.EventRemove))
+	path := filepath.Join(t.TempDir(), fileName)
+	for i := range 40 { // each writer's Close writes one batch; ~200 bytes each
+		writeAll(t, path, options{MaxSize: 1000}, ev(i, watch.EventAdd), ev(i, watch.EventRemove))
 	}
 	res, err := load(path, Filter{})
 	if err != nil {
@@ -194,7 +194,7 @@ func TestRotation(t *testing.T) {
 		_ = i
 	}
 	if _, err := os.Stat(path + ".4"); err == nil {
-		t.Error("more than Keep rotated files kept")
+		t.Error("more than keep rotated files kept")
 	}
 	// What is kept is the newest, in order.
 	n := len(res.Records)
@@ -212,19 +212,19 @@ func TestRefusesUnsafePaths(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "target")
 	os.WriteFile(target, nil, 0o600)
-	link := filepath.Join(dir, "link", FileName)
+	link := filepath.Join(dir, "link", fileName)
 	os.Mkdir(filepath.Dir(link), 0o700)
 	os.Symlink(target, link)
 	open := filepath.Join(dir, "open")
 	os.Mkdir(open, 0o777)
 	os.Chmod(open, 0o777)
-	rot := filepath.Join(dir, "rot", FileName)
+	rot := filepath.Join(dir, "rot", fileName)
 	os.Mkdir(filepath.Dir(rot), 0o700)
 	os.Symlink(target, rot+".2")
-	for _, p := range []string{link, filepath.Join(open, FileName), rot} {
-		if w, err := Open(p, Options{}); err == nil {
+	for _, p := range []string{link, filepath.Join(open, fileName), rot} {
+		if w, err := openWriter(p, options{}); err == nil {
 			w.Close()
-			t.Errorf("Open(%s) accepted an unsafe place", p)
+			t.Errorf("openWriter(%s) accepted an unsafe place", p)
 		}
 	}
 	if _, err := load(link, Filter{}); err == nil {
@@ -237,18 +237,18 @@ func TestRefusesUnsafePaths(t *testing.T) {
 // events come back oldest first.
 func TestRecent(t *testing.T) {
 	a := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "task-a"}
-	path := filepath.Join(t.TempDir(), FileName)
-	w, err := Open(path, Options{})
+	path := filepath.Join(t.TempDir(), fileName)
+	w, err := openWriter(path, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range []Record{
-		FromEvent(watch.Event{At: t0.Add(3 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.InProgress, To: watch.Exited}, 1),
-		FromEvent(watch.Event{At: t0.Add(1 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Pending, To: watch.Idle}, 2),
-		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventNote, Ref: a, Note: "x"}, 1),
-		FromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "q"}, 1),
+		fromEvent(watch.Event{At: t0.Add(3 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.InProgress, To: watch.Exited}, 1),
+		fromEvent(watch.Event{At: t0.Add(1 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Pending, To: watch.Idle}, 2),
+		fromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventNote, Ref: a, Note: "x"}, 1),
+		fromEvent(watch.Event{At: t0.Add(2 * time.Second), Kind: watch.EventTransition, Ref: a, From: watch.Idle, To: watch.InProgress, RequestID: "q"}, 1),
 	} {
-		w.Append(r)
+		w.append(r)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)

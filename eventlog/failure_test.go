@@ -19,10 +19,10 @@ import (
 // crashes and nothing queued meanwhile is lost.
 func TestWriteFailureIsReportedAndRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), FileName)
+		path := filepath.Join(t.TempDir(), fileName)
 		var mu sync.Mutex
 		var reports []error
-		w, err := Open(path, Options{RetryEvery: time.Second, OnError: func(err error) {
+		w, err := openWriter(path, options{RetryEvery: time.Second, OnError: func(err error) {
 			mu.Lock()
 			reports = append(reports, err)
 			mu.Unlock()
@@ -31,49 +31,49 @@ func TestWriteFailureIsReportedAndRetried(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.Mkdir(path, 0o700)
-		w.Append(FromEvent(ev(0, watch.EventAdd), 0))
+		w.append(fromEvent(ev(0, watch.EventAdd), 0))
 		synctest.Wait()
-		if w.Err() == nil || len(reports) != 1 || reports[0] == nil {
-			t.Fatalf("failure not reported: Err %v, reports %v", w.Err(), reports)
+		if w.currentErr() == nil || len(reports) != 1 || reports[0] == nil {
+			t.Fatalf("failure not reported: Err %v, reports %v", w.currentErr(), reports)
 		}
-		w.Append(FromEvent(ev(1, watch.EventAdd), 0)) // fails the same way: no second report
+		w.append(fromEvent(ev(1, watch.EventAdd), 0)) // fails the same way: no second report
 		synctest.Wait()
 		os.Remove(path)
 		time.Sleep(time.Second) // the retry tick (fake time)
 		synctest.Wait()
-		if w.Err() != nil || len(reports) != 2 || reports[1] != nil {
-			t.Fatalf("recovery not reported: Err %v, reports %v", w.Err(), reports)
+		if w.currentErr() != nil || len(reports) != 2 || reports[1] != nil {
+			t.Fatalf("recovery not reported: Err %v, reports %v", w.currentErr(), reports)
 		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
 		res, _ := load(path, Filter{})
-		if len(res.Records) != 2 || w.Dropped() != 0 {
-			t.Fatalf("%d records written, %d dropped; want 2, 0", len(res.Records), w.Dropped())
+		if len(res.Records) != 2 || w.droppedCount() != 0 {
+			t.Fatalf("%d records written, %d dropped; want 2, 0", len(res.Records), w.droppedCount())
 		}
 	})
 }
 
 func TestDropsWhenFull(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), FileName)
-		w, _ := Open(path, Options{MaxPending: 600})
+		path := filepath.Join(t.TempDir(), fileName)
+		w, _ := openWriter(path, options{MaxPending: 600})
 		os.Mkdir(path, 0o700) // the disk refuses, so pending fills
 		for i := range 10 {
-			w.Append(FromEvent(ev(i, watch.EventAdd), 0))
+			w.append(fromEvent(ev(i, watch.EventAdd), 0))
 			synctest.Wait()
 		}
-		if w.Dropped() == 0 || w.Dropped() == 10 {
-			t.Fatalf("dropped %d of 10 with room for a few", w.Dropped())
+		if w.droppedCount() == 0 || w.droppedCount() == 10 {
+			t.Fatalf("dropped %d of 10 with room for a few", w.droppedCount())
 		}
 		if err := w.Close(); err == nil {
 			t.Error("Close hid the write error")
 		}
-		w.Append(FromEvent(ev(11, watch.EventAdd), 0))
-		if d := w.Dropped(); d < 1 {
+		w.append(fromEvent(ev(11, watch.EventAdd), 0))
+		if d := w.droppedCount(); d < 1 {
 			t.Error("an append after Close was not counted")
 		}
-		if !errors.Is(w.Close(), w.Err()) {
+		if !errors.Is(w.Close(), w.currentErr()) {
 			t.Error("second Close differs")
 		}
 	})
@@ -85,9 +85,9 @@ func TestNoSecretInLog(t *testing.T) {
 	const id, key = "AKIDsecretsecretsecret0001", "s3cr3tKeyValueThatMustNotLeak"
 	t.Setenv("TENCENTCLOUD_SECRET_ID", id)
 	t.Setenv("TENCENTCLOUD_SECRET_KEY", key)
-	path := filepath.Join(t.TempDir(), FileName)
+	path := filepath.Join(t.TempDir(), fileName)
 	r := taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: "t"}
-	writeAll(t, path, Options{},
+	writeAll(t, path, options{},
 		watch.Event{At: t0, Kind: watch.EventAdd, Ref: r, By: "local"},
 		watch.Event{At: t0, Kind: watch.EventError, Ref: r, To: watch.AuthError, Code: "AuthFailure.SignatureFailure", RequestID: "rq"},
 		watch.Event{At: t0, Kind: watch.EventNote, Ref: r, Note: "INC-7"},

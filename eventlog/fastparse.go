@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// fastParse decodes the lines the Writer writes, several times faster than
+// fastParse decodes the lines the writer writes, several times faster than
 // encoding/json, so restoring a full log at start stays well under a
 // second: a flat object of the Record's own keys, plain strings (no escape
 // sequence) and unsigned integers. Anything else (an escape, an unknown or

@@ -7,7 +7,7 @@ import (
 )
 
 // fastParse must agree with encoding/json on every line it accepts, and
-// accept what the Writer writes in the common case (or the speed-up is
+// accept what the writer writes in the common case (or the speed-up is
 // gone).
 func TestFastParseAgreesWithJSON(t *testing.T) {
 	plain := `{"time":"2026-11-28T10:00:00.5+08:00","sdk_app_id":1400000001,"task_id":"a+b/c.","region":"ap-mumbai","kind":"transition","from":"Idle","to":"InProgress","request_id":"5f0c","by":"local","pid":42}`

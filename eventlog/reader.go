@@ -18,10 +18,10 @@ import (
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
-// MaxLine bounds a line Read will parse: a record the Writer writes is at
+// maxLine bounds a line Read will parse: a record the writer writes is at
 // most about 3 KB (every field at its bound), so anything longer is not
 // one of ours and is skipped without being held in memory.
-const MaxLine = 8 << 10
+const maxLine = 8 << 10
 
 // Filter picks the records Read hands over; the zero Filter picks all.
 type Filter struct {
@@ -147,7 +147,7 @@ func openRegular(name string) (*os.File, int64, error) {
 	return fh, fi.Size(), nil
 }
 
-// scan reads records line by line from r. A line longer than MaxLine is
+// scan reads records line by line from r. A line longer than maxLine is
 // read through and skipped, never kept whole. mid says r starts inside
 // the file: what comes before its first newline is the end of a line cut
 // by the bound, dropped without being counted.
@@ -163,7 +163,7 @@ func scan(ctx context.Context, r io.Reader, mid bool, f Filter, sum *Summary, fn
 		chunk, err := br.ReadSlice('\n')
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
-			if !long && len(line)+len(chunk) <= MaxLine {
+			if !long && len(line)+len(chunk) <= maxLine {
 				line = append(line, chunk...)
 			} else {
 				long, line = true, line[:0]
@@ -175,7 +175,7 @@ func scan(ctx context.Context, r io.Reader, mid bool, f Filter, sum *Summary, fn
 		switch {
 		case skipFirst:
 			skipFirst = false
-		case long || len(line)+len(chunk) > MaxLine+1:
+		case long || len(line)+len(chunk) > maxLine+1:
 			sum.Skipped++
 		default:
 			whole := chunk
@@ -235,9 +235,9 @@ func recent(ctx context.Context, path string, newest int64, events int) (map[tas
 		}
 		if events > 0 {
 			if len(ring) < events {
-				ring = append(ring, r.Event())
+				ring = append(ring, r.event())
 			} else {
-				ring[next] = r.Event()
+				ring[next] = r.event()
 				next = (next + 1) % events
 			}
 		}

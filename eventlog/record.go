@@ -14,11 +14,11 @@
 //	 "from":"Idle","to":"InProgress","request_id":"5f0c…","by":"","pid":4242}
 //
 // The log never holds a secret: Record has no field for one, and each field
-// is bounded (MaxField bytes, notes MaxNote) on write and again on read.
+// is bounded (256 bytes, notes 1024) on write and again on read.
 // Strings in it come from the API and from people: sanitise them before
 // printing (sanitize.String).
 //
-// Writing never blocks the caller (see Writer); reading never fails on a
+// Writing never blocks the caller (see Attach); reading never fails on a
 // bad line (see Read): a line torn by a crash or garbled by hand is skipped
 // and counted.
 package eventlog
@@ -35,15 +35,15 @@ import (
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// FileName is the log's name in its directory.
-const FileName = "events.jsonl"
+// fileName is the log's name in its directory.
+const fileName = "events.jsonl"
 
-// MaxField bounds every string field but the note, in bytes: room for any
+// maxField bounds every string field but the note, in bytes: room for any
 // real task ID, RequestId or error code, not for a pasted blob.
-const MaxField = 256
+const maxField = 256
 
-// MaxNote bounds the note field in bytes (the watch list keeps 200 runes).
-const MaxNote = 1024
+// maxNote bounds the note field in bytes (the watch list keeps 200 runes).
+const maxNote = 1024
 
 // Record is one line of the log. The JSON names are shared with the hook
 // package, so a script reading either sees the same shape.
@@ -63,9 +63,9 @@ type Record struct {
 	PID       int       `json:"pid"`
 }
 
-// FromEvent is the record of ev as process pid writes it, every field
+// fromEvent is the record of ev as process pid writes it, every field
 // bounded.
-func FromEvent(ev watch.Event, pid int) Record {
+func fromEvent(ev watch.Event, pid int) Record {
 	r := Record{
 		Time:      ev.At,
 		SdkAppID:  ev.Ref.SdkAppID,
@@ -90,8 +90,8 @@ func (r Record) Ref() taskref.Ref {
 	return taskref.Ref{Region: r.Region, SdkAppID: r.SdkAppID, TaskID: r.TaskID}
 }
 
-// Event turns the record back into the engine's form, for the events pane.
-func (r Record) Event() watch.Event {
+// event turns the record back into the engine's form, for the events pane.
+func (r Record) event() watch.Event {
 	return watch.Event{
 		At: r.Time, Kind: watch.EventKind(r.Kind), Ref: r.Ref(),
 		From: watch.Phase(r.From), To: watch.Phase(r.To),
@@ -104,10 +104,10 @@ func (r Record) Event() watch.Event {
 // record written.
 func (r *Record) bound() {
 	for _, p := range []*string{&r.TaskID, &r.Region, &r.Kind, &r.From, &r.To, &r.RequestID, &r.ErrorCode, &r.By} {
-		*p = cut(*p, MaxField)
+		*p = cut(*p, maxField)
 	}
-	r.Note = cut(r.Note, MaxNote)
-	r.Text = cut(r.Text, MaxNote)
+	r.Note = cut(r.Note, maxNote)
+	r.Text = cut(r.Text, maxNote)
 }
 
 // valid says whether a record read back is one the log could have written.
@@ -141,27 +141,27 @@ func cut(s string, n int) string {
 // to ~/.local/state/trtcwatch as watchlist.DefaultPath does.
 func DefaultPath(statePath string) (string, error) {
 	if statePath != "" {
-		return filepath.Join(filepath.Dir(statePath), FileName), nil
+		return filepath.Join(filepath.Dir(statePath), fileName), nil
 	}
 	if dir := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "trtcwatch", FileName), nil
+		return filepath.Join(dir, "trtcwatch", fileName), nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", fmt.Errorf("event log location: %w", err)
 	}
-	return filepath.Join(home, ".local", "state", "trtcwatch", FileName), nil
+	return filepath.Join(home, ".local", "state", "trtcwatch", fileName), nil
 }
 
-// Keep is how many rotated files are kept beside the live one
+// keep is how many rotated files are kept beside the live one
 // (events.jsonl.1 is the newest of them).
-const Keep = 3
+const keep = 3
 
-// Files lists the log's files oldest first: path.Keep … path.1, path. Some
+// Files lists the log's files oldest first: path.keep … path.1, path. Some
 // may not exist; Read skips those.
 func Files(path string) []string {
-	fs := make([]string, 0, Keep+1)
-	for i := Keep; i >= 1; i-- {
+	fs := make([]string, 0, keep+1)
+	for i := keep; i >= 1; i-- {
 		fs = append(fs, fmt.Sprintf("%s.%d", path, i))
 	}
 	return append(fs, path)

@@ -15,13 +15,13 @@ import (
 	"github.com/trtcwatch/trtcwatch/watchlist"
 )
 
-// Options tune a Writer; the zero value is the shipped behaviour.
-type Options struct {
+// options tune a writer; the zero value is the shipped behaviour.
+type options struct {
 	// MaxSize is the live file's size that triggers a rotation; default
-	// 10 MB, so the log (Keep+1 files) stays under about 40 MB.
+	// 10 MB, so the log (keep+1 files) stays under about 40 MB.
 	MaxSize int64
-	// Queue is how many records may wait for the disk before Append drops
-	// them (counted in Dropped); default 4096.
+	// Queue is how many records may wait for the disk before append drops
+	// them (counted in droppedCount); default 4096.
 	Queue int
 	// RetryEvery is how often a failed write is tried again while no new
 	// record comes; default 5s.
@@ -37,7 +37,7 @@ type Options struct {
 	PID int
 }
 
-func (o Options) withDefaults() Options {
+func (o options) withDefaults() options {
 	if o.MaxSize <= 0 {
 		o.MaxSize = 10 << 20
 	}
@@ -59,21 +59,21 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Writer appends records to the log from one goroutine of its own, so the
-// dashboard never waits for a disk: Append only puts the record on a
+// writer appends records to the log from one goroutine of its own, so the
+// dashboard never waits for a disk: append only puts the record on a
 // bounded queue (a short mutex hold, no goroutine hand-off). A full queue, or a disk that has refused writes for long
-// enough to fill MaxPending, drops records and counts them (Dropped). A
+// enough to fill MaxPending, drops records and counts them (droppedCount). A
 // write error (full disk, read-only filesystem, the directory gone) is
-// reported through Options.OnError and Err, and the write is tried again on
+// reported through options.OnError and currentErr, and the write is tried again on
 // the next record or after RetryEvery; it never ends the program.
 //
 // Several processes may append to one log (O_APPEND keeps each write whole
 // on a local filesystem); rotation is not coordinated between them, so one
 // may rotate a file another still appends to, which only puts those lines
 // in events.jsonl.1.
-type Writer struct {
+type writer struct {
 	path    string
-	opts    Options
+	opts    options
 	qmu     sync.Mutex
 	queue   []Record      // waiting for the goroutine, at most opts.Queue
 	spare   []Record      // the goroutine's last batch, reused as the next queue
@@ -91,17 +91,17 @@ type Writer struct {
 	pending []byte
 }
 
-// Open starts a Writer for the log at path, creating its directory (0700)
+// openWriter starts a writer for the log at path, creating its directory (0700)
 // and the file (0600). It refuses a path that is a symbolic link or not a
 // regular file, and a directory other users may write to, because the log
 // is appended to without further checks. A log that cannot be opened yet
-// (read-only filesystem) is not an error: the Writer reports it through
+// (read-only filesystem) is not an error: the writer reports it through
 // OnError and keeps trying.
-func Open(path string, opts Options) (*Writer, error) {
+func openWriter(path string, opts options) (*writer, error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
-	w := &Writer{
+	w := &writer{
 		path:    path,
 		opts:    opts.withDefaults(),
 		done:    make(chan struct{}),
@@ -112,14 +112,14 @@ func Open(path string, opts Options) (*Writer, error) {
 	return w, nil
 }
 
-// checkPath refuses what Open must not append to: a place another user
+// checkPath refuses what openWriter must not append to: a place another user
 // could write in or a file they could have written (the watch list's
 // rules, watchlist.CheckPrivate), a symbolic link, anything but a regular
 // file.
 func checkPath(path string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		// A read-only place is reported by the Writer and retried.
+		// A read-only place is reported by the writer and retried.
 		if !errors.Is(err, syscall.EROFS) && !errors.Is(err, os.ErrPermission) {
 			return fmt.Errorf("event log directory %s: %w", dir, err)
 		}
@@ -135,9 +135,9 @@ func checkPath(path string) error {
 	return nil
 }
 
-// Append queues r for the disk and returns at once. It is safe for
+// append queues r for the disk and returns at once. It is safe for
 // concurrent use and after Close (the record is then dropped and counted).
-func (w *Writer) Append(r Record) {
+func (w *writer) append(r Record) {
 	if r.PID == 0 {
 		r.PID = w.opts.PID
 	}
@@ -161,12 +161,12 @@ func (w *Writer) Append(r Record) {
 	}
 }
 
-// Dropped is how many records never reached the log (queue full, disk
+// droppedCount is how many records never reached the log (queue full, disk
 // refusing for too long, or appended after Close).
-func (w *Writer) Dropped() int64 { return w.dropped.Load() }
+func (w *writer) droppedCount() int64 { return w.dropped.Load() }
 
-// Err is the current write error, nil while the log is written.
-func (w *Writer) Err() error {
+// currentErr is the current write error, nil while the log is written.
+func (w *writer) currentErr() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
@@ -174,13 +174,13 @@ func (w *Writer) Err() error {
 
 // Close writes what is queued (one last try if the disk refuses), closes
 // the file and waits for the writer's goroutine. It is safe to call twice.
-func (w *Writer) Close() error {
+func (w *writer) Close() error {
 	w.once.Do(func() { close(w.closing) })
 	<-w.done
-	return w.Err()
+	return w.currentErr()
 }
 
-func (w *Writer) loop() {
+func (w *writer) loop() {
 	defer close(w.done)
 	defer func() {
 		if w.f != nil {
@@ -208,7 +208,7 @@ func (w *Writer) loop() {
 
 // drain encodes every record queued, so one write carries them. The
 // queue and the batch swap buffers, so a steady stream allocates nothing.
-func (w *Writer) drain() {
+func (w *writer) drain() {
 	w.qmu.Lock()
 	batch := w.queue
 	w.queue = w.spare[:0]
@@ -220,7 +220,7 @@ func (w *Writer) drain() {
 	w.spare = batch[:0]
 }
 
-func (w *Writer) add(r Record) {
+func (w *writer) add(r Record) {
 	r.bound()
 	b, err := json.Marshal(r)
 	if err != nil { // cannot happen for Record; never crash for it
@@ -236,7 +236,7 @@ func (w *Writer) add(r Record) {
 }
 
 // flush writes pending, rotating first when the file would pass MaxSize.
-func (w *Writer) flush() {
+func (w *writer) flush() {
 	if len(w.pending) == 0 {
 		return
 	}
@@ -250,7 +250,7 @@ func (w *Writer) flush() {
 	}
 }
 
-func (w *Writer) write() error {
+func (w *writer) write() error {
 	if w.f == nil {
 		if err := w.open(); err != nil {
 			return err
@@ -277,11 +277,11 @@ func (w *Writer) write() error {
 // open opens the live file for appending. A file whose last line was torn
 // (a crash mid-write) gets a newline first, so the next record starts on a
 // line of its own and only the torn one is lost.
-func (w *Writer) open() error {
+func (w *writer) open() error {
 	if err := os.MkdirAll(filepath.Dir(w.path), 0o700); err != nil {
 		return fmt.Errorf("event log directory: %w", err)
 	}
-	// Without blocking: a named pipe put in the log's place since Open
+	// Without blocking: a named pipe put in the log's place since openWriter
 	// would otherwise hold the writer (and the dashboard's exit) for ever.
 	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
@@ -312,12 +312,12 @@ func endsInNewline(path string, size int64) bool {
 	return b[0] == '\n'
 }
 
-// rotate shifts path.(Keep-1)…path.1 up by one (path.Keep is replaced) and
+// rotate shifts path.(keep-1)…path.1 up by one (path.keep is replaced) and
 // path to path.1, then opens a new live file.
-func (w *Writer) rotate() error {
+func (w *writer) rotate() error {
 	w.f.Close()
 	w.f = nil
-	for i := Keep - 1; i >= 1; i-- {
+	for i := keep - 1; i >= 1; i-- {
 		from := fmt.Sprintf("%s.%d", w.path, i)
 		if err := os.Rename(from, fmt.Sprintf("%s.%d", w.path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("rotate event log: %w", err)

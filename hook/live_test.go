@@ -39,12 +39,12 @@ func TestFromUpdate(t *testing.T) {
 		{"add", watch.Event{At: at, Kind: watch.EventAdd, Ref: liveRef}, nil},
 		{"remove", watch.Event{At: at, Kind: watch.EventRemove, Ref: liveRef}, nil},
 		{"note", watch.Event{At: at, Kind: watch.EventNote, Ref: liveRef, Note: "vip"}, nil},
-		{"a problem callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: watch.ByCallback, Code: "recorder failover", Text: "306 recorder failed over"},
+		{"a problem callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: "callback", Code: "recorder failover", Text: "306 recorder failed over"},
 			[]Event{with(func(e *Event) {
 				e.Kind, e.To, e.ErrorCode, e.Text = callbackKind, "InProgress", "recorder failover", "306 recorder failed over"
 			})}},
-		{"a routine callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: watch.ByCallback, Text: "307 file started: alice/audio a.m3u8"}, nil},
-		{"a callback for a task not watched", watch.Event{At: at, Kind: watch.EventNotWatched, Ref: liveRef, By: watch.ByCallback, Text: "308 upload error X: y"}, nil},
+		{"a routine callback", watch.Event{At: at, Kind: watch.EventCallback, Ref: liveRef, By: "callback", Text: "307 file started: alice/audio a.m3u8"}, nil},
+		{"a callback for a task not watched", watch.Event{At: at, Kind: watch.EventNotWatched, Ref: liveRef, By: "callback", Text: "308 upload error X: y"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

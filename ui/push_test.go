@@ -26,7 +26,8 @@ func receiverStats(ok, refused int64, insecure bool) watch.Stats {
 	st := okStats()
 	rs := callback.Stats{Accepted: ok, Refused: map[callback.Reason]int64{}, Insecure: insecure}
 	if refused > 0 {
-		rs.Refused[callback.ReasonBadSign] = refused
+		var why callback.Reason // the header counts refusals whatever their reason
+		rs.Refused[why] = refused
 	}
 	st.Push.Receiver = &rs
 	return st
@@ -153,9 +154,9 @@ func TestPushLayoutDoesNotJump(t *testing.T) {
 func callbackEvents() []watch.Event {
 	nw := taskref.Ref{Region: testRegion, SdkAppID: testApp, TaskID: "task-unwatched-42"}
 	return []watch.Event{
-		{At: t0.Add(-3 * time.Second), Kind: watch.EventCallback, Ref: ref("task-idle-0002"), By: watch.ByCallback,
+		{At: t0.Add(-3 * time.Second), Kind: watch.EventCallback, Ref: ref("task-idle-0002"), By: "callback",
 			Text: "302 recorder stopped, LeaveCode 2: room dismissed by the customer" + hostile},
-		{At: t0.Add(-2 * time.Second), Kind: watch.EventNotWatched, Ref: nw, By: watch.ByCallback, Code: watch.NotAdoptedLimit,
+		{At: t0.Add(-2 * time.Second), Kind: watch.EventNotWatched, Ref: nw, By: "callback", Code: "adopt limit",
 			Text: "301 recorder started" + hostile},
 	}
 }

@@ -37,11 +37,11 @@ type pushState struct {
 // Why a callback's task was not adopted: EventNotWatched's Code. Empty when
 // adoption is off.
 const (
-	NotAdoptedApp    = "app not watched" // its SdkAppId is not watched (only a race with a removal lets one through the receiver)
-	NotAdoptedRegion = "no region"       // PushConfig.Region is empty
-	NotAdoptedLimit  = "adopt limit"     // PushConfig.MaxAdopted adopted tasks are watched
-	NotAdoptedRate   = "adopt rate"      // PushConfig.AdoptPerMinute adopted in the last minute
-	NotAdoptedFull   = "watch list full" // watchlist.MaxTasks are watched
+	notAdoptedApp    = "app not watched" // its SdkAppId is not watched (only a race with a removal lets one through the receiver)
+	notAdoptedRegion = "no region"       // PushConfig.Region is empty
+	notAdoptedLimit  = "adopt limit"     // PushConfig.MaxAdopted adopted tasks are watched
+	notAdoptedRate   = "adopt rate"      // PushConfig.AdoptPerMinute adopted in the last minute
+	notAdoptedFull   = "watch list full" // watchlist.MaxTasks are watched
 )
 
 // notWatchedQuiet is how long a task not watched stays quiet after its
@@ -144,19 +144,19 @@ func (e *Engine) adoptLocked(it *pushItem, now time.Time) (op, string, bool) {
 	case !c.Adopt:
 		return op{}, "", false
 	case !e.WatchesApp(app):
-		why = NotAdoptedApp
+		why = notAdoptedApp
 	case c.Region == "":
-		why = NotAdoptedRegion
+		why = notAdoptedRegion
 	case len(e.tasks) >= watchlist.MaxTasks:
-		why = NotAdoptedFull
+		why = notAdoptedFull
 	case e.push.adopted >= c.MaxAdopted:
-		why = NotAdoptedLimit
+		why = notAdoptedLimit
 	case !e.push.rate.allow(now, c.AdoptPerMinute):
-		why = NotAdoptedRate
+		why = notAdoptedRate
 	}
 	r := taskref.Ref{Region: c.Region, SdkAppID: app, TaskID: it.ev.TaskID}
 	if why == "" && validRef(r) != nil {
-		why = NotAdoptedApp // cannot happen: the receiver checked both
+		why = notAdoptedApp // cannot happen: the receiver checked both
 	}
 	if why != "" {
 		e.push.stats.AdoptRefused++
@@ -170,7 +170,7 @@ func (e *Engine) adoptLocked(it *pushItem, now time.Time) (op, string, bool) {
 	if room != "" {
 		text += ", room " + room
 	}
-	e.eventLocked(Event{At: now, Kind: EventAdd, Ref: r, By: ByCallback, Text: text})
+	e.eventLocked(Event{At: now, Kind: EventAdd, Ref: r, By: byCallback, Text: text})
 	return op{kind: opAdd, ref: r, at: now, adopted: true, room: room}, "", true
 }
 
@@ -188,7 +188,7 @@ func (e *Engine) notWatchedLocked(it *pushItem, now time.Time, why string) {
 	}
 	e.push.quiet[k] = now
 	r := taskref.Ref{Region: e.cfg.Push.Region, SdkAppID: it.ev.SdkAppID, TaskID: it.ev.TaskID}
-	e.eventLocked(Event{At: it.at, Kind: EventNotWatched, Ref: r, Text: it.text, Code: why, By: ByCallback})
+	e.eventLocked(Event{At: it.at, Kind: EventNotWatched, Ref: r, Text: it.text, Code: why, By: byCallback})
 }
 
 // adoptRate allows at most n adoptions in any minute: it keeps the times

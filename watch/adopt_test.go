@@ -48,12 +48,12 @@ func TestAdoptBounds(t *testing.T) {
 			t.Fatalf("first minute: %d adds, %d callbacks, %d not watched; want 2, 2, 3", len(adds), len(filed), len(nw))
 		}
 		for _, ev := range adds {
-			if ev.By != ByCallback || ev.Text != "adopted from a callback, room 20015" {
+			if ev.By != byCallback || ev.Text != "adopted from a callback, room 20015" {
 				t.Errorf("add %+v", ev)
 			}
 		}
 		for i, ev := range nw {
-			if ev.Code != NotAdoptedRate || ev.Ref != stranger(2+i) || ev.Text != "301 recorder started" {
+			if ev.Code != notAdoptedRate || ev.Ref != stranger(2+i) || ev.Text != "301 recorder started" {
 				t.Errorf("not watched %+v", ev)
 			}
 		}
@@ -67,7 +67,7 @@ func TestAdoptBounds(t *testing.T) {
 		time.Sleep(time.Minute)
 		push(5, 8)
 		u = e.Collect()
-		if adds, nw := kindEvents(u, EventAdd), kindEvents(u, EventNotWatched); len(adds) != 1 || len(nw) != 2 || nw[0].Code != NotAdoptedLimit {
+		if adds, nw := kindEvents(u, EventAdd), kindEvents(u, EventNotWatched); len(adds) != 1 || len(nw) != 2 || nw[0].Code != notAdoptedLimit {
 			t.Fatalf("a minute later: adds %+v, not watched %+v; want 1 add then the limit", adds, nw)
 		}
 		s := e.Stats().Push
@@ -112,8 +112,8 @@ func TestNotWatched(t *testing.T) {
 		code string
 	}{
 		{"adoption off", PushConfig{Region: "ap-mumbai"}, 1400000001, ""},
-		{"app not watched", PushConfig{Adopt: true, Region: "ap-mumbai"}, 1400000009, NotAdoptedApp},
-		{"no region", PushConfig{Adopt: true, Apps: []uint64{1400000001}}, 1400000001, NotAdoptedRegion},
+		{"app not watched", PushConfig{Adopt: true, Region: "ap-mumbai"}, 1400000009, notAdoptedApp},
+		{"no region", PushConfig{Adopt: true, Apps: []uint64{1400000001}}, 1400000001, notAdoptedRegion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestNotWatched(t *testing.T) {
 				var got []string
 				for _, ev := range nw {
 					got = append(got, ev.Ref.TaskID+" "+ev.Text)
-					if ev.Ref.Region != tt.push.Region || ev.Ref.SdkAppID != tt.app || ev.Code != tt.code || ev.By != ByCallback {
+					if ev.Ref.Region != tt.push.Region || ev.Ref.SdkAppID != tt.app || ev.Code != tt.code || ev.By != byCallback {
 						t.Errorf("event %+v", ev)
 					}
 				}

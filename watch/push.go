@@ -90,9 +90,9 @@ type PushStats struct {
 	Receiver *callback.Stats
 }
 
-// ByCallback is Event.By for what a callback caused: its EventCallback and
+// byCallback is Event.By for what a callback caused: its EventCallback and
 // EventNotWatched, and the EventAdd of a task it had adopted.
-const ByCallback = "callback"
+const byCallback = "callback"
 
 // pushChunk is how many callbacks Push files per hold of the engine's
 // lock, so that a burst never keeps a reader waiting for long.
@@ -194,7 +194,7 @@ func (e *Engine) fileLocked(it *pushItem, now time.Time) (op, bool) {
 		}
 		p.record(it)
 		p.Received = now
-		e.eventLocked(Event{At: it.at, Kind: EventCallback, Ref: ent.t.Ref, Text: it.text, Code: it.code, By: ByCallback})
+		e.eventLocked(Event{At: it.at, Kind: EventCallback, Ref: ent.t.Ref, Text: it.text, Code: it.code, By: byCallback})
 		e.touchLocked(ent.t.Ref)
 		// A task the API no longer knows is asked again only when a
 		// recorder starts: what follows a stop (uploads, MP4, VOD) is

@@ -66,8 +66,8 @@ type Stop struct {
 	LeaveCode int64
 }
 
-// Meaning is what the LeaveCode says, in TRTC's words.
-func (s Stop) Meaning() string { return callback.LeaveCodeText(s.LeaveCode) }
+// meaning is what the LeaveCode says, in TRTC's words.
+func (s Stop) meaning() string { return callback.LeaveCodeText(s.LeaveCode) }
 
 // Index is a 304: an M3U8 index file written and uploaded.
 type Index struct {

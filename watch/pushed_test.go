@@ -15,7 +15,7 @@ import (
 var cbT0 = time.Now().Truncate(time.Second).Add(-time.Minute)
 
 // TestPushFilesEachType: every documented callback for a watched task is
-// filed as an EventCallback saying what it said, from ByCallback, and what
+// filed as an EventCallback saying what it said, from byCallback, and what
 // DescribeCloudRecording never tells is kept on the task.
 func TestPushFilesEachType(t *testing.T) {
 	at := cbT0.Add(1500 * time.Millisecond)
@@ -30,7 +30,7 @@ func TestPushFilesEachType(t *testing.T) {
 		{301, `{"Status": 1}`, "301 recorder failed to start (Status 1)", "recorder start failed", func(p *Pushed) bool { return p.Started == Outcome{at, 1} }},
 		{302, `{"LeaveCode": 99}`, "302 recorder stopped, LeaveCode 99: no other user streamed for the set idle time", "",
 			func(p *Pushed) bool {
-				return p.Stopped == Stop{at, 99} && p.Stopped.Meaning() == callback.LeaveCodeText(99)
+				return p.Stopped == Stop{at, 99} && p.Stopped.meaning() == callback.LeaveCodeText(99)
 			}},
 		{303, `{"Status": 0}`, "303 upload started", "", func(p *Pushed) bool { return p.UploadStarted == Outcome{at, 0} }},
 		{304, `{"FileList": "a.m3u8"}`, "304 index file uploaded: a.m3u8", "", func(p *Pushed) bool { return p.Index == Index{at, "a.m3u8"} }},
@@ -70,7 +70,7 @@ func TestPushFilesEachType(t *testing.T) {
 			e.Push([]callback.Event{cbAt(r, tt.typ, at, tt.payload)})
 			u := e.Collect()
 			evs := kindEvents(u, EventCallback)
-			if len(evs) != 1 || evs[0].Text != tt.text || evs[0].Code != tt.code || evs[0].By != ByCallback || evs[0].Ref != r || !evs[0].At.Equal(at) {
+			if len(evs) != 1 || evs[0].Text != tt.text || evs[0].Code != tt.code || evs[0].By != byCallback || evs[0].Ref != r || !evs[0].At.Equal(at) {
 				t.Fatalf("events %+v; want one callback event %q, code %q", u.Events, tt.text, tt.code)
 			}
 			if len(u.Changed) != 1 || u.Changed[0].Pushed == nil {

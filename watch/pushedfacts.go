@@ -61,7 +61,7 @@ func (p *Pushed) Facts() []PushedFact {
 		add("Failover", o.At, okStatus(o.Status, "306 moved to a new recorder", "306 failover"))
 	}
 	if s := p.Stopped; !s.At.IsZero() {
-		add("Stopped", s.At, "302 LeaveCode "+strconv.FormatInt(s.LeaveCode, 10)+": "+s.Meaning())
+		add("Stopped", s.At, "302 LeaveCode "+strconv.FormatInt(s.LeaveCode, 10)+": "+s.meaning())
 	}
 	if o := p.UploadStarted; !o.At.IsZero() {
 		add("Upload", o.At, okStatus(o.Status, "303 started", "303 failed to start"))

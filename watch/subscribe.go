@@ -29,13 +29,14 @@ const (
 	EventNote       EventKind = "note" // Note is the new text
 	// EventCallback is a recording callback for a watched task: Text is
 	// what it said ("302 recorder stopped, LeaveCode 99: …"), At when it
-	// happened at TRTC, By ByCallback. A hint: the phase changes only with
+	// happened at TRTC, By "callback". A hint: the phase changes only with
 	// the answer of the call it asks for.
 	EventCallback EventKind = "callback"
 	// EventNotWatched is a recording callback for a task not watched (nor
 	// adopted): Ref is the task in PushConfig.Region, for a key that adds
-	// it; Text what it said; Code why it was not adopted (a NotAdopted
-	// value, "" when adoption is off). Listed once per task per minute;
+	// it; Text what it said; Code why it was not adopted ("app not
+	// watched", "no region", "adopt limit", "adopt rate", "watch list
+	// full"; "" when adoption is off). Listed once per task per minute;
 	// Stats.Push counts them all.
 	EventNotWatched EventKind = "not-watched"
 )
@@ -52,12 +53,12 @@ type Event struct {
 	Code      string // EventError; EventNotWatched: why not adopted; EventCallback: what went wrong (callback.Problem), "" for routine news
 	Note      string // EventNote
 	// Text is what a callback said (EventCallback, EventNotWatched) or
-	// that one adopted the task (EventAdd by ByCallback). It comes from
+	// that one adopted the task (EventAdd by "callback"). It comes from
 	// the network: sanitise it before display.
 	Text string
 	// By names who made an edit (add, remove, note): Config.Actor for this
 	// engine's own callers, the session's name in team mode, "another dashboard"
-	// for edits read back from the shared watch list, ByCallback for what
+	// for edits read back from the shared watch list, "callback" for what
 	// a callback caused. Empty for what polls found.
 	By string
 }
