@@ -69,7 +69,7 @@ func TestDocsLongCommand(t *testing.T) {
 // TestDocsTestCommand: the test command README and docs/testing.md give
 // is the one .ci/run runs.
 func TestDocsTestCommand(t *testing.T) {
-	const suite = "go test -race ./..."
+	const suite = "GORACE=atexit_sleep_ms=0 go test -race ./..."
 	ci, err := os.ReadFile(".ci/run")
 	if err != nil {
 		t.Fatal(err)

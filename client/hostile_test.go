@@ -116,6 +116,7 @@ func TestHostileAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // its own server and client; most cases wait on the wire or a timeout
 			s := hostiletest.Start(t, tt.reply)
 			timeout := tt.timeout
 			if timeout == 0 {

@@ -136,14 +136,17 @@ func isPrintableASCII(s string) bool {
 
 // TestEveryRune runs the safety check on each code point alone, after a base
 // letter, after an escape (where a combining rune has nothing to attach to)
-// and followed by a combining mark. The BMP, the symbols and emoji from
-// U+1F000 and the tag and variation-selector block are checked in full,
-// except the big uniform blocks (CJK ideographs, Hangul syllables,
-// surrogates, private use); those and the other planes (CJK extensions,
-// unassigned, private use) are sampled to keep the test quick under -race.
-// The rest of plane 1 (historic scripts and notations, two thirds
-// unassigned) is checked in full with -tags long; the normal suite checks
-// its marks and format characters and samples the rest.
+// and followed by a combining mark. With -tags long: the BMP, the symbols
+// and emoji from U+1F000, the tag and variation-selector block and the rest
+// of plane 1 (historic scripts and notations, two thirds unassigned) in
+// full, except the big uniform blocks (CJK ideographs, Hangul syllables,
+// surrogates, private use), which are sampled with the other planes (CJK
+// extensions, unassigned, private use). The normal suite, which must stay
+// quick under -race, checks a seventh of the letters (of the BMP and plane
+// 1) and of that sample of the other planes; every other code point of the
+// BMP, plane 1's marks and format characters, the emoji block, the tags
+// and each rune sanitize treats apart (fillers, prepend, extenders) it
+// checks as the long run does.
 func TestEveryRune(t *testing.T) {
 	const chunk = 0x8000
 	for lo := rune(0); lo <= unicode.MaxRune; lo += chunk {
@@ -164,15 +167,20 @@ func TestEveryRune(t *testing.T) {
 
 // swept reports whether TestEveryRune checks r.
 func swept(r rune) bool {
+	sampled := everyRune || r%7 == 0
 	switch {
+	case unicode.In(r, fillers, prepend, extenders):
+		return true
 	case r >= 0x3400 && r < 0xa000 || r >= 0xac00 && r < 0xf900:
 		return r%61 == 0 // CJK, Hangul, surrogates, private use
-	case r < 0x10000 || r >= 0x1f000 && r < 0x20000 || r >= 0xe0000 && r < 0xe0200:
+	case r < 0x10000:
+		return sampled || !unicode.IsLetter(r)
+	case r >= 0x1f000 && r < 0x20000 || r >= 0xe0000 && r < 0xe0200:
 		return true
 	case r < 0x1f000:
-		return everyRune || r%7 == 0 || unicode.In(r, unicode.M, unicode.Cf)
+		return sampled || unicode.In(r, unicode.M, unicode.Cf)
 	}
-	return r%61 == 0
+	return r%61 == 0 && sampled
 }
 
 func TestASCIINoAlloc(t *testing.T) {

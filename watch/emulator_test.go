@@ -41,6 +41,7 @@ func path(task Task) []Phase {
 }
 
 func TestEmulatorLifecycleFaultsAndGone(t *testing.T) {
+	t.Parallel() // its own emulator and engine; waits on the emulator's timeline
 	sc, err := emulator.ParseScenario([]byte(`{
 	  "tasks": [
 	    {"task_id": "life-0001", "users": ["alice"], "timeline": [

@@ -19,6 +19,7 @@ func fails(k client.Kind, code string) func(context.Context, taskref.Ref, int) (
 }
 
 func TestThrottleBurstCutsOnceThenClimbs(t *testing.T) {
+	t.Parallel() // its own fake; the climb back takes a second of real time
 	f := newFake(fails(client.KindThrottled, "RequestLimitExceeded"))
 	e := New(f, Config{Interval: time.Millisecond, Quota: 20})
 	e.Add(refs(20))
@@ -116,17 +117,21 @@ func TestAPIDownKeepsDataAndRecovers(t *testing.T) {
 	})
 }
 
+// TestChangedTicksWhileRunning waits for the engine's tick on the bubble's
+// clock.
 func TestChangedTicksWhileRunning(t *testing.T) {
-	e := New(newFake(status("Idle")), Config{})
-	start(t, e)
-	select { // nothing was added: any signal comes from the tick
-	case <-e.Changed():
-		if u := e.Collect(); len(u.Changed) != 0 || u.Stats.Quota != 20 {
-			t.Errorf("tick update %+v", u)
+	synctest.Test(t, func(t *testing.T) {
+		e := New(newFake(status("Idle")), Config{})
+		start(t, e)
+		select { // nothing was added: any signal comes from the tick
+		case <-e.Changed():
+			if u := e.Collect(); len(u.Changed) != 0 || u.Stats.Quota != 20 {
+				t.Errorf("tick update %+v", u)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no Changed signal from an idle running engine")
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no Changed signal from an idle running engine")
-	}
+	})
 }
 
 // TestAuthFailureCallsBackQueuedCalls: calls other workers already took

@@ -105,7 +105,7 @@ func childEnv(extra ...string) []string {
 }
 
 // TestCrash kills a writer with SIGKILL at random moments, crashKills times
-// (50, or 200 with -tags long). Every time, the file must hold one complete generation, no older than the last
+// (25, or 200 with -tags long). Every time, the file must hold one complete generation, no older than the last
 // one seen, and load without a warning.
 func TestCrash(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side

@@ -6,6 +6,6 @@ package watchlist
 // cores; long_test.go has the full ones (go test -race -tags long, a step of
 // its own in CI).
 const (
-	crashKills = 50   // TestCrash: SIGKILLs of a writer at random moments
+	crashKills = 25   // TestCrash: SIGKILLs of a writer at random moments
 	bigLists   = 1000 // TestMaxListRoundTrips: largest-entry tasks in one file
 )

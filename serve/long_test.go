@@ -1,0 +1,12 @@
+//go:build long
+
+package serve
+
+import "github.com/trtcwatch/trtcwatch/serve/attack"
+
+// The full sizes (-tags long); quick_test.go has the normal suite's.
+
+// stressMix is the 50 hostile connections: sockets that never
+// speak, stalled handshakes, ssh -N logins, env floods and huge terminals,
+// each reopened whenever the server closes it.
+var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty: 5}

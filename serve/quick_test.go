@@ -1,0 +1,18 @@
+//go:build !long
+
+package serve
+
+import "github.com/trtcwatch/trtcwatch/serve/attack"
+
+// The sizes of the normal suite, which must stay quick under -race on two
+// cores; long_test.go has the full ones (go test -race -tags long, a step of
+// its own in CI).
+
+// stressMix is TestServeUnderAttack's hostile connections: every kind the
+// issue names, each reopened whenever the server closes it, with one huge
+// terminal instead of five. Each huge terminal is a dashboard the server
+// draws at its 50,000-cell clamp on every resize, 20 a second: five were
+// half the package's CPU under -race, and what one proves beside the rest
+// (the server bounds it and a real engineer still gets in) five only
+// repeat.
+var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty: 1}
