@@ -77,7 +77,8 @@ func fuzzSeed(t *testing.T) uint64 {
 
 // TestSSHKeyFuzz types random keys, escape sequences, pastes and window
 // changes (huge ones too) into two real SSH sessions, one read-write and
-// one read-only, for a bounded time (TRTCWATCH_FUZZ_TIME, default 3s; the
+// one read-only, for a bounded time (TRTCWATCH_FUZZ_TIME, default
+// sshFuzzTime: 1.5 s, 10 s with -tags long; the
 // seed is logged, TRTCWATCH_FUZZ_SEED replays it). A session that quits
 // (q, ctrl+c) is opened again. Then: no session panicked, a session still
 // answers (a resize draws a frame), and the server's goroutines and heap
@@ -86,7 +87,7 @@ func TestSSHKeyFuzz(t *testing.T) {
 	seed := fuzzSeed(t)
 	t.Logf("seed %d (replay with TRTCWATCH_FUZZ_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	run := 3 * time.Second
+	run := sshFuzzTime
 	if s := os.Getenv("TRTCWATCH_FUZZ_TIME"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil {

@@ -2,7 +2,11 @@
 
 package serve
 
-import "github.com/trtcwatch/trtcwatch/serve/attack"
+import (
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/serve/attack"
+)
 
 // The full sizes (-tags long); quick_test.go has the normal suite's.
 
@@ -10,3 +14,6 @@ import "github.com/trtcwatch/trtcwatch/serve/attack"
 // speak, stalled handshakes, ssh -N logins, env floods and huge terminals,
 // each reopened whenever the server closes it.
 var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty: 5}
+
+// sshFuzzTime is how long TestSSHKeyFuzz types in the long run.
+const sshFuzzTime = 10 * time.Second

@@ -2,7 +2,11 @@
 
 package serve
 
-import "github.com/trtcwatch/trtcwatch/serve/attack"
+import (
+	"time"
+
+	"github.com/trtcwatch/trtcwatch/serve/attack"
+)
 
 // The sizes of the normal suite, which must stay quick under -race on two
 // cores; long_test.go has the full ones (go test -race -tags long, a step of
@@ -16,3 +20,8 @@ import "github.com/trtcwatch/trtcwatch/serve/attack"
 // (the server bounds it and a real engineer still gets in) five only
 // repeat.
 var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty: 1}
+
+// sshFuzzTime is how long TestSSHKeyFuzz types: 1.5 s finds what the
+// fuzzer found in seconds (the : space tab panic) and costs a core for as
+// long under -race; the long run types for 10 s.
+const sshFuzzTime = 1500 * time.Millisecond
