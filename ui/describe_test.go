@@ -51,7 +51,7 @@ func recordingTask() watch.Task {
 		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
 	return watch.Task{
 		Ref: ref(recTaskID), Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
-		Last:     watch.NewAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
+		Last:     packedAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
 		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
 		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
 		History: []watch.Transition{
