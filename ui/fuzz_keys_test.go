@@ -277,14 +277,14 @@ func (f *keyFuzzer) event() {
 }
 
 // typeLine types s into the command line. In the normal suite a line
-// longer than fuzzTyped runes has the rest pasted first and only its
-// last fuzzTyped runes typed, so a line past the line's limit is still
+// longer than typedMost runes has the rest pasted first and only its
+// last typedMost runes typed, so a line past the line's limit is still
 // typed past it but costs 64 frames, not two thousand (seconds under
 // -race); -tags long types every rune.
 func (f *keyFuzzer) typeLine(s string) {
-	if rs := []rune(s); len(rs) > fuzzTyped {
-		f.d.send(tea.PasteMsg{Content: string(rs[:len(rs)-fuzzTyped])})
-		s = string(rs[len(rs)-fuzzTyped:])
+	if rs := []rune(s); len(rs) > typedMost {
+		f.d.send(tea.PasteMsg{Content: string(rs[:len(rs)-typedMost])})
+		s = string(rs[len(rs)-typedMost:])
 	}
 	f.d.typeText(s)
 }
