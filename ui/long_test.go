@@ -14,4 +14,6 @@ const (
 	// sweepEvery: TestWidthSweep draws every width from 1 to 240 at ten
 	// heights from 1 to 80.
 	sweepEvery = true
+	// orderSeeds: TestIncrementalOrderMatchesFullSort runs seeds 0 to 39.
+	orderSeeds uint64 = 40
 )

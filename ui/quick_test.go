@@ -16,4 +16,7 @@ const (
 	// sweepEvery: TestWidthSweep draws the widths where the layout plan
 	// changes and a sample of the rest (see sweepSizes).
 	sweepEvery = false
+	// orderSeeds: TestIncrementalOrderMatchesFullSort runs seeds 0 to 15
+	// (odd ones with an alert rule).
+	orderSeeds uint64 = 16
 )
