@@ -240,7 +240,7 @@ func sweepSizes(t *testing.T) [][2]int {
 // and twelve more from rng.
 func sweepWidths(t *testing.T, h int, rng *rand.Rand) []int {
 	want := map[int]bool{}
-	for _, b := range append(sweepBreaks(t, h), 2, minWidth, 80) {
+	for _, b := range append(sweepBreaks(loaded(t, newCountingEngine(), 200, h)), 2, minWidth, 80) {
 		for w := b - 1; w <= b+1; w++ {
 			want[w] = true
 		}
@@ -258,13 +258,13 @@ func sweepWidths(t *testing.T, h int, rng *rand.Rand) []int {
 	return out
 }
 
-// sweepBreaks are the widths from 40 up at which the layout plan changes
-// at height h: where the panes sit and how wide they are, the list's
+// sweepBreaks are the widths from 40 up at which m's layout plan changes
+// at its height and with its tasks: where the panes sit and how wide they are, the list's
 // columns (with and without marks), and the fixed thresholds of the help
 // and the hook banner. They are computed from the plan itself, which is
 // cheap, so a new threshold is swept without being listed here.
-func sweepBreaks(t *testing.T, h int) []int {
-	m := loaded(t, newCountingEngine(), 200, h)
+func sweepBreaks(m *Model) []int {
+	defer func(w int) { m.w = w }(m.w)
 	// What is drawn, not how wide: the panes' arrangement, and for each
 	// column whether it shows and whether it has grown to what its rows
 	// want (between those, a column only widens).
