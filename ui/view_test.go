@@ -142,8 +142,8 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 // and a random sample besides, chosen anew each run from a logged seed
 // (text that wraps changes at every width; the sample covers it over
 // runs), at a short height (no borders) and a tall one (borders, the
-// most lines of a box); then every height to 16 (where borders, banners
-// and the detail pane come and go) and a sample above at a few widths.
+// most lines of a box); then at a few widths every height to 16 (where
+// borders, banners and the detail pane come and go) and a sample.
 // -tags long draws every width from 1 to 240 at ten heights
 // (sweepSizes). A failure names its size.
 // (TestEveryRowNamesItsStateAndNote checks the rows' content from 80
@@ -199,8 +199,9 @@ func TestWidthSweep(t *testing.T) {
 
 // sweepSizes are the sizes TestWidthSweep draws: with -tags long every
 // width from 1 to 240 at ten heights; else the widths of sweepWidths at a
-// short height and a tall one, and at four widths every height to 16,
-// 24, 80 and a sample of the rest.
+// short height and a tall one; at 40 and 121 (the narrowest frame, and
+// the panes side by side) every height to 16; at those and 80 and 200,
+// 24, 80 and four heights from the seed.
 func sweepSizes(t *testing.T) [][2]int {
 	var sizes [][2]int
 	if sweepEvery {
@@ -221,11 +222,11 @@ func sweepSizes(t *testing.T) [][2]int {
 	}
 	for _, w := range []int{40, 80, 121, 200} {
 		hs := []int{24, 80}
-		for h := 1; h <= 16; h++ {
+		for h := 1; h <= 16 && (w == 40 || w == 121); h++ { // the narrowest, stacked and side by side
 			hs = append(hs, h)
 		}
 		for range 4 {
-			hs = append(hs, 17+rng.IntN(64))
+			hs = append(hs, 1+rng.IntN(80))
 		}
 		for _, h := range hs {
 			sizes = append(sizes, [2]int{w, h})
