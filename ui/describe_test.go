@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/base64"
-	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -249,8 +248,8 @@ func TestDescribeCopies(t *testing.T) {
 // are drawn at one width by a resize. With -tags long (sweepEvery) that
 // is every width from 40 to 100 and every fourth to 240, and every
 // height from 8 to 80; the normal suite draws 40 to 50, every seventh
-// width, 24 widths from a logged seed, every height to 30 and 80 and
-// eight heights from the seed. A failure names its size.
+// width, 24 widths from a logged seed (sampleRand), every height to 30
+// and 80 and eight heights from the seed. A failure names its size.
 func TestDescribeSweep(t *testing.T) {
 	t.Parallel()
 	var sizes [][2]int
@@ -264,9 +263,7 @@ func TestDescribeSweep(t *testing.T) {
 			sizes = append(sizes, [2]int{60, h})
 		}
 	} else {
-		seed := uint64(time.Now().UnixNano())
-		t.Logf("sample seed %d", seed)
-		rng := rand.New(rand.NewPCG(seed, 0))
+		rng := sampleRand(t)
 		ws := map[int]bool{}
 		for w := 40; w <= 240; w++ {
 			ws[w] = w <= 50 || w%7 == 0

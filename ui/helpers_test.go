@@ -3,8 +3,11 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -233,6 +236,22 @@ func packedAnswer(status, requestID string, at time.Time, files []watch.File, ra
 	}
 	c := *a.(*watch.Answer)
 	return &c
+}
+
+// sampleRand is the random source of a sweep's sample in the normal
+// suite: a new seed each run, logged; TRTCWATCH_SWEEP_SEED=<seed>
+// replays it.
+func sampleRand(t *testing.T) *rand.Rand {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("TRTCWATCH_SWEEP_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("TRTCWATCH_SWEEP_SEED=%q: %v", s, err)
+		}
+		seed = n
+	}
+	t.Logf("sample seed %d; replay: TRTCWATCH_SWEEP_SEED=%d go test ./ui -run %s", seed, seed, t.Name())
+	return rand.New(rand.NewPCG(seed, 0))
 }
 
 // newTestModel builds a dashboard at w×h with the fixed clock, dark.

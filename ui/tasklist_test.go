@@ -272,10 +272,11 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 	}
 	other := taskref.Ref{Region: testRegion, SdkAppID: 1400000003, TaskID: "task-app-3"}
 	tasks = append(tasks, watch.Task{Ref: other, Note: "TCK-99", Phase: watch.Vanished, Last: &watch.Answer{Status: "Idle"}})
+	rng := sampleRand(t)
 	for _, h := range []int{24, 40, 80} {
 		m := newTestModel(t, newCountingEngine(), 80, h)
 		m.Update(engineMsg{watch.Update{Changed: tasks, Stats: okStats()}})
-		for _, w := range rowWidths(t, m) {
+		for _, w := range rowWidths(m, rng) {
 			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 			seen := 0
 			merged := m.columns(m.layout().listW).c.merged
@@ -308,9 +309,9 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 // rowWidths are the widths TestEveryRowNamesItsStateAndNote draws m at:
 // with -tags long (sweepEvery) every one from 80 to 240; else those
 // where the list's columns change (sweepBreaks) with their neighbours,
-// 80, 240 and twelve from a logged seed (between breaks a column only
+// 80, 240 and twelve from rng (between breaks a column only
 // widens).
-func rowWidths(t *testing.T, m *Model) []int {
+func rowWidths(m *Model, rng *rand.Rand) []int {
 	var out []int
 	if sweepEvery {
 		for w := 80; w <= 240; w++ {
@@ -318,9 +319,6 @@ func rowWidths(t *testing.T, m *Model) []int {
 		}
 		return out
 	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("sample seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 0))
 	want := map[int]bool{80: true, 240: true}
 	for _, b := range sweepBreaks(m) {
 		for w := b - 1; w <= b+1; w++ {

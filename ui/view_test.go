@@ -140,8 +140,8 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 // the list's columns, the help's two columns, the hook banner) with its
 // neighbours, the edges (1 to 3, the "too small" text's end at 40, 80),
 // and a random sample besides, chosen anew each run from a logged seed
-// (text that wraps changes at every width; the sample covers it over
-// runs), at a short height (no borders) and a tall one (borders, the
+// (sampleRand: TRTCWATCH_SWEEP_SEED replays it; text that wraps changes
+// at every width, and the sample covers it over runs), at a short height (no borders) and a tall one (borders, the
 // most lines of a box); then at a few widths every height to 16 (where
 // borders, banners and the detail pane come and go) and a sample.
 // -tags long draws every width from 1 to 240 at ten heights
@@ -212,9 +212,7 @@ func sweepSizes(t *testing.T) [][2]int {
 		}
 		return sizes
 	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("sample seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 0))
+	rng := sampleRand(t)
 	for _, h := range []int{8, 40} {
 		for _, w := range sweepWidths(t, h, rng) {
 			sizes = append(sizes, [2]int{w, h})
