@@ -226,7 +226,7 @@ func baseNames(fs []watch.File) []string {
 func TestCopiedBoxKeepsNamesWhole(t *testing.T) {
 	ts := demoLike()
 	files := demoFiles(ts[0].Ref.TaskID)
-	ts[0].Last = watch.NewAnswer("InProgress", "bcd274bf-89d4-4464-820b-c9643b26e0b9", t0.Add(-time.Second), files, nil)
+	ts[0].Last = packedAnswer("InProgress", "bcd274bf-89d4-4464-820b-c9643b26e0b9", t0.Add(-time.Second), files, nil)
 	m := alertingModel(t, 80, 60, ts)
 	for _, msg := range runCmd(press(m, "Y")) {
 		m.Update(msg)

@@ -51,7 +51,7 @@ func recordingTask() watch.Task {
 		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
 	return watch.Task{
 		Ref: ref(recTaskID), Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
-		Last:     watch.NewAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
+		Last:     packedAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
 		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
 		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
 		History: []watch.Transition{
@@ -242,20 +242,50 @@ func TestDescribeCopies(t *testing.T) {
 
 // TestDescribeSweep: every size from the floor up draws no line wider
 // than the terminal and no more lines than it has. The text wraps anew
-// at every width, so every width from 40 to 100 and every fourth to 240
-// is drawn at one height, reached by a resize with the view open and then
-// by opening it again on each task; the height only sets how many lines
-// show, so every height from 8 to 80 is drawn at one width by a resize.
+// at every width, so widths from 40 up are drawn at one height, reached
+// by a resize with the view open and then by opening it again on each
+// task; the height only sets how many lines show, so heights from 8 up
+// are drawn at one width by a resize. With -tags long (sweepEvery) that
+// is every width from 40 to 100 and every fourth to 240, and every
+// height from 8 to 80; the normal suite draws 40 to 50, every seventh
+// width, 24 widths from a logged seed (sampleRand), every height to 30
+// and 80 and eight heights from the seed. A failure names its size.
 func TestDescribeSweep(t *testing.T) {
 	t.Parallel()
 	var sizes [][2]int
-	for w := 40; w <= 240; w++ {
-		if w <= 100 || w%4 == 0 {
-			sizes = append(sizes, [2]int{w, 24})
+	if sweepEvery {
+		for w := 40; w <= 240; w++ {
+			if w <= 100 || w%4 == 0 {
+				sizes = append(sizes, [2]int{w, 24})
+			}
 		}
-	}
-	for h := 8; h <= 80; h++ {
-		sizes = append(sizes, [2]int{60, h})
+		for h := 8; h <= 80; h++ {
+			sizes = append(sizes, [2]int{60, h})
+		}
+	} else {
+		rng := sampleRand(t)
+		ws := map[int]bool{}
+		for w := 40; w <= 240; w++ {
+			ws[w] = w <= 50 || w%7 == 0
+		}
+		for range 24 {
+			ws[40+rng.IntN(201)] = true
+		}
+		for w := 40; w <= 240; w++ {
+			if ws[w] {
+				sizes = append(sizes, [2]int{w, 24})
+			}
+		}
+		hs := []int{80}
+		for h := 8; h <= 30; h++ {
+			hs = append(hs, h)
+		}
+		for range 8 {
+			hs = append(hs, 31+rng.IntN(49))
+		}
+		for _, h := range hs {
+			sizes = append(sizes, [2]int{60, h})
+		}
 	}
 	m := withRecording(t, 80, 24)
 	m.Update(engineMsg{watch.Update{Changed: []watch.Task{hostileTask()}}})

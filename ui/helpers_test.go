@@ -3,8 +3,11 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -167,7 +170,7 @@ const hostile = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\u202eevil\
 // task (InProgress, empty list), and one with hostile strings everywhere.
 func fixtureTasks() []watch.Task {
 	ans := func(status string, at time.Time, files ...watch.File) *watch.Answer {
-		return watch.NewAnswer(status, "req-"+status, at, files, nil)
+		return packedAnswer(status, "req-"+status, at, files, nil)
 	}
 	file := func(i int) watch.File {
 		return watch.File{UserID: fmt.Sprintf("user_%02d", i), TrackType: "audio_video",
@@ -208,12 +211,47 @@ func fixtureTasks() []watch.Task {
 func hostileTask() watch.Task {
 	return watch.Task{
 		Ref: ref("task-hostile-9"), Note: "note " + hostile, Phase: watch.Throttled, Since: t0.Add(-7 * time.Second),
-		Last: watch.NewAnswer("Idle"+hostile, "req"+hostile, t0.Add(-9*time.Second),
+		Last: packedAnswer("Idle"+hostile, "req"+hostile, t0.Add(-9*time.Second),
 			[]watch.File{{UserID: "u" + hostile, TrackType: "t" + hostile, FileName: "f" + hostile + ".mp4", Begin: t0.Add(-time.Minute)}}, nil),
 		LastErr: &watch.Failure{Kind: client.KindThrottled, Code: "RequestLimitExceeded" + hostile, Message: "slow down " + hostile,
 			RequestID: "rq" + hostile, At: t0.Add(-7 * time.Second)},
 		History: []watch.Transition{{At: t0.Add(-7 * time.Second), From: watch.Idle, To: watch.Throttled, RequestID: "h" + hostile}},
 	}
+}
+
+// packedAnswers holds what packedAnswer made, by its arguments.
+var packedAnswers sync.Map
+
+// packedAnswer is watch.NewAnswer for the fixtures, which build the same
+// answers in hundreds of tests: each distinct answer is packed once per
+// test binary (packing one costs ~3 ms of CPU under -race, where
+// sync.Pool keeps dropping the deflate writer) and every call gets its
+// own copy, so a test may change its copy's fields (Answer's files and
+// raw JSON are packed bytes nobody writes to).
+func packedAnswer(status, requestID string, at time.Time, files []watch.File, raw []byte) *watch.Answer {
+	key := fmt.Sprintf("%q %q %v %#v %q", status, requestID, at, files, raw)
+	a, ok := packedAnswers.Load(key)
+	if !ok {
+		a, _ = packedAnswers.LoadOrStore(key, watch.NewAnswer(status, requestID, at, files, raw))
+	}
+	c := *a.(*watch.Answer)
+	return &c
+}
+
+// sampleRand is the random source of a sweep's sample in the normal
+// suite: a new seed each run, logged; TRTCWATCH_SWEEP_SEED=<seed>
+// replays it.
+func sampleRand(t *testing.T) *rand.Rand {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("TRTCWATCH_SWEEP_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("TRTCWATCH_SWEEP_SEED=%q: %v", s, err)
+		}
+		seed = n
+	}
+	t.Logf("sample seed %d; replay: TRTCWATCH_SWEEP_SEED=%d go test ./ui -run %s", seed, seed, t.Name())
+	return rand.New(rand.NewPCG(seed, 0))
 }
 
 // newTestModel builds a dashboard at w×h with the fixed clock, dark.

@@ -40,7 +40,7 @@ func pushedTask(id, room string, adopted bool) watch.Task {
 	t.Ref = ref(id)
 	t.Note = ""
 	mix := watch.File{UserID: "", TrackType: "audio_video", FileName: "1400000001_" + id + "__mix.mp4"}
-	t.Last = watch.NewAnswer("InProgress", "req-push", t0.Add(-2*time.Second), []watch.File{mix}, nil)
+	t.Last = packedAnswer("InProgress", "req-push", t0.Add(-2*time.Second), []watch.File{mix}, nil)
 	t.Pushed = &watch.Pushed{Adopted: adopted, RoomID: room, RobotID: "robot" + hostile, Callbacks: 6, Latest: t0.Add(-time.Second), Dropped: 1,
 		Started:   watch.Outcome{At: t0.Add(-8 * time.Minute)},
 		Stopped:   watch.Stop{At: t0.Add(-time.Second), LeaveCode: 2},

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -261,7 +262,8 @@ func TestBannersSayWhatToFix(t *testing.T) {
 // TestEveryRowNamesItsStateAndNote is the sweep's promise for the list:
 // from 80 columns up, every task row shows its state word and its note,
 // or, where the note column holds the error codes (NOTE / LAST ERROR),
-// a failing row its code.
+// a failing row its code. The normal suite draws the widths where the
+// columns change and a sample (rowWidths); -tags long every width.
 func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 	t.Parallel()
 	tasks := fixtureTasks()
@@ -270,10 +272,11 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 	}
 	other := taskref.Ref{Region: testRegion, SdkAppID: 1400000003, TaskID: "task-app-3"}
 	tasks = append(tasks, watch.Task{Ref: other, Note: "TCK-99", Phase: watch.Vanished, Last: &watch.Answer{Status: "Idle"}})
+	rng := sampleRand(t)
 	for _, h := range []int{24, 40, 80} {
 		m := newTestModel(t, newCountingEngine(), 80, h)
 		m.Update(engineMsg{watch.Update{Changed: tasks, Stats: okStats()}})
-		for w := 80; w <= 240; w++ {
+		for _, w := range rowWidths(m, rng) {
 			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 			seen := 0
 			merged := m.columns(m.layout().listW).c.merged
@@ -301,6 +304,36 @@ func TestEveryRowNamesItsStateAndNote(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rowWidths are the widths TestEveryRowNamesItsStateAndNote draws m at:
+// with -tags long (sweepEvery) every one from 80 to 240; else those
+// where the list's columns change (sweepBreaks) with their neighbours,
+// 80, 240 and twelve from rng (between breaks a column only
+// widens).
+func rowWidths(m *Model, rng *rand.Rand) []int {
+	var out []int
+	if sweepEvery {
+		for w := 80; w <= 240; w++ {
+			out = append(out, w)
+		}
+		return out
+	}
+	want := map[int]bool{80: true, 240: true}
+	for _, b := range sweepBreaks(m) {
+		for w := b - 1; w <= b+1; w++ {
+			want[w] = true
+		}
+	}
+	for range 12 {
+		want[80+rng.IntN(161)] = true
+	}
+	for w := 80; w <= 240; w++ {
+		if want[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // TestLegendCoversEveryState: the help's legend draws every state as the

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
@@ -134,15 +135,17 @@ func TestHostileStringsInHeaderAndInputs(t *testing.T) {
 }
 
 // TestWidthSweep: in every state, no line is wider than the terminal,
-// the frame is no taller than it, and nothing panics. Every width from 1
-// to 80 is drawn (the narrow end, where the layout is tightest, and
-// below 40 the "too small" text), and beyond it every width where the
-// layout plan changes (sweepBreaks: the panes, the list's columns, the
-// help's two columns, the hook banner) with its neighbours, and every
-// seventh width besides, at a short and a tall height (text that wraps
-// changes at every width; those widths sample it); then the heights at a
-// few widths, which is what changes vertically. -tags long draws every
-// width at every height of ten (sweepSizes).
+// the frame is no taller than it, and nothing panics. The widths drawn
+// are every one where the layout plan changes (sweepBreaks: the panes,
+// the list's columns, the help's two columns, the hook banner) with its
+// neighbours, the edges (1 to 3, the "too small" text's end at 40, 80),
+// and a random sample besides, chosen anew each run from a logged seed
+// (sampleRand: TRTCWATCH_SWEEP_SEED replays it; text that wraps changes
+// at every width, and the sample covers it over runs), at a short height (no borders) and a tall one (borders, the
+// most lines of a box); then at a few widths every height to 16 (where
+// borders, banners and the detail pane come and go) and a sample.
+// -tags long draws every width from 1 to 240 at ten heights
+// (sweepSizes). A failure names its size.
 // (TestEveryRowNamesItsStateAndNote checks the rows' content from 80
 // columns up.)
 func TestWidthSweep(t *testing.T) {
@@ -196,8 +199,9 @@ func TestWidthSweep(t *testing.T) {
 
 // sweepSizes are the sizes TestWidthSweep draws: with -tags long every
 // width from 1 to 240 at ten heights; else the widths of sweepWidths at a
-// short height (no borders) and a tall one (borders, the most lines of a
-// box), and every height to 24 and every fourth to 80 at four widths.
+// short height and a tall one; at 40 and 121 (the narrowest frame, and
+// the panes side by side) every height to 16; at those and 80 and 200,
+// 24, 80 and four heights from the seed.
 func sweepSizes(t *testing.T) [][2]int {
 	var sizes [][2]int
 	if sweepEvery {
@@ -208,36 +212,40 @@ func sweepSizes(t *testing.T) [][2]int {
 		}
 		return sizes
 	}
+	rng := sampleRand(t)
 	for _, h := range []int{8, 40} {
-		for _, w := range sweepWidths(t, h) {
+		for _, w := range sweepWidths(t, h, rng) {
 			sizes = append(sizes, [2]int{w, h})
 		}
 	}
 	for _, w := range []int{40, 80, 121, 200} {
-		for h := 1; h <= 80; h++ {
-			if h <= 24 || h%4 == 0 {
-				sizes = append(sizes, [2]int{w, h})
-			}
+		hs := []int{24, 80}
+		for h := 1; h <= 16 && (w == 40 || w == 121); h++ { // the narrowest, stacked and side by side
+			hs = append(hs, h)
+		}
+		for range 4 {
+			hs = append(hs, 1+rng.IntN(80))
+		}
+		for _, h := range hs {
+			sizes = append(sizes, [2]int{w, h})
 		}
 	}
 	return sizes
 }
 
-// sweepWidths are the widths TestWidthSweep draws at height h: 1 to 80,
-// then the layout's breakpoints (sweepBreaks) with their neighbours and
-// every seventh width to 240.
-func sweepWidths(t *testing.T, h int) []int {
+// sweepWidths are the widths TestWidthSweep draws at height h: the
+// layout's breakpoints (sweepBreaks) with their neighbours, 1 to 3, the
+// neighbours of 40 (minWidth: below it the "too small" text) and of 80,
+// and twelve more from rng.
+func sweepWidths(t *testing.T, h int, rng *rand.Rand) []int {
 	want := map[int]bool{}
-	for w := 1; w <= 80; w++ {
-		want[w] = true
-	}
-	for w := 80; w <= 240; w += 7 {
-		want[w] = true
-	}
-	for _, b := range sweepBreaks(t, h) {
+	for _, b := range append(sweepBreaks(loaded(t, newCountingEngine(), 200, h)), 2, minWidth, 80) {
 		for w := b - 1; w <= b+1; w++ {
 			want[w] = true
 		}
+	}
+	for range 12 {
+		want[1+rng.IntN(240)] = true
 	}
 	out := make([]int, 0, len(want))
 	for w := range want {
@@ -249,13 +257,13 @@ func sweepWidths(t *testing.T, h int) []int {
 	return out
 }
 
-// sweepBreaks are the widths above 80 at which the layout plan changes
-// at height h: where the panes sit and how wide they are, the list's
+// sweepBreaks are the widths from 40 up at which m's layout plan changes
+// at its height and with its tasks: where the panes sit and how wide they are, the list's
 // columns (with and without marks), and the fixed thresholds of the help
 // and the hook banner. They are computed from the plan itself, which is
 // cheap, so a new threshold is swept without being listed here.
-func sweepBreaks(t *testing.T, h int) []int {
-	m := loaded(t, newCountingEngine(), 200, h)
+func sweepBreaks(m *Model) []int {
+	defer func(w int) { m.w = w }(m.w)
 	// What is drawn, not how wide: the panes' arrangement, and for each
 	// column whether it shows and whether it has grown to what its rows
 	// want (between those, a column only widens).
@@ -269,8 +277,8 @@ func sweepBreaks(t *testing.T, h int) []int {
 		return fmt.Sprint(l.tooSmall, l.side, l.border, l.detH > 0, shape(planCols(l.listW, wt), wt), shape(planCols(l.listW-markW, wt), wt))
 	}
 	breaks := []int{twoColumnHelp + 4, hookBannerWide, sideBySide}
-	prev := sig(80)
-	for w := 81; w <= 240; w++ {
+	prev := sig(minWidth)
+	for w := minWidth + 1; w <= 240; w++ {
 		if p := sig(w); p != prev {
 			breaks = append(breaks, w)
 			prev = p
