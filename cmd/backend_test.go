@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/ui"
 )
 
 // serveRun is `trtcwatch serve` run in this process with a context the
@@ -26,6 +29,30 @@ type serveRun struct {
 
 func startServe(t *testing.T, args ...string) *serveRun {
 	t.Helper()
+	return launchServe(t, func(ctx context.Context, keys string, stdout, stderr io.Writer) int {
+		return run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), nil, stdout, stderr)
+	})
+}
+
+// startServeDemoKey is startServe with the client signing with the
+// emulator's key pair, given in the backend's client configuration as the
+// environment would give it: the test needs no t.Setenv and may run in
+// parallel. args must parse.
+func startServeDemoKey(t *testing.T, args ...string) *serveRun {
+	t.Helper()
+	return launchServe(t, func(ctx context.Context, keys string, stdout, stderr io.Writer) int {
+		f, b, err := newServe(append([]string{"--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), io.Discard, ui.DefaultKeyMap())
+		if err != nil {
+			return fail(stderr, err)
+		}
+		b.cfg.Credential = common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)
+		return f.serve(ctx, b, stdout, stderr)
+	})
+}
+
+// launchServe runs serve (start) with an empty authorized_keys file.
+func launchServe(t *testing.T, start func(ctx context.Context, keys string, stdout, stderr io.Writer) int) *serveRun {
+	t.Helper()
 	keys := filepath.Join(t.TempDir(), "authorized_keys")
 	if err := os.WriteFile(keys, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -35,7 +62,7 @@ func startServe(t *testing.T, args ...string) *serveRun {
 	outR, outW := io.Pipe()
 	go io.Copy(&s.stdout, outR) //nolint:errcheck // ends when serve returns
 	go func() {
-		s.code <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), nil, outW, &s.stderr)
+		s.code <- start(ctx, keys, outW, &s.stderr)
 		outW.Close()
 	}()
 	t.Cleanup(func() { cancel(nil) })
