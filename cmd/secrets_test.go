@@ -95,12 +95,22 @@ func secretEndpoints(t *testing.T) (ok, badKey, badToken string) {
 }
 
 func setCanaryEnv(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
 	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
 	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
-	t.Setenv("TENCENTCLOUD_SECRET_ID", canaryID)
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", canaryKey)
-	t.Setenv("TENCENTCLOUD_SESSION_TOKEN", canaryToken)
+	for _, kv := range canaryEnviron(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
+// canaryEnviron is the canary credential and a home of the test's own as
+// a child's environment (startPTY's env): a test whose program runs as a
+// child passes it there rather than calling setCanaryEnv, and so may run
+// in parallel. The environment's credential comes first in the chain, so
+// a credentials file the test's own environment names is never read.
+func canaryEnviron(t *testing.T) []string {
+	return []string{"HOME=" + t.TempDir(), "TENCENTCLOUD_SECRET_ID=" + canaryID, "TENCENTCLOUD_SECRET_KEY=" + canaryKey,
+		"TENCENTCLOUD_SESSION_TOKEN=" + canaryToken}
 }
 
 // TestSecretsNeverShown runs every path with the canary credential and
