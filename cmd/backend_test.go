@@ -34,18 +34,17 @@ func startServe(t *testing.T, args ...string) *serveRun {
 	})
 }
 
-// startServeDemoKey is startServe with the client signing with the
-// emulator's key pair, given in the backend's client configuration as the
-// environment would give it: the test needs no t.Setenv and may run in
-// parallel. args must parse.
-func startServeDemoKey(t *testing.T, args ...string) *serveRun {
+// startServeKey is startServe with the client signing with cred, given
+// in the backend's client configuration as the environment would give
+// it: the test needs no t.Setenv and may run in parallel.
+func startServeKey(t *testing.T, cred *common.Credential, args ...string) *serveRun {
 	t.Helper()
 	return launchServe(t, func(ctx context.Context, keys string, stdout, stderr io.Writer) int {
 		f, b, err := newServe(append([]string{"--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), io.Discard, ui.DefaultKeyMap())
 		if err != nil {
 			return fail(stderr, err)
 		}
-		b.cfg.Credential = common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)
+		b.cfg.Credential = cred
 		return f.serve(ctx, b, stdout, stderr)
 	})
 }
@@ -143,7 +142,7 @@ func TestServePanicIsCaught(t *testing.T) {
 // before the command-line tasks are saved, as the dashboard does not
 // start before.
 func TestServeWaitsForTheLock(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 	state := filepath.Join(t.TempDir(), "watchlist.json")
 	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
@@ -154,7 +153,7 @@ func TestServeWaitsForTheLock(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	s := startServe(t, "--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "sec-live-1")
+	s := startServeKey(t, common.NewCredential(canaryID, canaryKey), "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "sec-live-1")
 	waitFor(t, &s.stderr, "waiting for the watch list "+state+" (another trtcwatch may hold its lock)\n")
 	if strings.Contains(s.stdout.String(), "listening") {
 		t.Errorf("serve listens before its tasks are saved:\n%s", s.stdout.String())

@@ -338,7 +338,7 @@ func TestServeTakesCallbacks(t *testing.T) {
 	state := filepath.Join(dir, "w.json")
 	cbAddr := freeLoopbackAddr(t)
 	ep := startEmulatorCmd(t, pushScenario, "--callback-url", "http://"+cbAddr+"/", "--callback-key-file", keyFile)
-	s := startServeDemoKey(t, "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s",
+	s := startServeKey(t, common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey), "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s",
 		"--callbacks", cbAddr, "--callback-key-file", keyFile, "cb-push-1")
 	waitFor(t, &s.stdout, "receiving TRTC's recording callbacks on http://"+cbAddr+"/\n")
 	var out strings.Builder
