@@ -3,17 +3,15 @@ package cmd
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"os"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/internal/waittest"
 	"github.com/trtcwatch/trtcwatch/ui"
 )
 
@@ -34,20 +32,8 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	flag.Parse()
-	if !flagGiven("test.parallel") {
-		// The parallel tests mostly wait (for a child's terminal, a
-		// scenario's clock, a signal), so one per core leaves the cores
-		// idle; -test.parallel given on the command line still wins.
-		flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0)))) //nolint:errcheck // a valid int
-	}
+	waittest.RaiseParallel() // the tests wait on children, terminals and scenario clocks
 	os.Exit(m.Run())
-}
-
-// flagGiven says whether the command line set the flag.
-func flagGiven(name string) (given bool) {
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }
 
 // run is Main with the default key map, as the program runs it.
