@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/ui"
 )
 
 // serveRun is `trtcwatch serve` run in this process with a context the
@@ -26,6 +29,29 @@ type serveRun struct {
 
 func startServe(t *testing.T, args ...string) *serveRun {
 	t.Helper()
+	return launchServe(t, func(ctx context.Context, keys string, stdout, stderr io.Writer) int {
+		return run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), nil, stdout, stderr)
+	})
+}
+
+// startServeKey is startServe with the client signing with cred, given
+// in the backend's client configuration as the environment would give
+// it: the test needs no t.Setenv and may run in parallel.
+func startServeKey(t *testing.T, cred *common.Credential, args ...string) *serveRun {
+	t.Helper()
+	return launchServe(t, func(ctx context.Context, keys string, stdout, stderr io.Writer) int {
+		f, b, err := newServe(append([]string{"--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), io.Discard, ui.DefaultKeyMap())
+		if err != nil {
+			return fail(stderr, err)
+		}
+		b.cfg.Credential = cred
+		return f.serve(ctx, b, stdout, stderr)
+	})
+}
+
+// launchServe runs serve (start) with an empty authorized_keys file.
+func launchServe(t *testing.T, start func(ctx context.Context, keys string, stdout, stderr io.Writer) int) *serveRun {
+	t.Helper()
 	keys := filepath.Join(t.TempDir(), "authorized_keys")
 	if err := os.WriteFile(keys, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -35,7 +61,7 @@ func startServe(t *testing.T, args ...string) *serveRun {
 	outR, outW := io.Pipe()
 	go io.Copy(&s.stdout, outR) //nolint:errcheck // ends when serve returns
 	go func() {
-		s.code <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--authorized-keys", keys}, args...), nil, outW, &s.stderr)
+		s.code <- start(ctx, keys, outW, &s.stderr)
 		outW.Close()
 	}()
 	t.Cleanup(func() { cancel(nil) })
@@ -116,7 +142,7 @@ func TestServePanicIsCaught(t *testing.T) {
 // before the command-line tasks are saved, as the dashboard does not
 // start before.
 func TestServeWaitsForTheLock(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 	state := filepath.Join(t.TempDir(), "watchlist.json")
 	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
@@ -127,7 +153,7 @@ func TestServeWaitsForTheLock(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	s := startServe(t, "--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "sec-live-1")
+	s := startServeKey(t, common.NewCredential(canaryID, canaryKey), "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "sec-live-1")
 	waitFor(t, &s.stderr, "waiting for the watch list "+state+" (another trtcwatch may hold its lock)\n")
 	if strings.Contains(s.stdout.String(), "listening") {
 		t.Errorf("serve listens before its tasks are saved:\n%s", s.stdout.String())

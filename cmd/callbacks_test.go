@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/hook"
 	"github.com/trtcwatch/trtcwatch/ui"
@@ -24,11 +26,14 @@ import (
 
 const cbTestKey = "trtcwatchPushKey2026"
 
-// pushScenario: cb-push-1 streams, fails over at 3 s and exits at 4 s
-// (gone at 5 s); cb-push-2 streams and is on no command line.
+// pushScenario: cb-push-1 streams, fails over at 2 s and exits at 3 s
+// (gone at 4 s); cb-push-2 streams and is on no command line. The exit
+// comes 3 s in so that the first poll, which may come 2.7 s late on a
+// loaded machine, still sees the task recording and the exit is the
+// callback's to announce.
 const pushScenario = `{"tasks": [
-  {"task_id": "cb-push-1", "sdk_app_id": 1400000001, "failovers": ["3s"],
-   "timeline": [{"at": "0s", "status": "InProgress"}, {"at": "4s", "status": "Exited"}, {"at": "5s", "status": "gone"}]},
+  {"task_id": "cb-push-1", "sdk_app_id": 1400000001, "failovers": ["2s"],
+   "timeline": [{"at": "0s", "status": "InProgress"}, {"at": "3s", "status": "Exited"}, {"at": "4s", "status": "gone"}]},
   {"task_id": "cb-push-2", "sdk_app_id": 1400000001, "timeline": [{"at": "0s", "status": "InProgress"}]}
 ]}`
 
@@ -184,7 +189,10 @@ type dashBackend struct {
 }
 
 // openDashBackend parses args as the dashboard does and opens its
-// backend (the receiver bound, the client made), without starting it.
+// backend (the receiver bound, the client made) and starts it. Without
+// --demo the client signs with the emulator's key pair, given in the
+// backend's client configuration as the environment would give it, so
+// the test needs no t.Setenv and may run in parallel.
 func openDashBackend(t *testing.T, args ...string) (*dashBackend, error) {
 	t.Helper()
 	fs := flag.NewFlagSet("trtcwatch", flag.ContinueOnError)
@@ -199,6 +207,9 @@ func openDashBackend(t *testing.T, args ...string) (*dashBackend, error) {
 	b, err := newBackend(&f.backend, fs.Args(), ui.DefaultKeyMap(), dashboardRole)
 	if err != nil {
 		return nil, err
+	}
+	if !f.backend.demo {
+		b.cfg.Credential = common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey)
 	}
 	t.Cleanup(b.close)
 	d := &dashBackend{backend: b}
@@ -254,16 +265,14 @@ func waitEngine(t *testing.T, e *watch.Engine, what string, cond func([]watch.Ta
 // --on-change hook as kind callback; a callback for a task not watched
 // while adoption is off never reaches the hooks.
 func TestDashboardBackendTakesCallbacks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
 	keyFile := writeFile(t, dir, "cb.key", cbTestKey+"\n")
 	hooked := filepath.Join(dir, "hooks.jsonl")
 	state := filepath.Join(dir, "w.json")
 	cbAddr := freeLoopbackAddr(t)
 	ep := startEmulatorCmd(t, pushScenario, "--callback-url", "http://"+cbAddr+"/", "--callback-key-file", keyFile)
-	d, err := openDashBackend(t, "--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s",
+	d, err := openDashBackend(t, "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s",
 		"--callbacks", cbAddr, "--callback-key-file", keyFile, "--adopt", "--confirm-interval", "45s",
 		"--on-change", "cat >> "+hooked+"; echo >> "+hooked, "cb-push-1")
 	if err != nil {
@@ -323,15 +332,14 @@ func TestDashboardBackendTakesCallbacks(t *testing.T) {
 // cannot explain it), all in the shared event log, where a task not
 // watched is listed as such (no --adopt).
 func TestServeTakesCallbacks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	t.Setenv("TENCENTCLOUD_SECRET_ID", emulator.DemoSecretID)
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", emulator.DemoSecretKey)
-	t.Setenv(envCallbackKey, cbTestKey)
+	keyFile := writeFile(t, dir, "cb.key", cbTestKey+"\n")
 	state := filepath.Join(dir, "w.json")
 	cbAddr := freeLoopbackAddr(t)
-	ep := startEmulatorCmd(t, pushScenario, "--callback-url", "http://"+cbAddr+"/")
-	s := startServe(t, "--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s", "--callbacks", cbAddr, "cb-push-1")
+	ep := startEmulatorCmd(t, pushScenario, "--callback-url", "http://"+cbAddr+"/", "--callback-key-file", keyFile)
+	s := startServeKey(t, common.NewCredential(emulator.DemoSecretID, emulator.DemoSecretKey), "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "--interval", "60s",
+		"--callbacks", cbAddr, "--callback-key-file", keyFile, "cb-push-1")
 	waitFor(t, &s.stdout, "receiving TRTC's recording callbacks on http://"+cbAddr+"/\n")
 	var out strings.Builder
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {

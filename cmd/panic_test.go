@@ -17,12 +17,12 @@ import (
 // the engine and client frames, so it really was taken mid-polling, and
 // hold no fragment of the key or the token.
 func TestTraceHasNoSecret(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	ok, _, _ := secretEndpoints(t)
 	dir := t.TempDir()
 	c := startPTY(t, []string{"--endpoint", ok, "--sdk-app-id", "1400000001", "--interval", "200ms",
 		"--state", filepath.Join(dir, "watchlist.json"), "--log-file", filepath.Join(dir, "debug.log"),
-		"sec-live-1", "sec-idle-2"}, []string{"GOTRACEBACK=system"}, 160, 40)
+		"sec-live-1", "sec-idle-2"}, append(canaryEnviron(t), "GOTRACEBACK=system"), 160, 40)
 	c.waitText(t, "InProgress", 15*time.Second) // an answer came: the key signed calls
 	time.Sleep(500 * time.Millisecond)          // a few more sweeps, so calls are in flight
 	if err := c.cmd.Process.Signal(syscall.SIGQUIT); err != nil {

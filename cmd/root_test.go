@@ -11,6 +11,7 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/emulator"
 	"github.com/trtcwatch/trtcwatch/emulator/emutest"
+	"github.com/trtcwatch/trtcwatch/internal/waittest"
 	"github.com/trtcwatch/trtcwatch/ui"
 )
 
@@ -31,6 +32,7 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
+	waittest.RaiseParallel() // the tests wait on children, terminals and scenario clocks
 	os.Exit(m.Run())
 }
 

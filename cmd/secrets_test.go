@@ -95,33 +95,51 @@ func secretEndpoints(t *testing.T) (ok, badKey, badToken string) {
 }
 
 func setCanaryEnv(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
 	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
 	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
-	t.Setenv("TENCENTCLOUD_SECRET_ID", canaryID)
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", canaryKey)
-	t.Setenv("TENCENTCLOUD_SESSION_TOKEN", canaryToken)
+	for _, kv := range canaryEnviron(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 }
 
-// TestSecretsNeverShown runs every path with the canary credential and
-// greps everything it wrote: snapshot (table and JSON) and the dashboard
-// (screen, watch list file, --log-file) against an API that accepts the
-// key, one that rejects it and one that rejects the token; and the errors
-// of incomplete or broken credential setups.
-func TestSecretsNeverShown(t *testing.T) {
-	setCanaryEnv(t)
+// canaryEnviron is the canary credential and a home of the test's own as
+// a child's environment (startPTY's env): a test whose program runs as a
+// child passes it there rather than calling setCanaryEnv, and so may run
+// in parallel. The environment's credential comes first in the chain, so
+// a credentials file the test's own environment names is never read.
+func canaryEnviron(t *testing.T) []string {
+	return []string{"HOME=" + t.TempDir(), "TENCENTCLOUD_SECRET_ID=" + canaryID, "TENCENTCLOUD_SECRET_KEY=" + canaryKey,
+		"TENCENTCLOUD_SESSION_TOKEN=" + canaryToken}
+}
+
+// secretCase is one API the canary credential meets, and what proves a
+// run against it went through: the answer or the auth error.
+type secretCase struct {
+	name, url string
+	wantCode  int    // snapshot's exit
+	want      string // what snapshot prints
+	dashWant  string // what the dashboard draws
+}
+
+// secretCases starts the APIs (secretEndpoints): one that accepts the
+// canary key, one that rejects it and one that rejects its token.
+func secretCases(t *testing.T) []secretCase {
 	ok, badKey, badToken := secretEndpoints(t)
-	endpoints := []struct {
-		name, url string
-		wantCode  int
-		want      string // proves the snapshot ran: the answer or the auth error
-		dashWant  string // ... and the dashboard
-	}{
+	return []secretCase{
 		{"accepted", ok, 0, "InProgress", "● InProgress"}, // gone is an answer too: exit 0
 		{"wrong key", badKey, 1, "AuthFailure.SignatureFailure", "AUTH FAILED: AuthFailure.SignatureFailure"},
 		{"wrong token", badToken, 1, "AuthFailure.TokenFailure", "AUTH FAILED: AuthFailure.TokenFailure"},
 	}
-	for _, ep := range endpoints {
+}
+
+// TestSecretsNeverShown runs snapshot (table and JSON) with the canary
+// credential against every secretCases API and greps everything it wrote;
+// TestSecretsNeverShownOnTheDashboard does the same for the dashboard and
+// TestCredentialErrorsNeverEchoSecrets for broken credential setups.
+func TestSecretsNeverShown(t *testing.T) {
+	setCanaryEnv(t)
+	for _, ep := range secretCases(t) {
 		for _, format := range [][]string{nil, {"--json"}} {
 			t.Run("snapshot "+ep.name+" "+strings.Join(format, ""), func(t *testing.T) {
 				t.Parallel()
@@ -136,7 +154,17 @@ func TestSecretsNeverShown(t *testing.T) {
 				noLeak(t, "stderr", stderr.String())
 			})
 		}
-		t.Run("dashboard "+ep.name, func(t *testing.T) { t.Parallel(); dashboardNoLeak(t, ep.url, ep.dashWant) })
+	}
+}
+
+// TestSecretsNeverShownOnTheDashboard: the dashboard with the canary
+// credential (in its own environment, so the test runs in parallel)
+// against every secretCases API: screen, watch list file, event log and
+// --log-file (dashboardNoLeak).
+func TestSecretsNeverShownOnTheDashboard(t *testing.T) {
+	t.Parallel()
+	for _, ep := range secretCases(t) {
+		t.Run(ep.name, func(t *testing.T) { t.Parallel(); dashboardNoLeak(t, ep.url, ep.dashWant) })
 	}
 }
 
@@ -152,7 +180,7 @@ func dashboardNoLeak(t *testing.T, endpoint, want string) {
 	// not a developer's real clipboard.
 	c := startPTY(t, []string{"--endpoint", endpoint, "--sdk-app-id", "1400000001", "--interval", "200ms",
 		"--log-file", logPath, "--state", statePath, "sec-live-1", "sec-idle-2"},
-		[]string{"DISPLAY=", "WAYLAND_DISPLAY="}, 160, 40)
+		append(canaryEnviron(t), "DISPLAY=", "WAYLAND_DISPLAY="), 160, 40)
 	c.waitText(t, want, 15*time.Second)
 	for _, k := range []string{"\r", "Y", "\x1b", "?"} {
 		mark := len(c.out.String())

@@ -33,7 +33,18 @@ type serveFlags struct {
 const serveShutdownWait = 10 * time.Second
 
 // runServe runs one engine and serves its dashboard over SSH (team mode).
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys ui.KeyMap) (code int) {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys ui.KeyMap) int {
+	f, b, err := newServe(args, stdout, keys)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	return f.serve(ctx, b, stdout, stderr)
+}
+
+// newServe parses and checks serve's flags and TASKs and builds its
+// backend, opening nothing: every usage error comes from here (a help
+// request too, written to stdout).
+func newServe(args []string, stdout io.Writer, keys ui.KeyMap) (*serveFlags, *backend, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var f serveFlags
 	f.backend.register(fs)
@@ -44,21 +55,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, keys
 	fs.IntVar(&f.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most dashboards served at once")
 	fs.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without input")
 	if err := refuseDashboardOnly(args); err != nil {
-		return fail(stderr, err)
+		return nil, nil, err
 	}
 	if err := parseFlags(fs, serveUsage, args, stdout); err != nil {
-		return fail(stderr, err)
+		return nil, nil, err
 	}
 	if err := f.validate(); err != nil {
-		return fail(stderr, err)
+		return nil, nil, err
 	}
 	b, err := newBackend(&f.backend, fs.Args(), keys, serveRole)
 	if err != nil {
-		return fail(stderr, err)
+		return nil, nil, err
 	}
 	if _, err := os.Stat(f.authKeys); err != nil {
-		return fail(stderr, usagef("--authorized-keys: %v", err))
+		return nil, nil, usagef("--authorized-keys: %v", err)
 	}
+	return &f, b, nil
+}
+
+// serve opens the backend newServe built, runs it and serves SSH until
+// ctx ends, the server fails or a goroutine panics.
+func (f *serveFlags) serve(ctx context.Context, b *backend, stdout, stderr io.Writer) (code int) {
 	defer b.close()
 	if err := b.open(); err != nil {
 		return fail(stderr, err)

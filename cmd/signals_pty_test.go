@@ -18,17 +18,17 @@ import (
 )
 
 // dashboardInPTY starts the real dashboard in a terminal against a local
-// emulator of its own with the canary credential (setCanaryEnv, which the
-// caller or its parent test calls: parallel subtests may not set the
-// environment), watching two tasks from the command line, and waits until
-// it draws live data. extraEnv is added to the child's environment.
+// emulator of its own with the canary credential in the child's own
+// environment (canaryEnviron, so the tests may run in parallel), watching
+// two tasks from the command line, and waits until it draws live data.
+// extraEnv is added to the child's environment.
 func dashboardInPTY(t *testing.T, extraEnv ...string) (c *ptyChild, state, logFile string) {
 	t.Helper()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 	dir := t.TempDir()
 	state, logFile = filepath.Join(dir, "watchlist.json"), filepath.Join(dir, "debug.log")
 	c = startPTY(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--interval", "200ms",
-		"--state", state, "--log-file", logFile, "sec-live-1", "sec-idle-2"}, extraEnv, 120, 30)
+		"--state", state, "--log-file", logFile, "sec-live-1", "sec-idle-2"}, append(canaryEnviron(t), extraEnv...), 120, 30)
 	c.waitText(t, "InProgress", 15*time.Second)
 	return c, state, logFile
 }
@@ -86,7 +86,7 @@ func TestSignalsGiveTheTerminalBack(t *testing.T) {
 		{syscall.SIGINT, 128 + int(syscall.SIGINT), "stopped by SIGINT"},
 		{syscall.SIGQUIT, 2, "goroutine "},
 	}
-	setCanaryEnv(t)
+	t.Parallel()
 	for _, tt := range tests {
 		t.Run(tt.sig.String(), func(t *testing.T) {
 			t.Parallel()
@@ -113,7 +113,7 @@ func TestSignalsGiveTheTerminalBack(t *testing.T) {
 // lines naming the crash log; neither the screen nor the log holds the
 // secret the panic value carried.
 func TestPanicGivesTheTerminalBack(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	for _, kind := range []string{"update", "view", "cmd", "batch", "sequence", "goroutine"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
@@ -156,7 +156,7 @@ func TestPanicGivesTheTerminalBack(t *testing.T) {
 // dashboard as "a" (add) and a task name; and start-up says what it waits
 // for.
 func TestTypedAheadKeysDropped(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
 	state := filepath.Join(t.TempDir(), "watchlist.json")
 	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
@@ -167,7 +167,7 @@ func TestTypedAheadKeysDropped(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	c := startPTY(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "sec-live-1"}, nil, 120, 30)
+	c := startPTY(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "sec-live-1"}, canaryEnviron(t), 120, 30)
 	c.waitText(t, "waiting for the watch list "+state, 15*time.Second)
 	c.tty.Write([]byte("atyped-ahead-task"))
 	c.waitText(t, "atyped-ahead-task", 5*time.Second) // the terminal echoed it: it is queued

@@ -34,7 +34,7 @@ func loseStateDir(t *testing.T, dir string) {
 // says the list could not be saved and prints each added task on a line of
 // its own on stderr, ready to paste back. It never says "saved".
 func TestQuitWithUnsavedEdits(t *testing.T) {
-	setCanaryEnv(t)
+	t.Parallel()
 	for _, end := range []struct {
 		name string
 		key  string
@@ -49,7 +49,7 @@ func TestQuitWithUnsavedEdits(t *testing.T) {
 			}
 			var stderr lockedBuffer
 			c := startPTYStderr(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--interval", "200ms",
-				"--state", filepath.Join(dir, "watchlist.json"), "sec-live-1"}, nil, 120, 30, &stderr)
+				"--state", filepath.Join(dir, "watchlist.json"), "sec-live-1"}, canaryEnviron(t), 120, 30, &stderr)
 			c.waitText(t, "InProgress", 15*time.Second)
 			loseStateDir(t, dir)
 			c.tty.Write([]byte("a"))

@@ -169,12 +169,16 @@ func TestHealth(t *testing.T) {
 		if h.gate != tt.gate {
 			t.Errorf("%s: gate %v, want %v", tt.name, h.gate, tt.gate)
 		}
-		got, detail := h.state(at(last+1), 12*time.Second, 2*time.Second)
-		if got != tt.health || !strings.Contains(detail, tt.detail) {
-			t.Errorf("%s: state %q %q, want %q containing %q", tt.name, got, detail, tt.health, tt.detail)
-		}
-		if later, _ := h.state(at(last+60_000), 12*time.Second, 2*time.Second); h.gate == gateOpen && later != HealthOK {
-			t.Errorf("%s: degraded should fade after a quiet minute, got %q", tt.name, later)
+		// Degraded lasts Config.DegradedSpan after the last failure: the
+		// default 10 s and a test's short one alike.
+		for _, span := range []time.Duration{Config{}.withDefaults().DegradedSpan, 300 * time.Millisecond} {
+			got, detail := h.state(at(last+1), 12*time.Second, 2*time.Second, span)
+			if got != tt.health || !strings.Contains(detail, tt.detail) {
+				t.Errorf("%s (span %v): state %q %q, want %q containing %q", tt.name, span, got, detail, tt.health, tt.detail)
+			}
+			if later, _ := h.state(at(last+int(span.Milliseconds())), 12*time.Second, 2*time.Second, span); h.gate == gateOpen && later != HealthOK {
+				t.Errorf("%s: degraded should fade %v after the last failure, got %q", tt.name, span, later)
+			}
 		}
 	}
 }

@@ -37,6 +37,11 @@ type Config struct {
 	Workers       int           // default defaultMaxInFlight: the cap on calls in flight; below it the engine sizes concurrency from the measured latency (inflight.go)
 	HistoryLimit  int           // default 50 transitions per task
 	ProbeInterval time.Duration // default 12s: pace of the single probe while credentials fail
+	// DegradedSpan is how long after a throttled or failed call the header
+	// still says "degraded" (default 10s): long enough that a user glancing
+	// at the screen sees a passing problem, short enough that a recovered
+	// API reads "ok" again. Tests of recovery set it short.
+	DegradedSpan time.Duration
 	// ReloadInterval is how often Run looks for another dashboard's changes
 	// to the watch list (default defaultReloadInterval).
 	ReloadInterval time.Duration
@@ -69,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ProbeInterval <= 0 {
 		c.ProbeInterval = 12 * time.Second
+	}
+	if c.DegradedSpan <= 0 {
+		c.DegradedSpan = 10 * time.Second
 	}
 	if c.ReloadInterval <= 0 {
 		c.ReloadInterval = defaultReloadInterval
@@ -321,7 +329,7 @@ func (e *Engine) Stats() Stats {
 }
 
 func (e *Engine) statsLocked(now time.Time) Stats {
-	h, detail := e.health.state(now, e.cfg.ProbeInterval, e.cfg.Interval)
+	h, detail := e.health.state(now, e.cfg.ProbeInterval, e.cfg.Interval, e.cfg.DegradedSpan)
 	s := Stats{
 		Limit:        e.aimd.rate,
 		Quota:        e.cfg.Quota,

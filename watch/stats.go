@@ -46,11 +46,10 @@ func (m *meter) sum(now time.Time, n int) int {
 }
 
 const (
-	rateSpan     = 5               // seconds the header rate averages over
-	downRun      = 10              // consecutive transport failures that mean "down" at once
-	downSlowRun  = 3               // ... or this many spread over downSpan
-	downSpan     = 5 * time.Second //
-	degradedSpan = 10 * time.Second
+	rateSpan    = 5               // seconds the header rate averages over
+	downRun     = 10              // consecutive transport failures that mean "down" at once
+	downSlowRun = 3               // ... or this many spread over downSpan
+	downSpan    = 5 * time.Second //
 )
 
 // health follows what recent calls say about the API as a whole, and decides
@@ -110,7 +109,8 @@ func (h *health) observe(f *Failure, now time.Time) bool {
 }
 
 // state is what the header shows, with what to do about it.
-func (h *health) state(now time.Time, probeEvery, downEvery time.Duration) (Health, string) {
+// A failure within degradedFor of now keeps the header "degraded".
+func (h *health) state(now time.Time, probeEvery, downEvery, degradedFor time.Duration) (Health, string) {
 	switch h.gate {
 	case gateAuth:
 		return HealthAuth, authHint(h.authFail) + fmt.Sprintf("; polling paused, one probe every %s", probeEvery)
@@ -120,7 +120,7 @@ func (h *health) state(now time.Time, probeEvery, downEvery time.Duration) (Heal
 		return HealthDown, fmt.Sprintf("%s; showing last known data, one probe every %s",
 			failText(h.runLast), downEvery)
 	}
-	if h.lastFail != nil && now.Sub(h.lastFail.At) < degradedSpan {
+	if h.lastFail != nil && now.Sub(h.lastFail.At) < degradedFor {
 		return HealthDegraded, "some calls fail: " + failText(h.lastFail)
 	}
 	return HealthOK, ""

@@ -1,0 +1,15 @@
+package soak
+
+import (
+	"os"
+	"testing"
+
+	"github.com/trtcwatch/trtcwatch/internal/waittest"
+)
+
+// TestMain runs the soaks side by side: they wait out real-time windows
+// (an auth failure, an outage) far more than they compute.
+func TestMain(m *testing.M) {
+	waittest.RaiseParallel()
+	os.Exit(m.Run())
+}
