@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trtcwatch/trtcwatch/taskref"
@@ -24,18 +22,6 @@ func (m *Model) openEvents() {
 		m.focus.push(focusEvents)
 	}
 	m.evp.Open()
-}
-
-// eventsKey hands a key to the events pane.
-func (m *Model) eventsKey(k tea.KeyPressMsg) tea.Cmd {
-	m.evp.SetSize(m.w, m.layout().bodyH)
-	return m.child(m.evp.Update(k))
-}
-
-// appendEvents draws the events pane in the body.
-func (m *Model) appendEvents(lines []string, l layout) []string {
-	m.evp.SetSize(m.w, l.bodyH)
-	return append(lines, strings.Split(m.evp.View(), "\n")...)
 }
 
 // onEventsFilter opens the filter input for the events pane's own filter.

@@ -43,9 +43,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.focus.top() {
 	case focusEvents:
-		return m.eventsKey(k)
+		return m.partKey(m.evp, k)
 	case focusDescribe:
-		return m.describeKey(k)
+		return m.partKey(m.desc, k)
 	case focusDetails:
 		if m.detailKey(k) {
 			return nil

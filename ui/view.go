@@ -166,10 +166,10 @@ func (m *Model) appendBody(lines []string, l layout) []string {
 		return append(lines, m.boxLines(l)...)
 	}
 	if m.focus.has(focusEvents) {
-		return m.appendEvents(lines, l)
+		return m.appendPart(lines, m.evp, l)
 	}
 	if m.focus.has(focusDescribe) {
-		return m.appendDescribe(lines, l)
+		return m.appendPart(lines, m.desc, l)
 	}
 	list := m.listLines(l.listW, l.listH)
 	det := m.detailWindow(l)
