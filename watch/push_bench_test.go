@@ -161,11 +161,19 @@ func TestPushCallsPerHour(t *testing.T) {
 	run := quotaRunTime
 	const warm = 3 * time.Minute // the first sweep of 2,000 tasks takes 100 s
 	var without, with, busy, unstretched hourFigures
-	synctest.Test(t, func(t *testing.T) { without = quotaRun(quotaLoad{n: 2000, run: run, warm: warm}) })
-	synctest.Test(t, func(t *testing.T) { with = quotaRun(quotaLoad{n: 2000, run: run, warm: warm, share: 0.1}) })
-	synctest.Test(t, func(t *testing.T) { busy = quotaRun(quotaLoad{n: 40, run: run, warm: warm, every: 15 * time.Second}) })
-	synctest.Test(t, func(t *testing.T) {
-		unstretched = quotaRun(quotaLoad{n: 40, run: run, warm: warm, every: 15 * time.Second, confirmIvl: time.Second})
+	// Four simulations, each in a bubble of its own, side by side: each
+	// is seconds of CPU under -race, and none shares anything.
+	t.Run("simulations", func(t *testing.T) {
+		sim := func(name string, l quotaLoad, out *hourFigures) {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				synctest.Test(t, func(t *testing.T) { *out = quotaRun(l) })
+			})
+		}
+		sim("2000", quotaLoad{n: 2000, run: run, warm: warm}, &without)
+		sim("2000 with callbacks", quotaLoad{n: 2000, run: run, warm: warm, share: 0.1}, &with)
+		sim("40 busy", quotaLoad{n: 40, run: run, warm: warm, every: 15 * time.Second}, &busy)
+		sim("40 busy unstretched", quotaLoad{n: 40, run: run, warm: warm, every: 15 * time.Second, confirmIvl: time.Second}, &unstretched)
 	})
 	t.Logf("2,000 tasks, interval 2 s, quota 20/s, over %v: without callbacks %.0f calls/h, each task revisited every %v",
 		run-warm, without.callsPerHour, without.revisit.Round(100*time.Millisecond))
