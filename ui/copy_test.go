@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trtcwatch/trtcwatch/sanitize"
+	"github.com/trtcwatch/trtcwatch/ui/uitest"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -198,34 +199,12 @@ func TestHistoryNamesTheCode(t *testing.T) {
 	}
 }
 
-// demoFiles are the files of the demo's "class of five": keys of about
-// 150 characters, the TaskId as the folder.
-func demoFiles(taskID string) []watch.File {
-	var fs []watch.File
-	for _, u := range []string{"dGVhY2hlcl9saQ..", "c3R1ZGVudF8wMQ..", "5Li75pKtX+Wwj+aYjg.."} {
-		for _, tr := range []string{"audio", "video"} {
-			fs = append(fs, watch.File{UserID: "u", TrackType: tr, Begin: t0.Add(-time.Minute),
-				FileName: taskID + "/1400000001_20002__UserId_s_" + u + "__UserId_e_main_" + tr + ".m3u8"})
-		}
-	}
-	return fs
-}
-
-// baseNames are the files' own names, after their folder.
-func baseNames(fs []watch.File) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.FileName[strings.LastIndexByte(f.FileName, '/')+1:])
-	}
-	return out
-}
-
 // TestCopiedBoxKeepsNamesWhole: the v box is there to select text by
 // hand, so at 80 columns every file's own name, the TaskId and each
 // RequestId are whole on one line, never broken inside.
 func TestCopiedBoxKeepsNamesWhole(t *testing.T) {
 	ts := demoLike()
-	files := demoFiles(ts[0].Ref.TaskID)
+	files := uitest.DemoFiles(ts[0].Ref.TaskID)
 	ts[0].Last = packedAnswer("InProgress", "bcd274bf-89d4-4464-820b-c9643b26e0b9", t0.Add(-time.Second), files, nil)
 	m := alertingModel(t, 80, 60, ts)
 	for _, msg := range runCmd(press(m, "Y")) {
@@ -236,7 +215,7 @@ func TestCopiedBoxKeepsNamesWhole(t *testing.T) {
 		t.Fatalf("v opened box %v", m.focus.top())
 	}
 	screen := ansi.Strip(content(m))
-	for _, want := range append(baseNames(files), ts[0].Ref.TaskID, "bcd274bf-89d4-4464-820b-c9643b26e0b9") {
+	for _, want := range append(uitest.BaseNames(files), ts[0].Ref.TaskID, "bcd274bf-89d4-4464-820b-c9643b26e0b9") {
 		if !strings.Contains(screen, want) {
 			t.Errorf("%q is not whole on a line of the box:\n%s", want, screen)
 		}

@@ -1,71 +1,24 @@
 package ui
 
 import (
-	"encoding/base64"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/recfile"
+	"github.com/trtcwatch/trtcwatch/ui/uitest"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
-// RequestIds as the API writes them: 36 characters.
-const (
-	recReq1 = "2e9d4422-8190-4406-8bf1-852d2123eb89"
-	recReq2 = "467950eb-26de-458d-9a1b-0c2f3e4d5a6b"
-	recReq3 = "9706e566-6155-4bef-bb5b-1aab3931370f"
-	recErr  = "c0ffee00-1111-4222-8333-944455556666"
-)
-
-const recTaskID = "PvRgmGoZMQ21X+H2BFj8j+VYuYvrAVyzly+B4Mu7p4TpLvH4dkRfllBszzX2eDydAthZnwfb+nA."
-
-// b64 is the recording names' encoding, written here independently.
-func b64(s string) string {
-	return strings.NewReplacer("/", "-", "=", ".").Replace(base64.StdEncoding.EncodeToString([]byte(s)))
-}
-
-// recName is a documented single-stream index file name.
-func recName(prefix, user, media, typ string) string {
-	return recTaskID + "/" + prefix + "1400000001_20002__UserId_s_" + b64(user) + "__UserId_e_" + media + "_" + typ + ".m3u8"
-}
-
-// recordingTask has documented names: two users (one with a long id), a
-// screen share, a failover and a mixed file, a last error and history.
-func recordingTask() watch.Task {
-	long := "student_with_a_rather_long_user_id_0001"
-	files := []watch.File{
-		{UserID: "teacher_li", TrackType: "audio", FileName: recName("", "teacher_li", "main", "audio"), Begin: t0.Add(-3 * time.Minute)},
-		{UserID: long, TrackType: "video", FileName: recName("", long, "main", "video"), Begin: t0.Add(-2 * time.Minute)},
-		{UserID: "teacher_li", TrackType: "video", FileName: recName("", "teacher_li", "aux", "video"), Begin: t0.Add(-90 * time.Second)},
-		{UserID: "teacher_li", TrackType: "audio", FileName: recName("ha1_", "teacher_li", "main", "audio"), Begin: t0.Add(-time.Minute)},
-		{UserID: "", TrackType: "audio_video", FileName: recTaskID + "/1400000001_20002.m3u8", Begin: t0.Add(-time.Minute)},
-	}
-	raw := `{"Status":"InProgress","StorageFileList":[{"UserId":"teacher_li","FileName":"` + files[0].FileName +
-		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
-	return watch.Task{
-		Ref: ref(recTaskID), Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
-		Last:     packedAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
-		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
-		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
-		History: []watch.Transition{
-			{At: t0.Add(-5 * time.Minute), From: watch.Pending, To: watch.Idle, RequestID: recReq1},
-			{At: t0.Add(-3 * time.Minute), From: watch.Idle, To: watch.InProgress, RequestID: recReq2},
-		},
-	}
-}
-
-// withRecording is a model at w×h showing only recordingTask, selected.
+// withRecording is a model at w×h showing only uitest.RecordingTask, selected.
 func withRecording(t *testing.T, w, h int) *Model {
 	t.Helper()
 	m := newTestModel(t, newCountingEngine(), w, h)
-	m.Update(engineMsg{watch.Update{Changed: []watch.Task{recordingTask()}, Stats: okStats()}})
+	m.Update(engineMsg{watch.Update{Changed: []watch.Task{uitest.RecordingTask()}, Stats: okStats()}})
 	return m
 }
 
@@ -105,7 +58,7 @@ func TestDetailFilesReadable(t *testing.T) {
 			t.Errorf("w=%d: a user or file name is cut:\n%s", w, plain)
 		}
 		all := joined(lines)
-		for _, f := range recordingTask().Last.Files() {
+		for _, f := range uitest.RecordingTask().Last.Files() {
 			n := recfile.Parse(f.FileName)
 			if !strings.Contains(all, n.Base) {
 				t.Errorf("w=%d: file name %q not shown whole (wrapped or not)", w, n.Base)
@@ -133,7 +86,7 @@ func TestFileNameWrapsWithHangingIndent(t *testing.T) {
 	saw := false
 	for i, l := range lines {
 		s := ansi.Strip(l)
-		if strings.HasPrefix(s, "    1400000001_20002__UserId_s_"+b64("teacher_li")) && i+1 < len(lines) {
+		if strings.HasPrefix(s, "    1400000001_20002__UserId_s_"+uitest.B64("teacher_li")) && i+1 < len(lines) {
 			next := ansi.Strip(lines[i+1])
 			if !strings.HasPrefix(next, "      __UserId_e_") {
 				t.Errorf("continuation of %q is %q, want a 6-cell hanging indent starting at __UserId_e_", s, next)
@@ -150,7 +103,7 @@ func TestFileNameWrapsWithHangingIndent(t *testing.T) {
 // detail pane at every width the pane takes (describe's own test does the
 // describe view).
 func TestRequestIdsNeverCut(t *testing.T) {
-	ids := []string{recReq1, recReq2, recReq3, recErr}
+	ids := []string{uitest.RecReq1, uitest.RecReq2, uitest.RecReq3, uitest.RecErr}
 	m := withRecording(t, 200, 60)
 	for w := 37; w <= 120; w++ {
 		lines := m.buildDetail(m.selected(), w)
@@ -220,7 +173,7 @@ func TestDescribeOpensScrollsAndCloses(t *testing.T) {
 func TestTicketHistoryNewestFirst(t *testing.T) {
 	m := withRecording(t, 120, 40)
 	s := m.ticketText(m.selected())
-	if i2, i1 := strings.Index(s, recReq2), strings.Index(s, recReq1); i2 < 0 || i1 < 0 || i2 > i1 {
+	if i2, i1 := strings.Index(s, uitest.RecReq2), strings.Index(s, uitest.RecReq1); i2 < 0 || i1 < 0 || i2 > i1 {
 		t.Errorf("history not newest first (%d, %d):\n%s", i2, i1, s)
 	}
 }
@@ -235,7 +188,7 @@ func TestDescribeCopies(t *testing.T) {
 		t.Fatalf("y: %d messages", len(msgs))
 	}
 	c, ok := msgs[0].(copiedMsg)
-	if !ok || c.what != "the describe view" || !strings.Contains(c.text, "TaskId          "+recTaskID) || !strings.Contains(c.text, "Raw response") {
+	if !ok || c.what != "the describe view" || !strings.Contains(c.text, "TaskId          "+uitest.RecTaskID) || !strings.Contains(c.text, "Raw response") {
 		t.Fatalf("y copied %+v", msgs[0])
 	}
 }

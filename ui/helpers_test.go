@@ -17,11 +17,12 @@ import (
 
 	"github.com/trtcwatch/trtcwatch/client"
 	"github.com/trtcwatch/trtcwatch/taskref"
+	"github.com/trtcwatch/trtcwatch/ui/uitest"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // t0 is the fixed clock of every test.
-var t0 = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+var t0 = uitest.T0
 
 const (
 	testApp    = 1400000001

@@ -1,7 +1,6 @@
 package describe
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,81 +10,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trtcwatch/trtcwatch/client"
-	"github.com/trtcwatch/trtcwatch/taskref"
 	"github.com/trtcwatch/trtcwatch/ui/common"
+	"github.com/trtcwatch/trtcwatch/ui/uitest"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
 // t0 is the fixed clock of every test.
-var t0 = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
-
-// RequestIds as the API writes them: 36 characters.
-const (
-	recReq1 = "2e9d4422-8190-4406-8bf1-852d2123eb89"
-	recReq2 = "467950eb-26de-458d-9a1b-0c2f3e4d5a6b"
-	recReq3 = "9706e566-6155-4bef-bb5b-1aab3931370f"
-	recErr  = "c0ffee00-1111-4222-8333-944455556666"
-)
-
-const recTaskID = "PvRgmGoZMQ21X+H2BFj8j+VYuYvrAVyzly+B4Mu7p4TpLvH4dkRfllBszzX2eDydAthZnwfb+nA."
-
-// b64 is the recording names' encoding, written here independently.
-func b64(s string) string {
-	return strings.NewReplacer("/", "-", "=", ".").Replace(base64.StdEncoding.EncodeToString([]byte(s)))
-}
-
-// recName is a documented single-stream index file name.
-func recName(prefix, user, media, typ string) string {
-	return recTaskID + "/" + prefix + "1400000001_20002__UserId_s_" + b64(user) + "__UserId_e_" + media + "_" + typ + ".m3u8"
-}
-
-// recordingTask has documented names: two users (one with a long id), a
-// screen share, a failover and a mixed file, a last error and history.
-func recordingTask() watch.Task {
-	long := "student_with_a_rather_long_user_id_0001"
-	files := []watch.File{
-		{UserID: "teacher_li", TrackType: "audio", FileName: recName("", "teacher_li", "main", "audio"), Begin: t0.Add(-3 * time.Minute)},
-		{UserID: long, TrackType: "video", FileName: recName("", long, "main", "video"), Begin: t0.Add(-2 * time.Minute)},
-		{UserID: "teacher_li", TrackType: "video", FileName: recName("", "teacher_li", "aux", "video"), Begin: t0.Add(-90 * time.Second)},
-		{UserID: "teacher_li", TrackType: "audio", FileName: recName("ha1_", "teacher_li", "main", "audio"), Begin: t0.Add(-time.Minute)},
-		{UserID: "", TrackType: "audio_video", FileName: recTaskID + "/1400000001_20002.m3u8", Begin: t0.Add(-time.Minute)},
-	}
-	raw := `{"Status":"InProgress","StorageFileList":[{"UserId":"teacher_li","FileName":"` + files[0].FileName +
-		`","TrackType":"audio","BeginTimeStamp":1}],"RequestId":"` + recReq3 + `","TaskId":"` + recTaskID + `"}`
-	return watch.Task{
-		Ref: taskref.Ref{Region: "ap-singapore", SdkAppID: 1400000001, TaskID: recTaskID}, Note: "ticket 4711", Phase: watch.InProgress, Since: t0.Add(-3 * time.Minute), AddedAt: t0.Add(-time.Hour),
-		Last:     watch.NewAnswer("InProgress", recReq3, t0.Add(-2*time.Second), files, []byte(raw)),
-		LastErr:  &watch.Failure{Kind: client.KindTransient, Code: "InternalError.CRInternalError", Message: "on-cloud recording internal error, try again later please", RequestID: recErr, At: t0.Add(-time.Second)},
-		Failures: 1, Stale: true, SeenLive: true, NextPoll: t0.Add(time.Second),
-		History: []watch.Transition{
-			{At: t0.Add(-5 * time.Minute), From: watch.Pending, To: watch.Idle, RequestID: recReq1},
-			{At: t0.Add(-3 * time.Minute), From: watch.Idle, To: watch.InProgress, RequestID: recReq2},
-		},
-	}
-}
-
-// demoFiles are the files of the demo's "class of five": keys of about
-// 150 characters, the TaskId as the folder.
-func demoFiles(taskID string) []watch.File {
-	var fs []watch.File
-	for _, u := range []string{"dGVhY2hlcl9saQ..", "c3R1ZGVudF8wMQ..", "5Li75pKtX+Wwj+aYjg.."} {
-		for _, tr := range []string{"audio", "video"} {
-			fs = append(fs, watch.File{UserID: "u", TrackType: tr, Begin: t0.Add(-time.Minute),
-				FileName: taskID + "/1400000001_20002__UserId_s_" + u + "__UserId_e_main_" + tr + ".m3u8"})
-		}
-	}
-	return fs
-}
-
-// baseNames are the files' own names, after their folder.
-func baseNames(fs []watch.File) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.FileName[strings.LastIndexByte(f.FileName, '/')+1:])
-	}
-	return out
-}
+var t0 = uitest.T0
 
 // newView is the describe view of t at w×h (the body: title included),
 // open from the top, on a clock fixed at t0, dark.
@@ -119,23 +50,23 @@ func checkWidth(t *testing.T, what string, lines []string, w int) {
 }
 
 func TestContent(t *testing.T) {
-	d := newView(recordingTask(), 120, 40).doc(recordingTask(), 120)
+	d := newView(uitest.RecordingTask(), 120, 40).doc(uitest.RecordingTask(), 120)
 	text := d.CopyText()
 	flat := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{
-		"TaskId " + recTaskID, "Note ticket 4711", "Answered 2026", "RequestId " + recReq3, "Status InProgress",
+		"TaskId " + uitest.RecTaskID, "Note ticket 4711", "Answered 2026", "RequestId " + uitest.RecReq3, "Status InProgress",
 		"stale: a later call failed", "StorageFileList 5 files listed",
-		"Code InternalError.CRInternalError", "Message on-cloud recording internal error, try again later please", "RequestId " + recErr,
-		"1. " + recName("", "teacher_li", "main", "audio"), "User student_with_a_rather_long_user_id_0001", "Stream aux (screen share)",
+		"Code InternalError.CRInternalError", "Message on-cloud recording internal error, try again later please", "RequestId " + uitest.RecErr,
+		"1. " + uitest.RecName("", "teacher_li", "main", "audio"), "User student_with_a_rather_long_user_id_0001", "Stream aux (screen share)",
 		"Failover ha1_", "Stream mixed", `UserId "" (empty)`, "BeginTimeStamp 2026",
-		"Raw response", `"RequestId": "` + recReq3 + `"`, `    "StorageFileList": [`,
+		"Raw response", `"RequestId": "` + uitest.RecReq3 + `"`, `    "StorageFileList": [`,
 	} {
 		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("describe lacks %q:\n%s", want, text)
 		}
 	}
 	// History newest first (the ticket copy too: the root's TestTicketHistoryNewestFirst).
-	if i2, i1 := strings.Index(text, recReq2), strings.Index(text, recReq1); i2 < 0 || i1 < 0 || i2 > i1 {
+	if i2, i1 := strings.Index(text, uitest.RecReq2), strings.Index(text, uitest.RecReq1); i2 < 0 || i1 < 0 || i2 > i1 {
 		t.Errorf("history not newest first (%d, %d):\n%s", i2, i1, text)
 	}
 }
@@ -143,7 +74,7 @@ func TestContent(t *testing.T) {
 // TestCopiesWhatIsShown: y copies the view as plain text, and every line
 // on screen is in the copy, unwrapped.
 func TestCopiesWhatIsShown(t *testing.T) {
-	m := newView(recordingTask(), 100, 30)
+	m := newView(uitest.RecordingTask(), 100, 30)
 	for _, k := range []string{"y", "Y"} {
 		up, cmd := m.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
 		c, ok := up.(common.CopyMsg)
@@ -163,12 +94,12 @@ func TestCopiesWhatIsShown(t *testing.T) {
 // TestRequestIdsNeverCut: every RequestId is whole on one line of the
 // view at every width it takes (the root's test does the detail pane).
 func TestRequestIdsNeverCut(t *testing.T) {
-	m := newView(recordingTask(), 200, 60)
+	m := newView(uitest.RecordingTask(), 200, 60)
 	for w := 37; w <= 120; w++ {
-		lines := m.doc(recordingTask(), w).Lines
+		lines := m.doc(uitest.RecordingTask(), w).Lines
 		checkWidth(t, "describe", lines, w)
 		plain := ansi.Strip(strings.Join(lines, "\n"))
-		for _, id := range []string{recReq1, recReq2, recReq3, recErr} {
+		for _, id := range []string{uitest.RecReq1, uitest.RecReq2, uitest.RecReq3, uitest.RecErr} {
 			if !strings.Contains(plain, id) {
 				t.Fatalf("width %d: RequestId %s cut or broken:\n%s", w, id, plain)
 			}
@@ -182,7 +113,7 @@ func TestRawSanitised(t *testing.T) {
 		"not JSON":     "{\"a\":\"\x1b]52;c;aGk=\x07\x1b[2J\"",
 	} {
 		t.Run(name, func(t *testing.T) {
-			task := recordingTask()
+			task := uitest.RecordingTask()
 			task.Last = watch.NewAnswer(task.Last.Status, task.Last.RequestID, task.Last.At, task.Last.Files(), []byte(raw))
 			d := newView(task, 100, 30).doc(task, 100)
 			for _, l := range append(d.Lines, d.Plain...) {
@@ -200,12 +131,12 @@ func TestRawSanitised(t *testing.T) {
 // TestGoneSaysSo: a task removed while it is read says so instead of its
 // account, and comes back when it is watched again.
 func TestGoneSaysSo(t *testing.T) {
-	m := newView(recordingTask(), 100, 30)
+	m := newView(uitest.RecordingTask(), 100, 30)
 	m.SetGone()
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "This task is no longer watched. esc goes back.") || strings.Contains(v, "ticket 4711") {
 		t.Errorf("gone:\n%s", v)
 	}
-	m.SetTask(recordingTask(), 2)
+	m.SetTask(uitest.RecordingTask(), 2)
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "ticket 4711") {
 		t.Errorf("watched again:\n%s", v)
 	}
@@ -214,8 +145,8 @@ func TestGoneSaysSo(t *testing.T) {
 // TestRawJSONKeepsStringsWhole: the describe view's raw JSON wraps between
 // tokens: a file's own name and a quoted message are whole on a line.
 func TestRawJSONKeepsStringsWhole(t *testing.T) {
-	task := recordingTask()
-	files := demoFiles(task.Ref.TaskID)
+	task := uitest.RecordingTask()
+	files := uitest.DemoFiles(task.Ref.TaskID)
 	var b strings.Builder
 	b.WriteString(`{"Status":"InProgress","Message":"the recorder answered with a long sentence of several words","StorageFileList":[`)
 	for i, f := range files {
@@ -228,7 +159,7 @@ func TestRawJSONKeepsStringsWhole(t *testing.T) {
 	task.Last = watch.NewAnswer("InProgress", "bcd274bf-89d4-4464-820b-c9643b26e0b9", t0.Add(-time.Second), files, []byte(b.String()))
 	raw := strings.Join(newView(task, 80, 40).content(), "\n")
 	raw = ansi.Strip(raw[strings.Index(raw, "Raw response"):])
-	for _, want := range append(baseNames(files), `"the recorder answered with a long sentence of several words",`) {
+	for _, want := range append(uitest.BaseNames(files), `"the recorder answered with a long sentence of several words",`) {
 		if !strings.Contains(raw, want) {
 			t.Errorf("%q is not whole on a line of the raw JSON:\n%s", want, raw)
 		}
