@@ -144,23 +144,13 @@ func TestServePanicIsCaught(t *testing.T) {
 func TestServeWaitsForTheLock(t *testing.T) {
 	t.Parallel()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
-	state := filepath.Join(t.TempDir(), "watchlist.json")
-	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	state, release := lockedState(t)
 	s := startServeKey(t, common.NewCredential(canaryID, canaryKey), "--endpoint", ep, "--region", "ap-singapore", "--sdk-app-id", "1400000001", "--state", state, "sec-live-1")
 	waitFor(t, &s.stderr, "waiting for the watch list "+state+" (another trtcwatch may hold its lock)\n")
 	if strings.Contains(s.stdout.String(), "listening") {
 		t.Errorf("serve listens before its tasks are saved:\n%s", s.stdout.String())
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	waitFor(t, &s.stdout, "listening on")
 	if b, err := os.ReadFile(state); err != nil || !strings.Contains(string(b), "sec-live-1") {
 		t.Errorf("the command-line task is not saved once serve listens (%v):\n%s", err, b)
@@ -168,5 +158,25 @@ func TestServeWaitsForTheLock(t *testing.T) {
 	s.cancel(signalCause{syscall.SIGTERM})
 	if c := s.wait(t); c != 128+int(syscall.SIGTERM) {
 		t.Errorf("exit %d:\n%s", c, s.stderr.String())
+	}
+}
+
+// lockedState is a watch-list path in a directory of its own whose lock
+// the test holds, as another trtcwatch would; release lets it go.
+func lockedState(t *testing.T) (state string, release func()) {
+	t.Helper()
+	state = filepath.Join(t.TempDir(), "watchlist.json")
+	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Close() })
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	return state, func() {
+		if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

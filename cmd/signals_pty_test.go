@@ -158,22 +158,12 @@ func TestPanicGivesTheTerminalBack(t *testing.T) {
 func TestTypedAheadKeysDropped(t *testing.T) {
 	t.Parallel()
 	ep := emutest.Start(t, emulator.Config{SecretID: canaryID, SecretKey: canaryKey}, secretScenario).URL()
-	state := filepath.Join(t.TempDir(), "watchlist.json")
-	lock, err := os.OpenFile(state+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	state, release := lockedState(t)
 	c := startPTY(t, []string{"--endpoint", ep, "--sdk-app-id", "1400000001", "--state", state, "sec-live-1"}, canaryEnviron(t), 120, 30)
 	c.waitText(t, "waiting for the watch list "+state, 15*time.Second)
 	c.tty.Write([]byte("atyped-ahead-task"))
 	c.waitText(t, "atyped-ahead-task", 5*time.Second) // the terminal echoed it: it is queued
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_UN); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	c.waitText(t, "InProgress", 15*time.Second)
 	c.tty.Write([]byte("\r")) // would submit the replayed task name
 	c.tty.Write([]byte("q"))  // quits, or (after a submit) quits too
