@@ -231,8 +231,10 @@ func TestSuspend(t *testing.T) {
 			size = true
 		}
 	}
-	if !clear || !size {
-		t.Errorf("resume: clear screen %v, ask the size %v", clear, size)
+	// The size is bubbletea's to check on resume: asking too races its
+	// own check (a data race inside bubbletea v2.1.1).
+	if !clear || size {
+		t.Errorf("resume: clear screen %v (want true), ask the size %v (want false)", clear, size)
 	}
 }
 
