@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"testing"
@@ -11,15 +12,17 @@ import (
 )
 
 // memoryCases are the answers that grew the dashboard to gigabytes before
-// the bounds: each is far larger than maxBodyBytes.
+// the bounds: each is far larger than maxBodyBytes, and each call against
+// one must fail as TestHostileAnswers' cases do, with msgHas in its message.
 var memoryCases = []struct {
-	name  string
-	reply hostiletest.Reply
+	name   string
+	reply  hostiletest.Reply
+	msgHas []string
 }{
-	{"gzip bomb 1 GiB", hostiletest.Reply{Encoding: "gzip", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}},
-	{"deflate bomb 1 GiB", hostiletest.Reply{Encoding: "deflate", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}},
-	{"endless chunked", hostiletest.Reply{Body: []byte(`{"Response":{"x":"`), Size: -1}},
-	{"256 MiB plain", hostiletest.Reply{Body: []byte("{"), Size: 256 << 20}},
+	{"gzip bomb 1 GiB", hostiletest.Reply{Encoding: "gzip", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, []string{"decompresses (gzip)", "8 MiB"}},
+	{"deflate bomb 1 GiB", hostiletest.Reply{Encoding: "deflate", Body: []byte("0"), Size: 1 << 30, Chunk: bombChunk}, []string{"decompresses (deflate)", "8 MiB"}},
+	{"endless chunked", hostiletest.Reply{Body: []byte(`{"Response":{"x":"`), Size: -1}, []string{"as sent", "8 MiB"}},
+	{"256 MiB plain", hostiletest.Reply{Body: []byte("{"), Size: 256 << 20}, []string{"as sent", "8 MiB"}},
 }
 
 // bombChunk is how much of a compression bomb the server sends at a time:
@@ -35,24 +38,27 @@ const bombChunk = 1 << 10
 // whatever the answer's size), and after
 // them the live heap is back where it started: within one maxBodyBytes,
 // so that a body kept by each of the two calls (16 MiB) fails it. (Two
-// calls, not four: each reads 8 MiB through the race detector.)
+// calls, not four: each reads 8 MiB through the race detector.) Each call
+// must also fail cleanly (checkFailure), and the log hold no secret: these
+// are TestHostileAnswers' checks of these answers.
 func TestMemoryBounded(t *testing.T) {
 	const calls = 2
 	for _, mc := range memoryCases {
 		t.Run(mc.name, func(t *testing.T) {
 			s := hostiletest.Start(t, mc.reply)
-			c := hostileClient(t, s.URL, 10*time.Second, nil)
+			var logs bytes.Buffer
+			c := hostileClient(t, s.URL, 10*time.Second, &logs)
 			ref := taskref.Ref{SdkAppID: app, TaskID: taskT}
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			for range calls {
-				if _, err := c.Describe(context.Background(), ref); asError(t, err).Code != codeTooLarge {
-					t.Fatalf("got %v, want %s", err, codeTooLarge)
-				}
+				resp, err := c.Describe(context.Background(), ref)
+				checkFailure(t, resp, err, codeTooLarge, mc.msgHas)
 			}
 			runtime.GC()
 			runtime.ReadMemStats(&after)
+			checkNoSecret(t, "logs", logs.String())
 			perCall := (after.TotalAlloc - before.TotalAlloc) / calls
 			live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 			t.Logf("allocated %.1f MiB per call, live heap %+.1f MiB after %d calls", float64(perCall)/(1<<20), float64(live)/(1<<20), calls)
