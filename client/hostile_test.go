@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -74,7 +75,8 @@ func okAnswer(extra string) []byte {
 // memoryCases: TestMemoryBounded makes the same checks of each of its calls,
 // so each 8 MiB is read once for both.
 func TestHostileAnswers(t *testing.T) {
-	bigRID := strings.Repeat("R", 5<<20)
+	bigRID := strings.Repeat("R", hugeField)
+	bigCode, bigMsg := bigRID[:hugeField*3/5], bigRID[:hugeField*4/5]
 	tests := []struct {
 		name    string
 		reply   hostiletest.Reply
@@ -109,9 +111,9 @@ func TestHostileAnswers(t *testing.T) {
 		{"api error on 500", hostiletest.Reply{Status: 500, Body: []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}`)}, "InternalError", nil, 0},
 		{"token echoed in error", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"AuthFailure.TokenFailure {{header:X-TC-Token}}","Message":"bad {{header:X-TC-Token}} for {{header:Authorization}}"},"RequestId":"{{header:X-TC-Token}}"}}`)},
 			"AuthFailure.TokenFailure " + redacted, []string{"bad " + redacted, "Credential=" + redacted + "/"}, 0},
-		{"5 MB RequestId", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"` + bigRID + `"}}`)}, "InternalError", nil, 0},
-		{"5 MB code and message", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"` + bigRID[:3<<20] + `","Message":"` + bigRID[:4<<20] + `"},"RequestId":"r"}}`)},
-			strings.Repeat("R", maxCodeBytes) + "…[cut, 3145728 bytes]", []string{"…[cut, 4194304 bytes]"}, 0},
+		{"huge RequestId", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"` + bigRID + `"}}`)}, "InternalError", nil, 0},
+		{"huge code and message", hostiletest.Reply{Body: []byte(`{"Response":{"Error":{"Code":"` + bigCode + `","Message":"` + bigMsg + `"},"RequestId":"r"}}`)},
+			strings.Repeat("R", maxCodeBytes) + fmt.Sprintf("…[cut, %d bytes]", len(bigCode)), []string{fmt.Sprintf("…[cut, %d bytes]", len(bigMsg))}, 0},
 		{"another task", hostiletest.Reply{Body: []byte(`{"Response":{"TaskId":"other","Status":"Idle","RequestId":"r"}}`)}, CodeBadResponse, []string{`"other"`, `task asked for "t"`}, 0},
 	}
 	for _, tt := range tests {
