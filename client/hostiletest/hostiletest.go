@@ -180,7 +180,7 @@ func (z *compressor) write(b []byte) error {
 		return nil
 	}
 	if len(b) != len(z.plain) || &b[0] != &z.plain[0] {
-		z.plain, z.packed = b, deflate(b, false)
+		z.plain, z.packed = b, deflate(b)
 	}
 	z.crc = crc32.Update(z.crc, crc32.IEEETable, b)
 	z.size += uint32(len(b))
@@ -193,7 +193,7 @@ func (z *compressor) close() {
 	if z.write(nil) != nil {
 		return
 	}
-	end := slices.Clone(finalBlock())
+	end := slices.Clone(finalBlock)
 	if z.gzip {
 		end = binary.LittleEndian.AppendUint32(end, z.crc)
 		end = binary.LittleEndian.AppendUint32(end, z.size)
@@ -201,20 +201,17 @@ func (z *compressor) close() {
 	z.w.Write(end)
 }
 
-// finalBlock is an empty final DEFLATE block, which ends every stream.
-var finalBlock = sync.OnceValue(func() []byte { return deflate(nil, true) })
+// finalBlock ends every stream: an empty stored block marked final (RFC
+// 1951: BFINAL 1, BTYPE 00, then LEN 0 and its complement), what a
+// compressor's Close writes after a flush.
+var finalBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
 
-// deflate compresses b alone, flushed (more blocks may follow) or, when
-// final, closed.
-func deflate(b []byte, final bool) []byte {
+// deflate compresses b alone and flushed: more blocks may follow.
+func deflate(b []byte) []byte {
 	var buf bytes.Buffer
 	fw, _ := flate.NewWriter(&buf, flate.BestSpeed)
 	fw.Write(b)
-	if final {
-		fw.Close()
-	} else {
-		fw.Flush()
-	}
+	fw.Flush()
 	return buf.Bytes()
 }
 
