@@ -75,6 +75,7 @@ func okAnswer(extra string) []byte {
 // memoryCases: TestMemoryBounded makes the same checks of each of its calls,
 // so each 8 MiB is read once for both.
 func TestHostileAnswers(t *testing.T) {
+	t.Parallel() // its cases beside TestQuota's and TestRandomFaultsAreTransient's waits, after TestMemoryBounded's measures
 	bigRID := strings.Repeat("R", hugeField)
 	bigCode, bigMsg := bigRID[:hugeField*3/5], bigRID[:hugeField*4/5]
 	tests := []struct {
