@@ -3,7 +3,10 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/trtcwatch/trtcwatch/emulator"
@@ -61,5 +64,41 @@ func TestAnswersOutliveTheirBuffers(t *testing.T) {
 	}
 	if !bytes.Equal(first.Raw, raw) || *first.Status != status || !bytes.Contains(raw, []byte(`"task-a"`)) {
 		t.Fatalf("the first answer changed after later calls: %s (was %s), status %q", first.Raw, raw, *first.Status)
+	}
+}
+
+// TestReadCapped: a body up to the limit comes back whole; past it, the
+// first limit bytes and over, and the buffer never grows past the limit
+// (one byte more is probed, not kept).
+func TestReadCapped(t *testing.T) {
+	boom := errors.New("boom")
+	body := func(n int) []byte { return bytes.Repeat([]byte("b"), n) }
+	for _, c := range []struct {
+		name          string
+		r             io.Reader
+		limit, hint   int
+		wantLen       int
+		over          bool
+		err           error
+		wantCapAtMost int
+	}{
+		{"empty", bytes.NewReader(nil), 8, 0, 0, false, nil, 8},
+		{"under", bytes.NewReader(body(7)), 8, 0, 7, false, nil, 8},
+		{"exactly", bytes.NewReader(body(8)), 8, 0, 8, false, nil, 8},
+		{"one over", bytes.NewReader(body(9)), 8, 0, 8, true, nil, 8},
+		{"far over, a byte at a time", iotest.OneByteReader(bytes.NewReader(body(100))), 8, 0, 8, true, nil, 8},
+		{"exactly, hinted", bytes.NewReader(body(5000)), 10000, 5000, 5000, false, nil, 5001},
+		{"over, grown by doubling", bytes.NewReader(body(20000)), 10000, 0, 10000, true, nil, 10000},
+		{"over, hinted at the limit", bytes.NewReader(body(20000)), 10000, 10000, 10000, true, nil, 10000},
+		{"error", iotest.DataErrReader(io.MultiReader(bytes.NewReader(body(3)), iotest.ErrReader(boom))), 8, 0, 3, false, boom, 8},
+		{"error at the limit", io.MultiReader(bytes.NewReader(body(8)), iotest.ErrReader(boom)), 8, 0, 8, false, boom, 8},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, over, err := readCapped(c.r, c.limit, c.hint, nil)
+			if len(got) != c.wantLen || over != c.over || !errors.Is(err, c.err) || cap(got) > c.wantCapAtMost {
+				t.Fatalf("got %d bytes (cap %d), over %v, %v; want %d (cap at most %d), over %v, %v",
+					len(got), cap(got), over, err, c.wantLen, c.wantCapAtMost, c.over, c.err)
+			}
+		})
 	}
 }

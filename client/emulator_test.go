@@ -254,6 +254,7 @@ func TestPacingHonoursContext(t *testing.T) {
 }
 
 func TestRandomFaultsAreTransient(t *testing.T) {
+	t.Parallel() // its own emulator; its stalls wait out the 150 ms timeout, beside TestQuota's 2 s
 	s := emutest.Start(t, emulator.Config{RateLimit: -1, FaultRate: 1, Seed: 7, StallFor: 2 * time.Second}, "")
 	c := emuClient(t, s, func(c *Config) { c.Timeout = 150 * time.Millisecond })
 	seen := map[string]int{}

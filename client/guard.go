@@ -189,12 +189,12 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	if resp.ContentLength > 0 && enc == "" {
 		hint = int(min(resp.ContentLength, maxBodyBytes))
 	}
-	body, err := readCapped(r, maxBodyBytes+1, hint, getBody())
+	body, over, err := readCapped(r, maxBodyBytes, hint, getBody())
 	switch {
 	case wire.n > maxBodyBytes:
 		return nil, &Error{Kind: KindTransient, Code: codeTooLarge,
 			Message: fmt.Sprintf("answer body is larger than %d bytes (8 MiB) as sent; stopped reading", maxBodyBytes)}
-	case len(body) > maxBodyBytes:
+	case over:
 		return nil, &Error{Kind: KindTransient, Code: codeTooLarge,
 			Message: fmt.Sprintf("answer body decompresses (%s) to more than %d bytes (8 MiB); stopped reading", enc, maxBodyBytes)}
 	case err != nil:
@@ -205,31 +205,42 @@ func (g *guard) read(ctx context.Context, resp *http.Response) ([]byte, *Error) 
 	return body, nil
 }
 
-// readCapped reads r until EOF or limit bytes into buf (reused when it is
-// large enough), growing it by doubling but never past limit, so a huge
-// answer costs about 2×limit of allocation in all and never more than limit
-// live.
-func readCapped(r io.Reader, limit, hint int, buf []byte) ([]byte, error) {
+// readCapped reads r until EOF into buf (reused when it is large enough),
+// growing it by doubling but never past limit bytes. over reports that r
+// holds more than limit: once buf is full, one more byte is read into a
+// scratch byte, not into a buffer grown by one. So a huge answer costs
+// about 2×limit of allocation in all and never more than 1.5×limit live
+// (the last doubling copies limit/2 into limit); growing to limit+1 to
+// tell "more" cost one copy of limit more, 3×limit in all.
+func readCapped(r io.Reader, limit, hint int, buf []byte) (body []byte, over bool, err error) {
+	// hint+1: a body of exactly hint bytes then reaches EOF without growing.
 	if want := min(max(hint+1, 4096), limit); cap(buf) < want {
 		buf = make([]byte, 0, want)
 	}
 	buf = buf[:0]
-	for len(buf) < limit {
+	for {
+		if len(buf) == limit {
+			var probe [1]byte
+			n, err := io.ReadFull(r, probe[:])
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, n > 0, err
+		}
 		if len(buf) == cap(buf) {
 			grown := make([]byte, len(buf), min(2*cap(buf), limit))
 			copy(grown, buf)
 			buf = grown
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(cap(buf), limit)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			return buf, nil
+			return buf, false, nil
 		}
 		if err != nil {
-			return buf, err
+			return buf, false, err
 		}
 	}
-	return buf, nil
 }
 
 // deflateReader reads HTTP "deflate", which RFC 9110 defines as zlib but

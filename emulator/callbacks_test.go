@@ -50,6 +50,7 @@ func TestCallbackConfig(t *testing.T) {
 // and each arrives once, in event-time order per task, with the documented
 // payloads.
 func TestCallbacksEndToEnd(t *testing.T) {
+	t.Parallel() // its own server and receiver; it waits out a 1.5 s scenario
 	rcv := cbReceiver(t)
 	rs, err := rcv.Bind("127.0.0.1:0", nil)
 	if err != nil {

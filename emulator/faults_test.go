@@ -14,6 +14,7 @@ import (
 
 // TestRandomFaults forces each fault kind and checks what the SDK reports.
 func TestRandomFaults(t *testing.T) {
+	t.Parallel() // its own servers; the stall waits out a 300 ms timeout
 	tests := []struct {
 		kind    faultKind
 		timeout time.Duration
@@ -84,6 +85,7 @@ func TestFaultBodies(t *testing.T) {
 // TestFaultRateMix: with a fixed seed about half the requests fail, with
 // every kind appearing, and the stats agree with what the client saw.
 func TestFaultRateMix(t *testing.T) {
+	t.Parallel() // its own server; its stalls wait 50 ms each
 	s := startServer(t, Config{FaultRate: 0.5, Seed: 7, StallFor: 50 * time.Millisecond, RateLimit: -1, Scenario: oneTask}, nil)
 	c := demoClient(s)
 	failed := 0
@@ -102,6 +104,7 @@ func TestFaultRateMix(t *testing.T) {
 // TestLatency: the added latency is cut short by the client's deadline and
 // by Close.
 func TestLatency(t *testing.T) {
+	t.Parallel() // its own servers; it waits out timeouts and latencies
 	s := startServer(t, Config{Latency: time.Minute, Scenario: oneTask}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +15,14 @@ import (
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/trtcwatch/trtcwatch/internal/waittest"
 )
+
+func TestMain(m *testing.M) {
+	waittest.RaiseParallel() // the parallel tests wait on the real clock, timeouts and stalls
+	os.Exit(m.Run())
+}
 
 // setFaultKinds restricts random faults to the given kinds.
 func (s *Server) setFaultKinds(k ...faultKind) {

@@ -215,6 +215,7 @@ func TestConcurrencyCap(t *testing.T) {
 // TestRealTimeLifecycle runs the same path on the real clock with short
 // durations, to show that lazily derived state needs no timers.
 func TestRealTimeLifecycle(t *testing.T) {
+	t.Parallel() // its own server; it waits on the real clock
 	s := startServer(t, Config{StreamDelay: 20 * time.Millisecond, FileEvery: 30 * time.Millisecond, ExitLinger: 150 * time.Millisecond}, nil)
 	c := demoClient(s)
 	id := mustDo(t, c, "CreateCloudRecording", createParams("alice", "bob")).TaskId

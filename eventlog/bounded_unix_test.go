@@ -29,10 +29,14 @@ func mustJSON(t *testing.T, r Record) []byte {
 // and returns the size of one line (all are the same size).
 func writeLines(t *testing.T, file string, from, n int) int {
 	t.Helper()
+	var lines [10][]byte // line i is lines[i%10]: encoded once, not once a line
+	for k := range lines {
+		lines[k] = mustJSON(t, fromEvent(ev(k, watch.EventAdd), 7))
+	}
 	var b []byte
 	size := 0
 	for i := from; i < from+n; i++ {
-		line := mustJSON(t, fromEvent(ev(i%10, watch.EventAdd), 7))
+		line := lines[i%10]
 		size = len(line) + 1
 		b = append(append(b, line...), '\n')
 	}

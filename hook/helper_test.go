@@ -4,21 +4,23 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/trtcwatch/trtcwatch/internal/waittest"
 )
 
 // TestMain turns this test binary into the hook itself when a test runs it
 // with GO_WANT_HELPER_PROCESS=1 (the os.Args[0] re-exec trick), so the
-// tests need no shell script.
+// tests of what a hook is given (stdin, environment, what it can read of
+// its ancestors) need no shell script.
 func TestMain(m *testing.M) {
 	if os.Getenv("GO_WANT_HELPER_PROCESS") == "1" {
 		os.Exit(helperMain(os.Args[1:]))
 	}
+	waittest.RaiseParallel() // the parallel tests wait on hooks and their timeouts
 	os.Exit(m.Run())
 }
 
@@ -32,6 +34,25 @@ func helper(mode string, args ...string) []string {
 func helperEnv(extra ...string) []string {
 	return append([]string{"GO_WANT_HELPER_PROCESS=1", "PATH=" + os.Getenv("PATH"), noRaceExitSleep}, extra...)
 }
+
+// shellEnv is the environment of a /bin/sh hook (Shell) plus extra.
+func shellEnv(extra ...string) []string {
+	return append([]string{"PATH=" + os.Getenv("PATH"), noRaceExitSleep}, extra...)
+}
+
+// The hooks of the tests that start many or wait on hung ones are /bin/sh
+// lines (Shell, as users write them): sh starts in a millisecond, where this
+// test binary as a hook costs ~60 ms of CPU under -race, and the hook's
+// supervisor already is this binary.
+const (
+	// slowHook counts the hooks alive beside it (a file run-PID each in
+	// $OUT), leaves OVER-N there when more than $MAX are, and lingers 5 ms
+	// so that its siblings overlap it.
+	slowHook = `me="$OUT/run-$$"; : >"$me"; set -- "$OUT"/run-*; [ $# -le "$MAX" ] || : >"$OUT/OVER-$#"; sleep 0.005; rm -f "$me"`
+	// hangHook starts a grandchild in its process group, writes its pid to
+	// $OUT/grandchild, and never exits.
+	hangHook = `sleep 1000 & echo $! >"$OUT/grandchild"; wait`
+)
 
 // noRaceExitSleep stops a race-built binary from sleeping a second as it
 // exits (the race detector's default atexit_sleep_ms=1000, to let other
@@ -56,16 +77,6 @@ func helperMain(args []string) int {
 	case "fail": // exit 3 after a hostile, over-long stderr
 		fmt.Fprint(os.Stderr, "boom \x1b[2J"+strings.Repeat("x", 4000))
 		return 3
-	case "hang": // hang DIR: start a grandchild in our group, then never exit
-		gc := exec.Command(os.Args[0], "-test.run=^$", "--", "sleep")
-		gc.Env = os.Environ()
-		if err := gc.Start(); err != nil {
-			return 4
-		}
-		writeFile(filepath.Join(args[0], "grandchild"), strconv.Itoa(gc.Process.Pid))
-		select {}
-	case "sleep":
-		select {}
 	case "peek": // peek DIR: try to read the environment of our ancestors and of $TESTPID
 		var out strings.Builder
 		pid := os.Getppid()
@@ -82,23 +93,6 @@ func helperMain(args []string) int {
 		b, err := os.ReadFile("/proc/" + os.Getenv("TESTPID") + "/environ")
 		fmt.Fprintf(&out, "trtcwatch %s: %q %v\n", os.Getenv("TESTPID"), b, err)
 		return writeFile(filepath.Join(args[0], "peek"), out.String())
-	case "slow": // slow DIR MAX: count the hooks alive beside us
-		dir, limit := args[0], args[1]
-		me := filepath.Join(dir, "run-"+strconv.Itoa(os.Getpid()))
-		writeFile(me, "")
-		ents, _ := os.ReadDir(dir)
-		n := 0
-		for _, e := range ents {
-			if strings.HasPrefix(e.Name(), "run-") {
-				n++
-			}
-		}
-		if max, _ := strconv.Atoi(limit); n > max {
-			writeFile(filepath.Join(dir, "OVER-"+strconv.Itoa(n)), "")
-		}
-		time.Sleep(5 * time.Millisecond) // the helper process, not the test: give siblings time to overlap
-		os.Remove(me)
-		return 0
 	}
 	return 2
 }

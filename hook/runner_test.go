@@ -139,7 +139,7 @@ func TestHangingHookKilled(t *testing.T) {
 	t.Parallel() // bound by real timeouts, not CPU: they overlap
 	dir := t.TempDir()
 	var fails failures
-	r, err := New(Config{Cmd: helper("hang", dir), Timeout: 2 * time.Second, OnFailure: fails.add, environ: helperEnv()})
+	r, err := New(Config{Cmd: Shell(hangHook), Timeout: time.Second, OnFailure: fails.add, environ: shellEnv("OUT=" + dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestHangingHookKilled(t *testing.T) {
 	r.Drain() // returns only once the hook is killed
 	r.Close()
 	f := fails.all()
-	if len(f) != 1 || !f[0].TimedOut || f[0].Err.Error() != "timed out after 2s; killed it and 1 process it started" {
+	if len(f) != 1 || !f[0].TimedOut || f[0].Err.Error() != "timed out after 1s; killed it and 1 process it started" {
 		t.Fatalf("failures %+v", f)
 	}
 	pidText, err := os.ReadFile(filepath.Join(dir, "grandchild"))

@@ -33,7 +33,7 @@ func TestLeftoversKilledAtTheTimeout(t *testing.T) {
 			dir := t.TempDir()
 			var fails failures
 			r, err := New(Config{Cmd: Shell(tc.cmd), Timeout: time.Second, OnFailure: fails.add,
-				environ: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + dir, noRaceExitSleep}})
+				environ: shellEnv("OUT=" + dir)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -75,8 +76,18 @@ func TestString(t *testing.T) {
 // nothing invisible and nothing that merges with the text printed around
 // it; and ansi.StringWidth is the sum of those clusters, which is what the
 // terminal advances. It is idempotent and printable ASCII is untouched.
+// An output of printable ASCII alone (every escape, half of TestEveryRune's
+// outputs) is all of that by Unicode's rules: each character is a cluster
+// of one cell, which the characters around it never join (UAX #29 breaks
+// between any two of them), and nothing in it starts a sequence; only its
+// idempotence is String's to keep, so the grapheme and width checks, most
+// of the cost under -race, are left out for it.
 func checkSafe(t *testing.T, in, out string) {
 	t.Helper()
+	if isPrintableASCII(out) {
+		checkIdempotent(t, in, out)
+		return
+	}
 	if !utf8.ValidString(out) {
 		t.Fatalf("String(%+q) = %+q: invalid UTF-8", in, out)
 	}
@@ -100,10 +111,17 @@ func checkSafe(t *testing.T, in, out string) {
 		t.Fatalf("String(%+q) = %+q: StringWidth %d, clusters add to %d", in, out, w, sum)
 	}
 	framed, fsum := graphemes("│" + out + "│")
-	want := append(append([]string{"│"}, clusters...), "│")
-	if strings.Join(framed, "\x00") != strings.Join(want, "\x00") || fsum != sum+2 {
+	if len(framed) != len(clusters)+2 || framed[0] != "│" || framed[len(framed)-1] != "│" ||
+		!slices.Equal(framed[1:len(framed)-1], clusters) || fsum != sum+2 {
 		t.Fatalf("String(%+q) = %+q merges with its neighbours: %+q", in, out, framed)
 	}
+	checkIdempotent(t, in, out)
+}
+
+// checkIdempotent asserts that sanitising out again changes nothing, and
+// that printable ASCII came through untouched.
+func checkIdempotent(t *testing.T, in, out string) {
+	t.Helper()
 	if again := String(out); again != out {
 		t.Fatalf("String not idempotent: %+q -> %+q -> %+q", in, out, again)
 	}

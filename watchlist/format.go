@@ -45,43 +45,102 @@ func wholeProblem(format string, args ...any) *problem {
 // It returns the valid entries, and a problem unless the file was perfect.
 // An empty file is an empty list: there is nothing in it to lose.
 func parse(data []byte, readErr error) ([]Entry, *problem) {
-	var big *safefile.TooLargeError
-	if errors.As(readErr, &big) {
-		return nil, wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, maxSize>>20)
+	if bad, empty := unreadable(data, readErr); bad != nil || empty {
+		return nil, bad
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil
+	// A file trtcwatch wrote decodes whole in one pass. Any other is
+	// decoded again entry by entry, so that a bad entry costs only itself.
+	var whole struct {
+		Version json.RawMessage `json:"version"`
+		Tasks   []diskEntry     `json:"tasks"`
+	}
+	if json.Unmarshal(data, &whole) == nil {
+		if bad := versionProblem(whole.Version); bad != nil {
+			return nil, bad
+		}
+		return entries(len(whole.Tasks), func(i int) (Entry, error) { return fromDisk(whole.Tasks[i]) })
 	}
 	var doc struct {
 		Version json.RawMessage   `json:"version"`
 		Tasks   []json.RawMessage `json:"tasks"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	if bad := decodeDoc(data, &doc); bad != nil {
+		return nil, bad
+	}
+	if bad := versionProblem(doc.Version); bad != nil {
+		return nil, bad
+	}
+	return entries(len(doc.Tasks), func(i int) (Entry, error) { return decodeEntry(doc.Tasks[i]) })
+}
+
+// newerFormat is parse's problem with a file written by a later format
+// (nil for any other file), found from its version alone.
+func newerFormat(data []byte, readErr error) *problem {
+	if bad, empty := unreadable(data, readErr); bad != nil || empty {
+		return nil
+	}
+	var doc struct {
+		Version json.RawMessage `json:"version"`
+	}
+	if decodeDoc(data, &doc) != nil {
+		return nil
+	}
+	if bad := versionProblem(doc.Version); bad != nil && bad.newer {
+		return bad
+	}
+	return nil
+}
+
+// unreadable is the problem of a file too large to read, or reports an
+// empty one.
+func unreadable(data []byte, readErr error) (bad *problem, empty bool) {
+	var big *safefile.TooLargeError
+	if errors.As(readErr, &big) {
+		return wholeProblem("is %d bytes, too big to be a watch list (the limit is %d MiB)", big.Size, maxSize>>20), false
+	}
+	return nil, len(bytes.TrimSpace(data)) == 0
+}
+
+// decodeDoc decodes the file's top level into doc.
+func decodeDoc(data []byte, doc any) *problem {
+	if err := json.Unmarshal(data, doc); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return nil, wholeProblem("is not valid JSON (%v at byte %d)", syn, syn.Offset)
+			return wholeProblem("is not valid JSON (%v at byte %d)", syn, syn.Offset)
 		}
-		return nil, wholeProblem(`is JSON but not a watch list (want an object with "version" and a "tasks" array)`)
+		return wholeProblem(`is JSON but not a watch list (want an object with "version" and a "tasks" array)`)
 	}
-	if doc.Version == nil {
-		return nil, wholeProblem("has no format version")
+	return nil
+}
+
+// versionProblem says what is wrong with the file's format version, if
+// anything.
+func versionProblem(raw json.RawMessage) *problem {
+	if raw == nil {
+		return wholeProblem("has no format version")
 	}
 	var v int64
-	if err := json.Unmarshal(doc.Version, &v); err != nil {
-		return nil, wholeProblem("has a format version that is not a whole number (%.20s)", doc.Version)
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return wholeProblem("has a format version that is not a whole number (%.20s)", raw)
 	}
 	if v > version {
-		return nil, &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, version), newer: true}
+		return &problem{what: fmt.Sprintf("was written by a newer trtcwatch (format version %d; this one reads %d)", v, version), newer: true}
 	}
 	if v < version {
-		return nil, wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, version)
+		return wholeProblem("has format version %d, which this trtcwatch does not read (it reads %d)", v, version)
 	}
+	return nil
+}
 
+// entries collects the n entries decode returns, dropping the invalid ones
+// and repeats of a task, and keeping at most MaxTasks, with the problem
+// that says so.
+func entries(n int, decode func(i int) (Entry, error)) ([]Entry, *problem) {
 	var list []Entry
 	var reasons []string
-	seen := make(map[taskref.Ref]int, len(doc.Tasks))
-	for i, raw := range doc.Tasks {
-		e, err := decodeEntry(raw)
+	seen := make(map[taskref.Ref]int, n)
+	for i := range n {
+		e, err := decode(i)
 		if j, dup := seen[e.Ref]; err == nil && dup {
 			err = fmt.Errorf("same task as entry %d", j+1)
 		}
@@ -124,6 +183,12 @@ func decodeEntry(raw json.RawMessage) (Entry, error) {
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return Entry{}, fmt.Errorf("not a task object (%v)", err)
 	}
+	return fromDisk(d)
+}
+
+// fromDisk is the entry d holds, cleaned as the engine would have stored it,
+// and whether it is valid.
+func fromDisk(d diskEntry) (Entry, error) {
 	e := Entry{
 		Ref:     taskref.Ref{Region: d.Region, SdkAppID: d.SdkAppID, TaskID: d.TaskID},
 		Note:    CleanNote(d.Note), // what the engine would have stored; keeps an entry within maxEntryBytes

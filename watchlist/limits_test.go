@@ -35,7 +35,7 @@ func worstEntry(i int) Entry {
 // is bigLists entries times the most one entry can take: at bigLists =
 // MaxTasks (-tags long) that is the largest file, which maxSize must hold
 // and be within 10% of; the normal suite proves the same per-entry bound
-// (maxSize is MaxTasks of them plus 64 bytes) on a tenth of the list.
+// (maxSize is MaxTasks of them plus 64 bytes) on a hundredth of the list.
 func TestMaxListRoundTrips(t *testing.T) {
 	t.Parallel() // own temp dir; the slowest of the package, run side by side
 	list := make([]Entry, bigLists)

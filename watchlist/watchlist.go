@@ -170,7 +170,7 @@ func (f *File) Load() (entries []Entry, warnings []string) {
 	if readErr != nil && !tooBig(readErr) {
 		return nil, f.refuse(cause(readErr), "cannot read watch list %s (%v); started with an empty list", f.path, cause(readErr))
 	}
-	if _, bad := parse(data, readErr); bad != nil && bad.newer {
+	if bad := newerFormat(data, readErr); bad != nil {
 		// Not ours to move, lock or rewrite.
 		return nil, f.refuse(errors.New(bad.what), "watch list %s %s; left it untouched and started with an empty list", f.path, bad.what)
 	}

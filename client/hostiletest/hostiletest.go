@@ -8,10 +8,12 @@ package hostiletest
 import (
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,21 +96,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add(k, v)
 		}
 	}
-	var enc io.WriteCloser
 	out := &pacedWriter{w: w, chunk: reply.Chunk, drip: reply.Drip, done: r.Context().Done()}
 	if out.chunk <= 0 {
 		out.chunk = 32 << 10
 	}
-	switch reply.Encoding {
-	case "gzip":
-		enc, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
-	case "deflate":
-		enc, _ = flate.NewWriter(out, flate.BestSpeed)
-	}
+	compressed := reply.Encoding == "gzip" || reply.Encoding == "deflate"
 	if reply.Encoding != "" {
 		w.Header().Set("Content-Encoding", reply.Encoding)
 	}
-	if enc == nil && reply.Size >= 0 && reply.Size <= int64(len(body)) && reply.Drip == 0 {
+	if !compressed && reply.Size >= 0 && reply.Size <= int64(len(body)) && reply.Drip == 0 {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	status := reply.Status
@@ -116,22 +112,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	var dst io.Writer = out
-	if enc != nil {
-		dst = enc
-	}
-	produce(dst, body, reply.Size)
-	if enc != nil {
-		enc.Close()
+	if compressed {
+		z := newCompressor(out, reply.Encoding == "gzip")
+		if produce(body, reply.Size, z.write) == nil {
+			z.close()
+		}
+	} else {
+		produce(body, reply.Size, func(b []byte) error { _, err := out.Write(b); return err })
 	}
 	out.flush()
 }
 
-// produce writes body, repeated up to size bytes (-1: until a write fails).
-func produce(w io.Writer, body []byte, size int64) {
+// produce passes body to emit, repeated up to size bytes (-1: until emit
+// fails) in blocks of about 64 KiB: the same block each time, the last one
+// cut short to end at size.
+func produce(body []byte, size int64, emit func([]byte) error) error {
 	if size <= int64(len(body)) && size != -1 {
-		w.Write(body)
-		return
+		return emit(body)
 	}
 	if len(body) == 0 {
 		body = []byte{' '}
@@ -142,12 +139,80 @@ func produce(w io.Writer, body []byte, size int64) {
 		if size != -1 && int64(len(b)) > size-sent {
 			b = b[:size-sent]
 		}
-		n, err := w.Write(b)
-		sent += int64(n)
-		if err != nil {
-			return
+		if err := emit(b); err != nil {
+			return err
+		}
+		sent += int64(len(b))
+	}
+	return nil
+}
+
+// compressor writes the blocks produce emits as one gzip or raw DEFLATE
+// stream. Each block is compressed alone, by a fresh compressor, and
+// flushed: its output refers back only within itself and ends on a byte
+// boundary, so a repeated block is compressed once and its bytes sent again
+// for every repeat, and the copies decode one after another to the block
+// repeated. Streaming a bomb through one compressor cost the server more
+// than the client spent reading it.
+type compressor struct {
+	w      io.Writer
+	gzip   bool
+	plain  []byte // the last block compressed, and its compressed bytes
+	packed []byte
+	crc    uint32
+	size   uint32 // of the plain bytes, modulo 2^32 as gzip keeps it
+	began  bool
+}
+
+func newCompressor(w io.Writer, gzip bool) *compressor { return &compressor{w: w, gzip: gzip} }
+
+// gzipHeader is a gzip member's header with no name, time or extra field.
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
+
+func (z *compressor) write(b []byte) error {
+	if !z.began && z.gzip {
+		if _, err := z.w.Write(gzipHeader); err != nil {
+			return err
 		}
 	}
+	z.began = true
+	if len(b) == 0 {
+		return nil
+	}
+	if len(b) != len(z.plain) || &b[0] != &z.plain[0] {
+		z.plain, z.packed = b, deflate(b)
+	}
+	z.crc = crc32.Update(z.crc, crc32.IEEETable, b)
+	z.size += uint32(len(b))
+	_, err := z.w.Write(z.packed)
+	return err
+}
+
+// close ends the stream: an empty final block and, for gzip, the trailer.
+func (z *compressor) close() {
+	if z.write(nil) != nil {
+		return
+	}
+	end := slices.Clone(finalBlock)
+	if z.gzip {
+		end = binary.LittleEndian.AppendUint32(end, z.crc)
+		end = binary.LittleEndian.AppendUint32(end, z.size)
+	}
+	z.w.Write(end)
+}
+
+// finalBlock ends every stream: an empty stored block marked final (RFC
+// 1951: BFINAL 1, BTYPE 00, then LEN 0 and its complement), what a
+// compressor's Close writes after a flush.
+var finalBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
+
+// deflate compresses b alone and flushed: more blocks may follow.
+func deflate(b []byte) []byte {
+	var buf bytes.Buffer
+	fw, _ := flate.NewWriter(&buf, flate.BestSpeed)
+	fw.Write(b)
+	fw.Flush()
+	return buf.Bytes()
 }
 
 // pacedWriter writes in flushed chunks with a pause between them, and
