@@ -159,6 +159,7 @@ func (f hourFigures) pct(p float64) time.Duration {
 // the calls are the callbacks' confirmations and little more: a fraction
 // of the quota.
 func TestPushCallsPerHour(t *testing.T) {
+	t.Parallel() // its own bubbles: beside the tests that wait on the emulator
 	run, n := quotaRunTime, quotaTasks
 	// Calls are counted once the first sweep is over: it takes n/20 s at
 	// the quota (25 s for 500, 100 s for 2,000), and counting starts at
