@@ -170,11 +170,7 @@ func TestHugeTerminalDrawsABoundedFrame(t *testing.T) {
 		if len(ls) > maxScreenH {
 			t.Errorf("%v: %d lines, want at most %d", keys, len(ls), maxScreenH)
 		}
-		for i, l := range ls {
-			if w := ansi.StringWidth(l); w > maxScreenW {
-				t.Fatalf("%v: line %d is %d wide, want at most %d", keys, i, w, maxScreenW)
-			}
-		}
+		checkWidth(t, fmt.Sprint(keys), ls, maxScreenW)
 	}
 	m.Update(tea.WindowSizeMsg{Width: -3, Height: -1})
 	if m.w != 0 || m.h != 0 || content(m) != "" {

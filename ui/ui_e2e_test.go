@@ -106,7 +106,7 @@ func TestEndToEnd(t *testing.T) {
 	m := New(eng, Options{Keys: DefaultKeyMap(), Endpoint: c.Endpoint(), Region: testRegion, SdkAppID: testApp, Context: ctx})
 	log := &screenLog{seen: map[string][]string{}}
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 40),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithFilter(log.observe),
+		teatest.WithProgramOptions(tea.WithFPS(FPS), tea.WithColorProfile(colorprofile.Ascii), tea.WithFilter(log.observe),
 			tea.WithEnvironment([]string{"TERM=xterm-256color", "TERM_PROGRAM=Apple_Terminal"})))
 
 	tm.Send(keyMsg("a"))

@@ -187,11 +187,7 @@ func TestWidthSweep(t *testing.T) {
 				if len(ls) > h {
 					t.Fatalf("%dx%d: %d lines", w, h, len(ls))
 				}
-				for i, l := range ls {
-					if lw := ansi.StringWidth(l); lw > w {
-						t.Fatalf("%dx%d line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
-					}
-				}
+				checkWidth(t, fmt.Sprintf("%dx%d", w, h), ls, w)
 			}
 		})
 	}

@@ -89,6 +89,7 @@ func TestEmulatorLifecycleFaultsAndGone(t *testing.T) {
 }
 
 func TestEmulatorWrongKeyStopsTheStorm(t *testing.T) {
+	t.Parallel() // its own emulator and engine; waits half a second
 	s := emutest.Start(t, emulator.Config{Seed: 2}, "")
 	e := New(realClient(t, s.URL(), "not-the-key", 20), Config{Interval: 10 * time.Millisecond, ProbeInterval: time.Hour})
 	e.Add([]taskref.Ref{sref("a-1"), sref("a-2"), sref("a-3"), sref("a-4"), sref("a-5"), sref("a-6")})

@@ -139,7 +139,8 @@ type Engine struct {
 	lastAsk   bool      // the last call taken was an ask (see fairPick)
 	burst     time.Time // when the oldest queued ask was made (see fairPick)
 	lastProbe time.Time
-	wake      chan struct{} // closed and replaced to wake every waiting worker
+	wake      chan struct{} // closed and replaced to wake the worker watching the queue
+	watcher   chan struct{} // held by the one idle worker that watches the queue (see take)
 	runCtx    context.Context
 	running   bool
 	started   time.Time
@@ -178,13 +179,14 @@ func New(api API, cfg Config) *Engine {
 	cfg = cfg.withDefaults()
 	now := cfg.Now()
 	e := &Engine{
-		api:   api,
-		cfg:   cfg,
-		log:   cfg.Logger,
-		tasks: map[taskref.Ref]*entry{},
-		wake:  make(chan struct{}),
-		aimd:  newAIMD(cfg.Quota, now),
-		def:   newSub(),
+		api:     api,
+		cfg:     cfg,
+		log:     cfg.Logger,
+		tasks:   map[taskref.Ref]*entry{},
+		wake:    make(chan struct{}),
+		watcher: make(chan struct{}, 1),
+		aimd:    newAIMD(cfg.Quota, now),
+		def:     newSub(),
 
 		pendingRefs: map[taskref.Ref]int{},
 	}
@@ -379,7 +381,7 @@ func inOrder(seq uint64, last *uint64) bool {
 	return true
 }
 
-// wakeLocked wakes every worker waiting for work, so they re-read the queue.
+// wakeLocked wakes the worker watching the queue, so it re-reads it.
 func (e *Engine) wakeLocked() {
 	close(e.wake)
 	e.wake = make(chan struct{})

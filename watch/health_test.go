@@ -18,30 +18,39 @@ func fails(k client.Kind, code string) func(context.Context, taskref.Ref, int) (
 	}
 }
 
+// TestThrottleBurstCutsOnceThenClimbs: a burst of throttles cuts the rate
+// once, and quiet seconds climb it back, on the bubble's clock. Once the
+// throttles stop, the fake answers after 50 ms: 20 tasks at a 1 ms interval
+// then make 16 calls (the in-flight limit) every 50 ms through the climb,
+// instead of as many as the CPU allows.
 func TestThrottleBurstCutsOnceThenClimbs(t *testing.T) {
-	t.Parallel() // its own fake; the climb back takes a second of real time
-	f := newFake(fails(client.KindThrottled, "RequestLimitExceeded"))
-	e := New(f, Config{Interval: time.Millisecond, Quota: 20})
-	e.Add(refs(20))
-	start(t, e)
-	eventually(t, "a burst of throttles", func() bool { return e.Stats().Throttles1m >= 30 })
-	f.mu.Lock()
-	rates := append([]float64(nil), f.rates...)
-	f.mu.Unlock()
-	// Run sets the quota, the burst cuts once: a second cut needs a new
-	// burst at least a second later.
-	if len(rates) < 2 || rates[0] != 20 || !near(rates[1], 18) || len(rates) > 2 && rates[2] < 18 {
-		t.Fatalf("rates %v, want [20 18 ...] with one cut per burst (to 90%%: at the ceiling)", rates)
-	}
-	if p := e.Tasks()[0].Phase; p != Throttled {
-		t.Errorf("phase %q", p)
-	}
-	f.setAnswer(status("Idle"))
-	eventually(t, "climb back", func() bool { return e.Stats().Limit > 18.2 })
-	s := e.Stats()
-	if s.Quota != 20 || s.Limit > 20 || s.Health != HealthDegraded || s.LastError == nil || s.LastError.Code != "RequestLimitExceeded" {
-		t.Errorf("stats %+v", s)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(fails(client.KindThrottled, "RequestLimitExceeded"))
+		e := New(f, Config{Interval: time.Millisecond, Quota: 20})
+		e.Add(refs(20))
+		start(t, e)
+		eventually(t, "a burst of throttles", func() bool { return e.Stats().Throttles1m >= 30 })
+		f.mu.Lock()
+		rates := append([]float64(nil), f.rates...)
+		f.mu.Unlock()
+		// Run sets the quota, the burst cuts once: a second cut needs a new
+		// burst at least a second later.
+		if len(rates) < 2 || rates[0] != 20 || !near(rates[1], 18) || len(rates) > 2 && rates[2] < 18 {
+			t.Fatalf("rates %v, want [20 18 ...] with one cut per burst (to 90%%: at the ceiling)", rates)
+		}
+		if p := e.Tasks()[0].Phase; p != Throttled {
+			t.Errorf("phase %q", p)
+		}
+		f.setAnswer(func(context.Context, taskref.Ref, int) (*client.DescribeCloudRecordingResponse, error) {
+			time.Sleep(50 * time.Millisecond)
+			return resp("Idle"), nil
+		})
+		eventually(t, "climb back", func() bool { return e.Stats().Limit > 18.2 })
+		s := e.Stats()
+		if s.Quota != 20 || s.Limit > 20 || s.Health != HealthDegraded || s.LastError == nil || s.LastError.Code != "RequestLimitExceeded" {
+			t.Errorf("stats %+v", s)
+		}
+	})
 }
 
 func TestAuthFailureSlowsToOneProbe(t *testing.T) {

@@ -66,13 +66,31 @@ func (a *Answer) Raw() []byte {
 // Begin time (a zero byte, or 1 then varint seconds and uvarint
 // nanoseconds), then the raw JSON to the end.
 
-var (
-	flaters = sync.Pool{New: func() any {
+var plainBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// flaters keeps deflate writers for reuse. Not a sync.Pool: a writer is
+// 1.2 MB, which a pool lets go at every other GC (and, under the race
+// detector, at one Put in four) for the next answer to allocate and zero
+// anew. An engine packs one answer at a time (under its lock), so two
+// kept writers serve it and another engine in the same process.
+var flaters = make(chan *flate.Writer, 2)
+
+func getFlater() *flate.Writer {
+	select {
+	case w := <-flaters:
+		return w
+	default:
 		w, _ := flate.NewWriter(nil, flate.BestSpeed) // only an invalid level errs
 		return w
-	}}
-	plainBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
+	}
+}
+
+func putFlater(w *flate.Writer) {
+	select {
+	case flaters <- w:
+	default:
+	}
+}
 
 // maxPooledBuf keeps one huge answer's buffer from staying pinned in the pool.
 const maxPooledBuf = 64 << 10
@@ -108,11 +126,11 @@ func pack(files []File, raw []byte) []byte {
 func deflate(plain []byte) []byte {
 	out := plainBufs.Get().(*bytes.Buffer)
 	out.Reset()
-	w := flaters.Get().(*flate.Writer)
+	w := getFlater()
 	w.Reset(out)
 	_, _ = w.Write(plain) // a bytes.Buffer does not fail
 	_ = w.Close()
-	flaters.Put(w)
+	putFlater(w)
 	packed := bytes.Clone(out.Bytes())
 	if out.Cap() <= maxPooledBuf {
 		plainBufs.Put(out)

@@ -147,8 +147,21 @@ func (e *Engine) describe(j *job) (resp *client.DescribeCloudRecordingResponse, 
 	return e.api.Describe(j.ctx, j.ref)
 }
 
-// take blocks until a task may be called, or ctx is done (nil).
+// take blocks until a task may be called, or ctx is done (nil). One idle
+// worker at a time watches the queue (it holds e.watcher) and the others
+// wait their turn, so a change to the queue, a finished call or a due
+// time wakes one goroutine instead of every idle one (with 64 workers and
+// 16 calls in flight, 48 woke for each call taken). A worker that takes a
+// call hands the watch on as it returns, so the next one looks at once
+// whether another call may go too: as many calls go out as before, at the
+// same moments.
 func (e *Engine) take(ctx context.Context) *job {
+	select {
+	case e.watcher <- struct{}{}:
+	case <-ctx.Done():
+		return nil
+	}
+	defer func() { <-e.watcher }()
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {

@@ -3,6 +3,7 @@ package common
 import (
 	"image/color"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -128,10 +129,29 @@ func prefix(st lipgloss.Style) string {
 	return ""
 }
 
-// NewStyles builds the palette for one background. Colours are 256-colour
+// NewStyles is the palette for one background. Colours are 256-colour
 // indexes picked to stay readable on black and on white in their variant;
-// the renderer lowers them further when the terminal has fewer.
+// the renderer lowers them further when the terminal has fewer. Each of
+// the four palettes is built once, at its first use, and handed out as a
+// copy (every field a value): every model, and so every team-mode
+// session, asks for one, and building one renders a score of styles.
 func NewStyles(dark, ascii bool) Styles {
+	return palettes[[2]bool{dark, ascii}]()
+}
+
+// palettes are NewStyles' four palettes, by dark and ascii.
+var palettes = func() map[[2]bool]func() Styles {
+	p := map[[2]bool]func() Styles{}
+	for _, dark := range []bool{false, true} {
+		for _, ascii := range []bool{false, true} {
+			p[[2]bool{dark, ascii}] = sync.OnceValue(func() Styles { return buildStyles(dark, ascii) })
+		}
+	}
+	return p
+}()
+
+// buildStyles builds the palette NewStyles hands out.
+func buildStyles(dark, ascii bool) Styles {
 	ld := lipgloss.LightDark(dark)
 	c := func(light, darkc string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(darkc)) }
 	accent, muted, border := c("55", "141"), c("244", "245"), c("250", "240")
