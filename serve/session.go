@@ -202,7 +202,14 @@ type sessionModel struct {
 	st      *session
 	onPanic func(any) // logs and ends the session; safe from any goroutine
 	broken  bool      // the dashboard panicked: it is not asked anything again
+	gone    bool      // the client hung up: nothing is drawn for it again
 }
+
+// goneMsg ends the program of a session whose client hung up. Bubble Tea
+// draws its last view once more as it quits: an empty one costs nothing,
+// a dashboard's whole screen (up to maxCells) is laid out and compared
+// for nobody.
+type goneMsg struct{}
 
 func (m *sessionModel) Init() (cmd tea.Cmd) {
 	defer m.recoverUpdate(&cmd)
@@ -210,8 +217,14 @@ func (m *sessionModel) Init() (cmd tea.Cmd) {
 }
 
 func (m *sessionModel) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
-	if _, ok := msg.(panicMsg); ok || m.broken {
+	switch msg.(type) {
+	case goneMsg:
+		m.gone = true
+		return m, tea.Quit
+	case panicMsg:
 		m.broken = true
+	}
+	if m.broken {
 		return m, tea.Quit
 	}
 	model = m // also when the dashboard panics
@@ -225,7 +238,7 @@ func (m *sessionModel) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 }
 
 func (m *sessionModel) View() (v tea.View) {
-	if m.broken {
+	if m.broken || m.gone {
 		return v
 	}
 	defer func() {
