@@ -14,12 +14,16 @@ import (
 
 // stressMix is TestServeUnderAttack's hostile connections: every kind the
 // issue names, each reopened whenever the server closes it, with one huge
-// terminal instead of five. Each huge terminal is a dashboard the server
-// draws at its 50,000-cell clamp on every resize, 20 a second: five were
-// half the package's CPU under -race, and what one proves beside the rest
-// (the server bounds it and a real engineer still gets in) five only
-// repeat.
-var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty: 1}
+// terminal instead of five and two env floods instead of five. Each huge
+// terminal is a dashboard the server draws at its 50,000-cell clamp on
+// every resize, 20 a second: five were half the package's CPU under
+// -race. Each env flood sends 30 KB requests without pause until the
+// server closes it at maxEnvFlood (7.5 MB a connection), then reopens:
+// five were a third of the test's CPU (3.5 -> 2.3 s), and two keep one
+// flooding while the other reconnects. What one of a kind proves beside
+// the rest (the server bounds it and a real engineer still gets in) five
+// only repeat.
+var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 2, HugePty: 1}
 
 // sshFuzzTime is how long TestSSHKeyFuzz types: 1.5 s finds what the
 // fuzzer found in seconds (the : space tab panic) and costs a core for as
