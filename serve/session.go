@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +155,12 @@ func (s *Server) program(sess ssh.Session, st *session) *tea.Program {
 			return msg
 		}),
 	)
-	st.in.forward(sess.Context(), sess, pty.Term, p, &s.copiers)
+	undecoded := pasteBound * s.cfg.MaxPaste
+	st.in.forward(sess.Context(), sess, pty.Term, undecoded, func() {
+		s.limited.warn("session closed: a paste past the bound", "viewer", st.viewer.Name, "max_bytes", undecoded)
+		st.quit(fmt.Sprintf("more than %d KiB pasted at once, or a paste that never ended, closed this session "+
+			"(a paste keeps its first %d KiB); reconnect any time", undecoded>>10, s.cfg.MaxPaste>>10))
+	}, p, &s.copiers)
 	st.mu.Lock()
 	st.prog, st.es, st.fw = p, es, fw
 	st.idle = time.AfterFunc(idle, func() {
@@ -176,6 +182,12 @@ func (st *session) touch(idle time.Duration) {
 		st.idle.Reset(idle)
 	}
 }
+
+// pasteBound is how many times MaxPaste a paste may be before the
+// session is closed (see sessionInput.forward): the decoder holds a paste
+// whole until it ends, and about five times its size as it hands it on.
+// 16 lets a whole 10,000-task list (800 KB) through to be cut to MaxPaste.
+const pasteBound = 16
 
 // capPaste bounds one paste: cut at the last whitespace before limit bytes
 // so no task ID arrives half.
