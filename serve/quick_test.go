@@ -35,3 +35,12 @@ const sshFuzzTime = 1500 * time.Millisecond
 // before the fix (8 of 8 in each of 3 runs), so 3 show a leak as surely
 // as 8 at less than half the CPU; the long run quits 8.
 const quitMidInputSessions = 3
+
+// costSessions is how many sessions TestSessionsCostNoAPICalls opens after
+// one: a session's own call would show with one; several open at once
+// show none either, and ten (the long run's) only repeat them.
+const costSessions = 3
+
+// idleLogins is how many `ssh -N` connections TestIdleLoginsDoNotLockOut
+// logs in with one key: four times maxWaitingPerKey.
+const idleLogins = 16
