@@ -16,9 +16,11 @@ import (
 
 // TestDemoInATerminal runs `trtcwatch --demo` as a user does, in a real
 // (pseudo) terminal at 80x24: the dashboard comes up against the built-in
-// emulator, help opens and closes, a resize to 160x48 switches to the side
-// by side layout, and q quits with exit 0 and the terminal given back
-// (alternate screen left, cursor shown).
+// emulator, help opens and closes, a resize to 280x30 (the width the
+// demo's long TaskIds need beside the detail pane; 30 rows, as each
+// frame costs per cell) switches to the side by side layout, and q quits
+// with exit 0 and the terminal given back (alternate screen left, cursor
+// shown).
 func TestDemoInATerminal(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir() // --demo must not touch the user's watch list
@@ -32,7 +34,7 @@ func TestDemoInATerminal(t *testing.T) {
 	mark := len(c.text())
 	c.tty.Write([]byte("?"))
 
-	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 280, Rows: 60}); err != nil {
+	if err := pty.Setsize(c.tty, &pty.Winsize{Cols: 280, Rows: 30}); err != nil {
 		t.Fatal(err)
 	}
 	// Side by side: the detail pane's border starts right after the list

@@ -122,3 +122,43 @@ func BenchmarkSessions32(b *testing.B) {
 	b.ReportMetric(float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc))/sessions/1024, "heap-KiB/session")
 	b.ReportMetric(float64(cpu)/float64(wall)/sessions*100, "cpu-%/session")
 }
+
+// BenchmarkHangUp is a viewer who opens a dashboard on a large terminal
+// (500x100, the clamp) and hangs up once it has drawn: the CPU of this
+// process (server and client) per session, from the connect until the
+// server has let the session go.
+func BenchmarkHangUp(b *testing.B) {
+	r := startRig(b, 50, time.Minute)
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := dial(r.addr, gossh.PublicKeys(r.alice))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := c.NewSession()
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := &watcher{}
+		s.Stdout = w
+		found := w.expect("task-0049")
+		if err := s.RequestPty("xterm-256color", 100, 500, gossh.TerminalModes{}); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Shell(); err != nil {
+			b.Fatal(err)
+		}
+		select {
+		case <-found:
+		case <-time.After(30 * time.Second):
+			b.Fatal("the session never drew the list")
+		}
+		c.Close()
+		for r.srv.Sessions() != 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/session")
+}

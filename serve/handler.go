@@ -102,7 +102,7 @@ func (s *Server) run(sess ssh.Session, st *session, ch *chanState) {
 				last = sz
 				p.Send(tea.WindowSizeMsg{Width: sz.cols, Height: sz.rows})
 			case <-sess.Context().Done(): // the client is gone
-				p.Quit()
+				p.Send(goneMsg{})
 				return
 			case <-ended:
 				return

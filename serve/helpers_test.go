@@ -198,8 +198,10 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// open starts a dashboard session; env is sent before the pty.
-// read=false leaves stdout unread (a client that stopped reading).
+// open starts a dashboard session in an 80x24 terminal, ssh's size when
+// it cannot ask a terminal (each frame costs per cell under -race; tests
+// of sizes use openSized); env is sent before the pty. read=false leaves
+// stdout unread (a client that stopped reading).
 func open(t testing.TB, addr string, key gossh.Signer, env map[string]string, read bool) *term {
 	t.Helper()
 	c, err := dial(addr, gossh.PublicKeys(key))
@@ -225,7 +227,7 @@ func open(t testing.TB, addr string, key gossh.Signer, env map[string]string, re
 	if tm.in, err = s.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RequestPty("xterm-256color", 40, 160, gossh.TerminalModes{}); err != nil {
+	if err := s.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("pty: %v", err)
 	}
 	if err := s.Shell(); err != nil {
@@ -346,8 +348,7 @@ func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // are goroutines of their own, counted). A message's timeout typed in a
 // session's last moments held TestSSHKeyFuzz 10 s for nothing.
 func serverGoroutines() (n int, dump string) {
-	buf := make([]byte, 4<<20)
-	all := string(buf[:runtime.Stack(buf, true)])
+	all := allStacks()
 	var kept []string
 	for _, g := range strings.Split(all, "\n\n") {
 		if strings.Contains(g, "bubbletea/v2.Tick.func1") ||
@@ -360,4 +361,17 @@ func serverGoroutines() (n int, dump string) {
 		}
 	}
 	return len(kept), strings.Join(kept, "\n\n")
+}
+
+// allStacks is every goroutine's stack. Its buffer starts small and
+// doubles until the dump fits: a 4 MB buffer on each of a wait's many
+// looks cost more than the dump under -race.
+func allStacks() string {
+	buf := make([]byte, 256<<10)
+	for {
+		if n := runtime.Stack(buf, true); n < len(buf) {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }

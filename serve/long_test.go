@@ -17,3 +17,15 @@ var stressMix = attack.Mix{Silent: 15, Slow: 15, Idle: 10, EnvFlood: 5, HugePty:
 
 // sshFuzzTime is how long TestSSHKeyFuzz types in the long run.
 const sshFuzzTime = 10 * time.Second
+
+// quitMidInputSessions is how many sessions TestQuitMidInputLeavesNothing
+// quits with keys in flight in the long run.
+const quitMidInputSessions = 8
+
+// costSessions is how many sessions TestSessionsCostNoAPICalls opens
+// after one in the long run.
+const costSessions = 10
+
+// idleLogins is how many `ssh -N` connections TestIdleLoginsDoNotLockOut
+// logs in with one key in the long run.
+const idleLogins = 30

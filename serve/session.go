@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +155,12 @@ func (s *Server) program(sess ssh.Session, st *session) *tea.Program {
 			return msg
 		}),
 	)
-	st.in.forward(sess.Context(), sess, pty.Term, p, &s.copiers)
+	undecoded := pasteBound * s.cfg.MaxPaste
+	st.in.forward(sess.Context(), sess, pty.Term, undecoded, func() {
+		s.limited.warn("session closed: a paste past the bound", "viewer", st.viewer.Name, "max_bytes", undecoded)
+		st.quit(fmt.Sprintf("more than %d KiB pasted at once, or a paste that never ended, closed this session "+
+			"(a paste keeps its first %d KiB); reconnect any time", undecoded>>10, s.cfg.MaxPaste>>10))
+	}, p, &s.copiers)
 	st.mu.Lock()
 	st.prog, st.es, st.fw = p, es, fw
 	st.idle = time.AfterFunc(idle, func() {
@@ -176,6 +182,12 @@ func (st *session) touch(idle time.Duration) {
 		st.idle.Reset(idle)
 	}
 }
+
+// pasteBound is how many times MaxPaste a paste may be before the
+// session is closed (see sessionInput.forward): the decoder holds a paste
+// whole until it ends, and about five times its size as it hands it on.
+// 16 lets a whole 10,000-task list (800 KB) through to be cut to MaxPaste.
+const pasteBound = 16
 
 // capPaste bounds one paste: cut at the last whitespace before limit bytes
 // so no task ID arrives half.
@@ -202,7 +214,14 @@ type sessionModel struct {
 	st      *session
 	onPanic func(any) // logs and ends the session; safe from any goroutine
 	broken  bool      // the dashboard panicked: it is not asked anything again
+	gone    bool      // the client hung up: nothing is drawn for it again
 }
+
+// goneMsg ends the program of a session whose client hung up. Bubble Tea
+// draws its last view once more as it quits: an empty one costs nothing,
+// a dashboard's whole screen (up to maxCells) is laid out and compared
+// for nobody.
+type goneMsg struct{}
 
 func (m *sessionModel) Init() (cmd tea.Cmd) {
 	defer m.recoverUpdate(&cmd)
@@ -210,8 +229,14 @@ func (m *sessionModel) Init() (cmd tea.Cmd) {
 }
 
 func (m *sessionModel) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
-	if _, ok := msg.(panicMsg); ok || m.broken {
+	switch msg.(type) {
+	case goneMsg:
+		m.gone = true
+		return m, tea.Quit
+	case panicMsg:
 		m.broken = true
+	}
+	if m.broken {
 		return m, tea.Quit
 	}
 	model = m // also when the dashboard panics
@@ -225,7 +250,7 @@ func (m *sessionModel) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 }
 
 func (m *sessionModel) View() (v tea.View) {
-	if m.broken {
+	if m.broken || m.gone {
 		return v
 	}
 	defer func() {

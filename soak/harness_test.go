@@ -67,7 +67,8 @@ func newClient(t testing.TB, endpoint, secretKey string, rate float64, timeout t
 
 // dash is the dashboard as a user runs it, minus the terminal: the real
 // ui.Model in a real tea.Program (input off, frames rendered and thrown
-// away, fixed size) over a real engine.
+// away, fixed size, at the program's frame rate ui.FPS) over a real
+// engine.
 type dash struct {
 	eng      *watch.Engine
 	prog     *tea.Program
@@ -99,7 +100,7 @@ func startDash(t testing.TB, c *client.Client, cfg watch.Config, refs []taskref.
 		return msg
 	}
 	d.prog = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(w, h),
-		tea.WithFilter(filter), tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.Ascii),
+		tea.WithFilter(filter), tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.Ascii), tea.WithFPS(ui.FPS),
 		tea.WithEnvironment([]string{"TERM=xterm-256color", "TERM_PROGRAM=Apple_Terminal"}))
 	go func() { _, d.progErr = d.prog.Run(); close(d.progDone) }()
 	return d

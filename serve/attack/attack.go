@@ -40,6 +40,7 @@ type Attack struct {
 	cancel func()
 	wg     sync.WaitGroup
 	conns  atomic.Int64
+	ready  atomic.Int64
 }
 
 // reconnectPause is how long a worker waits before reconnecting.
@@ -52,13 +53,15 @@ func Start(addr string, key gossh.Signer, mix Mix) *Attack {
 	a := &Attack{addr: addr, key: key, ctx: ctx, cancel: cancel}
 	for _, k := range []struct {
 		n   int
-		run func() error
+		run func(held func()) error
 	}{{mix.Silent, a.silent}, {mix.Slow, a.slow}, {mix.Idle, a.idle}, {mix.EnvFlood, a.envFlood}, {mix.HugePty, a.hugePty}} {
 		for range k.n {
 			a.wg.Go(func() {
+				var once sync.Once
+				held := func() { once.Do(func() { a.ready.Add(1) }) }
 				for a.ctx.Err() == nil {
 					a.conns.Add(1)
-					k.run() //nolint:errcheck // the server closing it is the point
+					k.run(held) //nolint:errcheck // the server closing it is the point
 					select {
 					case <-a.ctx.Done():
 					case <-time.After(reconnectPause):
@@ -72,6 +75,13 @@ func Start(addr string, key gossh.Signer, mix Mix) *Attack {
 
 // Connections is how many connections the attack opened so far.
 func (a *Attack) Connections() int64 { return a.conns.Load() }
+
+// Ready is how many of the mix's connections have held what their kind
+// holds at least once: connected (silent), a version line sent (slow),
+// logged in (idle), a session open (env flood), a dashboard open (huge
+// terminal). Mix.Total of them is the attack at full strength; until
+// then a test would measure an attack still connecting.
+func (a *Attack) Ready() int64 { return a.ready.Load() }
 
 // Stop ends every attacking connection and waits for the workers.
 func (a *Attack) Stop() {
@@ -123,17 +133,18 @@ func clientConfig(key gossh.Signer) *gossh.ClientConfig {
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second}
 }
 
-func (a *Attack) silent() error {
+func (a *Attack) silent(held func()) error {
 	c, done, err := a.dial()
 	if err != nil {
 		return err
 	}
 	defer done()
+	held()
 	_, err = io.Copy(io.Discard, c) // until the server closes it
 	return err
 }
 
-func (a *Attack) slow() error {
+func (a *Attack) slow(held func()) error {
 	c, done, err := a.dial()
 	if err != nil {
 		return err
@@ -143,6 +154,7 @@ func (a *Attack) slow() error {
 	if _, err := io.WriteString(c, "SSH-2.0-slow\r\n"); err != nil {
 		return err
 	}
+	held()
 	for {
 		select {
 		case <-a.ctx.Done():
@@ -155,21 +167,23 @@ func (a *Attack) slow() error {
 	}
 }
 
-func (a *Attack) idle() error {
+func (a *Attack) idle(held func()) error {
 	c, done, err := a.login()
 	if err != nil {
 		return err
 	}
 	defer done()
+	held()
 	return c.Wait()
 }
 
-func (a *Attack) envFlood() error {
+func (a *Attack) envFlood(held func()) error {
 	s, done, err := a.session()
 	if err != nil {
 		return err
 	}
 	defer done()
+	held()
 	payload := gossh.Marshal(struct{ Name, Value string }{"TZ", strings.Repeat("x", 30<<10)})
 	for {
 		if _, err := s.SendRequest("env", false, payload); err != nil {
@@ -178,7 +192,7 @@ func (a *Attack) envFlood() error {
 	}
 }
 
-func (a *Attack) hugePty() error {
+func (a *Attack) hugePty(held func()) error {
 	s, done, err := a.session()
 	if err != nil {
 		return err
@@ -191,6 +205,7 @@ func (a *Attack) hugePty() error {
 	if err := s.Shell(); err != nil {
 		return err
 	}
+	held()
 	for i := 0; ; i++ {
 		select {
 		case <-a.ctx.Done():
