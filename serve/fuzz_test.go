@@ -175,11 +175,10 @@ func TestSSHKeyFuzz(t *testing.T) {
 			t.Fatalf("seed %d: %d server goroutines left, %d before:\n%s", seed, n, goroutines, dump)
 		}
 	}
-	// An ended session's model stays reachable from its pending ticks until
-	// they fire (a message's timeout, up to 12 s): the heap is waited for,
-	// as the goroutines are, looking less and less often (each look is a
-	// full collection, tens of ms under -race: every 100 ms for 12 s was
-	// most of the test's CPU).
+	// An ended session's model goes with its goroutines (its timers end
+	// with the dashboard: ui's TestTimersEndWithTheDashboard); the heap is
+	// waited for as the goroutines are, looking less and less often (each
+	// look is a full collection, tens of ms under -race).
 	for pause, deadline := 100*time.Millisecond, time.Now().Add(wait); ; pause = min(2*pause, time.Second) {
 		grew := heapMB() - heap
 		if grew <= 32 {

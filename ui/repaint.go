@@ -132,12 +132,14 @@ func (m *Model) armTick(at time.Time) tea.Cmd {
 	m.tick.seq++
 	m.tick.at = at
 	seq := m.tick.seq
-	return tickAfter(m.ctx, max(at.Sub(m.opts.Now()), time.Millisecond), seq)
+	return after(m.ctx, max(at.Sub(m.opts.Now()), time.Millisecond), func(now time.Time) tea.Msg { return tickMsg{at: now, seq: seq} })
 }
 
-// tickAfter is tea.Tick that also ends when the dashboard does, so its
-// goroutine never outlives the program (tea.Tick's waits out its timer).
-func tickAfter(ctx context.Context, d time.Duration, seq int) tea.Cmd {
+// after is tea.Tick that also ends when the dashboard does. tea.Tick's
+// goroutine waits out its timer holding the program, and so a team-mode
+// session's whole model: a flash's 12 s after its viewer hung up, for
+// every session a key opened and closed in that time.
+func after(ctx context.Context, d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		t := time.NewTimer(d)
 		defer t.Stop()
@@ -145,7 +147,7 @@ func tickAfter(ctx context.Context, d time.Duration, seq int) tea.Cmd {
 		case <-ctx.Done():
 			return nil
 		case now := <-t.C:
-			return tickMsg{at: now, seq: seq}
+			return msg(now)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trtcwatch/trtcwatch/ui/common"
 	"github.com/trtcwatch/trtcwatch/watch"
 )
 
@@ -252,6 +253,38 @@ func TestIdleLoopDrawsOnlyWhatMoves(t *testing.T) {
 			if st.frames < tc.minF || st.frames > tc.maxF || st.ticks > tc.maxTicks {
 				t.Errorf("%+v, want %d–%d frames and at most %d ticks", st, tc.minF, tc.maxF, tc.maxTicks)
 			}
+		})
+	}
+}
+
+// TestTimersEndWithTheDashboard: the timers the model arms (a flash's
+// clearing, the clock's next tick) return as soon as the dashboard ends,
+// instead of holding the program, and with it a team-mode session's
+// whole model, until they fire.
+func TestTimersEndWithTheDashboard(t *testing.T) {
+	for name, arm := range map[string]func(m *Model) tea.Cmd{
+		"flash": func(m *Model) tea.Cmd { return m.setFlash("saved", common.FlashInfo, 12*time.Second) },
+		"tick":  func(m *Model) tea.Cmd { return m.armTick(time.Now().Add(time.Hour)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				m := New(newCountingEngine(), Options{Keys: DefaultKeyMap(), Region: testRegion, SdkAppID: testApp, Location: time.UTC, Context: ctx})
+				cmd := arm(m)
+				done := make(chan tea.Msg, 1)
+				go func() { done <- cmd() }()
+				synctest.Wait()
+				cancel()
+				synctest.Wait()
+				select {
+				case msg := <-done:
+					if msg != nil {
+						t.Errorf("the ended dashboard got %T", msg)
+					}
+				default:
+					t.Error("the timer still holds the program after the dashboard ended")
+				}
+			})
 		})
 	}
 }

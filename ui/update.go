@@ -164,7 +164,7 @@ func (m *Model) setFlash(text string, kind common.FlashKind, ttl time.Duration) 
 	m.flash.seq++
 	m.flash.text, m.flash.kind, m.flash.notice = text, kind, false
 	seq := m.flash.seq
-	return tea.Tick(ttl, func(time.Time) tea.Msg { return flashClearMsg{seq} })
+	return after(m.ctx, ttl, func(time.Time) tea.Msg { return flashClearMsg{seq} })
 }
 
 func (m *Model) onAdded(msg addedMsg) tea.Cmd {
