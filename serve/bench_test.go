@@ -43,6 +43,34 @@ func (w *watcher) expect(s string) chan struct{} {
 	return w.found
 }
 
+// openDrawn opens a dashboard as alice on an h x w terminal, its output
+// into w, and returns once it has drawn want.
+func openDrawn(b *testing.B, r *rig, out *watcher, h, w int, want string) (*gossh.Client, *gossh.Session) {
+	b.Helper()
+	c, err := dial(r.addr, gossh.PublicKeys(r.alice))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Stdout = out
+	found := out.expect(want)
+	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		b.Fatal(err)
+	}
+	select {
+	case <-found:
+	case <-time.After(60 * time.Second):
+		b.Fatalf("a session never drew %q", want)
+	}
+	return c, s
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru) //nolint:errcheck // Linux always answers
@@ -62,27 +90,7 @@ func BenchmarkSessions32(b *testing.B) {
 	ws := make([]*watcher, sessions)
 	for i := range ws {
 		ws[i] = &watcher{}
-		c, err := dial(r.addr, gossh.PublicKeys(r.alice))
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := c.NewSession()
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.Stdout = ws[i]
-		found := ws[i].expect("1000 tasks")
-		if err := s.RequestPty("xterm-256color", 40, 160, gossh.TerminalModes{}); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Shell(); err != nil {
-			b.Fatal(err)
-		}
-		select {
-		case <-found:
-		case <-time.After(60 * time.Second):
-			b.Fatal("a session never drew the list")
-		}
+		c, s := openDrawn(b, r, ws[i], 40, 160, "1000 tasks")
 		b.Cleanup(func() { s.Close(); c.Close() })
 	}
 	runtime.GC()
@@ -132,28 +140,7 @@ func BenchmarkHangUp(b *testing.B) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c, err := dial(r.addr, gossh.PublicKeys(r.alice))
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := c.NewSession()
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := &watcher{}
-		s.Stdout = w
-		found := w.expect("task-0049")
-		if err := s.RequestPty("xterm-256color", 100, 500, gossh.TerminalModes{}); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Shell(); err != nil {
-			b.Fatal(err)
-		}
-		select {
-		case <-found:
-		case <-time.After(30 * time.Second):
-			b.Fatal("the session never drew the list")
-		}
+		c, _ := openDrawn(b, r, &watcher{}, 100, 500, "task-0049")
 		c.Close()
 		for r.srv.Sessions() != 0 {
 			time.Sleep(time.Millisecond)
