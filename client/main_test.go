@@ -1,7 +1,6 @@
 package client
 
 import (
-	"os"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/internal/waittest"
@@ -10,7 +9,4 @@ import (
 // TestMain runs the parallel tests four at a time: TestQuota and
 // TestRandomFaultsAreTransient mostly wait (on the 20/s quota, on stalls
 // that time out), and several of TestHostileAnswers' cases on drips.
-func TestMain(m *testing.M) {
-	waittest.RaiseParallel()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { waittest.Main(m) }

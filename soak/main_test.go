@@ -1,7 +1,6 @@
 package soak
 
 import (
-	"os"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/internal/waittest"
@@ -9,7 +8,4 @@ import (
 
 // TestMain runs the soaks side by side: they wait out real-time windows
 // (an auth failure, an outage) far more than they compute.
-func TestMain(m *testing.M) {
-	waittest.RaiseParallel()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { waittest.Main(m) }

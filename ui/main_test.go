@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"os"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/internal/waittest"
@@ -10,7 +9,4 @@ import (
 // TestMain runs four tests at once (two per core): TestEndToEnd spends
 // five seconds waiting on the emulator's timeline, which at one per core
 // it did after the sweeps, alone, instead of beside them.
-func TestMain(m *testing.M) {
-	waittest.RaiseParallel()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { waittest.Main(m) }

@@ -1,7 +1,6 @@
 package watch
 
 import (
-	"os"
 	"testing"
 
 	"github.com/trtcwatch/trtcwatch/internal/waittest"
@@ -11,7 +10,4 @@ import (
 // TestEmulatorLifecycleFaultsAndGone spend seconds waiting on the
 // emulator's timeline, which at one per core the second of them did
 // after the first, beside nothing.
-func TestMain(m *testing.M) {
-	waittest.RaiseParallel()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { waittest.Main(m) }

@@ -6,8 +6,10 @@ package waittest
 
 import (
 	"flag"
+	"os"
 	"runtime"
 	"strconv"
+	"testing"
 )
 
 // RaiseParallel makes the tests run two per core (at least four) at once
@@ -22,4 +24,11 @@ func RaiseParallel() {
 	if !given {
 		flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0)))) //nolint:errcheck // a valid int
 	}
+}
+
+// Main is the whole TestMain of a package that needs nothing else: it
+// raises the parallelism, runs the tests and exits with their status.
+func Main(m *testing.M) {
+	RaiseParallel()
+	os.Exit(m.Run())
 }
